@@ -1,0 +1,94 @@
+// swift-tools-version:6.0
+// Tabby: a native Jupyter kernel with an image-classifier engine inside it.
+// Layout (see docs/architecture.md): the Jupyter side (JupyterProtocol, KernelCore,
+// ZMQTransport) and the engine side (Tensor, NN, Datasets, Imaging, ModelIO,
+// Classifier) meet only in TabbyKernel; CellLanguage knows neither.
+import PackageDescription
+
+let package = Package(
+  name: "Tabby",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "tabby", targets: ["tabby"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: C libraries (system-library targets and one C shim target)
+    .systemLibrary(
+      name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+    .systemLibrary(
+      name: "CLibCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    .systemLibrary(
+      name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+    .systemLibrary(
+      name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+    .systemLibrary(
+      name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    // libjpeg/libpng report errors with longjmp, which Swift cannot catch: the
+    // setjmp recovery lives in this small C target.
+    .target(
+      name: "CImageCodecs",
+      cSettings: [.unsafeFlags(["-I/usr/include/libpng16"])],
+      linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+
+    // MARK: Shared
+    .target(name: "JSON"),
+
+    // MARK: Jupyter side
+    .target(name: "JupyterProtocol", dependencies: ["JSON", "CLibCrypto"]),
+    .target(name: "KernelCore", dependencies: ["JupyterProtocol", "JSON"]),
+    .target(name: "ZMQTransport", dependencies: ["KernelCore", "JupyterProtocol", "CZeroMQ"]),
+
+    // MARK: Language (knows nothing of Jupyter nor of the engine)
+    .target(name: "CellLanguage"),
+
+    // MARK: Engine side (knows nothing of Jupyter)
+    .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
+    .target(name: "NN", dependencies: ["Tensor"], swiftSettings: engineSettings),
+    .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
+    .target(name: "Imaging", dependencies: ["Tensor", "CImageCodecs"], swiftSettings: engineSettings),
+    .target(
+      name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib"],
+      swiftSettings: engineSettings),
+    .target(
+      name: "Classifier", dependencies: ["NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON"],
+      swiftSettings: engineSettings),
+
+    // MARK: Auth
+    .target(name: "PasswordHash", dependencies: ["CArgon2", "CLibCrypto"]),
+
+    // MARK: The bridge and the executable
+    .target(
+      name: "TabbyKernel",
+      dependencies: ["KernelCore", "JupyterProtocol", "CellLanguage", "Classifier", "JSON"]),
+    .executableTarget(
+      name: "tabby",
+      dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TabbyKernel", "ZMQTransport", "KernelCore", "JupyterProtocol", "Classifier",
+        "PasswordHash", "JSON", "NN", "Datasets", "ModelIO", "Imaging",
+      ]),
+
+    // MARK: Tests
+    .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+    .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
+    .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
+    .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"]),
+    .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
+    .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
+    .testTarget(
+      name: "TabbyKernelTests",
+      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON"]),
+  ]
+)
+
+/// The engine's inner loops are unusable at -Onone, so its modules are optimised
+/// even in debug builds; the tests then run in seconds instead of minutes.
+var engineSettings: [SwiftSetting] {
+  [.unsafeFlags(["-O"], .when(configuration: .debug))]
+}

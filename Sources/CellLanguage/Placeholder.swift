@@ -1,0 +1,2 @@
+// CellLanguage: placeholder until its issue lands.
+enum _CellLanguagePlaceholder {}

@@ -1,0 +1,2 @@
+// Datasets: placeholder until its issue lands.
+enum _DatasetsPlaceholder {}

@@ -1,0 +1,2 @@
+// JupyterProtocol: placeholder until its issue lands.
+enum _JupyterProtocolPlaceholder {}

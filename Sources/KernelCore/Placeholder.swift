@@ -1,0 +1,2 @@
+// KernelCore: placeholder until its issue lands.
+enum _KernelCorePlaceholder {}

@@ -1,0 +1,2 @@
+// ModelIO: placeholder until its issue lands.
+enum _ModelIOPlaceholder {}

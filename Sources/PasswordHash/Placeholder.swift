@@ -1,0 +1,2 @@
+// PasswordHash: placeholder until its issue lands.
+enum _PasswordHashPlaceholder {}

@@ -1,0 +1,2 @@
+// TabbyKernel: placeholder until its issue lands.
+enum _TabbyKernelPlaceholder {}
