@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
   name: "Tabby",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "tabby", targets: ["tabby"])
   ],
@@ -42,13 +42,13 @@ let package = Package(
     .target(name: "ZMQTransport", dependencies: ["KernelCore", "JupyterProtocol", "CZeroMQ"]),
 
     // MARK: Language (knows nothing of Jupyter nor of the engine)
-    .target(name: "CellLanguage"),
+    .target(name: "CellLanguage", dependencies: ["JSON"]),
 
     // MARK: Engine side (knows nothing of Jupyter)
     .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
     .target(name: "NN", dependencies: ["Tensor"], swiftSettings: engineSettings),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
-    .target(name: "Imaging", dependencies: ["Tensor", "CImageCodecs"], swiftSettings: engineSettings),
+    .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
       name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib"],
       swiftSettings: engineSettings),
@@ -75,10 +75,10 @@ let package = Package(
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
     .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
-    .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage"]),
+    .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Tensor"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

@@ -1,2 +1,0 @@
-// CellLanguage: placeholder until its issue lands.
-enum _CellLanguagePlaceholder {}
