@@ -46,7 +46,7 @@ let package = Package(
 
     // MARK: Engine side (knows nothing of Jupyter)
     .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
-    .target(name: "NN", dependencies: ["Tensor"], swiftSettings: engineSettings),
+    .target(name: "NN", dependencies: ["Tensor", "Datasets"], swiftSettings: engineSettings),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
