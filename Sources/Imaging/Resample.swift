@@ -1,0 +1,183 @@
+/// How `resized` computes new pixels.
+public enum Interpolation: String, Sendable, CaseIterable {
+  /// Pillow's `Image.resize(BILINEAR)`: a triangle filter whose support widens with the
+  /// downscale factor (antialiasing), 8-bit fixed-point, bit for bit.
+  case bilinear
+  /// The source pixel under each output pixel's centre: `floor((x + 0.5) · in / out)`.
+  case nearest
+}
+
+extension Image {
+  /// The image scaled to `width` × `height`.
+  public func resized(width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear)
+    throws(ImageError) -> Image
+  {
+    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
+      throw ImageError(.invalidArgument, "cannot resize to \(newWidth)x\(newHeight)")
+    }
+    if newWidth == width && newHeight == height { return self }
+    switch interpolation {
+    case .nearest: return nearestResized(newWidth, newHeight)
+    case .bilinear: return bilinearResized(newWidth, newHeight)
+    }
+  }
+
+  /// The image scaled so its shorter side is `side`; the longer side becomes
+  /// `floor(long · side / short)` (the torchvision/reference convention).
+  public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
+    throws(ImageError) -> Image
+  {
+    guard side > 0 else { throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)") }
+    if width <= height {
+      return try resized(width: side, height: height * side / width, interpolation: interpolation)
+    }
+    return try resized(width: width * side / height, height: side, interpolation: interpolation)
+  }
+
+  private func nearestResized(_ newWidth: Int, _ newHeight: Int) -> Image {
+    let xScale = Double(width) / Double(newWidth)
+    let yScale = Double(height) / Double(newHeight)
+    let columns = (0..<newWidth).map { min(width - 1, Int((Double($0) + 0.5) * xScale)) }
+    let c = channels
+    var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        for y in 0..<newHeight {
+          let sy = min(height - 1, Int((Double(y) + 0.5) * yScale))
+          for x in 0..<newWidth {
+            let from = (sy * width + columns[x]) * c
+            let to = (y * newWidth + x) * c
+            for k in 0..<c { dst[to + k] = src[from + k] }
+          }
+        }
+      }
+    }
+    return Image(unchecked: newWidth, newHeight, c, out)
+  }
+
+  /// Pillow's ImagingResampleInner: a horizontal pass over the rows the vertical pass
+  /// needs, then a vertical pass, each rounding to uint8.
+  private func bilinearResized(_ newWidth: Int, _ newHeight: Int) -> Image {
+    let vertical = ResampleKernel(inSize: height, outSize: newHeight)
+    var current = self
+    var rowShift = 0
+    if newWidth != width {
+      let first = vertical.start[0]
+      let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
+      let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
+      current = horizontalPass(horizontal, rows: first..<last)
+      rowShift = first
+    }
+    if newHeight != height || rowShift != 0 || current.height != newHeight {
+      current = current.verticalPass(vertical, rowShift: rowShift)
+    }
+    return current
+  }
+
+  private func horizontalPass(_ kernel: ResampleKernel, rows: Range<Int>) -> Image {
+    let c = channels
+    let outWidth = kernel.start.count
+    var out = [UInt8](repeating: 0, count: outWidth * rows.count * c)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        kernel.weights.withUnsafeBufferPointer { weights in
+          for (row, y) in rows.enumerated() {
+            let rowBase = y * width * c
+            for xx in 0..<outWidth {
+              let k = xx * kernel.size
+              let start = kernel.start[xx]
+              for ch in 0..<c {
+                var sum = ResampleKernel.half
+                for i in 0..<kernel.count[xx] {
+                  sum += Int(src[rowBase + (start + i) * c + ch]) * Int(weights[k + i])
+                }
+                dst[(row * outWidth + xx) * c + ch] = ResampleKernel.clip8(sum)
+              }
+            }
+          }
+        }
+      }
+    }
+    return Image(unchecked: outWidth, rows.count, c, out)
+  }
+
+  private func verticalPass(_ kernel: ResampleKernel, rowShift: Int) -> Image {
+    let rowLength = width * channels
+    let outHeight = kernel.start.count
+    var out = [UInt8](repeating: 0, count: rowLength * outHeight)
+    var sums = [Int](repeating: 0, count: rowLength)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        sums.withUnsafeMutableBufferPointer { acc in
+          for yy in 0..<outHeight {
+            for i in 0..<rowLength { acc[i] = ResampleKernel.half }
+            let start = kernel.start[yy] - rowShift
+            for j in 0..<kernel.count[yy] {
+              let weight = Int(kernel.weights[yy * kernel.size + j])
+              let base = (start + j) * rowLength
+              for i in 0..<rowLength { acc[i] += Int(src[base + i]) * weight }
+            }
+            let to = yy * rowLength
+            for i in 0..<rowLength { dst[to + i] = ResampleKernel.clip8(acc[i]) }
+          }
+        }
+      }
+    }
+    return Image(unchecked: width, outHeight, channels, out)
+  }
+}
+
+/// Per-output-pixel filter windows and fixed-point weights, as Pillow's
+/// precompute_coeffs and normalize_coeffs_8bpc compute them.
+struct ResampleKernel {
+  static let precisionBits = 22  // Pillow: 32 - 8 - 2
+  static let half = 1 << (precisionBits - 1)
+
+  /// First input index of each output pixel's window.
+  var start: [Int] = []
+  /// Window length of each output pixel.
+  var count: [Int] = []
+  /// `size` weights per output pixel, scaled by 2^22 and rounded half away from zero.
+  var weights: [Int32] = []
+  /// Maximum window length.
+  let size: Int
+
+  init(inSize: Int, outSize: Int) {
+    let scale = Double(Float(inSize)) / Double(outSize)
+    let filterScale = max(scale, 1.0)
+    let support = 1.0 * filterScale  // triangle filter support 1
+    size = Int(support.rounded(.up)) * 2 + 1
+    weights = [Int32](repeating: 0, count: outSize * size)
+    var window = [Double](repeating: 0, count: size)
+    let reciprocal = 1.0 / filterScale  // Pillow multiplies by 1/scale; keep its rounding
+    for xx in 0..<outSize {
+      let center = (Double(xx) + 0.5) * scale
+      let xmin = max(0, Int(center - support + 0.5))
+      let xmax = min(inSize, Int(center + support + 0.5)) - xmin
+      var total = 0.0
+      for x in 0..<xmax {
+        let w = Self.triangle((Double(x + xmin) - center + 0.5) * reciprocal)
+        window[x] = w
+        total += w
+      }
+      for x in 0..<xmax {
+        let w = total != 0 ? window[x] / total : window[x]
+        let scaled = w * Double(1 << Self.precisionBits)
+        weights[xx * size + x] = Int32(w < 0 ? -0.5 + scaled : 0.5 + scaled)
+      }
+      start.append(xmin)
+      count.append(max(0, xmax))
+    }
+  }
+
+  static func triangle(_ x: Double) -> Double {
+    let a = abs(x)
+    return a < 1 ? 1 - a : 0
+  }
+
+  static func clip8(_ value: Int) -> UInt8 {
+    if value >= 1 << (precisionBits + 8) { return 255 }
+    if value <= 0 { return 0 }
+    return UInt8(value >> precisionBits)
+  }
+}
