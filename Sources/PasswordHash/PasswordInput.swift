@@ -54,7 +54,6 @@ public enum PasswordInput {
     var quiet = saved
     quiet.c_lflag &= ~tcflag_t(ECHO)
     quiet.c_lflag |= tcflag_t(ECHONL)  // the Enter key still moves to the next line
-    write(output, prompt)
     TerminalRestore.arm(fd: input, settings: saved)
     defer {
       _ = tcsetattr(input, TCSAFLUSH, &saved)
@@ -63,6 +62,8 @@ public enum PasswordInput {
     guard tcsetattr(input, TCSAFLUSH, &quiet) == 0 else {
       throw PasswordInputError("cannot turn off echo: \(errorText(errno))")
     }
+    // Echo goes off before the prompt shows, so nothing typed after it is echoed.
+    write(output, prompt)
     return try readLine(from: input)
   }
 
