@@ -19,7 +19,11 @@ public struct Signer: @unchecked Sendable {
 
   /// A signer for `scheme` (e.g. "hmac-sha256") and the key as it appears in the connection file.
   public init(scheme: String, key: String) throws(SignerError) {
-    let bytes = Array(key.utf8)
+    try self.init(scheme: scheme, rawKey: Array(key.utf8))
+  }
+
+  /// A signer with the key given as raw bytes.
+  public init(scheme: String, rawKey bytes: [UInt8]) throws(SignerError) {
     guard scheme.hasPrefix("hmac-"), let md = EVP_get_digestbyname(String(scheme.dropFirst(5))) else {
       throw SignerError(scheme: scheme)
     }
