@@ -78,6 +78,12 @@ extension Tensor {
     return (h, w)
   }
 
+  /// Output height and width of a pooling over an NCHW shape, or the error the op would throw.
+  public static func poolOutputSize(_ shape: [Int], _ o: Pool2DOptions) throws -> (Int, Int) {
+    let (h, w) = try poolAxes(shape, o, "pool")
+    return (h.out, w.out)
+  }
+
   /// Max pooling over NCHW.
   public static func maxPool2D(_ x: Tensor, _ options: Pool2DOptions) throws -> Tensor {
     try maxPool2DWithIndices(x, options, keepIndices: false).output
