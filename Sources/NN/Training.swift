@@ -2,6 +2,7 @@
   import Glibc
 #endif
 import Datasets
+import Dispatch
 import Tensor
 
 /// A progress report from `train`, sent at a bounded rate and at every epoch's end.
@@ -50,9 +51,14 @@ public func monotonicSeconds() -> Double {
 public func train(
   _ model: Sequential, on data: LabeledImages, test: LabeledImages? = nil, epochs: Int, batchSize: Int,
   optimizer: any Optimizer, seed: UInt64 = 0, schedule: (any LearningRateSchedule)? = nil,
-  progressInterval: Double = 0.5, progress: (TrainingProgress) -> Void = { _ in },
+  progressInterval: Double = 0.5, threads: Int? = nil, progress: (TrainingProgress) -> Void = { _ in },
   shouldStop: () -> Bool = { false }
 ) throws -> TrainingHistory {
+  // One place of parallelism: shards of each batch on our own threads with single-threaded
+  // BLAS while training; BLAS threads again for evaluation.
+  let threadCount = max(1, threads ?? Threads.current)
+  let shards = min(threadCount, batchSize)
+  defer { Threads.set(threadCount) }
   guard epochs >= 1, batchSize >= 1, data.count > 0 else {
     throw TensorError("train: need epochs ≥ 1, batch size ≥ 1 and a non-empty data set")
   }
@@ -67,6 +73,7 @@ public func train(
     let start = monotonicSeconds()
     var lastReport = start
     model.isTraining = true
+    Threads.set(shards > 1 ? 1 : threadCount)
     for (b, indices) in batches.enumerated() {
       if shouldStop() {
         history.stopped = true
@@ -75,15 +82,12 @@ public func train(
       if let schedule {
         optimizer.learningRate = schedule.rate(epoch: epoch, fraction: Double(b) / Double(batches.count))
       }
-      let (images, labels) = data.batch(indices)
-      let logits = try model(Variable(images))
-      let loss = try SoftmaxCrossEntropyFunction.apply(logits, labels: labels)
-      try loss.backward()
+      let step = try trainStep(model, data: data, indices: indices, shards: shards)
       optimizer.update(model.parameters)
-      lossSum += Double(loss.value.scalars[0]) * Double(labels.count)
-      correct += countCorrect(logits.value, labels)
-      record.images += labels.count
-      imagesDone += labels.count
+      lossSum += step.lossSum
+      correct += step.correct
+      record.images += indices.count
+      imagesDone += indices.count
       let now = monotonicSeconds()
       if now - lastReport >= progressInterval {
         lastReport = now
@@ -103,6 +107,7 @@ public func train(
       if record.images > 0 { history.epochs.append(record) }
       break
     }
+    Threads.set(threadCount)
     if let test { record.testAccuracy = try evaluate(model, on: test).accuracy }
     history.epochs.append(record)
     let elapsed = monotonicSeconds() - runStart
@@ -115,6 +120,80 @@ public func train(
   }
   model.isTraining = false
   return history
+}
+
+/// Forward and backward over one batch split into shards run in parallel; the parameter
+/// gradients are summed in shard order, so results do not depend on thread timing.
+func trainStep(
+  _ model: Sequential, data: LabeledImages, indices: ArraySlice<Int>, shards: Int
+) throws -> (lossSum: Double, correct: Int) {
+  let n = indices.count
+  let parts = min(shards, n)
+  let bounds = (0...parts).map { indices.startIndex + $0 * n / parts }
+  let results = ShardResults(count: parts)
+  let work = UncheckedBox(model)
+  @Sendable func run(_ s: Int) {
+    do {
+      let slice = indices[bounds[s]..<bounds[s + 1]]
+      let (images, labels) = data.batch(slice)
+      let logits = try work.value(Variable(images))
+      let loss = try SoftmaxCrossEntropyFunction.apply(logits, labels: labels)
+      let sink = GradientSink()
+      // Each shard's mean loss is weighted by its share of the batch: the sum is the batch mean.
+      try loss.backward(seed: Tensor(scalar: Float(labels.count) / Float(n)), leafGradients: sink)
+      results.set(s, .success((sink, Double(loss.value.scalars[0]) * Double(labels.count), countCorrect(logits.value, labels))))
+    } catch {
+      results.set(s, .failure(error))
+    }
+  }
+  if parts == 1 {
+    run(0)
+  } else {
+    DispatchQueue.concurrentPerform(iterations: parts) { run($0) }
+  }
+  var lossSum = 0.0, correct = 0
+  var sinks: [GradientSink] = []
+  for s in 0..<parts {
+    let (sink, l, c) = try results.get(s).get()
+    sinks.append(sink)
+    lossSum += l
+    correct += c
+  }
+  for p in model.parameters where p.isTrainable {
+    var total: Tensor? = nil
+    for sink in sinks {
+      guard let g = sink.gradient(for: p.variable) else { continue }
+      if var t = total {
+        total = nil
+        t.withUnsafeMutableBufferPointer { tp in
+          g.withUnsafeBufferPointer { gp in for i in 0..<tp.count { tp[i] += gp[i] } }
+        }
+        total = t
+      } else {
+        total = g
+      }
+    }
+    p.variable.grad = total
+  }
+  return (lossSum, correct)
+}
+
+/// Lets shards share the model: they only read parameters and write their own results.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// One slot per shard, written by that shard's thread only.
+final class ShardResults: @unchecked Sendable {
+  typealias Outcome = Result<(GradientSink, Double, Int), any Error>
+  private var slots: [Outcome?]
+  private let lock = Lock()
+  init(count: Int) { slots = [Outcome?](repeating: nil, count: count) }
+  func set(_ i: Int, _ r: Outcome) { lock.withLock { slots[i] = r } }
+  func get(_ i: Int) -> Outcome {
+    lock.withLock { slots[i] } ?? .failure(TensorError("train: a shard produced no result"))
+  }
 }
 
 func countCorrect(_ logits: Tensor, _ labels: [Int32]) -> Int {

@@ -31,6 +31,7 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = 42
   @Option(help: "Threads (default: the CPUs this process may use).") var threads: Int?
   @Option(help: "Use only the first N training images (quick runs).") var limit: Int?
+  @Option(help: "Use only the first N test images.") var testLimit: Int?
   @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save: String?
   @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).") var json = false
 
@@ -51,6 +52,7 @@ struct TrainCommand: ParsableCommand {
     Threads.set(threadCount)
     var (trainSet, testSet) = try MNIST.load(directory: data)
     if let limit { trainSet = trainSet.prefix(limit) }
+    if let testLimit { testSet = testSet.prefix(testLimit) }
     let model = net == "mlp" ? Models.mlp(seed: seed) : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
     let rate = lr ?? (optimizer == "adam" ? 1e-3 : 0.05)
     let opt: any Optimizer =
@@ -66,7 +68,7 @@ struct TrainCommand: ParsableCommand {
     log("training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(rate), \(threadCount) threads")
     let history = try train(
       model, on: trainSet, test: testSet, epochs: epochs, batchSize: batch, optimizer: opt, seed: seed,
-      schedule: sched, progressInterval: 1, progress: { report($0) },
+      schedule: sched, progressInterval: 1, threads: threadCount, progress: { report($0) },
       shouldStop: { interruptRequested.load(ordering: .relaxed) })
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
     if json { print(results(history, threads: threadCount).text) }

@@ -12,6 +12,8 @@ public final class BatchNorm: Layer {
   public let momentum: Float
   public let epsilon: Float
   public var isTraining = true
+  /// Data-parallel shards update the running statistics one at a time.
+  private let statisticsLock = Lock()
 
   /// A batch norm over `featureCount` channels.
   public init(featureCount: Int, momentum: Float = 0.9, epsilon: Float = 1e-5, name: String = "bn") {
@@ -43,12 +45,16 @@ public final class BatchNorm: Layer {
     }
     let (y, stats) = try BatchNormFunction.apply(x, scale: scale.variable, bias: offset.variable, epsilon: epsilon)
     let m = momentum
+    try statisticsLock.withLock { try updateRunning(stats, m) }
+    return y
+  }
+
+  private func updateRunning(_ stats: BatchNormStatistics, _ m: Float) throws {
     runningMean.value = try Tensor(
       shape: [stats.mean.count], scalars: zip(runningMean.value.scalars, stats.mean).map { m * $0 + (1 - m) * $1 })
     runningVariance.value = try Tensor(
       shape: [stats.variance.count],
       scalars: zip(runningVariance.value.scalars, stats.variance).map { m * $0 + (1 - m) * $1 })
-    return y
   }
 }
 

@@ -167,6 +167,7 @@ public final class Dropout: Layer {
   public let probability: Float
   public var isTraining = true
   var rng: SplitMix64Generator
+  private let rngLock = Lock()
 
   /// Drops each element with `probability` during training.
   public init(probability: Float, name: String = "dropout", seed: UInt64 = 0) {
@@ -178,7 +179,7 @@ public final class Dropout: Layer {
   public func outputShape(for input: [Int]) throws -> [Int] { input }
   public func callAsFunction(_ x: Variable) throws -> Variable {
     guard isTraining && probability > 0 else { return x }
-    return try DropoutFunction.apply(x, probability: probability, using: &rng)
+    return try rngLock.withLock { try DropoutFunction.apply(x, probability: probability, using: &rng) }
   }
 }
 
