@@ -74,16 +74,14 @@ extension Image {
   }
 
   private func mapPixels(
-    to outChannels: Int, _ body: (UnsafeBufferPointer<UInt8>.SubSequence, inout UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Void
+    to outChannels: Int, _ body: (UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Void
   ) -> Image {
     let count = width * height
     var out = [UInt8](repeating: 0, count: count * outChannels)
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
-        for i in 0..<count {
-          var target = dst[(i * outChannels)..<((i + 1) * outChannels)]
-          body(src[(i * channels)..<((i + 1) * channels)], &target)
-        }
+        guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+        for i in 0..<count { body(from + i * channels, to + i * outChannels) }
       }
     }
     return Image(unchecked: width, height, outChannels, out)

@@ -55,23 +55,22 @@ extension Image {
     return Image(unchecked: newWidth, newHeight, c, out)
   }
 
-  /// Pillow's ImagingResampleInner: a horizontal pass over the rows the vertical pass
-  /// needs, then a vertical pass, each rounding to uint8.
+  /// Pillow's ImagingResampleInner: two separable passes, each rounding to uint8.
+  /// Pillow 13 runs the vertical pass first when the height shrinks by more than twice
+  /// the width's change (python-pillow/Pillow#9549); otherwise the horizontal pass runs
+  /// first, over only the rows the vertical pass reads. The order changes the rounding.
   private func bilinearResized(_ newWidth: Int, _ newHeight: Int) -> Image {
     let vertical = ResampleKernel(inSize: height, outSize: newHeight)
-    var current = self
-    var rowShift = 0
-    if newWidth != width {
-      let first = vertical.start[0]
-      let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
-      let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
-      current = horizontalPass(horizontal, rows: first..<last)
-      rowShift = first
+    guard newWidth != width else { return verticalPass(vertical, rowShift: 0) }
+    let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
+    if newHeight < height && height - newHeight > 2 * (width - newWidth) {
+      let shrunk = verticalPass(vertical, rowShift: 0)
+      return shrunk.horizontalPass(horizontal, rows: 0..<newHeight)
     }
-    if newHeight != height || rowShift != 0 || current.height != newHeight {
-      current = current.verticalPass(vertical, rowShift: rowShift)
-    }
-    return current
+    let first = vertical.start[0]
+    let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
+    let stretched = horizontalPass(horizontal, rows: first..<last)
+    return newHeight == height ? stretched : stretched.verticalPass(vertical, rowShift: first)
   }
 
   private func horizontalPass(_ kernel: ResampleKernel, rows: Range<Int>) -> Image {
