@@ -9,7 +9,9 @@ public enum Interpolation: String, Sendable, CaseIterable {
 
 extension Image {
   /// The image scaled to `width` × `height`.
-  public func resized(width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear)
+  public func resized(
+    width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear
+  )
     throws(ImageError) -> Image
   {
     guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
@@ -27,7 +29,9 @@ extension Image {
   public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
     throws(ImageError) -> Image
   {
-    guard side > 0 else { throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)") }
+    guard side > 0 else {
+      throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)")
+    }
     if width <= height {
       return try resized(width: side, height: height * side / width, interpolation: interpolation)
     }

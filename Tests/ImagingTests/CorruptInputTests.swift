@@ -28,7 +28,8 @@ struct Mutator {
   mutating func jpegSegmentLength(_ original: [UInt8]) -> [UInt8] {
     var bytes = original
     let markers = (2..<(bytes.count - 3)).filter { i in
-      bytes[i] == 0xFF && (0xC0...0xFE).contains(bytes[i + 1]) && !(0xD0...0xD9).contains(bytes[i + 1])
+      bytes[i] == 0xFF && (0xC0...0xFE).contains(bytes[i + 1])
+        && !(0xD0...0xD9).contains(bytes[i + 1])
     }
     guard let at = markers.randomElement(using: &random) else { return generic(original) }
     let length = [0, 1, 2, int(0..<65536), bytes.count - at + int(0..<100)][int(0..<5)] & 0xFFFF
@@ -81,8 +82,10 @@ func crc32(_ bytes: ArraySlice<UInt8>) -> UInt32 {
 
 /// Decodes every mutant; returns (errors, images) and records an issue for any
 /// image whose buffer does not match its shape.
-func decodeMutants(_ files: [String], count: Int, seed: UInt64, maxPixels: Int,
-                   _ mutate: (inout Mutator, [UInt8]) -> [UInt8]) throws -> (errors: Int, images: Int) {
+func decodeMutants(
+  _ files: [String], count: Int, seed: UInt64, maxPixels: Int,
+  _ mutate: (inout Mutator, [UInt8]) -> [UInt8]
+) throws -> (errors: Int, images: Int) {
   let originals = try files.map { try bytes(of: $0) }
   var mutator = Mutator(random: SplitMix64(seed: seed))
   var (errors, images) = (0, 0)
@@ -90,7 +93,9 @@ func decodeMutants(_ files: [String], count: Int, seed: UInt64, maxPixels: Int,
     let mutant = mutate(&mutator, originals[i % originals.count])
     do {
       let image = try Image.decode(bytes: mutant, maxPixels: maxPixels)
-      #expect(image.pixels.count == image.width * image.height * 3 && image.width * image.height <= maxPixels)
+      #expect(
+        image.pixels.count == image.width * image.height * 3
+          && image.width * image.height <= maxPixels)
       images += 1
     } catch {
       #expect(!error.message.isEmpty)
@@ -100,36 +105,53 @@ func decodeMutants(_ files: [String], count: Int, seed: UInt64, maxPixels: Int,
   return (errors, images)
 }
 
-let smallJPEGs = ["small.jpg", "small_progressive.jpg", "gray.jpg", "cmyk.jpg", "orient6.jpg"].map(Paths.fixture)
-let smallPNGs = ["small.png", "small_interlaced.png", "palette4.png", "rgb16.png", "gray1.png", "gray_alpha16.png"]
-  .map(Paths.fixture)
+let smallJPEGs = ["small.jpg", "small_progressive.jpg", "gray.jpg", "cmyk.jpg", "orient6.jpg"].map(
+  Paths.fixture)
+let smallPNGs = [
+  "small.png", "small_interlaced.png", "palette4.png", "rgb16.png", "gray1.png", "gray_alpha16.png",
+]
+.map(Paths.fixture)
 
 @Test func mutatedJPEGsNeverCrash() throws {
-  let generic = try decodeMutants(smallJPEGs, count: 800, seed: 1, maxPixels: 1 << 20) { $0.generic($1) }
-  let lengths = try decodeMutants(smallJPEGs, count: 400, seed: 2, maxPixels: 1 << 20) { $0.jpegSegmentLength($1) }
+  let generic = try decodeMutants(smallJPEGs, count: 800, seed: 1, maxPixels: 1 << 20) {
+    $0.generic($1)
+  }
+  let lengths = try decodeMutants(smallJPEGs, count: 400, seed: 2, maxPixels: 1 << 20) {
+    $0.jpegSegmentLength($1)
+  }
   print("JPEG mutants: generic \(generic), segment lengths \(lengths)")
   #expect(generic.errors > 100 && generic.images > 100)
   #expect(lengths.errors > 50)
 }
 
 @Test func mutatedPNGsNeverCrash() throws {
-  let generic = try decodeMutants(smallPNGs, count: 600, seed: 3, maxPixels: 1 << 20) { $0.generic($1) }
-  let chunks = try decodeMutants(smallPNGs, count: 600, seed: 4, maxPixels: 1 << 20) { $0.pngChunk($1) }
+  let generic = try decodeMutants(smallPNGs, count: 600, seed: 3, maxPixels: 1 << 20) {
+    $0.generic($1)
+  }
+  let chunks = try decodeMutants(smallPNGs, count: 600, seed: 4, maxPixels: 1 << 20) {
+    $0.pngChunk($1)
+  }
   print("PNG mutants: generic \(generic), chunks with fixed CRC \(chunks)")
   #expect(generic.errors > 100)
   #expect(chunks.errors > 100 && chunks.images > 10)
 }
 
 @Test func mutatedReferencePhotosNeverCrash() throws {
-  let files = ["chelsea.jpg", "camera.jpg", "coffee.png", "camera.png"].map { "\(Paths.referenceImages)/\($0)" }
-  let result = try decodeMutants(files, count: 40, seed: 5, maxPixels: Image.defaultMaxPixels) { mutator, bytes in
+  let files = ["chelsea.jpg", "camera.jpg", "coffee.png", "camera.png"].map {
+    "\(Paths.referenceImages)/\($0)"
+  }
+  let result = try decodeMutants(files, count: 40, seed: 5, maxPixels: Image.defaultMaxPixels) {
+    mutator, bytes in
     bytes[0] == 0xFF ? mutator.generic(bytes) : mutator.pngChunk(bytes)
   }
   #expect(result.errors + result.images == 40)
 }
 
 @Test func emptyAndTinyInputsAreErrors() {
-  let inputs: [[UInt8]] = [[0xFF, 0xD8, 0xFF], [0xFF, 0xD8, 0xFF, 0xD9], Array([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])]
+  let inputs: [[UInt8]] = [
+    [0xFF, 0xD8, 0xFF], [0xFF, 0xD8, 0xFF, 0xD9],
+    Array([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]),
+  ]
   for input in inputs {
     #expect(throws: ImageError.self) { try Image.decode(bytes: input) }
   }

@@ -46,8 +46,11 @@ func referenceJPEGDiffersFromPNGAsWithPillow(name: String, mean: Double, max: In
 }
 
 @Test func referencePhotoShapes() throws {
-  let shapes = try referencePhotos.map { try Image.load(path: "\(Paths.referenceImages)/\($0).png").shape }
-  #expect(shapes == [[300, 451, 3], [400, 600, 3], [512, 512, 3], [427, 640, 3], [512, 512, 3]])
+  let shapes = try referencePhotos.map {
+    try Image.load(path: "\(Paths.referenceImages)/\($0).png").shape
+  }
+  #expect(
+    shapes == [[300, 451, 3], [400, 600, 3], [512, 512, 3], [427, 640, 3], [512, 512, 3]])
 }
 
 @Test(arguments: ["orient6.jpg", "orient6.png"])
@@ -63,7 +66,10 @@ func exifOrientationSixTurnsClockwise(file: String) throws {
   let corners = [(2, 2), (13, 2), (2, 21), (13, 21)].map { x, y in
     (0..<3).map { c in shown[x, y, c] > 127 }
   }
-  #expect(corners == [[false, false, true], [true, false, false], [true, true, true], [false, true, false]])
+  #expect(
+    corners == [
+      [false, false, true], [true, false, false], [true, true, true], [false, true, false],
+    ])
 }
 
 @Test func unknownFormatsAreNamed() {

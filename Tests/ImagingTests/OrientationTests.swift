@@ -3,8 +3,12 @@ import Testing
 
 /// A TIFF block holding one Orientation entry, in either byte order.
 func exifBlock(orientation: Int, bigEndian: Bool) -> [UInt8] {
-  func u16(_ v: Int) -> [UInt8] { bigEndian ? [UInt8(v >> 8), UInt8(v & 255)] : [UInt8(v & 255), UInt8(v >> 8)] }
-  func u32(_ v: Int) -> [UInt8] { bigEndian ? u16(v >> 16) + u16(v & 0xFFFF) : u16(v & 0xFFFF) + u16(v >> 16) }
+  func u16(_ v: Int) -> [UInt8] {
+    bigEndian ? [UInt8(v >> 8), UInt8(v & 255)] : [UInt8(v & 255), UInt8(v >> 8)]
+  }
+  func u32(_ v: Int) -> [UInt8] {
+    bigEndian ? u16(v >> 16) + u16(v & 0xFFFF) : u16(v & 0xFFFF) + u16(v >> 16)
+  }
   let order: [UInt8] = bigEndian ? Array("MM".utf8) : Array("II".utf8)
   // Header, IFD at 8 with two entries (an unrelated tag first), next-IFD 0.
   return order + u16(42) + u32(8) + u16(2)
@@ -16,7 +20,8 @@ func exifBlock(orientation: Int, bigEndian: Bool) -> [UInt8] {
 func withExif(_ jpeg: [UInt8], _ tiff: [UInt8]) -> [UInt8] {
   let payload = Array("Exif\0\0".utf8) + tiff
   let length = payload.count + 2
-  return Array(jpeg[0..<2]) + [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 255)] + payload + jpeg[2...]
+  return Array(jpeg[0..<2]) + [0xFF, 0xE1, UInt8(length >> 8), UInt8(length & 255)] + payload
+    + jpeg[2...]
 }
 
 @Test(arguments: 1...8, [false, true])

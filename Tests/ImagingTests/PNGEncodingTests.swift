@@ -3,7 +3,9 @@ import Testing
 
 func noiseImage(width: Int, height: Int, channels: Int, seed: UInt64) throws -> Image {
   var random = SplitMix64(seed: seed)
-  let pixels = (0..<(width * height * channels)).map { _ in UInt8.random(in: 0...255, using: &random) }
+  let pixels = (0..<(width * height * channels)).map { _ in
+    UInt8.random(in: 0...255, using: &random)
+  }
   return try Image(width: width, height: height, channels: channels, pixels: pixels)
 }
 

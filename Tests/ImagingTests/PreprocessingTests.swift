@@ -1,7 +1,9 @@
 import Imaging
 import Testing
 
-func photo(_ name: String) throws -> Image { try Image.load(path: "\(Paths.referenceImages)/\(name).png") }
+func photo(_ name: String) throws -> Image {
+  try Image.load(path: "\(Paths.referenceImages)/\(name).png")
+}
 
 @Test func imagenetBatchOfFiveEqualsReferenceInputs() throws {
   let input = try Preprocessing.imagenet()(referencePhotos.map(photo))
@@ -47,7 +49,8 @@ func photo(_ name: String) throws -> Image { try Image.load(path: "\(Paths.refer
 @Test func inceptionCropsCentralSquareThenResizes() throws {
   let image = try photo("chelsea")  // 451x300: crop side round(262.5) = 262 at (94, 19)
   let profile = Preprocessing.inception(size: 299)
-  let expected = try image.cropped(x: 94, y: 19, width: 262, height: 262).resized(width: 299, height: 299)
+  let expected = try image.cropped(x: 94, y: 19, width: 262, height: 262).resized(
+    width: 299, height: 299)
   #expect(try profile.transform(image) == expected)
   let input = try profile(image)
   #expect(input.shape == [1, 299, 299, 3])
@@ -70,7 +73,9 @@ func photo(_ name: String) throws -> Image { try Image.load(path: "\(Paths.refer
 
 @Test func profilesByName() {
   #expect(Preprocessing.named("imagenet") == .imagenet())
-  #expect(Preprocessing.named("mxnet-legacy", size: 299)?.steps.last == .centerCrop(width: 299, height: 299))
+  #expect(
+    Preprocessing.named("mxnet-legacy", size: 299)?.steps.last
+      == .centerCrop(width: 299, height: 299))
   #expect(Preprocessing.named("inception", layout: .nchw)?.layout == .nchw)
   #expect(Preprocessing.named("imagenet")?.steps.first == .resizeShorterSide(256, .bilinear))
   #expect(Preprocessing.named("vgg") == nil)

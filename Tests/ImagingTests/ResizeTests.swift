@@ -34,13 +34,18 @@ func bilinearMatchesPillowExactly(width: Int, height: Int) throws {
 @Test func nearestPicksSourcePixels() throws {
   let image = try Image(width: 4, height: 2, channels: 1, pixels: [0, 1, 2, 3, 4, 5, 6, 7])
   #expect(try image.resized(width: 2, height: 1, interpolation: .nearest).pixels == [5, 7])
-  #expect(try image.resized(width: 8, height: 2, interpolation: .nearest).pixels == [
-    0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7,
-  ])
+  #expect(
+    try image.resized(width: 8, height: 2, interpolation: .nearest).pixels == [
+      0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7,
+    ])
 }
 
-@Test(arguments: [(451, 300, 384, 256), (300, 451, 256, 384), (512, 512, 256, 256), (640, 427, 383, 256)])
-func shorterSideResizeFloorsTheLongSide(width: Int, height: Int, outWidth: Int, outHeight: Int) throws {
+@Test(arguments: [
+  (451, 300, 384, 256), (300, 451, 256, 384), (512, 512, 256, 256), (640, 427, 383, 256),
+])
+func shorterSideResizeFloorsTheLongSide(width: Int, height: Int, outWidth: Int, outHeight: Int)
+  throws
+{
   let image = try Image(width: width, height: height, fill: [9, 9, 9])
   let resized = try image.resized(shorterSide: 256)
   #expect([resized.width, resized.height] == [outWidth, outHeight])

@@ -38,7 +38,8 @@ func bytes(of path: String) throws -> [UInt8] {
 
 /// A raw HWC uint8 fixture wrapped as an image.
 func rawImage(_ name: String, width: Int, height: Int, channels: Int = 3) throws -> Image {
-  try Image(width: width, height: height, channels: channels, pixels: bytes(of: Paths.fixture(name)))
+  try Image(
+    width: width, height: height, channels: channels, pixels: bytes(of: Paths.fixture(name)))
 }
 
 /// Little-endian float32 file.
