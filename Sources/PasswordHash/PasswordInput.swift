@@ -68,7 +68,9 @@ public enum PasswordInput {
   }
 
   /// Prompts twice and requires the same answer, like jupyter_server's `passwd()`.
-  public static func promptNew(input: Int32, output: Int32 = 2) throws(PasswordInputError) -> [UInt8] {
+  public static func promptNew(input: Int32, output: Int32 = 2) throws(PasswordInputError)
+    -> [UInt8]
+  {
     var first = try prompt("Enter password: ", input: input, output: output)
     var second = try prompt("Verify password: ", input: input, output: output)
     defer { Wipe.bytes(&second) }
