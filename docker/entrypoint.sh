@@ -66,7 +66,8 @@ cat >"$config" <<JSON
     "hashed_password": "$hash",
     "password_required": true,
     "allow_password_change": false
-  }
+  },
+  "MultiKernelManager": {"default_kernel_name": "tabby"}
 }
 JSON
 umask 022

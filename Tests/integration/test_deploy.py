@@ -198,6 +198,8 @@ def test_real_jupyterlab_takes_the_password_and_no_token(deploy_env, tmp_path):
             form = urllib.parse.urlencode({"password": password, "_xsrf": xsrf}).encode()
             status(browser, base + "/login", form)
             assert status(browser, base + "/api/contents") == allowed
+        specs = json.load(browser.open(base + "/api/kernelspecs", timeout=10))
+        assert specs["default"] == "tabby", "new notebooks open with the Tabby kernel"
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
