@@ -220,17 +220,23 @@ def test_shutdown_during_a_long_cell_exits_promptly(raw_kernel):
     assert time.monotonic() - start < 4
 
 
-def test_history_survives_restarts_and_concurrent_kernels(raw_kernel):
-    a, b = raw_kernel(), raw_kernel()
+def test_history_survives_restarts_and_concurrent_kernels(raw_kernel, tmp_path):
+    env = {"TABBY_DATA_DIR": str(tmp_path / "tabby-data")}
+    a, b = raw_kernel(extra_env=env), raw_kernel(extra_env=env)
     for i in range(20):
         a.execute(f"# a{i}")
         b.execute(f"# b{i}")
     a.close()
-    c = raw_kernel()
+    c = raw_kernel(extra_env=env)
     req = c.send("shell", "history_request", {"hist_access_type": "search", "pattern": "# [ab]*",
                                               "output": False, "raw": True})
     hist = c.reply("shell", req)["content"]["history"]
     inputs = {h[2] for h in hist}
     assert {f"# a{i}" for i in range(20)} <= inputs and {f"# b{i}" for i in range(20)} <= inputs
-    sessions = {h[0] for h in hist if h[2].startswith("# a")} | {h[0] for h in hist if h[2].startswith("# b")}
-    assert len(sessions) == 2
+    assert len(hist) == 40
+    assert len({h[0] for h in hist if h[2].startswith("# a")}) == 1
+    assert len({h[0] for h in hist}) == 2
+    # The restarted kernel is a new session, numbered after both earlier ones.
+    c.execute("# c")
+    req = c.send("shell", "history_request", {"hist_access_type": "tail", "n": 1, "output": False, "raw": True})
+    assert c.reply("shell", req)["content"]["history"][0][0] > max(h[0] for h in hist)
