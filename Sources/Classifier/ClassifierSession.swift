@@ -67,20 +67,35 @@ public struct ClassifierSession: Sendable {
     let network = try openNetwork(resolved.location)
     let choice = try PreprocessingChoice.choose(
       input: network.input, requested: profile, zooProfile: resolved.zooEntry?.profile)
-    let (labelSet, source) = try chooseLabels(
-      override: labels, resolved: resolved, outputs: network.outputCount)
-    if let outputs = network.outputCount {
-      _ = try OutputLayout.fit(outputs: outputs, labels: labelSet, labelsSource: source)
-    }
+    let outputs = try network.outputCount ?? probeOutputCount(network, choice.recipe)
+    let (labelSet, source) = try chooseLabels(override: labels, resolved: resolved, outputs: outputs)
+    _ = try OutputLayout.fit(outputs: outputs, labels: labelSet, labelsSource: source)
     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
     return PretrainedModel(
       name: nameOrPath, resolved: resolved, network: network, profile: choice, labels: labelSet,
       labelsSource: source, loadSeconds: seconds)
   }
 
+  /// Outputs per image of a network whose file leaves them open (MXNet symbols, dynamic
+  /// ONNX shapes): one run on a blank image, which also proves the model runs at all.
+  private func probeOutputCount(_ network: any Network, _ recipe: Preprocessing) throws -> Int {
+    do {
+      let blank = try Image(width: 256, height: 256, fill: [128, 128, 128])
+      let output = try network.run(try recipe([blank]))
+      guard let first = output.values.first, !first.isEmpty else {
+        throw ClassifierError(.unsupportedModel, "the model returned no values")
+      }
+      return first.count
+    } catch let error as ClassifierError {
+      throw error
+    } catch {
+      throw ClassifierError(.badModel, "cannot prepare a test input for the model: \(error)")
+    }
+  }
+
   /// Labels in order of precedence: the override, the zoo entry's, a `synset.txt` beside
   /// the model, the built-in ImageNet-1k list for 1000 or 1001 outputs, else none.
-  private func chooseLabels(override: String?, resolved: ResolvedModel, outputs: Int?) throws
+  private func chooseLabels(override: String?, resolved: ResolvedModel, outputs: Int) throws
     -> (Labels?, String)
   {
     if let override { return (try Labels.load(file: override), override) }
@@ -97,7 +112,7 @@ public struct ClassifierSession: Sendable {
     }
     let sidecar = (path as NSString).deletingLastPathComponent + "/synset.txt"
     if isRegularFile(sidecar), let labels = try? Labels.load(file: sidecar),
-      outputs == nil || outputs == labels.count || outputs == labels.count + 1
+      outputs == labels.count || outputs == labels.count + 1
     {
       return (labels, sidecar)
     }
