@@ -83,9 +83,9 @@ let package = Package(
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
-    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "JSON"]),
+    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",

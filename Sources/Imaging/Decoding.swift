@@ -45,10 +45,12 @@ extension Image {
       throw ImageError(
         .unknownFormat,
         bytes.isEmpty
-          ? "no image data (0 bytes)" : "unknown image format (first bytes: \(head)); expected JPEG or PNG")
+          ? "no image data (0 bytes)"
+          : "unknown image format (first bytes: \(head)); expected JPEG or PNG")
     }
     guard format.isDecodable else {
-      throw ImageError(.unknownFormat, "\(format.rawValue) images are not supported; use JPEG or PNG")
+      throw ImageError(
+        .unknownFormat, "\(format.rawValue) images are not supported; use JPEG or PNG")
     }
     guard maxPixels > 0 else {
       throw ImageError(.invalidArgument, "maxPixels must be positive, got \(maxPixels)")
@@ -84,8 +86,10 @@ extension Image {
     var message = [CChar](repeating: 0, count: 512)
     let status = bytes.withUnsafeBufferPointer { buffer in
       format == .jpeg
-        ? tabby_jpeg_decode(buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
-        : tabby_png_decode(buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
+        ? tabby_jpeg_decode(
+          buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
+        : tabby_png_decode(
+          buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
     }
     guard status == Int32(TABBY_CODEC_OK.rawValue), let pixels = result.pixels else {
       throw codecError(status, message)
@@ -129,7 +133,9 @@ func readFile(_ path: String) throws(ImageError) -> [UInt8] {
     let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
     bytes.append(contentsOf: chunk[0..<count])
     if count < chunk.count {
-      if ferror(file) != 0 { throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
+      if ferror(file) != 0 {
+        throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+      }
       return bytes
     }
   }

@@ -1,13 +1,16 @@
 extension Image {
   /// The `width` × `height` region whose top-left corner is (`x`, `y`).
-  public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int) throws(ImageError)
+  public func cropped(x: Int, y: Int, width cropWidth: Int, height cropHeight: Int)
+    throws(ImageError)
     -> Image
   {
-    guard cropWidth > 0, cropHeight > 0, x >= 0, y >= 0, x <= width - cropWidth, y <= height - cropHeight
+    guard cropWidth > 0, cropHeight > 0, x >= 0, y >= 0, x <= width - cropWidth,
+      y <= height - cropHeight
     else {
       throw ImageError(
         .invalidArgument,
-        "crop \(cropWidth)x\(cropHeight) at (\(x), \(y)) does not fit in a \(width)x\(height) image")
+        "crop \(cropWidth)x\(cropHeight) at (\(x), \(y)) does not fit in a \(width)x\(height) image"
+      )
     }
     let c = channels
     var out = [UInt8]()
@@ -20,13 +23,17 @@ extension Image {
   }
 
   /// The centred `width` × `height` region: top = (H − h) // 2, left = (W − w) // 2.
-  public func centerCropped(width cropWidth: Int, height cropHeight: Int) throws(ImageError) -> Image {
+  public func centerCropped(width cropWidth: Int, height cropHeight: Int) throws(ImageError)
+    -> Image
+  {
     guard cropWidth <= width, cropHeight <= height else {
       throw ImageError(
-        .invalidArgument, "center crop \(cropWidth)x\(cropHeight) is larger than the \(width)x\(height) image")
+        .invalidArgument,
+        "center crop \(cropWidth)x\(cropHeight) is larger than the \(width)x\(height) image")
     }
     return try cropped(
-      x: (width - cropWidth) / 2, y: (height - cropHeight) / 2, width: cropWidth, height: cropHeight)
+      x: (width - cropWidth) / 2, y: (height - cropHeight) / 2, width: cropWidth, height: cropHeight
+    )
   }
 
   /// The centred square of side round(fraction · min(W, H)) (half to even, like
@@ -43,8 +50,18 @@ extension Image {
   public func rgb() -> Image {
     switch channels {
     case 3: return self
-    case 1, 2: return mapPixels(to: 3) { src, dst in dst[0] = src[0]; dst[1] = src[0]; dst[2] = src[0] }
-    default: return mapPixels(to: 3) { src, dst in dst[0] = src[0]; dst[1] = src[1]; dst[2] = src[2] }
+    case 1, 2:
+      return mapPixels(to: 3) { src, dst in
+        dst[0] = src[0]
+        dst[1] = src[0]
+        dst[2] = src[0]
+      }
+    default:
+      return mapPixels(to: 3) { src, dst in
+        dst[0] = src[0]
+        dst[1] = src[1]
+        dst[2] = src[2]
+      }
     }
   }
 
@@ -74,16 +91,14 @@ extension Image {
   }
 
   private func mapPixels(
-    to outChannels: Int, _ body: (UnsafeBufferPointer<UInt8>.SubSequence, inout UnsafeMutableBufferPointer<UInt8>.SubSequence) -> Void
+    to outChannels: Int, _ body: (UnsafePointer<UInt8>, UnsafeMutablePointer<UInt8>) -> Void
   ) -> Image {
     let count = width * height
     var out = [UInt8](repeating: 0, count: count * outChannels)
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
-        for i in 0..<count {
-          var target = dst[(i * outChannels)..<((i + 1) * outChannels)]
-          body(src[(i * channels)..<((i + 1) * channels)], &target)
-        }
+        guard let from = src.baseAddress, let to = dst.baseAddress else { return }
+        for i in 0..<count { body(from + i * channels, to + i * outChannels) }
       }
     }
     return Image(unchecked: width, height, outChannels, out)

@@ -20,13 +20,15 @@ public struct Image: Equatable, Sendable {
   public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws(ImageError) {
     guard width > 0, height > 0, (1...4).contains(channels) else {
       throw ImageError(
-        .invalidArgument, "image shape \(width)x\(height)x\(channels) is not positive with 1-4 channels")
+        .invalidArgument,
+        "image shape \(width)x\(height)x\(channels) is not positive with 1-4 channels")
     }
     let (count, overflow) = width.multipliedReportingOverflow(by: height * channels)
     guard !overflow, pixels.count == count else {
       throw ImageError(
         .invalidArgument,
-        "image \(width)x\(height)x\(channels) needs \(width * height * channels) bytes, got \(pixels.count)")
+        "image \(width)x\(height)x\(channels) needs \(width * height * channels) bytes, got \(pixels.count)"
+      )
     }
     self.init(unchecked: width, height, channels, pixels)
   }
@@ -34,7 +36,8 @@ public struct Image: Equatable, Sendable {
   /// Creates an image filled with one value per channel (`fill.count == channels`).
   public init(width: Int, height: Int, fill: [UInt8]) throws(ImageError) {
     guard width > 0, height > 0, (1...4).contains(fill.count) else {
-      throw ImageError(.invalidArgument, "cannot fill a \(width)x\(height) image with \(fill.count) channels")
+      throw ImageError(
+        .invalidArgument, "cannot fill a \(width)x\(height) image with \(fill.count) channels")
     }
     var pixels = [UInt8](repeating: 0, count: width * height * fill.count)
     for i in 0..<(width * height) {

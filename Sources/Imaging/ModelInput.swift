@@ -61,7 +61,9 @@ extension Preprocessing {
   public func stack(_ images: [Image]) throws(ImageError) -> ModelInput {
     guard let first = images.first else { throw ImageError(.invalidArgument, "empty batch") }
     for (index, image) in images.enumerated()
-    where image.width != first.width || image.height != first.height || image.channels != first.channels {
+    where image.width != first.width || image.height != first.height
+      || image.channels != first.channels
+    {
       throw ImageError(
         .invalidArgument,
         "batch image \(index) is \(image.width)x\(image.height)x\(image.channels), "
@@ -74,7 +76,8 @@ extension Preprocessing {
       return ModelInput(values: .uint8(arrange(images, zero: 0) { _, p in p }), shape: shape)
     case .float32:
       let tables = try lookupTables(channels: c)
-      return ModelInput(values: .float32(arrange(images, zero: 0) { ch, p in tables[ch][Int(p)] }), shape: shape)
+      return ModelInput(
+        values: .float32(arrange(images, zero: 0) { ch, p in tables[ch][Int(p)] }), shape: shape)
     }
   }
 
@@ -82,8 +85,10 @@ extension Preprocessing {
   /// `(Float(p) / scale - mean[c]) / std[c]` so results match numpy float32.
   private func lookupTables(channels: Int) throws(ImageError) -> [[Float]] {
     let norm = normalization
-    for (name, list) in [("mean", norm.mean), ("std", norm.std)] where list.count != 1 && list.count != channels {
-      throw ImageError(.invalidArgument, "normalisation \(name) has \(list.count) values for \(channels) channels")
+    for (name, list) in [("mean", norm.mean), ("std", norm.std)]
+    where list.count != 1 && list.count != channels {
+      throw ImageError(
+        .invalidArgument, "normalisation \(name) has \(list.count) values for \(channels) channels")
     }
     guard norm.scale != 0, !norm.std.contains(0) else {
       throw ImageError(.invalidArgument, "normalisation scale and std must be non-zero")

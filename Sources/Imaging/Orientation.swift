@@ -36,7 +36,9 @@ extension Image {
   /// The image flipped top to bottom.
   public func flipped() -> Image { oriented(exif: 4) }
 
-  private func remapped(width outWidth: Int, height outHeight: Int, source: (Int, Int) -> (Int, Int))
+  private func remapped(
+    width outWidth: Int, height outHeight: Int, source: (Int, Int) -> (Int, Int)
+  )
     -> Image
   {
     let c = channels

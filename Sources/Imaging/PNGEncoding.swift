@@ -13,10 +13,13 @@ extension Image {
     var message = [CChar](repeating: 0, count: 512)
     let status = pixels.withUnsafeBufferPointer { buffer in
       tabby_png_encode(
-        buffer.baseAddress, UInt32(width), UInt32(height), UInt32(channels), Int32(compressionLevel),
+        buffer.baseAddress, UInt32(width), UInt32(height), UInt32(channels),
+        Int32(compressionLevel),
         &output, &size, &message, message.count)
     }
-    guard status == Int32(TABBY_CODEC_OK.rawValue), let output else { throw codecError(status, message) }
+    guard status == Int32(TABBY_CODEC_OK.rawValue), let output else {
+      throw codecError(status, message)
+    }
     defer { tabby_codec_free(output) }
     return [UInt8](UnsafeBufferPointer(start: output, count: size))
   }

@@ -88,28 +88,40 @@ extension Preprocessing {
   public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
 
   /// Shorter side to `size / 0.875` (256 for 224), center crop `size`, x/255, ImageNet mean/std.
-  public static func imagenet(size: Int = 224, layout: Layout = .nchw, elementType: ElementType = .float32)
+  public static func imagenet(
+    size: Int = 224, layout: Layout = .nchw, elementType: ElementType = .float32
+  )
     -> Preprocessing
   {
     Preprocessing(
-      steps: [.resizeShorterSide(resizeSide(for: size), .bilinear), .centerCrop(width: size, height: size)],
+      steps: [
+        .resizeShorterSide(resizeSide(for: size), .bilinear),
+        .centerCrop(width: size, height: size),
+      ],
       normalization: Normalization(scale: 255, mean: imagenetMean, std: imagenetStd),
       layout: layout, elementType: elementType)
   }
 
   /// Old MXNet models: the imagenet geometry, raw 0–255 values minus the ImageNet mean in 0–255 units.
-  public static func mxnetLegacy(size: Int = 224, layout: Layout = .nchw, elementType: ElementType = .float32)
+  public static func mxnetLegacy(
+    size: Int = 224, layout: Layout = .nchw, elementType: ElementType = .float32
+  )
     -> Preprocessing
   {
     Preprocessing(
-      steps: [.resizeShorterSide(resizeSide(for: size), .bilinear), .centerCrop(width: size, height: size)],
+      steps: [
+        .resizeShorterSide(resizeSide(for: size), .bilinear),
+        .centerCrop(width: size, height: size),
+      ],
       normalization: Normalization(scale: 1, mean: [123.68, 116.779, 103.939], std: [1, 1, 1]),
       layout: layout, elementType: elementType)
   }
 
   /// TF-converted Inception-style models: central square crop of 0.875, bilinear resize to `size`,
   /// values in [−1, 1] (or uint8), NHWC by default.
-  public static func inception(size: Int = 299, layout: Layout = .nhwc, elementType: ElementType = .float32)
+  public static func inception(
+    size: Int = 299, layout: Layout = .nhwc, elementType: ElementType = .float32
+  )
     -> Preprocessing
   {
     Preprocessing(
@@ -122,7 +134,9 @@ extension Preprocessing {
   public static let profileNames = ["imagenet", "mxnet-legacy", "inception"]
 
   /// The profile with this name (see `profileNames`), or nil.
-  public static func named(_ name: String, size: Int? = nil, layout: Layout? = nil, elementType: ElementType? = nil)
+  public static func named(
+    _ name: String, size: Int? = nil, layout: Layout? = nil, elementType: ElementType? = nil
+  )
     -> Preprocessing?
   {
     var profile: Preprocessing

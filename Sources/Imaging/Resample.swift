@@ -9,7 +9,9 @@ public enum Interpolation: String, Sendable, CaseIterable {
 
 extension Image {
   /// The image scaled to `width` × `height`.
-  public func resized(width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear)
+  public func resized(
+    width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear
+  )
     throws(ImageError) -> Image
   {
     guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
@@ -27,7 +29,9 @@ extension Image {
   public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
     throws(ImageError) -> Image
   {
-    guard side > 0 else { throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)") }
+    guard side > 0 else {
+      throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)")
+    }
     if width <= height {
       return try resized(width: side, height: height * side / width, interpolation: interpolation)
     }
@@ -55,23 +59,22 @@ extension Image {
     return Image(unchecked: newWidth, newHeight, c, out)
   }
 
-  /// Pillow's ImagingResampleInner: a horizontal pass over the rows the vertical pass
-  /// needs, then a vertical pass, each rounding to uint8.
+  /// Pillow's ImagingResampleInner: two separable passes, each rounding to uint8.
+  /// Pillow 13 runs the vertical pass first when the height shrinks by more than twice
+  /// the width's change (python-pillow/Pillow#9549); otherwise the horizontal pass runs
+  /// first, over only the rows the vertical pass reads. The order changes the rounding.
   private func bilinearResized(_ newWidth: Int, _ newHeight: Int) -> Image {
     let vertical = ResampleKernel(inSize: height, outSize: newHeight)
-    var current = self
-    var rowShift = 0
-    if newWidth != width {
-      let first = vertical.start[0]
-      let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
-      let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
-      current = horizontalPass(horizontal, rows: first..<last)
-      rowShift = first
+    guard newWidth != width else { return verticalPass(vertical, rowShift: 0) }
+    let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
+    if newHeight < height && height - newHeight > 2 * (width - newWidth) {
+      let shrunk = verticalPass(vertical, rowShift: 0)
+      return shrunk.horizontalPass(horizontal, rows: 0..<newHeight)
     }
-    if newHeight != height || rowShift != 0 || current.height != newHeight {
-      current = current.verticalPass(vertical, rowShift: rowShift)
-    }
-    return current
+    let first = vertical.start[0]
+    let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
+    let stretched = horizontalPass(horizontal, rows: first..<last)
+    return newHeight == height ? stretched : stretched.verticalPass(vertical, rowShift: first)
   }
 
   private func horizontalPass(_ kernel: ResampleKernel, rows: Range<Int>) -> Image {
@@ -81,17 +84,24 @@ extension Image {
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         kernel.weights.withUnsafeBufferPointer { weights in
+          guard let source = src.baseAddress, let target = dst.baseAddress,
+            let weight = weights.baseAddress
+          else { return }
           for (row, y) in rows.enumerated() {
-            let rowBase = y * width * c
+            let input = source + y * width * c
+            let output = target + row * outWidth * c
             for xx in 0..<outWidth {
-              let k = xx * kernel.size
-              let start = kernel.start[xx]
-              for ch in 0..<c {
-                var sum = ResampleKernel.half
-                for i in 0..<kernel.count[xx] {
-                  sum += Int(src[rowBase + (start + i) * c + ch]) * Int(weights[k + i])
+              let taps = kernel.count[xx]
+              let first = input + kernel.start[xx] * c
+              let w = weight + xx * kernel.size
+              if c == 3 {
+                Self.filter3(first, w, taps, output + xx * 3)
+              } else {
+                for ch in 0..<c {
+                  var sum = ResampleKernel.half
+                  for i in 0..<taps { sum &+= Int32(first[i * c + ch]) &* w[i] }
+                  output[xx * c + ch] = ResampleKernel.clip8(sum)
                 }
-                dst[(row * outWidth + xx) * c + ch] = ResampleKernel.clip8(sum)
               }
             }
           }
@@ -101,24 +111,44 @@ extension Image {
     return Image(unchecked: outWidth, rows.count, c, out)
   }
 
+  /// One RGB output pixel of the horizontal pass; sums stay below 2^31 because the
+  /// bilinear weights are non-negative and add up to about 2^22.
+  @inline(__always)
+  private static func filter3(
+    _ pixel: UnsafePointer<UInt8>, _ w: UnsafePointer<Int32>, _ taps: Int,
+    _ out: UnsafeMutablePointer<UInt8>
+  ) {
+    var (r, g, b) = (ResampleKernel.half, ResampleKernel.half, ResampleKernel.half)
+    for i in 0..<taps {
+      let p = pixel + i * 3
+      r &+= Int32(p[0]) &* w[i]
+      g &+= Int32(p[1]) &* w[i]
+      b &+= Int32(p[2]) &* w[i]
+    }
+    out[0] = ResampleKernel.clip8(r)
+    out[1] = ResampleKernel.clip8(g)
+    out[2] = ResampleKernel.clip8(b)
+  }
+
   private func verticalPass(_ kernel: ResampleKernel, rowShift: Int) -> Image {
     let rowLength = width * channels
     let outHeight = kernel.start.count
     var out = [UInt8](repeating: 0, count: rowLength * outHeight)
-    var sums = [Int](repeating: 0, count: rowLength)
+    var sums = [Int32](repeating: 0, count: rowLength)
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         sums.withUnsafeMutableBufferPointer { acc in
+          guard let source = src.baseAddress, let target = dst.baseAddress else { return }
           for yy in 0..<outHeight {
             for i in 0..<rowLength { acc[i] = ResampleKernel.half }
             let start = kernel.start[yy] - rowShift
             for j in 0..<kernel.count[yy] {
-              let weight = Int(kernel.weights[yy * kernel.size + j])
-              let base = (start + j) * rowLength
-              for i in 0..<rowLength { acc[i] += Int(src[base + i]) * weight }
+              let weight = kernel.weights[yy * kernel.size + j]
+              let row = source + (start + j) * rowLength
+              for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* weight }
             }
-            let to = yy * rowLength
-            for i in 0..<rowLength { dst[to + i] = ResampleKernel.clip8(acc[i]) }
+            let output = target + yy * rowLength
+            for i in 0..<rowLength { output[i] = ResampleKernel.clip8(acc[i]) }
           }
         }
       }
@@ -131,7 +161,7 @@ extension Image {
 /// precompute_coeffs and normalize_coeffs_8bpc compute them.
 struct ResampleKernel {
   static let precisionBits = 22  // Pillow: 32 - 8 - 2
-  static let half = 1 << (precisionBits - 1)
+  static let half: Int32 = 1 << (precisionBits - 1)
 
   /// First input index of each output pixel's window.
   var start: [Int] = []
@@ -175,7 +205,8 @@ struct ResampleKernel {
     return a < 1 ? 1 - a : 0
   }
 
-  static func clip8(_ value: Int) -> UInt8 {
+  @inline(__always)
+  static func clip8(_ value: Int32) -> UInt8 {
     if value >= 1 << (precisionBits + 8) { return 255 }
     if value <= 0 { return 0 }
     return UInt8(value >> precisionBits)
