@@ -11,25 +11,33 @@ struct Depthwise3x3 {
   let weights: [Float]
   let bias: [Float]
   let activation: UnaryOp?
+  /// Fused fake quantization [scale, zeroPoint, lo, hi], applied after the activation.
+  var fakeQuant: [Float]? = nil
 
   func callAsFunction(_ x: Tensor, batch: Int) -> Tensor {
     var y = Tensor(uninitializedShape: [batch, channels, outH, outW])
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         weights.withUnsafeBufferPointer { wp in
-          for n in 0..<batch {
-            for c in 0..<channels {
-              let plane = (n * channels + c)
-              run(xp.baseAddress! + plane * height * width, wp.baseAddress! + c * 9, bias[c], yp.baseAddress! + plane * outH * outW)
+          let (xb, wb, yb) = (xp.baseAddress!, wp.baseAddress!, yp.baseAddress!)
+          // Planes are independent: split them over the engine's threads.
+          parallelChunks(batch * channels, grain: 1) { planes in
+            for plane in planes {
+              let c = plane % channels
+              let out = yb + plane * outH * outW
+              run(xb + plane * height * width, wb + c * 9, bias[c], out)
+              finish(out, outH * outW)
             }
           }
         }
       }
-      if let activation {
-        CPUBackend.shared.unary(activation, yp.baseAddress!, yp.baseAddress!, count: yp.count)
-      }
     }
     return y
+  }
+
+  private func finish(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+    if let activation { CPUBackend.shared.unary(activation, p, p, count: count) }
+    if let q = fakeQuant { fakeQuantize(p, count, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3]) }
   }
 
   /// Output columns whose 3-wide window lies inside the row.

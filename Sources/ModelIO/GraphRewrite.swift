@@ -8,6 +8,7 @@ enum GraphRewrite {
     foldBatchNorm(&g)
     fuseActivations(&g)
     mergeQDQ(&g)
+    fuseFakeQuant(&g)
     return g
   }
 
@@ -141,6 +142,30 @@ enum GraphRewrite {
     // Drop QuantizeLinear nodes nobody reads any more.
     let uses = consumers(g)
     g.nodes.removeAll { n in n.op == "QuantizeLinear" && n.outputs.allSatisfy { uses[$0] == nil } }
+  }
+
+  /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue.
+  static func fuseFakeQuant(_ g: inout Graph) {
+    var uses = consumers(g)
+    var i = 0
+    while i < g.nodes.count {
+      defer { i += 1 }
+      let c = g.nodes[i]
+      guard c.op == "Conv", c.attributes["_fq"] == nil, c.outputs.count == 1,
+        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
+      else { continue }
+      let f = g.nodes[j]
+      guard let s = f.inputs.count > 1 ? g.initializers[f.inputs[1]] : nil, s.count == 1 else { continue }
+      let z = f.inputs.count > 2 && !f.inputs[2].isEmpty ? g.initializers[f.inputs[2]] : nil
+      if f.inputs.count > 2 && !f.inputs[2].isEmpty && z == nil { continue }
+      let type = z?.dtype ?? .uint8
+      guard type == .uint8 || type == .int8 else { continue }
+      let (lo, hi): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
+      g.nodes[i].attributes["_fq"] = .floats([s.floats()[0], z?.floats().first ?? 0, lo, hi])
+      g.nodes[i].outputs = f.outputs
+      g.nodes.remove(at: j)
+      uses = consumers(g)
+    }
   }
 
   static func pruneInitializers(_ g: inout Graph) {

@@ -196,7 +196,7 @@ func quantizeTensor(_ x: Tensor, _ q: Quantization, _ shape: [Int], dequantize: 
       let (lo, hi) = q.range
       let base = p.baseAddress!
       if quantize && dequantize {
-        fakeQuantize(base, p.count, scale: s, zeroPoint: z, lo: lo, hi: hi)
+        parallelChunks(p.count) { r in fakeQuantize(base + r.lowerBound, r.count, scale: s, zeroPoint: z, lo: lo, hi: hi) }
       } else if quantize {
         for i in 0..<p.count { base[i] = clamp(roundHalfEven(base[i] / s) + z, lo, hi) }
       } else {
