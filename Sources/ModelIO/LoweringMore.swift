@@ -87,7 +87,8 @@ extension Planner {
       out.append(o)
     }
     if node.op == "MaxPool" {
-      bind(node, out, x.dtype, inputs: [x.slot]) { try Tensor.maxPool2D($0[0], options) }
+      let pool = MaxPool2DPlan(shape: x.shape, kernel: kernel, strides: strides, pads: pads, out: out)
+      bind(node, out, x.dtype, inputs: [x.slot]) { try pool($0[0]).reshaped(out) }
     } else {
       bind(node, out, inputs: [x.slot]) { try Tensor.avgPool2D($0[0], options) }
     }

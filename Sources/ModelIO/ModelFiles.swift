@@ -67,7 +67,13 @@ public enum ModelFiles {
     }
     defer { inflateEnd(&stream) }
     var output: [UInt8] = []
-    output.reserveCapacity(min(maxBytes, input.count * 4))
+    // The gzip trailer holds the unpacked size mod 2^32: reserve it so the output grows once.
+    var hint = input.count * 4
+    if input.count >= 18 {
+      let n = input.count
+      hint = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
+    }
+    output.reserveCapacity(min(maxBytes, max(hint, 1 << 16)))
     let chunk = 1 << 20
     var buffer = [UInt8](repeating: 0, count: chunk)
     var status: Int32 = Z_OK
