@@ -177,6 +177,10 @@ enum ConstantFolder {
 
   static func binary(_ node: Node, _ a: HostArray, _ b: HostArray) throws(ModelLoadError) -> HostArray {
     let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
+    // Load-time arithmetic is for shapes and small constants; a huge broadcast is a corrupt file.
+    guard shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) <= 1 << 26 else {
+      throw fail(node, "constant result of shape \(shape) is too large")
+    }
     let ia = ShapeRules.broadcastIndices(a.shape, to: shape)
     let ib = ShapeRules.broadcastIndices(b.shape, to: shape)
     if a.dtype.isInteger && b.dtype.isInteger {
