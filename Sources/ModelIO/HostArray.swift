@@ -44,10 +44,14 @@ public struct HostArray: Equatable, Sendable {
   public init(shape: [Int], floats: [Float]) {
     self.dtype = .float32
     self.shape = shape
-    var b = [UInt8]()
-    b.reserveCapacity(floats.count * 4)
-    for f in floats { HostArray.appendLE(f.bitPattern, 4, to: &b) }
-    self.bytes = b
+    #if _endian(little)
+      self.bytes = floats.withUnsafeBytes { Array($0) }
+    #else
+      var b = [UInt8]()
+      b.reserveCapacity(floats.count * 4)
+      for f in floats { HostArray.appendLE(f.bitPattern, 4, to: &b) }
+      self.bytes = b
+    #endif
   }
 
   /// An array of the given integer type from values (truncated to the type's width).
@@ -106,9 +110,15 @@ public struct HostArray: Equatable, Sendable {
   public func floats() -> [Float] {
     if dtype == .float32 {
       return [Float](unsafeUninitializedCapacity: count) { buf, n in
-        bytes.withUnsafeBytes { raw in
-          for i in 0..<count { buf[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
-        }
+        #if _endian(little)
+          bytes.withUnsafeBytes { raw in
+            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * 4)]))
+          }
+        #else
+          bytes.withUnsafeBytes { raw in
+            for i in 0..<count { buf[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
+          }
+        #endif
         n = count
       }
     }
