@@ -135,16 +135,10 @@ extension Planner {
       bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
       return
     }
-    bind(node, outShape, inputs: [x.slot]) { [bias] in
-      var y = try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options, activation: act)
-      if let fq {
-        y.withUnsafeMutableBufferPointer { p in
-          let base = p.baseAddress!
-          parallelChunks(p.count) { r in
-            fakeQuantize(base + r.lowerBound, r.count, scale: fq[0], zeroPoint: fq[1], lo: fq[2], hi: fq[3])
-          }
-        }
-      }
+    let epilogue = ConvEpilogue(bias: bias?.scalars, activation: act, fakeQuant: fq)
+    bind(node, outShape, inputs: [x.slot]) {
+      var y = try Tensor.conv2d($0[0], weight: weight, options: options)
+      if !epilogue.isEmpty { epilogue.apply(&y) }
       return y
     }
   }
