@@ -6,7 +6,9 @@ extension ONNXReader {
     var dims: [Int64] = []
     var type: Int64 = 0
     var raw: Range<Int>?
-    var floats: [UInt32] = [], ints: [Int64] = [], int64s: [Int64] = [], doubles: [UInt64] = []
+    // float_data and double_data are fixed-size little-endian words: kept as bytes, no decoding.
+    var floatBytes: [UInt8] = [], doubleBytes: [UInt8] = []
+    var ints: [Int64] = [], int64s: [Int64] = []
     var uint64s: [Int64] = []
     var external = false
     while let (f, w) = try r.field() {
@@ -15,10 +17,10 @@ extension ONNXReader {
       case (2, _): type = try r.int64(w, "data_type")
       case (8, .bytes): name = try r.string("tensor name")
       case (9, .bytes): raw = try r.lengthDelimited()
-      case (4, _): try r.repeatedFixed32(w, into: &floats, field: "float_data")
+      case (4, _): try r.repeatedFixed(w, size: 4, into: &floatBytes, field: "float_data")
       case (5, _): try r.repeatedVarint(w, into: &ints, field: "int32_data")
       case (7, _): try r.repeatedVarint(w, into: &int64s, field: "int64_data")
-      case (10, _): try r.repeatedFixed64(w, into: &doubles, field: "double_data")
+      case (10, _): try r.repeatedFixed(w, size: 8, into: &doubleBytes, field: "double_data")
       case (11, _): try r.repeatedVarint(w, into: &uint64s, field: "uint64_data")
       case (14, _): external = try r.int64(w, "data_location") == 1
       case (3, .bytes): throw r.fail("tensor '\(name)' is segmented (not supported)")
@@ -46,11 +48,11 @@ extension ONNXReader {
     var have: Int
     switch dtype {
     case .float32:
-      have = floats.count
-      bytes = words(floats.map { UInt64($0) }, 4)
+      have = floatBytes.count / 4
+      bytes = floatBytes
     case .float64:
-      have = doubles.count
-      bytes = words(doubles, 8)
+      have = doubleBytes.count / 8
+      bytes = doubleBytes
     case .int64:
       have = int64s.count
       bytes = words(int64s.map { UInt64(bitPattern: $0) }, 8)

@@ -131,15 +131,17 @@ struct ProtoReader {
     }
   }
 
-  /// Appends a repeated fixed64 field (doubles), packed or not.
-  mutating func repeatedFixed64(_ wire: Wire, into out: inout [UInt64], field: String) throws(ModelLoadError) {
-    switch wire {
-    case .fixed64: out.append(try fixed64())
-    case .bytes:
+  /// Appends the raw little-endian bytes of a repeated fixed-size field, packed or not.
+  mutating func repeatedFixed(_ wire: Wire, size: Int, into out: inout [UInt8], field: String) throws(ModelLoadError) {
+    switch (wire, size) {
+    case (.fixed32, 4), (.fixed64, 8):
+      guard end - offset >= size else { throw fail("truncated \(field)") }
+      out.append(contentsOf: bytes[offset..<(offset + size)])
+      offset += size
+    case (.bytes, _):
       let r = try lengthDelimited()
-      guard r.count % 8 == 0 else { throw fail("packed \(field) length \(r.count) is not a multiple of 8") }
-      var p = ProtoReader(bytes, range: r, message: message)
-      while !p.atEnd { out.append(try p.fixed64()) }
+      guard r.count % size == 0 else { throw fail("packed \(field) length \(r.count) is not a multiple of \(size)") }
+      out.append(contentsOf: bytes[r])
     default: throw fail("\(field) has wire type \(wire)")
     }
   }
