@@ -32,16 +32,19 @@ public struct IDXArray: Sendable {
     guard Array(data[0..<4]) == expected else {
       let magic = data[0..<4].map { String($0, radix: 16) }.joined(separator: " ")
       throw DatasetError(
-        path: path, "bad magic number \(magic): expected 00 00 08 0\(rank) (uint8, \(rank) dimensions)")
+        path: path,
+        "bad magic number \(magic): expected 00 00 08 0\(rank) (uint8, \(rank) dimensions)")
     }
     let header = 4 + 4 * rank
     guard data.count >= header else {
-      throw DatasetError(path: path, "truncated: header needs \(header) bytes, file has \(data.count)")
+      throw DatasetError(
+        path: path, "truncated: header needs \(header) bytes, file has \(data.count)")
     }
     var dims: [Int] = []
     for i in 0..<rank {
       let o = 4 + 4 * i
-      dims.append(Int(data[o]) << 24 | Int(data[o + 1]) << 16 | Int(data[o + 2]) << 8 | Int(data[o + 3]))
+      dims.append(
+        Int(data[o]) << 24 | Int(data[o + 1]) << 16 | Int(data[o + 2]) << 8 | Int(data[o + 3]))
     }
     let payload = dims.reduce(1, *)
     guard data.count - header == payload else {
