@@ -4,6 +4,9 @@ final class Evaluator {
 
   let interpreter: Interpreter
   let context: CallContext
+  /// A second guard on the native stack (the parser already bounds tree depth).
+  private var depth = 0
+  static let maxDepth = 1000
 
   init(interpreter: Interpreter, context: CallContext) {
     self.interpreter = interpreter
@@ -86,6 +89,11 @@ final class Evaluator {
   // MARK: Expressions
 
   func eval(_ e: Expr) throws(CellError) -> Value {
+    depth += 1
+    defer { depth -= 1 }
+    if depth > Self.maxDepth {
+      throw CellError(ename: "RecursionError", "maximum expression depth exceeded", span: e.span)
+    }
     switch e.kind {
     case .literal(let v): return v
     case .name(let n):

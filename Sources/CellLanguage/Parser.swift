@@ -5,6 +5,8 @@ struct Parser {
   var p = 0
   var loopDepth = 0
   var nesting = 0
+  var blockDepth = 0
+  static let maxBlockDepth = 50
 
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
@@ -228,6 +230,9 @@ struct Parser {
   /// `: NEWLINE INDENT statements DEDENT`, or `: statement` on the same line.
   mutating func block(after keyword: String, line: SourceSpan) throws(CellError) -> [Stmt] {
     try expect(":", "expected ':'")
+    blockDepth += 1
+    defer { blockDepth -= 1 }
+    if blockDepth > Self.maxBlockDepth { throw .syntax("too many statically nested blocks", line) }
     guard current.kind == .newline else { return try simpleLine().0 }
     p += 1
     guard current.kind == .indent else {

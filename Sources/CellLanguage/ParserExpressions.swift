@@ -40,21 +40,32 @@ extension Parser {
     }
   }
 
+  static let maxDepth = 200
+
+  /// Refuses expressions whose tree is too deep (a 5,000-term `1+1+…`), like CPython's
+  /// "too complex" limit; the evaluator and the deallocator recurse over the tree.
+  func bounded(_ e: Expr) throws(CellError) -> Expr {
+    guard e.depth <= Self.maxDepth else { throw .syntax("expression too long or too deeply nested", e.span) }
+    return e
+  }
+
   mutating func expression() throws(CellError) -> Expr {
     let value = try orTest()
     guard isKeyword("if") else { return value }
     p += 1
+    try nest()
+    defer { nesting -= 1 }
     let test = try orTest()
     guard acceptKeyword("else") else { throw unexpected("expected 'else' after 'if' expression") }
     let other = try expression()
-    return Expr(kind: .conditional(test: test, then: value, else: other), span: value.span.through(other.span))
+    return try bounded(Expr(kind: .conditional(test: test, then: value, else: other), span: value.span.through(other.span)))
   }
 
   mutating func orTest() throws(CellError) -> Expr {
     var left = try andTest()
     while acceptKeyword("or") {
       let right = try andTest()
-      left = Expr(kind: .or(left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .or(left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -63,7 +74,7 @@ extension Parser {
     var left = try notTest()
     while acceptKeyword("and") {
       let right = try notTest()
-      left = Expr(kind: .and(left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .and(left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -97,7 +108,7 @@ extension Parser {
       rest.append((op, try arithmetic()))
     }
     guard let last = rest.last else { return first }
-    return Expr(kind: .compare(first, rest), span: first.span.through(last.1.span))
+    return try bounded(Expr(kind: .compare(first, rest), span: first.span.through(last.1.span)))
   }
 
   mutating func arithmetic() throws(CellError) -> Expr {
@@ -105,7 +116,7 @@ extension Parser {
     while case .op(let o) = current.kind, o == "+" || o == "-" {
       p += 1
       let right = try term()
-      left = Expr(kind: .binary(o == "+" ? .add : .subtract, left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .binary(o == "+" ? .add : .subtract, left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -117,7 +128,7 @@ extension Parser {
     {
       p += 1
       let right = try factor()
-      left = Expr(kind: .binary(op, left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .binary(op, left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -138,8 +149,10 @@ extension Parser {
   mutating func power() throws(CellError) -> Expr {
     let base = try postfix()
     guard accept("**") else { return base }
+    try nest()
+    defer { nesting -= 1 }
     let exponent = try factor()
-    return Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span))
+    return try bounded(Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span)))
   }
 
   mutating func postfix() throws(CellError) -> Expr {
@@ -147,16 +160,16 @@ extension Parser {
     while true {
       if accept("(") {
         let args = try callArguments()
-        e = Expr(kind: .call(e, args), span: e.span.through(tokens[p - 1].span))
+        e = try bounded(Expr(kind: .call(e, args), span: e.span.through(tokens[p - 1].span)))
       } else if accept("[") {
         let index = try subscriptExpr()
         try expect("]", "expected ']'")
-        e = Expr(kind: .index(e, index), span: e.span.through(tokens[p - 1].span))
+        e = try bounded(Expr(kind: .index(e, index), span: e.span.through(tokens[p - 1].span)))
       } else if accept(".") {
         guard case .name(let n) = current.kind, !Self.keywords.contains(n) else {
           throw unexpected("expected an attribute name after '.'")
         }
-        e = Expr(kind: .attribute(e, n), span: e.span.through(advance().span))
+        e = try bounded(Expr(kind: .attribute(e, n), span: e.span.through(advance().span)))
       } else {
         return e
       }

@@ -97,3 +97,20 @@ func reportsErrors(_ code: String, _ ename: String, _ evalue: String, _ caret: C
   let code = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
   #expect(Session().error(code)?.ename == "SyntaxError")
 }
+
+@Test(arguments: [
+  (String(repeating: "1+", count: 5000) + "1", "SyntaxError"),
+  (String(repeating: "x.", count: 500) + "x", "SyntaxError"),
+  ((0..<60).map { String(repeating: "    ", count: $0) + "if True:\n" }.joined() + String(repeating: "    ", count: 60) + "pass", "SyntaxError"),
+  (String(repeating: "2**", count: 500) + "2", "SyntaxError"),
+  ("'a' * 10**12", "MemoryError"),
+  ("list(range(10**12))", "MemoryError"),
+])
+func resourceLimitsAreErrorsNotCrashes(_ code: String, _ ename: String) {
+  #expect(Session().error(code)?.ename == ename)
+}
+
+@Test func deeplyNestedValuesStillPrint() throws {
+  let s = Session()
+  #expect(try s.result("t = ()\nfor i in range(300):\n    t = (t,)\nlen(repr(t)) < 1000") == "True")
+}
