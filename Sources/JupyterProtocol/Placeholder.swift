@@ -1,2 +1,0 @@
-// JupyterProtocol: placeholder until its issue lands.
-enum _JupyterProtocolPlaceholder {}

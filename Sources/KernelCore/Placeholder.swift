@@ -1,2 +1,0 @@
-// KernelCore: placeholder until its issue lands.
-enum _KernelCorePlaceholder {}

@@ -1,2 +1,0 @@
-// TabbyKernel: placeholder until its issue lands.
-enum _TabbyKernelPlaceholder {}

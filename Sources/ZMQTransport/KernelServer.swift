@@ -1,0 +1,198 @@
+import CZeroMQ
+import JSON
+import JupyterProtocol
+import KernelCore
+import Synchronization
+
+/// Feeds IOPub from a shell or control thread: the whole multipart message travels as
+/// one length-prefixed inproc frame, so each hop costs one libzmq call, not one per frame.
+final class IOPubFeed: FrameSink {
+  let socket: ZMQSocket
+  init(_ socket: ZMQSocket) { self.socket = socket }
+
+  func send(_ frames: [[UInt8]]) {
+    do { try socket.send([IOPubFeed.pack(frames)]) } catch { Log.warning("iopub feed: send failed: \(error)") }
+  }
+
+  static func pack(_ frames: [[UInt8]]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(frames.reduce(0) { $0 + $1.count + 4 })
+    for f in frames {
+      withUnsafeBytes(of: UInt32(f.count).littleEndian) { out.append(contentsOf: $0) }
+      out.append(contentsOf: f)
+    }
+    return out
+  }
+
+  static func unpack(_ packed: [UInt8]) -> [[UInt8]] {
+    var frames: [[UInt8]] = []
+    var i = 0
+    while i + 4 <= packed.count {
+      let n = Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
+      i += 4
+      guard i + n <= packed.count else { break }
+      frames.append(Array(packed[i..<(i + n)]))
+      i += n
+    }
+    return frames
+  }
+}
+
+/// Sends frames on a socket owned by the calling thread; failures are logged, never fatal.
+final class SocketSink: FrameSink, StdinChannel {
+  let socket: ZMQSocket
+  let name: String
+  init(_ socket: ZMQSocket, name: String) {
+    self.socket = socket
+    self.name = name
+  }
+
+  func send(_ frames: [[UInt8]]) {
+    do { try socket.send(frames) } catch { Log.warning("\(name): send failed: \(error)") }
+  }
+
+  func receive(timeoutMs: Int) -> [[UInt8]]? {
+    do {
+      guard try pollReadable([socket], timeoutMs: timeoutMs)[0] else { return nil }
+      return try socket.receive(dontWait: true)
+    } catch {
+      Log.warning("\(name): receive failed: \(error)")
+      return nil
+    }
+  }
+}
+
+/// Serves one kernel over ZeroMQ: shell (and stdin) on the calling thread, control,
+/// IOPub and heartbeat each on a thread of their own. Each socket is used by exactly
+/// one thread; shell and control feed IOPub through inproc PUSH sockets.
+public final class KernelServer: @unchecked Sendable {
+  private let context: ZMQContext
+  private let kernel: Kernel
+  private let stopping = Atomic<Bool>(false)
+  private let heartbeat, iopub, iopubFeed, control, shell, stdin, wake: ZMQSocket
+  private let shellFeed, controlFeed, controlWake: ZMQSocket
+
+  /// Binds every socket named in `info`; a port in use or a bad address throws here.
+  public init(info: ConnectionInfo, kernel: Kernel) throws(ZMQError) {
+    self.kernel = kernel
+    let context = try ZMQContext()
+    self.context = context
+    func socket(_ type: Int32, bind endpoint: String, router: Bool = false) throws(ZMQError) -> ZMQSocket {
+      let s = try ZMQSocket(context, type: type)
+      try s.setOption(ZMQ_LINGER, 1000)
+      if router { try s.setOption(ZMQ_ROUTER_HANDOVER, 1) }
+      if info.ip.contains(":") { try s.setOption(ZMQ_IPV6, 1) }
+      try s.bind(endpoint)
+      return s
+    }
+    heartbeat = try socket(ZMQ_ROUTER, bind: info.endpoint(info.hbPort))
+    iopub = try socket(ZMQ_XPUB, bind: info.endpoint(info.iopubPort))
+    try iopub.setOption(ZMQ_XPUB_VERBOSE, 1)
+    control = try socket(ZMQ_ROUTER, bind: info.endpoint(info.controlPort), router: true)
+    shell = try socket(ZMQ_ROUTER, bind: info.endpoint(info.shellPort), router: true)
+    stdin = try socket(ZMQ_ROUTER, bind: info.endpoint(info.stdinPort), router: true)
+    iopubFeed = try socket(ZMQ_PULL, bind: "inproc://iopub-feed")
+    wake = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
+    shellFeed = try ZMQSocket(context, type: ZMQ_PUSH)
+    controlFeed = try ZMQSocket(context, type: ZMQ_PUSH)
+    controlWake = try ZMQSocket(context, type: ZMQ_PUSH)
+    for s in [shellFeed, controlFeed] { try s.connect("inproc://iopub-feed") }
+    try controlWake.connect("inproc://shell-wake")
+  }
+
+  /// Serves until shutdown: returns after `stop()` once every thread has finished.
+  public func run() {
+    let hb = NativeThread { [heartbeat] in
+      // zmq_proxy echoes each ping back to its sender until the context shuts down.
+      _ = zmq_proxy(heartbeat.handle, heartbeat.handle, nil)
+      heartbeat.close()
+    }
+    let pub = NativeThread { [self] in iopubLoop() }
+    let ctl = NativeThread { [self] in controlLoop() }
+    shellLoop()
+    pub.join()
+    ctl.join()
+    context.shutdown()
+    hb.join()
+    context.terminate()
+  }
+
+  /// Asks every loop to finish (after a shutdown reply, from the shell or control thread).
+  /// Only sets a flag: the control loop, which owns the wake socket, wakes the shell.
+  public func stop() {
+    stopping.store(true, ordering: .releasing)
+  }
+
+  private func shellLoop() {
+    let io = ChannelIO(
+      reply: SocketSink(shell, name: "shell"), iopub: IOPubFeed(shellFeed),
+      stdin: SocketSink(stdin, name: "stdin"))
+    kernel.publishStarting(iopub: io.iopub)
+    while !stopping.load(ordering: .acquiring) {
+      do {
+        let ready = try pollReadable([shell, wake], timeoutMs: kernel.isAborting ? 0 : -1)
+        if ready[1] { _ = try wake.receive(dontWait: true) }
+        if ready[0], let frames = try shell.receive(dontWait: true) {
+          kernel.handleShell(frames, io: io)
+        } else if kernel.isAborting {
+          kernel.stopAborting()
+        }
+      } catch {
+        Log.error("shell loop: \(error)")
+        if error.isTerminated { break }
+      }
+    }
+    // The stop marker travels behind everything this thread published.
+    try? shellFeed.send([[]])
+    for s in [shell, stdin, wake, shellFeed] { s.close() }
+  }
+
+  private func controlLoop() {
+    let io = ChannelIO(reply: SocketSink(control, name: "control"), iopub: IOPubFeed(controlFeed))
+    while !stopping.load(ordering: .acquiring) {
+      do {
+        // A bounded wait so the loop also notices a stop that came from the shell.
+        guard try pollReadable([control], timeoutMs: 500)[0], let frames = try control.receive(dontWait: true)
+        else { continue }
+        kernel.handleControl(frames, io: io)
+      } catch {
+        Log.error("control loop: \(error)")
+        if error.isTerminated { break }
+      }
+    }
+    try? controlWake.send([[]])
+    for s in [control, controlFeed, controlWake] { s.close() }
+  }
+
+  private func iopubLoop() {
+    var running = true
+    while running {
+      do {
+        let ready = try pollReadable([iopub, iopubFeed], timeoutMs: -1)
+        if ready[0], let frames = try iopub.receive(dontWait: true) { welcome(frames) }
+        guard ready[1] else { continue }
+        // Drain everything queued so the stop marker never overtakes a message.
+        while let packed = try iopubFeed.receive(dontWait: true) {
+          if packed == [[]] { running = false } else { try iopub.send(IOPubFeed.unpack(packed[0])) }
+        }
+      } catch {
+        Log.error("iopub loop: \(error)")
+        if error.isTerminated { break }
+      }
+    }
+    for s in [iopub, iopubFeed] { s.close() }
+  }
+
+  /// Answers each new subscription with `iopub_welcome` (protocol 5.4), so a client
+  /// knows its subscription is live before it sends requests.
+  private func welcome(_ frames: [[UInt8]]) {
+    for frame in frames where frame.first == 1 {
+      let topic = Array(frame.dropFirst())
+      let s = kernel.session
+      let msg = s.message(
+        "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))], parent: nil,
+        identities: [topic])
+      do { try iopub.send(s.encode(msg)) } catch { Log.warning("iopub: welcome failed: \(error)") }
+    }
+  }
+}

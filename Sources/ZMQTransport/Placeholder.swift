@@ -1,2 +1,0 @@
-// ZMQTransport: placeholder until its issue lands.
-enum _ZMQTransportPlaceholder {}
