@@ -16,6 +16,8 @@ struct Expr {
     case attribute(Expr, String)
     case index(Expr, Expr)
     case slice(Expr?, Expr?, Expr?)
+    /// An f-string: literal text and formatted fields.
+    case format([FormatPart])
     /// `[element for target in iterable if condition]`
     case listComprehension(element: Expr, target: Expr, iterable: Expr, condition: Expr?)
   }
@@ -32,6 +34,8 @@ struct Expr {
     func see(_ e: Expr?) { if let e { below = max(below, e.depth) } }
     switch kind {
     case .literal, .name: break
+    case .format(let parts):
+      for case .field(let x, _, _) in parts { see(x) }
     case .list(let xs), .tuple(let xs): xs.forEach(see)
     case .dict(let pairs): pairs.forEach { see($0.0); see($0.1) }
     case .unary(_, let x), .attribute(let x, _): see(x)
@@ -50,6 +54,11 @@ struct Expr {
     }
     depth = below + 1
   }
+}
+
+enum FormatPart {
+  case text(String)
+  case field(Expr, conversion: Unicode.Scalar?, spec: String)
 }
 
 enum Argument {

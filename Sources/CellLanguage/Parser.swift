@@ -2,6 +2,8 @@
 /// expressions in ParserExpressions.swift.
 struct Parser {
   var tokens: [Token]
+  /// The cell's code points, for parsing f-string fields in place.
+  var source: [Unicode.Scalar] = []
   var p = 0
   var loopDepth = 0
   var nesting = 0
@@ -27,6 +29,7 @@ struct Parser {
 
   static func parse(_ src: [Unicode.Scalar]) throws(CellError) -> Module {
     var parser = Parser(tokens: try Lexer.tokenize(src))
+    parser.source = src
     return try parser.module()
   }
 

@@ -224,14 +224,8 @@ extension Parser {
     switch t.kind {
     case .int(let i): p += 1; return Expr(kind: .literal(.int(i)), span: t.span)
     case .float(let d): p += 1; return Expr(kind: .literal(.float(d)), span: t.span)
-    case .string(var s):
-      p += 1
-      var span = t.span
-      while case .string(let more) = current.kind {
-        s += more
-        span = span.through(advance().span)
-      }
-      return Expr(kind: .literal(.string(s)), span: span)
+    case .string, .fstring:
+      return try strings()
     case .name("True"): p += 1; return Expr(kind: .literal(.bool(true)), span: t.span)
     case .name("False"): p += 1; return Expr(kind: .literal(.bool(false)), span: t.span)
     case .name("None"): p += 1; return Expr(kind: .literal(.none), span: t.span)
@@ -302,5 +296,48 @@ extension Parser {
     }
     try expect("}", "expected '}'")
     return Expr(kind: .dict(pairs), span: start.through(tokens[p - 1].span))
+  }
+}
+
+// MARK: Strings and f-strings
+
+extension Parser {
+  /// Adjacent string literals join; if any is an f-string the result is a `.format`.
+  mutating func strings() throws(CellError) -> Expr {
+    var parts: [FormatPart] = []
+    var span = current.span
+    var formatted = false
+    while true {
+      if case .string(let s) = current.kind {
+        parts.append(.text(s))
+      } else if case .fstring(let lexed) = current.kind {
+        formatted = true
+        for part in lexed {
+          switch part {
+          case .text(let s): parts.append(.text(s))
+          case .field(let range, let conversion, let spec):
+            parts.append(.field(try fieldExpression(range), conversion: conversion, spec: spec))
+          }
+        }
+      } else {
+        break
+      }
+      span = span.through(advance().span)
+    }
+    guard formatted else {
+      let text = parts.map { if case .text(let s) = $0 { s } else { "" } }.joined()
+      return Expr(kind: .literal(.string(text)), span: span)
+    }
+    return try bounded(Expr(kind: .format(parts), span: span))
+  }
+
+  /// Parses an f-string field's expression from its range of the cell.
+  mutating func fieldExpression(_ range: Range<Int>) throws(CellError) -> Expr {
+    var sub = Parser(tokens: try Lexer.tokenize(source, range: range))
+    sub.source = source
+    sub.nesting = nesting + 1
+    let e = try sub.expressionList()
+    guard sub.current.kind == .newline || sub.current.kind == .eof else { throw sub.unexpected() }
+    return e
   }
 }
