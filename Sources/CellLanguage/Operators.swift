@@ -111,7 +111,10 @@ enum Operators {
       guard b != 0 else {
         throw CellError(ename: "ZeroDivisionError", "integer division or modulo by zero")
       }
-      if a == .min && b == -1 { throw overflow() }
+      if a == .min && b == -1 {
+        if op == .modulo { return .int(0) }
+        throw overflow()
+      }
       var q = a / b
       var r = a % b
       if r != 0 && (r < 0) != (b < 0) {

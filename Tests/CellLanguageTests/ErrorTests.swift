@@ -117,3 +117,18 @@ func resourceLimitsAreErrorsNotCrashes(_ code: String, _ ename: String) {
   let s = Session()
   #expect(try s.result("t = ()\nfor i in range(300):\n    t = (t,)\nlen(repr(t)) < 1000") == "True")
 }
+
+@Test(arguments: [
+  ("range(-9223372036854775807, 9223372036854775807)", "OverflowError"),
+  ("9223372036854775807 in range(-5, 5)", nil),
+  ("[1, 2, 3][::-9223372036854775807]", nil),
+  ("f'{1:99999999999999999999}'", "ValueError"),
+  ("round(1.5, -9223372036854775807)", nil),
+  ("-9223372036854775807 - 1 // -1", nil),
+  ("(-9223372036854775807 - 1) // -1", "OverflowError"),
+  ("(-9223372036854775807 - 1) % -1", nil),
+  ("abs(-9223372036854775807 - 1)", "OverflowError"),
+])
+func integerEdgesAreErrorsNotTraps(_ code: String, _ ename: String?) {
+  #expect(Session().error(code)?.ename == ename, "\(code)")
+}
