@@ -126,6 +126,9 @@ static void read_header(struct tabby_jpeg_job *job, const uint8_t *data, size_t 
                         uint64_t max_pixels, tabby_decoded *out) {
   j_decompress_ptr cinfo = &job->cinfo;
   jpeg_create_decompress(cinfo);
+  // Progressive and multi-scan files buffer every DCT coefficient (2 bytes per sample);
+  // past this budget libjpeg stops with an error instead of growing without bound.
+  cinfo->mem->max_memory_to_use = (long)(max_pixels > (1ull << 40) ? 1ull << 43 : max_pixels * 8) + (64L << 20);
   job->progress.pub.progress_monitor = jpeg_progress;
   job->progress.error = &job->error;
   cinfo->progress = &job->progress.pub;

@@ -9,6 +9,9 @@ public enum Interpolation: String, Sendable, CaseIterable {
 
 extension Image {
   /// The image scaled to `width` × `height`.
+  ///
+  /// Channels are filtered independently (Pillow premultiplies alpha for RGBA; decoded
+  /// images are RGB, where the two agree).
   public func resized(
     width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear
   )
