@@ -152,7 +152,10 @@ extension Preprocessing {
   }
 
   /// 256 for 224, the usual resize-then-crop ratio of 0.875.
-  static func resizeSide(for size: Int) -> Int { Int((Double(size) / 0.875).rounded()) }
+  static func resizeSide(for size: Int) -> Int {
+    // Out-of-range sizes pass through unchanged so that resizing reports them.
+    (1...(1 << 20)).contains(size) ? Int((Double(size) / 0.875).rounded()) : size
+  }
 }
 
 extension Preprocessing: CustomStringConvertible {

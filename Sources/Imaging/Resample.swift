@@ -17,7 +17,9 @@ extension Image {
   )
     throws(ImageError) -> Image
   {
-    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
+    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20,
+      newWidth * newHeight <= Image.maxPixelsBuilt
+    else {
       throw ImageError(.invalidArgument, "cannot resize to \(newWidth)x\(newHeight)")
     }
     if newWidth == width && newHeight == height { return self }
@@ -32,8 +34,8 @@ extension Image {
   public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
     throws(ImageError) -> Image
   {
-    guard side > 0 else {
-      throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)")
+    guard side > 0, side <= 1 << 20 else {
+      throw ImageError(.invalidArgument, "shorter side must be in 1...1048576, got \(side)")
     }
     if width <= height {
       return try resized(width: side, height: height * side / width, interpolation: interpolation)

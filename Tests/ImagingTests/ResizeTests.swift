@@ -110,4 +110,12 @@ func orientationMovesEveryPixelWhereEXIFSays(orientation: Int) throws {
   #expect(throws: ImageError.self) { try image.resized(shorterSide: -1) }
   #expect(throws: ImageError.self) { try Image(width: 2, height: 2, channels: 3, pixels: [1, 2]) }
   #expect(throws: ImageError.self) { try Image(width: 2, height: 2, channels: 5, pixels: []) }
+  #expect(throws: ImageError.self) {
+    try Image(width: Int.max / 2, height: 3, channels: 3, pixels: [])
+  }
+  #expect(throws: ImageError.self) { try Image(width: 1 << 20, height: 1 << 20, fill: [0]) }
+  #expect(throws: ImageError.self) { try image.resized(width: 1 << 20, height: 1 << 20) }
+  #expect(throws: ImageError.self) { try image.resized(shorterSide: Int.max) }
+  #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: Int.max)(image) }
+  #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: 0)(image) }
 }
