@@ -85,7 +85,7 @@ let package = Package(
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
-    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "JSON"]),
+    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",

@@ -79,7 +79,7 @@ extension Interpreter {
       _ = try Parser.parse(src)
     } catch {
       guard error.atEndOfInput else { return .invalid }
-      let opensBlock = lastLine.trimmingSpaces.hasSuffix(":")
+      let opensBlock = error.ename == "IndentationError"
       return .incomplete(indent: indent + (opensBlock ? "    " : ""))
     }
     let endsWithBlankLine = lines.count > 1 && lines.last!.allSatisfy(\.isWhitespace)

@@ -107,6 +107,7 @@ struct Lexer {
         atLineStart = true
       }
     case "\\":
+      if peek(1) == nil { throw .syntax("unexpected end of input", SourceSpan(start, pos + 1), atEnd: true) }
       guard peek(1) == "\n" || (peek(1) == "\r" && peek(2) == "\n") else {
         throw .syntax("unexpected character after line continuation character", SourceSpan(pos, pos + 1))
       }

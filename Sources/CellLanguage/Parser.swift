@@ -231,10 +231,11 @@ struct Parser {
     guard current.kind == .newline else { return try simpleLine().0 }
     p += 1
     guard current.kind == .indent else {
+      let atEnd = tokens[p...].allSatisfy { $0.kind == .dedent || $0.kind == .eof }
       var e = CellError(
         ename: "IndentationError", "expected an indented block after '\(keyword)' statement",
-        span: current.kind == .eof ? line : current.span)
-      e.atEndOfInput = current.kind == .eof
+        span: atEnd ? line : current.span)
+      e.atEndOfInput = atEnd
       throw e
     }
     p += 1

@@ -15,7 +15,7 @@ public enum LabelSource: Equatable, Sendable {
   /// A synset or label-per-line file.
   case file(String)
   /// No names: results carry the raw output index only.
-  case none
+  case unlabeled
 }
 
 /// One downloadable pretrained model.
@@ -146,7 +146,7 @@ extension ModelZoo {
     let labels: LabelSource
     switch item["labels"]?.stringValue ?? "imagenet1k" {
     case "imagenet1k": labels = .imageNet1k
-    case "none": labels = .none
+    case "none": labels = .unlabeled
     case let path: labels = .file(path)
     }
     return ZooEntry(

@@ -6,8 +6,10 @@
 
 /// A random (version 4) UUID in its usual text form.
 public func makeUUID() -> String {
+  // Two 64-bit draws: one getrandom(2) each, not one per byte.
   var g = SystemRandomNumberGenerator()
-  var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &g) }
+  let words = [g.next(), g.next()]
+  var bytes = words.flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> ($0 * 8)) } }
   bytes[6] = bytes[6] & 0x0F | 0x40
   bytes[8] = bytes[8] & 0x3F | 0x80
   let hex = Signer.hex(bytes)

@@ -1,4 +1,5 @@
 import JSON
+import Synchronization
 
 /// One Jupyter message, decoded: routing identities, the four JSON parts and raw buffers.
 public struct Message: Sendable, Equatable {
@@ -36,16 +37,24 @@ public struct Session: Sendable {
   public let username: String
   public let signer: Signer
 
+  private let counter = MessageCounter()
+
   public init(signer: Signer, id: String = makeUUID(), username: String = "tabby") {
     self.signer = signer
     self.id = id
     self.username = username
   }
 
+  /// A fresh message id: the session's random id and a counter, as jupyter_client
+  /// makes them (unique without a getrandom call per message).
+  public func nextMessageID() -> String {
+    "\(id)_\(counter.next())"
+  }
+
   /// A fresh header for a message of `type`.
   public func header(_ type: String) -> JSONObject {
     [
-      "msg_id": .string(makeUUID()), "session": .string(id), "username": .string(username),
+      "msg_id": .string(nextMessageID()), "session": .string(id), "username": .string(username),
       "date": .string(isoTimestamp()), "msg_type": .string(type), "version": .string(protocolVersion),
     ]
   }
@@ -64,4 +73,10 @@ public struct Session: Sendable {
   public func encode(_ message: Message) -> [[UInt8]] {
     WireCodec.encode(message, signer: signer)
   }
+}
+
+/// A thread-safe message counter shared by every copy of a `Session`.
+final class MessageCounter: Sendable {
+  private let value = Atomic<Int>(0)
+  func next() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -25,6 +25,7 @@ public final class HistoryStore {
   public let directory: String
   private let maxBytes: Int
   private var currentSession: Int?
+  private var directoryMade = false
   private var path: String { directory + "/history.jsonl" }
 
   public init(directory: String, maxBytes: Int = 4 << 20) {
@@ -105,7 +106,10 @@ public final class HistoryStore {
   }
 
   private func withLock<T>(exclusive: Bool, _ body: () throws(KernelError) -> T) throws(KernelError) -> T {
-    try makeDirectory(directory)
+    if !directoryMade {
+      try makeDirectory(directory)
+      directoryMade = true
+    }
     let fd = open(directory + "/history.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
     guard fd >= 0 else { throw fileError("open", directory + "/history.lock") }
     defer { close(fd) }

@@ -58,7 +58,10 @@ enum Argon2 {
     var out = [UInt8](repeating: 0, count: length)
     // argon2_context takes non-const pointers, so every input is copied into a
     // mutable buffer; the password copy is wiped before it is freed.
-    var pwd = password, saltCopy = salt, secretCopy = secret, ad = associatedData
+    var pwd = password
+    var saltCopy = salt
+    var secretCopy = secret
+    var ad = associatedData
     defer { Wipe.bytes(&pwd) }
     let code = out.withUnsafeMutableBufferPointer { outBuf in
       pwd.withUnsafeMutableBufferPointer { pwdBuf in

@@ -29,7 +29,9 @@ public enum JupyterPassword {
 
   /// Whether `password` matches `stored`; throws `.malformed` when `stored` is not a
   /// hash jupyter_server could ever match.
-  public static func check(_ password: [UInt8], against stored: String) throws(PasswordHashError) -> Bool {
+  public static func check(_ password: [UInt8], against stored: String) throws(PasswordHashError)
+    -> Bool
+  {
     switch try parse(stored) {
     case .argon2(let hash): try hash.matches(password)
     case .salted(let digest): try digest.matches(password)

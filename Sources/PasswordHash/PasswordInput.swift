@@ -22,8 +22,9 @@ public enum PasswordInput {
     while true {
       // One byte at a time, so nothing after the line is consumed.
       let n = read(fd, &byte, 1)
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { throw PasswordInputError("cannot read the password: \(errorText(errno))") }
+      let err = errno
+      if n < 0 && err == EINTR { continue }
+      if n < 0 { throw PasswordInputError("cannot read the password: \(errorText(err))") }
       if n == 0 {
         if line.isEmpty { throw PasswordInputError("no password given: the input is empty") }
         break
@@ -68,7 +69,9 @@ public enum PasswordInput {
   }
 
   /// Prompts twice and requires the same answer, like jupyter_server's `passwd()`.
-  public static func promptNew(input: Int32, output: Int32 = 2) throws(PasswordInputError) -> [UInt8] {
+  public static func promptNew(input: Int32, output: Int32 = 2) throws(PasswordInputError)
+    -> [UInt8]
+  {
     var first = try prompt("Enter password: ", input: input, output: output)
     var second = try prompt("Verify password: ", input: input, output: output)
     defer { Wipe.bytes(&second) }
@@ -93,22 +96,30 @@ public enum PasswordInput {
 private enum TerminalRestore {
   nonisolated(unsafe) static var fd: Int32 = -1
   nonisolated(unsafe) static var settings = termios()
+  nonisolated(unsafe) static var previous: [__sighandler_t?] = []
   // Not SIGTSTP: after a stop and `fg`, reading would go on with echo back on.
   static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
 
   static func arm(fd: Int32, settings: termios) {
     Self.fd = fd
     Self.settings = settings
-    for sig in signals {
-      _ = signal(sig) { sig in
+    previous = signals.map { sig in
+      let old = signal(sig) { sig in
         _ = tcsetattr(TerminalRestore.fd, TCSAFLUSH, &TerminalRestore.settings)
         _ = signal(sig, SIG_DFL)
         _ = raise(sig)
       }
+      // A signal the caller ignores (nohup, a background job) stays ignored.
+      if let old, unsafeBitCast(old, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+        _ = signal(sig, SIG_IGN)
+      }
+      return old
     }
   }
 
+  /// Puts back whatever handled these signals before (an ignored SIGHUP under nohup).
   static func disarm() {
-    for sig in signals { _ = signal(sig, SIG_DFL) }
+    for (sig, handler) in zip(signals, previous) { _ = signal(sig, handler) }
+    previous = []
   }
 }

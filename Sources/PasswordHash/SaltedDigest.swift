@@ -42,7 +42,8 @@ struct SaltedDigest: Equatable {
   var openSSLName: String { Self.pythonNames[algorithm] ?? algorithm }
 
   /// Makes the form jupyter_server's `passwd(pw, algorithm)` makes: 12 random hex digits of salt.
-  static func make(_ password: [UInt8], algorithm: String) throws(PasswordHashError) -> SaltedDigest {
+  static func make(_ password: [UInt8], algorithm: String) throws(PasswordHashError) -> SaltedDigest
+  {
     let salt = Hex.lower(try SecureRandom.bytes(6))
     var input = password + Array(salt.utf8)
     defer { Wipe.bytes(&input) }

@@ -164,8 +164,8 @@ public struct CPUBackend: Backend {
     case .relu6: for i in 0..<count { y[i] = min(max(x[i], 0), 6) }
     case .clip(let lo, let hi): for i in 0..<count { y[i] = min(max(x[i], lo), hi) }
     case .leakyRelu(let a): for i in 0..<count { y[i] = x[i] > 0 ? x[i] : a * x[i] }
-    case .tanh: for i in 0..<count { y[i] = fastTanh(x[i]) }
-    case .sigmoid: for i in 0..<count { y[i] = fastSigmoid(x[i]) }
+    case .tanh: tanhBuffer(x, y, count)
+    case .sigmoid: sigmoidBuffer(x, y, count)
     case .exp: for i in 0..<count { y[i] = expf(x[i]) }
     case .negate: for i in 0..<count { y[i] = -x[i] }
     case .square: for i in 0..<count { y[i] = x[i] * x[i] }
@@ -177,6 +177,10 @@ public struct CPUBackend: Backend {
     _ x: UnsafePointer<Float>, outer: Int, axis: Int, inner: Int,
     into out: UnsafeMutablePointer<Float>
   ) {
+    if inner == 1 {
+      for o in 0..<outer { out[o] = rowSum(x + o * axis, axis) }
+      return
+    }
     for o in 0..<outer {
       let dst = out + o * inner
       dst.initialize(repeating: 0, count: inner)
@@ -186,6 +190,78 @@ public struct CPUBackend: Backend {
       }
     }
   }
+}
+
+/// Σ x[0..<n] with 16 independent lanes (a plain loop cannot vectorise a float sum).
+@inline(__always)
+public func rowSum(_ x: UnsafePointer<Float>, _ n: Int) -> Float {
+  var acc = SIMD16<Float>()
+  var i = 0
+  let raw = UnsafeRawPointer(x)
+  while i + 16 <= n {
+    acc += raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+    i += 16
+  }
+  var s = acc.sum()
+  while i < n {
+    s += x[i]
+    i += 1
+  }
+  return s
+}
+
+/// tanh over a buffer, 8 lanes at a time.
+func tanhBuffer(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+  var i = 0
+  let (src, dst) = (UnsafeRawPointer(x), UnsafeMutableRawPointer(y))
+  while i + 8 <= n {
+    let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+    dst.storeBytes(of: fastTanh8(v), toByteOffset: i * 4, as: SIMD8<Float>.self)
+    i += 8
+  }
+  while i < n {
+    y[i] = fastTanh(x[i])
+    i += 1
+  }
+}
+
+/// σ over a buffer via tanh.
+func sigmoidBuffer(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+  var i = 0
+  let (src, dst) = (UnsafeRawPointer(x), UnsafeMutableRawPointer(y))
+  while i + 8 <= n {
+    let v = src.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+    dst.storeBytes(of: 0.5 + 0.5 * fastTanh8(0.5 * v), toByteOffset: i * 4, as: SIMD8<Float>.self)
+    i += 8
+  }
+  while i < n {
+    y[i] = fastSigmoid(x[i])
+    i += 1
+  }
+}
+
+/// fastTanh on 8 lanes.
+@inline(__always)
+func fastTanh8(_ v: SIMD8<Float>) -> SIMD8<Float> {
+  let limit = SIMD8<Float>(repeating: 7.90531110763549805)
+  // Comparisons and selects, not clamped(): the generic pointwiseMin/Max are not inlined.
+  let x = v.replacing(with: limit, where: v .> limit).replacing(with: -limit, where: v .< -limit)
+  let x2 = x * x
+  var p = SIMD8<Float>(repeating: -2.76076847742355e-16)
+  p = p * x2 + 2.00018790482477e-13
+  p = p * x2 + -8.60467152213735e-11
+  p = p * x2 + 5.12229709037114e-08
+  p = p * x2 + 1.48572235717979e-05
+  p = p * x2 + 6.37261928875436e-04
+  p = p * x2 + 4.89352455891786e-03
+  p = p * x
+  var q = SIMD8<Float>(repeating: 1.19825839466702e-06)
+  q = q * x2 + 1.18534705686654e-04
+  q = q * x2 + 2.26843463243900e-03
+  q = q * x2 + 4.89352518554385e-03
+  let r = p / q
+  let small = (v .< 0.0004) .& (v .> -0.0004)
+  return r.replacing(with: v, where: small)
 }
 
 /// tanh as a rational polynomial (Eigen's float kernel): branch-free so loops vectorise,

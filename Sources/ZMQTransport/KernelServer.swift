@@ -4,6 +4,40 @@ import JupyterProtocol
 import KernelCore
 import Synchronization
 
+/// Feeds IOPub from a shell or control thread: the whole multipart message travels as
+/// one length-prefixed inproc frame, so each hop costs one libzmq call, not one per frame.
+final class IOPubFeed: FrameSink {
+  let socket: ZMQSocket
+  init(_ socket: ZMQSocket) { self.socket = socket }
+
+  func send(_ frames: [[UInt8]]) {
+    do { try socket.send([IOPubFeed.pack(frames)]) } catch { Log.warning("iopub feed: send failed: \(error)") }
+  }
+
+  static func pack(_ frames: [[UInt8]]) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(frames.reduce(0) { $0 + $1.count + 4 })
+    for f in frames {
+      withUnsafeBytes(of: UInt32(f.count).littleEndian) { out.append(contentsOf: $0) }
+      out.append(contentsOf: f)
+    }
+    return out
+  }
+
+  static func unpack(_ packed: [UInt8]) -> [[UInt8]] {
+    var frames: [[UInt8]] = []
+    var i = 0
+    while i + 4 <= packed.count {
+      let n = Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
+      i += 4
+      guard i + n <= packed.count else { break }
+      frames.append(Array(packed[i..<(i + n)]))
+      i += n
+    }
+    return frames
+  }
+}
+
 /// Sends frames on a socket owned by the calling thread; failures are logged, never fatal.
 final class SocketSink: FrameSink, StdinChannel {
   let socket: ZMQSocket
@@ -91,7 +125,7 @@ public final class KernelServer: @unchecked Sendable {
 
   private func shellLoop() {
     let io = ChannelIO(
-      reply: SocketSink(shell, name: "shell"), iopub: SocketSink(shellFeed, name: "iopub feed"),
+      reply: SocketSink(shell, name: "shell"), iopub: IOPubFeed(shellFeed),
       stdin: SocketSink(stdin, name: "stdin"))
     kernel.publishStarting(iopub: io.iopub)
     while !stopping.load(ordering: .acquiring) {
@@ -114,7 +148,7 @@ public final class KernelServer: @unchecked Sendable {
   }
 
   private func controlLoop() {
-    let io = ChannelIO(reply: SocketSink(control, name: "control"), iopub: SocketSink(controlFeed, name: "iopub feed"))
+    let io = ChannelIO(reply: SocketSink(control, name: "control"), iopub: IOPubFeed(controlFeed))
     while !stopping.load(ordering: .acquiring) {
       do {
         // A bounded wait so the loop also notices a stop that came from the shell.
@@ -138,8 +172,8 @@ public final class KernelServer: @unchecked Sendable {
         if ready[0], let frames = try iopub.receive(dontWait: true) { welcome(frames) }
         guard ready[1] else { continue }
         // Drain everything queued so the stop marker never overtakes a message.
-        while let frames = try iopubFeed.receive(dontWait: true) {
-          if frames == [[]] { running = false } else { try iopub.send(frames) }
+        while let packed = try iopubFeed.receive(dontWait: true) {
+          if packed == [[]] { running = false } else { try iopub.send(IOPubFeed.unpack(packed[0])) }
         }
       } catch {
         Log.error("iopub loop: \(error)")

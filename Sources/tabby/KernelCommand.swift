@@ -26,7 +26,13 @@ struct KernelCommand: ParsableCommand {
 
   func run() throws {
     Log.level = LogLevel(name: logLevel) ?? .warning
-    let info = try ConnectionInfo(json: try readFile(connectionFile))
+    guard access(connectionFile, R_OK) == 0 else {
+      throw ValidationError("cannot read connection file \(connectionFile): \(String(cString: strerror(errno)))")
+    }
+    let info: ConnectionInfo
+    do { info = try ConnectionInfo(json: try readFile(connectionFile)) } catch {
+      throw ValidationError("\(connectionFile): \(error)")
+    }
     let session = Session(signer: try Signer(scheme: info.signatureScheme, key: info.key))
     let interpreter = TabbyInterpreter()
     installSignalHandlers(interpreter)

@@ -77,7 +77,9 @@ extension JupyterPassword.Algorithm: ExpressibleByArgument {}
 extension PasswordInput {
   /// Reads the password from the terminal or standard input; on failure says why and
   /// exits with `status` (checking reserves 1 for a mismatch).
-  fileprivate static func readOrFail(prompting: Bool, confirm: Bool, status: Int32) throws -> [UInt8] {
+  fileprivate static func readOrFail(prompting: Bool, confirm: Bool, status: Int32) throws
+    -> [UInt8]
+  {
     do {
       if !prompting { return try readLine(from: STDIN_FILENO) }
       return confirm

@@ -44,9 +44,9 @@ struct Session {
   }
 
   /// The error a cell raises, or nil when it runs cleanly.
-  func error(_ code: String) -> LanguageError? {
+  func error(_ code: String, allowStdin: Bool = true) -> LanguageError? {
     do {
-      _ = try run(code)
+      _ = try run(code, allowStdin: allowStdin)
       return nil
     } catch {
       return error

@@ -69,7 +69,7 @@ import Testing
     let source = dir.write("net.onnx", bytes: payload)
     let entry = ZooEntry(
       name: "tiny", fileName: "tiny.onnx", path: "net.onnx", format: .onnx, profile: "imagenet",
-      labels: .none, sha256: nil, size: nil, summary: "")
+      labels: .unlabeled, sha256: nil, size: nil, summary: "")
     let env = ClassifierEnvironment(
       modelsDirectory: nil, cacheDirectory: dir.path + "/cache", zooBaseURL: "file://" + dir.path)
     nonisolated(unsafe) var messages = [String]()
@@ -118,7 +118,7 @@ import Testing
     let mine = try #require(zoo.entry(named: "mine"))
     #expect(mine.fileName == "mine.onnx")
     #expect(mine.sha256 == "abcd")
-    #expect(mine.labels == LabelSource.none)
+    #expect(mine.labels == .unlabeled)
     #expect(mine.profile == "inception")
     let r = try #require(zoo.entry(named: "resnet18"))
     #expect(r.fileName == "r18.onnx")

@@ -28,9 +28,18 @@ func rfc9106TestVector(variant: Argon2Variant, tag: String) throws {
 /// Encoded hashes made by argon2-cffi's `argon2.low_level.hash_secret` (a separate
 /// build of the reference code), covering each variant, version 1.0 and short tags.
 let argon2CffiVectors: [(password: String, encoded: String)] = [
-  ("password", "$argon2id$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$wmMxfQAvhLU0L6ZvoWnkvOajVqE/GRkzRjIu81IuBwI"),
-  ("password", "$argon2i$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$0TX/+XJqtnbmpNjOkMcRLUkG9vfnYaa8eCdEcQFOtBE"),
-  ("password", "$argon2d$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$WNlIX5xzlOejo3Wa59ERwn/ME4SL/Hj6bx1mGOKQGnk"),
+  (
+    "password",
+    "$argon2id$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$wmMxfQAvhLU0L6ZvoWnkvOajVqE/GRkzRjIu81IuBwI"
+  ),
+  (
+    "password",
+    "$argon2i$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$0TX/+XJqtnbmpNjOkMcRLUkG9vfnYaa8eCdEcQFOtBE"
+  ),
+  (
+    "password",
+    "$argon2d$v=19$m=64,t=2,p=2$c29tZXNhbHRzb21lc2FsdA$WNlIX5xzlOejo3Wa59ERwn/ME4SL/Hj6bx1mGOKQGnk"
+  ),
   ("pässwörd ✓", "$argon2id$v=16$m=16,t=1,p=1$MTIzNDU2Nzg$+zI0sJDVZFkQ9QtIAZ51Jw"),
   ("", "$argon2i$v=19$m=8,t=1,p=1$c2FsdHNhbHRzYWx0$mWUOng"),
 ]

@@ -1,6 +1,12 @@
-"""Shared fixtures for the out-of-process tests: the tabby binary and the shared data."""
+"""Shared fixtures for the out-of-process tests: the tabby binary, the shared data, and
+a raw kernel driven over ZeroMQ (pyzmq + jupyter_client's Session) for protocol tests."""
+import functools
 import os
 import pathlib
+import signal
+import subprocess
+import time
+import uuid
 
 import pytest
 
@@ -14,3 +20,191 @@ def tabby_bin():
     if not path:
         pytest.fail("TABBY_BIN is not set: run the tests through scripts/test")
     return path
+
+
+class RawKernel:
+    """A `tabby kernel` process with client sockets on all five channels.
+
+    Messages are signed with jupyter_client's Session, so the tests check Tabby against
+    the reference implementation, and raw frames can be sent to attack the parser."""
+
+    def __init__(self, tabby_bin, workdir, key=None, scheme="hmac-sha256", transport="tcp",
+                 log_level="warning", extra_env=None):
+        import zmq
+        from jupyter_client.connect import write_connection_file
+        from jupyter_client.session import Session
+
+        self.key = str(uuid.uuid4()) if key is None else key
+        workdir = pathlib.Path(workdir)
+        ip = str(workdir / "kernel-ipc") if transport == "ipc" else "127.0.0.1"
+        self.connection_file, self.info = write_connection_file(
+            fname=str(workdir / f"kernel-{uuid.uuid4().hex[:8]}.json"), ip=ip, transport=transport,
+            key=self.key.encode(), signature_scheme=scheme)
+        self.stderr_path = workdir / f"stderr-{uuid.uuid4().hex[:8]}.log"
+        env = dict(os.environ, **(extra_env or {}))
+        with open(self.stderr_path, "wb") as err:
+            self.proc = subprocess.Popen(
+                [tabby_bin, "kernel", "-f", self.connection_file, "--log-level", log_level],
+                stdout=subprocess.DEVNULL, stderr=err, env=env)
+        self.session = Session(key=self.key.encode(), signature_scheme=scheme)
+        self.ctx = zmq.Context()
+        sep = "-" if transport == "ipc" else ":"
+        url = lambda port: f"{transport}://{ip}{sep}{self.info[port]}"
+        self.sockets = {}
+        for name, kind in (("shell", zmq.DEALER), ("control", zmq.DEALER), ("stdin", zmq.DEALER),
+                           ("iopub", zmq.SUB)):
+            s = self.ctx.socket(kind)
+            s.linger = 0
+            if kind == zmq.SUB:
+                s.setsockopt(zmq.SUBSCRIBE, b"")
+            else:
+                s.setsockopt(zmq.IDENTITY, uuid.uuid4().hex.encode())
+            s.connect(url(f"{name}_port"))
+            self.sockets[name] = s
+        self.hb_url = url("hb_port")
+        self.wait_ready()
+
+    # -- sending ---------------------------------------------------------------------
+    def send(self, channel, msg_type, content=None, **kw):
+        msg = self.session.msg(msg_type, content=content or {}, **kw)
+        self.session.send(self.sockets[channel], msg)
+        return msg
+
+    def send_raw(self, channel, frames):
+        self.sockets[channel].send_multipart(frames)
+
+    def signed_frames(self, msg_type, content=None, parts=None):
+        """Wire frames (after the delimiter) for a message, optionally with raw parts."""
+        msg = self.session.msg(msg_type, content=content or {})
+        frames = self.session.serialize(msg)
+        if parts is not None:
+            frames[2:6] = parts
+            frames[1] = self.session.sign(parts)
+        return frames
+
+    # -- receiving -------------------------------------------------------------------
+    def recv(self, channel, timeout=5.0):
+        s = self.sockets[channel]
+        if not s.poll(int(timeout * 1000)):
+            return None
+        _, msg = self.session.feed_identities(s.recv_multipart())
+        return self.session.deserialize(msg)
+
+    def reply(self, channel, request, timeout=5.0):
+        """The reply to `request`, skipping stale replies to earlier requests."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg = self.recv(channel, deadline - time.monotonic())
+            if msg and msg["parent_header"].get("msg_id") == request["header"]["msg_id"]:
+                return msg
+        return None
+
+    def iopub_for(self, request, timeout=5.0):
+        """IOPub messages parented to `request`, through its idle status."""
+        out, deadline = [], time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            msg = self.recv("iopub", deadline - time.monotonic())
+            if msg is None:
+                break
+            if msg["parent_header"].get("msg_id") != request["header"]["msg_id"]:
+                continue
+            out.append(msg)
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                break
+        return out
+
+    def execute(self, code, timeout=10.0, **content):
+        req = self.send("shell", "execute_request", dict(
+            {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+             "allow_stdin": False, "stop_on_error": True}, **content))
+        return req, self.reply("shell", req, timeout)
+
+    def drain(self, channel, quiet=0.1):
+        while self.recv(channel, quiet) is not None:
+            pass
+
+    # -- health ----------------------------------------------------------------------
+    def heartbeat(self, timeout=2.0):
+        import zmq
+        s = self.ctx.socket(zmq.REQ)
+        s.linger = 0
+        s.connect(self.hb_url)
+        try:
+            s.send(b"ping")
+            return bool(s.poll(int(timeout * 1000))) and s.recv() == b"ping"
+        finally:
+            s.close()
+
+    def kernel_info(self, channel="shell", timeout=5.0):
+        return self.reply(channel, self.send(channel, "kernel_info_request"), timeout)
+
+    def assert_healthy(self):
+        assert self.proc.poll() is None, f"kernel exited with {self.proc.returncode}: {self.stderr()}"
+        assert self.heartbeat(), "heartbeat did not answer"
+        for channel in ("shell", "control"):
+            reply = self.kernel_info(channel)
+            assert reply is not None and reply["content"]["status"] == "ok", f"no kernel_info on {channel}"
+
+    def wait_ready(self, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"kernel exited at start-up: {self.stderr()}")
+            if self.kernel_info(timeout=0.2):
+                self.drain("iopub", 0.05)
+                return
+        raise RuntimeError("kernel did not answer kernel_info")
+
+    def stderr(self):
+        return self.stderr_path.read_text(errors="replace")
+
+    def interrupt_signal(self):
+        self.proc.send_signal(signal.SIGINT)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.send("control", "shutdown_request", {"restart": False})
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        for s in self.sockets.values():
+            s.close()
+        self.ctx.term()
+
+
+@pytest.fixture
+def raw_kernel(tabby_bin, tmp_path):
+    """A fresh kernel per test (start-up is tens of milliseconds)."""
+    kernels = []
+
+    def start(**kw):
+        k = RawKernel(tabby_bin, tmp_path, **kw)
+        kernels.append(k)
+        return k
+
+    yield start
+    for k in kernels:
+        k.close()
+
+
+@functools.lru_cache(maxsize=None)
+def language_landed(tabby_bin):
+    """False while CellLanguage is the lead's placeholder (it evaluates nothing), so
+    tests that need real cells can say so instead of failing on the placeholder."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        k = RawKernel(tabby_bin, d)
+        try:
+            _, reply = k.execute("", user_expressions={"x": "1+2"})
+            data = reply["content"]["user_expressions"]["x"].get("data", {})
+            return data.get("text/plain") == "3"
+        finally:
+            k.close()
+
+
+@pytest.fixture
+def needs_language(tabby_bin):
+    if not language_landed(tabby_bin):
+        pytest.skip("CellLanguage is still the placeholder: `git merge main` once the language lands")

@@ -177,11 +177,17 @@ def _controlling_terminal():
 class Terminal:
     """tabby passwd with a pseudo-terminal as stdin and stderr (where prompts go)."""
 
-    def __init__(self, tabby_bin, args):
+    def __init__(self, tabby_bin, args, ignore_sigint=False):
         self.master, self.slave = pty.openpty()
+
+        def setup():
+            _controlling_terminal()
+            if ignore_sigint:  # as under nohup or for a background job
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
         self.proc = subprocess.Popen([tabby_bin, "passwd", *args], stdin=self.slave,
                                      stdout=subprocess.PIPE, stderr=self.slave,
-                                     preexec_fn=_controlling_terminal)
+                                     preexec_fn=setup)
         self.seen = b""
 
     def expect(self, text, timeout=20):
@@ -267,5 +273,22 @@ def test_ctrl_c_at_the_prompt_restores_echo(tabby_bin):
         term.finish()
         assert term.proc.returncode == -signal.SIGINT
         assert termios.tcgetattr(term.slave)[3] & termios.ECHO
+    finally:
+        term.close()
+
+
+def test_an_ignored_ctrl_c_stays_ignored(tabby_bin):
+    term = Terminal(tabby_bin, [], ignore_sigint=True)
+    try:
+        term.expect("Enter password: ")
+        term.type("\x03")
+        time.sleep(0.3)
+        assert term.proc.poll() is None, "an ignored SIGINT must not end the prompt"
+        term.type("hunter2\n")
+        term.expect("Verify password: ")
+        term.type("hunter2\n")
+        out = term.finish()
+        assert term.proc.returncode == 0
+        assert passwd_check(out.decode().strip(), "hunter2")
     finally:
         term.close()

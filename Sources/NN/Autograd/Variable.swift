@@ -47,22 +47,28 @@ public final class Variable {
   /// The value's shape.
   public var shape: [Int] { value.shape }
 
-  /// Back-propagates from this (scalar) variable through the recorded graph.
-  public func backward(seed: Tensor? = nil) throws {
+  /// Back-propagates from this (scalar) variable through the recorded graph. With a sink,
+  /// leaf gradients go there instead of into the leaves (data-parallel shards).
+  public func backward(seed: Tensor? = nil, leafGradients sink: GradientSink? = nil) throws {
     grad = seed ?? Tensor(shape: value.shape, repeating: 1)
     for node in topologicalOrder().reversed() {
       guard let fn = node.creator, let g = node.grad else { continue }
       let grads = try fn.backward(g)
       for (input, ig) in zip(fn.inputs, grads) where input.requiresGrad {
         guard let ig else { continue }
-        input.accumulate(ig)
+        if let sink, input.creator == nil {
+          sink.add(ig, for: input)
+        } else {
+          input.accumulate(ig)
+        }
       }
       // Intermediate gradients are not needed once passed on; freeing them bounds memory.
       node.grad = nil
     }
   }
 
-  func accumulate(_ g: Tensor) {
+  /// Adds a gradient into `grad` (taking it as is when there is none yet).
+  public func accumulate(_ g: Tensor) {
     guard var current = grad else {
       grad = g
       return
@@ -117,4 +123,26 @@ public final class Parameter {
     get { variable.value }
     set { variable.value = newValue }
   }
+}
+
+/// Leaf gradients of one backward pass, kept apart so shards can be summed in a fixed order.
+public final class GradientSink {
+  var gradients: [ObjectIdentifier: Variable] = [:]
+
+  /// An empty sink.
+  public init() {}
+
+  func add(_ g: Tensor, for leaf: Variable) {
+    let key = ObjectIdentifier(leaf)
+    if let v = gradients[key] {
+      v.accumulate(g)
+    } else {
+      let v = Variable(Tensor(zeros: []))
+      v.grad = g
+      gradients[key] = v
+    }
+  }
+
+  /// The gradient collected for a leaf, if any.
+  public func gradient(for leaf: Variable) -> Tensor? { gradients[ObjectIdentifier(leaf)]?.grad }
 }

@@ -78,6 +78,12 @@ extension Tensor {
     return (h, w)
   }
 
+  /// Output height and width of a pooling over an NCHW shape, or the error the op would throw.
+  public static func poolOutputSize(_ shape: [Int], _ o: Pool2DOptions) throws -> (Int, Int) {
+    let (h, w) = try poolAxes(shape, o, "pool")
+    return (h.out, w.out)
+  }
+
   /// Max pooling over NCHW.
   public static func maxPool2D(_ x: Tensor, _ options: Pool2DOptions) throws -> Tensor {
     try maxPool2DWithIndices(x, options, keepIndices: false).output
@@ -96,6 +102,12 @@ extension Tensor {
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         indices.withUnsafeMutableBufferPointer { ip in
+          if options.kernel == [2, 2] && options.stride == [2, 2] && ah.padBefore == 0 && aw.padBefore == 0
+            && ah.out * 2 <= ah.size && aw.out * 2 <= aw.size
+          {
+            maxPool2x2(xp.baseAddress!, yp.baseAddress!, keepIndices ? ip.baseAddress : nil, planes, ah, aw)
+            return
+          }
           for pl in 0..<planes {
             let src = xp.baseAddress! + pl * inPlane
             let dst = yp.baseAddress! + pl * outPlane
@@ -168,5 +180,32 @@ extension Tensor {
       }
     }
     return y
+  }
+}
+
+/// The common 2×2, stride-2 window with every window inside the image.
+func maxPool2x2(
+  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?,
+  _ planes: Int, _ ah: PoolAxis, _ aw: PoolAxis
+) {
+  let (w, oh, ow) = (aw.size, ah.out, aw.out)
+  let (inPlane, outPlane) = (ah.size * aw.size, oh * ow)
+  for pl in 0..<planes {
+    let src = x + pl * inPlane
+    let dst = y + pl * outPlane
+    for oy in 0..<oh {
+      let r0 = src + 2 * oy * w
+      let r1 = r0 + w
+      for ox in 0..<ow {
+        let (a, b, c, d) = (r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1])
+        let top = max(a, b), bottom = max(c, d)
+        dst[oy * ow + ox] = max(top, bottom)
+        if let indices {
+          let topAt = b > a ? 1 : 0, bottomAt = d > c ? w + 1 : w
+          let at = bottom > top ? bottomAt : topAt
+          indices[pl * outPlane + oy * ow + ox] = Int32(2 * oy * w + 2 * ox + at)
+        }
+      }
+    }
   }
 }
