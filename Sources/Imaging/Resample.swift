@@ -3,7 +3,7 @@ public enum Interpolation: String, Sendable, CaseIterable {
   /// Pillow's `Image.resize(BILINEAR)`: a triangle filter whose support widens with the
   /// downscale factor (antialiasing), 8-bit fixed-point, bit for bit.
   case bilinear
-  /// The source pixel under each output pixel's centre: `floor((x + 0.5) · in / out)`.
+  /// Pillow's `Image.resize(NEAREST)`: the source pixel under each output pixel's centre.
   case nearest
 }
 
@@ -44,15 +44,14 @@ extension Image {
   }
 
   private func nearestResized(_ newWidth: Int, _ newHeight: Int) -> Image {
-    let xScale = Double(width) / Double(newWidth)
-    let yScale = Double(height) / Double(newHeight)
-    let columns = (0..<newWidth).map { min(width - 1, Int((Double($0) + 0.5) * xScale)) }
+    let columns = Self.nearestSources(count: newWidth, inSize: width)
+    let rows = Self.nearestSources(count: newHeight, inSize: height)
     let c = channels
     var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         for y in 0..<newHeight {
-          let sy = min(height - 1, Int((Double(y) + 0.5) * yScale))
+          let sy = rows[y]
           for x in 0..<newWidth {
             let from = (sy * width + columns[x]) * c
             let to = (y * newWidth + x) * c
@@ -62,6 +61,21 @@ extension Image {
       }
     }
     return Image(unchecked: newWidth, newHeight, c, out)
+  }
+
+  /// Source index of each output pixel as Pillow's ImagingScaleAffine finds it: start at
+  /// half a step and add the step, truncating (the running sum rounds differently from
+  /// multiplying, and Pillow's choice is the one to match).
+  static func nearestSources(count: Int, inSize: Int) -> [Int] {
+    let step = Double(inSize) / Double(count)
+    var position = step * 0.5
+    var sources: [Int] = []
+    sources.reserveCapacity(count)
+    for _ in 0..<count {
+      sources.append(min(inSize - 1, Int(position)))
+      position += step
+    }
+    return sources
   }
 
   /// Pillow's ImagingResampleInner: two separable passes, each rounding to uint8.

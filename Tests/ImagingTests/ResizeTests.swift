@@ -31,6 +31,13 @@ func bilinearMatchesPillowExactly(width: Int, height: Int) throws {
   #expect(source.grayscale() == expected)
 }
 
+@Test(arguments: [(10, 7), (64, 40), (100, 23), (5, 50), (29, 71)])
+func nearestMatchesPillowExactly(width: Int, height: Int) throws {
+  let source = try Image.load(path: Paths.fixture("resize_source.png"))
+  let expected = try rawImage("nearest_\(width)x\(height).rgb", width: width, height: height)
+  #expect(try source.resized(width: width, height: height, interpolation: .nearest) == expected)
+}
+
 @Test func nearestPicksSourcePixels() throws {
   let image = try Image(width: 4, height: 2, channels: 1, pixels: [0, 1, 2, 3, 4, 5, 6, 7])
   #expect(try image.resized(width: 2, height: 1, interpolation: .nearest).pixels == [5, 7])
