@@ -223,6 +223,50 @@ def test_install_runtime_lists_the_runtime_packages():
             "zlib1g", "libcurl4", "python3-venv", "tini", "dataset-fashion-mnist"} <= packages
 
 
+# In debian:12-slim already (Essential or required by apt).
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def owning_packages(paths):
+    """{path: the Debian package that ships it}, trying the /lib and /usr/lib spellings
+    (one dpkg call: each takes a while on a full dpkg database)."""
+    spellings = {p: [p, os.path.realpath(p), "/usr" + p, os.path.realpath(p).removeprefix("/usr")]
+                 for p in paths}
+    out = subprocess.run(["dpkg", "-S", *{c for cs in spellings.values() for c in cs}],
+                         capture_output=True, text=True, timeout=120)
+    owner = {}
+    for line in out.stdout.splitlines():
+        packages, _, path = line.partition(": ")
+        owner[path.strip()] = packages.split(",")[0].split(":")[0].strip()
+    return {p: next((owner[c] for c in cs if c in owner), None) for p, cs in spellings.items()}
+
+
+def apt_closure(packages):
+    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends",
+                          "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                          "--no-enhances", *packages], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    names = re.findall(r"^\s*(?:\|?(?:Pre)?Depends: )?<?([a-z0-9][a-z0-9+.-]+)", out.stdout, re.M)
+    return {n.split(":")[0] for n in names}
+
+
+def test_runtime_packages_cover_every_library_tabby_loads(tabby_bin):
+    """A new C dependency of `tabby` must come with its runtime package in the image."""
+    listed = subprocess.run([str(DOCKER / "install-runtime.sh"), "--print-apt-packages"],
+                            capture_output=True, text=True, timeout=30).stdout.split()
+    provided = apt_closure(listed) | BASE_IMAGE_PACKAGES
+    ldd = subprocess.run(["ldd", tabby_bin], capture_output=True, text=True, timeout=30)
+    assert ldd.returncode == 0, ldd.stderr
+    missing = {}
+    for path, package in owning_packages(re.findall(r"=> (/\S+)", ldd.stdout)).items():
+        if package is None:
+            # The Swift runtime of a non-static build; the image links it statically.
+            assert "/swift" in path, f"{path} belongs to no Debian package"
+        elif package not in provided:
+            missing[path] = package
+    assert not missing, f"install-runtime.sh does not install: {missing}"
+
+
 def test_runtime_requirements_are_pinned():
     lines = [l.strip() for l in (DOCKER / "requirements-runtime.txt").read_text().splitlines()
              if l.strip() and not l.startswith("#")]
@@ -368,3 +412,13 @@ def test_scripts_are_executable():
         assert mode & stat.S_IXUSR, script
         check = subprocess.run(["bash", "-n", str(DOCKER / script)], capture_output=True)
         assert check.returncode == 0, check.stderr
+
+
+def test_build_stage_installs_what_setup_installs_for_building():
+    """The image's build stage and scripts/setup.sh must not drift apart."""
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    block = re.search(r"APT_PACKAGES=\(([^)]*)\)", setup).group(1)
+    build_packages = [p for p in block.split() if p.endswith("-dev") or p == "pkg-config"]
+    assert build_packages
+    runs = " ".join(arg for op, arg in dockerfile() if op == "RUN").split()
+    assert [p for p in build_packages if p not in runs] == []
