@@ -103,6 +103,34 @@ def test_password_is_hashed_and_removed_from_the_environment(deploy_env):
     assert PASSWORD not in everything and json.dumps(PASSWORD) not in everything
 
 
+FAKE_TINI = textwrap.dedent(
+    f"""\
+    #!{sys.executable}
+    # Stands in for tini: records how it was started, then runs the command after --.
+    import json, os, sys
+    json.dump({{"argv": sys.argv[1:], "env": dict(os.environ)}},
+              open(os.environ["FAKE_TINI_OUT"], "w"))
+    assert sys.argv[1] == "--"
+    os.execvp(sys.argv[2], sys.argv[2:])
+    """
+)
+
+
+def test_tini_starts_only_after_the_password_is_gone(deploy_env, tmp_path):
+    fake = pathlib.Path(deploy_env["PATH"].split(":")[0]) / "tini"
+    fake.write_text(FAKE_TINI)
+    fake.chmod(0o755)
+    record_file = tmp_path / "tini.json"
+    proc, record = start(deploy_env, TABBY_PASSWORD=PASSWORD, TABBY_USE_TINI="1",
+                         FAKE_TINI_OUT=str(record_file))
+    assert proc.returncode == 0, proc.stderr.decode()
+    tini = json.loads(record_file.read_text())
+    assert tini["argv"][:3] == ["--", "jupyter", "lab"]
+    assert not any(k.startswith("TABBY_PASSWORD") for k in tini["env"])
+    assert PASSWORD not in json.dumps(tini)
+    assert record["argv"][0] == "lab", "jupyter ran under tini"
+
+
 def test_a_given_hash_is_used_as_is(deploy_env):
     for algorithm in ["argon2", "sha1"]:
         given = passwd(PASSWORD, algorithm)
