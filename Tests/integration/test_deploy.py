@@ -382,11 +382,33 @@ def test_fetch_models_refuses_models_without_a_checksum(tmp_path):
     assert "no checksum is known for model 'resnet18'" in out.stderr
 
 
-def test_shipped_model_list_has_only_complete_entries():
+def builtin_zoo():
+    """{name: (sha256, url, file name)} for the built-in zoo entries with a checksum,
+    read from Sources/Classifier/ModelZoo.swift."""
+    src = (ROOT / "Sources" / "Classifier" / "ModelZoo.swift").read_text()
+    base = re.search(r'defaultBaseURL = "([^"]+)"', src).group(1)
+    block = src[src.index("static let builtin"):]
+    zoo = {}
+    for entry in block[:block.index("\n  ])")].split("ZooEntry(")[1:]:
+        field = lambda key: re.search(key + r': "([^"]+)"', entry)
+        if field("sha256"):
+            zoo[field("name").group(1)] = (field("sha256").group(1), base + field("path").group(1),
+                                           field("fileName").group(1))
+    return zoo
+
+
+def test_model_list_mirrors_the_zoo():
+    listed = {}
     for line in (DOCKER / "models.sha256").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, sha, url = line.split()
             assert re.fullmatch(r"[0-9a-f]{64}", sha) and url.startswith("https://"), line
+            listed[name] = (sha, url)
+    zoo = builtin_zoo()
+    assert zoo, "no checksummed entries found in ModelZoo.swift"
+    assert listed == {name: (sha, url) for name, (sha, url, _) in zoo.items()}
+    for name, (_, url, file_name) in zoo.items():
+        assert url.rsplit("/", 1)[1] == file_name, "fetched files must keep the zoo's file name"
 
 
 # ---- Dockerfile lint ---------------------------------------------------------------
