@@ -26,6 +26,8 @@ let package = Package(
       name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(
+      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // libjpeg/libpng report errors with longjmp, which Swift cannot catch: the
     // setjmp recovery lives in this small C target.
     .target(
@@ -46,14 +48,17 @@ let package = Package(
 
     // MARK: Engine side (knows nothing of Jupyter)
     .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
-    .target(name: "NN", dependencies: ["Tensor"], swiftSettings: engineSettings),
+    .target(name: "NN", dependencies: ["Tensor", "Datasets"], swiftSettings: engineSettings),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
       name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib"],
       swiftSettings: engineSettings),
     .target(
-      name: "Classifier", dependencies: ["NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON"],
+      name: "Classifier",
+      dependencies: [
+        "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto",
+      ],
       swiftSettings: engineSettings),
 
     // MARK: Auth
@@ -78,8 +83,9 @@ let package = Package(
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
+    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",

@@ -53,36 +53,134 @@ public struct ExecutionContext {
   public var sink: OutputSink
   public var interrupt: InterruptFlag
   public var allowStdin: Bool
+  /// The cell's execution count, shown in traceback headers ("Cell In[3], line 1").
+  public var executionCount: Int?
 
-  public init(sink: OutputSink, interrupt: InterruptFlag, allowStdin: Bool) {
+  public init(sink: OutputSink, interrupt: InterruptFlag, allowStdin: Bool, executionCount: Int? = nil) {
     self.sink = sink
     self.interrupt = interrupt
     self.allowStdin = allowStdin
+    self.executionCount = executionCount
   }
 }
 
 /// The cell language's entry points — the only API the kernel calls. Cursor
 /// positions are in Unicode code points, as the Jupyter protocol (5.2+) counts them.
-/// Placeholder bodies until the language lands; the signatures are the contract.
+/// Variables persist across cells; hosts extend it with `register` and `define`.
 public final class Interpreter {
-  public init() {}
+  /// The user's variables.
+  var globals: [String: Value] = [:]
+  /// Built-in functions and constants, in registration order (for `help()`).
+  var builtins: [String: Value] = [:]
+  var builtinNames: [String] = []
+  /// Colour tracebacks with ANSI escapes (as IPython does); tests turn it off.
+  public var colorTracebacks: Bool
+
+  public init(colorTracebacks: Bool = true) {
+    self.colorTracebacks = colorTracebacks
+    for b in StandardLibrary.builtins() { register(b) }
+    define(name: "stderr", value: .host(StreamObject(.stderr)))
+    define(name: "stdout", value: .host(StreamObject(.stdout)))
+  }
+
+  // MARK: Extension points
+
+  /// Adds (or replaces) a built-in function; it appears in `help()`, completion and inspection.
+  public func register(_ builtin: Builtin) {
+    define(name: builtin.name, value: .function(builtin))
+  }
+
+  /// Adds (or replaces) a built-in name bound to a value (e.g. `cpu`, `gpu`).
+  public func define(name: String, value: Value) {
+    if builtins.updateValue(value, forKey: name) == nil { builtinNames.append(name) }
+  }
+
+  /// A user variable's value (nil when unset). Hosts and tests read results with it.
+  public func variable(_ name: String) -> Value? { globals[name] }
+
+  /// Sets a user variable.
+  public func setVariable(_ name: String, _ value: Value) { globals[name] = value }
+
+  /// The user's variable names, sorted (what `who()` lists).
+  public var variableNames: [String] { globals.keys.sorted() }
+
+  func lookup(_ name: String) -> Value? { globals[name] ?? builtins[name] }
+
+  // MARK: The kernel's API
 
   /// Runs a cell. Output streams to `context.sink`; errors come back as `LanguageError`.
   public func execute(_ code: String, context: ExecutionContext) throws(LanguageError) -> ExecutionOutcome {
-    ExecutionOutcome()
+    let src = Array(code.unicodeScalars)
+    if let topic = HelpQuery.parse(src) {
+      return ExecutionOutcome(pager: try helpPage(topic, src))
+    }
+    do throws(CellError) {
+      let module = try Parser.parse(src)
+      let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
+      guard let value = try evaluator.runCell(module.body), !module.trailingSemicolon else {
+        return ExecutionOutcome()
+      }
+      if case .none = value { return ExecutionOutcome() }
+      return ExecutionOutcome(result: value.mimeBundle)
+    } catch {
+      throw renderer(context.executionCount).render(error, source: src)
+    }
   }
 
-  /// Evaluates one expression for `user_expressions`.
+  /// Evaluates one expression for `user_expressions` (no output, no stdin).
   public func evaluate(expression: String) throws(LanguageError) -> MimeBundle {
-    .plain(expression)
+    let src = Array(expression.unicodeScalars)
+    do throws(CellError) {
+      let module = try Parser.parse(src)
+      guard module.body.count == 1, case .expression = module.body[0].kind else {
+        throw CellError.syntax("expected one expression", SourceSpan(0, src.count))
+      }
+      let context = ExecutionContext(sink: NullSink(), interrupt: InterruptFlag(), allowStdin: false)
+      let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
+      return (try evaluator.runCell(module.body) ?? .none).mimeBundle
+    } catch {
+      throw renderer(nil).render(error, source: src)
+    }
   }
 
-  public func complete(_ code: String, cursor: Int) -> Completion {
-    Completion(matches: [], cursorStart: cursor, cursorEnd: cursor)
+  /// Calls a function value or callable host object (also for hosts that call back).
+  public func call(_ callee: Value, _ args: Arguments, context: CallContext) throws(CellError) -> Value {
+    do {
+      switch callee {
+      case .function(let f): return try f.handler(try f.signature.bind(args), context)
+      case .host(let h):
+        guard let signature = h.callSignature else { break }
+        return try h.call(try signature.bind(args), context: context)
+      default: break
+      }
+    } catch {
+      throw Self.cellError(from: error)
+    }
+    throw .typeError("'\(callee.typeName)' object is not callable")
   }
 
-  /// Shift-Tab: the help of the name under the cursor, or nil when there is none.
-  public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? { nil }
+  /// Maps whatever a host handler threw to a named cell error.
+  static func cellError(from error: any Error) -> CellError {
+    switch error {
+    case let e as CellError: return e
+    case let e as LanguageError: return CellError(ename: e.ename, e.evalue)
+    case let e as NamedError: return CellError(ename: e.ename, e.evalue)
+    default: return CellError(ename: String(describing: type(of: error)), String(describing: error))
+    }
+  }
 
-  public func isComplete(_ code: String) -> Completeness { .unknown }
+  func renderer(_ count: Int?) -> TracebackRenderer {
+    TracebackRenderer(colors: colorTracebacks, cellLabel: count.map { "Cell In[\($0)]" } ?? "Cell")
+  }
+}
+
+/// A sink that drops everything (for `evaluate(expression:)`).
+final class NullSink: OutputSink {
+  func stream(_ name: OutputStreamName, _ text: String) {}
+  func display(_ bundle: MimeBundle, displayID: String?) {}
+  func updateDisplay(_ bundle: MimeBundle, displayID: String) {}
+  func clearOutput(wait: Bool) {}
+  func readInput(prompt: String, password: Bool) throws -> String {
+    throw CellError(ename: "StdinNotImplementedError", "input is not available here")
+  }
 }

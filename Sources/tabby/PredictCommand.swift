@@ -1,11 +1,140 @@
 import ArgumentParser
+import Classifier
+import Foundation
+import JSON
 
-// Placeholder until its issue lands.
+/// `tabby predict`: classify images with a pretrained model from a file or the zoo.
 struct PredictCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "predict", abstract: "Classify images with a pretrained model.")
+    commandName: "predict", abstract: "Classify images with a pretrained model.",
+    discussion: """
+      --model takes an .onnx (or .onnx.gz) file, an MXNet checkpoint prefix (or its \
+      -symbol.json / -NNNN.params file), a file name in $TABBY_MODELS, or a zoo name \
+      (\(ModelZoo.builtin.entries.map(\.name).joined(separator: ", "))). Zoo models are \
+      downloaded once into $TABBY_CACHE (default ~/.cache/tabby) and checked against their \
+      published sha256.
+      """)
+
+  @Option(name: .long, help: "Model file, MXNet prefix, or zoo name.")
+  var model: String
+
+  @Option(name: .long, help: "MXNet checkpoint epoch (default: the highest present).")
+  var epoch: Int?
+
+  @Option(name: .long, help: "Synset or label-per-line file overriding the model's labels.")
+  var labels: String?
+
+  @Option(name: .long, help: "Preprocessing profile: imagenet, mxnet-legacy or inception.")
+  var profile: String?
+
+  @Option(name: .long, help: "How many classes to show per image.")
+  var top = 5
+
+  @Flag(name: .long, help: "Print one JSON object on stdout; messages go to stderr.")
+  var json = false
+
+  @Option(name: .long, help: "Time N predictions per image after a warm-up (adds load_ms, latency_ms).")
+  var bench: Int?
+
+  @Option(name: .long, help: "Images per network run (and the batch timed by --bench).")
+  var batchSize = 16
+
+  @Argument(help: "Image files (JPEG or PNG).")
+  var images: [String]
+
+  func validate() throws {
+    guard !images.isEmpty else { throw ValidationError("give at least one image file") }
+    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    if let bench, bench < 1 || bench > 100_000 {
+      throw ValidationError("--bench must be between 1 and 100000")
+    }
+  }
 
   func run() throws {
-    throw ValidationError("tabby predict is not available yet")
+    var session = try ClassifierSession()
+    session.batchSize = batchSize
+    let progress = DownloadProgressPrinter()
+    let loaded = try session.loadModel(
+      model, epoch: epoch, labels: labels, profile: profile,
+      progress: { progress.show($0) }, message: { printError($0) })
+    progress.finish()
+    if !json { printError(loaded.summary) }
+    let predictions = try session.predict(loaded, images: images, top: top)
+    var benchFigures: JSONObject?
+    if let bench {
+      benchFigures = try PredictBenchmark(session: session, model: loaded, runs: bench)
+        .measure(predictions.map(\.image))
+    }
+    if json {
+      print(Self.json(predictions, bench: benchFigures).text)
+    } else {
+      printText(predictions, bench: benchFigures)
+    }
+  }
+
+  /// `{"model", "predictions": [{"image", "top": [{"index", "label", "probability"}]}], ...bench}`.
+  static func json(_ predictions: [Prediction], bench: JSONObject?) -> JSON {
+    let list: [JSON] = predictions.map { p in
+      let top: [JSON] = p.top.map { s in
+        ["index": .int(s.index), "label": s.label.map(JSON.string) ?? .null,
+         "probability": .number(Double(s.probability))]
+      }
+      return ["image": .string(p.source), "top": .array(top)]
+    }
+    var object: JSONObject = ["predictions": .array(list)]
+    for (key, value) in bench ?? [:] { object[key] = value }
+    return .object(object)
+  }
+
+  private func printText(_ predictions: [Prediction], bench: JSONObject?) {
+    for p in predictions {
+      print(p.source)
+      for s in p.top {
+        let percent = String(format: "%6.2f%%", Double(s.probability) * 100)
+        print("  \(percent)  \(String(s.index).leftPadded(4))  \(s.label ?? "(class \(s.index))")")
+      }
+    }
+    if let bench { print(JSON.object(bench).pretty()) }
+  }
+}
+
+/// Prints a message on stderr (stdout is for results).
+func printError(_ text: String) {
+  FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Shows download progress on stderr: a redrawn line on a terminal, a line per 10 % otherwise.
+final class DownloadProgressPrinter: @unchecked Sendable {
+  private let isTerminal = isatty(2) == 1
+  private var lastDecile = -1
+  private var shown = false
+
+  func show(_ p: DownloadProgress) {
+    let mb = String(format: "%.1f MB", Double(p.received) / 1e6)
+    guard let total = p.total, total > 0 else {
+      if isTerminal { write("\r  \(mb)") }
+      return
+    }
+    let percent = min(100, p.received * 100 / total)
+    if isTerminal {
+      write("\r  \(mb) of \(String(format: "%.1f MB", Double(total) / 1e6)) (\(percent)%)")
+    } else if percent / 10 > lastDecile {
+      lastDecile = percent / 10
+      write("  \(mb) (\(percent)%)\n")
+    }
+  }
+
+  func finish() { if shown && isTerminal { write("\n") } }
+
+  private func write(_ text: String) {
+    shown = true
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}
+
+extension String {
+  fileprivate func leftPadded(_ width: Int) -> String {
+    count >= width ? self : String(repeating: " ", count: width - count) + self
   }
 }

@@ -1,5 +1,52 @@
 #ifndef TABBY_CIMAGECODECS_H
 #define TABBY_CIMAGECODECS_H
-// Placeholder: the JPEG/PNG shim lands with the [models] work.
-int tabby_codecs_version(void);
+// JPEG and PNG codecs over memory buffers. libjpeg and libpng report errors by
+// longjmp, which Swift cannot catch, so every library call made here runs under a
+// jmp_buf set in C before the first call; failures come back as a status and a
+// message copied into the caller's buffer. Nothing here exits or aborts.
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Outcome of a codec call.
+typedef enum {
+  TABBY_CODEC_OK = 0,
+  TABBY_CODEC_CORRUPT = 1,      // the library rejected the data
+  TABBY_CODEC_TOO_LARGE = 2,    // the header's pixel count is above the caller's cap
+  TABBY_CODEC_NO_MEMORY = 3,    // an allocation failed
+  TABBY_CODEC_UNSUPPORTED = 4,  // a well-formed file using a feature not decoded here
+  TABBY_CODEC_BAD_ARGUMENT = 5  // the caller passed impossible dimensions or channels
+} tabby_codec_status;
+
+/// A decoded image: RGB uint8, height × width × 3, rows packed.
+typedef struct {
+  uint8_t *pixels;      // malloc'd; release with tabby_codec_free
+  uint32_t width;       // set from the header even when the cap refuses the image
+  uint32_t height;
+  int orientation;      // EXIF orientation 1–8 (1 when absent or unreadable)
+} tabby_decoded;
+
+/// Decodes a JPEG (any libjpeg colour space, converted to RGB). Refuses images with
+/// more than max_pixels pixels after reading only the header.
+int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                      tabby_decoded *out, char *message, size_t message_size);
+
+/// Decodes a PNG to RGB: palette and gray expanded, 16-bit reduced to the high byte,
+/// alpha (and tRNS transparency) dropped without compositing.
+int tabby_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                     tabby_decoded *out, char *message, size_t message_size);
+
+/// Encodes packed uint8 pixels with 1 (gray), 2 (gray+alpha), 3 (RGB) or 4 (RGBA)
+/// channels as PNG; *out is malloc'd (release with tabby_codec_free).
+int tabby_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
+                     uint32_t channels, int compression_level, uint8_t **out,
+                     size_t *out_size, char *message, size_t message_size);
+
+/// Reads the orientation tag (0x0112) from an EXIF TIFF block (starting at "II"/"MM");
+/// returns 1–8, or 1 when absent or malformed.
+int tabby_exif_orientation(const uint8_t *tiff, size_t size);
+
+/// Frees memory returned by the functions above.
+void tabby_codec_free(void *pointer);
+
 #endif

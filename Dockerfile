@@ -1,0 +1,72 @@
+# syntax=docker/dockerfile:1
+# Tabby in a container: JupyterLab with the Tabby kernel, the notebooks and the
+# Fashion-MNIST data, behind a password. See docs/deploy.md.
+#
+#   docker build -t tabby .
+#   docker run --rm -p 127.0.0.1:8888:8888 -e TABBY_PASSWORD -v tabby-work:/home/tabby/work tabby
+#
+# The runtime steps live in docker/install-runtime.sh, which CI runs as well
+# (Tests/integration/test_deploy.py), so the image and the tests cannot drift apart.
+
+# Pinned tags: the Swift release the tests run with, and a Debian 12 point release
+# (bump both deliberately, together with the CI machine).
+ARG SWIFT_IMAGE=swift:6.3.1-bookworm
+ARG DEBIAN_IMAGE=debian:12.11-slim
+
+# ---- build: the tabby binary, release mode, Swift runtime linked in ----
+FROM ${SWIFT_IMAGE} AS build
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      pkg-config libzmq3-dev libssl-dev libargon2-dev libopenblas-dev \
+      libjpeg62-turbo-dev libpng-dev zlib1g-dev libcurl4-openssl-dev \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# The manifest names the test targets too, so their directories come along.
+COPY Package.swift ./
+COPY Sources ./Sources
+COPY Tests ./Tests
+RUN swift build -c release --product tabby --static-swift-stdlib \
+ && install -D -m 0755 "$(swift build -c release --show-bin-path)/tabby" /out/tabby
+
+# ---- models (optional): pretrained weights, checksummed, fetched at build time ----
+FROM ${DEBIAN_IMAGE} AS models
+# Space-separated model names listed in docker/models.sha256; empty: none.
+ARG TABBY_PRETRAINED=""
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+COPY docker/fetch-models.sh docker/models.sha256 /opt/tabby-setup/
+RUN mkdir -p /opt/tabby/models \
+ && if [ -n "$TABBY_PRETRAINED" ]; then /opt/tabby-setup/fetch-models.sh /opt/tabby/models $TABBY_PRETRAINED; fi
+
+# ---- runtime: Debian slim, runtime libraries, JupyterLab venv, kernelspec ----
+FROM ${DEBIAN_IMAGE} AS runtime
+COPY --from=build /out/tabby /usr/local/bin/tabby
+COPY docker/install-runtime.sh docker/requirements-runtime.txt /opt/tabby-setup/
+RUN /opt/tabby-setup/install-runtime.sh --prefix /opt/tabby/venv --tabby /usr/local/bin/tabby \
+ && rm -rf /var/lib/apt/lists/* /root/.cache
+COPY docker/entrypoint.sh /usr/local/bin/tabby-entrypoint
+COPY notebooks /opt/tabby/notebooks
+COPY --from=models /opt/tabby/models /opt/tabby/models
+COPY LICENSE /opt/tabby/LICENSE
+
+# A fixed, unprivileged user; its work directory is the volume that outlives containers
+# (notebooks, models, JupyterLab settings). Fashion-MNIST is in
+# /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist).
+RUN useradd --create-home --uid 1000 --user-group --shell /usr/sbin/nologin tabby \
+ && mkdir -p /home/tabby/work/models \
+ && chown -R tabby:tabby /home/tabby
+ENV PATH=/opt/tabby/venv/bin:$PATH \
+    TABBY_HOME=/home/tabby/work \
+    TABBY_MODELS=/home/tabby/work/models \
+    JUPYTERLAB_SETTINGS_DIR=/home/tabby/work/.jupyter/lab/user-settings \
+    JUPYTERLAB_WORKSPACES_DIR=/home/tabby/work/.jupyter/lab/workspaces \
+    PYTHONDONTWRITEBYTECODE=1
+USER tabby
+WORKDIR /home/tabby/work
+VOLUME ["/home/tabby/work"]
+EXPOSE 8888
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
+  CMD python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8888/api', timeout=4)"
+# tini reaps the kernels' orphans and forwards signals: the server is not PID 1.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/tabby-entrypoint"]

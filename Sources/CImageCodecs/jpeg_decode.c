@@ -1,0 +1,180 @@
+// JPEG decoding with libjpeg(-turbo). stdio.h must precede jpeglib.h (it uses FILE).
+#include <stdio.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jerror.h>
+#include <jpeglib.h>
+
+#include "CImageCodecs.h"
+#include "codecs_internal.h"
+
+// Progressive files can hold thousands of tiny scans that cost time without adding
+// pixels (a known libjpeg denial of service); real encoders write about ten.
+#define TABBY_JPEG_MAX_SCANS 1000
+
+struct tabby_jpeg_error {
+  struct jpeg_error_mgr pub;  // first, so libjpeg's err pointer is also ours
+  jmp_buf jump;
+  char *message;
+  size_t message_size;
+  int status;
+};
+
+struct tabby_jpeg_progress {
+  struct jpeg_progress_mgr pub;
+  struct tabby_jpeg_error *error;
+};
+
+static void fail_with(struct tabby_jpeg_error *error, int status) {
+  error->status = status;
+  longjmp(error->jump, 1);
+}
+
+// Replaces libjpeg's error_exit, which would call exit(): keep the text, jump back.
+static void jpeg_error_exit(j_common_ptr cinfo) {
+  struct tabby_jpeg_error *error = (struct tabby_jpeg_error *)cinfo->err;
+  char text[JMSG_LENGTH_MAX];
+  (*cinfo->err->format_message)(cinfo, text);
+  tabby_set_message(error->message, error->message_size, "JPEG: %s", text);
+  fail_with(error, error->pub.msg_code == JERR_OUT_OF_MEMORY ? TABBY_CODEC_NO_MEMORY
+                                                             : TABBY_CODEC_CORRUPT);
+}
+
+// Warnings (level -1) are tolerated like most viewers do, except a truncated file:
+// libjpeg would pad it with gray and the caller would get a silently wrong image.
+static void jpeg_emit_message(j_common_ptr cinfo, int level) {
+  if (level >= 0) return;
+  if (cinfo->err->msg_code == JWRN_JPEG_EOF) jpeg_error_exit(cinfo);
+  cinfo->err->num_warnings++;
+}
+
+static void jpeg_output_message(j_common_ptr cinfo) { (void)cinfo; }
+
+static void jpeg_progress(j_common_ptr cinfo) {
+  struct tabby_jpeg_progress *progress = (struct tabby_jpeg_progress *)cinfo->progress;
+  j_decompress_ptr dinfo = (j_decompress_ptr)cinfo;
+  if (dinfo->input_scan_number > TABBY_JPEG_MAX_SCANS) {
+    tabby_set_message(progress->error->message, progress->error->message_size,
+                      "JPEG: more than %d scans", TABBY_JPEG_MAX_SCANS);
+    fail_with(progress->error, TABBY_CODEC_CORRUPT);
+  }
+}
+
+static int find_orientation(j_decompress_ptr cinfo) {
+  for (jpeg_saved_marker_ptr m = cinfo->marker_list; m != NULL; m = m->next) {
+    if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 &&
+        memcmp(m->data, "Exif\0\0", 6) == 0)
+      return tabby_exif_orientation(m->data + 6, m->data_length - 6);
+  }
+  return 1;
+}
+
+static int choose_color_space(j_decompress_ptr cinfo) {
+  switch (cinfo->jpeg_color_space) {
+    case JCS_GRAYSCALE: cinfo->out_color_space = JCS_GRAYSCALE; return 1;
+    case JCS_CMYK:
+    case JCS_YCCK: cinfo->out_color_space = JCS_CMYK; return 4;
+    default: cinfo->out_color_space = JCS_RGB; return 3;
+  }
+}
+
+static inline uint8_t muldiv255(int a, int b) {
+  int t = a * b + 128;
+  return (uint8_t)(((t >> 8) + t) >> 8);
+}
+
+// CMYK to RGB as Pillow does (R = (255-K) - C·(255-K)/255). Adobe writers store the
+// inks inverted; libjpeg hands them over as stored.
+static void cmyk_row_to_rgb(const JSAMPLE *in, uint8_t *out, uint32_t width, int inverted) {
+  for (uint32_t x = 0; x < width; x++, in += 4, out += 3) {
+    int c = in[0], m = in[1], y = in[2], k = in[3];
+    if (inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+    int nk = 255 - k;
+    out[0] = (uint8_t)(nk - muldiv255(c, nk));
+    out[1] = (uint8_t)(nk - muldiv255(m, nk));
+    out[2] = (uint8_t)(nk - muldiv255(y, nk));
+  }
+}
+
+static void gray_row_to_rgb(const JSAMPLE *in, uint8_t *out, uint32_t width) {
+  for (uint32_t x = 0; x < width; x++, out += 3) out[0] = out[1] = out[2] = in[x];
+}
+
+int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                      tabby_decoded *out, char *message, size_t message_size) {
+  struct jpeg_decompress_struct cinfo;
+  struct tabby_jpeg_error error;
+  struct tabby_jpeg_progress progress;
+  uint8_t *volatile pixels = NULL;
+  JSAMPLE *volatile row = NULL;
+
+  memset(out, 0, sizeof *out);
+  out->orientation = 1;
+  memset(&cinfo, 0, sizeof cinfo);
+  tabby_set_message(message, message_size, "");
+  cinfo.err = jpeg_std_error(&error.pub);
+  error.pub.error_exit = jpeg_error_exit;
+  error.pub.emit_message = jpeg_emit_message;
+  error.pub.output_message = jpeg_output_message;
+  error.message = message;
+  error.message_size = message_size;
+  error.status = TABBY_CODEC_CORRUPT;
+  if (setjmp(error.jump)) {
+    jpeg_destroy_decompress(&cinfo);
+    free(pixels);
+    free(row);
+    out->pixels = NULL;
+    return error.status;
+  }
+  jpeg_create_decompress(&cinfo);
+  progress.pub.progress_monitor = jpeg_progress;
+  progress.error = &error;
+  cinfo.progress = &progress.pub;
+  jpeg_mem_src(&cinfo, data, (unsigned long)size);
+  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(&cinfo, TRUE);
+
+  out->width = cinfo.image_width;
+  out->height = cinfo.image_height;
+  if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
+    tabby_set_message(message, message_size, "JPEG: %u x %u pixels is above the limit of %llu",
+                      cinfo.image_width, cinfo.image_height, (unsigned long long)max_pixels);
+    fail_with(&error, TABBY_CODEC_TOO_LARGE);
+  }
+  out->orientation = find_orientation(&cinfo);
+  int components = choose_color_space(&cinfo);
+  int inverted = cinfo.saw_Adobe_marker;
+  jpeg_start_decompress(&cinfo);
+
+  uint32_t width = cinfo.output_width, height = cinfo.output_height;
+  if (width != cinfo.image_width || height != cinfo.image_height ||
+      cinfo.output_components != components) {
+    tabby_set_message(message, message_size, "JPEG: unexpected output geometry");
+    fail_with(&error, TABBY_CODEC_UNSUPPORTED);
+  }
+  pixels = malloc((size_t)width * height * 3);
+  row = malloc((size_t)width * components);
+  if (pixels == NULL || row == NULL) {
+    tabby_set_message(message, message_size, "JPEG: out of memory for %u x %u", width, height);
+    fail_with(&error, TABBY_CODEC_NO_MEMORY);
+  }
+  while (cinfo.output_scanline < height) {
+    uint32_t y = cinfo.output_scanline;
+    uint8_t *target = pixels + (size_t)y * width * 3;
+    JSAMPROW rows[1] = {components == 3 ? target : row};
+    if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) {
+      tabby_set_message(message, message_size, "JPEG: no scanline at row %u", y);
+      fail_with(&error, TABBY_CODEC_CORRUPT);
+    }
+    if (components == 1) gray_row_to_rgb(row, target, width);
+    else if (components == 4) cmyk_row_to_rgb(row, target, width, inverted);
+  }
+  // No jpeg_finish_decompress: every pixel is in, and a file missing only its EOI
+  // marker is still a complete image.
+  jpeg_destroy_decompress(&cinfo);
+  free(row);
+  out->pixels = pixels;
+  return TABBY_CODEC_OK;
+}

@@ -1,0 +1,192 @@
+/// Indexing, slicing and attribute access.
+enum Access {
+  static func attribute(_ object: Value, _ name: String) throws(CellError) -> Value {
+    if case .host(let h) = object {
+      let found: Value?
+      do { found = try h.attribute(name) } catch { throw Interpreter.cellError(from: error) }
+      if let found { return found }
+    } else if let method = Methods.bound(object, name) {
+      return .function(method)
+    }
+    throw CellError(ename: "AttributeError", "'\(object.typeName)' object has no attribute '\(name)'")
+  }
+
+  /// A Python index into a sequence of `count` items (negative counts from the end).
+  static func position(_ index: Value, count: Int, kind: String) throws(CellError) -> Int {
+    guard case .int(let i)? = index.numeric, !isFloat(index) else {
+      throw .typeError("\(kind) indices must be integers or slices, not \(index.typeName)")
+    }
+    let p = i < 0 ? i + count : i
+    guard p >= 0 && p < count else {
+      throw CellError(ename: "IndexError", "\(kind) index out of range")
+    }
+    return p
+  }
+
+  private static func isFloat(_ v: Value) -> Bool {
+    if case .float = v { return true }
+    return false
+  }
+
+  static func item(_ object: Value, _ index: Value) throws(CellError) -> Value {
+    if case .host(let s as SliceObject) = index { return try slice(object, s) }
+    switch object {
+    case .list(let l): return l.items[try position(index, count: l.items.count, kind: "list")]
+    case .tuple(let t): return t[try position(index, count: t.count, kind: "tuple")]
+    case .string(let s):
+      let scalars = Array(s.unicodeScalars)
+      return .string(String(scalars[try position(index, count: scalars.count, kind: "string")]))
+    case .dict(let d):
+      guard let v = try d.get(index) else { throw CellError(ename: "KeyError", index.repr) }
+      return v
+    case .host(let r as RangeObject):
+      return .int(r.element(try position(index, count: r.count, kind: "range object")))
+    case .host(let h):
+      let found: Value?
+      do { found = try h.item(index) } catch { throw Interpreter.cellError(from: error) }
+      if let found { return found }
+      throw .typeError("'\(h.typeName)' object is not subscriptable")
+    default:
+      throw .typeError("'\(object.typeName)' object is not subscriptable")
+    }
+  }
+
+  static func slice(_ object: Value, _ s: SliceObject) throws(CellError) -> Value {
+    func pick<T>(_ items: [T]) throws(CellError) -> [T] {
+      try s.indices(count: items.count).map { items[$0] }
+    }
+    switch object {
+    case .list(let l): return .list(ListObject(try pick(l.items)))
+    case .tuple(let t): return .tuple(try pick(t))
+    case .string(let str): return .string(String(String.UnicodeScalarView(try pick(Array(str.unicodeScalars)))))
+    case .host(let r as RangeObject): return .list(ListObject(try s.indices(count: r.count).map { .int(r.element($0)) }))
+    default: throw .typeError("'\(object.typeName)' object is not subscriptable")
+    }
+  }
+
+  static func setItem(_ object: Value, _ index: Value, _ value: Value) throws(CellError) {
+    switch object {
+    case .list(let l):
+      if case .host(let s as SliceObject) = index {
+        let idx = try s.indices(count: l.items.count)
+        guard case .list(let src) = value else { throw .typeError("can only assign a list to a slice") }
+        guard s.isContiguous, let first = idx.first ?? s.startPosition(count: l.items.count) else {
+          throw .valueError("extended slice assignment is not supported")
+        }
+        l.items.replaceSubrange(first..<(first + idx.count), with: src.items)
+        return
+      }
+      l.items[try position(index, count: l.items.count, kind: "list")] = value
+    case .dict(let d):
+      try d.set(index, value)
+    default:
+      throw .typeError("'\(object.typeName)' object does not support item assignment")
+    }
+  }
+
+  static func deleteItem(_ object: Value, _ index: Value) throws(CellError) {
+    switch object {
+    case .list(let l):
+      l.items.remove(at: try position(index, count: l.items.count, kind: "list"))
+    case .dict(let d):
+      if try d.remove(index) == nil { throw CellError(ename: "KeyError", index.repr) }
+    default:
+      throw .typeError("'\(object.typeName)' object does not support item deletion")
+    }
+  }
+}
+
+extension Evaluator {
+  func assign(_ target: Expr, _ value: Value) throws(CellError) {
+    switch target.kind {
+    case .name(let n):
+      interpreter.globals[n] = value
+    case .attribute(let objectExpr, let name):
+      let object = try eval(objectExpr)
+      try at(target.span) { () throws(CellError) in
+        guard case .host(let h) = object else {
+          throw CellError(ename: "AttributeError", "'\(object.typeName)' object attribute '\(name)' is read-only")
+        }
+        do { try h.setAttribute(name, value) } catch { throw Interpreter.cellError(from: error) }
+      }
+    case .index(let objectExpr, let indexExpr):
+      let object = try eval(objectExpr)
+      let index = try eval(indexExpr)
+      try at(target.span) { () throws(CellError) in try Access.setItem(object, index, value) }
+    case .tuple(let targets), .list(let targets):
+      var iterator = try at(target.span) { () throws(CellError) in try ValueIterator(value) }
+      var items: [Value] = []
+      while let item = iterator.next() {
+        items.append(item)
+        if items.count > targets.count { break }
+      }
+      guard items.count == targets.count else {
+        let message = items.count > targets.count
+          ? "too many values to unpack (expected \(targets.count))"
+          : "not enough values to unpack (expected \(targets.count), got \(items.count))"
+        throw CellError.valueError(message, target.span)
+      }
+      for (t, item) in zip(targets, items) { try assign(t, item) }
+    default:
+      throw .syntax("cannot assign to expression", target.span)
+    }
+  }
+
+  func delete(_ target: Expr) throws(CellError) {
+    switch target.kind {
+    case .name(let n):
+      guard interpreter.globals.removeValue(forKey: n) != nil else {
+        throw CellError(ename: "NameError", "name '\(n)' is not defined", span: target.span)
+      }
+    case .index(let objectExpr, let indexExpr):
+      let object = try eval(objectExpr)
+      let index = try eval(indexExpr)
+      try at(target.span) { () throws(CellError) in try Access.deleteItem(object, index) }
+    default:
+      throw .syntax("cannot delete this expression", target.span)
+    }
+  }
+}
+
+/// Iteration over the iterable values: lists (a snapshot), tuples, strings (code
+/// points), dict keys, ranges (lazily, so `range(10**9)` costs nothing up front).
+struct ValueIterator {
+  private var items: [Value] = []
+  private var range: RangeObject?
+  private var i = 0
+
+  init(_ v: Value) throws(CellError) {
+    switch v {
+    case .list(let l): items = l.items
+    case .tuple(let t): items = t
+    case .string(let s): items = s.unicodeScalars.map { .string(String($0)) }
+    case .dict(let d): items = d.keys
+    case .host(let r as RangeObject): range = r
+    case .host(let h):
+      let values: [Value]?
+      do { values = try h.iterate() } catch { throw Interpreter.cellError(from: error) }
+      guard let values else { throw .typeError("'\(v.typeName)' object is not iterable") }
+      items = values
+    default: throw .typeError("'\(v.typeName)' object is not iterable")
+    }
+  }
+
+  mutating func next() -> Value? {
+    if let r = range {
+      guard i < r.count else { return nil }
+      defer { i += 1 }
+      return .int(r.element(i))
+    }
+    guard i < items.count else { return nil }
+    defer { i += 1 }
+    return items[i]
+  }
+
+  /// All the items (for `list(x)`, `sorted(x)`, …).
+  static func collect(_ v: Value) throws(CellError) -> [Value] {
+    var it = try ValueIterator(v)
+    var out: [Value] = []
+    while let x = it.next() { out.append(x) }
+    return out
+  }
+}

@@ -1,0 +1,156 @@
+/// Tab completion, Shift-Tab inspection and is_complete, all read from the same
+/// tables as `help`: the built-ins' signatures and the user's variables.
+extension Interpreter {
+  static func isIdentifierScalar(_ c: Unicode.Scalar) -> Bool {
+    c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+  }
+
+  /// Names after `obj.`; otherwise keyword arguments of the call the cursor is in
+  /// (`sep=`) followed by variables, built-ins and keywords.
+  public func complete(_ code: String, cursor: Int) -> Completion {
+    let src = Array(code.unicodeScalars)
+    let cur = max(0, min(cursor, src.count))
+    var start = cur
+    while start > 0, Self.isIdentifierScalar(src[start - 1]) { start -= 1 }
+    let prefix = String(String.UnicodeScalarView(src[start..<cur]))
+    let scan = PrefixScan(src[0..<start])
+    if scan.inString || scan.inComment { return Completion(matches: [], cursorStart: cur, cursorEnd: cur) }
+    var matches: [String] = []
+    if start > 0, src[start - 1] == "." {
+      if let path = dottedName(endingAt: start - 1, in: src), let object = resolve(path) {
+        matches = StandardLibrary.attributeNames(of: object).filter { $0.hasPrefix(prefix) }
+      }
+    } else {
+      if let callee = scan.openCalls.last, let callee, let value = resolve(callee), let sig = signature(of: value) {
+        matches += sig.keywordNames.filter { $0.hasPrefix(prefix) }.map { $0 + "=" }
+      }
+      let names = Set(globals.keys).union(builtinNames).union(Parser.keywords)
+      matches += names.filter { $0.hasPrefix(prefix) && !$0.hasPrefix("_") || (prefix.hasPrefix("_") && $0.hasPrefix(prefix)) }
+        .sorted()
+    }
+    return Completion(matches: matches, cursorStart: start, cursorEnd: cur)
+  }
+
+  /// Shift-Tab: the help of the name under the cursor, or of the call the cursor is in.
+  public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
+    let src = Array(code.unicodeScalars)
+    let cur = max(0, min(cursor, src.count))
+    var end = cur
+    while end < src.count, Self.isIdentifierScalar(src[end]) { end += 1 }
+    if let path = dottedName(endingAt: end, in: src), let value = resolve(path) {
+      return .plain(helpText(for: value, name: path.joined(separator: ".")))
+    }
+    let scan = PrefixScan(src[0..<cur])
+    for callee in scan.openCalls.reversed() {
+      if let callee, let value = resolve(callee) {
+        return .plain(helpText(for: value, name: callee.joined(separator: ".")))
+      }
+    }
+    return nil
+  }
+
+  func signature(of value: Value) -> Signature? {
+    switch value {
+    case .function(let f): f.signature
+    case .host(let h): h.callSignature
+    default: nil
+    }
+  }
+
+  /// The `a.b.c` written just before position `end` (exclusive), if any.
+  func dottedName(endingAt end: Int, in src: [Unicode.Scalar]) -> [String]? {
+    var start = end
+    while start > 0, Self.isIdentifierScalar(src[start - 1]) || src[start - 1] == "." { start -= 1 }
+    let text = String(String.UnicodeScalarView(src[start..<end]))
+    let parts = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard !text.isEmpty, parts.allSatisfy(HelpQuery.isIdentifier) else { return nil }
+    return parts
+  }
+
+  /// is_complete: unfinished brackets, strings and blocks ask for more lines;
+  /// a block ends with an empty line, as in IPython.
+  public func isComplete(_ code: String) -> Completeness {
+    let src = Array(code.unicodeScalars)
+    if src.allSatisfy({ $0.properties.isWhitespace }) || HelpQuery.parse(src) != nil { return .complete }
+    let lines = code.split(separator: "\n", omittingEmptySubsequences: false)
+    let lastLine = lines.last(where: { !$0.allSatisfy(\.isWhitespace) }).map(String.init) ?? ""
+    let indent = String(lastLine.prefix { $0 == " " || $0 == "\t" })
+    do {
+      _ = try Parser.parse(src)
+    } catch {
+      guard error.atEndOfInput else { return .invalid }
+      let opensBlock = error.ename == "IndentationError"
+      return .incomplete(indent: indent + (opensBlock ? "    " : ""))
+    }
+    let endsWithBlankLine = lines.count > 1 && lines.last!.allSatisfy(\.isWhitespace)
+    if !indent.isEmpty && !endsWithBlankLine { return .incomplete(indent: indent) }
+    return .complete
+  }
+}
+
+/// A light scan of the text before the cursor: whether it ends inside a string or
+/// comment, and for each open bracket the dotted name it calls (nil for `[`, `{`, `(`
+/// not preceded by a name).
+struct PrefixScan {
+  var inString = false
+  var inComment = false
+  var openCalls: [[String]?] = []
+
+  init(_ text: ArraySlice<Unicode.Scalar>) {
+    let src = Array(text)
+    var i = 0
+    var nameStart: Int?
+    var lastName: [String]?
+    while i < src.count {
+      let c = src[i]
+      if c == "#" {
+        while i < src.count, src[i] != "\n" { i += 1 }
+        if i == src.count { inComment = true }
+        continue
+      }
+      if c == "\"" || c == "'" {
+        i = Self.skipString(src, i, &inString)
+        lastName = nil
+        continue
+      }
+      if Interpreter.isIdentifierScalar(c) || (c == "." && nameStart != nil) {
+        if nameStart == nil { nameStart = i }
+        i += 1
+        continue
+      }
+      if let s = nameStart {
+        let text = String(String.UnicodeScalarView(src[s..<i]))
+        lastName = text.split(separator: ".").map(String.init)
+        nameStart = nil
+      }
+      switch c {
+      case "(": openCalls.append(lastName)
+      case "[", "{": openCalls.append(nil)
+      case ")", "]", "}": if !openCalls.isEmpty { openCalls.removeLast() }
+      default: break
+      }
+      if c != " " && c != "\t" { lastName = nil }
+      i += 1
+    }
+  }
+
+  /// Skips a string literal starting at `i`; sets `unterminated` when the text ends inside it.
+  static func skipString(_ src: [Unicode.Scalar], _ start: Int, _ unterminated: inout Bool) -> Int {
+    let q = src[start]
+    let triple = start + 2 < src.count && src[start + 1] == q && src[start + 2] == q
+    var i = start + (triple ? 3 : 1)
+    while i < src.count {
+      if src[i] == "\\" {
+        i += 2
+        continue
+      }
+      if src[i] == q && (!triple || (i + 2 < src.count && src[i + 1] == q && src[i + 2] == q)) {
+        return i + (triple ? 3 : 1)
+      }
+      if src[i] == "\n" && !triple { return i }
+      i += 1
+    }
+    unterminated = true
+    return src.count
+  }
+}

@@ -1,0 +1,171 @@
+/// Runs parsed statements against an interpreter's variables. One per cell run.
+final class Evaluator {
+  enum Flow { case normal, breakLoop, continueLoop }
+
+  let interpreter: Interpreter
+  let context: CallContext
+
+  init(interpreter: Interpreter, context: CallContext) {
+    self.interpreter = interpreter
+    self.context = context
+  }
+
+  /// Runs `body` and returns the value of a final expression statement (if any).
+  func runCell(_ body: [Stmt]) throws(CellError) -> Value? {
+    guard let last = body.last else { return nil }
+    for s in body.dropLast() { _ = try execute(s) }
+    if case .expression(let e) = last.kind { return try eval(e) }
+    _ = try execute(last)
+    return nil
+  }
+
+  func run(_ body: [Stmt]) throws(CellError) -> Flow {
+    for s in body {
+      let flow = try execute(s)
+      if flow != .normal { return flow }
+    }
+    return .normal
+  }
+
+  func execute(_ s: Stmt) throws(CellError) -> Flow {
+    switch s.kind {
+    case .expression(let e):
+      _ = try eval(e)
+    case .assign(let targets, let valueExpr):
+      let value = try eval(valueExpr)
+      for t in targets { try assign(t, value) }
+    case .augmented(let target, let op, let valueExpr):
+      let current = try eval(target)
+      let rhs = try eval(valueExpr)
+      let result = try at(s.span) { () throws(CellError) in try Operators.binary(op, current, rhs, inPlace: true) }
+      try assign(target, result)
+    case .if(let branches, let elseBody):
+      for (test, body) in branches where try eval(test).isTruthy { return try run(body) }
+      if let elseBody { return try run(elseBody) }
+    case .for(let target, let iterableExpr, let body):
+      return try forLoop(target, try eval(iterableExpr), body, span: iterableExpr.span)
+    case .while(let test, let body):
+      while try eval(test).isTruthy {
+        try at(s.span) { () throws(CellError) in try context.checkInterrupt() }
+        if try run(body) == .breakLoop { break }
+      }
+    case .delete(let targets):
+      for t in targets { try delete(t) }
+    case .pass:
+      break
+    case .break:
+      return .breakLoop
+    case .continue:
+      return .continueLoop
+    }
+    return .normal
+  }
+
+  private func forLoop(_ target: Expr, _ iterable: Value, _ body: [Stmt], span: SourceSpan) throws(CellError) -> Flow {
+    var iterator = try at(span) { () throws(CellError) in try ValueIterator(iterable) }
+    while let item = iterator.next() {
+      try at(span) { () throws(CellError) in try context.checkInterrupt() }
+      try assign(target, item)
+      if try run(body) == .breakLoop { break }
+    }
+    return .normal
+  }
+
+  /// Runs `body`, giving any error without a location the span `span`.
+  @inline(__always)
+  func at<T>(_ span: SourceSpan, _ body: () throws(CellError) -> T) throws(CellError) -> T {
+    do {
+      return try body()
+    } catch {
+      var e = error
+      if e.span == nil { e.span = span }
+      throw e
+    }
+  }
+
+  // MARK: Expressions
+
+  func eval(_ e: Expr) throws(CellError) -> Value {
+    switch e.kind {
+    case .literal(let v): return v
+    case .name(let n):
+      guard let v = interpreter.lookup(n) else {
+        throw CellError(ename: "NameError", "name '\(n)' is not defined", span: e.span)
+      }
+      return v
+    case .list(let items): return .list(ListObject(try items.map { (x) throws(CellError) in try eval(x) }))
+    case .tuple(let items): return .tuple(try items.map { (x) throws(CellError) in try eval(x) })
+    case .dict(let pairs):
+      let d = DictObject()
+      for (k, v) in pairs {
+        let key = try eval(k)
+        try at(k.span) { () throws(CellError) in try d.set(key, try eval(v)) }
+      }
+      return .dict(d)
+    case .unary(let op, let operand):
+      let v = try eval(operand)
+      return try at(e.span) { () throws(CellError) in try Operators.unary(op, v) }
+    case .binary(let op, let l, let r):
+      let a = try eval(l)
+      let b = try eval(r)
+      return try at(e.span) { () throws(CellError) in try Operators.binary(op, a, b) }
+    case .compare(let first, let rest):
+      var left = try eval(first)
+      var start = first.span
+      for (op, rightExpr) in rest {
+        let right = try eval(rightExpr)
+        let ok = try at(start.through(rightExpr.span)) { () throws(CellError) in try Operators.compare(op, left, right) }
+        if !ok { return .bool(false) }
+        left = right
+        start = rightExpr.span
+      }
+      return .bool(true)
+    case .and(let l, let r):
+      let a = try eval(l)
+      return a.isTruthy ? try eval(r) : a
+    case .or(let l, let r):
+      let a = try eval(l)
+      return a.isTruthy ? a : try eval(r)
+    case .conditional(let test, let then, let other):
+      return try eval(test).isTruthy ? try eval(then) : try eval(other)
+    case .call(let callee, let args):
+      return try call(callee, args, span: e.span)
+    case .attribute(let objectExpr, let name):
+      let object = try eval(objectExpr)
+      return try at(e.span) { () throws(CellError) in try Access.attribute(object, name) }
+    case .index(let objectExpr, let indexExpr):
+      let object = try eval(objectExpr)
+      let index = try eval(indexExpr)
+      return try at(e.span) { () throws(CellError) in try Access.item(object, index) }
+    case .slice(let lower, let upper, let step):
+      return .host(SliceObject(try lower.map(eval) ?? .none, try upper.map(eval) ?? .none, try step.map(eval) ?? .none))
+    case .listComprehension(let element, let target, let iterableExpr, let condition):
+      return try comprehension(element, target, iterableExpr, condition)
+    }
+  }
+
+  private func comprehension(_ element: Expr, _ target: Expr, _ iterableExpr: Expr, _ condition: Expr?) throws(CellError) -> Value {
+    let iterable = try eval(iterableExpr)
+    var iterator = try at(iterableExpr.span) { () throws(CellError) in try ValueIterator(iterable) }
+    var items: [Value] = []
+    while let item = iterator.next() {
+      try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
+      try assign(target, item)
+      if let condition, !(try eval(condition).isTruthy) { continue }
+      items.append(try eval(element))
+    }
+    return .list(ListObject(items))
+  }
+
+  private func call(_ calleeExpr: Expr, _ argExprs: [Argument], span: SourceSpan) throws(CellError) -> Value {
+    let callee = try eval(calleeExpr)
+    var args = Arguments()
+    for a in argExprs {
+      switch a {
+      case .positional(let x): args.positional.append(try eval(x))
+      case .keyword(let n, let x): args.keywords.append((n, try eval(x)))
+      }
+    }
+    return try at(span) { () throws(CellError) in try interpreter.call(callee, args, context: context) }
+  }
+}

@@ -1,0 +1,81 @@
+/// `name?`, `?name`, `name??`: IPython's help syntax, answered through the pager.
+enum HelpQuery {
+  /// The dotted name asked about, or nil when the cell is not a help query.
+  static func parse(_ src: [Unicode.Scalar]) -> [String]? {
+    var s = Substring(String(String.UnicodeScalarView(src))).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+    while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
+    var marked = false
+    while s.first == "?" { s.removeFirst(); marked = true }
+    while s.last == "?" { s.removeLast(); marked = true }
+    guard marked else { return nil }
+    let parts = s.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+    guard !parts.isEmpty, parts.allSatisfy(isIdentifier) else { return nil }
+    return parts
+  }
+
+  static func isIdentifier(_ s: String) -> Bool {
+    guard let f = s.unicodeScalars.first, f == "_" || f.properties.isAlphabetic else { return false }
+    return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
+  }
+}
+
+extension Interpreter {
+  func helpPage(_ path: [String], _ src: [Unicode.Scalar]) throws(LanguageError) -> String {
+    guard let value = resolve(path) else { return "Object `\(path.joined(separator: "."))` not found." }
+    return helpText(for: value, name: path.joined(separator: "."))
+  }
+
+  /// Follows a dotted name without calling anything (for help, completion, inspection).
+  func resolve(_ path: [String]) -> Value? {
+    guard let first = path.first, var value = lookup(first) else { return nil }
+    for name in path.dropFirst() {
+      guard let next = try? Access.attribute(value, name) else { return nil }
+      value = next
+    }
+    return value
+  }
+
+  /// The help shown for a value: a built-in's signature and text; a host's own help;
+  /// otherwise its type and value.
+  public func helpText(for value: Value, name: String) -> String {
+    switch value {
+    case .function(let f):
+      return f.helpText
+    case .host(let h):
+      if let help = h.help { return help }
+      var text = ""
+      if let sig = h.callSignature { text += "Call: \(sig.text)\n" }
+      return text + "Type: \(h.typeName)\nValue: \(h.repr)"
+    default:
+      var repr = value.repr
+      if repr.count > 200 { repr = String(repr.prefix(200)) + "..." }
+      return "Type: \(value.typeName)\nValue: \(repr)"
+    }
+  }
+
+  /// `help()`: every built-in with its one-line summary, then the language's outline.
+  public var helpIndex: String {
+    let width = min(24, (builtinNames.map(\.count).max() ?? 0) + 2)
+    var functions = ""
+    var names = ""
+    for name in builtinNames {
+      guard let v = builtins[name] else { continue }
+      let pad = String(repeating: " ", count: max(1, width - name.count))
+      if case .function(let f) = v {
+        functions += "  \(name)\(pad)\(f.summary)\n"
+      } else {
+        let summary = helpText(for: v, name: name).split(separator: "\n").first.map(String.init) ?? ""
+        names += "  \(name)\(pad)\(summary)\n"
+      }
+    }
+    return """
+      Built-in functions:
+      \(functions)
+      Built-in names:
+      \(names)
+      Write `name?` or help(name) for details. The language is a small Python:
+      numbers, strings, lists, dicts, tuples, if/elif/else, for, while, and
+      list comprehensions; see docs/language.md.
+      """
+  }
+}

@@ -1,0 +1,249 @@
+/// Recursive-descent parser over the lexer's tokens. Statements live here,
+/// expressions in ParserExpressions.swift.
+struct Parser {
+  var tokens: [Token]
+  var p = 0
+  var loopDepth = 0
+  var nesting = 0
+
+  static let keywords: Set<String> = [
+    "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
+    "pass", "break", "continue", "del",
+  ]
+  /// Python keywords the language does not have: a clear error instead of "invalid syntax".
+  static let unsupported: Set<String> = [
+    "def", "return", "lambda", "import", "from", "class", "with", "try", "except", "finally",
+    "raise", "global", "nonlocal", "yield", "assert", "as", "async", "await",
+  ]
+
+  /// A parsed cell: its statements and whether the last line ended in `;` (which,
+  /// as in IPython, hides the value of a final expression).
+  struct Module {
+    var body: [Stmt]
+    var trailingSemicolon: Bool
+  }
+
+  static func parse(_ src: [Unicode.Scalar]) throws(CellError) -> Module {
+    var parser = Parser(tokens: try Lexer.tokenize(src))
+    return try parser.module()
+  }
+
+  // MARK: Token helpers
+
+  var current: Token { tokens[p] }
+
+  func isOp(_ s: String) -> Bool { current.kind == .op(s) }
+  func isKeyword(_ k: String) -> Bool { current.kind == .name(k) }
+
+  mutating func advance() -> Token {
+    defer { if p < tokens.count - 1 { p += 1 } }
+    return tokens[p]
+  }
+
+  mutating func accept(_ op: String) -> Bool {
+    guard isOp(op) else { return false }
+    p += 1
+    return true
+  }
+
+  mutating func acceptKeyword(_ k: String) -> Bool {
+    guard isKeyword(k) else { return false }
+    p += 1
+    return true
+  }
+
+  @discardableResult
+  mutating func expect(_ op: String, _ what: String? = nil) throws(CellError) -> Token {
+    guard isOp(op) else { throw unexpected(what ?? "expected '\(op)'") }
+    return advance()
+  }
+
+  /// "invalid syntax" at the current token.
+  func unexpected(_ message: String = "invalid syntax") -> CellError {
+    let t = current
+    if case .name(let n) = t.kind, Self.unsupported.contains(n) {
+      return .syntax("'\(n)' is not supported in Tabby cells", t.span)
+    }
+    // Python calls `x =` invalid rather than unfinished; only open brackets, strings
+    // and blocks (flagged where they are found) ask for more lines.
+    return .syntax(message, t.span)
+  }
+
+  // MARK: Statements
+
+  mutating func module() throws(CellError) -> Module {
+    var body: [Stmt] = []
+    var semicolon = false
+    while current.kind != .eof {
+      if current.kind == .newline {
+        p += 1
+        continue
+      }
+      if current.kind == .indent {
+        throw CellError(ename: "IndentationError", "unexpected indent", span: current.span)
+      }
+      let (stmts, semi) = try statement()
+      body += stmts
+      semicolon = semi
+    }
+    return Module(body: body, trailingSemicolon: semicolon)
+  }
+
+  /// One line's statements (several with `;`) or one compound statement.
+  mutating func statement() throws(CellError) -> ([Stmt], Bool) {
+    switch current.kind {
+    case .name("if"): return ([try ifStatement()], false)
+    case .name("for"): return ([try forStatement()], false)
+    case .name("while"): return ([try whileStatement()], false)
+    default: return try simpleLine()
+    }
+  }
+
+  mutating func simpleLine() throws(CellError) -> ([Stmt], Bool) {
+    var stmts = [try smallStatement()]
+    var semicolon = false
+    while accept(";") {
+      semicolon = true
+      if current.kind == .newline || current.kind == .eof { break }
+      semicolon = false
+      stmts.append(try smallStatement())
+    }
+    guard current.kind == .newline || current.kind == .eof else { throw unexpected() }
+    if current.kind == .newline { p += 1 }
+    return (stmts, semicolon)
+  }
+
+  mutating func smallStatement() throws(CellError) -> Stmt {
+    let start = current.span
+    switch current.kind {
+    case .name("pass"):
+      p += 1
+      return Stmt(kind: .pass, span: start)
+    case .name("break"), .name("continue"):
+      let isBreak = current.kind == .name("break")
+      guard loopDepth > 0 else {
+        throw .syntax("'\(isBreak ? "break" : "continue")' outside loop", start)
+      }
+      p += 1
+      return Stmt(kind: isBreak ? .break : .continue, span: start)
+    case .name("del"):
+      p += 1
+      var targets = [try target(try postfix())]
+      while accept(",") { targets.append(try target(try postfix())) }
+      return Stmt(kind: .delete(targets), span: start.through(targets.last!.span))
+    default:
+      return try expressionStatement()
+    }
+  }
+
+  mutating func expressionStatement() throws(CellError) -> Stmt {
+    let first = try expressionList()
+    if case .op(let op) = current.kind, op.count >= 2, op.hasSuffix("="), op != "==", op != "!=",
+      op != "<=", op != ">=", let binary = BinaryOp(rawValue: String(op.dropLast()))
+    {
+      p += 1
+      let value = try expressionList()
+      switch first.kind {
+      case .name, .attribute, .index: break
+      default:
+        throw .syntax("'\(describe(first))' is an illegal expression for augmented assignment", first.span)
+      }
+      return Stmt(kind: .augmented(first, binary, value), span: first.span.through(value.span))
+    }
+    guard isOp("=") else { return Stmt(kind: .expression(first), span: first.span) }
+    var targets = [first]
+    var value = first
+    while accept("=") {
+      value = try expressionList()
+      targets.append(value)
+    }
+    targets.removeLast()
+    for i in targets.indices { targets[i] = try target(targets[i]) }
+    return Stmt(kind: .assign(targets, value), span: first.span.through(value.span))
+  }
+
+  /// Checks that an expression can be assigned to.
+  mutating func target(_ e: Expr) throws(CellError) -> Expr {
+    switch e.kind {
+    case .name(let n):
+      if Self.keywords.contains(n) { throw .syntax("cannot assign to \(n)", e.span) }
+      return e
+    case .attribute, .index:
+      return e
+    case .tuple(let items), .list(let items):
+      for item in items { _ = try target(item) }
+      return e
+    default:
+      throw .syntax("cannot assign to \(describe(e)); maybe you meant '==' instead of '='?", e.span)
+    }
+  }
+
+  func describe(_ e: Expr) -> String {
+    switch e.kind {
+    case .literal: "literal"
+    case .call: "function call"
+    case .binary, .unary: "expression"
+    case .compare: "comparison"
+    default: "expression"
+    }
+  }
+
+  mutating func ifStatement() throws(CellError) -> Stmt {
+    let start = advance().span
+    var branches: [(Expr, [Stmt])] = []
+    var elseBody: [Stmt]?
+    let test = try expression()
+    branches.append((test, try block(after: "if", line: start)))
+    while isKeyword("elif") {
+      let at = advance().span
+      let cond = try expression()
+      branches.append((cond, try block(after: "elif", line: at)))
+    }
+    if isKeyword("else") {
+      let at = advance().span
+      elseBody = try block(after: "else", line: at)
+    }
+    return Stmt(kind: .if(branches, else: elseBody), span: start)
+  }
+
+  mutating func forStatement() throws(CellError) -> Stmt {
+    let start = advance().span
+    let t = try target(try targetList())
+    guard acceptKeyword("in") else { throw unexpected("expected 'in'") }
+    let iterable = try expressionList()
+    loopDepth += 1
+    defer { loopDepth -= 1 }
+    let body = try block(after: "for", line: start)
+    return Stmt(kind: .for(target: t, iterable: iterable, body: body), span: start.through(iterable.span))
+  }
+
+  mutating func whileStatement() throws(CellError) -> Stmt {
+    let start = advance().span
+    let test = try expression()
+    loopDepth += 1
+    defer { loopDepth -= 1 }
+    return Stmt(kind: .while(test, try block(after: "while", line: start)), span: start.through(test.span))
+  }
+
+  /// `: NEWLINE INDENT statements DEDENT`, or `: statement` on the same line.
+  mutating func block(after keyword: String, line: SourceSpan) throws(CellError) -> [Stmt] {
+    try expect(":", "expected ':'")
+    guard current.kind == .newline else { return try simpleLine().0 }
+    p += 1
+    guard current.kind == .indent else {
+      let atEnd = tokens[p...].allSatisfy { $0.kind == .dedent || $0.kind == .eof }
+      var e = CellError(
+        ename: "IndentationError", "expected an indented block after '\(keyword)' statement",
+        span: atEnd ? line : current.span)
+      e.atEndOfInput = atEnd
+      throw e
+    }
+    p += 1
+    var body: [Stmt] = []
+    while current.kind != .dedent && current.kind != .eof {
+      body += try statement().0
+    }
+    if current.kind == .dedent { p += 1 }
+    return body
+  }
+}

@@ -1,0 +1,293 @@
+/// Expressions, lowest precedence first: conditional, or, and, not, comparison,
+/// + -, * / // %, unary, **, postfix (call, index, attribute), atom.
+extension Parser {
+  static let maxNesting = 100
+
+  mutating func nest() throws(CellError) {
+    nesting += 1
+    if nesting > Self.maxNesting { throw .syntax("too many nested parentheses", current.span) }
+  }
+
+  /// `a, b` becomes a tuple; a single expression stays itself.
+  mutating func expressionList() throws(CellError) -> Expr {
+    let first = try expression()
+    guard isOp(",") else { return first }
+    var items = [first]
+    while accept(",") {
+      if startsExpression { items.append(try expression()) } else { break }
+    }
+    return Expr(kind: .tuple(items), span: first.span.through(tokens[p - 1].span))
+  }
+
+  /// For `for` targets: names, attributes or indexes separated by commas (no `in` operator).
+  mutating func targetList() throws(CellError) -> Expr {
+    let first = try postfix()
+    guard isOp(",") else { return first }
+    var items = [first]
+    while accept(",") {
+      if isKeyword("in") { break }
+      items.append(try postfix())
+    }
+    return Expr(kind: .tuple(items), span: first.span.through(items.last!.span))
+  }
+
+  var startsExpression: Bool {
+    switch current.kind {
+    case .name(let n): return !Self.keywords.contains(n) || ["not", "True", "False", "None"].contains(n)
+    case .int, .float, .string: return true
+    case .op(let o): return ["(", "[", "{", "-", "+"].contains(o)
+    default: return false
+    }
+  }
+
+  mutating func expression() throws(CellError) -> Expr {
+    let value = try orTest()
+    guard isKeyword("if") else { return value }
+    p += 1
+    let test = try orTest()
+    guard acceptKeyword("else") else { throw unexpected("expected 'else' after 'if' expression") }
+    let other = try expression()
+    return Expr(kind: .conditional(test: test, then: value, else: other), span: value.span.through(other.span))
+  }
+
+  mutating func orTest() throws(CellError) -> Expr {
+    var left = try andTest()
+    while acceptKeyword("or") {
+      let right = try andTest()
+      left = Expr(kind: .or(left, right), span: left.span.through(right.span))
+    }
+    return left
+  }
+
+  mutating func andTest() throws(CellError) -> Expr {
+    var left = try notTest()
+    while acceptKeyword("and") {
+      let right = try notTest()
+      left = Expr(kind: .and(left, right), span: left.span.through(right.span))
+    }
+    return left
+  }
+
+  mutating func notTest() throws(CellError) -> Expr {
+    guard isKeyword("not") else { return try comparison() }
+    let start = advance().span
+    try nest()
+    defer { nesting -= 1 }
+    let operand = try notTest()
+    return Expr(kind: .unary(.not, operand), span: start.through(operand.span))
+  }
+
+  mutating func compareOperator() -> CompareOp? {
+    switch current.kind {
+    case .op(let o): if let op = CompareOp(rawValue: o), o != "in" { p += 1; return op }
+    case .name("in"): p += 1; return .in
+    case .name("not") where tokens[p + 1].kind == .name("in"): p += 2; return .notIn
+    case .name("is"):
+      p += 1
+      return acceptKeyword("not") ? .isNot : .is
+    default: break
+    }
+    return nil
+  }
+
+  mutating func comparison() throws(CellError) -> Expr {
+    let first = try arithmetic()
+    var rest: [(CompareOp, Expr)] = []
+    while let op = compareOperator() {
+      rest.append((op, try arithmetic()))
+    }
+    guard let last = rest.last else { return first }
+    return Expr(kind: .compare(first, rest), span: first.span.through(last.1.span))
+  }
+
+  mutating func arithmetic() throws(CellError) -> Expr {
+    var left = try term()
+    while case .op(let o) = current.kind, o == "+" || o == "-" {
+      p += 1
+      let right = try term()
+      left = Expr(kind: .binary(o == "+" ? .add : .subtract, left, right), span: left.span.through(right.span))
+    }
+    return left
+  }
+
+  mutating func term() throws(CellError) -> Expr {
+    var left = try factor()
+    while case .op(let o) = current.kind, let op = BinaryOp(rawValue: o),
+      op == .multiply || op == .divide || op == .floorDivide || op == .modulo
+    {
+      p += 1
+      let right = try factor()
+      left = Expr(kind: .binary(op, left, right), span: left.span.through(right.span))
+    }
+    return left
+  }
+
+  mutating func factor() throws(CellError) -> Expr {
+    guard case .op(let o) = current.kind, o == "-" || o == "+" else { return try power() }
+    let start = advance().span
+    try nest()
+    defer { nesting -= 1 }
+    let operand = try factor()
+    // Fold negative literals so that -9223372036854775808 style values and reprs stay simple.
+    if o == "-", case .literal(.int(let i)) = operand.kind, i != Int.min {
+      return Expr(kind: .literal(.int(-i)), span: start.through(operand.span))
+    }
+    return Expr(kind: .unary(o == "-" ? .negate : .plus, operand), span: start.through(operand.span))
+  }
+
+  mutating func power() throws(CellError) -> Expr {
+    let base = try postfix()
+    guard accept("**") else { return base }
+    let exponent = try factor()
+    return Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span))
+  }
+
+  mutating func postfix() throws(CellError) -> Expr {
+    var e = try atom()
+    while true {
+      if accept("(") {
+        let args = try callArguments()
+        e = Expr(kind: .call(e, args), span: e.span.through(tokens[p - 1].span))
+      } else if accept("[") {
+        let index = try subscriptExpr()
+        try expect("]", "expected ']'")
+        e = Expr(kind: .index(e, index), span: e.span.through(tokens[p - 1].span))
+      } else if accept(".") {
+        guard case .name(let n) = current.kind, !Self.keywords.contains(n) else {
+          throw unexpected("expected an attribute name after '.'")
+        }
+        e = Expr(kind: .attribute(e, n), span: e.span.through(advance().span))
+      } else {
+        return e
+      }
+    }
+  }
+
+  mutating func callArguments() throws(CellError) -> [Argument] {
+    try nest()
+    defer { nesting -= 1 }
+    var args: [Argument] = []
+    var sawKeyword = false
+    while !isOp(")") {
+      if case .name(let n) = current.kind, tokens[p + 1].kind == .op("="), !Self.keywords.contains(n) {
+        p += 2
+        if args.contains(where: { if case .keyword(n, _) = $0 { true } else { false } }) {
+          throw .syntax("keyword argument repeated: \(n)", tokens[p - 2].span)
+        }
+        args.append(.keyword(n, try expression()))
+        sawKeyword = true
+      } else {
+        let start = current.span
+        let value = try expression()
+        if sawKeyword { throw .syntax("positional argument follows keyword argument", start.through(value.span)) }
+        args.append(.positional(value))
+      }
+      guard accept(",") else { break }
+    }
+    try expect(")", "expected ')'")
+    return args
+  }
+
+  mutating func subscriptExpr() throws(CellError) -> Expr {
+    let start = current.span
+    var lower: Expr?
+    if !isOp(":") {
+      lower = try expressionList()
+      guard isOp(":") else { return lower! }
+    }
+    p += 1
+    let upper = isOp(":") || isOp("]") ? nil : try expression()
+    var step: Expr?
+    if accept(":"), !isOp("]") { step = try expression() }
+    return Expr(kind: .slice(lower, upper, step), span: start.through(tokens[p - 1].span))
+  }
+}
+
+// MARK: Atoms
+
+extension Parser {
+  mutating func atom() throws(CellError) -> Expr {
+    let t = current
+    switch t.kind {
+    case .int(let i): p += 1; return Expr(kind: .literal(.int(i)), span: t.span)
+    case .float(let d): p += 1; return Expr(kind: .literal(.float(d)), span: t.span)
+    case .string(var s):
+      p += 1
+      var span = t.span
+      while case .string(let more) = current.kind {
+        s += more
+        span = span.through(advance().span)
+      }
+      return Expr(kind: .literal(.string(s)), span: span)
+    case .name("True"): p += 1; return Expr(kind: .literal(.bool(true)), span: t.span)
+    case .name("False"): p += 1; return Expr(kind: .literal(.bool(false)), span: t.span)
+    case .name("None"): p += 1; return Expr(kind: .literal(.none), span: t.span)
+    case .name(let n) where !Self.keywords.contains(n) && !Self.unsupported.contains(n):
+      p += 1
+      return Expr(kind: .name(n), span: t.span)
+    case .op("("): return try parenthesized()
+    case .op("["): return try listDisplay()
+    case .op("{"): return try dictDisplay()
+    default:
+      throw unexpected()
+    }
+  }
+
+  mutating func parenthesized() throws(CellError) -> Expr {
+    let start = advance().span
+    try nest()
+    defer { nesting -= 1 }
+    if accept(")") { return Expr(kind: .tuple([]), span: start.through(tokens[p - 1].span)) }
+    let first = try expression()
+    if accept(")") { return Expr(kind: first.kind, span: start.through(tokens[p - 1].span)) }
+    var items = [first]
+    while accept(",") {
+      if isOp(")") { break }
+      items.append(try expression())
+    }
+    try expect(")", "expected ')'")
+    return Expr(kind: .tuple(items), span: start.through(tokens[p - 1].span))
+  }
+
+  mutating func listDisplay() throws(CellError) -> Expr {
+    let start = advance().span
+    try nest()
+    defer { nesting -= 1 }
+    var items: [Expr] = []
+    if !isOp("]") {
+      let first = try expression()
+      if acceptKeyword("for") {
+        let target = try target(try targetList())
+        guard acceptKeyword("in") else { throw unexpected("expected 'in'") }
+        let iterable = try orTest()
+        let condition = acceptKeyword("if") ? try orTest() : nil
+        try expect("]", "expected ']'")
+        return Expr(
+          kind: .listComprehension(element: first, target: target, iterable: iterable, condition: condition),
+          span: start.through(tokens[p - 1].span))
+      }
+      items.append(first)
+      while accept(",") {
+        if isOp("]") { break }
+        items.append(try expression())
+      }
+    }
+    try expect("]", "expected ']'")
+    return Expr(kind: .list(items), span: start.through(tokens[p - 1].span))
+  }
+
+  mutating func dictDisplay() throws(CellError) -> Expr {
+    let start = advance().span
+    try nest()
+    defer { nesting -= 1 }
+    var pairs: [(Expr, Expr)] = []
+    while !isOp("}") {
+      let key = try expression()
+      try expect(":", "expected ':'")
+      pairs.append((key, try expression()))
+      guard accept(",") else { break }
+    }
+    try expect("}", "expected '}'")
+    return Expr(kind: .dict(pairs), span: start.through(tokens[p - 1].span))
+  }
+}

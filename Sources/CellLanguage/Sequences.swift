@@ -1,0 +1,81 @@
+/// `range(start, stop, step)`: a lazy sequence of integers, like Python's.
+final class RangeObject: HostObject {
+  let start: Int, stop: Int, step: Int
+
+  init(_ start: Int, _ stop: Int, _ step: Int) throws(CellError) {
+    guard step != 0 else { throw .valueError("range() arg 3 must not be zero") }
+    (self.start, self.stop, self.step) = (start, stop, step)
+  }
+
+  var count: Int {
+    if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
+    return start > stop ? (start - stop - 1) / -step + 1 : 0
+  }
+
+  func element(_ i: Int) -> Int { start + i * step }
+
+  func index(of v: Int) -> Int? {
+    let offset = v - start
+    guard offset % step == 0 else { return nil }
+    let i = offset / step
+    return i >= 0 && i < count ? i : nil
+  }
+
+  var typeName: String { "range" }
+  var repr: String { step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))" }
+  var attributeNames: [String] { ["start", "stop", "step"] }
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "start": .int(start)
+    case "stop": .int(stop)
+    case "step": .int(step)
+    default: nil
+    }
+  }
+  func isEqual(to other: any HostObject) -> Bool {
+    guard let o = other as? RangeObject else { return false }
+    return o.count == count && (count == 0 || (o.start == start && (count == 1 || o.step == step)))
+  }
+}
+
+/// `a[lower:upper:step]` as an index value.
+final class SliceObject: HostObject {
+  let lower: Value, upper: Value, step: Value
+
+  init(_ lower: Value, _ upper: Value, _ step: Value) {
+    (self.lower, self.upper, self.step) = (lower, upper, step)
+  }
+
+  var typeName: String { "slice" }
+  var repr: String { "slice(\(lower.repr), \(upper.repr), \(step.repr))" }
+
+  private static func bound(_ v: Value) throws(CellError) -> Int? {
+    if case .none = v { return nil }
+    guard case .int(let i)? = v.numeric, !(v.typeName == "float") else {
+      throw .typeError("slice indices must be integers or None")
+    }
+    return i
+  }
+
+  var isContiguous: Bool { (try? Self.bound(step)) ?? 1 == 1 }
+
+  /// Where an empty contiguous slice starts (for `a[2:2] = [x]`).
+  func startPosition(count: Int) -> Int? {
+    guard let s = try? Self.bound(lower) else { return 0 }
+    return s < 0 ? max(0, s + count) : min(s, count)
+  }
+
+  /// The positions selected in a sequence of `count` items (Python's slice.indices).
+  func indices(count: Int) throws(CellError) -> [Int] {
+    let step = try Self.bound(self.step) ?? 1
+    guard step != 0 else { throw .valueError("slice step cannot be zero") }
+    let (low, high) = step > 0 ? (0, count) : (-1, count - 1)
+    func clamp(_ v: Int?, _ fallback: Int) -> Int {
+      guard let v else { return fallback }
+      return v < 0 ? max(v + count, low) : min(v, high)
+    }
+    let start = clamp(try Self.bound(lower), step > 0 ? low : high)
+    let stop = clamp(try Self.bound(upper), step > 0 ? high : low)
+    return Array(stride(from: start, to: stop, by: step))
+  }
+}

@@ -1,0 +1,194 @@
+/// The built-in functions every interpreter starts with. Each entry's signature,
+/// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
+enum StandardLibrary {
+  static func builtins() -> [Builtin] {
+    io() + conversions() + sequences() + introspection()
+  }
+
+  // MARK: Conversions and numbers
+
+  static func conversions() -> [Builtin] {
+    [
+      Builtin("str(object='')", summary: "Returns the text of a value (strings as they are, others as repr).") { a, _ in
+        .string(a["object"]?.str ?? "")
+      },
+      Builtin("repr(object)", summary: "Returns the printable representation of a value, as Python writes it.") { a, _ in
+        .string(a["object"]!.repr)
+      },
+      Builtin(
+        "int(x=0)", summary: "Converts a number or a string of digits to an integer (64-bit).",
+        details: "Floats are truncated toward zero: int(3.9) is 3, int(-3.9) is -3."
+      ) { a, _ in try toInt(a["x"] ?? .int(0)) },
+      Builtin("float(x=0.0)", summary: "Converts a number or a string such as '1.5', 'inf' or 'nan' to a float.") { a, _ in
+        try toFloat(a["x"] ?? .float(0))
+      },
+      Builtin("bool(x=False)", summary: "Returns True or False by Python's truth rules.") { a, _ in
+        .bool(a["x"]?.isTruthy ?? false)
+      },
+      Builtin("abs(x)", summary: "Returns the absolute value of a number.") { a, _ in
+        let x = a["x"]!
+        switch x.numeric {
+        case .int(let i)?:
+          guard i != .min else { throw Operators.overflow() }
+          return .int(abs(i))
+        case .float(let d)?: return .float(abs(d))
+        default: throw CellError.typeError("bad operand type for abs(): '\(x.typeName)'")
+        }
+      },
+      Builtin(
+        "round(number, ndigits=None)", summary: "Rounds to ndigits decimals (to an int when ndigits is omitted).",
+        details: "Halves round to even, as in Python: round(2.5) is 2."
+      ) { a, _ in try round(a) },
+      Builtin("min(*values)", summary: "Returns the smallest of the values (or of one iterable).") { a, _ in
+        try extreme(a.variadic, "min", wantLess: true)
+      },
+      Builtin("max(*values)", summary: "Returns the largest of the values (or of one iterable).") { a, _ in
+        try extreme(a.variadic, "max", wantLess: false)
+      },
+      Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, _ in
+        var total = a["start"] ?? .int(0)
+        for x in try ValueIterator.collect(a["iterable"]!) { total = try Operators.binary(.add, total, x) }
+        return total
+      },
+    ]
+  }
+
+  static func toInt(_ v: Value) throws(CellError) -> Value {
+    switch v {
+    case .int: return v
+    case .bool(let b): return .int(b ? 1 : 0)
+    case .float(let d):
+      if d.isNaN { throw .valueError("cannot convert float NaN to integer") }
+      guard d.isFinite, abs(d) < 9.223372036854775e18 else {
+        throw CellError(ename: "OverflowError", "cannot convert float \(formatFloat(d)) to a 64-bit integer")
+      }
+      return .int(Int(d))
+    case .string(let s):
+      let text = s.trimmingSpaces.filter { $0 != "_" }
+      guard let i = Int(text) else { throw .valueError("invalid literal for int() with base 10: \(v.repr)") }
+      return .int(i)
+    default:
+      throw .typeError("int() argument must be a string or a number, not '\(v.typeName)'")
+    }
+  }
+
+  static func toFloat(_ v: Value) throws(CellError) -> Value {
+    if let n = v.numeric { return .float(n.double) }
+    guard case .string(let s) = v else {
+      throw .typeError("float() argument must be a string or a number, not '\(v.typeName)'")
+    }
+    let text = s.trimmingSpaces.lowercased()
+    let specials: [String: Double] = [
+      "inf": .infinity, "+inf": .infinity, "-inf": -.infinity, "infinity": .infinity,
+      "+infinity": .infinity, "-infinity": -.infinity, "nan": .nan, "+nan": .nan, "-nan": .nan,
+    ]
+    if let d = specials[text] { return .float(d) }
+    guard let d = Double(text.filter { $0 != "_" }), d.isFinite || text.contains("e") else {
+      throw .valueError("could not convert string to float: \(v.repr)")
+    }
+    return .float(d)
+  }
+
+  static func round(_ a: BoundArguments) throws(CellError) -> Value {
+    let x = a["number"]!
+    guard let n = x.numeric else { throw .typeError("type \(x.typeName) doesn't define __round__ method") }
+    let digits = try a.int("ndigits")
+    switch (n, digits) {
+    case (.int(let i), _): return .int(i)
+    case (.float(let d), nil):
+      return try toInt(.float(d.rounded(.toNearestOrEven)))
+    case (.float(let d), let k?):
+      guard d.isFinite else { return .float(d) }
+      // C's %.*f rounds the exact binary value, as Python's round does: round(2.675, 2) is 2.67.
+      if k >= 0 { return .float(Double(Format.printf("%.\(min(k, 340))f", d)) ?? d) }
+      var scale = 1.0
+      for _ in 0..<min(-k, 308) { scale *= 10 }
+      let r = (d / scale).rounded(.toNearestOrEven) * scale
+      return .float(r.isFinite ? r : d)
+    }
+  }
+
+  static func extreme(_ values: [Value], _ name: String, wantLess: Bool) throws(CellError) -> Value {
+    let items = values.count == 1 ? try ValueIterator.collect(values[0]) : values
+    guard var best = items.first else { throw .valueError("\(name)() arg is an empty sequence") }
+    for x in items.dropFirst() {
+      let order = try Operators.ordering(x, best, .less)
+      if wantLess ? order < 0 : order > 0 { best = x }
+    }
+    return best
+  }
+
+  // MARK: Sequences
+
+  static func sequences() -> [Builtin] {
+    [
+      Builtin("len(obj)", summary: "Returns the number of items of a string, list, tuple, dict or range.") { a, _ in
+        try length(a["obj"]!)
+      },
+      Builtin(
+        "range(*args)", summary: "The integers from start up to (not including) stop, by step.",
+        details: "range(stop) or range(start, stop[, step]); lazy, so range(10**9) costs nothing until iterated."
+      ) { a, _ in
+        var ints: [Int] = []
+        for v in a.variadic {
+          guard case .int(let i)? = v.numeric, v.typeName != "float" else {
+            throw CellError.typeError("'\(v.typeName)' object cannot be interpreted as an integer")
+          }
+          ints.append(i)
+        }
+        switch ints.count {
+        case 1: return .host(try RangeObject(0, ints[0], 1))
+        case 2: return .host(try RangeObject(ints[0], ints[1], 1))
+        case 3: return .host(try RangeObject(ints[0], ints[1], ints[2]))
+        default: throw CellError.typeError("range expected 1 to 3 arguments, got \(ints.count)")
+        }
+      },
+      Builtin("list(iterable=())", summary: "Makes a new list from the items of an iterable.") { a, _ in
+        .list(ListObject(try a["iterable"].map(ValueIterator.collect) ?? []))
+      },
+      Builtin("tuple(iterable=())", summary: "Makes a tuple from the items of an iterable.") { a, _ in
+        .tuple(try a["iterable"].map(ValueIterator.collect) ?? [])
+      },
+      Builtin("dict(**pairs)", summary: "Makes a dict from keyword arguments: dict(a=1, b=2).") { a, _ in
+        let d = DictObject()
+        for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
+        return .dict(d)
+      },
+      Builtin("sorted(iterable, reverse=False)", summary: "Returns a new sorted list of the items.") { a, _ in
+        .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), reverse: a.bool("reverse", default: false))))
+      },
+      Builtin("enumerate(iterable, start=0)", summary: "Returns a list of (index, item) pairs.") { a, _ in
+        let start = try a.int("start", default: 0)
+        return .list(ListObject(try ValueIterator.collect(a["iterable"]!).enumerated().map { .tuple([.int(start + $0), $1]) }))
+      },
+      Builtin("zip(*iterables)", summary: "Returns a list of tuples pairing up the items of the iterables.") { a, _ in
+        let lists = try a.variadic.map { (v) throws(CellError) in try ValueIterator.collect(v) }
+        let n = lists.map(\.count).min() ?? 0
+        return .list(ListObject((0..<n).map { i in .tuple(lists.map { $0[i] }) }))
+      },
+    ]
+  }
+
+  static func length(_ v: Value) throws(CellError) -> Value {
+    switch v {
+    case .string(let s): return .int(s.unicodeScalars.count)
+    case .list(let l): return .int(l.items.count)
+    case .tuple(let t): return .int(t.count)
+    case .dict(let d): return .int(d.count)
+    case .host(let r as RangeObject): return .int(r.count)
+    case .host(let h):
+      if let items = try? h.iterate() { return .int(items.count) }
+      fallthrough
+    default: throw .typeError("object of type '\(v.typeName)' has no len()")
+    }
+  }
+
+  static func sortedValues(_ items: [Value], reverse: Bool) throws(CellError) -> [Value] {
+    do {
+      let sorted = try items.sorted { (x, y) throws(CellError) in try Operators.ordering(x, y, .less) < 0 }
+      return reverse ? sorted.reversed() : sorted
+    } catch {
+      throw Interpreter.cellError(from: error)
+    }
+  }
+}

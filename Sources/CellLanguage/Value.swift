@@ -1,0 +1,225 @@
+/// A value of the cell language. Lists and dicts are shared references, as in Python;
+/// everything else is a plain value. Hosts (the classifier bridge) add their own kinds
+/// of object through `.host`.
+public enum Value {
+  case none
+  case bool(Bool)
+  case int(Int)
+  case float(Double)
+  case string(String)
+  case list(ListObject)
+  case tuple([Value])
+  case dict(DictObject)
+  case function(Builtin)
+  case host(any HostObject)
+}
+
+/// The mutable storage behind a list value (shared between aliases, like Python's).
+public final class ListObject {
+  public var items: [Value]
+  public init(_ items: [Value] = []) { self.items = items }
+}
+
+/// An insertion-ordered dict. Keys must be hashable (None, bool, numbers, str, tuples of those).
+public final class DictObject {
+  public private(set) var keys: [Value] = []
+  public private(set) var values: [Value] = []
+  private var index: [DictKey: Int] = [:]
+
+  public init() {}
+
+  /// A dict from string keys, the common case for host data (e.g. a training history).
+  public convenience init(_ pairs: [(String, Value)]) {
+    self.init()
+    for (k, v) in pairs { try? set(.string(k), v) }
+  }
+
+  public var count: Int { keys.count }
+
+  public func get(_ key: Value) throws(CellError) -> Value? {
+    guard let i = index[try DictKey(key)] else { return nil }
+    return values[i]
+  }
+
+  public func set(_ key: Value, _ value: Value) throws(CellError) {
+    let k = try DictKey(key)
+    if let i = index[k] {
+      values[i] = value
+    } else {
+      index[k] = keys.count
+      keys.append(key)
+      values.append(value)
+    }
+  }
+
+  /// Removes a key, returning its value (nil when absent).
+  public func remove(_ key: Value) throws(CellError) -> Value? {
+    guard let i = index[try DictKey(key)] else { return nil }
+    let old = values[i]
+    keys.remove(at: i)
+    values.remove(at: i)
+    index = [:]
+    for (j, k) in keys.enumerated() { index[try DictKey(k)] = j }
+    return old
+  }
+}
+
+/// Python's hashing equivalence: 1, 1.0 and True are the same key.
+enum DictKey: Hashable {
+  case none
+  case int(Int)
+  case float(Double)
+  case string(String)
+  case tuple([DictKey])
+  case object(ObjectIdentifier)
+
+  init(_ v: Value) throws(CellError) {
+    switch v {
+    case .none: self = .none
+    case .bool(let b): self = .int(b ? 1 : 0)
+    case .int(let i): self = .int(i)
+    case .float(let d):
+      if d == d.rounded(), abs(d) < 9.2e18 { self = .int(Int(d)) } else { self = .float(d) }
+    case .string(let s): self = .string(s)
+    case .tuple(let items):
+      var keys: [DictKey] = []
+      for item in items { keys.append(try DictKey(item)) }
+      self = .tuple(keys)
+    case .function(let f): self = .object(ObjectIdentifier(f))
+    case .host(let h): self = .object(ObjectIdentifier(h))
+    case .list, .dict: throw CellError.typeError("unhashable type: '\(v.typeName)'")
+    }
+  }
+}
+
+/// An object that lives on the host side (a model, a device, a data set): the language
+/// shows it, looks up its attributes and may call it, but knows nothing else about it.
+public protocol HostObject: AnyObject {
+  /// The name `type(x)` reports, e.g. "Model".
+  var typeName: String { get }
+  /// The text/plain form, like Python's repr.
+  var repr: String { get }
+  /// A rich form for execute_result/display (e.g. text/html); nil shows `repr` only.
+  func richDisplay() -> MimeBundle?
+  /// Attribute names offered after `obj.` in completion and listed by `dir(obj)`.
+  var attributeNames: [String] { get }
+  /// `obj.name`; nil means "no such attribute" (an AttributeError).
+  func attribute(_ name: String) throws -> Value?
+  /// `obj.name = value`; throw to refuse (the default refuses).
+  func setAttribute(_ name: String, _ value: Value) throws
+  /// `obj[key]`; nil means not subscriptable (a TypeError).
+  func item(_ key: Value) throws -> Value?
+  /// The items `for x in obj` visits; nil means not iterable.
+  func iterate() throws -> [Value]?
+  /// When non-nil the object is callable with this signature (`gpu(1)`).
+  var callSignature: Signature? { get }
+  func call(_ arguments: BoundArguments, context: CallContext) throws -> Value
+  /// Help text for `obj?` and Shift-Tab; nil falls back to type and repr.
+  var help: String? { get }
+  /// `==`; identity unless the host says otherwise.
+  func isEqual(to other: any HostObject) -> Bool
+}
+
+extension HostObject {
+  public func richDisplay() -> MimeBundle? { nil }
+  public var attributeNames: [String] { [] }
+  public func attribute(_ name: String) throws -> Value? { nil }
+  public func setAttribute(_ name: String, _ value: Value) throws {
+    throw CellError(ename: "AttributeError", "'\(typeName)' object attribute '\(name)' is read-only")
+  }
+  public func item(_ key: Value) throws -> Value? { nil }
+  public func iterate() throws -> [Value]? { nil }
+  public var callSignature: Signature? { nil }
+  public func call(_ arguments: BoundArguments, context: CallContext) throws -> Value {
+    throw CellError.typeError("'\(typeName)' object is not callable")
+  }
+  public var help: String? { nil }
+  public func isEqual(to other: any HostObject) -> Bool { self === other }
+}
+
+extension Value {
+  /// The Python type name (`type(x)`), used in error messages.
+  public var typeName: String {
+    switch self {
+    case .none: "NoneType"
+    case .bool: "bool"
+    case .int: "int"
+    case .float: "float"
+    case .string: "str"
+    case .list: "list"
+    case .tuple: "tuple"
+    case .dict: "dict"
+    case .function: "builtin_function_or_method"
+    case .host(let h): h.typeName
+    }
+  }
+
+  /// Python truthiness.
+  public var isTruthy: Bool {
+    switch self {
+    case .none: false
+    case .bool(let b): b
+    case .int(let i): i != 0
+    case .float(let d): d != 0
+    case .string(let s): !s.isEmpty
+    case .list(let l): !l.items.isEmpty
+    case .tuple(let t): !t.isEmpty
+    case .dict(let d): d.count > 0
+    case .function, .host: true
+    }
+  }
+
+  /// A new list value.
+  public static func list(_ items: [Value]) -> Value { .list(ListObject(items)) }
+}
+
+extension Value: Equatable {
+  /// Python `==`: numbers compare by value across int/float/bool; containers element-wise.
+  public static func == (a: Value, b: Value) -> Bool {
+    switch (a, b) {
+    case (.none, .none): return true
+    case (.string(let x), .string(let y)): return x == y
+    case (.list(let x), .list(let y)): return x === y || x.items == y.items
+    case (.tuple(let x), .tuple(let y)): return x == y
+    case (.dict(let x), .dict(let y)):
+      guard x.count == y.count else { return false }
+      for (k, v) in zip(x.keys, x.values) {
+        guard let other = try? y.get(k), other == v else { return false }
+      }
+      return true
+    case (.function(let x), .function(let y)): return x === y
+    case (.host(let x), .host(let y)): return x.isEqual(to: y)
+    default:
+      if let x = a.numeric, let y = b.numeric { return x == y }
+      return false
+    }
+  }
+
+  /// Numbers (bool included) as a comparable pair, nil for anything else.
+  var numeric: Numeric? {
+    switch self {
+    case .bool(let b): .int(b ? 1 : 0)
+    case .int(let i): .int(i)
+    case .float(let d): .float(d)
+    default: nil
+    }
+  }
+}
+
+/// A number seen through Python's promotion rules (bool → int → float).
+enum Numeric: Equatable {
+  case int(Int)
+  case float(Double)
+
+  var double: Double {
+    switch self {
+    case .int(let i): Double(i)
+    case .float(let d): d
+    }
+  }
+
+  static func == (a: Numeric, b: Numeric) -> Bool {
+    if case .int(let x) = a, case .int(let y) = b { return x == y }
+    return a.double == b.double
+  }
+}

@@ -1,2 +1,0 @@
-// Classifier: placeholder until its issue lands.
-enum _ClassifierPlaceholder {}

@@ -1,2 +1,0 @@
-// Datasets: placeholder until its issue lands.
-enum _DatasetsPlaceholder {}

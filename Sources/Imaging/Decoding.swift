@@ -1,0 +1,142 @@
+import CImageCodecs
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Image file formats recognised by their first bytes.
+public enum ImageFormat: String, Sendable, CaseIterable {
+  case jpeg = "JPEG"
+  case png = "PNG"
+  case gif = "GIF"
+  case bmp = "BMP"
+  case webp = "WebP"
+  case tiff = "TIFF"
+
+  /// Whether this module can decode the format.
+  public var isDecodable: Bool { self == .jpeg || self == .png }
+
+  /// Detects the format from magic bytes; nil when none matches.
+  public static func detect(_ bytes: [UInt8]) -> ImageFormat? {
+    func starts(_ magic: [UInt8], at offset: Int = 0) -> Bool {
+      bytes.count >= offset + magic.count && Array(bytes[offset..<(offset + magic.count)]) == magic
+    }
+    if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
+    if starts([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return .png }
+    if starts(Array("GIF8".utf8)) { return .gif }
+    if starts(Array("BM".utf8)) { return .bmp }
+    if starts(Array("RIFF".utf8)) && starts(Array("WEBP".utf8), at: 8) { return .webp }
+    if starts([0x49, 0x49, 0x2A, 0x00]) || starts([0x4D, 0x4D, 0x00, 0x2A]) { return .tiff }
+    return nil
+  }
+}
+
+extension Image {
+  /// Decodes JPEG or PNG bytes to RGB, applying the EXIF orientation when asked.
+  ///
+  /// Images with more than `maxPixels` pixels are refused after reading only the header.
+  public static func decode(
+    bytes: [UInt8], maxPixels: Int = Image.defaultMaxPixels, applyOrientation: Bool = true
+  ) throws(ImageError) -> Image {
+    guard let format = ImageFormat.detect(bytes) else {
+      let head = bytes.prefix(8).map { hex($0) }.joined(separator: " ")
+      throw ImageError(
+        .unknownFormat,
+        bytes.isEmpty
+          ? "no image data (0 bytes)"
+          : "unknown image format (first bytes: \(head)); expected JPEG or PNG")
+    }
+    guard format.isDecodable else {
+      throw ImageError(
+        .unknownFormat, "\(format.rawValue) images are not supported; use JPEG or PNG")
+    }
+    guard maxPixels > 0 else {
+      throw ImageError(.invalidArgument, "maxPixels must be positive, got \(maxPixels)")
+    }
+    let decoded = try runDecoder(format, bytes, UInt64(maxPixels))
+    return applyOrientation ? decoded.image.oriented(exif: decoded.orientation) : decoded.image
+  }
+
+  /// Reads and decodes an image file (see `decode(bytes:maxPixels:applyOrientation:)`).
+  public static func load(
+    path: String, maxPixels: Int = Image.defaultMaxPixels, applyOrientation: Bool = true
+  ) throws(ImageError) -> Image {
+    let bytes = try readFile(path)
+    do {
+      return try decode(bytes: bytes, maxPixels: maxPixels, applyOrientation: applyOrientation)
+    } catch {
+      throw ImageError(error.kind, "\(path): \(error.message)")
+    }
+  }
+
+  /// The EXIF orientation (1–8) stored in JPEG or PNG bytes, 1 when there is none.
+  public static func orientation(of bytes: [UInt8]) throws(ImageError) -> Int {
+    guard let format = ImageFormat.detect(bytes), format.isDecodable else {
+      throw ImageError(.unknownFormat, "orientation: not a JPEG or PNG")
+    }
+    return try runDecoder(format, bytes, UInt64(Image.defaultMaxPixels)).orientation
+  }
+
+  private static func runDecoder(_ format: ImageFormat, _ bytes: [UInt8], _ maxPixels: UInt64)
+    throws(ImageError) -> (image: Image, orientation: Int)
+  {
+    var result = tabby_decoded()
+    var message = [CChar](repeating: 0, count: 512)
+    let status = bytes.withUnsafeBufferPointer { buffer in
+      format == .jpeg
+        ? tabby_jpeg_decode(
+          buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
+        : tabby_png_decode(
+          buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
+    }
+    guard status == Int32(TABBY_CODEC_OK.rawValue), let pixels = result.pixels else {
+      throw codecError(status, message)
+    }
+    defer { tabby_codec_free(pixels) }
+    let width = Int(result.width)
+    let height = Int(result.height)
+    let copy = [UInt8](UnsafeBufferPointer(start: pixels, count: width * height * 3))
+    return (Image(unchecked: width, height, 3, copy), Int(result.orientation))
+  }
+}
+
+/// Maps a C status and message to an ImageError.
+func codecError(_ status: Int32, _ message: [CChar]) -> ImageError {
+  let text = message.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+  let kind: ImageError.Kind
+  switch UInt32(bitPattern: status) {
+  case TABBY_CODEC_TOO_LARGE.rawValue: kind = .tooLarge
+  case TABBY_CODEC_NO_MEMORY.rawValue: kind = .outOfMemory
+  case TABBY_CODEC_UNSUPPORTED.rawValue: kind = .unsupported
+  case TABBY_CODEC_BAD_ARGUMENT.rawValue: kind = .invalidArgument
+  default: kind = .corrupt
+  }
+  return ImageError(kind, text.isEmpty ? "image codec failed (status \(status))" : text)
+}
+
+private func hex(_ byte: UInt8) -> String {
+  let digits = Array("0123456789abcdef")
+  return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+}
+
+/// Reads a whole file with stdio, mapping failures to `.io` errors.
+func readFile(_ path: String) throws(ImageError) -> [UInt8] {
+  guard let file = fopen(path, "rb") else {
+    throw ImageError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+  }
+  defer { fclose(file) }
+  var bytes: [UInt8] = []
+  var chunk = [UInt8](repeating: 0, count: 1 << 16)
+  while true {
+    let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+    bytes.append(contentsOf: chunk[0..<count])
+    if count < chunk.count {
+      if ferror(file) != 0 {
+        throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+      }
+      return bytes
+    }
+  }
+}

@@ -1,0 +1,214 @@
+/// How `resized` computes new pixels.
+public enum Interpolation: String, Sendable, CaseIterable {
+  /// Pillow's `Image.resize(BILINEAR)`: a triangle filter whose support widens with the
+  /// downscale factor (antialiasing), 8-bit fixed-point, bit for bit.
+  case bilinear
+  /// The source pixel under each output pixel's centre: `floor((x + 0.5) · in / out)`.
+  case nearest
+}
+
+extension Image {
+  /// The image scaled to `width` × `height`.
+  public func resized(
+    width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear
+  )
+    throws(ImageError) -> Image
+  {
+    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
+      throw ImageError(.invalidArgument, "cannot resize to \(newWidth)x\(newHeight)")
+    }
+    if newWidth == width && newHeight == height { return self }
+    switch interpolation {
+    case .nearest: return nearestResized(newWidth, newHeight)
+    case .bilinear: return bilinearResized(newWidth, newHeight)
+    }
+  }
+
+  /// The image scaled so its shorter side is `side`; the longer side becomes
+  /// `floor(long · side / short)` (the torchvision/reference convention).
+  public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
+    throws(ImageError) -> Image
+  {
+    guard side > 0 else {
+      throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)")
+    }
+    if width <= height {
+      return try resized(width: side, height: height * side / width, interpolation: interpolation)
+    }
+    return try resized(width: width * side / height, height: side, interpolation: interpolation)
+  }
+
+  private func nearestResized(_ newWidth: Int, _ newHeight: Int) -> Image {
+    let xScale = Double(width) / Double(newWidth)
+    let yScale = Double(height) / Double(newHeight)
+    let columns = (0..<newWidth).map { min(width - 1, Int((Double($0) + 0.5) * xScale)) }
+    let c = channels
+    var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        for y in 0..<newHeight {
+          let sy = min(height - 1, Int((Double(y) + 0.5) * yScale))
+          for x in 0..<newWidth {
+            let from = (sy * width + columns[x]) * c
+            let to = (y * newWidth + x) * c
+            for k in 0..<c { dst[to + k] = src[from + k] }
+          }
+        }
+      }
+    }
+    return Image(unchecked: newWidth, newHeight, c, out)
+  }
+
+  /// Pillow's ImagingResampleInner: two separable passes, each rounding to uint8.
+  /// Pillow 13 runs the vertical pass first when the height shrinks by more than twice
+  /// the width's change (python-pillow/Pillow#9549); otherwise the horizontal pass runs
+  /// first, over only the rows the vertical pass reads. The order changes the rounding.
+  private func bilinearResized(_ newWidth: Int, _ newHeight: Int) -> Image {
+    let vertical = ResampleKernel(inSize: height, outSize: newHeight)
+    guard newWidth != width else { return verticalPass(vertical, rowShift: 0) }
+    let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
+    if newHeight < height && height - newHeight > 2 * (width - newWidth) {
+      let shrunk = verticalPass(vertical, rowShift: 0)
+      return shrunk.horizontalPass(horizontal, rows: 0..<newHeight)
+    }
+    let first = vertical.start[0]
+    let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
+    let stretched = horizontalPass(horizontal, rows: first..<last)
+    return newHeight == height ? stretched : stretched.verticalPass(vertical, rowShift: first)
+  }
+
+  private func horizontalPass(_ kernel: ResampleKernel, rows: Range<Int>) -> Image {
+    let c = channels
+    let outWidth = kernel.start.count
+    var out = [UInt8](repeating: 0, count: outWidth * rows.count * c)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        kernel.weights.withUnsafeBufferPointer { weights in
+          guard let source = src.baseAddress, let target = dst.baseAddress,
+            let weight = weights.baseAddress
+          else { return }
+          for (row, y) in rows.enumerated() {
+            let input = source + y * width * c
+            let output = target + row * outWidth * c
+            for xx in 0..<outWidth {
+              let taps = kernel.count[xx]
+              let first = input + kernel.start[xx] * c
+              let w = weight + xx * kernel.size
+              if c == 3 {
+                Self.filter3(first, w, taps, output + xx * 3)
+              } else {
+                for ch in 0..<c {
+                  var sum = ResampleKernel.half
+                  for i in 0..<taps { sum &+= Int32(first[i * c + ch]) &* w[i] }
+                  output[xx * c + ch] = ResampleKernel.clip8(sum)
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return Image(unchecked: outWidth, rows.count, c, out)
+  }
+
+  /// One RGB output pixel of the horizontal pass; sums stay below 2^31 because the
+  /// bilinear weights are non-negative and add up to about 2^22.
+  @inline(__always)
+  private static func filter3(
+    _ pixel: UnsafePointer<UInt8>, _ w: UnsafePointer<Int32>, _ taps: Int,
+    _ out: UnsafeMutablePointer<UInt8>
+  ) {
+    var (r, g, b) = (ResampleKernel.half, ResampleKernel.half, ResampleKernel.half)
+    for i in 0..<taps {
+      let p = pixel + i * 3
+      r &+= Int32(p[0]) &* w[i]
+      g &+= Int32(p[1]) &* w[i]
+      b &+= Int32(p[2]) &* w[i]
+    }
+    out[0] = ResampleKernel.clip8(r)
+    out[1] = ResampleKernel.clip8(g)
+    out[2] = ResampleKernel.clip8(b)
+  }
+
+  private func verticalPass(_ kernel: ResampleKernel, rowShift: Int) -> Image {
+    let rowLength = width * channels
+    let outHeight = kernel.start.count
+    var out = [UInt8](repeating: 0, count: rowLength * outHeight)
+    var sums = [Int32](repeating: 0, count: rowLength)
+    pixels.withUnsafeBufferPointer { src in
+      out.withUnsafeMutableBufferPointer { dst in
+        sums.withUnsafeMutableBufferPointer { acc in
+          guard let source = src.baseAddress, let target = dst.baseAddress else { return }
+          for yy in 0..<outHeight {
+            for i in 0..<rowLength { acc[i] = ResampleKernel.half }
+            let start = kernel.start[yy] - rowShift
+            for j in 0..<kernel.count[yy] {
+              let weight = kernel.weights[yy * kernel.size + j]
+              let row = source + (start + j) * rowLength
+              for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* weight }
+            }
+            let output = target + yy * rowLength
+            for i in 0..<rowLength { output[i] = ResampleKernel.clip8(acc[i]) }
+          }
+        }
+      }
+    }
+    return Image(unchecked: width, outHeight, channels, out)
+  }
+}
+
+/// Per-output-pixel filter windows and fixed-point weights, as Pillow's
+/// precompute_coeffs and normalize_coeffs_8bpc compute them.
+struct ResampleKernel {
+  static let precisionBits = 22  // Pillow: 32 - 8 - 2
+  static let half: Int32 = 1 << (precisionBits - 1)
+
+  /// First input index of each output pixel's window.
+  var start: [Int] = []
+  /// Window length of each output pixel.
+  var count: [Int] = []
+  /// `size` weights per output pixel, scaled by 2^22 and rounded half away from zero.
+  var weights: [Int32] = []
+  /// Maximum window length.
+  let size: Int
+
+  init(inSize: Int, outSize: Int) {
+    let scale = Double(Float(inSize)) / Double(outSize)
+    let filterScale = max(scale, 1.0)
+    let support = 1.0 * filterScale  // triangle filter support 1
+    size = Int(support.rounded(.up)) * 2 + 1
+    weights = [Int32](repeating: 0, count: outSize * size)
+    var window = [Double](repeating: 0, count: size)
+    let reciprocal = 1.0 / filterScale  // Pillow multiplies by 1/scale; keep its rounding
+    for xx in 0..<outSize {
+      let center = (Double(xx) + 0.5) * scale
+      let xmin = max(0, Int(center - support + 0.5))
+      let xmax = min(inSize, Int(center + support + 0.5)) - xmin
+      var total = 0.0
+      for x in 0..<xmax {
+        let w = Self.triangle((Double(x + xmin) - center + 0.5) * reciprocal)
+        window[x] = w
+        total += w
+      }
+      for x in 0..<xmax {
+        let w = total != 0 ? window[x] / total : window[x]
+        let scaled = w * Double(1 << Self.precisionBits)
+        weights[xx * size + x] = Int32(w < 0 ? -0.5 + scaled : 0.5 + scaled)
+      }
+      start.append(xmin)
+      count.append(max(0, xmax))
+    }
+  }
+
+  static func triangle(_ x: Double) -> Double {
+    let a = abs(x)
+    return a < 1 ? 1 - a : 0
+  }
+
+  @inline(__always)
+  static func clip8(_ value: Int32) -> UInt8 {
+    if value >= 1 << (precisionBits + 8) { return 255 }
+    if value <= 0 { return 0 }
+    return UInt8(value >> precisionBits)
+  }
+}

@@ -1,0 +1,66 @@
+import Tensor
+
+/// One pre-planned operation: read some slots, write one.
+struct Step: @unchecked Sendable {
+  let label: String
+  let inputs: [Int]
+  let output: Int
+  let body: ([Tensor]) throws -> Tensor
+}
+
+/// A graph lowered for one set of input shapes: shapes inferred, constants folded, weights
+/// converted once, and every intermediate released right after its last reader.
+final class ExecutionPlan: @unchecked Sendable {
+  enum Output { case slot(Int), constant(Tensor) }
+
+  let steps: [Step]
+  let slotCount: Int
+  let inputSlots: [Int]
+  let outputs: [Output]
+  let outputShapes: [[Int]]
+  /// Slots to drop after step i, so their buffers go back to the allocator early.
+  let release: [[Int]]
+  /// Weights and other constants that steps read, placed in their slots before each run.
+  let constants: [(Int, Tensor)]
+
+  init(
+    steps: [Step], slotCount: Int, inputSlots: [Int], outputs: [Output], outputShapes: [[Int]],
+    constants: [(Int, Tensor)]
+  ) {
+    self.constants = constants
+    self.steps = steps
+    self.slotCount = slotCount
+    self.inputSlots = inputSlots
+    self.outputs = outputs
+    self.outputShapes = outputShapes
+    var last = [Int: Int]()
+    for (i, s) in steps.enumerated() { for k in s.inputs { last[k] = i } }
+    let kept = Set(outputs.compactMap { if case .slot(let s) = $0 { s } else { nil } })
+    var release = [[Int]](repeating: [], count: steps.count)
+    for (slot, i) in last where !kept.contains(slot) { release[i].append(slot) }
+    self.release = release
+  }
+
+  func run(_ inputs: [Tensor]) throws(ModelLoadError) -> [Tensor] {
+    var slots = [Tensor?](repeating: nil, count: slotCount)
+    for (slot, t) in constants { slots[slot] = t }
+    for (slot, t) in zip(inputSlots, inputs) { slots[slot] = t }
+    for (i, step) in steps.enumerated() {
+      let args = step.inputs.map { slots[$0]! }
+      do {
+        slots[step.output] = try step.body(args)
+      } catch let e as ModelLoadError {
+        throw e
+      } catch {
+        throw ModelLoadError("\(step.label): \(error)")
+      }
+      for k in release[i] { slots[k] = nil }
+    }
+    return outputs.map {
+      switch $0 {
+      case .slot(let s): slots[s]!
+      case .constant(let t): t
+      }
+    }
+  }
+}

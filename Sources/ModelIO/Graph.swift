@@ -1,0 +1,132 @@
+/// A dimension of a declared input or output: a number, or a name such as "N" for a batch.
+public enum Dimension: Equatable, Hashable, Sendable, CustomStringConvertible {
+  case fixed(Int)
+  case symbolic(String)
+
+  /// The size when fixed.
+  public var value: Int? {
+    if case .fixed(let v) = self { return v }
+    return nil
+  }
+
+  public var description: String {
+    switch self {
+    case .fixed(let v): "\(v)"
+    case .symbolic(let s): s
+    }
+  }
+}
+
+/// A named graph input or output with its element type and (possibly symbolic) shape.
+public struct ValueInfo: Equatable, Sendable {
+  /// The value's name in the graph.
+  public var name: String
+  /// The element type, when declared.
+  public var dtype: ElementType?
+  /// The shape, when declared.
+  public var shape: [Dimension]?
+
+  /// Creates a value description.
+  public init(name: String, dtype: ElementType?, shape: [Dimension]?) {
+    self.name = name
+    self.dtype = dtype
+    self.shape = shape
+  }
+}
+
+/// An operator attribute value (the ONNX AttributeProto kinds the importers produce).
+public enum Attribute: Equatable, Sendable {
+  case int(Int)
+  case float(Float)
+  case string(String)
+  case ints([Int])
+  case floats([Float])
+  case strings([String])
+  case tensor(HostArray)
+  /// A kind the importers keep only to name it in an error (subgraphs, sparse tensors, types).
+  case unsupported(String)
+}
+
+/// One operator application: named input values in, named output values out.
+public struct Node: Equatable, Sendable {
+  /// The operator in ONNX terms (`Conv`, `Gemm`, …); MXNet operators are translated on import.
+  public var op: String
+  /// The operator's domain; "" is the default ai.onnx domain.
+  public var domain: String
+  /// The node's name (for messages); may be empty in ONNX files.
+  public var name: String
+  /// Input value names in order; "" marks an omitted optional input.
+  public var inputs: [String]
+  /// Output value names in order.
+  public var outputs: [String]
+  /// The attributes by name.
+  public var attributes: [String: Attribute]
+
+  /// Creates a node.
+  public init(
+    op: String, domain: String = "", name: String, inputs: [String], outputs: [String],
+    attributes: [String: Attribute] = [:]
+  ) {
+    self.op = op
+    self.domain = domain
+    self.name = name
+    self.inputs = inputs
+    self.outputs = outputs
+    self.attributes = attributes
+  }
+
+  /// How the node is named in an error: its name, or its first output.
+  public var label: String { name.isEmpty ? "(output \(outputs.first ?? "?"))" : name }
+}
+
+/// A neutral, format-independent inference graph: nodes in topological order, constant
+/// initializers, and the declared inputs and outputs.
+public struct Graph: Sendable {
+  /// Nodes, each after the producers of its inputs.
+  public var nodes: [Node]
+  /// Inputs the caller feeds (initializers excluded).
+  public var inputs: [ValueInfo]
+  /// The graph's results.
+  public var outputs: [ValueInfo]
+  /// Weights and other constants by value name.
+  public var initializers: [String: HostArray]
+  /// The ai.onnx operator-set version the ops follow (MXNet imports use 13 semantics).
+  public var opset: Int
+  /// Where the graph came from, for messages ("ONNX", "MXNet").
+  public var format: String
+
+  /// Creates a graph.
+  public init(
+    nodes: [Node], inputs: [ValueInfo], outputs: [ValueInfo], initializers: [String: HostArray],
+    opset: Int, format: String
+  ) {
+    self.nodes = nodes
+    self.inputs = inputs
+    self.outputs = outputs
+    self.initializers = initializers
+    self.opset = opset
+    self.format = format
+  }
+}
+
+extension Node {
+  func int(_ key: String) -> Int? {
+    if case .int(let v) = attributes[key] { return v }
+    return nil
+  }
+  func float(_ key: String) -> Float? {
+    switch attributes[key] {
+    case .float(let v): return v
+    case .int(let v): return Float(v)
+    default: return nil
+    }
+  }
+  func ints(_ key: String) -> [Int]? {
+    if case .ints(let v) = attributes[key] { return v }
+    return nil
+  }
+  func string(_ key: String) -> String? {
+    if case .string(let v) = attributes[key] { return v }
+    return nil
+  }
+}

@@ -1,0 +1,150 @@
+/// Load-time graph rewrites that make execution cheaper without changing results beyond
+/// float rounding: topological ordering, Conv+BatchNorm folding, Conv+activation fusion and
+/// QuantizeLinear→DequantizeLinear pairs merged into one fake-quantization step.
+enum GraphRewrite {
+  static func apply(_ g: Graph) throws(ModelLoadError) -> Graph {
+    var g = g
+    g.nodes = try topologicalOrder(g)
+    foldBatchNorm(&g)
+    fuseActivations(&g)
+    mergeQDQ(&g)
+    return g
+  }
+
+  /// Nodes ordered so that every input is produced first; a cycle or an undefined input is an error.
+  static func topologicalOrder(_ g: Graph) throws(ModelLoadError) -> [Node] {
+    var available = Set(g.initializers.keys).union(g.inputs.map(\.name))
+    available.insert("")
+    var pending = g.nodes
+    var ordered: [Node] = []
+    ordered.reserveCapacity(pending.count)
+    while !pending.isEmpty {
+      var rest: [Node] = []
+      for n in pending {
+        if n.inputs.allSatisfy({ available.contains($0) }) {
+          ordered.append(n)
+          available.formUnion(n.outputs)
+        } else {
+          rest.append(n)
+        }
+      }
+      if rest.count == pending.count {
+        let n = rest[0]
+        let missing = n.inputs.first { !available.contains($0) } ?? "?"
+        throw ModelLoadError("\(g.format): node '\(n.label)' (\(n.op)) uses '\(missing)', which no node, input or initializer defines (or the graph has a cycle)")
+      }
+      pending = rest
+    }
+    return ordered
+  }
+
+  static func consumers(_ g: Graph) -> [String: Int] {
+    var c: [String: Int] = [:]
+    for n in g.nodes { for i in n.inputs { c[i, default: 0] += 1 } }
+    for o in g.outputs { c[o.name, default: 0] += 100 }
+    return c
+  }
+
+  /// Index of the single node reading `value`, when it is read once and is not a graph output.
+  static func soleConsumer(_ g: Graph, _ uses: [String: Int], of value: String) -> Int? {
+    guard uses[value] == 1 else { return nil }
+    return g.nodes.firstIndex { $0.inputs.contains(value) }
+  }
+
+  static func foldBatchNorm(_ g: inout Graph) {
+    var uses = consumers(g)
+    var i = 0
+    while i < g.nodes.count {
+      defer { i += 1 }
+      let c = g.nodes[i]
+      guard c.op == "Conv", c.outputs.count == 1, c.inputs.count >= 2, let w = g.initializers[c.inputs[1]],
+        w.dtype == .float32, w.shape.count == 4,
+        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "BatchNormalization",
+        g.nodes[j].inputs.count == 5, g.nodes[j].inputs[0] == c.outputs[0], g.nodes[j].outputs.count >= 1
+      else { continue }
+      let bn = g.nodes[j]
+      let params = bn.inputs[1...].compactMap { g.initializers[$0]?.floats() }
+      let oc = w.shape[0]
+      guard params.count == 4, params.allSatisfy({ $0.count == oc }) else { continue }
+      let bias = c.inputs.count > 2 && !c.inputs[2].isEmpty ? g.initializers[c.inputs[2]]?.floats() : [Float](repeating: 0, count: oc)
+      guard let bias, bias.count == oc else { continue }
+      let eps = bn.float("epsilon") ?? 1e-5
+      let (scale, beta, mean, variance) = (params[0], params[1], params[2], params[3])
+      let a = (0..<oc).map { scale[$0] / (variance[$0] + eps).squareRoot() }
+      var wf = w.floats()
+      let per = wf.count / oc
+      for o in 0..<oc { for k in 0..<per { wf[o * per + k] *= a[o] } }
+      let b = (0..<oc).map { (bias[$0] - mean[$0]) * a[$0] + beta[$0] }
+      let wName = "\(c.inputs[1])#bn:\(bn.label)"
+      let bName = "\(bn.label)#folded_bias"
+      g.initializers[wName] = HostArray(shape: w.shape, floats: wf)
+      g.initializers[bName] = HostArray(shape: [oc], floats: b)
+      g.nodes[i].inputs = [c.inputs[0], wName, bName]
+      g.nodes[i].outputs = [bn.outputs[0]]
+      g.nodes.remove(at: j)
+      uses = consumers(g)
+    }
+    pruneInitializers(&g)
+  }
+
+  static func fuseActivations(_ g: inout Graph) {
+    var uses = consumers(g)
+    var i = 0
+    while i < g.nodes.count {
+      defer { i += 1 }
+      let c = g.nodes[i]
+      guard c.op == "Conv", c.attributes["_activation"] == nil, c.outputs.count == 1,
+        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].inputs.first == c.outputs[0]
+      else { continue }
+      let act = g.nodes[j]
+      var attrs: [String: Attribute]
+      switch act.op {
+      case "Relu": attrs = ["_activation": .string("relu")]
+      case "LeakyRelu": attrs = ["_activation": .string("leaky"), "_alpha": .float(act.float("alpha") ?? 0.01)]
+      case "Clip":
+        guard let (lo, hi) = clipBounds(act, g) else { continue }
+        attrs = ["_activation": .string("clip"), "_min": .float(lo), "_max": .float(hi)]
+      default: continue
+      }
+      g.nodes[i].attributes.merge(attrs) { $1 }
+      g.nodes[i].outputs = act.outputs
+      g.nodes.remove(at: j)
+      uses = consumers(g)
+    }
+  }
+
+  /// Clip's bounds from attributes (opset < 11) or constant inputs; nil if not constant.
+  static func clipBounds(_ n: Node, _ g: Graph) -> (Float, Float)? {
+    var lo = n.float("min") ?? -.greatestFiniteMagnitude
+    var hi = n.float("max") ?? .greatestFiniteMagnitude
+    for (k, name) in n.inputs.enumerated().dropFirst() where !name.isEmpty {
+      guard let v = g.initializers[name], v.count == 1 else { return nil }
+      if k == 1 { lo = v.floats()[0] } else { hi = v.floats()[0] }
+    }
+    return (lo, hi)
+  }
+
+  static func mergeQDQ(_ g: inout Graph) {
+    let producers = Dictionary(g.nodes.enumerated().flatMap { i, n in n.outputs.map { ($0, i) } }) { a, _ in a }
+    let outputs = Set(g.outputs.map(\.name))
+    for (i, d) in g.nodes.enumerated() where d.op == "DequantizeLinear" {
+      guard let p = producers[d.inputs[0]], g.nodes[p].op == "QuantizeLinear", !outputs.contains(d.inputs[0]) else { continue }
+      let q = g.nodes[p]
+      func constant(_ n: Node, _ k: Int) -> HostArray? { k < n.inputs.count ? g.initializers[n.inputs[k]] : nil }
+      guard let qs = constant(q, 1), let ds = constant(d, 1), qs == ds, constant(q, 2) == constant(d, 2),
+        q.int("axis") == d.int("axis")
+      else { continue }
+      g.nodes[i] = Node(
+        op: "FakeQuant", domain: "tabby", name: d.name, inputs: [q.inputs[0]] + Array(q.inputs.dropFirst()),
+        outputs: d.outputs, attributes: q.attributes)
+    }
+    // Drop QuantizeLinear nodes nobody reads any more.
+    let uses = consumers(g)
+    g.nodes.removeAll { n in n.op == "QuantizeLinear" && n.outputs.allSatisfy { uses[$0] == nil } }
+  }
+
+  static func pruneInitializers(_ g: inout Graph) {
+    let used = Set(g.nodes.flatMap(\.inputs))
+    for k in g.initializers.keys where !used.contains(k) { g.initializers[k] = nil }
+  }
+}

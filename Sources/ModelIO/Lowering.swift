@@ -1,0 +1,184 @@
+import Tensor
+
+extension Planner {
+  mutating func lowerRuntime(_ node: Node, _ values: [Value?]) throws(ModelLoadError) {
+    switch node.op {
+    case "Conv": try lowerConv(node)
+    case "Gemm": try lowerGemm(node)
+    case "MatMul": try lowerMatMul(node)
+    case "Add", "Sub", "Mul", "Div":
+      let (a, b) = (try operand(node, 0), try operand(node, 1))
+      let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
+      let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.op]!
+      bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.binary(op, $0[0], $0[1]) }
+    case "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Clip", "Softplus", "Softsign", "Elu", "Exp", "Neg", "Sqrt":
+      try lowerUnary(node)
+    case "PRelu":
+      let (x, s) = (try operand(node, 0), try operand(node, 1))
+      let shape = try ShapeRules.broadcast(node, x.shape, s.shape)
+      bind(node, shape, inputs: [x.slot, s.slot]) {
+        let pos = Tensor.relu($0[0])
+        return try Tensor.add(pos, try Tensor.mul($0[1], try Tensor.sub($0[0], pos)))
+      }
+    case "BatchNormalization": try lowerBatchNorm(node)
+    case "MaxPool", "AveragePool": try lowerPool(node)
+    case "GlobalAveragePool", "GlobalMaxPool":
+      let x = try operand(node, 0)
+      guard x.shape.count >= 3 else { throw fail(node, "input shape \(x.shape) is not N×C×spatial") }
+      let shape = Array(x.shape[..<2]) + Array(repeating: 1, count: x.shape.count - 2)
+      if node.op == "GlobalAveragePool" {
+        bind(node, shape, inputs: [x.slot]) { try Tensor.globalAvgPool2D($0[0]) }
+      } else {
+        bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
+      }
+    case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
+    case "Transpose":
+      let x = try operand(node, 0)
+      let perm = try ShapeRules.permutation(node, rank: x.shape.count)
+      bind(node, perm.map { x.shape[$0] }, x.dtype, inputs: [x.slot]) { try $0[0].transposed(perm) }
+    case "Concat": try lowerConcat(node)
+    case "Softmax": try lowerSoftmax(node)
+    case "Identity", "Dropout":
+      env[node.outputs[0]] = env[node.inputs[0]]
+    case "LRN":
+      let x = try operand(node, 0)
+      guard let size = node.int("size"), size >= 1 else { throw fail(node, "needs a positive size") }
+      let (alpha, beta, bias) = (node.float("alpha") ?? 1e-4, node.float("beta") ?? 0.75, node.float("bias") ?? 1)
+      bind(node, x.shape, inputs: [x.slot]) { try Tensor.lrn($0[0], size: size, alpha: alpha, beta: beta, bias: bias) }
+    case "Shape": try lowerShape(node)
+    case "Cast": try lowerCast(node)
+    case "QuantizeLinear", "DequantizeLinear", "FakeQuant": try lowerQuantization(node)
+    default:
+      throw fail(node, "operator '\(node.op)' is not supported")
+    }
+  }
+
+  /// ONNX pads [begin…, end…] for the spatial axes, resolving auto_pad.
+  func spatialPads(_ node: Node, input: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws(ModelLoadError)
+    -> [Int]
+  {
+    let n = input.count
+    switch node.string("auto_pad") ?? "NOTSET" {
+    case "NOTSET":
+      let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * n)
+      guard pads.count == 2 * n, pads.allSatisfy({ $0 >= 0 }) else { throw fail(node, "pads \(pads) are invalid") }
+      return pads
+    case "VALID": return Array(repeating: 0, count: 2 * n)
+    case let mode where mode == "SAME_UPPER" || mode == "SAME_LOWER":
+      var begin: [Int] = [], end: [Int] = []
+      for i in 0..<n {
+        let out = (input[i] + strides[i] - 1) / strides[i]
+        let total = max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - input[i])
+        let b = mode == "SAME_UPPER" ? total / 2 : total - total / 2
+        begin.append(b)
+        end.append(total - b)
+      }
+      return begin + end
+    case let other: throw fail(node, "auto_pad '\(other)' is not supported")
+    }
+  }
+
+  func spatialAttribute(_ node: Node, _ key: String, count: Int, default d: Int) throws(ModelLoadError) -> [Int] {
+    let v = node.ints(key) ?? Array(repeating: d, count: count)
+    guard v.count == count, v.allSatisfy({ $0 > 0 }) else { throw fail(node, "\(key) \(v) is invalid") }
+    return v
+  }
+
+  static func activation(_ node: Node) -> UnaryOp? {
+    switch node.string("_activation") {
+    case "relu": .relu
+    case "leaky": .leakyRelu(alpha: node.float("_alpha") ?? 0.01)
+    case "clip": .clip(min: node.float("_min") ?? -.greatestFiniteMagnitude, max: node.float("_max") ?? .greatestFiniteMagnitude)
+    default: nil
+    }
+  }
+
+  mutating func lowerConv(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    guard x.shape.count == 4 else { throw fail(node, "only 2-D convolution is supported (input shape \(x.shape))") }
+    guard let w = constant(node, 1) else { throw fail(node, "the weight must be a constant (initializer)") }
+    guard w.shape.count == 4 else { throw fail(node, "weight '\(node.inputs[1])' has shape \(w.shape), not 4-D") }
+    let kernel = node.ints("kernel_shape") ?? Array(w.shape[2...])
+    guard kernel == Array(w.shape[2...]) else {
+      throw fail(node, "kernel_shape \(kernel) does not match weight '\(node.inputs[1])' shape \(w.shape)")
+    }
+    let strides = try spatialAttribute(node, "strides", count: 2, default: 1)
+    let dilations = try spatialAttribute(node, "dilations", count: 2, default: 1)
+    let pads = try spatialPads(node, input: Array(x.shape[2...]), kernel: kernel, strides: strides, dilations: dilations)
+    let groups = node.int("group") ?? 1
+    let options = Conv2DOptions(
+      stride: (strides[0], strides[1]), pads: pads, dilation: (dilations[0], dilations[1]), groups: groups)
+    let outShape: [Int]
+    do {
+      outShape = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options).output
+    } catch {
+      throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(w.shape) do not fit: \(error)")
+    }
+    let weight = try tensor(w, node.inputs[1])
+    var bias: Tensor?
+    if node.inputs.count > 2 && !node.inputs[2].isEmpty {
+      guard let b = constant(node, 2) else { throw fail(node, "the bias must be a constant (initializer)") }
+      guard b.count == outShape[1] else {
+        throw fail(node, "bias '\(node.inputs[2])' has shape \(b.shape) but the convolution has \(outShape[1]) outputs")
+      }
+      bias = try tensor(b, node.inputs[2])
+    }
+    let act = Planner.activation(node)
+    bind(node, outShape, inputs: [x.slot]) { [bias] in
+      try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options, activation: act)
+    }
+  }
+
+  mutating func lowerGemm(_ node: Node) throws(ModelLoadError) {
+    let (a, b) = (try operand(node, 0), try operand(node, 1))
+    let transA = (node.int("transA") ?? 0) != 0
+    let transB = (node.int("transB") ?? 0) != 0
+    guard a.shape.count == 2, b.shape.count == 2 else { throw fail(node, "A \(a.shape) and B \(b.shape) must be 2-D") }
+    let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+    guard k == kb else {
+      throw fail(node, "input has \(k) features but weight '\(node.inputs[1])' has shape \(b.shape)")
+    }
+    let (alpha, beta) = (node.float("alpha") ?? 1, node.float("beta") ?? 1)
+    var slots = [a.slot, b.slot]
+    if node.inputs.count > 2 && !node.inputs[2].isEmpty {
+      let c = try operand(node, 2)
+      guard try ShapeRules.broadcast(node, c.shape, [m, n]) == [m, n] else {
+        throw fail(node, "C '\(node.inputs[2])' \(c.shape) does not broadcast to [\(m), \(n)]")
+      }
+      slots.append(c.slot)
+    }
+    bind(node, [m, n], inputs: slots) {
+      try Tensor.gemm($0[0], $0[1], c: $0.count > 2 ? $0[2] : nil, transA: transA, transB: transB, alpha: alpha, beta: beta)
+    }
+  }
+
+  mutating func lowerMatMul(_ node: Node) throws(ModelLoadError) {
+    let (a, b) = (try operand(node, 0), try operand(node, 1))
+    guard !a.shape.isEmpty, !b.shape.isEmpty else { throw fail(node, "scalar operands") }
+    let a2 = a.shape.count == 1 ? [1] + a.shape : a.shape
+    let b2 = b.shape.count == 1 ? b.shape + [1] : b.shape
+    guard a2[a2.count - 1] == b2[b2.count - 2] else { throw fail(node, "shapes \(a.shape) and \(b.shape) do not multiply") }
+    var shape = try ShapeRules.broadcast(node, Array(a2.dropLast(2)), Array(b2.dropLast(2)))
+    if a.shape.count > 1 { shape.append(a2[a2.count - 2]) }
+    if b.shape.count > 1 { shape.append(b2[b2.count - 1]) }
+    bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
+  }
+}
+
+/// Max over each spatial plane.
+func globalMaxPool(_ x: Tensor, _ shape: [Int]) -> Tensor {
+  var y = Tensor(uninitializedShape: shape)
+  let planes = shape[0] * shape[1]
+  let plane = x.count / max(planes, 1)
+  y.withUnsafeMutableBufferPointer { yp in
+    x.withUnsafeBufferPointer { xp in
+      for p in 0..<planes {
+        var m = -Float.infinity
+        for i in 0..<plane { m = max(m, xp[p * plane + i]) }
+        yp[p] = m
+      }
+    }
+  }
+  return y
+}

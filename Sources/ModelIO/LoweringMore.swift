@@ -1,0 +1,214 @@
+import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+extension Planner {
+  mutating func lowerUnary(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    let op: UnaryOp?
+    var f: (@Sendable (Float) -> Float)?
+    switch node.op {
+    case "Relu": op = .relu
+    case "Sigmoid": op = .sigmoid
+    case "Tanh": op = .tanh
+    case "LeakyRelu": op = .leakyRelu(alpha: node.float("alpha") ?? 0.01)
+    case "Clip":
+      guard let (lo, hi) = clipBounds(node) else { throw fail(node, "min and max must be constants") }
+      op = .clip(min: lo, max: hi)
+    case "Exp": op = .exp
+    case "Neg": op = .negate
+    case "Sqrt": op = .sqrt
+    default:
+      op = nil
+      let alpha = node.float("alpha") ?? 1
+      switch node.op {
+      case "Softplus": f = { v in v > 20 ? v : log1pf(expf(v)) }
+      case "Softsign": f = { v in v / (1 + abs(v)) }
+      default: f = { v in v >= 0 ? v : alpha * (expf(v) - 1) }
+      }
+    }
+    bind(node, x.shape, inputs: [x.slot]) { [f] in
+      if let op { return Tensor.unary(op, $0[0]) }
+      var y = $0[0]
+      y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = f!(p[i]) } }
+      return y
+    }
+  }
+
+  func clipBounds(_ node: Node) -> (Float, Float)? {
+    var lo = node.float("min") ?? -.greatestFiniteMagnitude
+    var hi = node.float("max") ?? .greatestFiniteMagnitude
+    for k in [1, 2] where k < node.inputs.count && !node.inputs[k].isEmpty {
+      guard let a = constant(node, k), a.count == 1 else { return nil }
+      if k == 1 { lo = a.floats()[0] } else { hi = a.floats()[0] }
+    }
+    return (lo, hi)
+  }
+
+  mutating func lowerBatchNorm(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    guard x.shape.count >= 2 else { throw fail(node, "input \(x.shape) has no channel axis") }
+    var params: [Tensor] = []
+    for k in 1...4 {
+      guard let a = constant(node, k) else { throw fail(node, "input \(k) must be a constant") }
+      guard a.count == x.shape[1] else {
+        throw fail(node, "'\(node.inputs[k])' has shape \(a.shape) but the input has \(x.shape[1]) channels")
+      }
+      params.append(try tensor(a, node.inputs[k]))
+    }
+    let eps = node.float("epsilon") ?? 1e-5
+    bind(node, x.shape, inputs: [x.slot]) {
+      try Tensor.batchNormInference($0[0], scale: params[0], bias: params[1], mean: params[2], variance: params[3], epsilon: eps)
+    }
+  }
+
+  mutating func lowerPool(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    guard x.shape.count == 4 else { throw fail(node, "only 2-D pooling is supported (input shape \(x.shape))") }
+    guard let kernel = node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
+      throw fail(node, "needs a 2-D kernel_shape")
+    }
+    let strides = try spatialAttribute(node, "strides", count: 2, default: 1)
+    let dilations = try spatialAttribute(node, "dilations", count: 2, default: 1)
+    guard dilations == [1, 1] else { throw fail(node, "dilations \(dilations) are not supported") }
+    if node.op == "MaxPool" && node.outputs.count > 1 { throw fail(node, "the Indices output is not supported") }
+    let pads = try spatialPads(node, input: Array(x.shape[2...]), kernel: kernel, strides: strides, dilations: dilations)
+    let ceil = (node.int("ceil_mode") ?? 0) != 0
+    let options = Pool2DOptions(
+      kernel: kernel, stride: strides, pads: pads, ceilMode: ceil, countIncludePad: (node.int("count_include_pad") ?? 0) != 0)
+    var out = Array(x.shape[..<2])
+    for i in 0..<2 {
+      let span = x.shape[2 + i] + pads[i] + pads[i + 2] - kernel[i]
+      guard span >= 0 else { throw fail(node, "kernel \(kernel) is larger than the padded input \(x.shape)") }
+      var o = (ceil ? (span + strides[i] - 1) / strides[i] : span / strides[i]) + 1
+      if ceil && (o - 1) * strides[i] >= x.shape[2 + i] + pads[i] { o -= 1 }
+      out.append(o)
+    }
+    if node.op == "MaxPool" {
+      bind(node, out, x.dtype, inputs: [x.slot]) { try Tensor.maxPool2D($0[0], options) }
+    } else {
+      bind(node, out, inputs: [x.slot]) { try Tensor.avgPool2D($0[0], options) }
+    }
+  }
+
+  mutating func lowerReshape(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    let shape: [Int]
+    switch node.op {
+    case "Flatten": shape = try ShapeRules.flatten(node, x.shape)
+    case "Reshape":
+      guard let t = constant(node, 1) else { throw fail(node, "the target shape must be computable at load time") }
+      shape = try ShapeRules.reshape(node, x.shape, target: t.int64s())
+    default:
+      let axes: [Int]? = graph.opset >= 13 ? constant(node, 1)?.int64s().map { Int($0) } : node.ints("axes")
+      if graph.opset >= 13 && node.inputs.count > 1 && !node.inputs[1].isEmpty && axes == nil {
+        throw fail(node, "axes must be computable at load time")
+      }
+      shape = try ShapeRules.squeeze(node, x.shape, axes: axes, unsqueeze: node.op == "Unsqueeze")
+    }
+    bind(node, shape, x.dtype, inputs: [x.slot]) { try $0[0].reshaped(shape) }
+  }
+
+  mutating func lowerConcat(_ node: Node) throws(ModelLoadError) {
+    var parts: [(slot: Int, shape: [Int], dtype: ElementType)] = []
+    for k in node.inputs.indices where !node.inputs[k].isEmpty { parts.append(try operand(node, k)) }
+    guard let first = parts.first else { throw fail(node, "has no inputs") }
+    let axis = try ShapeRules.axis(node, node.int("axis") ?? 1, rank: first.shape.count)
+    var shape = first.shape
+    shape[axis] = 0
+    for p in parts {
+      var s = p.shape
+      guard s.count == shape.count else { throw fail(node, "inputs \(parts.map(\.shape)) differ in rank") }
+      shape[axis] += s[axis]
+      s[axis] = shape[axis]
+      guard s == shape else { throw fail(node, "inputs \(parts.map(\.shape)) differ off axis \(axis)") }
+    }
+    bind(node, shape, first.dtype, inputs: parts.map(\.slot)) { try Tensor.concat($0, axis: axis) }
+  }
+
+  mutating func lowerSoftmax(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    let coerce = graph.opset < 13 || node.int("coerce_2d") == 1
+    let axis = try ShapeRules.axis(node, node.int("axis") ?? (coerce ? 1 : -1), rank: x.shape.count)
+    let shape = x.shape
+    if coerce {
+      let flat = [shape[..<axis].reduce(1, *), shape[axis...].reduce(1, *)]
+      bind(node, shape, inputs: [x.slot]) { try Tensor.softmax(try $0[0].reshaped(flat), axis: 1).reshaped(shape) }
+    } else {
+      bind(node, shape, inputs: [x.slot]) { try Tensor.softmax($0[0], axis: axis) }
+    }
+  }
+
+  mutating func lowerShape(_ node: Node) throws(ModelLoadError) {
+    let shape: [Int]
+    switch env[node.inputs[0]] {
+    case .runtime(_, let s, _)?: shape = s
+    case .constant(let a)?: shape = a.shape
+    case nil: throw fail(node, "input is missing")
+    }
+    let r = shape.count
+    func clampAxis(_ v: Int) -> Int { min(max(v < 0 ? v + r : v, 0), r) }
+    let start = clampAxis(node.int("start") ?? 0)
+    let end = clampAxis(node.int("end") ?? r)
+    let dims = start < end ? Array(shape[start..<end]) : []
+    env[node.outputs[0]] = .constant(HostArray(dtype: .int64, shape: [dims.count], integers: dims.map(Int64.init)))
+  }
+
+  mutating func lowerCast(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    guard let to = node.int("to"), let t = ONNXReader.dataTypes[Int64(to)] else { throw fail(node, "unsupported 'to' type") }
+    if !t.isInteger || !x.dtype.isInteger || t.size >= x.dtype.size {
+      // Float data stays Float; a widening integer cast keeps the values.
+      bind(node, x.shape, t.isInteger ? t : .float32, inputs: [x.slot]) {
+        guard t.isInteger && !x.dtype.isInteger else { return $0[0] }
+        var y = $0[0]
+        y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i].rounded(.towardZero) } }
+        return y
+      }
+      return
+    }
+    throw fail(node, "narrowing integer cast \(x.dtype) → \(t) is not supported")
+  }
+
+  mutating func lowerQuantization(_ node: Node) throws(ModelLoadError) {
+    let x = try operand(node, 0)
+    let q = try Quantization(node, constant(node, 1), constant(node, 2), rank: x.shape.count)
+    let shape = x.shape
+    switch node.op {
+    case "QuantizeLinear":
+      bind(node, shape, q.type, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: false, quantize: true) }
+    case "DequantizeLinear":
+      bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: false) }
+    default:
+      bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: true) }
+    }
+  }
+}
+
+/// Quantize and/or dequantize a tensor with exact round-half-to-even and saturation.
+func quantizeTensor(_ x: Tensor, _ q: Quantization, _ shape: [Int], dequantize: Bool, quantize: Bool) -> Tensor {
+  var y = x
+  y.withUnsafeMutableBufferPointer { p in
+    if q.axis == nil {
+      let (s, z) = (q.scales[0], q.zeroPoints[0])
+      let (lo, hi) = q.range
+      for i in p.indices {
+        var v = p[i]
+        if quantize {
+          v = (v / s).rounded(.toNearestOrEven) + z
+          v = v.isNaN ? z : min(max(v, lo), hi)
+        }
+        if dequantize { v = (v - z) * s }
+        p[i] = v
+      }
+    } else {
+      var v = Array(p)
+      if quantize { q.quantize(&v, shape: shape) }
+      if dequantize { q.dequantize(&v, shape: shape) }
+      for i in p.indices { p[i] = v[i] }
+    }
+  }
+  return y
+}

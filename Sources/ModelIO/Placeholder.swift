@@ -1,2 +1,0 @@
-// ModelIO: placeholder until its issue lands.
-enum _ModelIOPlaceholder {}

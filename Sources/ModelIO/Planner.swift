@@ -1,0 +1,113 @@
+import Tensor
+
+/// Lowers a Graph for concrete input shapes into an ExecutionPlan.
+struct Planner {
+  enum Value {
+    case constant(HostArray)
+    case runtime(slot: Int, shape: [Int], dtype: ElementType)
+  }
+
+  let graph: Graph
+  var env: [String: Value] = [:]
+  var steps: [Step] = []
+  var slotCount = 0
+  var tensors: [String: Tensor] = [:]
+  var constantSlots: [String: Int] = [:]
+  var constants: [(Int, Tensor)] = []
+
+  init(graph: Graph) {
+    self.graph = graph
+    for (k, v) in graph.initializers { env[k] = .constant(v) }
+  }
+
+  mutating func plan(inputShapes: [[Int]]) throws(ModelLoadError) -> ExecutionPlan {
+    var inputSlots: [Int] = []
+    for (info, shape) in zip(graph.inputs, inputShapes) {
+      inputSlots.append(slotCount)
+      env[info.name] = .runtime(slot: slotCount, shape: shape, dtype: info.dtype ?? .float32)
+      slotCount += 1
+    }
+    for node in graph.nodes { try lower(node) }
+    var outputs: [ExecutionPlan.Output] = []
+    var shapes: [[Int]] = []
+    for o in graph.outputs {
+      switch env[o.name] {
+      case .runtime(let slot, let shape, _)?:
+        outputs.append(.slot(slot))
+        shapes.append(shape)
+      case .constant(let a)?:
+        outputs.append(.constant(try tensor(a, o.name)))
+        shapes.append(a.shape)
+      case nil: throw ModelLoadError("\(graph.format): graph output '\(o.name)' is never computed")
+      }
+    }
+    return ExecutionPlan(steps: steps, slotCount: slotCount, inputSlots: inputSlots, outputs: outputs, outputShapes: shapes,
+      constants: constants)
+  }
+
+  func fail(_ node: Node, _ why: String) -> ModelLoadError {
+    ModelLoadError("\(node.op) node '\(node.label)' (opset \(graph.opset)): \(why)")
+  }
+
+  /// A constant as a float tensor, converted once per plan.
+  mutating func tensor(_ a: HostArray, _ name: String) throws(ModelLoadError) -> Tensor {
+    if let t = tensors[name] { return t }
+    do {
+      let t = try Tensor(shape: a.shape, scalars: a.floats())
+      tensors[name] = t
+      return t
+    } catch {
+      throw ModelLoadError("constant '\(name)': \(error)")
+    }
+  }
+
+  /// The slot, shape and type of input k; a constant gets a slot filled before each run.
+  mutating func operand(_ node: Node, _ k: Int) throws(ModelLoadError) -> (slot: Int, shape: [Int], dtype: ElementType) {
+    guard k < node.inputs.count, !node.inputs[k].isEmpty, let v = env[node.inputs[k]] else {
+      throw fail(node, "input \(k) is missing")
+    }
+    switch v {
+    case .runtime(let slot, let shape, let dtype): return (slot, shape, dtype)
+    case .constant(let a):
+      let name = node.inputs[k]
+      if let s = constantSlots[name] { return (s, a.shape, a.dtype) }
+      let s = slotCount
+      slotCount += 1
+      constants.append((s, try tensor(a, name)))
+      constantSlots[name] = s
+      return (s, a.shape, a.dtype)
+    }
+  }
+
+  /// Input k when it is known at load time.
+  func constant(_ node: Node, _ k: Int) -> HostArray? {
+    guard k < node.inputs.count, case .constant(let a)? = env[node.inputs[k]] else { return nil }
+    return a
+  }
+
+  mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int],
+    _ body: @escaping ([Tensor]) throws -> Tensor)
+  {
+    let slot = slotCount
+    slotCount += 1
+    steps.append(Step(label: "\(node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))
+    env[node.outputs[0]] = .runtime(slot: slot, shape: shape, dtype: dtype)
+  }
+
+  mutating func lower(_ node: Node) throws(ModelLoadError) {
+    guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "tabby" else {
+      throw fail(node, "operator domain '\(node.domain)' is not supported")
+    }
+    let values: [Value?] = node.inputs.map { $0.isEmpty ? nil : env[$0] }
+    for (k, v) in values.enumerated() where v == nil && !node.inputs[k].isEmpty {
+      throw fail(node, "input '\(node.inputs[k])' is not defined")
+    }
+    let allConstant = values.allSatisfy { v in if case .runtime? = v { false } else { true } }
+    if allConstant && ConstantFolder.foldable.contains(node.op) && node.op != "Shape" {
+      let arrays = values.map { v -> HostArray? in if case .constant(let a)? = v { a } else { nil } }
+      env[node.outputs[0]] = .constant(try ConstantFolder.evaluate(node, arrays, opset: graph.opset))
+      return
+    }
+    try lowerRuntime(node, values)
+  }
+}

@@ -1,0 +1,139 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Tensor
+
+/// Updates parameters from their gradients and clears the gradients.
+public protocol Optimizer: AnyObject {
+  /// The step size used by the next update.
+  var learningRate: Float { get set }
+  /// One step over all trainable parameters that have a gradient.
+  func update(_ parameters: [Parameter])
+}
+
+/// SGD with momentum and weight decay, MXNet's update rule:
+/// v = momentum·v − lr·(g + wd·w); w += v.
+public final class SGD: Optimizer {
+  public var learningRate: Float
+  public let momentum: Float
+  public let weightDecay: Float
+  var velocity: [ObjectIdentifier: Tensor] = [:]
+
+  /// Defaults are the classic train_mnist ones.
+  public init(learningRate: Float = 0.05, momentum: Float = 0.9, weightDecay: Float = 1e-4) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+    self.weightDecay = weightDecay
+  }
+
+  public func update(_ parameters: [Parameter]) {
+    let (lr, mu, wd) = (learningRate, momentum, weightDecay)
+    for p in parameters where p.isTrainable {
+      guard let g = p.variable.grad else { continue }
+      p.variable.grad = nil
+      let key = ObjectIdentifier(p)
+      var v = velocity[key] ?? Tensor(zeros: g.shape)
+      velocity[key] = nil
+      var w = p.variable.value
+      p.variable.value = Tensor(zeros: [])
+      w.withUnsafeMutableBufferPointer { wp in
+        v.withUnsafeMutableBufferPointer { vp in
+          g.withUnsafeBufferPointer { gp in
+            for i in 0..<wp.count {
+              vp[i] = mu * vp[i] - lr * (gp[i] + wd * wp[i])
+              wp[i] += vp[i]
+            }
+          }
+        }
+      }
+      velocity[key] = v
+      p.variable.value = w
+    }
+  }
+}
+
+/// Adam (Kingma & Ba) with bias correction; weight decay is added to the gradient.
+public final class Adam: Optimizer {
+  public var learningRate: Float
+  public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float
+  var moments: [ObjectIdentifier: (Tensor, Tensor)] = [:]
+  var step = 0
+
+  /// Creates the optimiser.
+  public init(
+    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+    weightDecay: Float = 0
+  ) {
+    self.learningRate = learningRate
+    self.beta1 = beta1
+    self.beta2 = beta2
+    self.epsilon = epsilon
+    self.weightDecay = weightDecay
+  }
+
+  public func update(_ parameters: [Parameter]) {
+    step += 1
+    let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
+    let lr = learningRate * (1 - powf(b2, Float(step))).squareRoot() / (1 - powf(b1, Float(step)))
+    for p in parameters where p.isTrainable {
+      guard let g = p.variable.grad else { continue }
+      p.variable.grad = nil
+      let key = ObjectIdentifier(p)
+      var (m, v) = moments[key] ?? (Tensor(zeros: g.shape), Tensor(zeros: g.shape))
+      moments[key] = nil
+      var w = p.variable.value
+      p.variable.value = Tensor(zeros: [])
+      w.withUnsafeMutableBufferPointer { wp in
+        m.withUnsafeMutableBufferPointer { mp in
+          v.withUnsafeMutableBufferPointer { vp in
+            g.withUnsafeBufferPointer { gp in
+              for i in 0..<wp.count {
+                let gi = gp[i] + wd * wp[i]
+                mp[i] = b1 * mp[i] + (1 - b1) * gi
+                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                wp[i] -= lr * mp[i] / (vp[i].squareRoot() + eps)
+              }
+            }
+          }
+        }
+      }
+      moments[key] = (m, v)
+      p.variable.value = w
+    }
+  }
+}
+
+/// A learning rate as a function of training progress.
+public protocol LearningRateSchedule: Sendable {
+  /// The rate at a point in training (epoch 0-based, fraction of the epoch done in [0, 1)).
+  func rate(epoch: Int, fraction: Double) -> Float
+}
+
+/// Multiplies the rate by `factor` after every `stepEpochs` epochs (MXNet's lr_step_epochs).
+public struct StepSchedule: LearningRateSchedule {
+  public let base: Float, stepEpochs: Int, factor: Float
+  /// Creates the schedule.
+  public init(base: Float, stepEpochs: Int, factor: Float = 0.1) {
+    self.base = base
+    self.stepEpochs = max(1, stepEpochs)
+    self.factor = factor
+  }
+  public func rate(epoch: Int, fraction: Double) -> Float {
+    base * powf(factor, Float(epoch / stepEpochs))
+  }
+}
+
+/// Cosine decay from `base` to `minimum` over `epochs`.
+public struct CosineSchedule: LearningRateSchedule {
+  public let base: Float, epochs: Int, minimum: Float
+  /// Creates the schedule.
+  public init(base: Float, epochs: Int, minimum: Float = 0) {
+    self.base = base
+    self.epochs = max(1, epochs)
+    self.minimum = minimum
+  }
+  public func rate(epoch: Int, fraction: Double) -> Float {
+    let t = min(1, (Double(epoch) + fraction) / Double(epochs))
+    return minimum + (base - minimum) * Float(0.5 * (1 + cos(Double.pi * t)))
+  }
+}

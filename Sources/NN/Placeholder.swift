@@ -1,2 +1,0 @@
-// NN: placeholder until its issue lands.
-enum _NNPlaceholder {}

@@ -1,2 +1,0 @@
-// PasswordHash: placeholder until its issue lands.
-enum _PasswordHashPlaceholder {}

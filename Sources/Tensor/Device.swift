@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Where a tensor's memory lives and its ops run.
+public enum Device: Sendable, Hashable, CustomStringConvertible {
+  /// The host CPU (OpenBLAS).
+  case cpu
+  /// The n-th CUDA GPU.
+  case gpu(Int)
+
+  public var description: String {
+    switch self {
+    case .cpu: "cpu"
+    case .gpu(let n): "gpu(\(n))"
+    }
+  }
+
+  /// Throws `DeviceError` unless this device can run ops in this process.
+  public func check() throws(DeviceError) {
+    guard case .gpu(let n) = self else { return }
+    let gpus = Device.cudaDeviceCount()
+    guard gpus > 0 else { throw DeviceError.noCUDADevice }
+    guard n >= 0 && n < gpus else { throw DeviceError.noSuchGPU(index: n, available: gpus) }
+    throw DeviceError.noGPUBackend(index: n)
+  }
+
+  /// The backend that runs ops for this device.
+  public func backend() throws(DeviceError) -> any Backend {
+    try check()
+    return CPUBackend.shared
+  }
+
+  /// How many NVIDIA GPUs the driver exposes (0 where there is no driver).
+  public static func cudaDeviceCount() -> Int {
+    if let entries = try? directoryEntries("/proc/driver/nvidia/gpus"), !entries.isEmpty {
+      return entries.count
+    }
+    var n = 0
+    while access("/dev/nvidia\(n)", F_OK) == 0 { n += 1 }
+    return n
+  }
+
+  private static func directoryEntries(_ path: String) throws -> [String] {
+    guard let dir = opendir(path) else { return [] }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+      }
+      if name != "." && name != ".." { names.append(name) }
+    }
+    return names
+  }
+}
+
+/// Asking for a device this process cannot use.
+public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
+  /// No NVIDIA driver or device node exists.
+  case noCUDADevice
+  /// The GPU index is past the devices present.
+  case noSuchGPU(index: Int, available: Int)
+  /// A GPU exists but Tabby has no GPU backend yet.
+  case noGPUBackend(index: Int)
+
+  public var description: String {
+    switch self {
+    case .noCUDADevice:
+      "no CUDA device found on this machine — use ctx(cpu)"
+    case .noSuchGPU(let index, let available):
+      "gpu(\(index)) does not exist: this machine has \(available) CUDA device(s) — use gpu(0)…gpu(\(available - 1)) or ctx(cpu)"
+    case .noGPUBackend(let index):
+      "CUDA device gpu(\(index)) is present but this build of Tabby has no GPU backend yet — use ctx(cpu)"
+    }
+  }
+}

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Elementwise binary functions with numpy broadcasting.
+public enum BinaryOp: Sendable, Equatable {
+  case add, sub, mul, div, max, min, pow
+}
+
+extension Tensor {
+  /// a ∘ b elementwise with numpy broadcasting.
+  public static func binary(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) throws -> Tensor {
+    let shape = try broadcastShape(a.shape, b.shape)
+    var y = Tensor(uninitializedShape: shape)
+    let total = y.count
+    if total == 0 { return y }
+    let sa = a.broadcastStrides(to: shape)
+    let sb = b.broadcastStrides(to: shape)
+    y.withUnsafeMutableBufferPointer { yp in
+      a.withUnsafeBufferPointer { ap in
+        b.withUnsafeBufferPointer { bp in
+          let (x, z, d) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
+          if a.shape == b.shape {
+            binaryRow(op, x, 1, z, 1, d, total)
+          } else {
+            stridedBinary(op, x, sa, z, sb, shape, d)
+          }
+        }
+      }
+    }
+    return y
+  }
+
+  /// Elementwise sum with broadcasting.
+  public static func add(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.add, a, b) }
+  /// Elementwise difference with broadcasting.
+  public static func sub(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.sub, a, b) }
+  /// Elementwise product with broadcasting.
+  public static func mul(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.mul, a, b) }
+  /// Elementwise quotient with broadcasting.
+  public static func div(_ a: Tensor, _ b: Tensor) throws -> Tensor { try binary(.div, a, b) }
+
+  /// Every element times a scalar.
+  public func scaled(by s: Float) -> Tensor {
+    var y = self
+    y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] *= s } }
+    return y
+  }
+
+  /// The sum of all elements (Double accumulation).
+  public func sum() -> Float {
+    withUnsafeBufferPointer { p in Float(p.reduce(0.0) { $0 + Double($1) }) }
+  }
+}
+
+@inline(__always)
+func binaryRow(
+  _ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: Int, _ b: UnsafePointer<Float>, _ sb: Int,
+  _ d: UnsafeMutablePointer<Float>, _ n: Int
+) {
+  // Specialised for the common unit/zero strides so the loops vectorise.
+  @inline(__always) func run(_ f: (Float, Float) -> Float) {
+    switch (sa, sb) {
+    case (1, 1): for i in 0..<n { d[i] = f(a[i], b[i]) }
+    case (1, 0):
+      let v = b[0]
+      for i in 0..<n { d[i] = f(a[i], v) }
+    case (0, 1):
+      let v = a[0]
+      for i in 0..<n { d[i] = f(v, b[i]) }
+    default: for i in 0..<n { d[i] = f(a[i * sa], b[i * sb]) }
+    }
+  }
+  switch op {
+  case .add: run { $0 + $1 }
+  case .sub: run { $0 - $1 }
+  case .mul: run { $0 * $1 }
+  case .div: run { $0 / $1 }
+  case .max: run { Swift.max($0, $1) }
+  case .min: run { Swift.min($0, $1) }
+  case .pow: run { powf($0, $1) }
+  }
+}
+
+func stridedBinary(
+  _ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: [Int], _ b: UnsafePointer<Float>, _ sb: [Int],
+  _ shape: [Int], _ d: UnsafeMutablePointer<Float>
+) {
+  let total = Tensor.elementCount(shape)
+  let inner = shape.last ?? 1
+  let ia = sa.last ?? 0
+  let ib = sb.last ?? 0
+  var index = [Int](repeating: 0, count: shape.count)
+  var out = 0
+  var offA = 0
+  var offB = 0
+  while out < total {
+    binaryRow(op, a + offA, ia, b + offB, ib, d + out, inner)
+    out += inner
+    var axis = shape.count - 2
+    while axis >= 0 {
+      index[axis] += 1
+      offA += sa[axis]
+      offB += sb[axis]
+      if index[axis] < shape[axis] { break }
+      offA -= sa[axis] * shape[axis]
+      offB -= sb[axis] * shape[axis]
+      index[axis] = 0
+      axis -= 1
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import COpenBLAS
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The engine's one place of parallelism: OpenBLAS's thread pool.
+public enum Threads {
+  /// CPUs this process may use: the affinity mask, capped by a cgroup v2/v1 CPU quota.
+  public static var available: Int {
+    var count = affinityCount() ?? 0
+    if count <= 0 { count = max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    if let quota = cgroupQuota() { count = min(count, quota) }
+    return max(1, count)
+  }
+
+  /// Sets how many threads OpenBLAS uses (our own loops stay single-threaded).
+  public static func set(_ n: Int) {
+    openblas_set_num_threads(Int32(max(1, n)))
+  }
+
+  /// How many threads OpenBLAS uses now.
+  public static var current: Int { Int(openblas_get_num_threads()) }
+
+  /// Popcount of sched_getaffinity's mask; looked up at run time because Glibc's Swift
+  /// overlay does not export the GNU-only declaration.
+  private static func affinityCount() -> Int? {
+    typealias Fn = @convention(c) (pid_t, Int, UnsafeMutableRawPointer) -> Int32
+    guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "sched_getaffinity") else {
+      return nil
+    }
+    let call = unsafeBitCast(sym, to: Fn.self)
+    var mask = [UInt64](repeating: 0, count: 16)  // 1024 CPUs
+    let ok = mask.withUnsafeMutableBytes { call(0, $0.count, $0.baseAddress!) }
+    guard ok == 0 else { return nil }
+    return mask.reduce(0) { $0 + $1.nonzeroBitCount }
+  }
+
+  /// ceil(quota / period) from cpu.max (v2) or cpu.cfs_quota_us / cpu.cfs_period_us (v1).
+  static func cgroupQuota() -> Int? {
+    if let text = readSmallFile("/sys/fs/cgroup/cpu.max") {
+      let parts = text.split(separator: " ")
+      if parts.count >= 2, let q = Double(parts[0]), let p = Double(parts[1]), p > 0 {
+        return max(1, Int((q / p).rounded(.up)))
+      }
+      return nil
+    }
+    if let q = readSmallFile("/sys/fs/cgroup/cpu/cpu.cfs_quota_us").flatMap({ Double($0) }),
+      let p = readSmallFile("/sys/fs/cgroup/cpu/cpu.cfs_period_us").flatMap({ Double($0) }),
+      q > 0, p > 0
+    {
+      return max(1, Int((q / p).rounded(.up)))
+    }
+    return nil
+  }
+
+  private static func readSmallFile(_ path: String) -> String? {
+    guard let f = fopen(path, "r") else { return nil }
+    defer { fclose(f) }
+    var buffer = [CChar](repeating: 0, count: 256)
+    guard fgets(&buffer, 256, f) != nil else { return nil }
+    let bytes = buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }
+    return String(decoding: bytes, as: UTF8.self).trimmingCharacters()
+  }
+}
+
+extension String {
+  fileprivate func trimmingCharacters() -> String {
+    String(
+      self.drop(while: { $0.isWhitespace }).reversed().drop(while: { $0.isWhitespace }).reversed())
+  }
+}

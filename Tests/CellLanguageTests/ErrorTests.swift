@@ -1,0 +1,99 @@
+import CellLanguage
+import Testing
+
+/// Where the carets sit: the source line shown, and the column and width of the carets.
+struct Caret: Equatable, CustomStringConvertible {
+  var line: String
+  var column: Int
+  var width: Int
+  var description: String { "\(line)@\(column)+\(width)" }
+
+  init(_ line: String, _ column: Int, _ width: Int) {
+    (self.line, self.column, self.width) = (line, column, width)
+  }
+
+  /// Reads the caret out of a rendered traceback ("  Cell, line N", "    source", "    ^^^").
+  init?(_ traceback: [String]) {
+    guard traceback.count >= 3 else { return nil }
+    let source = traceback[traceback.count - 3]
+    let carets = traceback[traceback.count - 2]
+    guard source.hasPrefix("    "), carets.hasPrefix("    ") else { return nil }
+    line = String(source.dropFirst(4))
+    let marks = carets.dropFirst(4)
+    column = marks.prefix { $0 != "^" }.count
+    width = marks.filter { $0 == "^" }.count
+  }
+}
+
+@Test(arguments: [
+  ("1/0", "ZeroDivisionError", "division by zero", Caret("1/0", 0, 3)),
+  ("x = 1\ny = x + undefined_name", "NameError", "name 'undefined_name' is not defined", Caret("y = x + undefined_name", 8, 14)),
+  ("1 + 'a'", "TypeError", "unsupported operand type(s) for +: 'int' and 'str'", Caret("1 + 'a'", 0, 7)),
+  ("'a' + 1", "TypeError", "can only concatenate str (not \"int\") to str", Caret("'a' + 1", 0, 7)),
+  ("[1, 2][5]", "IndexError", "list index out of range", Caret("[1, 2][5]", 0, 9)),
+  ("{'a': 1}['b']", "KeyError", "'b'", Caret("{'a': 1}['b']", 0, 13)),
+  ("(1).foo", "AttributeError", "'int' object has no attribute 'foo'", Caret("(1).foo", 0, 7)),
+  ("int('x')", "ValueError", "invalid literal for int() with base 10: 'x'", Caret("int('x')", 0, 8)),
+  ("len(5)", "TypeError", "object of type 'int' has no len()", Caret("len(5)", 0, 6)),
+  ("print(1, bogus=2)", "TypeError", "print() got an unexpected keyword argument 'bogus'", Caret("print(1, bogus=2)", 0, 17)),
+  ("sleep()", "TypeError", "sleep() missing 1 required positional argument: 'seconds'", Caret("sleep()", 0, 7)),
+  ("len(1, 2)", "TypeError", "len() takes 1 positional argument but 2 were given", Caret("len(1, 2)", 0, 9)),
+  ("sleep('x')", "TypeError", "sleep() argument 'seconds' must be a number, not 'str'", Caret("sleep('x')", 0, 10)),
+  ("2**64", "OverflowError", "integer overflow (integers are 64-bit)", Caret("2**64", 0, 5)),
+  ("a, b = [1, 2, 3]", "ValueError", "too many values to unpack (expected 2)", Caret("a, b = [1, 2, 3]", 0, 4)),
+  ("for i in range(3):\n    i / 0", "ZeroDivisionError", "division by zero", Caret("    i / 0", 4, 5)),
+  ("print(\"a\"))", "SyntaxError", "unmatched ')'", Caret("print(\"a\"))", 10, 1)),
+  ("x = = 2", "SyntaxError", "invalid syntax", Caret("x = = 2", 4, 1)),
+  ("1 +", "SyntaxError", "invalid syntax", Caret("1 +", 3, 1)),
+  ("'abc", "SyntaxError", "unterminated string literal", Caret("'abc", 0, 1)),
+  ("x = (1,\n  2]", "SyntaxError", "closing parenthesis ']' does not match opening parenthesis '('", Caret("  2]", 3, 1)),
+  ("if True:\nprint(1)", "IndentationError", "expected an indented block after 'if' statement", Caret("print(1)", 0, 5)),
+  ("x = 1\n  y = 2", "IndentationError", "unexpected indent", Caret("  y = 2", 0, 2)),
+  ("1 = x", "SyntaxError", "cannot assign to literal; maybe you meant '==' instead of '='?", Caret("1 = x", 0, 1)),
+  ("break", "SyntaxError", "'break' outside loop", Caret("break", 0, 5)),
+  ("def f(): pass", "SyntaxError", "'def' is not supported in Tabby cells", Caret("def f(): pass", 0, 3)),
+  ("f(a=1, 2)", "SyntaxError", "positional argument follows keyword argument", Caret("f(a=1, 2)", 7, 1)),
+  ("x = 1 $ 2", "SyntaxError", "invalid character '$' (U+24)", Caret("x = 1 $ 2", 6, 1)),
+  ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),
+  ("input()", "StdinNotImplementedError", "raw_input was called, but this frontend does not support input requests.", Caret("input()", 0, 7)),
+])
+func reportsErrors(_ code: String, _ ename: String, _ evalue: String, _ caret: Caret) {
+  let session = Session()
+  let error = session.error(code, allowStdin: false)
+  #expect(error?.ename == ename, "\(code)")
+  #expect(error?.evalue == evalue, "\(code)")
+  #expect(error.flatMap { Caret($0.traceback) } == caret, "\(code): \(error?.traceback ?? [])")
+  #expect(error?.traceback.last == "\(ename): \(evalue)")
+}
+
+@Test func tracebackNamesTheCellAndLine() {
+  let s = Session()
+  do {
+    _ = try s.interpreter.execute(
+      "x = 1\n1/0", context: ExecutionContext(sink: s.sink, interrupt: s.flag, allowStdin: false, executionCount: 7))
+    Issue.record("no error")
+  } catch {
+    #expect(error.traceback.first == "  Cell In[7], line 2")
+  }
+}
+
+@Test func outputBeforeAnErrorIsKept() {
+  let s = Session()
+  #expect(s.error("print('before')\n1/0")?.ename == "ZeroDivisionError")
+  #expect(s.sink.text(.stdout) == "before\n")
+}
+
+@Test func colouredTracebacksStillCarryPlainNames() {
+  let interpreter = Interpreter()  // colours on, as the kernel runs it
+  do {
+    _ = try interpreter.execute("1/0", context: ExecutionContext(sink: RecordingSink(), interrupt: InterruptFlag(), allowStdin: false))
+  } catch {
+    #expect(error.ename == "ZeroDivisionError")
+    #expect(error.traceback.joined().contains("\u{1B}["))
+  }
+}
+
+@Test func deepNestingIsASyntaxErrorNotACrash() {
+  let code = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
+  #expect(Session().error(code)?.ename == "SyntaxError")
+}

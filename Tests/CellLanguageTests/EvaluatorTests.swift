@@ -1,0 +1,148 @@
+import CellLanguage
+import Testing
+
+/// Expression (or cell) → the repr of its value, checked against what Python prints.
+@Test(arguments: [
+  ("1+2", "3"),
+  ("1+1", "2"),
+  ("\"a\" + \"b\"", "'ab'"),
+  ("7/2", "3.5"),
+  ("7//2", "3"),
+  ("-7//2", "-4"),
+  ("-7 % 3", "2"),
+  ("7 % -3", "-2"),
+  ("-7.0 // 2", "-4.0"),
+  ("7.5 % 2", "1.5"),
+  ("2**10", "1024"),
+  ("2**-1", "0.5"),
+  ("-2**2", "-4"),
+  ("2**3**2", "512"),
+  ("(1+2)*3", "9"),
+  ("1 + 2 * 3 - 4 / 2", "5.0"),
+  ("0.1 + 0.2", "0.30000000000000004"),
+  ("1e16", "1e+16"),
+  ("1.0", "1.0"),
+  ("1e15", "1000000000000000.0"),
+  ("0.0001", "0.0001"),
+  ("0.00001", "1e-05"),
+  ("-0.0", "-0.0"),
+  ("1.5e300 * 1e10", "inf"),
+  ("123456789.123", "123456789.123"),
+  ("2.5e-7", "2.5e-07"),
+  ("True", "True"),
+  ("None", ""),
+  ("True + True", "2"),
+  ("not 1", "False"),
+  ("1 < 2 < 3", "True"),
+  ("1 < 3 < 2", "False"),
+  ("1 == 1.0", "True"),
+  ("'a' < 'b'", "True"),
+  ("[1, 2] < [1, 3]", "True"),
+  ("3 if 1 > 2 else 4", "4"),
+  ("0 or 'x'", "'x'"),
+  ("1 and 0", "0"),
+  ("'it\\'s'", "\"it's\""),
+  ("'tab\\there'", "'tab\\there'"),
+  ("\"\"\"two\nlines\"\"\"", "'two\\nlines'"),
+  ("r'\\d'", "'\\\\d'"),
+  ("'ab' 'cd'", "'abcd'"),
+  ("'ab' * 3", "'ababab'"),
+  ("[1, 'a', None, 2.0]", "[1, 'a', None, 2.0]"),
+  ("(1,)", "(1,)"),
+  ("()", "()"),
+  ("1, 2", "(1, 2)"),
+  ("{'a': 1, 2: [3]}", "{'a': 1, 2: [3]}"),
+  ("{}", "{}"),
+  ("[1, 2, 3][-1]", "3"),
+  ("[1, 2, 3, 4, 5][1:4]", "[2, 3, 4]"),
+  ("[1, 2, 3, 4, 5][::-2]", "[5, 3, 1]"),
+  ("'hello'[1:3]", "'el'"),
+  ("'héllo'[1]", "'é'"),
+  ("len('héllo')", "5"),
+  ("{'a': 1}['a']", "1"),
+  ("3 in [1, 2, 3]", "True"),
+  ("'ell' in 'hello'", "True"),
+  ("'x' not in {'x': 1}", "False"),
+  ("None is None", "True"),
+  ("[x * x for x in range(5) if x % 2 == 0]", "[0, 4, 16]"),
+  ("list(range(2, 10, 3))", "[2, 5, 8]"),
+  ("range(3)", "range(0, 3)"),
+  ("len(range(0, 10, 3))", "4"),
+  ("str(1.5) + str(2)", "'1.52'"),
+  ("int('42') + int(3.9) + int(-3.9)", "42"),
+  ("float('1e3')", "1000.0"),
+  ("float('inf')", "inf"),
+  ("type(1)", "<class 'int'>"),
+  ("type('a') == type('b')", "True"),
+  ("abs(-3)", "3"),
+  ("round(2.5), round(3.5), round(2.675, 2)", "(2, 4, 2.67)"),
+  ("min(3, 1, 2), max([4, 9, 2])", "(1, 9)"),
+  ("sum([1, 2, 3.5])", "6.5"),
+  ("sorted([3, 1, 2], reverse=True)", "[3, 2, 1]"),
+  ("enumerate(['a', 'b'], start=1)", "[(1, 'a'), (2, 'b')]"),
+  ("zip([1, 2], 'ab')", "[(1, 'a'), (2, 'b')]"),
+  ("dict(a=1, b=2)", "{'a': 1, 'b': 2}"),
+  ("'a,b,,c'.split(',')", "['a', 'b', '', 'c']"),
+  ("'  a  b '.split()", "['a', 'b']"),
+  ("'-'.join(['x', 'y'])", "'x-y'"),
+  ("' hi '.strip().upper()", "'HI'"),
+  ("'aXbX'.replace('X', '.')", "'a.b.'"),
+  ("'{} + {} = {:.2f}'.format(1, 2, 3)", "'1 + 2 = 3.00'"),
+  ("'{name:>6}|{n:,d}|{p:.1%}'.format(name='ab', n=1234567, p=0.25)", "'    ab|1,234,567|25.0%'"),
+  ("repr('x')", "\"'x'\""),
+  ("print", "<built-in function print>"),
+  ("9223372036854775807", "9223372036854775807"),
+  ("-9223372036854775807 - 1", "-9223372036854775808"),
+])
+func evaluates(_ code: String, _ expected: String) throws {
+  let actual = try Session().result(code)
+  #expect(actual == expected, "\(code) gave \(actual)")
+}
+
+/// Statements whose effect is read back from a final expression.
+@Test(arguments: [
+  ("x = 5\nx * 2", "10"),
+  ("a = b = 3; a + b", "6"),
+  ("a, b = 1, 2\na, b = b, a\n(a, b)", "(2, 1)"),
+  ("x = 1\nx += 2\nx *= 3\nx", "9"),
+  ("xs = [1]\nys = xs\nys.append(2)\nxs", "[1, 2]"),
+  ("xs = [1]\nxs += [2]\nxs", "[1, 2]"),
+  ("d = {}\nd['k'] = 1\nd['k'] += 1\nd", "{'k': 2}"),
+  ("xs = [1, 2, 3]\nxs[0] = 9\nxs[1:3] = [7]\nxs", "[9, 7]"),
+  ("xs = [1, 2, 3]\ndel xs[0]\nxs", "[2, 3]"),
+  ("t = 0\nfor i in range(5):\n    t += i\nt", "10"),
+  ("t = []\nfor i, c in enumerate('ab'):\n    t.append(c * (i + 1))\nt", "['a', 'bb']"),
+  ("n = 0\nwhile n < 10:\n    n += 3\nn", "12"),
+  ("r = []\nfor i in range(10):\n    if i == 2:\n        continue\n    if i > 4:\n        break\n    r.append(i)\nr", "[0, 1, 3, 4]"),
+  ("x = 5\nif x > 10:\n    y = 'big'\nelif x > 3:\n    y = 'mid'\nelse:\n    y = 'small'\ny", "'mid'"),
+  ("if True: z = 1\nz", "1"),
+  ("x = 1  # a comment\n# another\nx", "1"),
+  ("x = (1 +\n     2)\nx", "3"),
+  ("x = 1 + \\\n    2\nx", "3"),
+  ("d = {'a': 1, 'b': 2}\n[k + str(v) for k, v in d.items()]", "['a1', 'b2']"),
+  ("d = {'a': 1}\nd.get('z', 0), d.pop('a'), d", "(0, 1, {})"),
+  ("xs = [3, 1, 2]\nxs.sort()\nxs", "[1, 2, 3]"),
+  ("x = 1;", ""),
+  ("1 + 1;", ""),
+  ("xs = []\nxs.append(xs)\nxs", "[[...]]"),
+])
+func runsStatements(_ code: String, _ expected: String) throws {
+  let actual = try Session().result(code)
+  #expect(actual == expected, "\(code) gave \(actual)")
+}
+
+@Test func variablesPersistAcrossCells() throws {
+  let s = Session()
+  _ = try s.run("counter = 41")
+  #expect(try s.result("counter + 1") == "42")
+  #expect(s.interpreter.variable("counter") == .int(41))
+}
+
+@Test func dictAndListsOfDictsHaveHTMLTables() throws {
+  let s = Session()
+  let bundle = try s.run("[{'epoch': 1, 'loss': 0.5}, {'epoch': 2, 'acc': 0.9}]").result
+  let html = bundle?.data["text/html"]?.stringValue ?? ""
+  #expect(html.contains("<th>epoch</th><th>loss</th><th>acc</th>"))
+  #expect(html.contains("<td>2</td><td></td><td>0.9</td>"))
+  #expect(try s.run("[1, 2]").result?.data["text/html"] == nil)
+}

@@ -1,0 +1,150 @@
+import Tensor
+import Testing
+
+@testable import NN
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+@Test(arguments: Activation.allCases)
+func denseGradients(_ act: Activation) throws {
+  try checkGradients([
+    randomTensor([4, 5], seed: 1), randomTensor([3, 5], seed: 2), randomTensor([3], seed: 3),
+  ]) {
+    try DenseFunction.apply($0[0], weight: $0[1], bias: $0[2], activation: act)
+  }
+}
+
+@Test func matmulGradients() throws {
+  try checkGradients([randomTensor([3, 4], seed: 4), randomTensor([4, 2], seed: 5)]) {
+    try MatMulFunction.apply($0[0], $0[1])
+  }
+}
+
+@Test(arguments: [
+  (Conv2DOptions(), Activation.identity),
+  (Conv2DOptions(stride: (2, 2), pads: [1, 1, 1, 1]), .tanh),
+  (Conv2DOptions(stride: (1, 2), pads: [0, 2, 1, 0], dilation: (2, 1)), .relu),
+])
+func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
+  let x = randomTensor([2, 2, 6, 5], seed: 6)
+  let w = randomTensor([3, 2, 3, 2], seed: 7)
+  let b = randomTensor([3], seed: 8)
+  try checkGradients([x, w, b]) {
+    try Conv2DFunction.apply($0[0], weight: $0[1], bias: $0[2], options: o, activation: act)
+  }
+}
+
+@Test func conv2dTrainingForwardMatchesInference() throws {
+  let x = randomTensor([3, 2, 7, 7], seed: 9)
+  let w = randomTensor([4, 2, 3, 3], seed: 10)
+  let b = randomTensor([4], seed: 11)
+  let o = Conv2DOptions(stride: (2, 2), pads: [1, 0, 1, 0])
+  let y = try Conv2DFunction.apply(
+    Variable(x), weight: Variable(w, requiresGrad: true), bias: Variable(b), options: o,
+    activation: .tanh)
+  expectClose(
+    y.value, try Tensor.conv2d(x, weight: w, bias: b, options: o, activation: .tanh),
+    tolerance: 1e-5)
+}
+
+@Test(arguments: [
+  Pool2DOptions(kernel: [2, 2]),
+  Pool2DOptions(kernel: [3, 3], stride: [2, 2], ceilMode: true),
+  Pool2DOptions(kernel: [3, 3], stride: [1, 1], pads: [1, 1, 1, 1]),
+])
+func poolingGradients(_ o: Pool2DOptions) throws {
+  let x = randomTensor([2, 2, 7, 6], seed: 12)
+  try checkGradients([x], eps: 1e-3) { try MaxPool2DFunction.apply($0[0], o) }
+  var inclusive = o
+  inclusive.countIncludePad = true
+  try checkGradients([x]) { try AvgPool2DFunction.apply($0[0], o) }
+  try checkGradients([x]) { try AvgPool2DFunction.apply($0[0], inclusive) }
+  try checkGradients([x]) { try GlobalAvgPoolFunction.apply($0[0]) }
+}
+
+@Test(arguments: Activation.allCases)
+func activationGradients(_ act: Activation) throws {
+  try checkGradients([randomTensor([3, 7], seed: 13, range: -3...3)], eps: 1e-3) {
+    ActivationFunction.apply($0[0], act)
+  }
+}
+
+@Test func softmaxCrossEntropyGradients() throws {
+  let labels: [Int32] = [2, 0, 1, 2]
+  try checkGradients([randomTensor([4, 3], seed: 14, range: -2...2)]) {
+    try SoftmaxCrossEntropyFunction.apply($0[0], labels: labels)
+  }
+  try checkGradients([randomTensor([2, 3, 4], seed: 15)]) {
+    try SoftmaxFunction.apply($0[0], axis: 1)
+  }
+  try checkGradients([randomTensor([2, 3, 4], seed: 16)]) {
+    try SoftmaxFunction.apply($0[0], axis: -1, log: true)
+  }
+  #expect(throws: TensorError.self) {
+    try SoftmaxCrossEntropyFunction.apply(Variable(Tensor(zeros: [2, 3])), labels: [0, 3])
+  }
+}
+
+@Test func softmaxCrossEntropyValue() throws {
+  let logits = try Tensor(shape: [2, 3], scalars: [1, 2, 3, 0, 0, 0])
+  let loss = try SoftmaxCrossEntropyFunction.apply(Variable(logits), labels: [2, 1])
+  let l0 = -log(exp(3.0) / (exp(1.0) + exp(2.0) + exp(3.0)))
+  let l1 = log(3.0)
+  #expect(abs(Double(loss.value.scalars[0]) - (l0 + l1) / 2) < 1e-5)
+}
+
+@Test func batchNormGradients() throws {
+  let x = randomTensor([3, 2, 2, 3], seed: 17, range: -2...2)
+  try checkGradients(
+    [x, randomTensor([2], seed: 18, range: 0.5...1.5), randomTensor([2], seed: 19)], eps: 5e-3
+  ) {
+    try BatchNormFunction.apply($0[0], scale: $0[1], bias: $0[2], epsilon: 1e-3).0
+  }
+}
+
+@Test(arguments: [BinaryOp.add, .sub, .mul])
+func broadcastGradients(_ op: BinaryOp) throws {
+  try checkGradients([randomTensor([2, 3, 4], seed: 20), randomTensor([3, 1], seed: 21)]) {
+    try BroadcastFunction.apply(op, $0[0], $0[1])
+  }
+}
+
+@Test func shapeOpGradients() throws {
+  try checkGradients([randomTensor([2, 3, 2], seed: 22), randomTensor([2, 1, 2], seed: 23)]) {
+    try ConcatFunction.apply([$0[0], $0[1]], axis: 1)
+  }
+  try checkGradients([randomTensor([2, 3, 4], seed: 24)]) {
+    try TransposeFunction.apply($0[0], [2, 0, 1])
+  }
+  try checkGradients([randomTensor([2, 3, 4], seed: 25)]) {
+    try ActivationFunction.apply(ReshapeFunction.flatten($0[0]), .tanh)
+  }
+}
+
+@Test func dropoutMaskIsSharedByForwardAndBackward() throws {
+  var rng = SeededRNG(5)
+  let x = Variable(Tensor(shape: [1000], repeating: 1), requiresGrad: true)
+  let y = try DropoutFunction.apply(x, probability: 0.25, using: &rng)
+  try y.backward()
+  let kept = y.value.scalars.filter { $0 != 0 }.count
+  #expect(kept > 700 && kept < 800)
+  #expect(y.value.scalars.allSatisfy { $0 == 0 || abs($0 - 4.0 / 3.0) < 1e-6 })
+  #expect(x.grad!.scalars == y.value.scalars)
+}
+
+@Test func gradientsAccumulateAcrossUses() throws {
+  let x = Variable(randomTensor([3], seed: 26), requiresGrad: true)
+  let y = try BroadcastFunction.apply(.mul, x, x)
+  try y.backward()
+  expectClose(x.grad!, x.value.scaled(by: 2))
+}
+
+@Test func noGraphIsRecordedWithoutGradient() throws {
+  let w = Variable(randomTensor([2, 3], seed: 27), requiresGrad: true)
+  let y = try withoutGradient {
+    try DenseFunction.apply(Variable(randomTensor([1, 3], seed: 28)), weight: w, bias: nil)
+  }
+  #expect(y.creator == nil && !y.requiresGrad)
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Tabby vs onnxruntime on the same ONNX files and images, 2 threads each: batch-1 latency
+# p50/p90, images/s at batch 16, load time, and the ratios.
+#   bench/predict/run.sh [RUNS]        (default 30 timed runs per image)
+# TABBY_BIN overrides the binary (default: a release build made here).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RUNS="${1:-30}"
+
+if [ -z "${TABBY_BIN:-}" ]; then
+  swift build -c release --product tabby >&2
+  TABBY_BIN="$(swift build -c release --show-bin-path)/tabby"
+fi
+if [ ! -x .venv-bench/bin/python ] || ! .venv-bench/bin/python -c "import onnxruntime, numpy" 2>/dev/null; then
+  "${PYTHON:-python3}" -m venv .venv-bench
+  .venv-bench/bin/pip install -q --disable-pip-version-check onnxruntime numpy
+fi
+exec env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS"
