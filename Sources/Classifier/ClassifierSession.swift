@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// The top classes of one image, with the decoded image kept for display.
 public struct Prediction: Sendable {
@@ -39,6 +40,12 @@ public struct ClassifierSession: Sendable {
       }
       self.zoo = try zoo.merging(catalog: text, source: path)
     }
+  }
+
+  /// Sets how many threads the engine computes with (process-wide); nil: every CPU this
+  /// process may use.
+  public static func setThreads(_ count: Int?) {
+    Threads.set(count ?? Threads.available)
   }
 
   /// Finds (downloading a zoo model on first use), loads and prepares a classifier.
