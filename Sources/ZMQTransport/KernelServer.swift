@@ -51,6 +51,16 @@ final class SocketSink: FrameSink, StdinChannel {
     do { try socket.send(frames) } catch { Log.warning("\(name): send failed: \(error)") }
   }
 
+  func request(_ frames: [[UInt8]]) -> Bool {
+    do {
+      try socket.send(frames)
+      return true
+    } catch {
+      Log.debug("\(name): not delivered yet: \(error)")
+      return false
+    }
+  }
+
   func receive(timeoutMs: Int) -> [[UInt8]]? {
     do {
       guard try pollReadable([socket], timeoutMs: timeoutMs)[0] else { return nil }
@@ -93,6 +103,8 @@ public final class KernelServer: @unchecked Sendable {
     control = try socket(ZMQ_ROUTER, bind: info.endpoint(info.controlPort), router: true)
     shell = try socket(ZMQ_ROUTER, bind: info.endpoint(info.shellPort), router: true)
     stdin = try socket(ZMQ_ROUTER, bind: info.endpoint(info.stdinPort), router: true)
+    // Unroutable input requests fail (and are retried) instead of vanishing.
+    try stdin.setOption(ZMQ_ROUTER_MANDATORY, 1)
     iopubFeed = try socket(ZMQ_PULL, bind: "inproc://iopub-feed")
     shellWakeIn = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
     controlWakeIn = try socket(ZMQ_PULL, bind: "inproc://control-wake")
@@ -132,17 +144,13 @@ public final class KernelServer: @unchecked Sendable {
   private func shellLoop() {
     let io = ChannelIO(
       reply: SocketSink(shell, name: "shell"), iopub: IOPubFeed(shellFeed),
-      stdin: SocketSink(stdin, name: "stdin"))
+      stdin: SocketSink(stdin, name: "stdin"), takeQueued: { [shell] in Self.takeQueued(shell) })
     kernel.publishStarting(iopub: io.iopub)
     while !stopping.load(ordering: .acquiring) {
       do {
-        let ready = try pollReadable([shell, shellWakeIn], timeoutMs: kernel.isAborting ? 0 : -1)
+        let ready = try pollReadable([shell, shellWakeIn], timeoutMs: -1)
         if ready[1] { _ = try shellWakeIn.receive(dontWait: true) }
-        if ready[0], let frames = try shell.receive(dontWait: true) {
-          kernel.handleShell(frames, io: io)
-        } else if kernel.isAborting {
-          kernel.stopAborting()
-        }
+        if ready[0], let frames = try shell.receive(dontWait: true) { kernel.handleShell(frames, io: io) }
       } catch {
         Log.error("shell loop: \(error)")
         if error.isTerminated { break }
@@ -152,6 +160,13 @@ public final class KernelServer: @unchecked Sendable {
     try? shellFeed.send([[]])
     shellWakeOut.sendWake()
     for s in [shell, stdin, shellWakeIn, shellWakeOut, shellFeed] { s.close() }
+  }
+
+  /// Everything already waiting on the shell socket (bounded, so a flood cannot grow memory).
+  static func takeQueued(_ shell: ZMQSocket) -> [[[UInt8]]] {
+    var queued: [[[UInt8]]] = []
+    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) { queued.append(frames) }
+    return queued
   }
 
   private func controlLoop() {
