@@ -60,6 +60,7 @@ public func train(
   // One place of parallelism: shards of each batch on our own threads with single-threaded
   // BLAS while training; BLAS threads again for evaluation.
   let threadCount = max(1, threads ?? Threads.current)
+  keepFreedMemory()
   let shards = min(threadCount, batchSize)
   defer { Threads.set(threadCount) }
   guard epochs >= 1, batchSize >= 1, data.count > 0 else {
@@ -127,6 +128,19 @@ public func train(
   }
   model.isTraining = false
   return history
+}
+
+/// Per-batch tensors of a few MB are allocated and freed every step; by default glibc maps
+/// and unmaps them each time, paying page faults on every batch. Keeping them in the heap
+/// (mmap only above 32 MiB, trim only above 64 MiB free) removes that cost.
+/// (mallopt is looked up at run time: Glibc's Swift module does not include <malloc.h>.)
+func keepFreedMemory() {
+  typealias Fn = @convention(c) (Int32, Int32) -> Int32
+  guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
+  let mallopt = unsafeBitCast(sym, to: Fn.self)
+  let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+  _ = mallopt(mmapThreshold, 32 << 20)
+  _ = mallopt(trimThreshold, 64 << 20)
 }
 
 /// Forward and backward over one batch split into shards run in parallel; the parameter
