@@ -5,6 +5,8 @@ struct Token: Equatable {
     case int(Int)
     case float(Double)
     case string(String)
+    /// An f-string: literal text and `{expression!conversion:spec}` fields.
+    case fstring([FStringPart])
     case op(String)
     case newline, indent, dedent, eof
   }
@@ -16,21 +18,35 @@ struct Token: Equatable {
 /// brackets are ignored, `#` starts a comment.
 struct Lexer {
   private let src: [Unicode.Scalar]
+  /// Where lexing stops: the whole cell, or the end of an f-string field.
+  private let end: Int
   private var pos = 0
   private var tokens: [Token] = []
   private var brackets: [(Unicode.Scalar, Int)] = []
   private var indents: [Int] = [0]
   private var atLineStart = true
+  private var isField = false
 
-  init(_ src: [Unicode.Scalar]) { self.src = src }
+  init(_ src: [Unicode.Scalar], range: Range<Int>? = nil) {
+    self.src = src
+    self.pos = range?.lowerBound ?? 0
+    self.end = range?.upperBound ?? src.count
+    if range != nil {
+      // An f-string field is one expression: no indentation, newlines as inside brackets.
+      atLineStart = false
+      brackets = [("{", pos)]
+      isField = true
+    }
+  }
 
-  static func tokenize(_ src: [Unicode.Scalar]) throws(CellError) -> [Token] {
-    var lexer = Lexer(src)
+  /// Tokens of the whole source, or of a range of it (an f-string's `{expression}`).
+  static func tokenize(_ src: [Unicode.Scalar], range: Range<Int>? = nil) throws(CellError) -> [Token] {
+    var lexer = Lexer(src, range: range)
     return try lexer.run()
   }
 
   private func peek(_ k: Int = 0) -> Unicode.Scalar? {
-    pos + k < src.count ? src[pos + k] : nil
+    pos + k < end ? src[pos + k] : nil
   }
 
   private mutating func emit(_ kind: Token.Kind, from start: Int) {
@@ -38,13 +54,14 @@ struct Lexer {
   }
 
   private mutating func run() throws(CellError) -> [Token] {
-    while pos < src.count {
+    while pos < end {
       if atLineStart && brackets.isEmpty {
         try lineStart()
         continue
       }
       try next()
     }
+    if isField { brackets.removeFirst() }
     if let (open, at) = brackets.last {
       throw .syntax("'\(open)' was never closed", SourceSpan(at, at + 1), atEnd: true)
     }
@@ -112,7 +129,7 @@ struct Lexer {
         throw .syntax("unexpected character after line continuation character", SourceSpan(pos, pos + 1))
       }
       pos += peek(1) == "\n" ? 2 : 3
-      if pos >= src.count { throw .syntax("unexpected end of input", SourceSpan(start, pos), atEnd: true) }
+      if pos >= end { throw .syntax("unexpected end of input", SourceSpan(start, pos), atEnd: true) }
     case "0"..."9":
       try number()
     case ".":
@@ -134,9 +151,13 @@ struct Lexer {
       pos += 1
     }
     let name = String(String.UnicodeScalarView(src[start..<pos]))
-    if let q = peek(), q == "\"" || q == "'", name == "r" || name == "R" {
-      try string(raw: true, from: start)
-      return
+    if let q = peek(), q == "\"" || q == "'" {
+      switch name.lowercased() {
+      case "r": return try string(raw: true, from: start)
+      case "f": return try fstring(raw: false, from: start)
+      case "rf", "fr": return try fstring(raw: true, from: start)
+      default: break
+      }
     }
     emit(.name(name), from: start)
   }
@@ -152,7 +173,7 @@ struct Lexer {
 
   private mutating func op() throws(CellError) {
     let start = pos
-    for n in [3, 2] where pos + n <= src.count {
+    for n in [3, 2] where pos + n <= end {
       let text = String(String.UnicodeScalarView(src[pos..<pos + n]))
       if (n == 3 ? Self.threeCharOps : Self.twoCharOps).contains(text) {
         pos += n
@@ -316,5 +337,101 @@ extension Lexer {
       throw .syntax("invalid \\\(c) escape", SourceSpan(start, pos))
     }
     text.append(scalar)
+  }
+}
+
+/// A piece of an f-string as lexed: literal text, or a field whose expression is the
+/// code-point range `source` of the cell (parsed later, so carets point into the cell).
+enum FStringPart: Equatable {
+  case text(String)
+  case field(source: Range<Int>, conversion: Unicode.Scalar?, spec: String)
+}
+
+extension Lexer {
+  /// `f"..."`: text with `{{`/`}}` escapes, and `{expr}`, `{expr!r}`, `{expr:spec}` fields.
+  fileprivate mutating func fstring(raw: Bool, from start: Int) throws(CellError) {
+    let quote = src[pos]
+    let triple = peek(1) == quote && peek(2) == quote
+    pos += triple ? 3 : 1
+    var parts: [FStringPart] = []
+    var text = String.UnicodeScalarView()
+    func unterminated() -> CellError {
+      .syntax(triple ? "unterminated triple-quoted string literal" : "unterminated string literal",
+        SourceSpan(start, start + 1), atEnd: triple)
+    }
+    while true {
+      guard let c = peek(), triple || c != "\n" else { throw unterminated() }
+      if c == quote && (!triple || (peek(1) == quote && peek(2) == quote)) {
+        pos += triple ? 3 : 1
+        break
+      }
+      if (c == "{" || c == "}") && peek(1) == c {
+        text.append(c)
+        pos += 2
+      } else if c == "}" {
+        throw .syntax("f-string: single '}' is not allowed", SourceSpan(pos, pos + 1))
+      } else if c == "{" {
+        if !text.isEmpty { parts.append(.text(String(text))) }
+        text = String.UnicodeScalarView()
+        parts.append(try field(quote))
+      } else if c == "\\" && !raw && peek(1) != "{" && peek(1) != "}" {
+        try escape(raw: false, into: &text)
+      } else {
+        text.append(c)  // a raw backslash, or one before a brace (which still opens a field)
+        pos += 1
+      }
+    }
+    if !text.isEmpty { parts.append(.text(String(text))) }
+    emit(.fstring(parts), from: start)
+  }
+
+  /// One `{...}` field; `pos` is at the `{`.
+  private mutating func field(_ quote: Unicode.Scalar) throws(CellError) -> FStringPart {
+    let open = pos
+    pos += 1
+    let exprStart = pos
+    var depth = 0
+    var inner: Unicode.Scalar?
+    while let c = peek() {
+      if let q = inner {
+        if c == q { inner = nil }
+      } else if c == "'" || c == "\"" {
+        if c == quote { break }
+        inner = c
+      } else if "([{".unicodeScalars.contains(c) {
+        depth += 1
+      } else if ")]}".unicodeScalars.contains(c) {
+        if depth == 0 { break }
+        depth -= 1
+      } else if depth == 0 && (c == "!" || c == ":") && peek(1) != "=" {
+        break
+      }
+      pos += 1
+    }
+    let exprEnd = pos
+    guard exprEnd > exprStart, !src[exprStart..<exprEnd].allSatisfy({ $0 == " " }) else {
+      throw .syntax("f-string: empty expression not allowed", SourceSpan(open, pos + 1))
+    }
+    var conversion: Unicode.Scalar?
+    if peek() == "!" {
+      guard let k = peek(1), k == "r" || k == "s" else {
+        throw .syntax("f-string: invalid conversion character: expected 's' or 'r'", SourceSpan(pos, pos + 2))
+      }
+      conversion = k
+      pos += 2
+    }
+    var spec = ""
+    if peek() == ":" {
+      pos += 1
+      while let c = peek(), c != "}", c != quote, c != "\n" {
+        spec.unicodeScalars.append(c)
+        pos += 1
+      }
+    }
+    guard peek() == "}" else {
+      throw .syntax("f-string: expecting '}'", SourceSpan(open, open + 1), atEnd: peek() == nil)
+    }
+    pos += 1
+    return .field(source: exprStart..<exprEnd, conversion: conversion, spec: spec)
   }
 }

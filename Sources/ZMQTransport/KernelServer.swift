@@ -69,8 +69,10 @@ public final class KernelServer: @unchecked Sendable {
   private let context: ZMQContext
   private let kernel: Kernel
   private let stopping = Atomic<Bool>(false)
-  private let heartbeat, iopub, iopubFeed, control, shell, stdin, wake: ZMQSocket
-  private let shellFeed, controlFeed, controlWake: ZMQSocket
+  private let heartbeat, iopub, iopubFeed, control, shell, stdin: ZMQSocket
+  private let shellFeed, controlFeed: ZMQSocket
+  // Each loop blocks in zmq_poll with no timeout; the other loop wakes it to stop.
+  private let shellWakeIn, shellWakeOut, controlWakeIn, controlWakeOut: ZMQSocket
 
   /// Binds every socket named in `info`; a port in use or a bad address throws here.
   public init(info: ConnectionInfo, kernel: Kernel) throws(ZMQError) {
@@ -92,12 +94,16 @@ public final class KernelServer: @unchecked Sendable {
     shell = try socket(ZMQ_ROUTER, bind: info.endpoint(info.shellPort), router: true)
     stdin = try socket(ZMQ_ROUTER, bind: info.endpoint(info.stdinPort), router: true)
     iopubFeed = try socket(ZMQ_PULL, bind: "inproc://iopub-feed")
-    wake = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
+    shellWakeIn = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
+    controlWakeIn = try socket(ZMQ_PULL, bind: "inproc://control-wake")
     shellFeed = try ZMQSocket(context, type: ZMQ_PUSH)
     controlFeed = try ZMQSocket(context, type: ZMQ_PUSH)
-    controlWake = try ZMQSocket(context, type: ZMQ_PUSH)
+    controlWakeOut = try ZMQSocket(context, type: ZMQ_PUSH)
+    shellWakeOut = try ZMQSocket(context, type: ZMQ_PUSH)
     for s in [shellFeed, controlFeed] { try s.connect("inproc://iopub-feed") }
-    try controlWake.connect("inproc://shell-wake")
+    try controlWakeOut.connect("inproc://shell-wake")
+    try shellWakeOut.connect("inproc://control-wake")
+    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] { try s.setOption(ZMQ_LINGER, 0) }
   }
 
   /// Serves until shutdown: returns after `stop()` once every thread has finished.
@@ -118,7 +124,7 @@ public final class KernelServer: @unchecked Sendable {
   }
 
   /// Asks every loop to finish (after a shutdown reply, from the shell or control thread).
-  /// Only sets a flag: the control loop, which owns the wake socket, wakes the shell.
+  /// Only sets a flag: the loop that called it ends next, then wakes the other.
   public func stop() {
     stopping.store(true, ordering: .releasing)
   }
@@ -130,8 +136,8 @@ public final class KernelServer: @unchecked Sendable {
     kernel.publishStarting(iopub: io.iopub)
     while !stopping.load(ordering: .acquiring) {
       do {
-        let ready = try pollReadable([shell, wake], timeoutMs: kernel.isAborting ? 0 : -1)
-        if ready[1] { _ = try wake.receive(dontWait: true) }
+        let ready = try pollReadable([shell, shellWakeIn], timeoutMs: kernel.isAborting ? 0 : -1)
+        if ready[1] { _ = try shellWakeIn.receive(dontWait: true) }
         if ready[0], let frames = try shell.receive(dontWait: true) {
           kernel.handleShell(frames, io: io)
         } else if kernel.isAborting {
@@ -144,24 +150,24 @@ public final class KernelServer: @unchecked Sendable {
     }
     // The stop marker travels behind everything this thread published.
     try? shellFeed.send([[]])
-    for s in [shell, stdin, wake, shellFeed] { s.close() }
+    shellWakeOut.sendWake()
+    for s in [shell, stdin, shellWakeIn, shellWakeOut, shellFeed] { s.close() }
   }
 
   private func controlLoop() {
     let io = ChannelIO(reply: SocketSink(control, name: "control"), iopub: IOPubFeed(controlFeed))
     while !stopping.load(ordering: .acquiring) {
       do {
-        // A bounded wait so the loop also notices a stop that came from the shell.
-        guard try pollReadable([control], timeoutMs: 500)[0], let frames = try control.receive(dontWait: true)
-        else { continue }
-        kernel.handleControl(frames, io: io)
+        let ready = try pollReadable([control, controlWakeIn], timeoutMs: -1)
+        if ready[1] { _ = try controlWakeIn.receive(dontWait: true) }
+        if ready[0], let frames = try control.receive(dontWait: true) { kernel.handleControl(frames, io: io) }
       } catch {
         Log.error("control loop: \(error)")
         if error.isTerminated { break }
       }
     }
-    try? controlWake.send([[]])
-    for s in [control, controlFeed, controlWake] { s.close() }
+    controlWakeOut.sendWake()
+    for s in [control, controlFeed, controlWakeIn, controlWakeOut] { s.close() }
   }
 
   private func iopubLoop() {

@@ -58,7 +58,9 @@ class RawKernel:
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             else:
-                s.setsockopt(zmq.IDENTITY, uuid.uuid4().hex.encode())
+                # As jupyter_client does: shell and stdin share the session id as identity,
+                # which is how an input_request finds the client that asked.
+                s.setsockopt(zmq.IDENTITY, self.session.bsession)
             s.connect(url(f"{name}_port"))
             self.sockets[name] = s
         self.hb_url = url("hb_port")

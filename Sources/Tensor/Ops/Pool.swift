@@ -102,10 +102,12 @@ extension Tensor {
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         indices.withUnsafeMutableBufferPointer { ip in
-          if options.kernel == [2, 2] && options.stride == [2, 2] && ah.padBefore == 0 && aw.padBefore == 0
+          if options.kernel == [2, 2] && options.stride == [2, 2] && ah.padBefore == 0
+            && aw.padBefore == 0
             && ah.out * 2 <= ah.size && aw.out * 2 <= aw.size
           {
-            maxPool2x2(xp.baseAddress!, yp.baseAddress!, keepIndices ? ip.baseAddress : nil, planes, ah, aw)
+            maxPool2x2(
+              xp.baseAddress!, yp.baseAddress!, keepIndices ? ip.baseAddress : nil, planes, ah, aw)
             return
           }
           for pl in 0..<planes {
@@ -185,7 +187,8 @@ extension Tensor {
 
 /// The common 2×2, stride-2 window with every window inside the image.
 func maxPool2x2(
-  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?,
+  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+  _ indices: UnsafeMutablePointer<Int32>?,
   _ planes: Int, _ ah: PoolAxis, _ aw: PoolAxis
 ) {
   let (w, oh, ow) = (aw.size, ah.out, aw.out)
@@ -198,10 +201,12 @@ func maxPool2x2(
       let r1 = r0 + w
       for ox in 0..<ow {
         let (a, b, c, d) = (r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1])
-        let top = max(a, b), bottom = max(c, d)
+        let top = max(a, b)
+        let bottom = max(c, d)
         dst[oy * ow + ox] = max(top, bottom)
         if let indices {
-          let topAt = b > a ? 1 : 0, bottomAt = d > c ? w + 1 : w
+          let topAt = b > a ? 1 : 0
+          let bottomAt = d > c ? w + 1 : w
           let at = bottom > top ? bottomAt : topAt
           indices[pl * outPlane + oy * ow + ox] = Int32(2 * oy * w + 2 * ox + at)
         }
