@@ -207,3 +207,17 @@ public struct ClassifierSession: Sendable {
     }
   }
 }
+
+extension ClassScore: CustomStringConvertible {
+  /// `tabby, tabby cat (281): 42.19%`, or `class 7 (7): …` without labels.
+  public var description: String {
+    "\(label ?? "class \(index)") (\(index)): " + String(format: "%.2f%%", Double(probability) * 100)
+  }
+}
+
+extension Prediction: CustomStringConvertible {
+  /// The source, then one indented line per class.
+  public var description: String {
+    ([source] + top.map { "  \($0)" }).joined(separator: "\n")
+  }
+}

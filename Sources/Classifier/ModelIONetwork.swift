@@ -18,7 +18,9 @@ final class ModelIONetwork: Network {
     let output = model.outputs[0]
     let classDims = output.shape.dropFirst().map(\.value)
     outputCount = classDims.allSatisfy { $0 != nil } ? classDims.reduce(1) { $0 * $1! } : nil
-    endsInSoftmax = output.isProbability
+    // ModelIO recognises a softmax head; anything else is checked on the values, since an
+    // importer may not name every probability head (SoftmaxActivation, a custom op).
+    endsInSoftmax = output.isProbability ? true : nil
     quantization = output.quantization
   }
 
