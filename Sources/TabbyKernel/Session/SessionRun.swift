@@ -132,21 +132,49 @@ extension SessionBuiltins {
     }
   }
 
-  static func predictDigits(_ m: NetModel, _ inputs: [Value], top: Int, _ state: SessionState) throws -> [PredictionValue] {
-    var digits: [DigitValue] = []
-    for v in inputs {
-      switch v {
-      case .host(let d as DigitValue): digits.append(d)
-      case .int(let i):
-        guard let data = state.lastDataset else { throw CellError.valueError("predict(model, \(i)): load a data set with mnist() first") }
-        guard case .host(let d as DigitValue)? = try data.test.item(.int(i)) else { continue }
-        digits.append(d)
-      default: throw CellError.typeError("predict() takes test images (data.test[i]) or indices for this model, not '\(v.typeName)'")
-      }
+  /// One image for a digit model: its pixels at the model's size, a name, a picture, the truth.
+  struct DigitInput {
+    var source: String
+    var pixels: [UInt8]
+    var picture: String
+    var truth: String?
+  }
+
+  static func digitInput(_ v: Value, _ m: NetModel, _ state: SessionState) throws -> DigitInput {
+    switch v {
+    case .host(let d as DigitValue):
+      return DigitInput(source: "\(d.split.name)[\(d.index)]", pixels: Array(d.pixels), picture: try d.png(), truth: d.labelName)
+    case .int(let i):
+      guard let data = state.lastDataset else { throw CellError.valueError("predict(model, \(i)): load a data set with mnist() first") }
+      guard case .host(let d as DigitValue)? = try data.test.item(.int(i)) else { throw CellError.valueError("no test image \(i)") }
+      return try digitInput(.host(d), m, state)
+    case .string(let path): return try photoAsDigit(try ImageValue(path: path), m)
+    case .host(let i as ImageValue): return try photoAsDigit(i, m)
+    default:
+      throw CellError.typeError("predict() takes test images (data.test[i]), indices or photos for this model, not '\(v.typeName)'")
     }
+  }
+
+  /// A photo as the model's gray input: scaled to its size, inverted when the background is
+  /// light (MNIST digits are light on dark).
+  static func photoAsDigit(_ photo: ImageValue, _ m: NetModel) throws -> DigitInput {
+    let (h, w) = (m.inputShape[m.inputShape.count - 2], m.inputShape[m.inputShape.count - 1])
+    guard m.inputShape.reduce(1, *) == h * w else { throw CellError.valueError("the model does not take gray images") }
+    let gray: Image
+    do { gray = try photo.image.grayscale().resized(width: w, height: h) } catch {
+      throw CellError(ename: "ImageError", "cannot prepare \(photo.path): \(error.message)")
+    }
+    var pixels = gray.pixels
+    if pixels.reduce(0, { $0 + Int($1) }) > 127 * pixels.count { pixels = pixels.map { 255 - $0 } }
+    let picture = try Pictures.base64PNG(try Pictures.gray(pixels[...], width: w, height: h, scale: 4))
+    return DigitInput(source: photo.path, pixels: pixels, picture: picture, truth: nil)
+  }
+
+  static func predictDigits(_ m: NetModel, _ inputs: [Value], top: Int, _ state: SessionState) throws -> [PredictionValue] {
+    let digits = try inputs.map { try digitInput($0, m, state) }
     guard !digits.isEmpty else { return [] }
     let size = m.inputShape.reduce(1, *)
-    guard digits.allSatisfy({ $0.split.images.imageSize == size }) else {
+    guard digits.allSatisfy({ $0.pixels.count == size }) else {
       throw CellError.valueError("the images are not \(shapeText(m.inputShape)), the model's input")
     }
     var batch = Tensor(uninitializedShape: [digits.count] + m.inputShape)
@@ -156,12 +184,12 @@ extension SessionBuiltins {
       }
     }
     let probabilities = try m.probabilities(batch)
-    return try zip(digits, probabilities).map { d, probs in
+    return zip(digits, probabilities).map { d, probs in
       let ranked = probs.indices.sorted { probs[$0] > probs[$1] }.prefix(top)
       return PredictionValue(
-        source: "\(d.split.name)[\(d.index)]",
+        source: d.source,
         top: ranked.map { .init(index: $0, label: $0 < m.classNames.count ? m.classNames[$0] : String($0), probability: Double(probs[$0])) },
-        picture: try d.png(), truth: d.labelName)
+        picture: d.picture, truth: d.truth)
     }
   }
 }
