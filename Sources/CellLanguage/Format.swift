@@ -57,14 +57,22 @@ enum Format {
       align = s.removeFirst()
     }
     var width = 0
-    while let d = s.first, let n = d.wholeNumberValue { width = width * 10 + n; s.removeFirst() }
+    while let d = s.first, let n = d.wholeNumberValue {
+      width = width * 10 + n
+      s.removeFirst()
+      if width > 10_000 { throw .valueError("Too many decimal digits in format string") }
+    }
     let grouping = s.first == ","
     if grouping { s.removeFirst() }
     var precision: Int?
     if s.first == "." {
       s.removeFirst()
       var p = 0
-      while let d = s.first, let n = d.wholeNumberValue { p = p * 10 + n; s.removeFirst() }
+      while let d = s.first, let n = d.wholeNumberValue {
+        p = p * 10 + n
+        s.removeFirst()
+        if p > 300 { throw .valueError("precision too big") }
+      }
       precision = p
     }
     let type = s.popFirst()

@@ -2,6 +2,7 @@
 enum HelpQuery {
   /// The dotted name asked about, or nil when the cell is not a help query.
   static func parse(_ src: [Unicode.Scalar]) -> [String]? {
+    guard src.contains("?") else { return nil }  // the common case, kept cheap
     var s = Substring(String(String.UnicodeScalarView(src))).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
     while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
     var marked = false

@@ -92,7 +92,8 @@ enum StandardLibrary {
   static func round(_ a: BoundArguments) throws(CellError) -> Value {
     let x = a["number"]!
     guard let n = x.numeric else { throw .typeError("type \(x.typeName) doesn't define __round__ method") }
-    let digits = try a.int("ndigits")
+    // Beyond ±400 digits every double rounds the same way; clamping avoids overflow.
+    let digits = try a.int("ndigits").map { max(-400, min($0, 400)) }
     switch (n, digits) {
     case (.int(let i), _): return .int(i)
     case (.float(let d), nil):
