@@ -20,7 +20,7 @@ final class SessionSink: OutputSink {
 }
 
 /// An interpreter with the session built-ins and a way to run cells and read results.
-struct Session {
+struct BuiltinsHarness {
   let interpreter = Interpreter(colorTracebacks: false)
   let sink = SessionSink()
   init() { SessionBuiltins.install(into: interpreter) }
@@ -41,7 +41,7 @@ struct Session {
 let noGPU = Device.cudaDeviceCount() == 0
 
 @Test func contextStartsOnTheCPUAndSurvivesAFailedSwitch() throws {
-  let s = Session()
+  let s = BuiltinsHarness()
   #expect(try s.run("ctx()") == "ctx(cpu, threads=\(Threads.available))")
   #expect(try s.run("ctx(cpu, threads=1)") == "ctx(cpu, threads=1)")
   let e = try #require(s.error("ctx(gpu)"))
@@ -58,11 +58,11 @@ let noGPU = Device.cudaDeviceCount() == 0
   ("predict(lenet(), [], top=0)", "ValueError"), ("summary(3)", "TypeError"), ("save(3, 'x')", "TypeError"),
 ])
 func badArgumentsAreNamedErrors(code: String, ename: String) {
-  #expect(Session().error(code)?.ename == ename)
+  #expect(BuiltinsHarness().error(code)?.ename == ename)
 }
 
 @Test func mlpSummaryCountsParameters() throws {
-  let s = Session()
+  let s = BuiltinsHarness()
   try s.run("m = mlp(hidden=[16, 8])")
   let text = try #require(try s.run("summary(m)"))
   let expected = (784 * 16 + 16) + (16 * 8 + 8) + (8 * 10 + 10)
@@ -77,14 +77,14 @@ func symbolTuples(text: String?, expected: [Int]?) {
   #expect(Checkpoint.tuple(text) == expected)
 }
 
-func temporaryDirectory() throws -> String {
+func sessionScratchDirectory() throws -> String {
   let dir = NSTemporaryDirectory() + "tabby-session-\(UUID().uuidString)"
   try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   return dir
 }
 
 @Test func lenetCheckpointRoundTripsExactly() throws {
-  let dir = try temporaryDirectory()
+  let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
   let net = Models.lenet(activation: .relu, seed: 7)
   try Checkpoint.save(net, prefix: dir + "/lenet", epoch: 3)
@@ -103,7 +103,7 @@ func temporaryDirectory() throws -> String {
 }
 
 @Test func checkpointErrorsNameTheFile() throws {
-  let dir = try temporaryDirectory()
+  let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
   try Checkpoint.save(Models.mlp(seed: 1), prefix: dir + "/mlp", epoch: 1)
   #expect(Checkpoint.locate(dir + "/nothing", epoch: nil) == nil)
@@ -122,8 +122,8 @@ func temporaryDirectory() throws -> String {
 }
 
 @Test func trainingStreamsBoundedUpdatesAndAHistory() throws {
-  let s = Session()
-  let dir = try temporaryDirectory()
+  let s = BuiltinsHarness()
+  let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
   try writeTinyMNIST(dir, count: 256)
   try s.run("d = mnist('\(dir)')\nm = mlp(hidden=[16])")
@@ -140,8 +140,8 @@ func temporaryDirectory() throws -> String {
 }
 
 @Test func anInterruptedTrainingKeepsItsPartialHistory() throws {
-  let s = Session()
-  let dir = try temporaryDirectory()
+  let s = BuiltinsHarness()
+  let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
   try writeTinyMNIST(dir, count: 64)
   try s.run("d = mnist('\(dir)')\nm = mlp(hidden=[8])")
