@@ -3,8 +3,8 @@
 1. interrupt: a running `train` cell is interrupted with interrupt_request; the time from
    the request to its execute_reply (target ≤ 1 s).
 2. training: images/s of the second epoch of `train(...)` in the kernel against the
-   steady-state images/s of `tabby train --json` with the same net, data, batch and seed
-   (target: within 5 %).
+   steady-state images/s of `tabby train --json` with the same net, data, batch and seed,
+   alternating, best of each (target: within 5 %).
 3. predict: the execute round trip of `_ = predict(model, img)` (img decoded beforehand,
    as the engine's figure is) against `tabby predict --bench`'s whole-prediction p50 on the
    same image (target: ≤ 10 ms more). An empty cell's round trip is shown for scale.
@@ -67,18 +67,26 @@ def interrupt_latency(km, kc, rounds):
     return {"rounds": rounds, "p50_s": statistics.median(times), "max_s": max(times)}
 
 
-def training(kc, limit, batch):
-    cli = subprocess.run(
-        [BIN, "train", "--net", "lenet", "--epochs", "2", "--batch", str(batch), "--limit", str(limit),
-         "--test-limit", "1000", "--seed", "42", "--schedule", "none", "--json"],
-        check=True, capture_output=True, text=True)
-    cli_rate = json.loads(cli.stdout)["images_per_second"]
-    execute(kc, f"tr_data = mnist(limit={limit}, test_limit=1000)\ntr_model = lenet()")
-    reply, _ = execute(kc, f"tr_h = train(tr_model, tr_data, epochs=2, batch={batch}, lr=0.05, seed=42)")
-    assert reply["status"] == "ok", reply
-    kernel_rate = float(value(kc, 'tr_h.epochs[1]["images_per_second"]'))
-    return {"images": limit, "batch": batch, "cli_images_per_s": round(cli_rate, 1),
-            "kernel_images_per_s": round(kernel_rate, 1), "kernel_vs_cli": round(kernel_rate / cli_rate, 3)}
+def training(kc, limit, batch, rounds):
+    """Alternates CLI and kernel runs and keeps the best of each: on a shared machine the
+    best run is the one least disturbed by other work."""
+    execute(kc, f"tr_data = mnist(limit={limit}, test_limit=1000)")
+    cli_rates, kernel_rates = [], []
+    for r in range(rounds):
+        cli = subprocess.run(
+            [BIN, "train", "--net", "lenet", "--epochs", "2", "--batch", str(batch), "--limit", str(limit),
+             "--test-limit", "1000", "--seed", "42", "--schedule", "none", "--json"],
+            check=True, capture_output=True, text=True)
+        cli_rates.append(json.loads(cli.stdout)["images_per_second"])
+        execute(kc, "tr_model = lenet()")
+        reply, _ = execute(kc, f"tr_h = train(tr_model, tr_data, epochs=2, batch={batch}, lr=0.05, seed=42)")
+        assert reply["status"] == "ok", reply
+        kernel_rates.append(float(value(kc, 'tr_h.epochs[1]["images_per_second"]')))
+    best_cli, best_kernel = max(cli_rates), max(kernel_rates)
+    return {"images": limit, "batch": batch, "rounds": rounds,
+            "cli_images_per_s": [round(x, 1) for x in cli_rates],
+            "kernel_images_per_s": [round(x, 1) for x in kernel_rates],
+            "best_kernel_vs_best_cli": round(best_kernel / best_cli, 3)}
 
 
 def predict(kc, runs):
@@ -105,7 +113,7 @@ def main():
     try:
         results = {
             "interrupt": interrupt_latency(km, kc, 2 if args.quick else 5),
-            "training": training(kc, 4000 if args.quick else 12000, 64),
+            "training": training(kc, 4000 if args.quick else 12000, 64, 2 if args.quick else 4),
         }
         if MODEL.exists():
             results["predict"] = predict(kc, 5 if args.quick else 20)
