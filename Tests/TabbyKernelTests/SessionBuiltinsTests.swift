@@ -14,7 +14,9 @@ final class SessionSink: OutputSink {
   var updates: [(MimeBundle, String)] = []
   func stream(_ name: OutputStreamName, _ text: String) { streams.append((name, text)) }
   func display(_ bundle: MimeBundle, displayID: String?) { displays.append((bundle, displayID)) }
-  func updateDisplay(_ bundle: MimeBundle, displayID: String) { updates.append((bundle, displayID)) }
+  func updateDisplay(_ bundle: MimeBundle, displayID: String) {
+    updates.append((bundle, displayID))
+  }
   func clearOutput(wait: Bool) {}
   func readInput(prompt: String, password: Bool) throws -> String { "" }
 }
@@ -28,7 +30,10 @@ struct BuiltinsHarness {
   @discardableResult
   func run(_ code: String) throws(LanguageError) -> String? {
     let context = ExecutionContext(sink: sink, interrupt: InterruptFlag(), allowStdin: false)
-    guard case .string(let text)? = try interpreter.execute(code, context: context).result?.data["text/plain"] else { return nil }
+    guard
+      case .string(let text)? = try interpreter.execute(code, context: context).result?.data[
+        "text/plain"]
+    else { return nil }
     return text
   }
 
@@ -53,9 +58,12 @@ let noGPU = Device.cudaDeviceCount() == 0
 
 @Test(arguments: [
   ("ctx(cpu, threads=0)", "ValueError"), ("ctx('cpu')", "TypeError"), ("gpu(-1)", "ValueError"),
-  ("mlp(hidden=[0])", "ValueError"), ("mlp(hidden='x')", "TypeError"), ("lenet(activation='none')", "ValueError"),
-  ("train(lenet(), None)", "TypeError"), ("evaluate(lenet(), 3)", "TypeError"), ("predict(lenet(), 4)", "ValueError"),
-  ("predict(lenet(), [], top=0)", "ValueError"), ("summary(3)", "TypeError"), ("save(3, 'x')", "TypeError"),
+  ("mlp(hidden=[0])", "ValueError"), ("mlp(hidden='x')", "TypeError"),
+  ("lenet(activation='none')", "ValueError"),
+  ("train(lenet(), None)", "TypeError"), ("evaluate(lenet(), 3)", "TypeError"),
+  ("predict(lenet(), 4)", "ValueError"),
+  ("predict(lenet(), [], top=0)", "ValueError"), ("summary(3)", "TypeError"),
+  ("save(3, 'x')", "TypeError"),
 ])
 func badArgumentsAreNamedErrors(code: String, ename: String) {
   #expect(BuiltinsHarness().error(code)?.ename == ename)
@@ -72,7 +80,9 @@ func badArgumentsAreNamedErrors(code: String, ename: String) {
   #expect(try s.run("m.input_shape") == "(1, 28, 28)")
 }
 
-@Test(arguments: [("(5, 5)", [5, 5]), ("(2,2)", [2, 2]), ("3", [3]), ("()", nil), (nil, nil)] as [(String?, [Int]?)])
+@Test(
+  arguments: [("(5, 5)", [5, 5]), ("(2,2)", [2, 2]), ("3", [3]), ("()", nil), (nil, nil)]
+    as [(String?, [Int]?)])
 func symbolTuples(text: String?, expected: [Int]?) {
   #expect(Checkpoint.tuple(text) == expected)
 }
@@ -169,7 +179,8 @@ func writeTinyMNIST(_ dir: String, count: Int) throws {
   let labels = (0..<count).map { UInt8($0 % 10) }
   let pixels = (0..<count).flatMap { i in (0..<784).map { UInt8(($0 * (i % 10 + 1)) % 256) } }
   for split in ["train", "t10k"] {
-    try idx(3, [count, 28, 28], pixels).write(to: URL(fileURLWithPath: "\(dir)/\(split)-images-idx3-ubyte"))
+    try idx(3, [count, 28, 28], pixels).write(
+      to: URL(fileURLWithPath: "\(dir)/\(split)-images-idx3-ubyte"))
     try idx(1, [count], labels).write(to: URL(fileURLWithPath: "\(dir)/\(split)-labels-idx1-ubyte"))
   }
 }
