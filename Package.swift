@@ -96,7 +96,7 @@ let package = Package(
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",
-      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON"]),
+      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "NN", "Tensor"]),
   ]
 )
 

@@ -1,7 +1,8 @@
 /// Confusion matrices: a grid of counts shaded by row share.
 public enum Heatmap {
   /// `matrix[true][predicted]`; rows are shaded by the fraction of that row's total.
-  public static func confusionSVG(_ matrix: [[Int]], labels: [String], cell: Double = 34) -> String {
+  public static func confusionSVG(_ matrix: [[Int]], labels: [String], cell: Double = 34) -> String
+  {
     let n = matrix.count
     let labelWidth = min(130, max(30, Double(labels.map(\.count).max() ?? 2) * 7 + 8))
     let top = 40.0
@@ -9,7 +10,9 @@ public enum Heatmap {
     var svg = SVG(width: labelWidth + size + 10, height: top + size + 24)
     svg.text("predicted →", x: labelWidth + size / 2, y: 14, anchor: .middle, size: 11)
     for j in 0..<n {
-      svg.text(short(labels, j), x: labelWidth + cell * (Double(j) + 0.5), y: top - 8, anchor: .middle, size: 10)
+      svg.text(
+        short(labels, j), x: labelWidth + cell * (Double(j) + 0.5), y: top - 8, anchor: .middle,
+        size: 10)
     }
     for i in 0..<n {
       let total = max(1, matrix[i].reduce(0, +))

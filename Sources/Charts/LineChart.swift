@@ -31,18 +31,23 @@ public enum LineChart {
       let v = yMax * Double(i) / 4
       let y = top + plotH * (1 - Double(i) / 4)
       svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#e3e3e3")
-      svg.text(formatDecimal(v, places: yMax < 10 ? 2 : 0), x: left - 4, y: y + 4, anchor: .end, size: 10)
+      svg.text(
+        formatDecimal(v, places: yMax < 10 ? 2 : 0), x: left - 4, y: y + 4, anchor: .end, size: 10)
     }
     for i in 0...4 {
       let v = xMax * Double(i) / 4
       let x = left + plotW * Double(i) / 4
-      svg.text(formatDecimal(v, places: xMax < 4 ? 2 : 1), x: x, y: top + plotH + 14, anchor: .middle, size: 10)
+      svg.text(
+        formatDecimal(v, places: xMax < 4 ? 2 : 1), x: x, y: top + plotH + 14, anchor: .middle,
+        size: 10)
     }
     svg.line(x1: left, y1: top + plotH, x2: left + plotW, y2: top + plotH, stroke: "#555")
     svg.line(x1: left, y1: top, x2: left, y2: top + plotH, stroke: "#555")
     svg.text(xLabel, x: left + plotW / 2, y: height - 6, anchor: .middle, size: 11)
     for (k, s) in series.enumerated() {
-      let pts = s.points.filter { $0.y.isFinite }.map { (left + plotW * $0.x / xMax, top + plotH * (1 - min($0.y, yMax) / yMax)) }
+      let pts = s.points.filter { $0.y.isFinite }.map {
+        (left + plotW * $0.x / xMax, top + plotH * (1 - min($0.y, yMax) / yMax))
+      }
       if pts.count == 1 { svg.circle(x: pts[0].0, y: pts[0].1, r: 3, fill: s.color) }
       if pts.count > 1 { svg.polyline(pts, stroke: s.color) }
       let lx = left + plotW - 150 + Double(k % 2) * 80

@@ -10,21 +10,29 @@ struct SVG {
     self.height = height
   }
 
-  mutating func rect(x: Double, y: Double, width w: Double, height h: Double, fill: String, title: String? = nil) {
+  mutating func rect(
+    x: Double, y: Double, width w: Double, height h: Double, fill: String, title: String? = nil
+  ) {
     let tip = title.map { "<title>\(escapeXML($0))</title>" } ?? ""
     let close = tip.isEmpty ? "/>" : ">\(tip)</rect>"
     body.append(
-      "<rect x=\"\(num(x))\" y=\"\(num(y))\" width=\"\(num(max(0, w)))\" height=\"\(num(max(0, h)))\" fill=\"\(fill)\"\(close)")
+      "<rect x=\"\(num(x))\" y=\"\(num(y))\" width=\"\(num(max(0, w)))\" height=\"\(num(max(0, h)))\" fill=\"\(fill)\"\(close)"
+    )
   }
 
-  mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width w: Double = 1) {
+  mutating func line(
+    x1: Double, y1: Double, x2: Double, y2: Double, stroke: String = "#999", width w: Double = 1
+  ) {
     body.append(
-      "<line x1=\"\(num(x1))\" y1=\"\(num(y1))\" x2=\"\(num(x2))\" y2=\"\(num(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(num(w))\"/>")
+      "<line x1=\"\(num(x1))\" y1=\"\(num(y1))\" x2=\"\(num(x2))\" y2=\"\(num(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(num(w))\"/>"
+    )
   }
 
   mutating func polyline(_ points: [(Double, Double)], stroke: String, width w: Double = 2) {
     let list = points.map { "\(num($0.0)),\(num($0.1))" }.joined(separator: " ")
-    body.append("<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(num(w))\"/>")
+    body.append(
+      "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke)\" stroke-width=\"\(num(w))\"/>"
+    )
   }
 
   mutating func circle(x: Double, y: Double, r: Double, fill: String) {
@@ -34,7 +42,8 @@ struct SVG {
   enum Anchor: String { case start, middle, end }
 
   mutating func text(
-    _ s: String, x: Double, y: Double, anchor: Anchor = .start, size: Double = 12, fill: String = "#222",
+    _ s: String, x: Double, y: Double, anchor: Anchor = .start, size: Double = 12,
+    fill: String = "#222",
     bold: Bool = false
   ) {
     let weight = bold ? " font-weight=\"bold\"" : ""

@@ -4,14 +4,18 @@ import Testing
 @testable import Charts
 
 @Test(arguments: [
-  (0.0, "0"), (12.0, "12"), (3.5, "3.5"), (-0.25, "-0.25"), (0.004, "0"), (1.05, "1.05"), (-0.001, "0"),
+  (0.0, "0"), (12.0, "12"), (3.5, "3.5"), (-0.25, "-0.25"), (0.004, "0"), (1.05, "1.05"),
+  (-0.001, "0"),
   (Double.nan, "0"),
 ])
 func numbersAreShort(value: Double, text: String) {
   #expect(num(value) == text)
 }
 
-@Test(arguments: [(0.5, 2, "0.50"), (12.345, 1, "12.3"), (-1.0, 0, "-1"), (0.999, 2, "1.00"), (Double.infinity, 1, "inf")])
+@Test(arguments: [
+  (0.5, 2, "0.50"), (12.345, 1, "12.3"), (-1.0, 0, "-1"), (0.999, 2, "1.00"),
+  (Double.infinity, 1, "inf"),
+])
 func fixedDecimals(value: Double, places: Int, text: String) {
   #expect(formatDecimal(value, places: places) == text)
 }
@@ -22,10 +26,11 @@ func fixedDecimals(value: Double, places: Int, text: String) {
 
 /// The width attributes of the `<rect>`s whose fill is `fill`.
 func rectWidths(_ svg: String, fill: String) -> [Double] {
-  svg.split(separator: "\n").filter { $0.contains("<rect") && $0.contains("fill=\"\(fill)\"") }.compactMap { line in
-    guard let r = line.range(of: " width=\"") else { return nil }
-    return Double(line[r.upperBound...].prefix { $0 != "\"" })
-  }
+  svg.split(separator: "\n").filter { $0.contains("<rect") && $0.contains("fill=\"\(fill)\"") }
+    .compactMap { line in
+      guard let r = line.range(of: " width=\"") else { return nil }
+      return Double(line[r.upperBound...].prefix { $0 != "\"" })
+    }
 }
 
 @Test func barLengthsFollowTheValues() {

@@ -32,7 +32,8 @@ enum Checkpoint {
   static func epochs(_ prefix: String) -> [Int] {
     let dir = (prefix as NSString).deletingLastPathComponent
     let base = (prefix as NSString).lastPathComponent + "-"
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+    let names =
+      (try? FileManager.default.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
     return names.compactMap { name in
       guard name.hasPrefix(base), name.hasSuffix(".params") else { return nil }
       return Int(name.dropFirst(base.count).dropLast(".params".count))
@@ -40,7 +41,8 @@ enum Checkpoint {
   }
 
   static func paramsPath(_ prefix: String, _ epoch: Int) -> String {
-    prefix + "-" + String(repeating: "0", count: max(0, 4 - String(epoch).count)) + String(epoch) + ".params"
+    prefix + "-" + String(repeating: "0", count: max(0, 4 - String(epoch).count)) + String(epoch)
+      + ".params"
   }
 
   /// Builds the net a symbol describes, or nil when it uses operators beyond
@@ -61,21 +63,26 @@ enum Checkpoint {
     var params: [String: HostArray] = [:]
     for e in entries {
       guard let name = e.name, let array = e.array else { continue }
-      params[name.hasPrefix("arg:") || name.hasPrefix("aux:") ? String(name.dropFirst(4)) : name] = array
+      params[name.hasPrefix("arg:") || name.hasPrefix("aux:") ? String(name.dropFirst(4)) : name] =
+        array
     }
     guard let layers = try layers(nodes, params) else { return nil }
     let name = (prefix as NSString).lastPathComponent
     let net = Sequential(name: name, layers)
-    let inputShape: [Int] = layers.first is Conv2D ? [(layers.first as! Conv2D).weight.value.shape[1], 28, 28] : [1, 28, 28]
+    let inputShape: [Int] =
+      layers.first is Conv2D
+      ? [(layers.first as! Conv2D).weight.value.shape[1], 28, 28] : [1, 28, 28]
     do { _ = try net.outputShape(for: [1] + inputShape) } catch { return nil }
     for p in net.parameters {
       guard let array = params[p.name] else {
-        throw CellError(ename: "ModelLoadError", "\(paramsPath(prefix, epoch)): parameter \(p.name) is missing")
+        throw CellError(
+          ename: "ModelLoadError", "\(paramsPath(prefix, epoch)): parameter \(p.name) is missing")
       }
       guard array.shape == p.value.shape else {
         throw CellError(
           ename: "ModelLoadError",
-          "\(paramsPath(prefix, epoch)): parameter \(p.name) has shape \(array.shape), the symbol needs \(p.value.shape)")
+          "\(paramsPath(prefix, epoch)): parameter \(p.name) has shape \(array.shape), the symbol needs \(p.value.shape)"
+        )
       }
       p.variable.value = try Tensor(shape: array.shape, scalars: array.floats())
     }
@@ -104,18 +111,28 @@ enum Checkpoint {
       case "FullyConnected":
         guard let w = params[name + "_weight"], w.shape.count == 2 else { return nil }
         // MXNet's FullyConnected flattens its input itself; ours wants an explicit Flatten.
-        if !layers.contains(where: { $0 is Flatten || $0 is Dense }) { layers.append(Flatten(name: "flatten")) }
+        if !layers.contains(where: { $0 is Flatten || $0 is Dense }) {
+          layers.append(Flatten(name: "flatten"))
+        }
         layers.append(Dense(inputSize: w.shape[1], outputSize: w.shape[0], name: name))
       case "Activation":
-        guard let act = Activation(rawValue: attrs["act_type"]?.stringValue ?? "") else { return nil }
+        guard let act = Activation(rawValue: attrs["act_type"]?.stringValue ?? "") else {
+          return nil
+        }
         layers.append(fuse(layers.popLast(), act, name: name))
       case "Pooling":
         let kernel = tuple(attrs["kernel"]?.stringValue) ?? [2, 2]
         let stride = tuple(attrs["stride"]?.stringValue) ?? kernel
         guard kernel.count == 2, stride.count == 2 else { return nil }
         switch attrs["pool_type"]?.stringValue ?? "max" {
-        case "max": layers.append(MaxPool2D(poolSize: (kernel[0], kernel[1]), strides: (stride[0], stride[1]), name: name))
-        case "avg": layers.append(AvgPool2D(poolSize: (kernel[0], kernel[1]), strides: (stride[0], stride[1]), name: name))
+        case "max":
+          layers.append(
+            MaxPool2D(poolSize: (kernel[0], kernel[1]), strides: (stride[0], stride[1]), name: name)
+          )
+        case "avg":
+          layers.append(
+            AvgPool2D(poolSize: (kernel[0], kernel[1]), strides: (stride[0], stride[1]), name: name)
+          )
         default: return nil
         }
       case "Flatten", "flatten":
@@ -160,13 +177,15 @@ enum Checkpoint {
         export.append(
           .convolution(
             name: c.name, weight: host(c.weight.value), bias: host(c.bias.value),
-            stride: [c.options.stride.0, c.options.stride.1], pad: [c.options.pads[0], c.options.pads[1]]))
+            stride: [c.options.stride.0, c.options.stride.1],
+            pad: [c.options.pads[0], c.options.pads[1]]))
         if c.activation != .identity {
           acts += 1
           export.append(.activation(name: "\(c.activation)\(acts)", type: c.activation.rawValue))
         }
       case let d as Dense:
-        export.append(.fullyConnected(name: d.name, weight: host(d.weight.value), bias: host(d.bias.value)))
+        export.append(
+          .fullyConnected(name: d.name, weight: host(d.weight.value), bias: host(d.bias.value)))
         if d.activation != .identity {
           acts += 1
           export.append(.activation(name: "\(d.activation)\(acts)", type: d.activation.rawValue))

@@ -20,7 +20,8 @@ final class DatasetValue: HostObject {
   static func classNames(for path: String) -> [String] {
     if path.lowercased().contains("fashion") {
       return [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot",
+        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+        "Ankle boot",
       ]
     }
     return (0..<10).map(String.init)
@@ -46,20 +47,30 @@ final class DatasetValue: HostObject {
   func richDisplay() -> MimeBundle? {
     let counts = HTML.table(
       header: ["split", "images", "shape", "classes"],
-      rows: [train, test].map { [$0.name, String($0.images.count), shapeText($0.images.imageShape), String(classNames.count)] },
+      rows: [train, test].map {
+        [
+          $0.name, String($0.images.count), shapeText($0.images.imageShape),
+          String(classNames.count),
+        ]
+      },
       caption: path)
     var items = [counts]
-    if let grid = try? samplesPNG() { items.append(Pictures.imgTag(grid, alt: "sample images", width: 2 * 10 * 30)) }
+    if let grid = try? samplesPNG() {
+      items.append(Pictures.imgTag(grid, alt: "sample images", width: 2 * 10 * 30))
+    }
     return MimeBundle(data: ["text/html": .string(HTML.row(items)), "text/plain": .string(repr)])
   }
 
   /// A grid of the first 40 training images.
   func samplesPNG() throws -> String {
     let n = min(40, train.images.count)
-    return try Pictures.base64PNG(try Pictures.grid(train.images, indices: Array(0..<n), columns: 10))
+    return try Pictures.base64PNG(
+      try Pictures.grid(train.images, indices: Array(0..<n), columns: 10))
   }
 
-  var help: String? { "A data set from mnist(): .train and .test splits (index them for single images), .classes." }
+  var help: String? {
+    "A data set from mnist(): .train and .test splits (index them for single images), .classes."
+  }
 }
 
 /// One split of a data set; `split[i]` is one image with its label.
@@ -88,10 +99,13 @@ final class SplitValue: HostObject {
   }
 
   func item(_ key: Value) throws -> Value? {
-    guard case .int(var i) = key else { throw CellError.typeError("\(name) indices must be integers, not \(key.typeName)") }
+    guard case .int(var i) = key else {
+      throw CellError.typeError("\(name) indices must be integers, not \(key.typeName)")
+    }
     if i < 0 { i += images.count }
     guard i >= 0, i < images.count else {
-      throw CellError(ename: "IndexError", "\(name) index \(i) out of range (\(images.count) images)")
+      throw CellError(
+        ename: "IndexError", "\(name) index \(i) out of range (\(images.count) images)")
     }
     return .host(DigitValue(split: self, index: i))
   }

@@ -17,7 +17,8 @@ final class NetModel: HostObject {
   /// The last training run's history (partial when interrupted).
   var history: HistoryValue?
 
-  init(network: Sequential, inputShape: [Int], classNames: [String], device: Device, source: String) {
+  init(network: Sequential, inputShape: [Int], classNames: [String], device: Device, source: String)
+  {
     self.network = network
     self.inputShape = inputShape
     self.classNames = classNames
@@ -33,7 +34,9 @@ final class NetModel: HostObject {
       + "\(classNames.count) classes, on \(device))"
   }
 
-  var attributeNames: [String] { ["history", "classes", "name", "parameters", "device", "input_shape"] }
+  var attributeNames: [String] {
+    ["history", "classes", "name", "parameters", "device", "input_shape"]
+  }
 
   func attribute(_ name: String) throws -> Value? {
     switch name {
@@ -85,7 +88,9 @@ final class PretrainedValue: HostObject {
 
   var typeName: String { "PretrainedModel" }
   var repr: String { "PretrainedModel(\(model.summary), on \(device))" }
-  var attributeNames: [String] { ["name", "labels", "profile", "path", "input_size", "load_seconds"] }
+  var attributeNames: [String] {
+    ["name", "labels", "profile", "path", "input_size", "load_seconds"]
+  }
 
   func attribute(_ name: String) throws -> Value? {
     switch name {
@@ -104,7 +109,10 @@ final class PretrainedValue: HostObject {
     let rows: [[String]] = [
       ["name", model.name], ["file", model.resolved.location.displayPath],
       ["found in", model.resolved.origin.rawValue],
-      ["input", "\(input.layout.rawValue) \(input.elementType.rawValue) \(input.height.map { "\($0)×\($0)" } ?? "any size")"],
+      [
+        "input",
+        "\(input.layout.rawValue) \(input.elementType.rawValue) \(input.height.map { "\($0)×\($0)" } ?? "any size")",
+      ],
       ["preprocessing", model.profileName],
       ["classes", model.labels.map { "\($0.count) (\(model.labelsSource))" } ?? "none"],
       ["context", device.description], ["load time", fixed(model.loadSeconds, 2) + " s"],
@@ -115,7 +123,9 @@ final class PretrainedValue: HostObject {
     ])
   }
 
-  var help: String? { "A pretrained classifier: predict(model, 'photo.jpg', top=5) or a list of paths." }
+  var help: String? {
+    "A pretrained classifier: predict(model, 'photo.jpg', top=5) or a list of paths."
+  }
 }
 
 /// What `summary(model)` returns: one row per layer (name, output shape, parameters).
@@ -133,19 +143,28 @@ final class SummaryValue: HostObject {
   var typeName: String { "Summary" }
   var repr: String {
     var lines = [title, pad("layer", 20) + pad("output shape", 18) + "parameters"]
-    for r in rows { lines.append(pad("\(r.name) (\(r.kind))", 20) + pad(shapeText(r.outputShape), 18) + String(r.parameterCount)) }
+    for r in rows {
+      lines.append(
+        pad("\(r.name) (\(r.kind))", 20) + pad(shapeText(r.outputShape), 18)
+          + String(r.parameterCount))
+    }
     lines.append("total parameters: \(total)")
     return lines.joined(separator: "\n")
   }
 
   func richDisplay() -> MimeBundle? {
-    var body = rows.map { ["\($0.name) (\($0.kind))", shapeText($0.outputShape), String($0.parameterCount)] }
+    var body = rows.map {
+      ["\($0.name) (\($0.kind))", shapeText($0.outputShape), String($0.parameterCount)]
+    }
     body.append(["total", "", String(total)])
     return MimeBundle(data: [
-      "text/html": .string(HTML.table(header: ["layer", "output shape", "parameters"], rows: body, caption: title)),
+      "text/html": .string(
+        HTML.table(header: ["layer", "output shape", "parameters"], rows: body, caption: title)),
       "text/plain": .string(repr),
     ])
   }
 
-  private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+  private func pad(_ s: String, _ n: Int) -> String {
+    s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
+  }
 }

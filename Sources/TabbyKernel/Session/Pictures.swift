@@ -16,7 +16,8 @@ enum Pictures {
   }
 
   /// One gray image (e.g. a 28×28 digit) scaled up by an integer factor, nearest neighbour.
-  static func gray(_ pixels: ArraySlice<UInt8>, width: Int, height: Int, scale: Int) throws -> Image {
+  static func gray(_ pixels: ArraySlice<UInt8>, width: Int, height: Int, scale: Int) throws -> Image
+  {
     var out = [UInt8](repeating: 0, count: width * height * scale * scale)
     let base = pixels.startIndex
     for y in 0..<(height * scale) {
@@ -28,7 +29,9 @@ enum Pictures {
   }
 
   /// The first `rows × columns` images of a set laid out in a grid with 2-pixel gaps.
-  static func grid(_ data: LabeledImages, indices: [Int], columns: Int, scale: Int = 1) throws -> Image {
+  static func grid(_ data: LabeledImages, indices: [Int], columns: Int, scale: Int = 1) throws
+    -> Image
+  {
     let h = data.imageShape.count >= 2 ? data.imageShape[data.imageShape.count - 2] : 28
     let w = data.imageShape.last ?? 28
     let rows = max(1, (indices.count + columns - 1) / columns)
@@ -63,7 +66,8 @@ enum HTML {
   static func table(header: [String], rows: [[String]], caption: String? = nil) -> String {
     var html = "<table>"
     if let caption { html += "<caption style=\"text-align:left\">\(escapeHTML(caption))</caption>" }
-    html += "<thead><tr>" + header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
+    html +=
+      "<thead><tr>" + header.map { "<th>\(escapeHTML($0))</th>" }.joined() + "</tr></thead><tbody>"
     for row in rows {
       html += "<tr>" + row.map { "<td>\(escapeHTML($0))</td>" }.joined() + "</tr>"
     }

@@ -48,19 +48,27 @@ final class PredictionValue: HostObject {
   }
 
   func item(_ key: Value) throws -> Value? {
-    guard case .int(var i) = key else { throw CellError.typeError("prediction indices must be integers") }
+    guard case .int(var i) = key else {
+      throw CellError.typeError("prediction indices must be integers")
+    }
     if i < 0 { i += top.count }
-    guard i >= 0, i < top.count else { throw CellError(ename: "IndexError", "prediction index out of range (top \(top.count))") }
+    guard i >= 0, i < top.count else {
+      throw CellError(ename: "IndexError", "prediction index out of range (top \(top.count))")
+    }
     return .host(ClassScoreValue(rank: i + 1, entry: top[i]))
   }
 
-  func iterate() throws -> [Value]? { top.indices.map { .host(ClassScoreValue(rank: $0 + 1, entry: top[$0])) } }
+  func iterate() throws -> [Value]? {
+    top.indices.map { .host(ClassScoreValue(rank: $0 + 1, entry: top[$0])) }
+  }
 
   /// The table of rank, label and probability.
   var tableHTML: String {
     HTML.table(
       header: ["rank", "label", "probability"],
-      rows: top.enumerated().map { [String($0.offset + 1), $0.element.label, fixed($0.element.probability, 4)] },
+      rows: top.enumerated().map {
+        [String($0.offset + 1), $0.element.label, fixed($0.element.probability, 4)]
+      },
       caption: source + (truth.map { " — true: \($0)" } ?? ""))
   }
 
@@ -116,9 +124,13 @@ final class PredictionList: HostObject {
   }
 
   func item(_ key: Value) throws -> Value? {
-    guard case .int(var i) = key else { throw CellError.typeError("prediction list indices must be integers") }
+    guard case .int(var i) = key else {
+      throw CellError.typeError("prediction list indices must be integers")
+    }
     if i < 0 { i += items.count }
-    guard i >= 0, i < items.count else { throw CellError(ename: "IndexError", "prediction list index out of range") }
+    guard i >= 0, i < items.count else {
+      throw CellError(ename: "IndexError", "prediction list index out of range")
+    }
     return .host(items[i])
   }
 
@@ -127,9 +139,13 @@ final class PredictionList: HostObject {
   /// A compact table (the pictures were shown when predict ran).
   func richDisplay() -> MimeBundle? {
     let rows = items.map { p in
-      [p.source, p.top.first?.label ?? "", p.top.first.map { fixed($0.probability, 4) } ?? ""] + (p.truth.map { [$0] } ?? [])
+      [p.source, p.top.first?.label ?? "", p.top.first.map { fixed($0.probability, 4) } ?? ""]
+        + (p.truth.map { [$0] } ?? [])
     }
-    let header = ["image", "top-1", "probability"] + (items.contains { $0.truth != nil } ? ["true"] : [])
-    return MimeBundle(data: ["text/html": .string(HTML.table(header: header, rows: rows)), "text/plain": .string(repr)])
+    let header =
+      ["image", "top-1", "probability"] + (items.contains { $0.truth != nil } ? ["true"] : [])
+    return MimeBundle(data: [
+      "text/html": .string(HTML.table(header: header, rows: rows)), "text/plain": .string(repr),
+    ])
   }
 }

@@ -23,7 +23,9 @@ final class SessionState {
   func use(_ newDevice: Device, threads newThreads: Int?) throws {
     do { try newDevice.check() } catch { throw CellError(ename: "DeviceError", error.description) }
     if let newThreads {
-      guard newThreads >= 1 else { throw CellError.valueError("threads must be at least 1, got \(newThreads)") }
+      guard newThreads >= 1 else {
+        throw CellError.valueError("threads must be at least 1, got \(newThreads)")
+      }
       Threads.set(newThreads)
       threads = newThreads
     }
@@ -85,8 +87,10 @@ final class DeviceValue: HostObject {
 
   var help: String? {
     switch device {
-    case .cpu: "cpu: the host processor. ctx(cpu) or ctx(cpu, threads=2) makes it the session's context."
-    case .gpu: "gpu(n): the n-th CUDA GPU (gpu means gpu(0)). ctx(gpu) makes it the session's context."
+    case .cpu:
+      "cpu: the host processor. ctx(cpu) or ctx(cpu, threads=2) makes it the session's context."
+    case .gpu:
+      "gpu(n): the n-th CUDA GPU (gpu means gpu(0)). ctx(gpu) makes it the session's context."
     }
   }
 

@@ -10,7 +10,10 @@ final class HistoryValue: HostObject {
   /// Where an interrupted run stopped, e.g. "epoch 1, batch 37/938".
   let stoppedAt: String?
 
-  init(_ history: TrainingHistory, curve: [(x: Double, loss: Double, accuracy: Double)], stoppedAt: String?) {
+  init(
+    _ history: TrainingHistory, curve: [(x: Double, loss: Double, accuracy: Double)],
+    stoppedAt: String?
+  ) {
     self.history = history
     self.curve = curve
     self.stoppedAt = stoppedAt
@@ -41,9 +44,13 @@ final class HistoryValue: HostObject {
   }
 
   func item(_ key: Value) throws -> Value? {
-    guard case .int(var i) = key else { throw CellError.typeError("history indices must be integers") }
+    guard case .int(var i) = key else {
+      throw CellError.typeError("history indices must be integers")
+    }
     if i < 0 { i += history.epochs.count }
-    guard i >= 0, i < history.epochs.count else { throw CellError(ename: "IndexError", "history index out of range") }
+    guard i >= 0, i < history.epochs.count else {
+      throw CellError(ename: "IndexError", "history index out of range")
+    }
     return Self.record(history.epochs[i])
   }
 
@@ -60,25 +67,37 @@ final class HistoryValue: HostObject {
 
   func richDisplay() -> MimeBundle? {
     let rows = history.epochs.map { e in
-      [String(e.epoch), fixed(e.loss, 4), fixed(e.trainAccuracy, 4), e.testAccuracy.map { fixed($0, 4) } ?? "",
-       String(Int(e.imagesPerSecond))]
+      [
+        String(e.epoch), fixed(e.loss, 4), fixed(e.trainAccuracy, 4),
+        e.testAccuracy.map { fixed($0, 4) } ?? "",
+        String(Int(e.imagesPerSecond)),
+      ]
     }
-    let table = HTML.table(header: ["epoch", "loss", "train accuracy", "test accuracy", "images/s"], rows: rows,
+    let table = HTML.table(
+      header: ["epoch", "loss", "train accuracy", "test accuracy", "images/s"], rows: rows,
       caption: stoppedAt.map { "Training history (interrupted at \($0))" } ?? "Training history")
-    return MimeBundle(data: ["text/html": .string(HTML.row([table, chartSVG()])), "text/plain": .string(repr)])
+    return MimeBundle(data: [
+      "text/html": .string(HTML.row([table, chartSVG()])), "text/plain": .string(repr),
+    ])
   }
 
   /// Loss and accuracy against epochs, from the progress points and the epoch test accuracies.
   func chartSVG() -> String {
-    Self.chart(curve: curve, tests: history.epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } })
+    Self.chart(
+      curve: curve,
+      tests: history.epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } })
   }
 
-  static func chart(curve: [(x: Double, loss: Double, accuracy: Double)], tests: [(Double, Double)]) -> String {
+  static func chart(curve: [(x: Double, loss: Double, accuracy: Double)], tests: [(Double, Double)])
+    -> String
+  {
     var series = [
       Series(name: "loss", points: curve.map { ($0.x, $0.loss) }, color: "#d6453f"),
       Series(name: "accuracy", points: curve.map { ($0.x, $0.accuracy) }, color: "#3b7dd8"),
     ]
-    if !tests.isEmpty { series.append(Series(name: "test acc.", points: tests.map { ($0.0, $0.1) }, color: "#2a9d4b")) }
+    if !tests.isEmpty {
+      series.append(Series(name: "test acc.", points: tests.map { ($0.0, $0.1) }, color: "#2a9d4b"))
+    }
     return LineChart.svg(series, title: "Loss and accuracy", xLabel: "epoch")
   }
 }
@@ -98,16 +117,23 @@ final class TrainingDisplay {
     self.barID = barID
     self.chartID = chartID
     let start = "training on \(images) images for \(epochs) epoch(s)…"
-    sink.display(MimeBundle(data: ["text/plain": .string(start), "text/html": .string(Self.bar(0, start))]), displayID: barID)
+    sink.display(
+      MimeBundle(data: ["text/plain": .string(start), "text/html": .string(Self.bar(0, start))]),
+      displayID: barID)
     sink.display(chartBundle(), displayID: chartID)
   }
 
   func report(_ p: TrainingProgress) {
     last = p
-    curve.append((Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1)), p.loss, p.accuracy))
+    curve.append(
+      (Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1)), p.loss, p.accuracy))
     if let t = p.testAccuracy { tests.append((Double(p.epoch), t)) }
-    let fraction = (Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1))
-    sink.updateDisplay(MimeBundle(data: ["text/plain": .string(Self.line(p)), "text/html": .string(Self.bar(fraction, Self.line(p)))]), displayID: barID)
+    let fraction =
+      (Double(p.epoch - 1) + Double(p.batch) / Double(max(p.batches, 1))) / Double(max(p.epochs, 1))
+    sink.updateDisplay(
+      MimeBundle(data: [
+        "text/plain": .string(Self.line(p)), "text/html": .string(Self.bar(fraction, Self.line(p))),
+      ]), displayID: barID)
     if p.epochEnded { sink.updateDisplay(chartBundle(), displayID: chartID) }
   }
 
@@ -121,8 +147,17 @@ final class TrainingDisplay {
     } else {
       text = "done"
     }
-    let fraction = stoppedAt == nil ? 1 : last.map { (Double($0.epoch - 1) + Double($0.batch) / Double(max($0.batches, 1))) / Double(max($0.epochs, 1)) } ?? 0
-    sink.updateDisplay(MimeBundle(data: ["text/plain": .string(text), "text/html": .string(Self.bar(fraction, text))]), displayID: barID)
+    let fraction =
+      stoppedAt == nil
+      ? 1
+      : last.map {
+        (Double($0.epoch - 1) + Double($0.batch) / Double(max($0.batches, 1)))
+          / Double(max($0.epochs, 1))
+      } ?? 0
+    sink.updateDisplay(
+      MimeBundle(data: [
+        "text/plain": .string(text), "text/html": .string(Self.bar(fraction, text)),
+      ]), displayID: barID)
     sink.updateDisplay(chartBundle(), displayID: chartID)
   }
 
@@ -134,7 +169,8 @@ final class TrainingDisplay {
   }
 
   static func line(_ p: TrainingProgress) -> String {
-    var s = "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  \(Int(p.imagesPerSecond)) images/s  "
+    var s =
+      "epoch \(p.epoch)/\(p.epochs)  batch \(p.batch)/\(p.batches)  \(Int(p.imagesPerSecond)) images/s  "
       + "loss \(fixed(p.loss, 4))  accuracy \(fixed(p.accuracy, 4))"
     if let t = p.testAccuracy { s += "  test accuracy \(fixed(t, 4))" }
     return s + "  ETA \(Int(p.etaSeconds.rounded())) s"
@@ -142,7 +178,8 @@ final class TrainingDisplay {
 
   static func bar(_ fraction: Double, _ text: String) -> String {
     let pct = fixed(100 * min(1, max(0, fraction)), 1)
-    return "<div style=\"font-family:monospace\"><progress value=\"\(pct)\" max=\"100\" style=\"width:320px\"></progress> "
+    return
+      "<div style=\"font-family:monospace\"><progress value=\"\(pct)\" max=\"100\" style=\"width:320px\"></progress> "
       + "\(pct)%<br/>\(escapeHTML(text))</div>"
   }
 }
