@@ -90,7 +90,7 @@ struct TrainCommand: ParsableCommand {
       shouldStop: { interruptRequested.load(ordering: .relaxed) })
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
     if let save {
-      try writeCheckpoint(model, prefix: save, epoch: history.epochs.count)
+      try MXNetExport.save(model, prefix: save, epoch: history.epochs.count)
       log("saved \(save)-symbol.json and \(save)-\(epochString(history.epochs.count)).params")
     }
     if json { print(results(history, threads: threadCount).text) }
@@ -159,87 +159,3 @@ func epochString(_ epoch: Int) -> String {
   return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
 }
 
-/// Writes PREFIX-symbol.json and PREFIX-NNNN.params as mx.model.save_checkpoint does
-/// (parameters named arg:conv1_weight, ...; the symbol ends in SoftmaxOutput "softmax").
-func writeCheckpoint(_ model: Sequential, prefix: String, epoch: Int) throws {
-  let entries = model.parameters.map { p in
-    (
-      name: (p.isTrainable ? "arg:" : "aux:") + p.name,
-      array: HostArray(shape: p.value.shape, floats: p.value.scalars)
-    )
-  }
-  try MXNetParams.write(entries, to: "\(prefix)-\(epochString(epoch)).params")
-  let text = checkpointSymbol(model).pretty()
-  try ModelFiles.write(Array(text.utf8), to: "\(prefix)-symbol.json")
-}
-
-/// The nnvm graph JSON of a Sequential of the layer kinds `tabby train` builds.
-func checkpointSymbol(_ model: Sequential) -> JSON {
-  var nodes: [JSON] = []
-  var argNodes: [Int] = []
-  var outputs: [Int] = []
-  func add(
-    _ op: String, _ name: String, _ attrs: [(String, JSON)]?, _ inputs: [Int], outputs n: Int = 1
-  ) -> Int {
-    var fields: [(String, JSON)] = [("op", .string(op)), ("name", .string(name))]
-    if let attrs { fields.append(("attrs", .object(JSONObject(attrs)))) }
-    fields.append(("inputs", .array(inputs.map { [.int($0), 0, 0] })))
-    if op == "null" { argNodes.append(nodes.count) }
-    nodes.append(.object(JSONObject(fields)))
-    outputs.append(n)
-    return nodes.count - 1
-  }
-  func tuple(_ a: Int, _ b: Int) -> JSON { .string("(\(a), \(b))") }
-  var last = add("null", "data", nil, [])
-  var activations = 0
-  func activate(_ act: Activation) {
-    guard act != .identity else { return }
-    activations += 1
-    let prefix = model.name == "mlp" ? act.rawValue : "act"
-    last = add(
-      "Activation", "\(prefix)\(activations)", [("act_type", .string(act.rawValue))], [last])
-  }
-  for layer in model.layers {
-    switch layer {
-    case let conv as Conv2D:
-      let w = conv.weight.value.shape
-      var attrs: [(String, JSON)] = [
-        ("kernel", tuple(w[2], w[3])), ("num_filter", .string(String(w[0]))),
-      ]
-      let o = conv.options
-      if o.stride != (1, 1) { attrs.append(("stride", tuple(o.stride.h, o.stride.w))) }
-      if o.pads != [0, 0, 0, 0] { attrs.append(("pad", tuple(o.pads[0], o.pads[1]))) }
-      let wi = add("null", conv.weight.name, attrs, [])
-      let bi = add("null", conv.bias.name, attrs, [])
-      last = add("Convolution", conv.name, attrs, [last, wi, bi])
-      activate(conv.activation)
-    case let pool as MaxPool2D:
-      let o = pool.options
-      var attrs: [(String, JSON)] = [
-        ("kernel", tuple(o.kernel[0], o.kernel[1])), ("pool_type", "max"),
-        ("stride", tuple(o.stride[0], o.stride[1])),
-      ]
-      if o.ceilMode { attrs.append(("pooling_convention", "full")) }
-      last = add("Pooling", pool.name, attrs, [last], outputs: 2)
-    case let dense as Dense:
-      let attrs: [(String, JSON)] = [("num_hidden", .string(String(dense.weight.value.shape[0])))]
-      let wi = add("null", dense.weight.name, attrs, [])
-      let bi = add("null", dense.bias.name, attrs, [])
-      last = add("FullyConnected", dense.name, attrs, [last, wi, bi])
-      activate(dense.activation)
-    case let act as ActivationLayer:
-      activate(act.activation)
-    default:
-      last = add("Flatten", layer.name, nil, [last])
-    }
-  }
-  let label = add("null", "softmax_label", nil, [])
-  let head = add("SoftmaxOutput", "softmax", nil, [last, label])
-  var rowPtr = [0]
-  for n in outputs { rowPtr.append(rowPtr.last! + n) }
-  return [
-    "nodes": .array(nodes), "arg_nodes": .array(argNodes.map { .int($0) }),
-    "node_row_ptr": .array(rowPtr.map { .int($0) }), "heads": [[.int(head), 0, 0]],
-    "attrs": ["mxnet_version": ["int", 10901]],
-  ]
-}
