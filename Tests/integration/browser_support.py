@@ -168,6 +168,7 @@ def make_driver():
                 "--disable-background-networking", "--disable-component-update"):
         options.add_argument(arg)
     options.unhandled_prompt_behavior = "accept"  # a leave-page prompt must not stall the test
+    # With the driver's path given, selenium skips Selenium Manager altogether.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(30)
