@@ -81,6 +81,7 @@ class LabServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = log_path
+        self.kernels_at_stop = []
         args = [str(jupyter_executable()), "lab", "--no-browser", "--ip=127.0.0.1",
                 f"--port={self.port}", "--port-retries=0", f"--ServerApp.root_dir={root_dir}",
                 "--IdentityProvider.token=", f"--PasswordIdentityProvider.hashed_password={hashed}",
@@ -110,8 +111,23 @@ class LabServer:
         self.log.flush()
         return pathlib.Path(self.log_path).read_text(errors="replace")[-n:]
 
+    def children(self):
+        """Pids whose parent is the server: the kernels it started."""
+        pids = []
+        for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid:
+                pids.append(int(stat.parent.name))
+        return pids
+
     def stop(self):
-        """SIGTERM to the server's process group (its kernels too), then SIGKILL if it lingers."""
+        """SIGTERM to the server's process group (it shuts its kernels down), SIGKILL if it
+        lingers. Returns the kernels that outlived the server (killed here)."""
+        kernels = self.children() if self.proc.poll() is None else []
+        self.kernels_at_stop = kernels
         try:
             if self.proc.poll() is None:
                 os.killpg(self.proc.pid, signal.SIGTERM)
@@ -122,6 +138,23 @@ class LabServer:
                     self.proc.wait(timeout=10)
         finally:
             self.log.close()
+        end = time.monotonic() + 10
+        while time.monotonic() < end and any(alive(pid) for pid in kernels):
+            time.sleep(0.1)
+        leftover = [pid for pid in kernels if alive(pid)]
+        for pid in leftover:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        return leftover
+
+
+def alive(pid):
+    """True while `pid` runs (a zombie counts as gone)."""
+    try:
+        state = pathlib.Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def make_driver():
@@ -135,6 +168,7 @@ def make_driver():
                 "--disable-background-networking", "--disable-component-update"):
         options.add_argument(arg)
     options.unhandled_prompt_behavior = "accept"  # a leave-page prompt must not stall the test
+    # With the driver's path given, selenium skips Selenium Manager altogether.
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     driver.set_script_timeout(30)
