@@ -2,7 +2,7 @@
 /// tables as `help`: the built-ins' signatures and the user's variables.
 extension Interpreter {
   static func isIdentifierScalar(_ c: Unicode.Scalar) -> Bool {
-    c == "_" || c.properties.isAlphabetic || ("0"..."9").contains(c)
+    Lexer.continuesIdentifier(c)
   }
 
   /// Names after `obj.`; otherwise keyword arguments of the call the cursor is in

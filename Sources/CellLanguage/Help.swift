@@ -15,8 +15,8 @@ enum HelpQuery {
   }
 
   static func isIdentifier(_ s: String) -> Bool {
-    guard let f = s.unicodeScalars.first, f == "_" || f.properties.isAlphabetic else { return false }
-    return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    guard let f = s.unicodeScalars.first, Lexer.startsIdentifier(f) else { return false }
+    return s.unicodeScalars.allSatisfy(Lexer.continuesIdentifier)
   }
 }
 

@@ -137,7 +137,7 @@ struct Lexer {
     case "\"", "'":
       try string(raw: false, from: start)
     default:
-      if c == "_" || c.properties.isAlphabetic {
+      if Lexer.startsIdentifier(c) {
         try identifier()
       } else {
         try op()
@@ -147,7 +147,7 @@ struct Lexer {
 
   private mutating func identifier() throws(CellError) {
     let start = pos
-    while let c = peek(), c == "_" || c.properties.isAlphabetic || c.properties.numericType != nil {
+    while let c = peek(), Lexer.continuesIdentifier(c) {
       pos += 1
     }
     let name = String(String.UnicodeScalarView(src[start..<pos]))
@@ -206,5 +206,18 @@ struct Lexer {
       }
     default: break
     }
+  }
+}
+
+extension Lexer {
+  /// A letter or `_` (ASCII checked first: Unicode property lookups are slow).
+  static func startsIdentifier(_ c: Unicode.Scalar) -> Bool {
+    if c.isASCII { return ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
+    return c.properties.isAlphabetic
+  }
+
+  static func continuesIdentifier(_ c: Unicode.Scalar) -> Bool {
+    if c.isASCII { return startsIdentifier(c) || ("0"..."9").contains(c) }
+    return c.properties.isAlphabetic || c.properties.numericType != nil
   }
 }

@@ -47,7 +47,7 @@ extension Lexer {
         isFloat = true
       }
     }
-    if let c = peek(), c == "_" || c.properties.isAlphabetic {
+    if let c = peek(), Lexer.startsIdentifier(c) {
       throw .syntax("invalid decimal literal", SourceSpan(start, pos + 1))
     }
     if isFloat {
