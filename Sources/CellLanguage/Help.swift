@@ -2,6 +2,7 @@
 enum HelpQuery {
   /// The dotted name asked about, or nil when the cell is not a help query.
   static func parse(_ src: [Unicode.Scalar]) -> [String]? {
+    guard src.contains("?") else { return nil }  // the common case, kept cheap
     var s = Substring(String(String.UnicodeScalarView(src))).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
     while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
     var marked = false
@@ -14,13 +15,14 @@ enum HelpQuery {
   }
 
   static func isIdentifier(_ s: String) -> Bool {
-    guard let f = s.unicodeScalars.first, f == "_" || f.properties.isAlphabetic else { return false }
-    return s.unicodeScalars.allSatisfy { $0 == "_" || $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    guard let f = s.unicodeScalars.first, Lexer.startsIdentifier(f) else { return false }
+    return s.unicodeScalars.allSatisfy(Lexer.continuesIdentifier)
   }
 }
 
 extension Interpreter {
-  func helpPage(_ path: [String], _ src: [Unicode.Scalar]) throws(LanguageError) -> String {
+  /// The pager text for `name?`; IPython's wording when the name is unknown.
+  func helpPage(_ path: [String]) -> String {
     guard let value = resolve(path) else { return "Object `\(path.joined(separator: "."))` not found." }
     return helpText(for: value, name: path.joined(separator: "."))
   }

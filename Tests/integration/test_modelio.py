@@ -21,7 +21,7 @@ prefix, epoch, images, labels = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.
 sym, args, aux = mx.model.load_checkpoint(prefix, epoch)
 x = np.fromfile(images, dtype=np.uint8)[16:].reshape(-1, 1, 28, 28).astype(np.float32) / 255
 y = np.fromfile(labels, dtype=np.uint8)[8:]
-mod = mx.mod.Module(sym, context=mx.cpu(), label_names=None)
+mod = mx.mod.Module(sym, context=mx.cpu(), label_names=["softmax_label"])
 mod.bind(data_shapes=[("data", x.shape)], for_training=False)
 mod.set_params(args, aux, allow_missing=False)
 mod.forward(mx.io.DataBatch([mx.nd.array(x)]), is_train=False)
