@@ -36,7 +36,7 @@ struct Depthwise3x3 {
   }
 
   private func finish(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
-    if let activation { CPUBackend.shared.unary(activation, p, p, count: count) }
+    if let activation { applyActivation(activation, p, count) }
     if let q = fakeQuant { fakeQuantize(p, count, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3]) }
   }
 
@@ -59,11 +59,27 @@ struct Depthwise3x3 {
         let r1 = r0 + width
         let r2 = r1 + width
         if stride == 1 {
-          // Wrapping index arithmetic: no overflow traps, so the loop vectorises.
-          for ox in inner {
+          // Four outputs at a time with explicit SIMD (unaligned loads), then the tail.
+          var ox = inner.lowerBound
+          let (v0, v1, v2) = (SIMD4<Float>(repeating: w0), SIMD4<Float>(repeating: w1), SIMD4<Float>(repeating: w2))
+          let (v3, v4, v5) = (SIMD4<Float>(repeating: w3), SIMD4<Float>(repeating: w4), SIMD4<Float>(repeating: w5))
+          let (v6, v7, v8) = (SIMD4<Float>(repeating: w6), SIMD4<Float>(repeating: w7), SIMD4<Float>(repeating: w8))
+          let vb = SIMD4<Float>(repeating: b)
+          while ox + 4 <= inner.upperBound {
+            @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+              UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+            }
+            var s = vb + v0 * load(r0 + ox) + v1 * load(r0 + ox + 1) + v2 * load(r0 + ox + 2)
+            s += v3 * load(r1 + ox) + v4 * load(r1 + ox + 1) + v5 * load(r1 + ox + 2)
+            s = s + v6 * load(r2 + ox) + v7 * load(r2 + ox + 1) + v8 * load(r2 + ox + 2)
+            UnsafeMutableRawPointer(out + ox).storeBytes(of: s, as: SIMD4<Float>.self)
+            ox += 4
+          }
+          while ox < inner.upperBound {
             var s = b + w0 * r0[ox] + w1 * r0[ox &+ 1] + w2 * r0[ox &+ 2]
             s += w3 * r1[ox] + w4 * r1[ox &+ 1] + w5 * r1[ox &+ 2]
             out[ox] = s + w6 * r2[ox] + w7 * r2[ox &+ 1] + w8 * r2[ox &+ 2]
+            ox += 1
           }
         } else {
           for ox in inner {
