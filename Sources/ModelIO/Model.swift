@@ -20,7 +20,15 @@
 // Errors are ModelLoadError values (message + file) — a corrupt file, a missing parameter,
 // a shape mismatch, an unsupported operator (named with node and opset) — never a crash.
 // Loading checks the file size against LoadOptions.maxFileBytes before reading.
-// The codecs are public too: MXNetParams (read/write .params), MXNetSymbol, ONNXReader, Graph.
+// The codecs are public too: MXNetParams (read/write .params, all dtypes, V1/V2/V3/legacy),
+// MXNetSymbol, ONNXReader, Graph (the neutral IR both importers produce).
+// Export: MXNetExport.save(sequential, prefix:, epoch:) writes PREFIX-symbol.json and
+// PREFIX-NNNN.params as MXNet's train_mnist does (Apache MXNet 1.9.1 loads and runs them).
+//
+// Execution: GraphRewrite (Conv+BatchNorm folding, Conv+activation fusion, Q→DQ pairs merged,
+// fake quantization fused into Conv) then, per input shape, Planner → ExecutionPlan (shapes
+// inferred, constant subgraphs folded, weights converted once, intermediates released after
+// their last reader). QDQ models run in float with exact round-half-to-even quantization.
 import Synchronization
 import Tensor
 
