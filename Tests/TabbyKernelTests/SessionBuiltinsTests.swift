@@ -164,7 +164,7 @@ func sessionScratchDirectory() throws -> String {
   } catch {
     #expect(error.ename == "KeyboardInterrupt")
   }
-  #expect(s.sink.streams.contains { $0.1.contains("training interrupted at the first batch") })
+  #expect(s.sink.streams.contains { $0.1.contains("training interrupted at epoch 1/3, batch 0/1") })
   #expect(try s.run("m.history.stopped") == "True")
 }
 
