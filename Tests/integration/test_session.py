@@ -184,3 +184,25 @@ def test_checkpoint_round_trip_predicts_the_same(kernel, tmp_path):
     assert reply["status"] == "ok", reply
     assert result_text(messages) == "(True, True)"
     assert (tmp_path / "mlp-symbol.json").exists() and (tmp_path / "mlp-0001.params").exists()
+
+
+REFERENCE_LENET = ROOT.parent / "shared" / "reference" / "models" / "lenet_fmnist1ep"
+
+
+@pytest.mark.skipif(not FASHION.is_dir() or not REFERENCE_LENET.with_name("lenet_fmnist1ep-symbol.json").exists(),
+                    reason="Fashion-MNIST or the reference LeNet checkpoint is not present")
+def test_an_mxnet_trained_lenet_predicts_and_trains_further(kernel):
+    """A LeNet trained for one epoch by MXNet itself loads as a trainable model."""
+    reply, messages = run(kernel, f'ref = load("{REFERENCE_LENET}")\nref')
+    assert reply["status"] == "ok", reply
+    assert "conv1 (Conv2D+tanh)" in result_text(messages)
+    reply, messages = run(kernel, "fm = mnist(limit=1000, test_limit=1000)\nev = evaluate(ref, fm)\nev.accuracy")
+    assert reply["status"] == "ok", reply
+    assert float(result_text(messages)) > 0.8
+    shown = [m for m in messages if m["msg_type"] == "display_data"]
+    assert any("<svg" in m["content"]["data"].get("text/html", "") and "Ankle boot" in m["content"]["data"]["text/html"]
+               for m in shown), "the confusion matrix names the data set's classes"
+    reply, messages = run(kernel, "h = train(ref, fm, epochs=1, lr=0.01)\nlen(h.epochs), predict(ref, 0)[0].index")
+    assert reply["status"] == "ok", reply
+    count, index = eval(result_text(messages))
+    assert count == 1 and 0 <= index < 10

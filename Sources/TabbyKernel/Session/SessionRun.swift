@@ -28,7 +28,9 @@ extension SessionBuiltins {
         let split = try testSplit(a["data"], "evaluate")
         try state.checkDevice()
         let result = try NN.evaluate(model.network, on: split.images)
-        let value = EvaluationValue(result, classNames: model.classNames, split: split.name)
+        // A checkpoint without a label file names its classes 0…9; the data set knows better.
+        let names = model.classNames == NetModel.digitNames ? split.classNames : model.classNames
+        let value = EvaluationValue(result, classNames: names, split: split.name)
         ctx.sink.display(value.fullDisplay(), displayID: nil)
         return .host(value)
       },
