@@ -30,8 +30,8 @@ extension Interpreter {
         matches += sig.keywordNames.filter { $0.hasPrefix(prefix) }.map { $0 + "=" }
       }
       let names = Set(globals.keys).union(builtinNames).union(Parser.keywords)
-      matches += names.filter { $0.hasPrefix(prefix) && !$0.hasPrefix("_") || (prefix.hasPrefix("_") && $0.hasPrefix(prefix)) }
-        .sorted()
+      // Underscore names are offered only when asked for, as in IPython.
+      matches += names.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix("_") || !$0.hasPrefix("_")) }.sorted()
     }
     return Completion(matches: matches, cursorStart: start, cursorEnd: cur)
   }

@@ -21,7 +21,8 @@ enum HelpQuery {
 }
 
 extension Interpreter {
-  func helpPage(_ path: [String], _ src: [Unicode.Scalar]) throws(LanguageError) -> String {
+  /// The pager text for `name?`; IPython's wording when the name is unknown.
+  func helpPage(_ path: [String]) -> String {
     guard let value = resolve(path) else { return "Object `\(path.joined(separator: "."))` not found." }
     return helpText(for: value, name: path.joined(separator: "."))
   }

@@ -186,8 +186,11 @@ enum StandardLibrary {
 
   static func sortedValues(_ items: [Value], reverse: Bool) throws(CellError) -> [Value] {
     do {
-      let sorted = try items.sorted { (x, y) throws(CellError) in try Operators.ordering(x, y, .less) < 0 }
-      return reverse ? sorted.reversed() : sorted
+      // Swift's sort is stable; comparing the other way round (rather than reversing)
+      // keeps equal items in their original order, as Python's reverse=True does.
+      return try items.sorted { (x, y) throws(CellError) in
+        try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
+      }
     } catch {
       throw Interpreter.cellError(from: error)
     }

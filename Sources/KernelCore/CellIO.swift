@@ -60,10 +60,14 @@ public final class CellIO {
     }
     let ask = session.message(
       "input_request", content: ["prompt": .string(prompt), "password": .bool(password)], parent: request)
-    stdin.send(session.encode(ask))
+    let frames = session.encode(ask)
+    // A frontend whose stdin socket has not connected yet would miss the prompt:
+    // keep offering it until it is delivered.
+    var delivered = stdin.request(frames)
     while true {
       if interrupted() { throw KernelError(ename: "KeyboardInterrupt", evalue: "") }
-      guard let frames = stdin.receive(timeoutMs: 100) else { continue }
+      if !delivered { delivered = stdin.request(frames) }
+      guard let frames = stdin.receive(timeoutMs: delivered ? 100 : 20) else { continue }
       do {
         let reply = try WireCodec.decode(frames, signer: session.signer)
         guard reply.type == "input_reply" else { continue }

@@ -6,7 +6,8 @@ public protocol FrameSink: AnyObject {
 /// The stdin channel as the shell thread sees it: send an `input_request`, then wait
 /// for frames (with a timeout, so interrupts are noticed while waiting).
 public protocol StdinChannel: AnyObject {
-  func send(_ frames: [[UInt8]])
+  /// Sends a request; false when the frontend's stdin socket is not (yet) connected.
+  func request(_ frames: [[UInt8]]) -> Bool
   /// The next multipart message, or nil after `timeoutMs` milliseconds.
   func receive(timeoutMs: Int) -> [[UInt8]]?
 }
@@ -17,10 +18,16 @@ public struct ChannelIO {
   public var reply: FrameSink
   public var iopub: FrameSink
   public var stdin: StdinChannel?
+  /// Shell only: removes and returns the requests already waiting on the socket
+  /// (`stop_on_error` aborts exactly those).
+  public var takeQueued: (() -> [[[UInt8]]])?
 
-  public init(reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil) {
+  public init(
+    reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil, takeQueued: (() -> [[[UInt8]]])? = nil
+  ) {
     self.reply = reply
     self.iopub = iopub
     self.stdin = stdin
+    self.takeQueued = takeQueued
   }
 }

@@ -6,7 +6,7 @@ import Synchronization
 /// interpreter, and owns execution counts, busy/idle, `execute_input`, `stop_on_error`
 /// aborts and history. Every request that decodes gets a reply, even if a handler throws.
 ///
-/// Threading: `handleShell` and `stopAborting` run on the shell thread only,
+/// Threading: `handleShell` runs on the shell thread only,
 /// `handleControl` on the control thread only; what they share (the replay guard, the
 /// interrupt, the shutdown callback) is thread-safe, hence `@unchecked Sendable`.
 public final class Kernel: @unchecked Sendable {
@@ -17,8 +17,10 @@ public final class Kernel: @unchecked Sendable {
   let topicPrefix: String
   /// The execution count of the last stored cell.
   public internal(set) var executionCount = 0
-  /// True after a failed `stop_on_error` cell until the queued requests are drained.
+  /// True while the requests queued behind a failed `stop_on_error` cell are answered.
   public internal(set) var isAborting = false
+  /// Requests that were already queued when a `stop_on_error` cell failed.
+  var queuedBehindError: [[[UInt8]]] = []
   /// Called once on the control thread after a `shutdown_reply` is sent (argument: restart).
   public let onShutdown: @Sendable (Bool) -> Void
 
@@ -33,14 +35,24 @@ public final class Kernel: @unchecked Sendable {
     self.onShutdown = onShutdown
   }
 
-  /// Ends an abort: the transport calls this when no more shell requests are queued.
-  public func stopAborting() { isAborting = false }
-
   /// Publishes `starting` once at start-up.
   public func publishStarting(iopub: FrameSink) { publishStatus("starting", parent: nil, iopub: iopub) }
 
-  /// Handles one multipart message from the shell socket.
+  /// Handles one multipart message from the shell socket. When a `stop_on_error` cell
+  /// fails, the requests queued behind it are taken before its reply goes out and
+  /// answered here: their execute requests get an error reply without running. What
+  /// arrives after the error reply runs normally, so no timing window decides.
   public func handleShell(_ frames: [[UInt8]], io: ChannelIO) {
+    handleShellMessage(frames, io: io)
+    guard !queuedBehindError.isEmpty else { return }
+    let queued = queuedBehindError
+    queuedBehindError = []
+    isAborting = true
+    for f in queued { handleShellMessage(f, io: io) }
+    isAborting = false
+  }
+
+  func handleShellMessage(_ frames: [[UInt8]], io: ChannelIO) {
     guard let msg = decode(frames, channel: "shell") else { return }
     publishStatus("busy", parent: msg, iopub: io.iopub)
     defer { publishStatus("idle", parent: msg, iopub: io.iopub) }

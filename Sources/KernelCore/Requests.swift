@@ -43,7 +43,9 @@ extension Kernel {
       cell.publish("error", e.content)
       content = Self.errorContent(e)
       content["execution_count"] = .int(count)
-      if c["stop_on_error"]?.boolValue ?? true { isAborting = true }
+      if c["stop_on_error"]?.boolValue ?? true, !isAborting, let take = io.takeQueued {
+        queuedBehindError = take()
+      }
     }
     if store, let history {
       do { try history.append(line: count, input: code, output: output) } catch {

@@ -6,8 +6,16 @@ public enum ExportLayer: Sendable {
   case fullyConnected(name: String, weight: HostArray, bias: HostArray)
   /// Activation (`relu`, `tanh`, `sigmoid`, `softrelu`); names follow train_mnist (act1, relu1, …).
   case activation(name: String, type: String)
-  /// Pooling (`max` or `avg`).
-  case pooling(name: String, type: String, kernel: [Int], stride: [Int])
+  /// Pooling (`max` or `avg`); `full` rounds the output size up (pooling_convention full).
+  case pooling(name: String, type: String, kernel: [Int], stride: [Int], pad: [Int] = [0, 0], full: Bool = false)
+  /// Average over each whole plane.
+  case globalAvgPool(name: String)
+  /// Batch normalisation with moving statistics (written as `aux:` parameters).
+  case batchNorm(name: String, gamma: HostArray, beta: HostArray, mean: HostArray, variance: HostArray, epsilon: Float)
+  /// Dropout (identity at inference).
+  case dropout(name: String, p: Float)
+  /// Clip to [min, max] (relu6 is clip 0…6).
+  case clip(name: String, min: Float, max: Float)
   /// Flatten to [N, features].
   case flatten(name: String)
 }
@@ -52,10 +60,27 @@ public enum MXNetExport {
         add(SymNode(op: "FullyConnected", name: name, attrs: attrs, inputs: [input, nodes.count - 2, nodes.count - 1]))
       case .activation(let name, let type):
         add(SymNode(op: "Activation", name: name, attrs: [("act_type", type)], inputs: [last]))
-      case .pooling(let name, let type, let kernel, let stride):
+      case .pooling(let name, let type, let kernel, let stride, let pad, let full):
+        var attrs = [("kernel", tuple(kernel)), ("pool_type", type), ("stride", tuple(stride))]
+        if pad != [0, 0] { attrs.append(("pad", tuple(pad))) }
+        if full { attrs.append(("pooling_convention", "full")) }
+        add(SymNode(op: "Pooling", name: name, attrs: attrs.sorted { $0.0 < $1.0 }, inputs: [last]))
+      case .globalAvgPool(let name):
         add(SymNode(
-          op: "Pooling", name: name,
-          attrs: [("kernel", tuple(kernel)), ("pool_type", type), ("stride", tuple(stride))], inputs: [last]))
+          op: "Pooling", name: name, attrs: [("global_pool", "True"), ("kernel", "(1, 1)"), ("pool_type", "avg")],
+          inputs: [last]))
+      case .batchNorm(let name, _, _, _, _, let eps):
+        let attrs = [("eps", "\(eps)"), ("fix_gamma", "False")]
+        let input = last
+        for suffix in ["gamma", "beta", "moving_mean", "moving_var"] {
+          nodes.append(SymNode(op: "null", name: "\(name)_\(suffix)", attrs: attrs, inputs: []))
+        }
+        let n = nodes.count
+        add(SymNode(op: "BatchNorm", name: name, attrs: attrs, inputs: [input, n - 4, n - 3, n - 2, n - 1]))
+      case .dropout(let name, let p):
+        add(SymNode(op: "Dropout", name: name, attrs: [("p", "\(p)")], inputs: [last]))
+      case .clip(let name, let lo, let hi):
+        add(SymNode(op: "clip", name: name, attrs: [("a_max", "\(hi)"), ("a_min", "\(lo)")], inputs: [last]))
       case .flatten(let name):
         add(SymNode(op: "Flatten", name: name, attrs: [], inputs: [last]))
       }
@@ -79,7 +104,9 @@ public enum MXNetExport {
         s += n.attrs.map { "        \(quote($0.0)): \(quote($0.1))" }.joined(separator: ", \n")
         s += "\n      }, \n"
       }
-      s += "      \"inputs\": [" + n.inputs.map { "[\($0), 0, 0]" }.joined(separator: ", ") + "]\n    }"
+      // Aux-state inputs (BatchNorm's moving statistics) carry version 1, as MXNet writes them.
+      let entries = n.inputs.enumerated().map { k, i in "[\(i), 0, \(n.op == "BatchNorm" && k >= 3 ? 1 : 0)]" }
+      s += "      \"inputs\": [" + entries.joined(separator: ", ") + "]\n    }"
       s += i == nodes.count - 1 ? "\n" : ", \n"
     }
     s += "  ], \n"
@@ -87,7 +114,7 @@ public enum MXNetExport {
     s += "  \"arg_nodes\": [" + args.map { String($0) }.joined(separator: ", ") + "], \n"
     // MXNet's Pooling has a hidden second output (its workspace), which the row pointers count.
     var rows = [0]
-    for n in nodes { rows.append(rows.last! + (n.op == "Pooling" ? 2 : 1)) }
+    for n in nodes { rows.append(rows.last! + (["Pooling": 2, "Dropout": 2, "BatchNorm": 3][n.op] ?? 1)) }
     s += "  \"node_row_ptr\": [\n" + rows.map { "    \($0)" }.joined(separator: ", \n") + "\n  ], \n"
     s += "  \"heads\": [[\(nodes.count - 1), 0, 0]], \n"
     s += "  \"attrs\": {\"mxnet_version\": [\"int\", 10901]}\n}"
@@ -115,6 +142,8 @@ public enum MXNetExport {
       case .convolution(let name, let w, let b, _, _), .fullyConnected(let name, let w, let b):
         out.append(("arg:\(name)_weight", w))
         out.append(("arg:\(name)_bias", b))
+      case .batchNorm(let name, let g, let b, let m, let v, _):
+        out += [("arg:\(name)_gamma", g), ("arg:\(name)_beta", b), ("aux:\(name)_moving_mean", m), ("aux:\(name)_moving_var", v)]
       default: break
       }
     }

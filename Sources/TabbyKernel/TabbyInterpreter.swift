@@ -31,7 +31,8 @@ public final class TabbyInterpreter: KernelInterpreter {
   public func execute(_ request: ExecuteRequest, io: CellIO) throws -> ExecuteOutcome {
     interruptFlag.reset()
     let sink = IOPubOutput(io)
-    let context = ExecutionContext(sink: sink, interrupt: interruptFlag, allowStdin: request.allowStdin)
+    let context = ExecutionContext(
+      sink: sink, interrupt: interruptFlag, allowStdin: request.allowStdin, executionCount: request.executionCount)
     let outcome: ExecutionOutcome
     do { outcome = try language.execute(request.code, context: context) } catch { throw Self.kernelError(error) }
     var payload: [JSON] = []

@@ -51,6 +51,16 @@ final class SocketSink: FrameSink, StdinChannel {
     do { try socket.send(frames) } catch { Log.warning("\(name): send failed: \(error)") }
   }
 
+  func request(_ frames: [[UInt8]]) -> Bool {
+    do {
+      try socket.send(frames)
+      return true
+    } catch {
+      Log.debug("\(name): not delivered yet: \(error)")
+      return false
+    }
+  }
+
   func receive(timeoutMs: Int) -> [[UInt8]]? {
     do {
       guard try pollReadable([socket], timeoutMs: timeoutMs)[0] else { return nil }
@@ -69,8 +79,10 @@ public final class KernelServer: @unchecked Sendable {
   private let context: ZMQContext
   private let kernel: Kernel
   private let stopping = Atomic<Bool>(false)
-  private let heartbeat, iopub, iopubFeed, control, shell, stdin, wake: ZMQSocket
-  private let shellFeed, controlFeed, controlWake: ZMQSocket
+  private let heartbeat, iopub, iopubFeed, control, shell, stdin: ZMQSocket
+  private let shellFeed, controlFeed: ZMQSocket
+  // Each loop blocks in zmq_poll with no timeout; the other loop wakes it to stop.
+  private let shellWakeIn, shellWakeOut, controlWakeIn, controlWakeOut: ZMQSocket
 
   /// Binds every socket named in `info`; a port in use or a bad address throws here.
   public init(info: ConnectionInfo, kernel: Kernel) throws(ZMQError) {
@@ -91,13 +103,19 @@ public final class KernelServer: @unchecked Sendable {
     control = try socket(ZMQ_ROUTER, bind: info.endpoint(info.controlPort), router: true)
     shell = try socket(ZMQ_ROUTER, bind: info.endpoint(info.shellPort), router: true)
     stdin = try socket(ZMQ_ROUTER, bind: info.endpoint(info.stdinPort), router: true)
+    // Unroutable input requests fail (and are retried) instead of vanishing.
+    try stdin.setOption(ZMQ_ROUTER_MANDATORY, 1)
     iopubFeed = try socket(ZMQ_PULL, bind: "inproc://iopub-feed")
-    wake = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
+    shellWakeIn = try socket(ZMQ_PULL, bind: "inproc://shell-wake")
+    controlWakeIn = try socket(ZMQ_PULL, bind: "inproc://control-wake")
     shellFeed = try ZMQSocket(context, type: ZMQ_PUSH)
     controlFeed = try ZMQSocket(context, type: ZMQ_PUSH)
-    controlWake = try ZMQSocket(context, type: ZMQ_PUSH)
+    controlWakeOut = try ZMQSocket(context, type: ZMQ_PUSH)
+    shellWakeOut = try ZMQSocket(context, type: ZMQ_PUSH)
     for s in [shellFeed, controlFeed] { try s.connect("inproc://iopub-feed") }
-    try controlWake.connect("inproc://shell-wake")
+    try controlWakeOut.connect("inproc://shell-wake")
+    try shellWakeOut.connect("inproc://control-wake")
+    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] { try s.setOption(ZMQ_LINGER, 0) }
   }
 
   /// Serves until shutdown: returns after `stop()` once every thread has finished.
@@ -118,7 +136,7 @@ public final class KernelServer: @unchecked Sendable {
   }
 
   /// Asks every loop to finish (after a shutdown reply, from the shell or control thread).
-  /// Only sets a flag: the control loop, which owns the wake socket, wakes the shell.
+  /// Only sets a flag: the loop that called it ends next, then wakes the other.
   public func stop() {
     stopping.store(true, ordering: .releasing)
   }
@@ -126,17 +144,13 @@ public final class KernelServer: @unchecked Sendable {
   private func shellLoop() {
     let io = ChannelIO(
       reply: SocketSink(shell, name: "shell"), iopub: IOPubFeed(shellFeed),
-      stdin: SocketSink(stdin, name: "stdin"))
+      stdin: SocketSink(stdin, name: "stdin"), takeQueued: { [shell] in Self.takeQueued(shell) })
     kernel.publishStarting(iopub: io.iopub)
     while !stopping.load(ordering: .acquiring) {
       do {
-        let ready = try pollReadable([shell, wake], timeoutMs: kernel.isAborting ? 0 : -1)
-        if ready[1] { _ = try wake.receive(dontWait: true) }
-        if ready[0], let frames = try shell.receive(dontWait: true) {
-          kernel.handleShell(frames, io: io)
-        } else if kernel.isAborting {
-          kernel.stopAborting()
-        }
+        let ready = try pollReadable([shell, shellWakeIn], timeoutMs: -1)
+        if ready[1] { _ = try shellWakeIn.receive(dontWait: true) }
+        if ready[0], let frames = try shell.receive(dontWait: true) { kernel.handleShell(frames, io: io) }
       } catch {
         Log.error("shell loop: \(error)")
         if error.isTerminated { break }
@@ -144,24 +158,31 @@ public final class KernelServer: @unchecked Sendable {
     }
     // The stop marker travels behind everything this thread published.
     try? shellFeed.send([[]])
-    for s in [shell, stdin, wake, shellFeed] { s.close() }
+    shellWakeOut.sendWake()
+    for s in [shell, stdin, shellWakeIn, shellWakeOut, shellFeed] { s.close() }
+  }
+
+  /// Everything already waiting on the shell socket (bounded, so a flood cannot grow memory).
+  static func takeQueued(_ shell: ZMQSocket) -> [[[UInt8]]] {
+    var queued: [[[UInt8]]] = []
+    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) { queued.append(frames) }
+    return queued
   }
 
   private func controlLoop() {
     let io = ChannelIO(reply: SocketSink(control, name: "control"), iopub: IOPubFeed(controlFeed))
     while !stopping.load(ordering: .acquiring) {
       do {
-        // A bounded wait so the loop also notices a stop that came from the shell.
-        guard try pollReadable([control], timeoutMs: 500)[0], let frames = try control.receive(dontWait: true)
-        else { continue }
-        kernel.handleControl(frames, io: io)
+        let ready = try pollReadable([control, controlWakeIn], timeoutMs: -1)
+        if ready[1] { _ = try controlWakeIn.receive(dontWait: true) }
+        if ready[0], let frames = try control.receive(dontWait: true) { kernel.handleControl(frames, io: io) }
       } catch {
         Log.error("control loop: \(error)")
         if error.isTerminated { break }
       }
     }
-    try? controlWake.send([[]])
-    for s in [control, controlFeed, controlWake] { s.close() }
+    controlWakeOut.sendWake()
+    for s in [control, controlFeed, controlWakeIn, controlWakeOut] { s.close() }
   }
 
   private func iopubLoop() {

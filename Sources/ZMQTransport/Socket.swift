@@ -98,6 +98,11 @@ public final class ZMQSocket: @unchecked Sendable {
     return frames
   }
 
+  /// Sends an empty wake-up message without blocking (the peer may already be gone).
+  public func sendWake() {
+    _ = zmq_send(handle, nil, 0, ZMQ_DONTWAIT)
+  }
+
   public func close() {
     guard !closed else { return }
     closed = true

@@ -115,6 +115,7 @@ import Testing
   let h = Harness()
   let reply = h.client.message("input_reply", content: ["value": "typed"], parent: nil)
   h.stdin.replies = [h.client.encode(reply)]
+  h.stdin.refusals = 2
   let req = h.execute("input", ["allow_stdin": true])
   #expect(h.stdin.sent.count == 1)
   let ask = h.decode(h.stdin.sent[0])

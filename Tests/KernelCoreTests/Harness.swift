@@ -17,8 +17,18 @@ final class Recorder: FrameSink, @unchecked Sendable {
 final class ScriptedStdin: StdinChannel {
   var sent: [[[UInt8]]] = []
   var replies: [[[UInt8]]] = []
-  func send(_ frames: [[UInt8]]) { sent.append(frames) }
-  func receive(timeoutMs: Int) -> [[UInt8]]? { replies.isEmpty ? nil : replies.removeFirst() }
+  /// Requests refused before one is delivered (a frontend still connecting).
+  var refusals = 0
+  func request(_ frames: [[UInt8]]) -> Bool {
+    if refusals > 0 {
+      refusals -= 1
+      return false
+    }
+    sent.append(frames)
+    return true
+  }
+  /// Nothing comes back before a request was delivered.
+  func receive(timeoutMs: Int) -> [[UInt8]]? { sent.isEmpty || replies.isEmpty ? nil : replies.removeFirst() }
 }
 
 /// An interpreter whose behaviour the cell text selects, so tests need no language.
@@ -92,7 +102,12 @@ final class Harness {
       onShutdown: { restart in log.append(restart) })
   }
 
-  var io: ChannelIO { ChannelIO(reply: shell, iopub: iopub, stdin: stdin) }
+  var io: ChannelIO {
+    ChannelIO(reply: shell, iopub: iopub, stdin: stdin) { [self] in
+      defer { queue = [] }
+      return queue
+    }
+  }
 
   /// Queues a request on the shell channel; returns it.
   @discardableResult
@@ -102,11 +117,9 @@ final class Harness {
     return m
   }
 
-  /// Runs the queued shell requests the way the socket loop does: when the queue is
-  /// empty, any stop_on_error abort ends.
+  /// Runs the queued shell requests the way the socket loop does.
   func drain() {
     while !queue.isEmpty { kernel.handleShell(queue.removeFirst(), io: io) }
-    if kernel.isAborting { kernel.stopAborting() }
   }
 
   /// Queues and runs one request; returns it.

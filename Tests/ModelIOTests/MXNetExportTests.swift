@@ -43,3 +43,30 @@ import Testing
 #if canImport(Glibc)
   import Glibc
 #endif
+
+import NN
+import Tensor
+
+@Suite struct NNExportTests {
+  @Test func lenetFromNNMatchesTheReferenceLayout() throws {
+    let layers = try MXNetExport.layers(of: Models.lenet())
+    let reference = String(decoding: try Shared.bytes(Shared.models + "/lenet_random-symbol.json"), as: UTF8.self)
+    #expect(MXNetExport.symbolJSON(layers) == reference)
+    #expect(MXNetExport.parameters(layers).map(\.name) == MXNetExport.parameters(try MXNetExportTests.lenetLayers()).map(\.name))
+  }
+
+  @Test func mlpRoundTripsThroughOurLoader() throws {
+    let mlp = Models.mlp(seed: 3)
+    let symbol = MXNetExport.symbolJSON(try MXNetExport.layers(of: mlp))
+    #expect(symbol.contains("\"relu1\"") && symbol.contains("\"fc3\""))
+    let dir = "/tmp/tabby-modelio-mlp-\(getpid())"
+    _ = mkdir(dir, 0o755)
+    defer { _ = system("rm -rf '\(dir)'") }
+    try MXNetExport.save(mlp, prefix: dir + "/mlp", epoch: 1)
+    let x = try Tensor(shape: [4, 1, 28, 28], scalars: (0..<(4 * 784)).map { Float($0 % 97) / 97 })
+    let expected = try Tensor.softmax(try mlp(x), axis: 1)
+    let loaded = try Model.load(path: dir + "/mlp-0001.params").run(x)[0]
+    let diff = zip(loaded.scalars, expected.scalars).map { abs($0 - $1) }.max()!
+    #expect(diff < 1e-5)
+  }
+}

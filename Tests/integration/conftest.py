@@ -55,10 +55,13 @@ class RawKernel:
                            ("iopub", zmq.SUB)):
             s = self.ctx.socket(kind)
             s.linger = 0
+            s.setsockopt(zmq.RECONNECT_IVL, 10)
             if kind == zmq.SUB:
                 s.setsockopt(zmq.SUBSCRIBE, b"")
             else:
-                s.setsockopt(zmq.IDENTITY, uuid.uuid4().hex.encode())
+                # As jupyter_client does: shell and stdin share the session id as identity,
+                # which is how an input_request finds the client that asked.
+                s.setsockopt(zmq.IDENTITY, self.session.bsession)
             s.connect(url(f"{name}_port"))
             self.sockets[name] = s
         self.hb_url = url("hb_port")
@@ -146,14 +149,22 @@ class RawKernel:
             assert reply is not None and reply["content"]["status"] == "ok", f"no kernel_info on {channel}"
 
     def wait_ready(self, timeout=10.0):
+        """Until kernel_info answers and IOPub has welcomed our subscription (before
+        that, IOPub messages could be published before our SUB socket is connected)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        answered = welcomed = False
+        while time.monotonic() < deadline and not (answered and welcomed):
             if self.proc.poll() is not None:
                 raise RuntimeError(f"kernel exited at start-up: {self.stderr()}")
-            if self.kernel_info(timeout=0.2):
-                self.drain("iopub", 0.05)
-                return
-        raise RuntimeError("kernel did not answer kernel_info")
+            answered = answered or self.kernel_info(timeout=0.2) is not None
+            while not welcomed:
+                msg = self.recv("iopub", 0.05)
+                if msg is None:
+                    break
+                welcomed = msg["msg_type"] == "iopub_welcome"
+        if not (answered and welcomed):
+            raise RuntimeError(f"kernel not ready (kernel_info: {answered}, iopub_welcome: {welcomed})")
+        self.drain("iopub", 0.05)
 
     def stderr(self):
         return self.stderr_path.read_text(errors="replace")

@@ -179,7 +179,8 @@ def test_input_over_stdin(raw_kernel, needs_language):
 
 def test_stop_on_error_aborts_queued_cells(raw_kernel, needs_language):
     k = raw_kernel()
-    bad = k.send("shell", "execute_request", {"code": "1/0", "stop_on_error": True})
+    # The failing cell runs long enough for the next request to be queued behind it.
+    bad = k.send("shell", "execute_request", {"code": "sleep(0.3)\n1/0", "stop_on_error": True})
     queued = k.send("shell", "execute_request", {"code": "1+2"})
     assert k.reply("shell", bad)["content"]["ename"] == "ZeroDivisionError"
     aborted = k.reply("shell", queued)
