@@ -206,3 +206,28 @@ def test_an_mxnet_trained_lenet_predicts_and_trains_further(kernel):
     assert reply["status"] == "ok", reply
     count, index = eval(result_text(messages))
     assert count == 1 and 0 <= index < 10
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason="Fashion-MNIST is not installed")
+def test_sigint_stops_training_like_an_interrupt_request(kernel):
+    import signal
+
+    km, kc = kernel
+    reply, _ = run(kernel, "sd = mnist(limit=20000, test_limit=100)\nsm = mlp(hidden=[64])")
+    assert reply["status"] == "ok"
+    msg_id = kc.execute("train(sm, sd, epochs=20)")
+    deadline = time.monotonic() + 120
+    while True:
+        assert time.monotonic() < deadline, "no progress update within 120 s"
+        m = kc.get_iopub_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "update_display_data":
+            break
+    sent = time.monotonic()
+    os.kill(km.provisioner.process.pid, signal.SIGINT)
+    reply, messages = collect(kernel, msg_id, timeout=30)
+    assert max(m["received"] for m in messages) - sent < 10
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert km.is_alive(), "SIGINT must interrupt the cell, not kill the kernel"
+    time.sleep(0.5)  # let the kernel drain its abort (see the interrupt_request test)
+    reply, messages = run(kernel, "sm.history.stopped")
+    assert reply["status"] == "ok" and result_text(messages) == "True"
