@@ -231,3 +231,18 @@ def test_sigint_stops_training_like_an_interrupt_request(kernel):
     time.sleep(0.5)  # let the kernel drain its abort (see the interrupt_request test)
     reply, messages = run(kernel, "sm.history.stopped")
     assert reply["status"] == "ok" and result_text(messages) == "True"
+
+
+def test_synset_and_image_values(kernel):
+    synset = ROOT.parent / "shared" / "imagenet" / "synset.txt"
+    if synset.exists():
+        reply, messages = run(kernel, f'names = synset("{synset}")\nlen(names), names[281]')
+        assert reply["status"] == "ok", reply
+        assert eval(result_text(messages)) == (1000, "tabby, tabby cat")
+    photo = ROOT / "notebooks" / "photos" / "chelsea.png"
+    reply, messages = run(kernel, f'img = image("{photo}")\nimg')
+    assert reply["status"] == "ok", reply
+    result = next(m for m in messages if m["msg_type"] == "execute_result")["content"]["data"]
+    assert result["image/png"] and result["text/plain"].startswith("Image(")
+    reply, messages = run(kernel, "img.width, img.height, img.channels")
+    assert result_text(messages) == "(451, 300, 3)"
