@@ -50,8 +50,9 @@ public enum LineChart {
       }
       if pts.count == 1 { svg.circle(x: pts[0].0, y: pts[0].1, r: 3, fill: s.color) }
       if pts.count > 1 { svg.polyline(pts, stroke: s.color) }
-      let lx = left + plotW - 150 + Double(k % 2) * 80
-      let ly = 18 + Double(k / 2) * 0
+      // The legend runs right-aligned along the title's line, one 80-pixel slot per series.
+      let lx = left + plotW - Double(series.count - k) * 80
+      let ly = 18.0
       svg.rect(x: lx, y: ly - 8, width: 10, height: 10, fill: s.color)
       svg.text(s.name, x: lx + 14, y: ly + 1, size: 11)
     }

@@ -184,3 +184,65 @@ def test_checkpoint_round_trip_predicts_the_same(kernel, tmp_path):
     assert reply["status"] == "ok", reply
     assert result_text(messages) == "(True, True)"
     assert (tmp_path / "mlp-symbol.json").exists() and (tmp_path / "mlp-0001.params").exists()
+
+
+REFERENCE_LENET = ROOT.parent / "shared" / "reference" / "models" / "lenet_fmnist1ep"
+
+
+@pytest.mark.skipif(not FASHION.is_dir() or not REFERENCE_LENET.with_name("lenet_fmnist1ep-symbol.json").exists(),
+                    reason="Fashion-MNIST or the reference LeNet checkpoint is not present")
+def test_an_mxnet_trained_lenet_predicts_and_trains_further(kernel):
+    """A LeNet trained for one epoch by MXNet itself loads as a trainable model."""
+    reply, messages = run(kernel, f'ref = load("{REFERENCE_LENET}")\nref')
+    assert reply["status"] == "ok", reply
+    assert "conv1 (Conv2D+tanh)" in result_text(messages)
+    reply, messages = run(kernel, "fm = mnist(limit=1000, test_limit=1000)\nev = evaluate(ref, fm)\nev.accuracy")
+    assert reply["status"] == "ok", reply
+    assert float(result_text(messages)) > 0.8
+    shown = [m for m in messages if m["msg_type"] == "display_data"]
+    assert any("<svg" in m["content"]["data"].get("text/html", "") and "Ankle boot" in m["content"]["data"]["text/html"]
+               for m in shown), "the confusion matrix names the data set's classes"
+    reply, messages = run(kernel, "h = train(ref, fm, epochs=1, lr=0.01)\nlen(h.epochs), predict(ref, 0)[0].index")
+    assert reply["status"] == "ok", reply
+    count, index = eval(result_text(messages))
+    assert count == 1 and 0 <= index < 10
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason="Fashion-MNIST is not installed")
+def test_sigint_stops_training_like_an_interrupt_request(kernel):
+    import signal
+
+    km, kc = kernel
+    reply, _ = run(kernel, "sd = mnist(limit=20000, test_limit=100)\nsm = mlp(hidden=[64])")
+    assert reply["status"] == "ok"
+    msg_id = kc.execute("train(sm, sd, epochs=20)")
+    deadline = time.monotonic() + 120
+    while True:
+        assert time.monotonic() < deadline, "no progress update within 120 s"
+        m = kc.get_iopub_msg(timeout=60)
+        if m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "update_display_data":
+            break
+    sent = time.monotonic()
+    os.kill(km.provisioner.process.pid, signal.SIGINT)
+    reply, messages = collect(kernel, msg_id, timeout=30)
+    assert max(m["received"] for m in messages) - sent < 10
+    assert reply["status"] == "error" and reply["ename"] == "KeyboardInterrupt"
+    assert km.is_alive(), "SIGINT must interrupt the cell, not kill the kernel"
+    time.sleep(0.5)  # let the kernel drain its abort (see the interrupt_request test)
+    reply, messages = run(kernel, "sm.history.stopped")
+    assert reply["status"] == "ok" and result_text(messages) == "True"
+
+
+def test_synset_and_image_values(kernel):
+    synset = ROOT.parent / "shared" / "imagenet" / "synset.txt"
+    if synset.exists():
+        reply, messages = run(kernel, f'names = synset("{synset}")\nlen(names), names[281]')
+        assert reply["status"] == "ok", reply
+        assert eval(result_text(messages)) == (1000, "tabby, tabby cat")
+    photo = ROOT / "notebooks" / "photos" / "chelsea.png"
+    reply, messages = run(kernel, f'img = image("{photo}")\nimg')
+    assert reply["status"] == "ok", reply
+    result = next(m for m in messages if m["msg_type"] == "execute_result")["content"]["data"]
+    assert result["image/png"] and result["text/plain"].startswith("Image(")
+    reply, messages = run(kernel, "img.width, img.height, img.channels")
+    assert result_text(messages) == "(451, 300, 3)"

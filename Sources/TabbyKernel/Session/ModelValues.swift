@@ -26,6 +26,9 @@ final class NetModel: HostObject {
     self.source = source
   }
 
+  /// The class names of a model that came without labels.
+  static let digitNames = (0..<10).map(String.init)
+
   var parameterCount: Int { network.parameters.reduce(0) { $0 + $1.value.count } }
 
   var typeName: String { "Model" }

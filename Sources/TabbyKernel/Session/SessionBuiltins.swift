@@ -32,15 +32,16 @@ public enum SessionBuiltins {
           DeviceError and the context stays as it was.
           """
       ) { a, _ in
-        if let v = a["device"], case .none = v {
-        } else if let v = a["device"] {
-          guard case .host(let d as DeviceValue) = v else {
-            throw CellError.typeError(
-              "ctx() argument 'device' must be cpu or gpu(n), not '\(v.typeName)'")
-          }
-          try state.use(d.device, threads: try a.int("threads"))
-        } else if let threads = try a.int("threads") {
-          try state.use(state.device, threads: threads)
+        let threads = try a.int("threads")
+        switch a["device"] {
+        case nil, .none?:
+          // ctx() shows the context; ctx(threads=2) changes only the thread count.
+          if let threads { try state.use(state.device, threads: threads) }
+        case .host(let d as DeviceValue)?:
+          try state.use(d.device, threads: threads)
+        case let v?:
+          throw CellError.typeError(
+            "ctx() argument 'device' must be cpu or gpu(n), not '\(v.typeName)'")
         }
         return .host(ContextValue(device: state.device, threads: state.threads))
       }

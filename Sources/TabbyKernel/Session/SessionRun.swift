@@ -28,7 +28,9 @@ extension SessionBuiltins {
         let split = try testSplit(a["data"], "evaluate")
         try state.checkDevice()
         let result = try NN.evaluate(model.network, on: split.images)
-        let value = EvaluationValue(result, classNames: model.classNames, split: split.name)
+        // A checkpoint without a label file names its classes 0…9; the data set knows better.
+        let names = model.classNames == NetModel.digitNames ? split.classNames : model.classNames
+        let value = EvaluationValue(result, classNames: names, split: split.name)
         ctx.sink.display(value.fullDisplay(), displayID: nil)
         return .host(value)
       },
@@ -63,45 +65,25 @@ extension SessionBuiltins {
       let model = try a.host(
         "model", as: NetModel.self, expected: "a trainable Model (lenet(), mlp())")
     else { return .none }
-    let (trainSet, testSet): (LabeledImages, LabeledImages?)
-    switch a["data"] {
-    case .host(let d as DatasetValue)?: (trainSet, testSet) = (d.train.images, d.test.images)
-    case .host(let s as SplitValue)?: (trainSet, testSet) = (s.images, nil)
-    case let v:
-      throw CellError.typeError(
-        "train() argument 'data' must be a Dataset from mnist(), not '\(v?.typeName ?? "None")'")
-    }
+    let (trainSet, testSet) = try trainingSets(a["data"])
     let epochs = try a.int("epochs", default: 1)
     let batch = try a.int("batch", default: 64)
     guard epochs >= 1, batch >= 1 else {
       throw CellError.valueError("epochs and batch must be at least 1")
     }
-    let kind = try a.string("optimizer", default: "sgd")
-    let wd = Float(try a.double("wd", default: 1e-4))
-    let optimizer: any Optimizer
-    switch kind {
-    case "sgd":
-      optimizer = SGD(
-        learningRate: Float(try a.double("lr", default: 0.05)),
-        momentum: Float(try a.double("momentum", default: 0.9)), weightDecay: wd)
-    case "adam":
-      optimizer = Adam(learningRate: Float(try a.double("lr", default: 0.001)), weightDecay: wd)
-    default: throw CellError.valueError("optimizer must be 'sgd' or 'adam', not '\(kind)'")
-    }
+    let optimizer = try makeOptimizer(a)
     try state.checkDevice()
     let display = TrainingDisplay(
       sink: ctx.sink, barID: state.newDisplayID("progress"), chartID: state.newDisplayID("curve"),
       images: trainSet.count, epochs: epochs)
     let history = try NN.train(
       model.network, on: trainSet, test: testSet, epochs: epochs, batchSize: batch,
-      optimizer: optimizer,
-      seed: UInt64(truncatingIfNeeded: try a.int("seed", default: 42)), progressInterval: 0.1,
-      threads: state.threads,
+      optimizer: optimizer, seed: UInt64(truncatingIfNeeded: try a.int("seed", default: 42)),
+      progressInterval: 0.1, threads: state.threads,
       progress: { display.report($0) }, shouldStop: { ctx.interrupt.isRaised })
     let stoppedAt =
       history.stopped
-      ? display.last.map { "epoch \($0.epoch)/\($0.epochs), batch \($0.batch)/\($0.batches)" }
-        ?? "the first batch" : nil
+      ? stopPoint(history, images: trainSet.count, batch: batch, epochs: epochs) : nil
     display.finish(stoppedAt: stoppedAt)
     let value = HistoryValue(history, curve: display.curve, stoppedAt: stoppedAt)
     model.history = value
@@ -111,6 +93,41 @@ extension SessionBuiltins {
       try ctx.checkInterrupt()
     }
     return .host(value)
+  }
+
+  /// The training split and, for a whole data set, the test split evaluated each epoch.
+  static func trainingSets(_ v: Value?) throws -> (LabeledImages, LabeledImages?) {
+    switch v {
+    case .host(let d as DatasetValue)?: return (d.train.images, d.test.images)
+    case .host(let s as SplitValue)?: return (s.images, nil)
+    case let v:
+      throw CellError.typeError(
+        "train() argument 'data' must be a Dataset from mnist(), not '\(v?.typeName ?? "None")'")
+    }
+  }
+
+  static func makeOptimizer(_ a: BoundArguments) throws -> any Optimizer {
+    let kind = try a.string("optimizer", default: "sgd")
+    let wd = Float(try a.double("wd", default: 1e-4))
+    switch kind {
+    case "sgd":
+      return SGD(
+        learningRate: Float(try a.double("lr", default: 0.05)),
+        momentum: Float(try a.double("momentum", default: 0.9)), weightDecay: wd)
+    case "adam":
+      return Adam(learningRate: Float(try a.double("lr", default: 0.001)), weightDecay: wd)
+    default: throw CellError.valueError("optimizer must be 'sgd' or 'adam', not '\(kind)'")
+    }
+  }
+
+  /// Where a stopped run ended, from its history: "epoch 1/3, batch 37/94".
+  static func stopPoint(_ history: TrainingHistory, images: Int, batch: Int, epochs: Int) -> String
+  {
+    let batches = (images + batch - 1) / batch
+    if let last = history.epochs.last, last.images < images {
+      return "epoch \(last.epoch)/\(epochs), batch \((last.images + batch - 1) / batch)/\(batches)"
+    }
+    return "epoch \(history.epochs.count + 1)/\(epochs), batch 0/\(batches)"
   }
 
   static func predict(_ a: BoundArguments, _ ctx: CallContext, _ state: SessionState) throws
