@@ -167,47 +167,12 @@ enum Checkpoint {
     return parts.isEmpty ? nil : parts
   }
 
-  /// Writes `PREFIX-symbol.json` and `PREFIX-EPOCH.params` for a feed-forward net.
+  /// Writes `PREFIX-symbol.json` and `PREFIX-EPOCH.params` for a feed-forward net, through
+  /// ModelIO's exporter (the same files `tabby train --save` writes).
   static func save(_ net: Sequential, prefix: String, epoch: Int) throws {
-    var export: [ExportLayer] = []
-    var acts = 0
-    for layer in net.layers {
-      switch layer {
-      case let c as Conv2D:
-        export.append(
-          .convolution(
-            name: c.name, weight: host(c.weight.value), bias: host(c.bias.value),
-            stride: [c.options.stride.0, c.options.stride.1],
-            pad: [c.options.pads[0], c.options.pads[1]]))
-        if c.activation != .identity {
-          acts += 1
-          export.append(.activation(name: "\(c.activation)\(acts)", type: c.activation.rawValue))
-        }
-      case let d as Dense:
-        export.append(
-          .fullyConnected(name: d.name, weight: host(d.weight.value), bias: host(d.bias.value)))
-        if d.activation != .identity {
-          acts += 1
-          export.append(.activation(name: "\(d.activation)\(acts)", type: d.activation.rawValue))
-        }
-      case let a as ActivationLayer:
-        export.append(.activation(name: a.name, type: a.activation.rawValue))
-      case let p as MaxPool2D:
-        export.append(
-          .pooling(name: p.name, type: "max", kernel: p.options.kernel, stride: p.options.stride))
-      case let p as AvgPool2D:
-        export.append(
-          .pooling(name: p.name, type: "avg", kernel: p.options.kernel, stride: p.options.stride))
-      case let f as Flatten:
-        export.append(.flatten(name: f.name))
-      default:
-        throw CellError.valueError("save: layer \(layer.name) (\(layer.kind)) has no MXNet form")
-      }
-    }
-    do { try MXNetExport.save(export, prefix: prefix, epoch: epoch) } catch {
+    do { try MXNetExport.save(net, prefix: prefix, epoch: epoch) } catch {
       throw CellError(ename: "OSError", error.description)
     }
   }
 
-  static func host(_ t: Tensor) -> HostArray { HostArray(shape: t.shape, floats: t.scalars) }
 }
