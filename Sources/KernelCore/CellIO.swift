@@ -27,11 +27,14 @@ public final class CellIO {
     self.interrupted = interrupted
   }
 
-  /// Publishes any IOPub message parented to the request.
-  public func publish(_ type: String, _ content: JSONObject, metadata: JSONObject = [:]) {
+  /// Publishes any IOPub message parented to the request; `withNext` lets it wait for
+  /// the next message (the cell's result waits for its idle status).
+  public func publish(_ type: String, _ content: JSONObject, metadata: JSONObject = [:], withNext: Bool = false) {
     guard !silent else { return }
     let topic = Array((topicPrefix + type).utf8)
-    iopub.send(session.encode(session.message(type, content: content, parent: request, identities: [topic], metadata: metadata)))
+    let frames = session.encode(
+      session.message(type, content: content, parent: request, identities: [topic], metadata: metadata))
+    if withNext { iopub.sendWithNext(frames) } else { iopub.send(frames) }
   }
 
   /// A `stream` message (name is "stdout" or "stderr").

@@ -54,7 +54,10 @@ public final class Kernel: @unchecked Sendable {
 
   func handleShellMessage(_ frames: [[UInt8]], io: ChannelIO) {
     guard let msg = decode(frames, channel: "shell") else { return }
-    publishStatus("busy", parent: msg, iopub: io.iopub)
+    // Busy may wait for the next IOPub message, except before a silent cell, which
+    // publishes nothing until its idle.
+    let silentCell = msg.type == "execute_request" && msg.content["silent"]?.boolValue == true
+    publishStatus("busy", parent: msg, iopub: io.iopub, withNext: !silentCell)
     defer { publishStatus("idle", parent: msg, iopub: io.iopub) }
     switch msg.type {
     case "execute_request": execute(msg, io: io)
@@ -74,7 +77,7 @@ public final class Kernel: @unchecked Sendable {
   /// Handles one multipart message from the control socket.
   public func handleControl(_ frames: [[UInt8]], io: ChannelIO) {
     guard let msg = decode(frames, channel: "control") else { return }
-    publishStatus("busy", parent: msg, iopub: io.iopub)
+    publishStatus("busy", parent: msg, iopub: io.iopub, withNext: true)
     var shutdownRestart: Bool?
     switch msg.type {
     case "kernel_info_request": reply(msg, io) { self.kernelInfoContent() }
@@ -99,13 +102,14 @@ public final class Kernel: @unchecked Sendable {
     }
   }
 
-  func publishStatus(_ state: String, parent: Message?, iopub: FrameSink) {
-    publish("status", ["execution_state": .string(state)], parent: parent, iopub: iopub)
+  func publishStatus(_ state: String, parent: Message?, iopub: FrameSink, withNext: Bool = false) {
+    publish("status", ["execution_state": .string(state)], parent: parent, iopub: iopub, withNext: withNext)
   }
 
-  func publish(_ type: String, _ content: JSONObject, parent: Message?, iopub: FrameSink) {
+  func publish(_ type: String, _ content: JSONObject, parent: Message?, iopub: FrameSink, withNext: Bool = false) {
     let topic = Array((topicPrefix + type).utf8)
-    iopub.send(session.encode(session.message(type, content: content, parent: parent, identities: [topic])))
+    let frames = session.encode(session.message(type, content: content, parent: parent, identities: [topic]))
+    if withNext { iopub.sendWithNext(frames) } else { iopub.send(frames) }
   }
 
   /// Sends `<type>_reply` with what `body` returns, or an error reply when it throws.

@@ -31,7 +31,8 @@ extension Kernel {
       if let result = outcome.result {
         cell.publish(
           "execute_result",
-          ["execution_count": .int(count), "data": .object(result.data), "metadata": .object(result.metadata)])
+          ["execution_count": .int(count), "data": .object(result.data), "metadata": .object(result.metadata)],
+          withNext: true)
         output = result.data["text/plain"]?.stringValue
       }
       content = [

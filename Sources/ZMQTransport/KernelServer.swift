@@ -4,37 +4,50 @@ import JupyterProtocol
 import KernelCore
 import Synchronization
 
-/// Feeds IOPub from a shell or control thread: the whole multipart message travels as
-/// one length-prefixed inproc frame, so each hop costs one libzmq call, not one per frame.
+/// Feeds IOPub from a shell or control thread. Whole multipart messages travel packed
+/// (length-prefixed) in one inproc frame, and a batch of them in the same frame, so a
+/// trivial request costs the IOPub thread one wake-up, not one per frame or message.
 final class IOPubFeed: FrameSink {
   let socket: ZMQSocket
+  private var pending: [UInt8] = []
   init(_ socket: ZMQSocket) { self.socket = socket }
 
+  func sendWithNext(_ frames: [[UInt8]]) { IOPubFeed.append(frames, to: &pending) }
+
   func send(_ frames: [[UInt8]]) {
-    do { try socket.send([IOPubFeed.pack(frames)]) } catch { Log.warning("iopub feed: send failed: \(error)") }
+    IOPubFeed.append(frames, to: &pending)
+    defer { pending = [] }
+    do { try socket.send([pending]) } catch { Log.warning("iopub feed: send failed: \(error)") }
   }
 
-  static func pack(_ frames: [[UInt8]]) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(frames.reduce(0) { $0 + $1.count + 4 })
+  static func append(_ frames: [[UInt8]], to out: inout [UInt8]) {
+    func put(_ n: Int) { withUnsafeBytes(of: UInt32(n).littleEndian) { out.append(contentsOf: $0) } }
+    put(frames.count)
     for f in frames {
-      withUnsafeBytes(of: UInt32(f.count).littleEndian) { out.append(contentsOf: $0) }
+      put(f.count)
       out.append(contentsOf: f)
     }
-    return out
   }
 
-  static func unpack(_ packed: [UInt8]) -> [[UInt8]] {
-    var frames: [[UInt8]] = []
+  /// The messages in a packed batch; a truncated batch yields the messages before the fault.
+  static func unpack(_ packed: [UInt8]) -> [[[UInt8]]] {
+    var messages: [[[UInt8]]] = []
     var i = 0
-    while i + 4 <= packed.count {
-      let n = Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
-      i += 4
-      guard i + n <= packed.count else { break }
-      frames.append(Array(packed[i..<(i + n)]))
-      i += n
+    func take() -> Int? {
+      guard i + 4 <= packed.count else { return nil }
+      defer { i += 4 }
+      return Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
     }
-    return frames
+    while let count = take() {
+      var frames: [[UInt8]] = []
+      for _ in 0..<count {
+        guard let n = take(), i + n <= packed.count else { return messages }
+        frames.append(Array(packed[i..<(i + n)]))
+        i += n
+      }
+      messages.append(frames)
+    }
+    return messages
   }
 }
 
@@ -194,7 +207,7 @@ public final class KernelServer: @unchecked Sendable {
         guard ready[1] else { continue }
         // Drain everything queued so the stop marker never overtakes a message.
         while let packed = try iopubFeed.receive(dontWait: true) {
-          if packed == [[]] { running = false } else { try iopub.send(IOPubFeed.unpack(packed[0])) }
+          if packed == [[]] { running = false } else { for m in IOPubFeed.unpack(packed[0]) { try iopub.send(m) } }
         }
       } catch {
         Log.error("iopub loop: \(error)")
