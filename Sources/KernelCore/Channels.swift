@@ -30,7 +30,8 @@ public struct ChannelIO {
   public var takeQueued: (() -> [[[UInt8]]])?
 
   public init(
-    reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil, takeQueued: (() -> [[[UInt8]]])? = nil
+    reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil,
+    takeQueued: (() -> [[[UInt8]]])? = nil
   ) {
     self.reply = reply
     self.iopub = iopub

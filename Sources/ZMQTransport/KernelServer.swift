@@ -21,7 +21,9 @@ final class IOPubFeed: FrameSink {
   }
 
   static func append(_ frames: [[UInt8]], to out: inout [UInt8]) {
-    func put(_ n: Int) { withUnsafeBytes(of: UInt32(n).littleEndian) { out.append(contentsOf: $0) } }
+    func put(_ n: Int) {
+      withUnsafeBytes(of: UInt32(n).littleEndian) { out.append(contentsOf: $0) }
+    }
     put(frames.count)
     for f in frames {
       put(f.count)
@@ -36,7 +38,8 @@ final class IOPubFeed: FrameSink {
     func take() -> Int? {
       guard i + 4 <= packed.count else { return nil }
       defer { i += 4 }
-      return Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
+      return Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(
+        packed[i + 3]) << 24
     }
     while let count = take() {
       var frames: [[UInt8]] = []
@@ -102,7 +105,9 @@ public final class KernelServer: @unchecked Sendable {
     self.kernel = kernel
     let context = try ZMQContext()
     self.context = context
-    func socket(_ type: Int32, bind endpoint: String, router: Bool = false) throws(ZMQError) -> ZMQSocket {
+    func socket(_ type: Int32, bind endpoint: String, router: Bool = false) throws(ZMQError)
+      -> ZMQSocket
+    {
       let s = try ZMQSocket(context, type: type)
       try s.setOption(ZMQ_LINGER, 1000)
       if router { try s.setOption(ZMQ_ROUTER_HANDOVER, 1) }
@@ -128,7 +133,9 @@ public final class KernelServer: @unchecked Sendable {
     for s in [shellFeed, controlFeed] { try s.connect("inproc://iopub-feed") }
     try controlWakeOut.connect("inproc://shell-wake")
     try shellWakeOut.connect("inproc://control-wake")
-    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] { try s.setOption(ZMQ_LINGER, 0) }
+    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] {
+      try s.setOption(ZMQ_LINGER, 0)
+    }
   }
 
   /// Serves until shutdown: returns after `stop()` once every thread has finished.
@@ -163,7 +170,9 @@ public final class KernelServer: @unchecked Sendable {
       do {
         let ready = try pollReadable([shell, shellWakeIn], timeoutMs: -1)
         if ready[1] { _ = try shellWakeIn.receive(dontWait: true) }
-        if ready[0], let frames = try shell.receive(dontWait: true) { kernel.handleShell(frames, io: io) }
+        if ready[0], let frames = try shell.receive(dontWait: true) {
+          kernel.handleShell(frames, io: io)
+        }
       } catch {
         Log.error("shell loop: \(error)")
         if error.isTerminated { break }
@@ -178,7 +187,9 @@ public final class KernelServer: @unchecked Sendable {
   /// Everything already waiting on the shell socket (bounded, so a flood cannot grow memory).
   static func takeQueued(_ shell: ZMQSocket) -> [[[UInt8]]] {
     var queued: [[[UInt8]]] = []
-    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) { queued.append(frames) }
+    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) {
+      queued.append(frames)
+    }
     return queued
   }
 
@@ -188,7 +199,9 @@ public final class KernelServer: @unchecked Sendable {
       do {
         let ready = try pollReadable([control, controlWakeIn], timeoutMs: -1)
         if ready[1] { _ = try controlWakeIn.receive(dontWait: true) }
-        if ready[0], let frames = try control.receive(dontWait: true) { kernel.handleControl(frames, io: io) }
+        if ready[0], let frames = try control.receive(dontWait: true) {
+          kernel.handleControl(frames, io: io)
+        }
       } catch {
         Log.error("control loop: \(error)")
         if error.isTerminated { break }
@@ -207,7 +220,11 @@ public final class KernelServer: @unchecked Sendable {
         guard ready[1] else { continue }
         // Drain everything queued so the stop marker never overtakes a message.
         while let packed = try iopubFeed.receive(dontWait: true) {
-          if packed == [[]] { running = false } else { for m in IOPubFeed.unpack(packed[0]) { try iopub.send(m) } }
+          if packed == [[]] {
+            running = false
+          } else {
+            for m in IOPubFeed.unpack(packed[0]) { try iopub.send(m) }
+          }
         }
       } catch {
         Log.error("iopub loop: \(error)")
@@ -224,7 +241,8 @@ public final class KernelServer: @unchecked Sendable {
       let topic = Array(frame.dropFirst())
       let s = kernel.session
       let msg = s.message(
-        "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))], parent: nil,
+        "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))],
+        parent: nil,
         identities: [topic])
       do { try iopub.send(s.encode(msg)) } catch { Log.warning("iopub: welcome failed: \(error)") }
     }
