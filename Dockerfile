@@ -68,5 +68,7 @@ VOLUME ["/home/tabby/work"]
 EXPOSE 8888
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
   CMD python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8888/api', timeout=4)"
-# tini reaps the kernels' orphans and forwards signals: the server is not PID 1.
-ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/tabby-entrypoint"]
+# The entrypoint runs as PID 1 and, once the password is out of its environment,
+# execs tini (which reaps the kernels' orphans) with JupyterLab under it. Do not add
+# `docker run --init`: that init would keep TABBY_PASSWORD in /proc/1/environ.
+ENTRYPOINT ["/usr/local/bin/tabby-entrypoint"]

@@ -61,13 +61,19 @@ let package = Package(
       ],
       swiftSettings: engineSettings),
 
+    // MARK: Pictures (pure SVG charts; knows nothing of Jupyter or the engine)
+    .target(name: "Charts"),
+
     // MARK: Auth
     .target(name: "PasswordHash", dependencies: ["CArgon2", "CLibCrypto"]),
 
     // MARK: The bridge and the executable
     .target(
       name: "TabbyKernel",
-      dependencies: ["KernelCore", "JupyterProtocol", "CellLanguage", "Classifier", "JSON"]),
+      dependencies: [
+        "KernelCore", "JupyterProtocol", "CellLanguage", "Classifier", "JSON", "Charts", "NN", "Tensor",
+        "Datasets", "Imaging", "ModelIO",
+      ]),
     .executableTarget(
       name: "tabby",
       dependencies: [
@@ -86,10 +92,11 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",
-      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON"]),
+      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "NN", "Tensor"]),
   ]
 )
 

@@ -8,6 +8,7 @@
 #   TABBY_HOME           the volume for the user's notebooks and models (/home/tabby/work)
 #   TABBY_MODELS         where models are saved ($TABBY_HOME/models)
 #   TABBY_IP, TABBY_PORT where to listen (0.0.0.0, 8888)
+#   TABBY_USE_TINI=1     start the server under tini even when not PID 1
 # Arguments are passed on to `jupyter lab`. Never run with `set -x`: it would print
 # the password.
 set -euo pipefail
@@ -19,8 +20,12 @@ home="${TABBY_HOME:-/home/tabby/work}"
 export TABBY_MODELS="${TABBY_MODELS:-$home/models}"
 shipped="${TABBY_SHIPPED:-/opt/tabby}"
 
-hash_from_environment() {
-  local password="${TABBY_PASSWORD-}" given="${TABBY_PASSWORD_HASH-}"
+# Taken out of the environment before anything is started, so that no process
+# (tabby passwd included) inherits them; they stay only in this shell's variables.
+password="${TABBY_PASSWORD-}" given="${TABBY_PASSWORD_HASH-}"
+unset TABBY_PASSWORD TABBY_PASSWORD_HASH
+
+hash_password() {
   if [ -n "$password" ] && [ -n "$given" ]; then
     die "set TABBY_PASSWORD or TABBY_PASSWORD_HASH, not both"
   elif [ -n "$given" ]; then
@@ -39,8 +44,8 @@ hash_from_environment() {
   fi
 }
 
-hash="$(hash_from_environment)"
-unset TABBY_PASSWORD TABBY_PASSWORD_HASH
+hash="$(hash_password)"
+password="" given=""
 # The hash goes into a JSON config file; refuse anything that would need escaping
 # (Jupyter's own hashes never do).
 [[ "$hash" =~ ^[A-Za-z0-9\$=,+/:._-]+$ ]] || die "the password hash has unexpected characters"
@@ -72,5 +77,10 @@ cat >"$config" <<JSON
 JSON
 umask 022
 
-exec jupyter lab --config="$config" --ip="${TABBY_IP:-0.0.0.0}" --port="${TABBY_PORT:-8888}" \
-  --no-browser --ServerApp.root_dir="$home" "$@"
+# As PID 1 (the image's entrypoint) hand over to tini, which reaps the kernels'
+# orphans and forwards signals. It starts only now, with the password gone: a PID 1
+# started with it would keep it readable in /proc/1/environ for every kernel.
+init=()
+if [ "$$" -eq 1 ] || [ "${TABBY_USE_TINI:-0}" = 1 ]; then init=(tini --); fi
+exec "${init[@]}" jupyter lab --config="$config" --ip="${TABBY_IP:-0.0.0.0}" \
+  --port="${TABBY_PORT:-8888}" --no-browser --ServerApp.root_dir="$home" "$@"

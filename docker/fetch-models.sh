@@ -7,8 +7,9 @@
 # Usage: fetch-models.sh DIR NAME...
 # models.sha256 lines: NAME SHA256 URL   (file name in DIR: the URL's last component)
 # TABBY_MODELS_LOCK overrides the list (for tests).
-# TODO(zoo): once `tabby predict` has its model zoo, take names, URLs and checksums
-# from the zoo (`tabby predict --list-models`) instead of a second list here.
+# The list mirrors `tabby predict`'s built-in zoo (test_deploy.py checks they agree);
+# the files land under the zoo's file names, so `tabby predict --model NAME` finds them
+# in $TABBY_MODELS without downloading.
 set -euo pipefail
 lock="${TABBY_MODELS_LOCK:-$(cd "$(dirname "$0")" && pwd)/models.sha256}"
 

@@ -1,6 +1,7 @@
 // JPEG decoding with libjpeg(-turbo). stdio.h must precede jpeglib.h (it uses FILE).
 #include <stdio.h>
 #include <setjmp.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,79 +103,105 @@ static void gray_row_to_rgb(const JSAMPLE *in, uint8_t *out, uint32_t width) {
   for (uint32_t x = 0; x < width; x++, out += 3) out[0] = out[1] = out[2] = in[x];
 }
 
-int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
-                      tabby_decoded *out, char *message, size_t message_size) {
+// Everything one decode owns, so that the error path can release it from one place.
+struct tabby_jpeg_job {
   struct jpeg_decompress_struct cinfo;
   struct tabby_jpeg_error error;
   struct tabby_jpeg_progress progress;
-  uint8_t *volatile pixels = NULL;
-  JSAMPLE *volatile row = NULL;
+  uint8_t *pixels;
+  JSAMPLE *row;
+};
 
-  memset(out, 0, sizeof *out);
-  out->orientation = 1;
-  memset(&cinfo, 0, sizeof cinfo);
-  tabby_set_message(message, message_size, "");
-  cinfo.err = jpeg_std_error(&error.pub);
-  error.pub.error_exit = jpeg_error_exit;
-  error.pub.emit_message = jpeg_emit_message;
-  error.pub.output_message = jpeg_output_message;
-  error.message = message;
-  error.message_size = message_size;
-  error.status = TABBY_CODEC_CORRUPT;
-  if (setjmp(error.jump)) {
-    jpeg_destroy_decompress(&cinfo);
-    free(pixels);
-    free(row);
-    out->pixels = NULL;
-    return error.status;
-  }
-  jpeg_create_decompress(&cinfo);
-  progress.pub.progress_monitor = jpeg_progress;
-  progress.error = &error;
-  cinfo.progress = &progress.pub;
-  jpeg_mem_src(&cinfo, data, (unsigned long)size);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 1, 0xFFFF);
-  jpeg_read_header(&cinfo, TRUE);
+static void job_fail(struct tabby_jpeg_job *job, int status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  if (job->error.message != NULL && job->error.message_size > 0)
+    vsnprintf(job->error.message, job->error.message_size, format, args);
+  va_end(args);
+  fail_with(&job->error, status);
+}
 
-  out->width = cinfo.image_width;
-  out->height = cinfo.image_height;
-  if ((uint64_t)cinfo.image_width * cinfo.image_height > max_pixels) {
-    tabby_set_message(message, message_size, "JPEG: %u x %u pixels is above the limit of %llu",
-                      cinfo.image_width, cinfo.image_height, (unsigned long long)max_pixels);
-    fail_with(&error, TABBY_CODEC_TOO_LARGE);
-  }
-  out->orientation = find_orientation(&cinfo);
-  int components = choose_color_space(&cinfo);
-  int inverted = cinfo.saw_Adobe_marker;
-  jpeg_start_decompress(&cinfo);
+// Reads the header and refuses images above the pixel cap before any pixel memory.
+static void read_header(struct tabby_jpeg_job *job, const uint8_t *data, size_t size,
+                        uint64_t max_pixels, tabby_decoded *out) {
+  j_decompress_ptr cinfo = &job->cinfo;
+  jpeg_create_decompress(cinfo);
+  // Progressive and multi-scan files buffer every DCT coefficient (2 bytes per sample);
+  // past this budget libjpeg stops with an error instead of growing without bound.
+  cinfo->mem->max_memory_to_use = (long)(max_pixels > (1ull << 40) ? 1ull << 43 : max_pixels * 8) + (64L << 20);
+  job->progress.pub.progress_monitor = jpeg_progress;
+  job->progress.error = &job->error;
+  cinfo->progress = &job->progress.pub;
+  jpeg_mem_src(cinfo, data, (unsigned long)size);
+  jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg_read_header(cinfo, TRUE);
+  out->width = cinfo->image_width;
+  out->height = cinfo->image_height;
+  if ((uint64_t)cinfo->image_width * cinfo->image_height > max_pixels)
+    job_fail(job, TABBY_CODEC_TOO_LARGE, "JPEG: %u x %u pixels is above the limit of %llu",
+             cinfo->image_width, cinfo->image_height, (unsigned long long)max_pixels);
+  out->orientation = find_orientation(cinfo);
+}
 
-  uint32_t width = cinfo.output_width, height = cinfo.output_height;
-  if (width != cinfo.image_width || height != cinfo.image_height ||
-      cinfo.output_components != components) {
-    tabby_set_message(message, message_size, "JPEG: unexpected output geometry");
-    fail_with(&error, TABBY_CODEC_UNSUPPORTED);
-  }
-  pixels = malloc((size_t)width * height * 3);
-  row = malloc((size_t)width * components);
-  if (pixels == NULL || row == NULL) {
-    tabby_set_message(message, message_size, "JPEG: out of memory for %u x %u", width, height);
-    fail_with(&error, TABBY_CODEC_NO_MEMORY);
-  }
-  while (cinfo.output_scanline < height) {
-    uint32_t y = cinfo.output_scanline;
-    uint8_t *target = pixels + (size_t)y * width * 3;
-    JSAMPROW rows[1] = {components == 3 ? target : row};
-    if (jpeg_read_scanlines(&cinfo, rows, 1) != 1) {
-      tabby_set_message(message, message_size, "JPEG: no scanline at row %u", y);
-      fail_with(&error, TABBY_CODEC_CORRUPT);
-    }
-    if (components == 1) gray_row_to_rgb(row, target, width);
-    else if (components == 4) cmyk_row_to_rgb(row, target, width, inverted);
+// Decodes every row into job->pixels as RGB.
+static void read_pixels(struct tabby_jpeg_job *job) {
+  j_decompress_ptr cinfo = &job->cinfo;
+  int components = choose_color_space(cinfo);
+  int inverted = cinfo->saw_Adobe_marker;
+  jpeg_start_decompress(cinfo);
+  uint32_t width = cinfo->output_width, height = cinfo->output_height;
+  if (width != cinfo->image_width || height != cinfo->image_height ||
+      cinfo->output_components != components)
+    job_fail(job, TABBY_CODEC_UNSUPPORTED, "JPEG: unexpected output geometry");
+  job->pixels = malloc((size_t)width * height * 3);
+  job->row = malloc((size_t)width * components);
+  if (job->pixels == NULL || job->row == NULL)
+    job_fail(job, TABBY_CODEC_NO_MEMORY, "JPEG: out of memory for %u x %u", width, height);
+  while (cinfo->output_scanline < height) {
+    uint32_t y = cinfo->output_scanline;
+    uint8_t *target = job->pixels + (size_t)y * width * 3;
+    JSAMPROW rows[1] = {components == 3 ? target : job->row};
+    if (jpeg_read_scanlines(cinfo, rows, 1) != 1)
+      job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: no scanline at row %u", y);
+    if (components == 1) gray_row_to_rgb(job->row, target, width);
+    else if (components == 4) cmyk_row_to_rgb(job->row, target, width, inverted);
   }
   // No jpeg_finish_decompress: every pixel is in, and a file missing only its EOI
   // marker is still a complete image.
-  jpeg_destroy_decompress(&cinfo);
-  free(row);
-  out->pixels = pixels;
+}
+
+int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                      tabby_decoded *out, char *message, size_t message_size) {
+  memset(out, 0, sizeof *out);
+  out->orientation = 1;
+  tabby_set_message(message, message_size, "");
+  // On the heap: C leaves non-volatile locals changed after setjmp indeterminate once
+  // longjmp returns; this pointer is set before setjmp and never changed.
+  struct tabby_jpeg_job *job = calloc(1, sizeof *job);
+  if (job == NULL) {
+    tabby_set_message(message, message_size, "JPEG: out of memory");
+    return TABBY_CODEC_NO_MEMORY;
+  }
+  job->cinfo.err = jpeg_std_error(&job->error.pub);
+  job->error.pub.error_exit = jpeg_error_exit;
+  job->error.pub.emit_message = jpeg_emit_message;
+  job->error.pub.output_message = jpeg_output_message;
+  job->error.message = message;
+  job->error.message_size = message_size;
+  job->error.status = TABBY_CODEC_CORRUPT;
+  if (setjmp(job->error.jump)) {
+    int status = job->error.status;
+    jpeg_destroy_decompress(&job->cinfo);
+    free(job->pixels);
+    free(job->row);
+    free(job);
+    return status;
+  }
+  read_header(job, data, size, max_pixels, out);
+  read_pixels(job);
+  jpeg_destroy_decompress(&job->cinfo);
+  out->pixels = job->pixels;
+  free(job->row);
+  free(job);
   return TABBY_CODEC_OK;
 }

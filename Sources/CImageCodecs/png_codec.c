@@ -21,7 +21,30 @@ struct tabby_png_context {
   uint8_t *output;  // encoder's growing buffer
   size_t output_size;
   size_t output_capacity;
+  png_structp png;
+  png_infop info;
+  uint8_t *pixels;
+  png_bytepp rows;
 };
+
+// On the heap: C leaves non-volatile locals changed after setjmp indeterminate once
+// longjmp returns; the pointer to this is set before setjmp and never changed.
+static struct tabby_png_context *new_context(char *message, size_t message_size) {
+  tabby_set_message(message, message_size, "");
+  struct tabby_png_context *context = calloc(1, sizeof *context);
+  if (context == NULL) tabby_set_message(message, message_size, "PNG: out of memory");
+  else {
+    context->message = message;
+    context->message_size = message_size;
+  }
+  return context;
+}
+
+static void context_fail(struct tabby_png_context *context, int status, const char *text) {
+  tabby_set_message(context->message, context->message_size, "%s", text);
+  context->status = status;
+  longjmp(context->jump, 1);
+}
 
 static void fail_with(struct tabby_png_context *context, int status) {
   context->status = status;
@@ -74,77 +97,69 @@ static void request_rgb8(png_structp png, png_infop info) {
   png_read_update_info(png, info);
 }
 
-int tabby_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
-                     tabby_decoded *out, char *message, size_t message_size) {
-  struct tabby_png_context context;
-  png_structp volatile png = NULL;
-  png_infop volatile info = NULL;
-  uint8_t *volatile pixels = NULL;
-  png_bytepp volatile rows = NULL;
-
-  memset(out, 0, sizeof *out);
-  out->orientation = 1;
-  memset(&context, 0, sizeof context);
-  tabby_set_message(message, message_size, "");
-  context.message = message;
-  context.message_size = message_size;
-  context.input = data;
-  context.input_size = size;
-  if (setjmp(context.jump)) {
-    png_structp p = png;
-    png_infop i = info;
-    png_destroy_read_struct(&p, &i, NULL);
-    free(rows);
-    if (context.image_complete) {
-      out->pixels = pixels;
-      return TABBY_CODEC_OK;
-    }
-    free(pixels);
-    return context.status;
-  }
-  png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &context, png_error_handler,
-                               png_warning_handler);
-  if (png != NULL) info = png_create_info_struct(png);
-  if (png == NULL || info == NULL) {
-    tabby_set_message(message, message_size, "PNG: out of memory");
-    fail_with(&context, TABBY_CODEC_NO_MEMORY);
-  }
-  png_set_read_fn(png, &context, png_read_memory);
+// Reads the header, refuses images above the pixel cap, and sets up RGB8 output.
+static void read_png_header(struct tabby_png_context *context, uint64_t max_pixels,
+                            tabby_decoded *out) {
+  png_structp png = context->png;
+  png_infop info = context->info;
+  png_set_read_fn(png, context, png_read_memory);
   png_read_info(png, info);
-
   uint32_t width = png_get_image_width(png, info), height = png_get_image_height(png, info);
   out->width = width;
   out->height = height;
   if ((uint64_t)width * height > max_pixels) {
-    tabby_set_message(message, message_size, "PNG: %u x %u pixels is above the limit of %llu",
-                      width, height, (unsigned long long)max_pixels);
-    fail_with(&context, TABBY_CODEC_TOO_LARGE);
+    tabby_set_message(context->message, context->message_size,
+                      "PNG: %u x %u pixels is above the limit of %llu", width, height,
+                      (unsigned long long)max_pixels);
+    fail_with(context, TABBY_CODEC_TOO_LARGE);
   }
   out->orientation = find_orientation(png, info);
   request_rgb8(png, info);
-  if (png_get_channels(png, info) != 3 || png_get_rowbytes(png, info) != (size_t)width * 3) {
-    tabby_set_message(message, message_size, "PNG: unexpected row layout after conversion");
-    fail_with(&context, TABBY_CODEC_UNSUPPORTED);
-  }
-  pixels = malloc((size_t)width * height * 3);
-  rows = malloc(sizeof(png_bytep) * (height ? height : 1));
-  if (pixels == NULL || rows == NULL) {
-    tabby_set_message(message, message_size, "PNG: out of memory for %u x %u", width, height);
-    fail_with(&context, TABBY_CODEC_NO_MEMORY);
-  }
-  for (uint32_t y = 0; y < height; y++) rows[y] = pixels + (size_t)y * width * 3;
-  png_read_image(png, rows);
+  if (png_get_channels(png, info) != 3 || png_get_rowbytes(png, info) != (size_t)width * 3)
+    context_fail(context, TABBY_CODEC_UNSUPPORTED, "PNG: unexpected row layout after conversion");
+}
+
+static void read_png_pixels(struct tabby_png_context *context, tabby_decoded *out) {
+  uint32_t width = out->width, height = out->height;
+  context->pixels = malloc((size_t)width * height * 3);
+  context->rows = malloc(sizeof(png_bytep) * (height ? height : 1));
+  if (context->pixels == NULL || context->rows == NULL)
+    context_fail(context, TABBY_CODEC_NO_MEMORY, "PNG: out of memory for the pixels");
+  for (uint32_t y = 0; y < height; y++) context->rows[y] = context->pixels + (size_t)y * width * 3;
+  png_read_image(context->png, context->rows);
   // An eXIf chunk may follow the image data; damage after the pixels costs nothing.
-  context.image_complete = 1;
-  png_read_end(png, info);
-  int late_orientation = find_orientation(png, info);
+  context->image_complete = 1;
+  png_read_end(context->png, context->info);
+  int late_orientation = find_orientation(context->png, context->info);
   if (late_orientation != 1) out->orientation = late_orientation;
-  png_structp p = png;
-  png_infop i = info;
-  png_destroy_read_struct(&p, &i, NULL);
-  free(rows);
-  out->pixels = pixels;
-  return TABBY_CODEC_OK;
+}
+
+int tabby_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
+                     tabby_decoded *out, char *message, size_t message_size) {
+  memset(out, 0, sizeof *out);
+  out->orientation = 1;
+  struct tabby_png_context *context = new_context(message, message_size);
+  if (context == NULL) return TABBY_CODEC_NO_MEMORY;
+  context->input = data;
+  context->input_size = size;
+  int status = TABBY_CODEC_OK;
+  if (setjmp(context->jump)) {
+    status = context->image_complete ? TABBY_CODEC_OK : context->status;
+  } else {
+    context->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, context, png_error_handler,
+                                          png_warning_handler);
+    if (context->png != NULL) context->info = png_create_info_struct(context->png);
+    if (context->png == NULL || context->info == NULL)
+      context_fail(context, TABBY_CODEC_NO_MEMORY, "PNG: out of memory");
+    read_png_header(context, max_pixels, out);
+    read_png_pixels(context, out);
+  }
+  png_destroy_read_struct(&context->png, &context->info, NULL);
+  free(context->rows);
+  if (status == TABBY_CODEC_OK) out->pixels = context->pixels;
+  else free(context->pixels);
+  free(context);
+  return status;
 }
 
 static void png_write_memory(png_structp png, png_bytep source, size_t length) {
@@ -176,20 +191,24 @@ static int color_type_for(uint32_t channels) {
   }
 }
 
+static void write_png(struct tabby_png_context *context, uint32_t width, uint32_t height,
+                      int color_type, int compression_level) {
+  png_structp png = context->png;
+  png_set_write_fn(png, context, png_write_memory, png_flush_memory);
+  int level = compression_level < 0 ? 6 : compression_level > 9 ? 9 : compression_level;
+  png_set_compression_level(png, level);
+  png_set_IHDR(png, context->info, width, height, 8, color_type, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, context->info);
+  png_write_image(png, context->rows);
+  png_write_end(png, NULL);
+}
+
 int tabby_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
                      uint32_t channels, int compression_level, uint8_t **out,
                      size_t *out_size, char *message, size_t message_size) {
-  struct tabby_png_context context;
-  png_structp volatile png = NULL;
-  png_infop volatile info = NULL;
-  png_bytepp volatile rows = NULL;
-
   *out = NULL;
   *out_size = 0;
-  memset(&context, 0, sizeof context);
-  tabby_set_message(message, message_size, "");
-  context.message = message;
-  context.message_size = message_size;
   int color_type = color_type_for(channels);
   if (color_type < 0 || width == 0 || height == 0 || width > PNG_USER_WIDTH_MAX ||
       height > PNG_USER_HEIGHT_MAX) {
@@ -197,37 +216,30 @@ int tabby_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height,
                       width, height, channels);
     return TABBY_CODEC_BAD_ARGUMENT;
   }
-  if (setjmp(context.jump)) {
-    png_structp p = png;
-    png_infop i = info;
-    png_destroy_write_struct(&p, &i);
-    free(rows);
-    free(context.output);
-    return context.status;
+  struct tabby_png_context *context = new_context(message, message_size);
+  if (context == NULL) return TABBY_CODEC_NO_MEMORY;
+  int status = TABBY_CODEC_OK;
+  if (setjmp(context->jump)) {
+    status = context->status;
+  } else {
+    context->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, context, png_error_handler,
+                                           png_warning_handler);
+    if (context->png != NULL) context->info = png_create_info_struct(context->png);
+    context->rows = malloc(sizeof(png_bytep) * height);
+    if (context->png == NULL || context->info == NULL || context->rows == NULL)
+      context_fail(context, TABBY_CODEC_NO_MEMORY, "PNG: out of memory");
+    for (uint32_t y = 0; y < height; y++)
+      context->rows[y] = (png_bytep)(pixels + (size_t)y * width * channels);
+    write_png(context, width, height, color_type, compression_level);
   }
-  png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &context, png_error_handler,
-                                png_warning_handler);
-  if (png != NULL) info = png_create_info_struct(png);
-  rows = malloc(sizeof(png_bytep) * height);
-  if (png == NULL || info == NULL || rows == NULL) {
-    tabby_set_message(message, message_size, "PNG: out of memory");
-    fail_with(&context, TABBY_CODEC_NO_MEMORY);
+  png_destroy_write_struct(&context->png, &context->info);
+  free(context->rows);
+  if (status == TABBY_CODEC_OK) {
+    *out = context->output;
+    *out_size = context->output_size;
+  } else {
+    free(context->output);
   }
-  png_set_write_fn(png, &context, png_write_memory, png_flush_memory);
-  png_set_compression_level(png, compression_level < 0 ? 6 : compression_level > 9 ? 9
-                                                                                  : compression_level);
-  png_set_IHDR(png, info, width, height, 8, color_type, PNG_INTERLACE_NONE,
-               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-  for (uint32_t y = 0; y < height; y++)
-    rows[y] = (png_bytep)(pixels + (size_t)y * width * channels);
-  png_write_info(png, info);
-  png_write_image(png, rows);
-  png_write_end(png, NULL);
-  png_structp p = png;
-  png_infop i = info;
-  png_destroy_write_struct(&p, &i);
-  free(rows);
-  *out = context.output;
-  *out_size = context.output_size;
-  return TABBY_CODEC_OK;
+  free(context);
+  return status;
 }

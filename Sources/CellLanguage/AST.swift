@@ -16,11 +16,49 @@ struct Expr {
     case attribute(Expr, String)
     case index(Expr, Expr)
     case slice(Expr?, Expr?, Expr?)
+    /// An f-string: literal text and formatted fields.
+    case format([FormatPart])
     /// `[element for target in iterable if condition]`
     case listComprehension(element: Expr, target: Expr, iterable: Expr, condition: Expr?)
   }
   var kind: Kind
   var span: SourceSpan
+  /// Height of the tree below; the parser bounds it so that evaluating (and freeing)
+  /// an expression never recurses deeper than the native stack allows.
+  let depth: Int
+
+  init(kind: Kind, span: SourceSpan) {
+    self.kind = kind
+    self.span = span
+    var below = 0
+    func see(_ e: Expr?) { if let e { below = max(below, e.depth) } }
+    switch kind {
+    case .literal, .name: break
+    case .format(let parts):
+      for case .field(let x, _, _) in parts { see(x) }
+    case .list(let xs), .tuple(let xs): xs.forEach(see)
+    case .dict(let pairs): pairs.forEach { see($0.0); see($0.1) }
+    case .unary(_, let x), .attribute(let x, _): see(x)
+    case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .index(let a, let b): see(a); see(b)
+    case .compare(let a, let rest): see(a); rest.forEach { see($0.1) }
+    case .conditional(let t, let a, let b): see(t); see(a); see(b)
+    case .call(let f, let args):
+      see(f)
+      for arg in args {
+        switch arg {
+        case .positional(let x), .keyword(_, let x): see(x)
+        }
+      }
+    case .slice(let a, let b, let c): see(a); see(b); see(c)
+    case .listComprehension(let e, let t, let i, let c): see(e); see(t); see(i); see(c)
+    }
+    depth = below + 1
+  }
+}
+
+enum FormatPart {
+  case text(String)
+  case field(Expr, conversion: Unicode.Scalar?, spec: String)
 }
 
 enum Argument {

@@ -184,6 +184,7 @@ struct ValueIterator {
 
   /// All the items (for `list(x)`, `sorted(x)`, …).
   static func collect(_ v: Value) throws(CellError) -> [Value] {
+    if case .host(let r as RangeObject) = v { try Operators.checkSize(r.count, 1) }
     var it = try ValueIterator(v)
     var out: [Value] = []
     while let x = it.next() { out.append(x) }

@@ -14,6 +14,11 @@ extension Interpreter {
     while start > 0, Self.isIdentifierScalar(src[start - 1]) { start -= 1 }
     let prefix = String(String.UnicodeScalarView(src[start..<cur]))
     let scan = PrefixScan(src[0..<start])
+    if let field = scan.openFStringField {
+      // Inside an f-string's `{...}`: complete that expression on its own.
+      let inner = complete(String(String.UnicodeScalarView(src[field..<cur])), cursor: cur - field)
+      return Completion(matches: inner.matches, cursorStart: inner.cursorStart + field, cursorEnd: inner.cursorEnd + field)
+    }
     if scan.inString || scan.inComment { return Completion(matches: [], cursorStart: cur, cursorEnd: cur) }
     var matches: [String] = []
     if start > 0, src[start - 1] == "." {
@@ -25,8 +30,8 @@ extension Interpreter {
         matches += sig.keywordNames.filter { $0.hasPrefix(prefix) }.map { $0 + "=" }
       }
       let names = Set(globals.keys).union(builtinNames).union(Parser.keywords)
-      matches += names.filter { $0.hasPrefix(prefix) && !$0.hasPrefix("_") || (prefix.hasPrefix("_") && $0.hasPrefix(prefix)) }
-        .sorted()
+      // Underscore names are offered only when asked for, as in IPython.
+      matches += names.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix("_") || !$0.hasPrefix("_")) }.sorted()
     }
     return Completion(matches: matches, cursorStart: start, cursorEnd: cur)
   }
@@ -95,6 +100,8 @@ struct PrefixScan {
   var inString = false
   var inComment = false
   var openCalls: [[String]?] = []
+  /// When the text ends inside an f-string field (`f"{pri`), where the field's code starts.
+  var openFStringField: Int?
 
   init(_ text: ArraySlice<Unicode.Scalar>) {
     let src = Array(text)
@@ -109,7 +116,10 @@ struct PrefixScan {
         continue
       }
       if c == "\"" || c == "'" {
+        let isFString = i > 0 && (src[i - 1] == "f" || src[i - 1] == "F")
+        let start = i
         i = Self.skipString(src, i, &inString)
+        if inString && isFString { openFStringField = Self.openField(src, after: start) }
         lastName = nil
         continue
       }
@@ -132,6 +142,25 @@ struct PrefixScan {
       if c != " " && c != "\t" { lastName = nil }
       i += 1
     }
+  }
+
+  /// The start of the last unclosed `{` field of an f-string whose quote is at `quote`.
+  static func openField(_ src: [Unicode.Scalar], after quote: Int) -> Int? {
+    var open: Int?
+    var i = quote + 1
+    while i < src.count {
+      if src[i] == "{" {
+        if open == nil && i + 1 < src.count && src[i + 1] == "{" {
+          i += 2
+          continue
+        }
+        open = i + 1
+      } else if src[i] == "}" {
+        open = nil
+      }
+      i += 1
+    }
+    return open
   }
 
   /// Skips a string literal starting at `i`; sets `unterminated` when the text ends inside it.

@@ -4,6 +4,9 @@ final class Evaluator {
 
   let interpreter: Interpreter
   let context: CallContext
+  /// A second guard on the native stack (the parser already bounds tree depth).
+  private var depth = 0
+  static let maxDepth = 1000
 
   init(interpreter: Interpreter, context: CallContext) {
     self.interpreter = interpreter
@@ -86,6 +89,11 @@ final class Evaluator {
   // MARK: Expressions
 
   func eval(_ e: Expr) throws(CellError) -> Value {
+    depth += 1
+    defer { depth -= 1 }
+    if depth > Self.maxDepth {
+      throw CellError(ename: "RecursionError", "maximum expression depth exceeded", span: e.span)
+    }
     switch e.kind {
     case .literal(let v): return v
     case .name(let n):
@@ -139,6 +147,18 @@ final class Evaluator {
       return try at(e.span) { () throws(CellError) in try Access.item(object, index) }
     case .slice(let lower, let upper, let step):
       return .host(SliceObject(try lower.map(eval) ?? .none, try upper.map(eval) ?? .none, try step.map(eval) ?? .none))
+    case .format(let parts):
+      var out = ""
+      for part in parts {
+        switch part {
+        case .text(let s): out += s
+        case .field(let x, let conversion, let spec):
+          var v = try eval(x)
+          if let conversion { v = .string(conversion == "r" ? v.repr : v.str) }
+          out += try at(x.span) { () throws(CellError) in try Format.format(v, spec: spec) }
+        }
+      }
+      return .string(out)
     case .listComprehension(let element, let target, let iterableExpr, let condition):
       return try comprehension(element, target, iterableExpr, condition)
     }

@@ -27,8 +27,16 @@ enum Format {
       guard let close = chars.firstIndex(of: "}") else { throw .valueError("Single '{' encountered in format string") }
       let field = String(String.UnicodeScalarView(chars[..<close]))
       chars = chars[(close + 1)...]
-      let (name, spec) = field.firstIndex(of: ":").map { (String(field[..<$0]), String(field[field.index(after: $0)...])) } ?? (field, "")
-      let value: Value
+      var (name, spec) = field.firstIndex(of: ":").map { (String(field[..<$0]), String(field[field.index(after: $0)...])) } ?? (field, "")
+      var conversion: Character?
+      if let bang = name.firstIndex(of: "!") {
+        conversion = name[name.index(after: bang)...].first
+        name = String(name[..<bang])
+        guard conversion == "r" || conversion == "s" else {
+          throw .valueError("Unknown conversion specifier \(conversion.map(String.init) ?? "")")
+        }
+      }
+      var value: Value
       if name.isEmpty {
         guard auto < args.count else { throw CellError(ename: "IndexError", "Replacement index \(auto) out of range") }
         value = args[auto]
@@ -40,6 +48,7 @@ enum Format {
         guard let v = kwargs.first(where: { $0.name == name })?.value else { throw CellError(ename: "KeyError", Value.quoted(name)) }
         value = v
       }
+      if let conversion { value = .string(conversion == "r" ? value.repr : value.str) }
       out += try format(value, spec: spec)
     }
     return out
@@ -57,14 +66,22 @@ enum Format {
       align = s.removeFirst()
     }
     var width = 0
-    while let d = s.first, let n = d.wholeNumberValue { width = width * 10 + n; s.removeFirst() }
+    while let d = s.first, let n = d.wholeNumberValue {
+      width = width * 10 + n
+      s.removeFirst()
+      if width > 10_000 { throw .valueError("Too many decimal digits in format string") }
+    }
     let grouping = s.first == ","
     if grouping { s.removeFirst() }
     var precision: Int?
     if s.first == "." {
       s.removeFirst()
       var p = 0
-      while let d = s.first, let n = d.wholeNumberValue { p = p * 10 + n; s.removeFirst() }
+      while let d = s.first, let n = d.wholeNumberValue {
+        p = p * 10 + n
+        s.removeFirst()
+        if p > 300 { throw .valueError("precision too big") }
+      }
       precision = p
     }
     let type = s.popFirst()

@@ -2,6 +2,7 @@
 enum HelpQuery {
   /// The dotted name asked about, or nil when the cell is not a help query.
   static func parse(_ src: [Unicode.Scalar]) -> [String]? {
+    guard src.contains("?") else { return nil }  // the common case, kept cheap
     var s = Substring(String(String.UnicodeScalarView(src))).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
     while let l = s.last, l == " " || l == "\t" || l == "\n" || l == "\r" { s.removeLast() }
     var marked = false
@@ -20,7 +21,8 @@ enum HelpQuery {
 }
 
 extension Interpreter {
-  func helpPage(_ path: [String], _ src: [Unicode.Scalar]) throws(LanguageError) -> String {
+  /// The pager text for `name?`; IPython's wording when the name is unknown.
+  func helpPage(_ path: [String]) -> String {
     guard let value = resolve(path) else { return "Object `\(path.joined(separator: "."))` not found." }
     return helpText(for: value, name: path.joined(separator: "."))
   }

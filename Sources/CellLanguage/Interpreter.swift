@@ -112,7 +112,7 @@ public final class Interpreter {
   public func execute(_ code: String, context: ExecutionContext) throws(LanguageError) -> ExecutionOutcome {
     let src = Array(code.unicodeScalars)
     if let topic = HelpQuery.parse(src) {
-      return ExecutionOutcome(pager: try helpPage(topic, src))
+      return ExecutionOutcome(pager: helpPage(topic))
     }
     do throws(CellError) {
       let module = try Parser.parse(src)

@@ -5,6 +5,8 @@ struct Token: Equatable {
     case int(Int)
     case float(Double)
     case string(String)
+    /// An f-string: literal text and `{expression!conversion:spec}` fields.
+    case fstring([FStringPart])
     case op(String)
     case newline, indent, dedent, eof
   }
@@ -15,36 +17,51 @@ struct Token: Equatable {
 /// Python-style tokenizer: indentation becomes INDENT/DEDENT, newlines inside
 /// brackets are ignored, `#` starts a comment.
 struct Lexer {
-  private let src: [Unicode.Scalar]
-  private var pos = 0
+  let src: [Unicode.Scalar]
+  /// Where lexing stops: the whole cell, or the end of an f-string field.
+  let end: Int
+  var pos = 0
   private var tokens: [Token] = []
   private var brackets: [(Unicode.Scalar, Int)] = []
   private var indents: [Int] = [0]
   private var atLineStart = true
+  private var isField = false
 
-  init(_ src: [Unicode.Scalar]) { self.src = src }
+  init(_ src: [Unicode.Scalar], range: Range<Int>? = nil) {
+    self.src = src
+    self.pos = range?.lowerBound ?? 0
+    self.end = range?.upperBound ?? src.count
+    if range != nil {
+      // An f-string field is one expression: no indentation, newlines as inside brackets.
+      atLineStart = false
+      brackets = [("{", pos)]
+      isField = true
+    }
+  }
 
-  static func tokenize(_ src: [Unicode.Scalar]) throws(CellError) -> [Token] {
-    var lexer = Lexer(src)
+  /// Tokens of the whole source, or of a range of it (an f-string's `{expression}`).
+  static func tokenize(_ src: [Unicode.Scalar], range: Range<Int>? = nil) throws(CellError) -> [Token] {
+    var lexer = Lexer(src, range: range)
     return try lexer.run()
   }
 
-  private func peek(_ k: Int = 0) -> Unicode.Scalar? {
-    pos + k < src.count ? src[pos + k] : nil
+  func peek(_ k: Int = 0) -> Unicode.Scalar? {
+    pos + k < end ? src[pos + k] : nil
   }
 
-  private mutating func emit(_ kind: Token.Kind, from start: Int) {
+  mutating func emit(_ kind: Token.Kind, from start: Int) {
     tokens.append(Token(kind: kind, span: SourceSpan(start, pos)))
   }
 
   private mutating func run() throws(CellError) -> [Token] {
-    while pos < src.count {
+    while pos < end {
       if atLineStart && brackets.isEmpty {
         try lineStart()
         continue
       }
       try next()
     }
+    if isField { brackets.removeFirst() }
     if let (open, at) = brackets.last {
       throw .syntax("'\(open)' was never closed", SourceSpan(at, at + 1), atEnd: true)
     }
@@ -112,7 +129,7 @@ struct Lexer {
         throw .syntax("unexpected character after line continuation character", SourceSpan(pos, pos + 1))
       }
       pos += peek(1) == "\n" ? 2 : 3
-      if pos >= src.count { throw .syntax("unexpected end of input", SourceSpan(start, pos), atEnd: true) }
+      if pos >= end { throw .syntax("unexpected end of input", SourceSpan(start, pos), atEnd: true) }
     case "0"..."9":
       try number()
     case ".":
@@ -134,9 +151,13 @@ struct Lexer {
       pos += 1
     }
     let name = String(String.UnicodeScalarView(src[start..<pos]))
-    if let q = peek(), q == "\"" || q == "'", name == "r" || name == "R" {
-      try string(raw: true, from: start)
-      return
+    if let q = peek(), q == "\"" || q == "'" {
+      switch name.lowercased() {
+      case "r": return try string(raw: true, from: start)
+      case "f": return try fstring(raw: false, from: start)
+      case "rf", "fr": return try fstring(raw: true, from: start)
+      default: break
+      }
     }
     emit(.name(name), from: start)
   }
@@ -152,7 +173,7 @@ struct Lexer {
 
   private mutating func op() throws(CellError) {
     let start = pos
-    for n in [3, 2] where pos + n <= src.count {
+    for n in [3, 2] where pos + n <= end {
       let text = String(String.UnicodeScalarView(src[pos..<pos + n]))
       if (n == 3 ? Self.threeCharOps : Self.twoCharOps).contains(text) {
         pos += n
@@ -185,136 +206,5 @@ struct Lexer {
       }
     default: break
     }
-  }
-}
-
-// MARK: Literals
-
-extension Lexer {
-  private static func isDigit(_ c: Unicode.Scalar?, radix: Int = 10) -> Bool {
-    guard let c else { return false }
-    switch radix {
-    case 16: return c.properties.isASCIIHexDigit
-    case 8: return ("0"..."7").contains(c)
-    case 2: return c == "0" || c == "1"
-    default: return ("0"..."9").contains(c)
-    }
-  }
-
-  private mutating func digits(radix: Int = 10) -> String {
-    var text = ""
-    while let c = peek(), Self.isDigit(c, radix: radix) || (c == "_" && Self.isDigit(peek(1), radix: radix)) {
-      if c != "_" { text.unicodeScalars.append(c) }
-      pos += 1
-    }
-    return text
-  }
-
-  fileprivate mutating func number() throws(CellError) {
-    let start = pos
-    if peek() == "0", let p = peek(1), let radix = ["x": 16, "X": 16, "o": 8, "O": 8, "b": 2, "B": 2][Character(p)] {
-      pos += 2
-      let text = digits(radix: radix)
-      guard !text.isEmpty, let value = Int(text, radix: radix) else {
-        throw overflowOrInvalid(text.isEmpty, start)
-      }
-      return emit(.int(value), from: start)
-    }
-    var text = digits()
-    var isFloat = false
-    if peek() == ".", !(peek(1) == "." && peek(2) == ".") {
-      pos += 1
-      isFloat = true
-      text += "." + digits()
-    }
-    if let e = peek(), e == "e" || e == "E" {
-      let signed = peek(1) == "+" || peek(1) == "-"
-      if Self.isDigit(peek(signed ? 2 : 1)) {
-        text += "e" + (signed ? String(src[pos + 1]) : "")
-        pos += signed ? 2 : 1
-        text += digits()
-        isFloat = true
-      }
-    }
-    if let c = peek(), c == "_" || c.properties.isAlphabetic {
-      throw .syntax("invalid decimal literal", SourceSpan(start, pos + 1))
-    }
-    if isFloat {
-      emit(.float(Double(text.hasPrefix(".") ? "0" + text : text) ?? .nan), from: start)
-    } else if let value = Int(text) {
-      emit(.int(value), from: start)
-    } else {
-      throw overflowOrInvalid(false, start)
-    }
-  }
-
-  private func overflowOrInvalid(_ empty: Bool, _ start: Int) -> CellError {
-    if empty { return .syntax("invalid number literal", SourceSpan(start, pos)) }
-    return CellError(
-      ename: "OverflowError", "integer literal too large (integers are 64-bit)", span: SourceSpan(start, pos))
-  }
-
-  /// A quoted string starting at `pos` (after any `r` prefix that began at `start`).
-  fileprivate mutating func string(raw: Bool, from start: Int) throws(CellError) {
-    let quote = src[pos]
-    let triple = peek(1) == quote && peek(2) == quote
-    pos += triple ? 3 : 1
-    var text = String.UnicodeScalarView()
-    while true {
-      guard let c = peek() else {
-        let what = triple ? "unterminated triple-quoted string literal" : "unterminated string literal"
-        throw .syntax(what, SourceSpan(start, start + 1), atEnd: triple)
-      }
-      if c == quote && (!triple || (peek(1) == quote && peek(2) == quote)) {
-        pos += triple ? 3 : 1
-        break
-      }
-      if c == "\n" && !triple {
-        throw .syntax("unterminated string literal", SourceSpan(start, start + 1))
-      }
-      if c == "\\" {
-        try escape(raw: raw, into: &text)
-      } else {
-        text.append(c)
-        pos += 1
-      }
-    }
-    emit(.string(String(text)), from: start)
-  }
-
-  private mutating func escape(raw: Bool, into text: inout String.UnicodeScalarView) throws(CellError) {
-    let start = pos
-    pos += 1
-    guard let c = peek() else { return }
-    pos += 1
-    if raw {
-      text.append("\\")
-      text.append(c)
-      return
-    }
-    let simple: [Unicode.Scalar: Unicode.Scalar] = [
-      "n": "\n", "t": "\t", "r": "\r", "\\": "\\", "'": "'", "\"": "\"", "0": "\0",
-      "a": "\u{07}", "b": "\u{08}", "f": "\u{0C}", "v": "\u{0B}",
-    ]
-    if let s = simple[c] {
-      text.append(s)
-      return
-    }
-    if c == "\n" { return }  // backslash-newline joins the lines
-    let width = c == "x" ? 2 : c == "u" ? 4 : c == "U" ? 8 : 0
-    guard width > 0 else {
-      text.append("\\")  // Python keeps unknown escapes as written
-      text.append(c)
-      return
-    }
-    var hex = ""
-    for _ in 0..<width where Self.isDigit(peek(), radix: 16) {
-      hex.unicodeScalars.append(src[pos])
-      pos += 1
-    }
-    guard hex.count == width, let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else {
-      throw .syntax("invalid \\\(c) escape", SourceSpan(start, pos))
-    }
-    text.append(scalar)
   }
 }

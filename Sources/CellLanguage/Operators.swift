@@ -13,6 +13,15 @@ enum Operators {
     .typeError("unsupported operand type(s) for \(op): '\(a.typeName)' and '\(b.typeName)'")
   }
 
+  /// Refuses repetitions that would exhaust memory (`'a' * 10**12`) instead of crashing.
+  static func checkSize(_ count: Int, _ times: Int) throws(CellError) {
+    let (total, overflow) = count.multipliedReportingOverflow(by: max(0, times))
+    if overflow || total > maxItems { throw CellError(ename: "MemoryError", "result too large (\(count) × \(times))") }
+  }
+
+  /// The most items (or bytes) one value may be made to hold by repetition or `list(range(...))`.
+  static let maxItems = 200_000_000
+
   static func unary(_ op: UnaryOp, _ v: Value) throws(CellError) -> Value {
     switch (op, v.numeric) {
     case (.not, _): return .bool(!v.isTruthy)
@@ -40,10 +49,13 @@ enum Operators {
     case (.add, .list, _): throw .typeError("can only concatenate list (not \"\(b.typeName)\") to list")
     case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
     case (.multiply, .string(let s), .int(let n)), (.multiply, .int(let n), .string(let s)):
+      try checkSize(s.utf8.count, n)
       return .string(String(repeating: s, count: max(0, n)))
     case (.multiply, .list(let l), .int(let n)), (.multiply, .int(let n), .list(let l)):
+      try checkSize(l.items.count, n)
       return .list(ListObject(Array(repeatElement(l.items, count: max(0, n)).joined())))
     case (.multiply, .tuple(let t), .int(let n)), (.multiply, .int(let n), .tuple(let t)):
+      try checkSize(t.count, n)
       return .tuple(Array(repeatElement(t, count: max(0, n)).joined()))
     default:
       throw unsupported(op.rawValue, a, b)
@@ -99,7 +111,10 @@ enum Operators {
       guard b != 0 else {
         throw CellError(ename: "ZeroDivisionError", "integer division or modulo by zero")
       }
-      if a == .min && b == -1 { throw overflow() }
+      if a == .min && b == -1 {
+        if op == .modulo { return .int(0) }
+        throw overflow()
+      }
       var q = a / b
       var r = a % b
       if r != 0 && (r < 0) != (b < 0) {

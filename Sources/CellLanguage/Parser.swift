@@ -2,9 +2,13 @@
 /// expressions in ParserExpressions.swift.
 struct Parser {
   var tokens: [Token]
+  /// The cell's code points, for parsing f-string fields in place.
+  var source: [Unicode.Scalar] = []
   var p = 0
   var loopDepth = 0
   var nesting = 0
+  var blockDepth = 0
+  static let maxBlockDepth = 50
 
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
@@ -25,6 +29,7 @@ struct Parser {
 
   static func parse(_ src: [Unicode.Scalar]) throws(CellError) -> Module {
     var parser = Parser(tokens: try Lexer.tokenize(src))
+    parser.source = src
     return try parser.module()
   }
 
@@ -228,6 +233,9 @@ struct Parser {
   /// `: NEWLINE INDENT statements DEDENT`, or `: statement` on the same line.
   mutating func block(after keyword: String, line: SourceSpan) throws(CellError) -> [Stmt] {
     try expect(":", "expected ':'")
+    blockDepth += 1
+    defer { blockDepth -= 1 }
+    if blockDepth > Self.maxBlockDepth { throw .syntax("too many statically nested blocks", line) }
     guard current.kind == .newline else { return try simpleLine().0 }
     p += 1
     guard current.kind == .indent else {

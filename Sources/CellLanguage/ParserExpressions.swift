@@ -40,21 +40,32 @@ extension Parser {
     }
   }
 
+  static let maxDepth = 200
+
+  /// Refuses expressions whose tree is too deep (a 5,000-term `1+1+…`), like CPython's
+  /// "too complex" limit; the evaluator and the deallocator recurse over the tree.
+  func bounded(_ e: Expr) throws(CellError) -> Expr {
+    guard e.depth <= Self.maxDepth else { throw .syntax("expression too long or too deeply nested", e.span) }
+    return e
+  }
+
   mutating func expression() throws(CellError) -> Expr {
     let value = try orTest()
     guard isKeyword("if") else { return value }
     p += 1
+    try nest()
+    defer { nesting -= 1 }
     let test = try orTest()
     guard acceptKeyword("else") else { throw unexpected("expected 'else' after 'if' expression") }
     let other = try expression()
-    return Expr(kind: .conditional(test: test, then: value, else: other), span: value.span.through(other.span))
+    return try bounded(Expr(kind: .conditional(test: test, then: value, else: other), span: value.span.through(other.span)))
   }
 
   mutating func orTest() throws(CellError) -> Expr {
     var left = try andTest()
     while acceptKeyword("or") {
       let right = try andTest()
-      left = Expr(kind: .or(left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .or(left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -63,7 +74,7 @@ extension Parser {
     var left = try notTest()
     while acceptKeyword("and") {
       let right = try notTest()
-      left = Expr(kind: .and(left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .and(left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -97,7 +108,7 @@ extension Parser {
       rest.append((op, try arithmetic()))
     }
     guard let last = rest.last else { return first }
-    return Expr(kind: .compare(first, rest), span: first.span.through(last.1.span))
+    return try bounded(Expr(kind: .compare(first, rest), span: first.span.through(last.1.span)))
   }
 
   mutating func arithmetic() throws(CellError) -> Expr {
@@ -105,7 +116,7 @@ extension Parser {
     while case .op(let o) = current.kind, o == "+" || o == "-" {
       p += 1
       let right = try term()
-      left = Expr(kind: .binary(o == "+" ? .add : .subtract, left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .binary(o == "+" ? .add : .subtract, left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -117,7 +128,7 @@ extension Parser {
     {
       p += 1
       let right = try factor()
-      left = Expr(kind: .binary(op, left, right), span: left.span.through(right.span))
+      left = try bounded(Expr(kind: .binary(op, left, right), span: left.span.through(right.span)))
     }
     return left
   }
@@ -138,8 +149,10 @@ extension Parser {
   mutating func power() throws(CellError) -> Expr {
     let base = try postfix()
     guard accept("**") else { return base }
+    try nest()
+    defer { nesting -= 1 }
     let exponent = try factor()
-    return Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span))
+    return try bounded(Expr(kind: .binary(.power, base, exponent), span: base.span.through(exponent.span)))
   }
 
   mutating func postfix() throws(CellError) -> Expr {
@@ -147,16 +160,16 @@ extension Parser {
     while true {
       if accept("(") {
         let args = try callArguments()
-        e = Expr(kind: .call(e, args), span: e.span.through(tokens[p - 1].span))
+        e = try bounded(Expr(kind: .call(e, args), span: e.span.through(tokens[p - 1].span)))
       } else if accept("[") {
         let index = try subscriptExpr()
         try expect("]", "expected ']'")
-        e = Expr(kind: .index(e, index), span: e.span.through(tokens[p - 1].span))
+        e = try bounded(Expr(kind: .index(e, index), span: e.span.through(tokens[p - 1].span)))
       } else if accept(".") {
         guard case .name(let n) = current.kind, !Self.keywords.contains(n) else {
           throw unexpected("expected an attribute name after '.'")
         }
-        e = Expr(kind: .attribute(e, n), span: e.span.through(advance().span))
+        e = try bounded(Expr(kind: .attribute(e, n), span: e.span.through(advance().span)))
       } else {
         return e
       }
@@ -211,14 +224,8 @@ extension Parser {
     switch t.kind {
     case .int(let i): p += 1; return Expr(kind: .literal(.int(i)), span: t.span)
     case .float(let d): p += 1; return Expr(kind: .literal(.float(d)), span: t.span)
-    case .string(var s):
-      p += 1
-      var span = t.span
-      while case .string(let more) = current.kind {
-        s += more
-        span = span.through(advance().span)
-      }
-      return Expr(kind: .literal(.string(s)), span: span)
+    case .string, .fstring:
+      return try strings()
     case .name("True"): p += 1; return Expr(kind: .literal(.bool(true)), span: t.span)
     case .name("False"): p += 1; return Expr(kind: .literal(.bool(false)), span: t.span)
     case .name("None"): p += 1; return Expr(kind: .literal(.none), span: t.span)
@@ -289,5 +296,48 @@ extension Parser {
     }
     try expect("}", "expected '}'")
     return Expr(kind: .dict(pairs), span: start.through(tokens[p - 1].span))
+  }
+}
+
+// MARK: Strings and f-strings
+
+extension Parser {
+  /// Adjacent string literals join; if any is an f-string the result is a `.format`.
+  mutating func strings() throws(CellError) -> Expr {
+    var parts: [FormatPart] = []
+    var span = current.span
+    var formatted = false
+    while true {
+      if case .string(let s) = current.kind {
+        parts.append(.text(s))
+      } else if case .fstring(let lexed) = current.kind {
+        formatted = true
+        for part in lexed {
+          switch part {
+          case .text(let s): parts.append(.text(s))
+          case .field(let range, let conversion, let spec):
+            parts.append(.field(try fieldExpression(range), conversion: conversion, spec: spec))
+          }
+        }
+      } else {
+        break
+      }
+      span = span.through(advance().span)
+    }
+    guard formatted else {
+      let text = parts.map { if case .text(let s) = $0 { s } else { "" } }.joined()
+      return Expr(kind: .literal(.string(text)), span: span)
+    }
+    return try bounded(Expr(kind: .format(parts), span: span))
+  }
+
+  /// Parses an f-string field's expression from its range of the cell.
+  mutating func fieldExpression(_ range: Range<Int>) throws(CellError) -> Expr {
+    var sub = Parser(tokens: try Lexer.tokenize(source, range: range))
+    sub.source = source
+    sub.nesting = nesting + 1
+    let e = try sub.expressionList()
+    guard sub.current.kind == .newline || sub.current.kind == .eof else { throw sub.unexpected() }
+    return e
   }
 }

@@ -24,6 +24,9 @@ extension Value {
     case .function(let f): out += "<built-in function \(f.name)>"
     case .host(let h): out += h.repr
     case .tuple(let items):
+      guard seen.count < 200 else { return out += "(...)" }
+      seen.append(ObjectIdentifier(ListObject.self))  // counts depth; never matches an object
+      defer { seen.removeLast() }
       out += "("
       writeItems(items, into: &out, seen: &seen)
       out += items.count == 1 ? ",)" : ")"

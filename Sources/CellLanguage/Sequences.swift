@@ -1,22 +1,21 @@
 /// `range(start, stop, step)`: a lazy sequence of integers, like Python's.
 final class RangeObject: HostObject {
   let start: Int, stop: Int, step: Int
+  let count: Int
 
   init(_ start: Int, _ stop: Int, _ step: Int) throws(CellError) {
     guard step != 0 else { throw .valueError("range() arg 3 must not be zero") }
     (self.start, self.stop, self.step) = (start, stop, step)
-  }
-
-  var count: Int {
-    if step > 0 { return start < stop ? (stop - start - 1) / step + 1 : 0 }
-    return start > stop ? (start - stop - 1) / -step + 1 : 0
+    let (span, overflow) = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
+    guard !overflow, step != .min else { throw CellError(ename: "OverflowError", "range too large (integers are 64-bit)") }
+    count = span > 0 ? (span - 1) / abs(step) + 1 : 0
   }
 
   func element(_ i: Int) -> Int { start + i * step }
 
   func index(of v: Int) -> Int? {
-    let offset = v - start
-    guard offset % step == 0 else { return nil }
+    let (offset, overflow) = v.subtractingReportingOverflow(start)
+    guard !overflow, offset % step == 0 else { return nil }
     let i = offset / step
     return i >= 0 && i < count ? i : nil
   }
@@ -67,8 +66,10 @@ final class SliceObject: HostObject {
 
   /// The positions selected in a sequence of `count` items (Python's slice.indices).
   func indices(count: Int) throws(CellError) -> [Int] {
-    let step = try Self.bound(self.step) ?? 1
+    var step = try Self.bound(self.step) ?? 1
     guard step != 0 else { throw .valueError("slice step cannot be zero") }
+    // A step longer than the sequence picks the same items; clamping keeps stride from overflowing.
+    step = max(-(count + 1), min(step, count + 1))
     let (low, high) = step > 0 ? (0, count) : (-1, count - 1)
     func clamp(_ v: Int?, _ fallback: Int) -> Int {
       guard let v else { return fallback }

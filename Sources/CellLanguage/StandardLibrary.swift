@@ -92,7 +92,8 @@ enum StandardLibrary {
   static func round(_ a: BoundArguments) throws(CellError) -> Value {
     let x = a["number"]!
     guard let n = x.numeric else { throw .typeError("type \(x.typeName) doesn't define __round__ method") }
-    let digits = try a.int("ndigits")
+    // Beyond ±400 digits every double rounds the same way; clamping avoids overflow.
+    let digits = try a.int("ndigits").map { max(-400, min($0, 400)) }
     switch (n, digits) {
     case (.int(let i), _): return .int(i)
     case (.float(let d), nil):
@@ -185,8 +186,11 @@ enum StandardLibrary {
 
   static func sortedValues(_ items: [Value], reverse: Bool) throws(CellError) -> [Value] {
     do {
-      let sorted = try items.sorted { (x, y) throws(CellError) in try Operators.ordering(x, y, .less) < 0 }
-      return reverse ? sorted.reversed() : sorted
+      // Swift's sort is stable; comparing the other way round (rather than reversing)
+      // keeps equal items in their original order, as Python's reverse=True does.
+      return try items.sorted { (x, y) throws(CellError) in
+        try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
+      }
     } catch {
       throw Interpreter.cellError(from: error)
     }

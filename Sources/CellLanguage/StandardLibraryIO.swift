@@ -35,6 +35,14 @@ extension StandardLibrary {
         }
         return .string(try ctx.sink.readInput(prompt: try a.string("prompt") ?? "", password: false))
       },
+      Builtin("getpass(prompt='Password: ')", summary: "Asks for a line of text without showing it (a password).") { a, ctx in
+        guard ctx.execution.allowStdin else {
+          throw CellError(
+            ename: "StdinNotImplementedError",
+            "getpass was called, but this frontend does not support input requests.")
+        }
+        return .string(try ctx.sink.readInput(prompt: try a.string("prompt") ?? "Password: ", password: true))
+      },
       Builtin(
         "display(*values, display_id=None)", summary: "Shows each value as rich output (display_data).",
         details: "With display_id, update_display(value, display_id=...) later replaces it in place."

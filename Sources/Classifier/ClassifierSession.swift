@@ -1,5 +1,6 @@
 import Foundation
 import Imaging
+import Tensor
 
 /// The top classes of one image, with the decoded image kept for display.
 public struct Prediction: Sendable {
@@ -39,6 +40,12 @@ public struct ClassifierSession: Sendable {
       }
       self.zoo = try zoo.merging(catalog: text, source: path)
     }
+  }
+
+  /// Sets how many threads the engine computes with (process-wide); nil: every CPU this
+  /// process may use.
+  public static func setThreads(_ count: Int?) {
+    Threads.set(count ?? Threads.available)
   }
 
   /// Finds (downloading a zoo model on first use), loads and prepares a classifier.
@@ -198,5 +205,19 @@ public struct ClassifierSession: Sendable {
       ClassScore(
         index: entry.index, label: model.labels?.names[entry.index], probability: entry.probability)
     }
+  }
+}
+
+extension ClassScore: CustomStringConvertible {
+  /// `tabby, tabby cat (281): 42.19%`, or `class 7 (7): …` without labels.
+  public var description: String {
+    "\(label ?? "class \(index)") (\(index)): " + String(format: "%.2f%%", Double(probability) * 100)
+  }
+}
+
+extension Prediction: CustomStringConvertible {
+  /// The source, then one indented line per class.
+  public var description: String {
+    ([source] + top.map { "  \($0)" }).joined(separator: "\n")
   }
 }

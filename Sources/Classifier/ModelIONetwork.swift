@@ -1,25 +1,92 @@
 import Imaging
 import ModelIO
+import Tensor
 
 /// The classifier's view of a network loaded by ModelIO.
 final class ModelIONetwork: Network {
   let input: InputSignature
   let outputCount: Int?
   let endsInSoftmax: Bool?
+  private let model: LoadedModel
+  private let quantization: QuantizationParameters?
+  private let path: String
 
-  private init(input: InputSignature, outputCount: Int?, endsInSoftmax: Bool?) {
+  private init(model: LoadedModel, input: InputSignature, path: String) {
+    self.model = model
     self.input = input
-    self.outputCount = outputCount
-    self.endsInSoftmax = endsInSoftmax
+    self.path = path
+    let output = model.outputs[0]
+    let classDims = output.shape.dropFirst().map(\.value)
+    outputCount = classDims.allSatisfy { $0 != nil } ? classDims.reduce(1) { $0 * $1! } : nil
+    // ModelIO recognises a softmax head; anything else is checked on the values, since an
+    // importer may not name every probability head (SoftmaxActivation, a custom op).
+    endsInSoftmax = output.isProbability ? true : nil
+    quantization = output.quantization
   }
 
-  /// Loads the model files at `location`.
+  /// Loads the model files at `location` and checks it looks like an image classifier.
   static func open(_ location: ModelLocation) throws -> any Network {
-    throw ClassifierError(
-      .badModel, "cannot load \(location.displayPath): the ONNX/MXNet runtime is not built in yet")
+    let model: LoadedModel
+    do {
+      switch location {
+      case .onnx(let path): model = try Model.load(path: path)
+      case .mxnet(let prefix, let epoch): model = try Model.load(path: prefix, epoch: epoch)
+      }
+    } catch {
+      throw ClassifierError(.badModel, "cannot load the model \(location.displayPath): \(error)")
+    }
+    let where_ = location.displayPath
+    guard model.inputs.count == 1, let info = model.inputs.first else {
+      throw ClassifierError(
+        .unsupportedModel,
+        "\(where_) has \(model.inputs.count) inputs; an image classifier takes one image batch")
+    }
+    guard !model.outputs.isEmpty else {
+      throw ClassifierError(.unsupportedModel, "\(where_) has no outputs")
+    }
+    return ModelIONetwork(model: model, input: try signature(info, model: where_), path: where_)
   }
 
-  func run(_ input: ModelInput) throws -> NetworkOutput {
-    throw ClassifierError(.badModel, "the ONNX/MXNet runtime is not built in yet")
+  /// The input signature; an MXNet symbol declares no input shape, so it is taken as an
+  /// NCHW float32 RGB batch of any size (the profile's size is then used).
+  private static func signature(_ info: TensorInfo, model: String) throws -> InputSignature {
+    let type: Preprocessing.ElementType
+    switch info.dtype {
+    case .float32: type = .float32
+    case .uint8: type = .uint8
+    default:
+      throw ClassifierError(
+        .unsupportedModel,
+        "\(model): input '\(info.name)' is \(info.dtype.rawValue); only float32 and uint8 image "
+          + "inputs are supported")
+    }
+    if info.shape.count == 1 && info.shape[0].value == nil {
+      return InputSignature(
+        name: info.name, elementType: type, layout: .nchw, channels: 3, height: nil, width: nil,
+        batch: nil)
+    }
+    return try InputSignature(name: info.name, elementType: type, shape: info.shape.map(\.value))
+  }
+
+  func run(_ batch: ModelInput) throws -> NetworkOutput {
+    let values = batch.floats ?? batch.bytes!.map(Float.init)
+    let outputs: [Tensor]
+    do {
+      outputs = try model.run(try Tensor(shape: batch.shape, scalars: values))
+    } catch {
+      throw ClassifierError(.badModel, "running \(path) failed: \(error)")
+    }
+    let output = outputs[0]
+    let n = batch.shape[0]
+    guard n > 0, output.count % n == 0 else {
+      throw ClassifierError(
+        .unsupportedModel, "\(path) returned shape \(output.shape) for a batch of \(n)")
+    }
+    var scalars = output.scalars
+    if let q = quantization {
+      for i in scalars.indices { scalars[i] = q.dequantize(scalars[i]) }
+    }
+    let per = output.count / n
+    return NetworkOutput(values: (0..<n).map { Array(scalars[($0 * per)..<(($0 + 1) * per)]) })
   }
 }

@@ -16,11 +16,14 @@ public struct LabeledImages: Sendable {
   public let classCount: Int
 
   /// Pairs images and labels; the counts must agree and labels must be below `classCount`.
-  public init(pixels: [UInt8], labels: [UInt8], imageShape: [Int], classCount: Int = 10) throws(DatasetError) {
+  public init(pixels: [UInt8], labels: [UInt8], imageShape: [Int], classCount: Int = 10)
+    throws(DatasetError)
+  {
     let size = imageShape.reduce(1, *)
     guard size > 0, pixels.count == labels.count * size else {
       throw DatasetError(
-        path: "<data>", "\(pixels.count / max(size, 1)) images of \(imageShape) but \(labels.count) labels")
+        path: "<data>",
+        "\(pixels.count / max(size, 1)) images of \(imageShape) but \(labels.count) labels")
     }
     if let bad = labels.first(where: { Int($0) >= classCount }) {
       throw DatasetError(path: "<data>", "label \(bad) is outside 0..<\(classCount)")
@@ -40,7 +43,8 @@ public struct LabeledImages: Sendable {
   public func prefix(_ n: Int) -> LabeledImages {
     let k = min(n, count)
     return try! LabeledImages(
-      pixels: Array(pixels[0..<(k * imageSize)]), labels: Array(labels[0..<k]), imageShape: imageShape,
+      pixels: Array(pixels[0..<(k * imageSize)]), labels: Array(labels[0..<k]),
+      imageShape: imageShape,
       classCount: classCount)
   }
 

@@ -16,6 +16,10 @@ public struct Image: Equatable, Sendable {
   /// what a decompression bomb claims.
   public static let defaultMaxPixels = 100_000_000
 
+  /// The largest image that resizing or filling may create (so that a typo in a
+  /// notebook is an error, not an allocation failure): 2^28 pixels.
+  public static let maxPixelsBuilt = 1 << 28
+
   /// Wraps existing pixels, checking that the buffer matches the shape.
   public init(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws(ImageError) {
     guard width > 0, height > 0, (1...4).contains(channels) else {
@@ -23,27 +27,34 @@ public struct Image: Equatable, Sendable {
         .invalidArgument,
         "image shape \(width)x\(height)x\(channels) is not positive with 1-4 channels")
     }
-    let (count, overflow) = width.multipliedReportingOverflow(by: height * channels)
-    guard !overflow, pixels.count == count else {
+    guard let count = Self.sampleCount(width, height, channels), pixels.count == count else {
       throw ImageError(
         .invalidArgument,
-        "image \(width)x\(height)x\(channels) needs \(width * height * channels) bytes, got \(pixels.count)"
-      )
+        "image \(width)x\(height)x\(channels) does not match \(pixels.count) bytes of pixels")
     }
     self.init(unchecked: width, height, channels, pixels)
   }
 
   /// Creates an image filled with one value per channel (`fill.count == channels`).
   public init(width: Int, height: Int, fill: [UInt8]) throws(ImageError) {
-    guard width > 0, height > 0, (1...4).contains(fill.count) else {
+    guard width > 0, height > 0, (1...4).contains(fill.count),
+      let count = Self.sampleCount(width, height, fill.count), width * height <= Self.maxPixelsBuilt
+    else {
       throw ImageError(
         .invalidArgument, "cannot fill a \(width)x\(height) image with \(fill.count) channels")
     }
-    var pixels = [UInt8](repeating: 0, count: width * height * fill.count)
+    var pixels = [UInt8](repeating: 0, count: count)
     for i in 0..<(width * height) {
       for c in 0..<fill.count { pixels[i * fill.count + c] = fill[c] }
     }
     self.init(unchecked: width, height, fill.count, pixels)
+  }
+
+  /// width · height · channels, or nil when it overflows.
+  static func sampleCount(_ width: Int, _ height: Int, _ channels: Int) -> Int? {
+    let (area, overflow1) = width.multipliedReportingOverflow(by: height)
+    let (count, overflow2) = area.multipliedReportingOverflow(by: channels)
+    return overflow1 || overflow2 ? nil : count
   }
 
   /// Internal initialiser for shapes already known to match.

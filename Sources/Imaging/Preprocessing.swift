@@ -152,5 +152,36 @@ extension Preprocessing {
   }
 
   /// 256 for 224, the usual resize-then-crop ratio of 0.875.
-  static func resizeSide(for size: Int) -> Int { Int((Double(size) / 0.875).rounded()) }
+  static func resizeSide(for size: Int) -> Int {
+    // Out-of-range sizes pass through unchanged so that resizing reports them.
+    (1...(1 << 20)).contains(size) ? Int((Double(size) / 0.875).rounded()) : size
+  }
+}
+
+extension Preprocessing: CustomStringConvertible {
+  /// The recipe in one line, e.g. for `help` output in a notebook.
+  public var description: String {
+    var parts = steps.map { step -> String in
+      switch step {
+      case .resizeShorterSide(let side, let interpolation):
+        "shorter side \(side) (\(interpolation))"
+      case .resize(let width, let height, let interpolation):
+        "resize \(width)x\(height) (\(interpolation))"
+      case .centerCrop(let width, let height): "center crop \(width)x\(height)"
+      case .centralSquareCrop(let fraction): "central square crop \(fraction)"
+      }
+    }
+    if colorMode == .gray { parts.append("gray") }
+    if elementType == .float32 {
+      let n = normalization
+      let list = { (values: [Float]) in "[" + values.map(Self.trim).joined(separator: ", ") + "]" }
+      parts.append("(x/\(Self.trim(n.scale)) - \(list(n.mean))) / \(list(n.std))")
+    }
+    parts.append("\(layout.rawValue.uppercased()) \(elementType.rawValue)")
+    return parts.joined(separator: " → ")
+  }
+
+  private static func trim(_ value: Float) -> String {
+    value == value.rounded() && abs(value) < 1e6 ? String(Int(value)) : "\(value)"
+  }
 }

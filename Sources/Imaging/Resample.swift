@@ -3,18 +3,23 @@ public enum Interpolation: String, Sendable, CaseIterable {
   /// Pillow's `Image.resize(BILINEAR)`: a triangle filter whose support widens with the
   /// downscale factor (antialiasing), 8-bit fixed-point, bit for bit.
   case bilinear
-  /// The source pixel under each output pixel's centre: `floor((x + 0.5) · in / out)`.
+  /// Pillow's `Image.resize(NEAREST)`: the source pixel under each output pixel's centre.
   case nearest
 }
 
 extension Image {
   /// The image scaled to `width` × `height`.
+  ///
+  /// Channels are filtered independently (Pillow premultiplies alpha for RGBA; decoded
+  /// images are RGB, where the two agree).
   public func resized(
     width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear
   )
     throws(ImageError) -> Image
   {
-    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20 else {
+    guard newWidth > 0, newHeight > 0, newWidth <= 1 << 20, newHeight <= 1 << 20,
+      newWidth * newHeight <= Image.maxPixelsBuilt
+    else {
       throw ImageError(.invalidArgument, "cannot resize to \(newWidth)x\(newHeight)")
     }
     if newWidth == width && newHeight == height { return self }
@@ -29,8 +34,8 @@ extension Image {
   public func resized(shorterSide side: Int, interpolation: Interpolation = .bilinear)
     throws(ImageError) -> Image
   {
-    guard side > 0 else {
-      throw ImageError(.invalidArgument, "shorter side must be positive, got \(side)")
+    guard side > 0, side <= 1 << 20 else {
+      throw ImageError(.invalidArgument, "shorter side must be in 1...1048576, got \(side)")
     }
     if width <= height {
       return try resized(width: side, height: height * side / width, interpolation: interpolation)
@@ -39,15 +44,14 @@ extension Image {
   }
 
   private func nearestResized(_ newWidth: Int, _ newHeight: Int) -> Image {
-    let xScale = Double(width) / Double(newWidth)
-    let yScale = Double(height) / Double(newHeight)
-    let columns = (0..<newWidth).map { min(width - 1, Int((Double($0) + 0.5) * xScale)) }
+    let columns = Self.nearestSources(count: newWidth, inSize: width)
+    let rows = Self.nearestSources(count: newHeight, inSize: height)
     let c = channels
     var out = [UInt8](repeating: 0, count: newWidth * newHeight * c)
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         for y in 0..<newHeight {
-          let sy = min(height - 1, Int((Double(y) + 0.5) * yScale))
+          let sy = rows[y]
           for x in 0..<newWidth {
             let from = (sy * width + columns[x]) * c
             let to = (y * newWidth + x) * c
@@ -57,6 +61,21 @@ extension Image {
       }
     }
     return Image(unchecked: newWidth, newHeight, c, out)
+  }
+
+  /// Source index of each output pixel as Pillow's ImagingScaleAffine finds it: start at
+  /// half a step and add the step, truncating (the running sum rounds differently from
+  /// multiplying, and Pillow's choice is the one to match).
+  static func nearestSources(count: Int, inSize: Int) -> [Int] {
+    let step = Double(inSize) / Double(count)
+    var position = step * 0.5
+    var sources: [Int] = []
+    sources.reserveCapacity(count)
+    for _ in 0..<count {
+      sources.append(min(inSize - 1, Int(position)))
+      position += step
+    }
+    return sources
   }
 
   /// Pillow's ImagingResampleInner: two separable passes, each rounding to uint8.

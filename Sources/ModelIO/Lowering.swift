@@ -124,6 +124,15 @@ extension Planner {
       bias = try tensor(b, node.inputs[2])
     }
     let act = Planner.activation(node)
+    if groups == x.shape[1], w.shape == [groups, 1, 3, 3], dilations == [1, 1], strides[0] == strides[1] {
+      let dw = Depthwise3x3(
+        channels: groups, height: x.shape[2], width: x.shape[3], stride: strides[0], padTop: pads[0],
+        padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
+        bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act)
+      let batch = x.shape[0]
+      bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
+      return
+    }
     bind(node, outShape, inputs: [x.slot]) { [bias] in
       try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options, activation: act)
     }

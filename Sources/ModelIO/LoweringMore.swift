@@ -191,17 +191,16 @@ extension Planner {
 func quantizeTensor(_ x: Tensor, _ q: Quantization, _ shape: [Int], dequantize: Bool, quantize: Bool) -> Tensor {
   var y = x
   y.withUnsafeMutableBufferPointer { p in
-    if q.axis == nil {
+    if q.axis == nil && q.type != .int32 {
       let (s, z) = (q.scales[0], q.zeroPoints[0])
       let (lo, hi) = q.range
-      for i in p.indices {
-        var v = p[i]
-        if quantize {
-          v = (v / s).rounded(.toNearestOrEven) + z
-          v = v.isNaN ? z : min(max(v, lo), hi)
-        }
-        if dequantize { v = (v - z) * s }
-        p[i] = v
+      let base = p.baseAddress!
+      if quantize && dequantize {
+        fakeQuantize(base, p.count, scale: s, zeroPoint: z, lo: lo, hi: hi)
+      } else if quantize {
+        for i in 0..<p.count { base[i] = clamp(roundHalfEven(base[i] / s) + z, lo, hi) }
+      } else {
+        for i in 0..<p.count { base[i] = (base[i] - z) * s }
       }
     } else {
       var v = Array(p)
@@ -211,4 +210,24 @@ func quantizeTensor(_ x: Tensor, _ q: Quantization, _ shape: [Int], dequantize: 
     }
   }
   return y
+}
+
+/// In place: x → (saturate(roundHalfEven(x / s) + z) − z) · s, the QDQ pair in one pass.
+func fakeQuantize(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale s: Float, zeroPoint z: Float, lo: Float, hi: Float) {
+  for i in 0..<count { p[i] = (clamp(roundHalfEven(p[i] / s) + z, lo, hi) - z) * s }
+}
+
+/// Branch-free clamp (selects, so loops vectorise); NaN maps to `lo`.
+@inline(__always) func clamp(_ v: Float, _ lo: Float, _ hi: Float) -> Float {
+  let a = v > lo ? v : lo
+  return a < hi ? a : hi
+}
+
+/// Round half to even without a libm call, so quantization loops vectorise: adding and
+/// subtracting 1.5·2^23 rounds in the FPU's default mode (to nearest, ties to even). Values
+/// are first clamped to ±2^22, far beyond any 8-bit or 32-bit-biased code range we saturate to.
+@inline(__always) func roundHalfEven(_ v: Float) -> Float {
+  let magic: Float = 12_582_912
+  let c = clamp(v, -4_194_304, 4_194_304)
+  return (c + magic) - magic
 }

@@ -8,7 +8,8 @@
 //                                                                    //   the -symbol.json or .params path
 //   model.format                     .onnx / .mxnet
 //   model.inputs / model.outputs     [TensorInfo]: name, dtype (.float32, .uint8, …),
-//                                    shape [Dimension] (.fixed(224) / .symbolic("N"))
+//                                    shape [Dimension] (.fixed(224) / .symbolic("N"); [] = not
+//                                    declared, e.g. an MXNet MLP's data)
 //   model.outputs[0].isProbability   the output already went through Softmax/SoftmaxOutput
 //   model.outputs[0].quantization    (scale, zeroPoint) when the output is quantized (uint8):
 //                                    probability = (value − zeroPoint) · scale
@@ -42,7 +43,8 @@ public struct TensorInfo: Equatable, Sendable {
   public var name: String
   /// Element type of the data fed or returned (`.uint8` for quantized images/scores).
   public var dtype: ElementType
-  /// The shape; symbolic where the file leaves a dimension open (e.g. the batch).
+  /// The shape; symbolic where the file leaves a dimension open (e.g. the batch); empty when
+  /// the file does not say (an MXNet input that only reaches a Flatten).
   public var shape: [Dimension]
   /// Whether the output is already a probability distribution (ends in a softmax).
   public var isProbability: Bool = false
@@ -117,12 +119,12 @@ public final class LoadedModel: Sendable {
       graph = try GraphRewrite.apply(raw)
     } catch { throw error.inFile(file) }
     inputs = raw.inputs.map {
-      TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [.symbolic("N")])
+      TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [])
     }
     outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }
-    if concrete.allSatisfy({ $0.allSatisfy { $0 > 0 } }) {
+    if concrete.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 > 0 } }) {
       do throws(ModelLoadError) { try prepare(inputShapes: concrete) } catch { throw error.inFile(file) }
     } else {
       try checkOperators()
@@ -147,8 +149,8 @@ public final class LoadedModel: Sendable {
     var ordered: [Tensor] = []
     for info in inputs {
       guard let t = feeds[info.name] else { throw ModelLoadError("run: input '\(info.name)' was not given") }
-      guard t.rank == info.shape.count,
-        zip(t.shape, info.shape).allSatisfy({ $1.value == nil || $1.value == $0 })
+      guard info.shape.isEmpty
+        || (t.rank == info.shape.count && zip(t.shape, info.shape).allSatisfy({ $1.value == nil || $1.value == $0 }))
       else {
         throw ModelLoadError("run: input '\(info.name)' has shape \(t.shape) but the model expects \(info.shape)")
       }

@@ -20,9 +20,13 @@ public enum Models {
     Sequential(
       name: "lenet",
       [
-        Conv2D(inChannels: 1, outChannels: 20, kernelSize: (5, 5), activation: activation, name: "conv1", seed: seed),
+        Conv2D(
+          inChannels: 1, outChannels: 20, kernelSize: (5, 5), activation: activation, name: "conv1",
+          seed: seed),
         MaxPool2D(poolSize: (2, 2), name: "pool1"),
-        Conv2D(inChannels: 20, outChannels: 50, kernelSize: (5, 5), activation: activation, name: "conv2", seed: seed),
+        Conv2D(
+          inChannels: 20, outChannels: 50, kernelSize: (5, 5), activation: activation,
+          name: "conv2", seed: seed),
         MaxPool2D(poolSize: (2, 2), name: "pool2"),
         Flatten(name: "flatten"),
         Dense(inputSize: 800, outputSize: 500, activation: activation, name: "fc1", seed: seed),

@@ -1,7 +1,8 @@
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Tensor
 
 /// Updates parameters from their gradients and clears the gradients.
 public protocol Optimizer: AnyObject {

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-  import Glibc
-#endif
 import Datasets
 import Dispatch
 import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A progress report from `train`, sent at a bounded rate and at every epoch's end.
 public struct TrainingProgress: Sendable {
@@ -49,14 +50,17 @@ public func monotonicSeconds() -> Double {
 /// Trains a classifier with softmax cross-entropy; deterministic for a seed.
 /// `shouldStop` is checked between batches; stopping returns the partial history.
 public func train(
-  _ model: Sequential, on data: LabeledImages, test: LabeledImages? = nil, epochs: Int, batchSize: Int,
+  _ model: Sequential, on data: LabeledImages, test: LabeledImages? = nil, epochs: Int,
+  batchSize: Int,
   optimizer: any Optimizer, seed: UInt64 = 0, schedule: (any LearningRateSchedule)? = nil,
-  progressInterval: Double = 0.5, threads: Int? = nil, progress: (TrainingProgress) -> Void = { _ in },
+  progressInterval: Double = 0.5, threads: Int? = nil,
+  progress: (TrainingProgress) -> Void = { _ in },
   shouldStop: () -> Bool = { false }
 ) throws -> TrainingHistory {
   // One place of parallelism: shards of each batch on our own threads with single-threaded
   // BLAS while training; BLAS threads again for evaluation.
   let threadCount = max(1, threads ?? Threads.current)
+  keepFreedMemory()
   let shards = min(threadCount, batchSize)
   defer { Threads.set(threadCount) }
   guard epochs >= 1, batchSize >= 1, data.count > 0 else {
@@ -80,7 +84,8 @@ public func train(
         break
       }
       if let schedule {
-        optimizer.learningRate = schedule.rate(epoch: epoch, fraction: Double(b) / Double(batches.count))
+        optimizer.learningRate = schedule.rate(
+          epoch: epoch, fraction: Double(b) / Double(batches.count))
       }
       let step = try trainStep(model, data: data, indices: indices, shards: shards)
       optimizer.update(model.parameters)
@@ -94,9 +99,12 @@ public func train(
         let rate = Double(record.images) / max(now - start, 1e-9)
         progress(
           TrainingProgress(
-            epoch: epoch + 1, epochs: epochs, batch: b + 1, batches: batches.count, imagesPerSecond: rate,
-            loss: lossSum / Double(record.images), accuracy: Double(correct) / Double(record.images),
-            etaSeconds: Double(totalImages - imagesDone) / max(Double(imagesDone) / (now - runStart), 1e-9),
+            epoch: epoch + 1, epochs: epochs, batch: b + 1, batches: batches.count,
+            imagesPerSecond: rate,
+            loss: lossSum / Double(record.images),
+            accuracy: Double(correct) / Double(record.images),
+            etaSeconds: Double(totalImages - imagesDone)
+              / max(Double(imagesDone) / (now - runStart), 1e-9),
             epochEnded: false))
       }
     }
@@ -122,6 +130,19 @@ public func train(
   return history
 }
 
+/// Per-batch tensors of a few MB are allocated and freed every step; by default glibc maps
+/// and unmaps them each time, paying page faults on every batch. Keeping them in the heap
+/// (mmap only above 32 MiB, trim only above 64 MiB free) removes that cost.
+/// (mallopt is looked up at run time: Glibc's Swift module does not include <malloc.h>.)
+func keepFreedMemory() {
+  typealias Fn = @convention(c) (Int32, Int32) -> Int32
+  guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
+  let mallopt = unsafeBitCast(sym, to: Fn.self)
+  let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+  _ = mallopt(mmapThreshold, 32 << 20)
+  _ = mallopt(trimThreshold, 64 << 20)
+}
+
 /// Forward and backward over one batch split into shards run in parallel; the parameter
 /// gradients are summed in shard order, so results do not depend on thread timing.
 func trainStep(
@@ -141,7 +162,13 @@ func trainStep(
       let sink = GradientSink()
       // Each shard's mean loss is weighted by its share of the batch: the sum is the batch mean.
       try loss.backward(seed: Tensor(scalar: Float(labels.count) / Float(n)), leafGradients: sink)
-      results.set(s, .success((sink, Double(loss.value.scalars[0]) * Double(labels.count), countCorrect(logits.value, labels))))
+      results.set(
+        s,
+        .success(
+          (
+            sink, Double(loss.value.scalars[0]) * Double(labels.count),
+            countCorrect(logits.value, labels)
+          )))
     } catch {
       results.set(s, .failure(error))
     }
@@ -151,7 +178,8 @@ func trainStep(
   } else {
     DispatchQueue.concurrentPerform(iterations: parts) { run($0) }
   }
-  var lossSum = 0.0, correct = 0
+  var lossSum = 0.0
+  var correct = 0
   var sinks: [GradientSink] = []
   for s in 0..<parts {
     let (sink, l, c) = try results.get(s).get()
@@ -223,7 +251,9 @@ public struct Evaluation: Sendable {
 }
 
 /// Evaluates in inference mode (no graph, running statistics) in batches.
-public func evaluate(_ model: Sequential, on data: LabeledImages, batchSize: Int = 500) throws -> Evaluation {
+public func evaluate(_ model: Sequential, on data: LabeledImages, batchSize: Int = 500) throws
+  -> Evaluation
+{
   let wasTraining = model.isTraining
   model.isTraining = false
   defer { model.isTraining = wasTraining }
@@ -246,5 +276,7 @@ public func evaluate(_ model: Sequential, on data: LabeledImages, batchSize: Int
     let total = confusion[c].reduce(0, +)
     return total > 0 ? Double(confusion[c][c]) / Double(total) : 0
   }
-  return Evaluation(accuracy: Double(correct) / Double(max(data.count, 1)), perClassAccuracy: perClass, confusion: confusion)
+  return Evaluation(
+    accuracy: Double(correct) / Double(max(data.count, 1)), perClassAccuracy: perClass,
+    confusion: confusion)
 }

@@ -12,6 +12,7 @@ public final class TabbyInterpreter: KernelInterpreter {
 
   public init(language: Interpreter = Interpreter()) {
     self.language = language
+    SessionBuiltins.install(into: language)
   }
 
   public var info: KernelInfo { TabbyInterpreter.kernelInfo }

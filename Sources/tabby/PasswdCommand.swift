@@ -8,14 +8,15 @@ struct PasswdCommand: ParsableCommand {
     commandName: "passwd",
     abstract: "Make or check a Jupyter password hash.",
     discussion: """
-      Prints a hash for ServerApp.password / PasswordIdentityProvider.hashed_password.
-      On a terminal the password is prompted for without echo (twice when making a
+      Prints a hash for PasswordIdentityProvider.hashed_password (or ServerApp.password). \
+      On a terminal the password is prompted for without echo (twice when making a \
       hash); otherwise, or with --stdin, it is the first line of standard input.
-      With --check the exit status is 0 on a match, 1 on a mismatch and 2 when the
+
+      With --check the exit status is 0 on a match, 1 on a mismatch, and 2 when the \
       hash is malformed or the password cannot be read.
       """)
 
-  @Option(help: "Hash algorithm: argon2 (argon2id, the default), sha1, sha256 or sha512.")
+  @Option(help: "Hash algorithm for a new hash; argon2 (argon2id) is the default.")
   var algorithm: JupyterPassword.Algorithm?
 
   @Option(

@@ -39,6 +39,9 @@ struct PredictCommand: ParsableCommand {
   @Option(name: .long, help: "Images per network run (and the batch timed by --bench).")
   var batchSize = 16
 
+  @Option(name: .long, help: "Engine threads (default: every CPU available).")
+  var threads: Int?
+
   @Argument(help: "Image files (JPEG or PNG).")
   var images: [String]
 
@@ -46,12 +49,16 @@ struct PredictCommand: ParsableCommand {
     guard !images.isEmpty else { throw ValidationError("give at least one image file") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    if let threads, threads < 1 || threads > 1024 {
+      throw ValidationError("--threads must be between 1 and 1024")
+    }
     if let bench, bench < 1 || bench > 100_000 {
       throw ValidationError("--bench must be between 1 and 100000")
     }
   }
 
   func run() throws {
+    ClassifierSession.setThreads(threads)
     var session = try ClassifierSession()
     session.batchSize = batchSize
     let progress = DownloadProgressPrinter()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Datasets
 import JSON
+import ModelIO
 import NN
 import Synchronization
 import Tensor
@@ -15,7 +16,8 @@ private let interruptRequested = Atomic<Bool>(false)
 /// `tabby train`: trains LeNet or the MLP on MNIST-format data and reports throughput.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "train", abstract: "Train LeNet or an MLP on MNIST-format data (Fashion-MNIST by default).")
+    commandName: "train",
+    abstract: "Train LeNet or an MLP on MNIST-format data (Fashion-MNIST by default).")
 
   @Option(help: "Network: lenet or mlp.") var net: String = "lenet"
   @Option(help: "LeNet activation: tanh (classic) or relu.") var activation: String = "tanh"
@@ -32,19 +34,28 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Threads (default: the CPUs this process may use).") var threads: Int?
   @Option(help: "Use only the first N training images (quick runs).") var limit: Int?
   @Option(help: "Use only the first N test images.") var testLimit: Int?
-  @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save: String?
-  @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).") var json = false
+  @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save:
+    String?
+  @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).")
+  var json = false
 
   func validate() throws {
-    guard ["lenet", "mlp"].contains(net) else { throw ValidationError("--net must be lenet or mlp, not \(net)") }
-    guard ["tanh", "relu"].contains(activation) else { throw ValidationError("--activation must be tanh or relu") }
-    guard ["sgd", "adam"].contains(optimizer) else { throw ValidationError("--optimizer must be sgd or adam") }
+    guard ["lenet", "mlp"].contains(net) else {
+      throw ValidationError("--net must be lenet or mlp, not \(net)")
+    }
+    guard ["tanh", "relu"].contains(activation) else {
+      throw ValidationError("--activation must be tanh or relu")
+    }
+    guard ["sgd", "adam"].contains(optimizer) else {
+      throw ValidationError("--optimizer must be sgd or adam")
+    }
     guard ["cosine", "step", "none"].contains(schedule) else {
       throw ValidationError("--schedule must be cosine, step or none")
     }
-    guard epochs >= 1, batch >= 1 else { throw ValidationError("--epochs and --batch must be at least 1") }
+    guard epochs >= 1, batch >= 1 else {
+      throw ValidationError("--epochs and --batch must be at least 1")
+    }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-    if save != nil { throw ValidationError("--save is not available yet: the MXNet checkpoint writer (ModelIO) is pending") }
   }
 
   func run() throws {
@@ -53,11 +64,15 @@ struct TrainCommand: ParsableCommand {
     var (trainSet, testSet) = try MNIST.load(directory: data)
     if let limit { trainSet = trainSet.prefix(limit) }
     if let testLimit { testSet = testSet.prefix(testLimit) }
-    let model = net == "mlp" ? Models.mlp(seed: seed) : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
+    let model =
+      net == "mlp"
+      ? Models.mlp(seed: seed)
+      : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
     let rate = lr ?? (optimizer == "adam" ? 1e-3 : 0.05)
     let opt: any Optimizer =
       optimizer == "adam"
-      ? Adam(learningRate: rate, weightDecay: wd) : SGD(learningRate: rate, momentum: momentum, weightDecay: wd)
+      ? Adam(learningRate: rate, weightDecay: wd)
+      : SGD(learningRate: rate, momentum: momentum, weightDecay: wd)
     let sched: (any LearningRateSchedule)? =
       switch schedule {
       case "cosine": CosineSchedule(base: rate, epochs: epochs)
@@ -65,12 +80,19 @@ struct TrainCommand: ParsableCommand {
       default: nil
       }
     signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
-    log("training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(rate), \(threadCount) threads")
+    log(
+      "training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(rate), \(threadCount) threads"
+    )
     let history = try train(
-      model, on: trainSet, test: testSet, epochs: epochs, batchSize: batch, optimizer: opt, seed: seed,
+      model, on: trainSet, test: testSet, epochs: epochs, batchSize: batch, optimizer: opt,
+      seed: seed,
       schedule: sched, progressInterval: 1, threads: threadCount, progress: { report($0) },
       shouldStop: { interruptRequested.load(ordering: .relaxed) })
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
+    if let save {
+      try MXNetExport.save(model, prefix: save, epoch: history.epochs.count)
+      log("saved \(save)-symbol.json and \(save)-\(epochString(history.epochs.count)).params")
+    }
     if json { print(results(history, threads: threadCount).text) }
   }
 
@@ -102,7 +124,8 @@ struct TrainCommand: ParsableCommand {
     let seconds = steady.reduce(0) { $0 + $1.seconds }
     let images = steady.reduce(0) { $0 + $1.images }
     return [
-      "net": .string(net), "epochs": .int(h.epochs.count), "batch": .int(batch), "optimizer": .string(optimizer),
+      "net": .string(net), "epochs": .int(h.epochs.count), "batch": .int(batch),
+      "optimizer": .string(optimizer),
       "threads": .int(threads), "interrupted": .bool(h.stopped),
       "images_per_second": .number(seconds > 0 ? Double(images) / seconds : 0),
       "seconds_per_epoch": .number(steady.isEmpty ? 0 : seconds / Double(steady.count)),
@@ -120,7 +143,8 @@ func peakRSSMiB() -> Double {
   defer { fclose(f) }
   var line = [CChar](repeating: 0, count: 512)
   while fgets(&line, 512, f) != nil {
-    let text = String(decoding: line.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    let text = String(
+      decoding: line.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     if text.hasPrefix("VmHWM:") {
       let kb = text.split(separator: " ").compactMap { Double($0) }.first ?? 0
       return kb / 1024
@@ -128,3 +152,10 @@ func peakRSSMiB() -> Double {
   }
   return 0
 }
+
+/// MXNet's checkpoint epoch suffix: four digits.
+func epochString(_ epoch: Int) -> String {
+  let digits = String(epoch)
+  return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+}
+

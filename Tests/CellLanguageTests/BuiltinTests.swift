@@ -16,6 +16,10 @@ import Testing
   s.sink.inputs = ["Ada"]
   #expect(try s.result("name = input(\"prompt> \")\n'hi ' + name") == "'hi Ada'")
   #expect(s.sink.prompts == ["prompt> "])
+  s.sink.inputs = ["secret"]
+  #expect(try s.result("len(getpass())") == "6")
+  #expect(s.sink.prompts == ["prompt> ", "Password: "])
+  #expect(s.error("getpass()", allowStdin: false)?.ename == "StdinNotImplementedError")
 }
 
 @Test func displayPublishesAnyValue() throws {

@@ -20,6 +20,9 @@ import Testing
   ("my_list.|", ["append", "clear", "copy", "count", "extend", "index", "insert", "pop", "remove", "reverse", "sort"], true),
   ("'abc'.up|", [], true),
   ("print('pri|", [], true),
+  ("print(f'{my_n|", ["my_number"], true),
+  ("f'{{my_n|", [], true),
+  ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
 ])

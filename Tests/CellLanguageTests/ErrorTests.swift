@@ -55,6 +55,9 @@ struct Caret: Equatable, CustomStringConvertible {
   ("f(a=1, 2)", "SyntaxError", "positional argument follows keyword argument", Caret("f(a=1, 2)", 7, 1)),
   ("x = 1 $ 2", "SyntaxError", "invalid character '$' (U+24)", Caret("x = 1 $ 2", 6, 1)),
   ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),
+  ("s = f'value: {missing + 1}'", "NameError", "name 'missing' is not defined", Caret("s = f'value: {missing + 1}'", 14, 7)),
+  ("f'{}'", "SyntaxError", "f-string: empty expression not allowed", Caret("f'{}'", 2, 2)),
+  ("f'{1:q}'", "ValueError", "Unknown format code 'q' for object of type 'int'", Caret("f'{1:q}'", 3, 1)),
   ("input()", "StdinNotImplementedError", "raw_input was called, but this frontend does not support input requests.", Caret("input()", 0, 7)),
 ])
 func reportsErrors(_ code: String, _ ename: String, _ evalue: String, _ caret: Caret) {
@@ -96,4 +99,36 @@ func reportsErrors(_ code: String, _ ename: String, _ evalue: String, _ caret: C
 @Test func deepNestingIsASyntaxErrorNotACrash() {
   let code = String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000)
   #expect(Session().error(code)?.ename == "SyntaxError")
+}
+
+@Test(arguments: [
+  (String(repeating: "1+", count: 5000) + "1", "SyntaxError"),
+  (String(repeating: "x.", count: 500) + "x", "SyntaxError"),
+  ((0..<60).map { String(repeating: "    ", count: $0) + "if True:\n" }.joined() + String(repeating: "    ", count: 60) + "pass", "SyntaxError"),
+  (String(repeating: "2**", count: 500) + "2", "SyntaxError"),
+  ("'a' * 10**12", "MemoryError"),
+  ("list(range(10**12))", "MemoryError"),
+])
+func resourceLimitsAreErrorsNotCrashes(_ code: String, _ ename: String) {
+  #expect(Session().error(code)?.ename == ename)
+}
+
+@Test func deeplyNestedValuesStillPrint() throws {
+  let s = Session()
+  #expect(try s.result("t = ()\nfor i in range(300):\n    t = (t,)\nlen(repr(t)) < 1000") == "True")
+}
+
+@Test(arguments: [
+  ("range(-9223372036854775807, 9223372036854775807)", "OverflowError"),
+  ("9223372036854775807 in range(-5, 5)", nil),
+  ("[1, 2, 3][::-9223372036854775807]", nil),
+  ("f'{1:99999999999999999999}'", "ValueError"),
+  ("round(1.5, -9223372036854775807)", nil),
+  ("-9223372036854775807 - 1 // -1", nil),
+  ("(-9223372036854775807 - 1) // -1", "OverflowError"),
+  ("(-9223372036854775807 - 1) % -1", nil),
+  ("abs(-9223372036854775807 - 1)", "OverflowError"),
+])
+func integerEdgesAreErrorsNotTraps(_ code: String, _ ename: String?) {
+  #expect(Session().error(code)?.ename == ename, "\(code)")
 }

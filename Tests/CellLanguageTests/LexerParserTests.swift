@@ -9,6 +9,7 @@ func describe(_ tokens: [Token]) -> String {
     case .int(let i): "int:\(i)"
     case .float(let d): "float:\(formatFloat(d))"
     case .string(let s): "str:\(Value.quoted(s))"
+    case .fstring(let parts): "fstr:\(parts.count)"
     case .op(let o): o
     case .newline: "NL"
     case .indent: "IN"
@@ -70,6 +71,13 @@ func show(_ e: Expr) -> String {
   case .attribute(let x, let n): return "\(show(x)).\(n)"
   case .index(let x, let i): return "\(show(x))[\(show(i))]"
   case .slice(let a, let b, let c): return [a, b, c].map { $0.map(show) ?? "" }.joined(separator: ":")
+  case .format(let parts):
+    return "f(" + parts.map { p -> String in
+      switch p {
+      case .text(let s): Value.quoted(s)
+      case .field(let x, let c, let spec): "{" + show(x) + (c.map { "!\($0)" } ?? "") + (spec.isEmpty ? "" : ":" + spec) + "}"
+      }
+    }.joined(separator: " ") + ")"
   case .listComprehension(let el, let t, let it, let c): return "[\(show(el)) for \(show(t)) in \(show(it))\(c.map { " if " + show($0) } ?? "")]"
   }
 }
@@ -87,6 +95,8 @@ func show(_ e: Expr) -> String {
   ("a if b else c if d else e", "(a if b else (c if d else e))"),
   ("[x for x in xs if x]", "[x for x in xs if x]"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
+  ("f'a{x + 1}b{y!r:>5}'", "f('a' {(x + 1)} 'b' {y!r:>5})"),
+  ("'x' f'{d[\"k\"]}'", "f('x' {d['k']})"),
 ])
 func parsesExpressions(_ code: String, _ expected: String) throws {
   let module = try Parser.parse(Array(code.unicodeScalars))

@@ -71,6 +71,7 @@ final class FakeNetwork: Network, @unchecked Sendable {
     #expect(got[0].top[0].label == Labels.imageNet1k.names[100])
     #expect(got[0].top[0].probability == Float(200) / 256)
     #expect(got[1].top[0].index == 7)
+    #expect(got[0].description.hasPrefix("a\n  \(Labels.imageNet1k.names[100]) (100): 78.12%"))
     #expect(net.runs == [[1, 32, 32, 3], [1, 32, 32, 3]])  // fixed batch 1: one run each
   }
 
@@ -111,6 +112,7 @@ final class FakeNetwork: Network, @unchecked Sendable {
     let got = try s.predict(loaded, images: [try image(1)], top: 1)
     #expect(got[0].top[0].index == 1)
     #expect(got[0].top[0].label == nil)
+    #expect(got[0].top[0].description.hasPrefix("class 1 (1): "))
     #expect(abs(got[0].top[0].probability - best) < 1e-4)
   }
 

@@ -97,3 +97,13 @@ func photo(_ name: String) throws -> Image {
   profile.normalization = .init(scale: 255, mean: [0], std: [0])
   #expect(throws: ImageError.self) { try profile(a) }
 }
+
+@Test func profileDescriptionNamesEveryStep() {
+  #expect(
+    "\(Preprocessing.imagenet())"
+      == "shorter side 256 (bilinear) → center crop 224x224 → (x/255 - [0.485, 0.456, 0.406]) / "
+      + "[0.229, 0.224, 0.225] → NCHW float32")
+  #expect(
+    "\(Preprocessing.inception(elementType: .uint8))".hasSuffix(
+      "resize 299x299 (bilinear) → NHWC uint8"))
+}

@@ -31,6 +31,13 @@ func bilinearMatchesPillowExactly(width: Int, height: Int) throws {
   #expect(source.grayscale() == expected)
 }
 
+@Test(arguments: [(10, 7), (64, 40), (100, 23), (5, 50), (29, 71)])
+func nearestMatchesPillowExactly(width: Int, height: Int) throws {
+  let source = try Image.load(path: Paths.fixture("resize_source.png"))
+  let expected = try rawImage("nearest_\(width)x\(height).rgb", width: width, height: height)
+  #expect(try source.resized(width: width, height: height, interpolation: .nearest) == expected)
+}
+
 @Test func nearestPicksSourcePixels() throws {
   let image = try Image(width: 4, height: 2, channels: 1, pixels: [0, 1, 2, 3, 4, 5, 6, 7])
   #expect(try image.resized(width: 2, height: 1, interpolation: .nearest).pixels == [5, 7])
@@ -110,4 +117,12 @@ func orientationMovesEveryPixelWhereEXIFSays(orientation: Int) throws {
   #expect(throws: ImageError.self) { try image.resized(shorterSide: -1) }
   #expect(throws: ImageError.self) { try Image(width: 2, height: 2, channels: 3, pixels: [1, 2]) }
   #expect(throws: ImageError.self) { try Image(width: 2, height: 2, channels: 5, pixels: []) }
+  #expect(throws: ImageError.self) {
+    try Image(width: Int.max / 2, height: 3, channels: 3, pixels: [])
+  }
+  #expect(throws: ImageError.self) { try Image(width: 1 << 20, height: 1 << 20, fill: [0]) }
+  #expect(throws: ImageError.self) { try image.resized(width: 1 << 20, height: 1 << 20) }
+  #expect(throws: ImageError.self) { try image.resized(shorterSide: Int.max) }
+  #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: Int.max)(image) }
+  #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: 0)(image) }
 }

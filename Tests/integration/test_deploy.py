@@ -103,6 +103,34 @@ def test_password_is_hashed_and_removed_from_the_environment(deploy_env):
     assert PASSWORD not in everything and json.dumps(PASSWORD) not in everything
 
 
+FAKE_TINI = textwrap.dedent(
+    f"""\
+    #!{sys.executable}
+    # Stands in for tini: records how it was started, then runs the command after --.
+    import json, os, sys
+    json.dump({{"argv": sys.argv[1:], "env": dict(os.environ)}},
+              open(os.environ["FAKE_TINI_OUT"], "w"))
+    assert sys.argv[1] == "--"
+    os.execvp(sys.argv[2], sys.argv[2:])
+    """
+)
+
+
+def test_tini_starts_only_after_the_password_is_gone(deploy_env, tmp_path):
+    fake = pathlib.Path(deploy_env["PATH"].split(":")[0]) / "tini"
+    fake.write_text(FAKE_TINI)
+    fake.chmod(0o755)
+    record_file = tmp_path / "tini.json"
+    proc, record = start(deploy_env, TABBY_PASSWORD=PASSWORD, TABBY_USE_TINI="1",
+                         FAKE_TINI_OUT=str(record_file))
+    assert proc.returncode == 0, proc.stderr.decode()
+    tini = json.loads(record_file.read_text())
+    assert tini["argv"][:3] == ["--", "jupyter", "lab"]
+    assert not any(k.startswith("TABBY_PASSWORD") for k in tini["env"])
+    assert PASSWORD not in json.dumps(tini)
+    assert record["argv"][0] == "lab", "jupyter ran under tini"
+
+
 def test_a_given_hash_is_used_as_is(deploy_env):
     for algorithm in ["argon2", "sha1"]:
         given = passwd(PASSWORD, algorithm)
@@ -223,6 +251,50 @@ def test_install_runtime_lists_the_runtime_packages():
             "zlib1g", "libcurl4", "python3-venv", "tini", "dataset-fashion-mnist"} <= packages
 
 
+# In debian:12-slim already (Essential or required by apt).
+BASE_IMAGE_PACKAGES = {"libc6", "libgcc-s1", "libstdc++6"}
+
+
+def owning_packages(paths):
+    """{path: the Debian package that ships it}, trying the /lib and /usr/lib spellings
+    (one dpkg call: each takes a while on a full dpkg database)."""
+    spellings = {p: [p, os.path.realpath(p), "/usr" + p, os.path.realpath(p).removeprefix("/usr")]
+                 for p in paths}
+    out = subprocess.run(["dpkg", "-S", *{c for cs in spellings.values() for c in cs}],
+                         capture_output=True, text=True, timeout=120)
+    owner = {}
+    for line in out.stdout.splitlines():
+        packages, _, path = line.partition(": ")
+        owner[path.strip()] = packages.split(",")[0].split(":")[0].strip()
+    return {p: next((owner[c] for c in cs if c in owner), None) for p, cs in spellings.items()}
+
+
+def apt_closure(packages):
+    out = subprocess.run(["apt-cache", "depends", "--recurse", "--no-recommends",
+                          "--no-suggests", "--no-conflicts", "--no-breaks", "--no-replaces",
+                          "--no-enhances", *packages], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    names = re.findall(r"^\s*(?:\|?(?:Pre)?Depends: )?<?([a-z0-9][a-z0-9+.-]+)", out.stdout, re.M)
+    return {n.split(":")[0] for n in names}
+
+
+def test_runtime_packages_cover_every_library_tabby_loads(tabby_bin):
+    """A new C dependency of `tabby` must come with its runtime package in the image."""
+    listed = subprocess.run([str(DOCKER / "install-runtime.sh"), "--print-apt-packages"],
+                            capture_output=True, text=True, timeout=30).stdout.split()
+    provided = apt_closure(listed) | BASE_IMAGE_PACKAGES
+    ldd = subprocess.run(["ldd", tabby_bin], capture_output=True, text=True, timeout=30)
+    assert ldd.returncode == 0, ldd.stderr
+    missing = {}
+    for path, package in owning_packages(re.findall(r"=> (/\S+)", ldd.stdout)).items():
+        if package is None:
+            # The Swift runtime of a non-static build; the image links it statically.
+            assert "/swift" in path, f"{path} belongs to no Debian package"
+        elif package not in provided:
+            missing[path] = package
+    assert not missing, f"install-runtime.sh does not install: {missing}"
+
+
 def test_runtime_requirements_are_pinned():
     lines = [l.strip() for l in (DOCKER / "requirements-runtime.txt").read_text().splitlines()
              if l.strip() and not l.startswith("#")]
@@ -265,15 +337,11 @@ def test_install_runtime_makes_a_venv_and_installs_the_kernelspec_into_it(tmp_pa
 
 
 def test_install_runtime_with_the_real_binary(tmp_path, tabby_bin):
-    probe = subprocess.run([tabby_bin, "install"], capture_output=True, text=True, timeout=60,
-                           env={**os.environ, "JUPYTER_DATA_DIR": str(tmp_path / "probe")})
-    if "not available yet" in probe.stderr:
-        pytest.xfail("tabby install has not landed yet")
     prefix = tmp_path / "prefix"
     out = run_install_runtime(prefix, tabby_bin)
     assert out.returncode == 0, out.stderr
     spec = json.loads((prefix / "share/jupyter/kernels/tabby/kernel.json").read_text())
-    assert pathlib.Path(spec["argv"][0]).name == "tabby"
+    assert pathlib.Path(spec["argv"][0]).resolve() == pathlib.Path(tabby_bin).resolve()
 
 
 def test_install_runtime_rejects_bad_arguments(tmp_path):
@@ -314,11 +382,33 @@ def test_fetch_models_refuses_models_without_a_checksum(tmp_path):
     assert "no checksum is known for model 'resnet18'" in out.stderr
 
 
-def test_shipped_model_list_has_only_complete_entries():
+def builtin_zoo():
+    """{name: (sha256, url, file name)} for the built-in zoo entries with a checksum,
+    read from Sources/Classifier/ModelZoo.swift."""
+    src = (ROOT / "Sources" / "Classifier" / "ModelZoo.swift").read_text()
+    base = re.search(r'defaultBaseURL = "([^"]+)"', src).group(1)
+    block = src[src.index("static let builtin"):]
+    zoo = {}
+    for entry in block[:block.index("\n  ])")].split("ZooEntry(")[1:]:
+        field = lambda key: re.search(key + r': "([^"]+)"', entry)
+        if field("sha256"):
+            zoo[field("name").group(1)] = (field("sha256").group(1), base + field("path").group(1),
+                                           field("fileName").group(1))
+    return zoo
+
+
+def test_model_list_mirrors_the_zoo():
+    listed = {}
     for line in (DOCKER / "models.sha256").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
             name, sha, url = line.split()
             assert re.fullmatch(r"[0-9a-f]{64}", sha) and url.startswith("https://"), line
+            listed[name] = (sha, url)
+    zoo = builtin_zoo()
+    assert zoo, "no checksummed entries found in ModelZoo.swift"
+    assert listed == {name: (sha, url) for name, (sha, url, _) in zoo.items()}
+    for name, (_, url, file_name) in zoo.items():
+        assert url.rsplit("/", 1)[1] == file_name, "fetched files must keep the zoo's file name"
 
 
 # ---- Dockerfile lint ---------------------------------------------------------------
@@ -372,3 +462,13 @@ def test_scripts_are_executable():
         assert mode & stat.S_IXUSR, script
         check = subprocess.run(["bash", "-n", str(DOCKER / script)], capture_output=True)
         assert check.returncode == 0, check.stderr
+
+
+def test_build_stage_installs_what_setup_installs_for_building():
+    """The image's build stage and scripts/setup.sh must not drift apart."""
+    setup = (ROOT / "scripts" / "setup.sh").read_text()
+    block = re.search(r"APT_PACKAGES=\(([^)]*)\)", setup).group(1)
+    build_packages = [p for p in block.split() if p.endswith("-dev") or p == "pkg-config"]
+    assert build_packages
+    runs = " ".join(arg for op, arg in dockerfile() if op == "RUN").split()
+    assert [p for p in build_packages if p not in runs] == []

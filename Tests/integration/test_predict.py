@@ -116,8 +116,10 @@ def test_squeezenet_reference_top5(tabby_bin, tmp_path, model):
     check_reference(predict_json(tabby_bin, args, offline_env(tmp_path)), "squeezenet1.1")
 
 
-def test_resnet18_gzipped_onnx_reference_top5(tabby_bin, tmp_path):
-    path = str(REFERENCE / "models" / "resnet18_v1.onnx.gz")
+@pytest.mark.parametrize("model", ["resnet18_v1.onnx.gz", "resnet18_v1"])
+def test_resnet18_gzipped_reference_top5(tabby_bin, tmp_path, model):
+    """ONNX gzipped, and the MXNet checkpoint with a gzipped .params (epoch found on its own)."""
+    path = str(REFERENCE / "models" / model)
     args = ["--model", path, "--profile", "imagenet", *ref_images()]
     check_reference(predict_json(tabby_bin, args, offline_env(tmp_path)), "resnet18_v1")
 

@@ -1,8 +1,9 @@
 """Runs `tabby predict --bench` and onnxruntime on the same ONNX models and images and prints
-one table. Both get 2 threads (OPENBLAS_NUM_THREADS for Tabby, intra_op_num_threads for
+one table. Both get 2 threads (`--threads 2` for Tabby, intra_op_num_threads for
 onnxruntime). Latency is the network run on a prepared batch of 1 (Tabby's `latency_ms`,
 onnxruntime's `session.run`); preprocessing is left out of both, and shown separately for
-Tabby as `predict_ms`."""
+Tabby as `predict_ms`. In the ratio row, above 1 means Tabby is slower for load and
+latency, and faster for img/s."""
 import argparse
 import gzip
 import json
@@ -42,11 +43,11 @@ def percentile(values, q):
 
 
 def tabby(binary, model, runs):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(THREADS), TABBY_THREADS=str(THREADS))
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(THREADS))
     env.pop("TABBY_MODELS", None)
     out = subprocess.run(
         [binary, "predict", "--json", "--model", str(model), "--bench", str(runs),
-         "--batch-size", str(BATCH), *map(str, IMAGES)],
+         "--batch-size", str(BATCH), "--threads", str(THREADS), *map(str, IMAGES)],
         capture_output=True, text=True, env=env, timeout=1800)
     if out.returncode != 0:
         sys.exit(f"tabby failed on {model}:\n{out.stderr}")

@@ -16,15 +16,18 @@ public final class BatchNorm: Layer {
   private let statisticsLock = Lock()
 
   /// A batch norm over `featureCount` channels.
-  public init(featureCount: Int, momentum: Float = 0.9, epsilon: Float = 1e-5, name: String = "bn") {
+  public init(featureCount: Int, momentum: Float = 0.9, epsilon: Float = 1e-5, name: String = "bn")
+  {
     self.name = name
     self.momentum = momentum
     self.epsilon = epsilon
     scale = Parameter(name: name + "_gamma", value: Tensor(shape: [featureCount], repeating: 1))
     offset = Parameter(name: name + "_beta", value: Tensor(zeros: [featureCount]))
-    runningMean = Parameter(name: name + "_moving_mean", value: Tensor(zeros: [featureCount]), trainable: false)
+    runningMean = Parameter(
+      name: name + "_moving_mean", value: Tensor(zeros: [featureCount]), trainable: false)
     runningVariance = Parameter(
-      name: name + "_moving_var", value: Tensor(shape: [featureCount], repeating: 1), trainable: false)
+      name: name + "_moving_var", value: Tensor(shape: [featureCount], repeating: 1),
+      trainable: false)
   }
 
   public var parameters: [Parameter] { [scale, offset, runningMean, runningVariance] }
@@ -43,7 +46,8 @@ public final class BatchNorm: Layer {
         variance: runningVariance.value, epsilon: epsilon)
       return Variable(y)
     }
-    let (y, stats) = try BatchNormFunction.apply(x, scale: scale.variable, bias: offset.variable, epsilon: epsilon)
+    let (y, stats) = try BatchNormFunction.apply(
+      x, scale: scale.variable, bias: offset.variable, epsilon: epsilon)
     let m = momentum
     try statisticsLock.withLock { try updateRunning(stats, m) }
     return y
@@ -51,7 +55,8 @@ public final class BatchNorm: Layer {
 
   private func updateRunning(_ stats: BatchNormStatistics, _ m: Float) throws {
     runningMean.value = try Tensor(
-      shape: [stats.mean.count], scalars: zip(runningMean.value.scalars, stats.mean).map { m * $0 + (1 - m) * $1 })
+      shape: [stats.mean.count],
+      scalars: zip(runningMean.value.scalars, stats.mean).map { m * $0 + (1 - m) * $1 })
     runningVariance.value = try Tensor(
       shape: [stats.variance.count],
       scalars: zip(runningVariance.value.scalars, stats.variance).map { m * $0 + (1 - m) * $1 })

@@ -1,7 +1,8 @@
+import Tensor
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Tensor
 
 /// A network building block (swift-apis naming): maps a variable to a variable.
 public protocol Layer: AnyObject {

@@ -11,12 +11,14 @@ public final class Dense: Layer {
 
   /// A dense layer with N(0, √(2/in)) weights and zero bias.
   public init(
-    inputSize: Int, outputSize: Int, activation: Activation = .identity, name: String = "fc", seed: UInt64 = 0
+    inputSize: Int, outputSize: Int, activation: Activation = .identity, name: String = "fc",
+    seed: UInt64 = 0
   ) {
     self.name = name
     self.activation = activation
     weight = Parameter(
-      name: name + "_weight", value: initialWeights([outputSize, inputSize], fanIn: inputSize, seed: seed, name: name))
+      name: name + "_weight",
+      value: initialWeights([outputSize, inputSize], fanIn: inputSize, seed: seed, name: name))
     bias = Parameter(name: name + "_bias", value: Tensor(zeros: [outputSize]))
   }
 
@@ -47,7 +49,8 @@ public final class Conv2D: Layer {
   /// A convolution with a square or rectangular kernel, weight [out, in, kh, kw].
   public init(
     inChannels: Int, outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
-    padding: (Int, Int) = (0, 0), activation: Activation = .identity, name: String = "conv", seed: UInt64 = 0
+    padding: (Int, Int) = (0, 0), activation: Activation = .identity, name: String = "conv",
+    seed: UInt64 = 0
   ) {
     self.name = name
     self.activation = activation
@@ -57,7 +60,8 @@ public final class Conv2D: Layer {
     weight = Parameter(
       name: name + "_weight",
       value: initialWeights(
-        [outChannels, inChannels, kernelSize.0, kernelSize.1], fanIn: fanIn, seed: seed, name: name))
+        [outChannels, inChannels, kernelSize.0, kernelSize.1], fanIn: fanIn, seed: seed, name: name)
+    )
     bias = Parameter(name: name + "_bias", value: Tensor(zeros: [outChannels]))
   }
 
@@ -68,7 +72,8 @@ public final class Conv2D: Layer {
   }
 
   public func callAsFunction(_ x: Variable) throws -> Variable {
-    try Conv2DFunction.apply(x, weight: weight.variable, bias: bias.variable, options: options, activation: activation)
+    try Conv2DFunction.apply(
+      x, weight: weight.variable, bias: bias.variable, options: options, activation: activation)
   }
 }
 
@@ -80,10 +85,13 @@ public final class MaxPool2D: Layer {
   public var isTraining = true
 
   /// Pooling windows of `poolSize` moved by `strides` (default: the pool size).
-  public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool") {
+  public init(
+    poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool"
+  ) {
     self.name = name
     let s = strides ?? poolSize
-    options = Pool2DOptions(kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
+    options = Pool2DOptions(
+      kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
   }
 
   public var parameters: [Parameter] { [] }
@@ -93,7 +101,9 @@ public final class MaxPool2D: Layer {
     return [input[0], input[1], h, w]
   }
 
-  public func callAsFunction(_ x: Variable) throws -> Variable { try MaxPool2DFunction.apply(x, options) }
+  public func callAsFunction(_ x: Variable) throws -> Variable {
+    try MaxPool2DFunction.apply(x, options)
+  }
 }
 
 /// Average pooling.
@@ -104,10 +114,13 @@ public final class AvgPool2D: Layer {
   public var isTraining = true
 
   /// Pooling windows of `poolSize` moved by `strides` (default: the pool size).
-  public init(poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool") {
+  public init(
+    poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool"
+  ) {
     self.name = name
     let s = strides ?? poolSize
-    options = Pool2DOptions(kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
+    options = Pool2DOptions(
+      kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
   }
 
   public var parameters: [Parameter] { [] }
@@ -117,7 +130,9 @@ public final class AvgPool2D: Layer {
     return [input[0], input[1], h, w]
   }
 
-  public func callAsFunction(_ x: Variable) throws -> Variable { try AvgPool2DFunction.apply(x, options) }
+  public func callAsFunction(_ x: Variable) throws -> Variable {
+    try AvgPool2DFunction.apply(x, options)
+  }
 }
 
 /// Global average pooling to [N, C, 1, 1].
@@ -129,7 +144,9 @@ public final class GlobalAvgPool2D: Layer {
   public init(name: String = "gap") { self.name = name }
   public var parameters: [Parameter] { [] }
   public func outputShape(for input: [Int]) throws -> [Int] { [input[0], input[1], 1, 1] }
-  public func callAsFunction(_ x: Variable) throws -> Variable { try GlobalAvgPoolFunction.apply(x) }
+  public func callAsFunction(_ x: Variable) throws -> Variable {
+    try GlobalAvgPoolFunction.apply(x)
+  }
 }
 
 /// [N, ...] → [N, rest].
@@ -140,7 +157,9 @@ public final class Flatten: Layer {
   /// Creates the layer.
   public init(name: String = "flatten") { self.name = name }
   public var parameters: [Parameter] { [] }
-  public func outputShape(for input: [Int]) throws -> [Int] { [input[0], input[1...].reduce(1, *)] }
+  public func outputShape(for input: [Int]) throws -> [Int] {
+    [input[0], input[1...].reduce(1, *)]
+  }
   public func callAsFunction(_ x: Variable) throws -> Variable { try ReshapeFunction.flatten(x) }
 }
 
@@ -157,7 +176,9 @@ public final class ActivationLayer: Layer {
   }
   public var parameters: [Parameter] { [] }
   public func outputShape(for input: [Int]) throws -> [Int] { input }
-  public func callAsFunction(_ x: Variable) throws -> Variable { ActivationFunction.apply(x, activation) }
+  public func callAsFunction(_ x: Variable) throws -> Variable {
+    ActivationFunction.apply(x, activation)
+  }
 }
 
 /// Inverted dropout, active only in training mode.
@@ -179,7 +200,9 @@ public final class Dropout: Layer {
   public func outputShape(for input: [Int]) throws -> [Int] { input }
   public func callAsFunction(_ x: Variable) throws -> Variable {
     guard isTraining && probability > 0 else { return x }
-    return try rngLock.withLock { try DropoutFunction.apply(x, probability: probability, using: &rng) }
+    return try rngLock.withLock {
+      try DropoutFunction.apply(x, probability: probability, using: &rng)
+    }
   }
 }
 

@@ -102,10 +102,12 @@ extension Tensor {
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         indices.withUnsafeMutableBufferPointer { ip in
-          if options.kernel == [2, 2] && options.stride == [2, 2] && ah.padBefore == 0 && aw.padBefore == 0
+          if options.kernel == [2, 2] && options.stride == [2, 2] && ah.padBefore == 0
+            && aw.padBefore == 0
             && ah.out * 2 <= ah.size && aw.out * 2 <= aw.size
           {
-            maxPool2x2(xp.baseAddress!, yp.baseAddress!, keepIndices ? ip.baseAddress : nil, planes, ah, aw)
+            maxPool2x2(
+              xp.baseAddress!, yp.baseAddress!, keepIndices ? ip.baseAddress : nil, planes, ah, aw)
             return
           }
           for pl in 0..<planes {
@@ -183,28 +185,34 @@ extension Tensor {
   }
 }
 
-/// The common 2×2, stride-2 window with every window inside the image.
+/// The common 2×2, stride-2 window with every window inside the image; branch-free so the
+/// data-dependent comparisons do not mispredict.
 func maxPool2x2(
   _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?,
   _ planes: Int, _ ah: PoolAxis, _ aw: PoolAxis
 ) {
   let (w, oh, ow) = (aw.size, ah.out, aw.out)
-  let (inPlane, outPlane) = (ah.size * aw.size, oh * ow)
+  let (inPlane, outPlane) = (ah.size &* aw.size, oh &* ow)
   for pl in 0..<planes {
-    let src = x + pl * inPlane
-    let dst = y + pl * outPlane
+    let src = x + pl &* inPlane
+    let dst = y + pl &* outPlane
     for oy in 0..<oh {
-      let r0 = src + 2 * oy * w
+      let r0 = src + 2 &* oy &* w
       let r1 = r0 + w
+      let out = dst + oy &* ow
       for ox in 0..<ow {
-        let (a, b, c, d) = (r0[2 * ox], r0[2 * ox + 1], r1[2 * ox], r1[2 * ox + 1])
+        out[ox] = max(max(r0[2 &* ox], r0[2 &* ox &+ 1]), max(r1[2 &* ox], r1[2 &* ox &+ 1]))
+      }
+      guard let indices else { continue }
+      let idx = indices + (pl &* outPlane &+ oy &* ow)
+      let base = Int32(truncatingIfNeeded: 2 &* oy &* w)
+      let w32 = Int32(truncatingIfNeeded: w)
+      for ox in 0..<ow {
+        let (a, b, c, d) = (r0[2 &* ox], r0[2 &* ox &+ 1], r1[2 &* ox], r1[2 &* ox &+ 1])
         let top = max(a, b), bottom = max(c, d)
-        dst[oy * ow + ox] = max(top, bottom)
-        if let indices {
-          let topAt = b > a ? 1 : 0, bottomAt = d > c ? w + 1 : w
-          let at = bottom > top ? bottomAt : topAt
-          indices[pl * outPlane + oy * ow + ox] = Int32(2 * oy * w + 2 * ox + at)
-        }
+        let topAt: Int32 = b > a ? 1 : 0
+        let bottomAt: Int32 = d > c ? w32 &+ 1 : w32
+        idx[ox] = base &+ Int32(truncatingIfNeeded: 2 &* ox) &+ (bottom > top ? bottomAt : topAt)
       }
     }
   }

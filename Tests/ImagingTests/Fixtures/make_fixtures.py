@@ -148,6 +148,8 @@ def main():
     save("resize_source.png", png_bytes(source, 2))
     for w, h in [(10, 7), (64, 40), (37, 11), (5, 50), (100, 23), (13, 23), (1, 1), (36, 22), (3, 2), (200, 3), (36, 5), (40, 10), (20, 2)]:
         save_rgb(f"resize_{w}x{h}", np.asarray(Image.fromarray(source).resize((w, h), Image.BILINEAR)))
+    for w, h in [(10, 7), (64, 40), (100, 23), (5, 50), (29, 71)]:
+        save_rgb(f"nearest_{w}x{h}", np.asarray(Image.fromarray(source).resize((w, h), Image.NEAREST)))
     save_rgb("luma", np.asarray(Image.fromarray(source).convert("L"))[..., None])
 
 

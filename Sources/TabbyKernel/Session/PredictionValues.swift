@@ -1,0 +1,151 @@
+import CellLanguage
+import Charts
+
+/// The top classes of one image: `p.label`, `p.probability`, `p[0]`, `p.top`; shows the
+/// image, a table and a bar chart.
+final class PredictionValue: HostObject {
+  struct Entry {
+    var index: Int
+    var label: String
+    var probability: Double
+  }
+
+  let source: String
+  let top: [Entry]
+  /// The picture as base64 PNG (a thumbnail of the photo or the scaled-up digit).
+  let picture: String?
+  /// The true label when the image came from a data set.
+  let truth: String?
+
+  init(source: String, top: [Entry], picture: String?, truth: String? = nil) {
+    self.source = source
+    self.top = top
+    self.picture = picture
+    self.truth = truth
+  }
+
+  var typeName: String { "Prediction" }
+  var repr: String {
+    var lines = ["\(source)" + (truth.map { " (true: \($0))" } ?? "")]
+    for (rank, e) in top.enumerated() {
+      lines.append("  \(rank + 1). \(e.label)  \(fixed(Double(e.probability), 4))")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  var attributeNames: [String] { ["label", "probability", "index", "top", "source", "truth"] }
+
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "label": top.first.map { .string($0.label) } ?? Value.none
+    case "probability": top.first.map { .float($0.probability) } ?? Value.none
+    case "index": top.first.map { .int($0.index) } ?? Value.none
+    case "top": .list(top.indices.map { .host(ClassScoreValue(rank: $0 + 1, entry: top[$0])) })
+    case "source": .string(source)
+    case "truth": truth.map(Value.string) ?? Value.none
+    default: nil
+    }
+  }
+
+  func item(_ key: Value) throws -> Value? {
+    guard case .int(var i) = key else {
+      throw CellError.typeError("prediction indices must be integers")
+    }
+    if i < 0 { i += top.count }
+    guard i >= 0, i < top.count else {
+      throw CellError(ename: "IndexError", "prediction index out of range (top \(top.count))")
+    }
+    return .host(ClassScoreValue(rank: i + 1, entry: top[i]))
+  }
+
+  func iterate() throws -> [Value]? {
+    top.indices.map { .host(ClassScoreValue(rank: $0 + 1, entry: top[$0])) }
+  }
+
+  /// The table of rank, label and probability.
+  var tableHTML: String {
+    HTML.table(
+      header: ["rank", "label", "probability"],
+      rows: top.enumerated().map {
+        [String($0.offset + 1), $0.element.label, fixed($0.element.probability, 4)]
+      },
+      caption: source + (truth.map { " — true: \($0)" } ?? ""))
+  }
+
+  var chartSVG: String { BarChart.svg(labels: top.map(\.label), values: top.map(\.probability)) }
+
+  func richDisplay() -> MimeBundle? {
+    var items: [String] = []
+    if let picture { items.append(Pictures.imgTag(picture, alt: source)) }
+    items.append(tableHTML)
+    items.append(chartSVG)
+    return MimeBundle(data: ["text/html": .string(HTML.row(items)), "text/plain": .string(repr)])
+  }
+}
+
+/// One row of a prediction: `rank`, `label`, `probability`, `index`.
+final class ClassScoreValue: HostObject {
+  let rank: Int
+  let entry: PredictionValue.Entry
+  init(rank: Int, entry: PredictionValue.Entry) {
+    self.rank = rank
+    self.entry = entry
+  }
+
+  var typeName: String { "ClassScore" }
+  var repr: String { "\(rank). \(entry.label)  \(fixed(entry.probability, 4))" }
+  var attributeNames: [String] { ["rank", "label", "probability", "index"] }
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "rank": .int(rank)
+    case "label": .string(entry.label)
+    case "probability": .float(entry.probability)
+    case "index": .int(entry.index)
+    default: nil
+    }
+  }
+}
+
+/// What `predict` returns: one prediction per image, indexable and iterable.
+final class PredictionList: HostObject {
+  let items: [PredictionValue]
+  init(_ items: [PredictionValue]) { self.items = items }
+
+  var typeName: String { "Predictions" }
+  var repr: String { items.map(\.repr).joined(separator: "\n") }
+  var attributeNames: [String] { ["labels", "count"] }
+
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "labels": .list(items.map { .string($0.top.first?.label ?? "") })
+    case "count": .int(items.count)
+    default: nil
+    }
+  }
+
+  func item(_ key: Value) throws -> Value? {
+    guard case .int(var i) = key else {
+      throw CellError.typeError("prediction list indices must be integers")
+    }
+    if i < 0 { i += items.count }
+    guard i >= 0, i < items.count else {
+      throw CellError(ename: "IndexError", "prediction list index out of range")
+    }
+    return .host(items[i])
+  }
+
+  func iterate() throws -> [Value]? { items.map { .host($0) } }
+
+  /// A compact table (the pictures were shown when predict ran).
+  func richDisplay() -> MimeBundle? {
+    let rows = items.map { p in
+      [p.source, p.top.first?.label ?? "", p.top.first.map { fixed($0.probability, 4) } ?? ""]
+        + (p.truth.map { [$0] } ?? [])
+    }
+    let header =
+      ["image", "top-1", "probability"] + (items.contains { $0.truth != nil } ? ["true"] : [])
+    return MimeBundle(data: [
+      "text/html": .string(HTML.table(header: header, rows: rows)), "text/plain": .string(repr),
+    ])
+  }
+}

@@ -1,0 +1,77 @@
+import CellLanguage
+import Testing
+
+/// Random token soup (fixed seed, bounded count) must give results or named errors,
+/// never a trap: every operation on odd input has to be an error value.
+@Test func tokenSoupNeverTraps() {
+  let vocabulary = [
+    "x", "y", "xs", "d", "s", "1", "0", "-1", "2.5", "9223372036854775807", "'ab'", "f'{x}'", "\"\"\"",
+    "True", "None", "+", "-", "*", "/", "//", "%", "**", "==", "<", "in", "not", "and", "or", "is",
+    "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+=", ";", "\n", "\n    ", "if", "else", "for",
+    "while", "break", "range", "len", "print", "int", "str", "sorted", "append", "items", "?", "#", "\\",
+    "sleep", "'", "f'{", "lambda", "del", "[::-1]", "(1,)", "{'k': [1]}", "@", "é",
+  ]
+  var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+  func next(_ n: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(n))
+  }
+  let session = Session()
+  _ = try? session.run("x = 3; y = 2.5; xs = [1, 2, 3]; d = {'k': 1}; s = 'text'")
+  var outcomes = [String: Int]()
+  for _ in 0..<3000 {
+    let code = (0..<(1 + next(12))).map { _ in vocabulary[next(vocabulary.count)] }.joined(separator: next(3) == 0 ? "" : " ")
+    if code.contains("sleep") { continue }  // would wait; sleep has its own tests
+    let key: String
+    do {
+      _ = try session.run(code)
+      key = "ok"
+    } catch {
+      key = error.ename
+      #expect(!error.traceback.isEmpty)
+    }
+    outcomes[key, default: 0] += 1
+    _ = session.interpreter.complete(code, cursor: next(code.unicodeScalars.count + 1))
+    _ = session.interpreter.inspect(code, cursor: next(code.unicodeScalars.count + 1), detailLevel: 0)
+    _ = session.interpreter.isComplete(code)
+  }
+  #expect(outcomes["SyntaxError", default: 0] > 0)
+  #expect(outcomes["ok", default: 0] > 0)
+}
+
+/// Every operator, index, call and method over a spread of values of every type:
+/// a result or a named error, never a trap.
+@Test func everyOperationOnEveryTypeIsDefinedOrAnError() {
+  let values = [
+    "0", "-3", "2.5", "0.0", "-0.5", "'s'", "''", "[1, 'a']", "[]", "(1, 2)", "()", "{'a': 1}", "{}", "None",
+    "True", "range(3)", "len", "html('x')", "type(1)", "stderr", "-9223372036854775807", "float('nan')",
+    "float('inf')",
+  ]
+  let binary = ["+", "-", "*", "/", "//", "%", "**", "==", "!=", "<", "<=", ">", ">=", "in", "not in", "is", "and", "or"]
+  let functions = [
+    "print", "len", "range", "str", "repr", "int", "float", "bool", "abs", "round", "min", "max", "sum", "list",
+    "tuple", "dict", "sorted", "enumerate", "zip", "type", "dir", "help", "display", "html", "clear_output",
+  ]
+  let session = Session()
+  var errors = Set<String>()
+  func run(_ code: String) {
+    do { _ = try session.run(code) } catch { errors.insert(error.ename) }
+  }
+  for a in values {
+    run("-\(a)")
+    run("not \(a)")
+    for b in values {
+      for op in binary { run("(\(a)) \(op) (\(b))") }
+      run("(\(a))[\(b)]")
+      run("(\(a))[\(b):\(b)]")
+    }
+    for f in functions {
+      run("\(f)(\(a))")
+      run("\(f)(\(a), \(a))")
+    }
+    for m in ["append", "pop", "get", "keys", "split", "join", "upper", "format", "count", "index", "sort", "items", "update"] {
+      run("v = \(a)\nv.\(m)(\(a))")
+    }
+  }
+  #expect(errors.isSuperset(of: ["TypeError", "ZeroDivisionError", "AttributeError", "IndexError", "KeyError"]))
+}

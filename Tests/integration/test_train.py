@@ -1,0 +1,86 @@
+"""`tabby train` end to end on the 512-image reference subset: JSON results, checkpoint
+files, SIGINT handling and clear errors for bad data."""
+import json
+import os
+import signal
+import struct
+import subprocess
+import time
+
+import pytest
+
+from conftest import SHARED
+
+MNIST = SHARED / "reference" / "mnist"
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    """A directory with the four MNIST file names, all pointing at the 512-image subset."""
+    for split in ("train", "t10k"):
+        os.symlink(MNIST / "t10k-512-images-idx3-ubyte.gz", tmp_path / f"{split}-images-idx3-ubyte.gz")
+        os.symlink(MNIST / "t10k-512-labels-idx1-ubyte", tmp_path / f"{split}-labels-idx1-ubyte")
+    return tmp_path
+
+
+def run_train(tabby_bin, *args, timeout=120):
+    return subprocess.run([tabby_bin, "train", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def test_json_results_and_checkpoint(tabby_bin, data_dir, tmp_path):
+    prefix = tmp_path / "ck" / "mlp"
+    prefix.parent.mkdir()
+    out = run_train(tabby_bin, "--net", "mlp", "--data", str(data_dir), "--epochs", "2", "--batch", "32",
+                    "--json", "--save", str(prefix))
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["images_per_second"] > 0 and result["seconds_per_epoch"] > 0
+    assert len(result["test_accuracy"]) == 2 and 0.3 < result["test_accuracy"][-1] <= 1
+    assert 0 < result["peak_rss_mib"] < 1024
+    assert "epoch 2/2" in out.stderr
+    symbol = json.loads((tmp_path / "ck" / "mlp-symbol.json").read_text())
+    names = [n["name"] for n in symbol["nodes"]]
+    assert names[0] == "data" and names[-1] == "softmax" and "fc3_weight" in names
+    params = (tmp_path / "ck" / "mlp-0002.params").read_bytes()
+    magic, _, count = struct.unpack("<QQQ", params[:24])
+    assert magic == 0x112 and count == 6
+    assert b"arg:fc1_weight" in params
+
+
+def test_same_seed_same_result(tabby_bin, data_dir):
+    args = ("--net", "lenet", "--data", str(data_dir), "--epochs", "1", "--json", "--seed", "3", "--threads", "2")
+    a, b = run_train(tabby_bin, *args), run_train(tabby_bin, *args)
+    assert a.returncode == 0 and b.returncode == 0, a.stderr + b.stderr
+    assert json.loads(a.stdout)["test_accuracy"] == json.loads(b.stdout)["test_accuracy"]
+    assert json.loads(a.stdout)["train_loss"] == json.loads(b.stdout)["train_loss"]
+
+
+def test_sigint_stops_cleanly(tabby_bin, data_dir):
+    proc = subprocess.Popen([tabby_bin, "train", "--net", "lenet", "--data", str(data_dir), "--epochs", "200",
+                             "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    result = json.loads(stdout)
+    assert result["interrupted"] is True and "interrupted" in stderr
+    assert len(result["test_accuracy"]) < 200
+
+
+@pytest.mark.parametrize("damage", ["missing", "truncated"])
+def test_bad_data_is_a_clear_error(tabby_bin, data_dir, damage):
+    target = data_dir / "train-images-idx3-ubyte.gz"
+    target.unlink()
+    if damage == "truncated":
+        raw = (MNIST / "t10k-512-images-idx3-ubyte").read_bytes()
+        (data_dir / "train-images-idx3-ubyte").write_bytes(raw[:10000])
+    out = run_train(tabby_bin, "--data", str(data_dir), "--epochs", "1")
+    assert out.returncode != 0
+    assert "train-images-idx3-ubyte" in out.stderr
+    assert ("truncated" if damage == "truncated" else "missing") in out.stderr
+    assert "Traceback" not in out.stderr and "Fatal error" not in out.stderr
+
+
+def test_bad_arguments(tabby_bin):
+    out = run_train(tabby_bin, "--net", "resnet")
+    assert out.returncode != 0 and "--net must be lenet or mlp" in out.stderr
