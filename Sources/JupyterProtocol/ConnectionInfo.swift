@@ -29,7 +29,8 @@ public struct ConnectionInfo: Sendable, Equatable {
     }
     func port(_ name: String) throws(ConnectionFileError) -> Int {
       guard let p = o[name]?.intValue, (0...65535).contains(p) else {
-        throw ConnectionFileError(message: "connection file: '\(name)' is missing or not a port number")
+        throw ConnectionFileError(
+          message: "connection file: '\(name)' is missing or not a port number")
       }
       return p
     }
@@ -49,6 +50,7 @@ public struct ConnectionInfo: Sendable, Equatable {
 
   /// The ZeroMQ endpoint for `port`, as jupyter_client spells it for each transport.
   public func endpoint(_ port: Int) -> String {
-    transport == "ipc" ? "ipc://\(ip)-\(port)" : "tcp://\(ip.contains(":") ? "[\(ip)]" : ip):\(port)"
+    transport == "ipc"
+      ? "ipc://\(ip)-\(port)" : "tcp://\(ip.contains(":") ? "[\(ip)]" : ip):\(port)"
   }
 }

@@ -55,7 +55,8 @@ public struct Session: Sendable {
   public func header(_ type: String) -> JSONObject {
     [
       "msg_id": .string(nextMessageID()), "session": .string(id), "username": .string(username),
-      "date": .string(isoTimestamp()), "msg_type": .string(type), "version": .string(protocolVersion),
+      "date": .string(isoTimestamp()), "msg_type": .string(type),
+      "version": .string(protocolVersion),
     ]
   }
 

@@ -24,7 +24,8 @@ public struct Signer: @unchecked Sendable {
 
   /// A signer with the key given as raw bytes.
   public init(scheme: String, rawKey bytes: [UInt8]) throws(SignerError) {
-    guard scheme.hasPrefix("hmac-"), let md = EVP_get_digestbyname(String(scheme.dropFirst(5))) else {
+    guard scheme.hasPrefix("hmac-"), let md = EVP_get_digestbyname(String(scheme.dropFirst(5)))
+    else {
       throw SignerError(scheme: scheme)
     }
     let size = Int(EVP_MD_get_size(md))
@@ -47,7 +48,9 @@ public struct Signer: @unchecked Sendable {
     let ok = key.withUnsafeBufferPointer { k in
       data.withUnsafeBufferPointer { d in
         out.withUnsafeMutableBufferPointer { o in
-          HMAC(digest, k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &outLength)
+          HMAC(
+            digest, k.baseAddress, Int32(k.count), d.baseAddress, d.count, o.baseAddress, &outLength
+          )
         }
       }
     }

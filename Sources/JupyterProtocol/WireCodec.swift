@@ -58,7 +58,9 @@ public enum WireCodec {
     var objects: [JSONObject] = []
     for (name, bytes) in zip(names, signed) {
       let value: JSON
-      do { value = try JSON.parse(bytes, maxDepth: 64) } catch { throw .invalidJSON(part: name, error) }
+      do { value = try JSON.parse(bytes, maxDepth: 64) } catch {
+        throw .invalidJSON(part: name, error)
+      }
       guard case .object(let object) = value else { throw .notAnObject(part: name) }
       objects.append(object)
     }

@@ -27,11 +27,17 @@ public final class CellIO {
     self.interrupted = interrupted
   }
 
-  /// Publishes any IOPub message parented to the request.
-  public func publish(_ type: String, _ content: JSONObject, metadata: JSONObject = [:]) {
+  /// Publishes any IOPub message parented to the request; `withNext` lets it wait for
+  /// the next message (the cell's result waits for its idle status).
+  public func publish(
+    _ type: String, _ content: JSONObject, metadata: JSONObject = [:], withNext: Bool = false
+  ) {
     guard !silent else { return }
     let topic = Array((topicPrefix + type).utf8)
-    iopub.send(session.encode(session.message(type, content: content, parent: request, identities: [topic], metadata: metadata)))
+    let frames = session.encode(
+      session.message(
+        type, content: content, parent: request, identities: [topic], metadata: metadata))
+    if withNext { iopub.sendWithNext(frames) } else { iopub.send(frames) }
   }
 
   /// A `stream` message (name is "stdout" or "stderr").
@@ -56,10 +62,12 @@ public final class CellIO {
   /// Sends `input_request` on stdin and waits for the `input_reply`.
   public func readInput(prompt: String, password: Bool) throws(KernelError) -> String {
     guard allowStdin, let stdin else {
-      throw KernelError(ename: "StdinNotImplementedError", evalue: "input() is not supported by this frontend")
+      throw KernelError(
+        ename: "StdinNotImplementedError", evalue: "input() is not supported by this frontend")
     }
     let ask = session.message(
-      "input_request", content: ["prompt": .string(prompt), "password": .bool(password)], parent: request)
+      "input_request", content: ["prompt": .string(prompt), "password": .bool(password)],
+      parent: request)
     let frames = session.encode(ask)
     // A frontend whose stdin socket has not connected yet would miss the prompt:
     // keep offering it until it is delivered.
@@ -78,8 +86,12 @@ public final class CellIO {
     }
   }
 
-  static func displayContent(_ data: JSONObject, _ metadata: JSONObject, _ id: String?) -> JSONObject {
-    var c: JSONObject = ["data": .object(data), "metadata": .object(metadata), "transient": .object([:])]
+  static func displayContent(_ data: JSONObject, _ metadata: JSONObject, _ id: String?)
+    -> JSONObject
+  {
+    var c: JSONObject = [
+      "data": .object(data), "metadata": .object(metadata), "transient": .object([:]),
+    ]
     if let id { c["transient"] = .object(["display_id": .string(id)]) }
     return c
   }

@@ -1,6 +1,13 @@
 /// Where one thread's outgoing wire frames go (a socket in production, an array in tests).
 public protocol FrameSink: AnyObject {
   func send(_ frames: [[UInt8]])
+  /// Queues frames to go out together with the next `send` (IOPub batches a status or a
+  /// result with the message that follows it: one thread hop instead of two).
+  func sendWithNext(_ frames: [[UInt8]])
+}
+
+extension FrameSink {
+  public func sendWithNext(_ frames: [[UInt8]]) { send(frames) }
 }
 
 /// The stdin channel as the shell thread sees it: send an `input_request`, then wait
@@ -23,7 +30,8 @@ public struct ChannelIO {
   public var takeQueued: (() -> [[[UInt8]]])?
 
   public init(
-    reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil, takeQueued: (() -> [[[UInt8]]])? = nil
+    reply: FrameSink, iopub: FrameSink, stdin: StdinChannel? = nil,
+    takeQueued: (() -> [[[UInt8]]])? = nil
   ) {
     self.reply = reply
     self.iopub = iopub

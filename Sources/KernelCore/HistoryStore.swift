@@ -1,7 +1,8 @@
+import JSON
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import JSON
 
 /// One stored cell: session number, line (its execution count), input and text output.
 public struct HistoryEntry: Equatable, Sendable {
@@ -38,7 +39,11 @@ public final class HistoryStore {
     if let currentSession { return currentSession }
     let n = try withLock(exclusive: true) { () throws(KernelError) -> Int in
       let counter = directory + "/history.session"
-      let last = Int(String(decoding: (try? readFile(counter)) ?? [], as: UTF8.self).filter { !$0.isWhitespace }) ?? 0
+      let last =
+        Int(
+          String(decoding: (try? readFile(counter)) ?? [], as: UTF8.self).filter {
+            !$0.isWhitespace
+          }) ?? 0
       try writeFile(counter, Array("\(last + 1)\n".utf8), append: false)
       return last + 1
     }
@@ -105,7 +110,9 @@ public final class HistoryStore {
     guard rename(tmp, path) == 0 else { throw fileError("rename", path) }
   }
 
-  private func withLock<T>(exclusive: Bool, _ body: () throws(KernelError) -> T) throws(KernelError) -> T {
+  private func withLock<T>(exclusive: Bool, _ body: () throws(KernelError) -> T) throws(KernelError)
+    -> T
+  {
     if !directoryMade {
       try makeDirectory(directory)
       directoryMade = true

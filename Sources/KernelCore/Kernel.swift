@@ -36,7 +36,9 @@ public final class Kernel: @unchecked Sendable {
   }
 
   /// Publishes `starting` once at start-up.
-  public func publishStarting(iopub: FrameSink) { publishStatus("starting", parent: nil, iopub: iopub) }
+  public func publishStarting(iopub: FrameSink) {
+    publishStatus("starting", parent: nil, iopub: iopub)
+  }
 
   /// Handles one multipart message from the shell socket. When a `stop_on_error` cell
   /// fails, the requests queued behind it are taken before its reply goes out and
@@ -54,7 +56,10 @@ public final class Kernel: @unchecked Sendable {
 
   func handleShellMessage(_ frames: [[UInt8]], io: ChannelIO) {
     guard let msg = decode(frames, channel: "shell") else { return }
-    publishStatus("busy", parent: msg, iopub: io.iopub)
+    // Busy may wait for the next IOPub message, except before a silent cell, which
+    // publishes nothing until its idle.
+    let silentCell = msg.type == "execute_request" && msg.content["silent"]?.boolValue == true
+    publishStatus("busy", parent: msg, iopub: io.iopub, withNext: !silentCell)
     defer { publishStatus("idle", parent: msg, iopub: io.iopub) }
     switch msg.type {
     case "execute_request": execute(msg, io: io)
@@ -74,7 +79,7 @@ public final class Kernel: @unchecked Sendable {
   /// Handles one multipart message from the control socket.
   public func handleControl(_ frames: [[UInt8]], io: ChannelIO) {
     guard let msg = decode(frames, channel: "control") else { return }
-    publishStatus("busy", parent: msg, iopub: io.iopub)
+    publishStatus("busy", parent: msg, iopub: io.iopub, withNext: true)
     var shutdownRestart: Bool?
     switch msg.type {
     case "kernel_info_request": reply(msg, io) { self.kernelInfoContent() }
@@ -99,13 +104,20 @@ public final class Kernel: @unchecked Sendable {
     }
   }
 
-  func publishStatus(_ state: String, parent: Message?, iopub: FrameSink) {
-    publish("status", ["execution_state": .string(state)], parent: parent, iopub: iopub)
+  func publishStatus(_ state: String, parent: Message?, iopub: FrameSink, withNext: Bool = false) {
+    publish(
+      "status", ["execution_state": .string(state)], parent: parent, iopub: iopub,
+      withNext: withNext)
   }
 
-  func publish(_ type: String, _ content: JSONObject, parent: Message?, iopub: FrameSink) {
+  func publish(
+    _ type: String, _ content: JSONObject, parent: Message?, iopub: FrameSink,
+    withNext: Bool = false
+  ) {
     let topic = Array((topicPrefix + type).utf8)
-    iopub.send(session.encode(session.message(type, content: content, parent: parent, identities: [topic])))
+    let frames = session.encode(
+      session.message(type, content: content, parent: parent, identities: [topic]))
+    if withNext { iopub.sendWithNext(frames) } else { iopub.send(frames) }
   }
 
   /// Sends `<type>_reply` with what `body` returns, or an error reply when it throws.
@@ -115,14 +127,18 @@ public final class Kernel: @unchecked Sendable {
     sendReply(msg, content, io)
   }
 
-  func sendReply(_ msg: Message, _ content: JSONObject, _ io: ChannelIO, metadata: JSONObject = [:]) {
-    let type = msg.type.hasSuffix("_request") ? String(msg.type.dropLast(8)) + "_reply" : msg.type + "_reply"
-    io.reply.send(session.encode(session.message(type, content: content, parent: msg, metadata: metadata)))
+  func sendReply(_ msg: Message, _ content: JSONObject, _ io: ChannelIO, metadata: JSONObject = [:])
+  {
+    let type =
+      msg.type.hasSuffix("_request") ? String(msg.type.dropLast(8)) + "_reply" : msg.type + "_reply"
+    io.reply.send(
+      session.encode(session.message(type, content: content, parent: msg, metadata: metadata)))
   }
 
   static func asKernelError(_ error: any Error) -> KernelError {
     if let e = error as? KernelError { return e }
-    return KernelError(ename: String(describing: type(of: error)), evalue: String(describing: error))
+    return KernelError(
+      ename: String(describing: type(of: error)), evalue: String(describing: error))
   }
 
   static func errorContent(_ error: any Error) -> JSONObject {
@@ -138,7 +154,8 @@ public final class Kernel: @unchecked Sendable {
       "implementation": .string(info.implementation),
       "implementation_version": .string(info.implementationVersion),
       "language_info": .object(info.languageInfo), "banner": .string(info.banner),
-      "help_links": .array(info.helpLinks.map { .object(["text": .string($0.text), "url": .string($0.url)]) }),
+      "help_links": .array(
+        info.helpLinks.map { .object(["text": .string($0.text), "url": .string($0.url)]) }),
       "debugger": false,
     ]
   }

@@ -15,7 +15,10 @@ public struct KernelError: Error, Equatable, Sendable {
 
   /// The reply/IOPub content fields for this error.
   public var content: JSONObject {
-    ["ename": .string(ename), "evalue": .string(evalue), "traceback": .array(traceback.map { .string($0) })]
+    [
+      "ename": .string(ename), "evalue": .string(evalue),
+      "traceback": .array(traceback.map { .string($0) }),
+    ]
   }
 }
 
@@ -46,7 +49,8 @@ public struct ExecuteRequest: Sendable {
   public var allowStdin: Bool
   public var executionCount: Int
 
-  public init(code: String, silent: Bool = false, allowStdin: Bool = false, executionCount: Int = 1) {
+  public init(code: String, silent: Bool = false, allowStdin: Bool = false, executionCount: Int = 1)
+  {
     self.code = code
     self.silent = silent
     self.allowStdin = allowStdin
@@ -95,7 +99,9 @@ public protocol KernelInterpreter: AnyObject {
   func evaluate(_ expression: String) throws -> (data: JSONObject, metadata: JSONObject)
   func complete(_ code: String, cursor: Int) throws -> CompleteResult
   /// Inspection bundle for the name at `cursor`, or nil when nothing is found.
-  func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (data: JSONObject, metadata: JSONObject)?
+  func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (
+    data: JSONObject, metadata: JSONObject
+  )?
   func isComplete(_ code: String) -> CompletenessStatus
   /// Asks the running cell to stop; must be safe from any thread and cheap.
   func interrupt()

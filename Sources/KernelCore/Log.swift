@@ -1,9 +1,10 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Synchronization
 
 /// Log levels, most verbose first.
 public enum LogLevel: Int, Sendable, CaseIterable {
@@ -31,7 +32,9 @@ public enum Log {
     set { threshold.store(newValue.rawValue, ordering: .relaxed) }
   }
 
-  public static func enabled(_ l: LogLevel) -> Bool { l.rawValue >= threshold.load(ordering: .relaxed) }
+  public static func enabled(_ l: LogLevel) -> Bool {
+    l.rawValue >= threshold.load(ordering: .relaxed)
+  }
 
   public static func debug(_ m: @autoclosure () -> String) { write(.debug, m) }
   public static func info(_ m: @autoclosure () -> String) { write(.info, m) }

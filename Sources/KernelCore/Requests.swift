@@ -6,11 +6,15 @@ extension Kernel {
   func execute(_ msg: Message, io: ChannelIO) {
     let c = msg.content
     guard let code = c["code"]?.stringValue else {
-      return sendReply(msg, Self.errorContent(KernelError(ename: "BadRequest", evalue: "execute_request without code")), io)
+      return sendReply(
+        msg,
+        Self.errorContent(KernelError(ename: "BadRequest", evalue: "execute_request without code")),
+        io)
     }
     if isAborting {
       var content = Self.errorContent(
-        KernelError(ename: "ExecutionAborted", evalue: "not run: an earlier cell failed (stop_on_error)"))
+        KernelError(
+          ename: "ExecutionAborted", evalue: "not run: an earlier cell failed (stop_on_error)"))
       content["execution_count"] = .int(executionCount)
       return sendReply(msg, content, io)
     }
@@ -20,10 +24,12 @@ extension Kernel {
     if store { executionCount = count }
     let cell = CellIO(
       session: session, request: msg, io: io, topicPrefix: topicPrefix, silent: silent,
-      allowStdin: c["allow_stdin"]?.boolValue ?? false, interrupted: { [interpreter] in interpreter.interruptPending })
+      allowStdin: c["allow_stdin"]?.boolValue ?? false,
+      interrupted: { [interpreter] in interpreter.interruptPending })
     cell.publish("execute_input", ["code": .string(code), "execution_count": .int(count)])
     let request = ExecuteRequest(
-      code: code, silent: silent, allowStdin: c["allow_stdin"]?.boolValue ?? false, executionCount: count)
+      code: code, silent: silent, allowStdin: c["allow_stdin"]?.boolValue ?? false,
+      executionCount: count)
     var content: JSONObject
     var output: String?
     do {
@@ -31,7 +37,11 @@ extension Kernel {
       if let result = outcome.result {
         cell.publish(
           "execute_result",
-          ["execution_count": .int(count), "data": .object(result.data), "metadata": .object(result.metadata)])
+          [
+            "execution_count": .int(count), "data": .object(result.data),
+            "metadata": .object(result.metadata),
+          ],
+          withNext: true)
         output = result.data["text/plain"]?.stringValue
       }
       content = [
@@ -61,7 +71,9 @@ extension Kernel {
       guard let text = value.stringValue else { continue }
       do {
         let r = try interpreter.evaluate(text)
-        out[name] = .object(["status": "ok", "data": .object(r.data), "metadata": .object(r.metadata)])
+        out[name] = .object([
+          "status": "ok", "data": .object(r.data), "metadata": .object(r.metadata),
+        ])
       } catch {
         out[name] = .object(Self.errorContent(error))
       }
@@ -78,14 +90,16 @@ extension Kernel {
     let r = try interpreter.complete(code, cursor: Self.cursor(msg.content, code))
     return [
       "status": "ok", "matches": .array(r.matches.map { .string($0) }),
-      "cursor_start": .int(r.cursorStart), "cursor_end": .int(r.cursorEnd), "metadata": .object([:]),
+      "cursor_start": .int(r.cursorStart), "cursor_end": .int(r.cursorEnd),
+      "metadata": .object([:]),
     ]
   }
 
   func inspect(_ msg: Message) throws -> JSONObject {
     let code = msg.content["code"]?.stringValue ?? ""
     let detail = msg.content["detail_level"]?.intValue ?? 0
-    let r = try interpreter.inspect(code, cursor: Self.cursor(msg.content, code), detailLevel: detail)
+    let r = try interpreter.inspect(
+      code, cursor: Self.cursor(msg.content, code), detailLevel: detail)
     return [
       "status": "ok", "found": .bool(r != nil), "data": .object(r?.data ?? [:]),
       "metadata": .object(r?.metadata ?? [:]),
@@ -110,16 +124,20 @@ extension Kernel {
       entries = try history.tail(c["n"]?.intValue ?? 10)
     case "range":
       entries = try history.range(
-        session: c["session"]?.intValue ?? 0, start: c["start"]?.intValue ?? 1, stop: c["stop"]?.intValue)
+        session: c["session"]?.intValue ?? 0, start: c["start"]?.intValue ?? 1,
+        stop: c["stop"]?.intValue)
     case "search":
       entries = try history.search(
-        pattern: c["pattern"]?.stringValue ?? "*", n: c["n"]?.intValue, unique: c["unique"]?.boolValue ?? false)
+        pattern: c["pattern"]?.stringValue ?? "*", n: c["n"]?.intValue,
+        unique: c["unique"]?.boolValue ?? false)
     case let other:
       throw KernelError(ename: "ValueError", evalue: "unknown hist_access_type '\(other)'")
     }
     let withOutput = c["output"]?.boolValue ?? false
     let rows: [JSON] = entries.map { e in
-      let third: JSON = withOutput ? .array([.string(e.input), e.output.map { .string($0) } ?? .null]) : .string(e.input)
+      let third: JSON =
+        withOutput
+        ? .array([.string(e.input), e.output.map { .string($0) } ?? .null]) : .string(e.input)
       return .array([.int(e.session), .int(e.line), third])
     }
     return ["status": "ok", "history": .array(rows)]

@@ -1,7 +1,8 @@
+import KernelCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import KernelCore
 
 /// Tabby's version, shared by `tabby --version`, kernel_info and the kernelspec.
 public let tabbyVersion = "0.1.0"

@@ -1,8 +1,9 @@
+import JSON
+import KernelCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import JSON
-import KernelCore
 
 /// Why the kernelspec could not be installed or removed.
 public struct KernelspecError: Error, CustomStringConvertible, Sendable {
@@ -51,7 +52,9 @@ public enum Kernelspec {
 
   /// Installs (or replaces) the kernelspec at `location` for `binary`; returns the directory.
   @discardableResult
-  public static func install(at location: KernelspecLocation, binary: String) throws(KernelspecError) -> String {
+  public static func install(at location: KernelspecLocation, binary: String)
+    throws(KernelspecError) -> String
+  {
     let dir = try location.directory()
     let files: [(String, [UInt8])] = [
       ("kernel.json", try kernelJSON(binary: binary)),

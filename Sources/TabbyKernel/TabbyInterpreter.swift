@@ -25,19 +25,24 @@ public final class TabbyInterpreter: KernelInterpreter {
       "file_extension": ".tabby", "pygments_lexer": "python", "codemirror_mode": "python",
       "nbconvert_exporter": "script",
     ],
-    banner: "Tabby \(tabbyVersion): a native kernel with an image classifier inside. Type help() to start.",
+    banner:
+      "Tabby \(tabbyVersion): a native kernel with an image classifier inside. Type help() to start.",
     helpLinks: [(text: "Tabby", url: "https://github.com/tabby-kernel/tabby")])
 
   public func execute(_ request: ExecuteRequest, io: CellIO) throws -> ExecuteOutcome {
     interruptFlag.reset()
     let sink = IOPubOutput(io)
     let context = ExecutionContext(
-      sink: sink, interrupt: interruptFlag, allowStdin: request.allowStdin, executionCount: request.executionCount)
+      sink: sink, interrupt: interruptFlag, allowStdin: request.allowStdin,
+      executionCount: request.executionCount)
     let outcome: ExecutionOutcome
-    do { outcome = try language.execute(request.code, context: context) } catch { throw Self.kernelError(error) }
+    do { outcome = try language.execute(request.code, context: context) } catch {
+      throw Self.kernelError(error)
+    }
     var payload: [JSON] = []
     if let pager = outcome.pager {
-      payload.append(.object(["source": "page", "data": .object(["text/plain": .string(pager)]), "start": 0]))
+      payload.append(
+        .object(["source": "page", "data": .object(["text/plain": .string(pager)]), "start": 0]))
     }
     return ExecuteOutcome(result: outcome.result.map { ($0.data, $0.metadata) }, payload: payload)
   }
@@ -54,7 +59,9 @@ public final class TabbyInterpreter: KernelInterpreter {
     return CompleteResult(matches: c.matches, cursorStart: c.cursorStart, cursorEnd: c.cursorEnd)
   }
 
-  public func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (data: JSONObject, metadata: JSONObject)? {
+  public func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (
+    data: JSONObject, metadata: JSONObject
+  )? {
     language.inspect(code, cursor: cursor, detailLevel: detailLevel).map { ($0.data, $0.metadata) }
   }
 

@@ -4,37 +4,53 @@ import JupyterProtocol
 import KernelCore
 import Synchronization
 
-/// Feeds IOPub from a shell or control thread: the whole multipart message travels as
-/// one length-prefixed inproc frame, so each hop costs one libzmq call, not one per frame.
+/// Feeds IOPub from a shell or control thread. Whole multipart messages travel packed
+/// (length-prefixed) in one inproc frame, and a batch of them in the same frame, so a
+/// trivial request costs the IOPub thread one wake-up, not one per frame or message.
 final class IOPubFeed: FrameSink {
   let socket: ZMQSocket
+  private var pending: [UInt8] = []
   init(_ socket: ZMQSocket) { self.socket = socket }
 
+  func sendWithNext(_ frames: [[UInt8]]) { IOPubFeed.append(frames, to: &pending) }
+
   func send(_ frames: [[UInt8]]) {
-    do { try socket.send([IOPubFeed.pack(frames)]) } catch { Log.warning("iopub feed: send failed: \(error)") }
+    IOPubFeed.append(frames, to: &pending)
+    defer { pending = [] }
+    do { try socket.send([pending]) } catch { Log.warning("iopub feed: send failed: \(error)") }
   }
 
-  static func pack(_ frames: [[UInt8]]) -> [UInt8] {
-    var out: [UInt8] = []
-    out.reserveCapacity(frames.reduce(0) { $0 + $1.count + 4 })
+  static func append(_ frames: [[UInt8]], to out: inout [UInt8]) {
+    func put(_ n: Int) {
+      withUnsafeBytes(of: UInt32(n).littleEndian) { out.append(contentsOf: $0) }
+    }
+    put(frames.count)
     for f in frames {
-      withUnsafeBytes(of: UInt32(f.count).littleEndian) { out.append(contentsOf: $0) }
+      put(f.count)
       out.append(contentsOf: f)
     }
-    return out
   }
 
-  static func unpack(_ packed: [UInt8]) -> [[UInt8]] {
-    var frames: [[UInt8]] = []
+  /// The messages in a packed batch; a truncated batch yields the messages before the fault.
+  static func unpack(_ packed: [UInt8]) -> [[[UInt8]]] {
+    var messages: [[[UInt8]]] = []
     var i = 0
-    while i + 4 <= packed.count {
-      let n = Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(packed[i + 3]) << 24
-      i += 4
-      guard i + n <= packed.count else { break }
-      frames.append(Array(packed[i..<(i + n)]))
-      i += n
+    func take() -> Int? {
+      guard i + 4 <= packed.count else { return nil }
+      defer { i += 4 }
+      return Int(packed[i]) | Int(packed[i + 1]) << 8 | Int(packed[i + 2]) << 16 | Int(
+        packed[i + 3]) << 24
     }
-    return frames
+    while let count = take() {
+      var frames: [[UInt8]] = []
+      for _ in 0..<count {
+        guard let n = take(), i + n <= packed.count else { return messages }
+        frames.append(Array(packed[i..<(i + n)]))
+        i += n
+      }
+      messages.append(frames)
+    }
+    return messages
   }
 }
 
@@ -89,7 +105,9 @@ public final class KernelServer: @unchecked Sendable {
     self.kernel = kernel
     let context = try ZMQContext()
     self.context = context
-    func socket(_ type: Int32, bind endpoint: String, router: Bool = false) throws(ZMQError) -> ZMQSocket {
+    func socket(_ type: Int32, bind endpoint: String, router: Bool = false) throws(ZMQError)
+      -> ZMQSocket
+    {
       let s = try ZMQSocket(context, type: type)
       try s.setOption(ZMQ_LINGER, 1000)
       if router { try s.setOption(ZMQ_ROUTER_HANDOVER, 1) }
@@ -115,7 +133,9 @@ public final class KernelServer: @unchecked Sendable {
     for s in [shellFeed, controlFeed] { try s.connect("inproc://iopub-feed") }
     try controlWakeOut.connect("inproc://shell-wake")
     try shellWakeOut.connect("inproc://control-wake")
-    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] { try s.setOption(ZMQ_LINGER, 0) }
+    for s in [shellWakeIn, controlWakeIn, controlWakeOut, shellWakeOut] {
+      try s.setOption(ZMQ_LINGER, 0)
+    }
   }
 
   /// Serves until shutdown: returns after `stop()` once every thread has finished.
@@ -150,7 +170,9 @@ public final class KernelServer: @unchecked Sendable {
       do {
         let ready = try pollReadable([shell, shellWakeIn], timeoutMs: -1)
         if ready[1] { _ = try shellWakeIn.receive(dontWait: true) }
-        if ready[0], let frames = try shell.receive(dontWait: true) { kernel.handleShell(frames, io: io) }
+        if ready[0], let frames = try shell.receive(dontWait: true) {
+          kernel.handleShell(frames, io: io)
+        }
       } catch {
         Log.error("shell loop: \(error)")
         if error.isTerminated { break }
@@ -165,7 +187,9 @@ public final class KernelServer: @unchecked Sendable {
   /// Everything already waiting on the shell socket (bounded, so a flood cannot grow memory).
   static func takeQueued(_ shell: ZMQSocket) -> [[[UInt8]]] {
     var queued: [[[UInt8]]] = []
-    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) { queued.append(frames) }
+    while queued.count < 10_000, let frames = try? shell.receive(dontWait: true) {
+      queued.append(frames)
+    }
     return queued
   }
 
@@ -175,7 +199,9 @@ public final class KernelServer: @unchecked Sendable {
       do {
         let ready = try pollReadable([control, controlWakeIn], timeoutMs: -1)
         if ready[1] { _ = try controlWakeIn.receive(dontWait: true) }
-        if ready[0], let frames = try control.receive(dontWait: true) { kernel.handleControl(frames, io: io) }
+        if ready[0], let frames = try control.receive(dontWait: true) {
+          kernel.handleControl(frames, io: io)
+        }
       } catch {
         Log.error("control loop: \(error)")
         if error.isTerminated { break }
@@ -194,7 +220,11 @@ public final class KernelServer: @unchecked Sendable {
         guard ready[1] else { continue }
         // Drain everything queued so the stop marker never overtakes a message.
         while let packed = try iopubFeed.receive(dontWait: true) {
-          if packed == [[]] { running = false } else { try iopub.send(IOPubFeed.unpack(packed[0])) }
+          if packed == [[]] {
+            running = false
+          } else {
+            for m in IOPubFeed.unpack(packed[0]) { try iopub.send(m) }
+          }
         }
       } catch {
         Log.error("iopub loop: \(error)")
@@ -211,7 +241,8 @@ public final class KernelServer: @unchecked Sendable {
       let topic = Array(frame.dropFirst())
       let s = kernel.session
       let msg = s.message(
-        "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))], parent: nil,
+        "iopub_welcome", content: ["subscription": .string(String(decoding: topic, as: UTF8.self))],
+        parent: nil,
         identities: [topic])
       do { try iopub.send(s.encode(msg)) } catch { Log.warning("iopub: welcome failed: \(error)") }
     }

@@ -8,7 +8,9 @@ import CZeroMQ
 public struct ZMQError: Error, CustomStringConvertible, Sendable {
   public var call: String
   public var code: Int32
-  public var description: String { "\(call) failed: \(String(cString: zmq_strerror(code))) (errno \(code))" }
+  public var description: String {
+    "\(call) failed: \(String(cString: zmq_strerror(code))) (errno \(code))"
+  }
   /// True when the context was shut down (the normal way a blocked call ends at exit).
   public var isTerminated: Bool { code == ETERM }
 }
@@ -49,13 +51,17 @@ public final class ZMQSocket: @unchecked Sendable {
   private var closed = false
 
   public init(_ context: ZMQContext, type: Int32) throws(ZMQError) {
-    guard let h = zmq_socket(context.handle, type) else { throw ZMQError(call: "zmq_socket", code: zmq_errno()) }
+    guard let h = zmq_socket(context.handle, type) else {
+      throw ZMQError(call: "zmq_socket", code: zmq_errno())
+    }
     handle = h
   }
 
   public func setOption(_ option: Int32, _ value: Int32) throws(ZMQError) {
     var v = value
-    try zmqCall("zmq_setsockopt(\(option))") { zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size) }
+    try zmqCall("zmq_setsockopt(\(option))") {
+      zmq_setsockopt(handle, option, &v, MemoryLayout<Int32>.size)
+    }
   }
 
   public func bind(_ endpoint: String) throws(ZMQError) {
@@ -70,7 +76,9 @@ public final class ZMQSocket: @unchecked Sendable {
   public func send(_ frames: [[UInt8]]) throws(ZMQError) {
     for (i, frame) in frames.enumerated() {
       let flags: Int32 = i == frames.count - 1 ? 0 : ZMQ_SNDMORE
-      try zmqCall("zmq_send") { frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) } }
+      try zmqCall("zmq_send") {
+        frame.withUnsafeBytes { zmq_send(handle, $0.baseAddress, $0.count, flags) }
+      }
     }
   }
 
@@ -112,8 +120,12 @@ public final class ZMQSocket: @unchecked Sendable {
 
 /// Waits until one of `sockets` is readable; returns which ones. `timeoutMs` -1 waits forever.
 public func pollReadable(_ sockets: [ZMQSocket], timeoutMs: Int) throws(ZMQError) -> [Bool] {
-  var items = sockets.map { zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0) }
+  var items = sockets.map {
+    zmq_pollitem_t(socket: $0.handle, fd: 0, events: Int16(ZMQ_POLLIN), revents: 0)
+  }
   let n = Int32(items.count)
-  try zmqCall("zmq_poll") { items.withUnsafeMutableBufferPointer { zmq_poll($0.baseAddress, n, timeoutMs) } }
+  try zmqCall("zmq_poll") {
+    items.withUnsafeMutableBufferPointer { zmq_poll($0.baseAddress, n, timeoutMs) }
+  }
   return items.map { $0.revents & Int16(ZMQ_POLLIN) != 0 }
 }

@@ -15,11 +15,13 @@ public struct NativeThread: @unchecked Sendable {
   public init(_ body: @escaping @Sendable () -> Void) {
     let box = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
     var t = pthread_t()
-    let rc = pthread_create(&t, nil, { arg in
-      let b = Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue()
-      b.run()
-      return nil
-    }, box)
+    let rc = pthread_create(
+      &t, nil,
+      { arg in
+        let b = Unmanaged<ThreadBody>.fromOpaque(arg!).takeRetainedValue()
+        b.run()
+        return nil
+      }, box)
     precondition(rc == 0, "pthread_create failed: \(rc)")
     id = t
   }

@@ -21,13 +21,16 @@ struct KernelCommand: ParsableCommand {
   var logLevel: String = "warning"
 
   func validate() throws {
-    if LogLevel(name: logLevel) == nil { throw ValidationError("unknown --log-level '\(logLevel)'") }
+    if LogLevel(name: logLevel) == nil {
+      throw ValidationError("unknown --log-level '\(logLevel)'")
+    }
   }
 
   func run() throws {
     Log.level = LogLevel(name: logLevel) ?? .warning
     guard access(connectionFile, R_OK) == 0 else {
-      throw ValidationError("cannot read connection file \(connectionFile): \(String(cString: strerror(errno)))")
+      throw ValidationError(
+        "cannot read connection file \(connectionFile): \(String(cString: strerror(errno)))")
     }
     let info: ConnectionInfo
     do { info = try ConnectionInfo(json: try readFile(connectionFile)) } catch {

@@ -33,7 +33,8 @@ let rfc4231: [RFC4231Case] = [
     key: [UInt8](repeating: 0xaa, count: 20), data: [UInt8](repeating: 0xdd, count: 50),
     mac: "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"),
   RFC4231Case(
-    key: hexBytes("0102030405060708090a0b0c0d0e0f10111213141516171819"), data: [UInt8](repeating: 0xcd, count: 50),
+    key: hexBytes("0102030405060708090a0b0c0d0e0f10111213141516171819"),
+    data: [UInt8](repeating: 0xcd, count: 50),
     mac: "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"),
   RFC4231Case(
     key: [UInt8](repeating: 0xaa, count: 131),
@@ -54,7 +55,8 @@ func hmacSHA256MatchesRFC4231(c: RFC4231Case) throws {
   #expect(Signer.hex(signer.mac([c.data])) == Array(c.mac.utf8))
   // Splitting the data into parts must not change the MAC: frames are concatenated.
   let mid = c.data.count / 2
-  #expect(Signer.hex(signer.mac([Array(c.data[..<mid]), Array(c.data[mid...])])) == Array(c.mac.utf8))
+  #expect(
+    Signer.hex(signer.mac([Array(c.data[..<mid]), Array(c.data[mid...])])) == Array(c.mac.utf8))
 }
 
 @Test func verifiesAMessageSignedByJupyterClient() throws {

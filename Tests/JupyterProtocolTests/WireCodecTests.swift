@@ -6,8 +6,11 @@ import Testing
 private let signer = try! Signer(scheme: "hmac-sha256", key: "a-test-key")
 private let session = Session(signer: signer, id: "session-1")
 
-private func sample(identities: [[UInt8]] = [Array("id-1".utf8)], buffers: [[UInt8]] = []) -> Message {
-  var m = session.message("execute_request", content: ["code": "1+2", "silent": false], parent: nil)
+private func sample(identities: [[UInt8]] = [Array("id-1".utf8)], buffers: [[UInt8]] = [])
+  -> Message
+{
+  var m = session.message(
+    "execute_request", content: ["code": "1+2", "silent": false], parent: nil)
   m.identities = identities
   m.buffers = buffers
   m.metadata = ["k": [1, 2]]
@@ -82,9 +85,12 @@ func rejectsNonObjectOrBrokenJSONAfterVerifying(index: Int, text: String) {
   let guardian = ReplayGuard(capacity: 4)
   let frames = WireCodec.encode(sample(), signer: signer)
   _ = try WireCodec.decode(frames, signer: signer, replayGuard: guardian)
-  #expect(throws: WireError.replayed) { try WireCodec.decode(frames, signer: signer, replayGuard: guardian) }
+  #expect(throws: WireError.replayed) {
+    try WireCodec.decode(frames, signer: signer, replayGuard: guardian)
+  }
   // A fresh message (new msg_id, new signature) is accepted.
-  _ = try WireCodec.decode(WireCodec.encode(sample(), signer: signer), signer: signer, replayGuard: guardian)
+  _ = try WireCodec.decode(
+    WireCodec.encode(sample(), signer: signer), signer: signer, replayGuard: guardian)
 }
 
 @Test func replayGuardIsBounded() {
@@ -96,7 +102,9 @@ func rejectsNonObjectOrBrokenJSONAfterVerifying(index: Int, text: String) {
 
 @Test func headersCarryProtocolFields() throws {
   let h = session.header("status")
-  for key in ["msg_id", "session", "username", "date", "msg_type", "version"] { #expect(h[key] != nil) }
+  for key in ["msg_id", "session", "username", "date", "msg_type", "version"] {
+    #expect(h[key] != nil)
+  }
   #expect(h["version"] == .string(protocolVersion))
   let date = h["date"]!.stringValue!
   #expect(date.count == 27 && date.hasSuffix("Z"))
@@ -105,7 +113,8 @@ func rejectsNonObjectOrBrokenJSONAfterVerifying(index: Int, text: String) {
 }
 
 @Test func parsesConnectionFiles() throws {
-  let text = #"{"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,"#
+  let text =
+    #"{"shell_port": 1, "iopub_port": 2, "stdin_port": 3, "control_port": 4, "hb_port": 5,"#
     + #" "ip": "127.0.0.1", "key": "k", "transport": "tcp", "signature_scheme": "hmac-sha256"}"#
   let info = try ConnectionInfo(json: Array(text.utf8))
   #expect(info.endpoint(info.shellPort) == "tcp://127.0.0.1:1")

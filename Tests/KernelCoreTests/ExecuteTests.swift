@@ -7,7 +7,8 @@ import Testing
 @Test func executePublishesInProtocolOrder() {
   let h = Harness()
   let req = h.execute("print:hello")
-  #expect(h.iopubTypes(for: req) == ["status", "execute_input", "stream", "execute_result", "status"])
+  #expect(
+    h.iopubTypes(for: req) == ["status", "execute_input", "stream", "execute_result", "status"])
   let states = h.published.filter { $0.type == "status" }.map { $0.content["execution_state"] }
   #expect(states == ["busy", "idle"])
   #expect(h.published[2].content["text"] == "hello\n")
@@ -24,7 +25,8 @@ import Testing
 @Test func outputKindsMapToIOPubMessages() {
   let h = Harness()
   let d = h.execute("display:<b>hi</b>")
-  #expect(h.published.first { $0.type == "display_data" }?.content["transient"]?["display_id"] == "d1")
+  #expect(
+    h.published.first { $0.type == "display_data" }?.content["transient"]?["display_id"] == "d1")
   #expect(h.iopubTypes(for: d).contains("display_data"))
   #expect(h.iopubTypes(for: h.execute("update")).contains("update_display_data"))
   let c = h.execute("clear")
@@ -80,7 +82,8 @@ import Testing
   h.queue("execute_request", ["code": "queued2"])
   h.drain()
   let replies = h.replies
-  #expect(replies.map(\.type) == ["execute_reply", "execute_reply", "kernel_info_reply", "execute_reply"])
+  #expect(
+    replies.map(\.type) == ["execute_reply", "execute_reply", "kernel_info_reply", "execute_reply"])
   #expect(replies.map { $0.content["status"] } == ["error", "error", "ok", "error"])
   #expect(replies[1].content["ename"] == "ExecutionAborted")
   #expect(h.fake.executed == ["fail:x"])

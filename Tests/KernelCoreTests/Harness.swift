@@ -28,7 +28,9 @@ final class ScriptedStdin: StdinChannel {
     return true
   }
   /// Nothing comes back before a request was delivered.
-  func receive(timeoutMs: Int) -> [[UInt8]]? { sent.isEmpty || replies.isEmpty ? nil : replies.removeFirst() }
+  func receive(timeoutMs: Int) -> [[UInt8]]? {
+    sent.isEmpty || replies.isEmpty ? nil : replies.removeFirst()
+  }
 }
 
 /// An interpreter whose behaviour the cell text selects, so tests need no language.
@@ -38,7 +40,8 @@ final class FakeInterpreter: KernelInterpreter, @unchecked Sendable {
 
   var info: KernelInfo {
     KernelInfo(
-      implementation: "fake", implementationVersion: "1", languageInfo: ["name": "fake"], banner: "Fake")
+      implementation: "fake", implementationVersion: "1", languageInfo: ["name": "fake"],
+      banner: "Fake")
   }
 
   func execute(_ request: ExecuteRequest, io: CellIO) throws -> ExecuteOutcome {
@@ -50,9 +53,13 @@ final class FakeInterpreter: KernelInterpreter, @unchecked Sendable {
     case "display": io.display(data: ["text/html": .string(word.last!)], displayID: "d1")
     case "update": io.updateDisplay(data: ["text/plain": "2"], displayID: "d1")
     case "clear": io.clearOutput(wait: true)
-    case "fail": throw KernelError(ename: "ValueError", evalue: word.last!, traceback: ["tb1", "tb2"])
+    case "fail":
+      throw KernelError(ename: "ValueError", evalue: word.last!, traceback: ["tb1", "tb2"])
     case "crash": throw CocoaLikeError()
-    case "page": return ExecuteOutcome(payload: [.object(["source": "page", "data": .object(["text/plain": "help"])])])
+    case "page":
+      return ExecuteOutcome(payload: [
+        .object(["source": "page", "data": .object(["text/plain": "help"])])
+      ])
     case "input": io.stream("stdout", try io.readInput(prompt: "? ", password: false))
     default: break
     }
@@ -69,7 +76,9 @@ final class FakeInterpreter: KernelInterpreter, @unchecked Sendable {
     return CompleteResult(matches: ["print"], cursorStart: 0, cursorEnd: cursor)
   }
 
-  func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (data: JSONObject, metadata: JSONObject)? {
+  func inspect(_ code: String, cursor: Int, detailLevel: Int) throws -> (
+    data: JSONObject, metadata: JSONObject
+  )? {
     code.hasPrefix("print") ? (["text/plain": "print(value)"], [:]) : nil
   }
 

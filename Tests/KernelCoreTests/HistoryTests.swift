@@ -21,19 +21,32 @@ import Testing
 
   h.request(
     "history_request",
-    ["hist_access_type": "range", "session": .int(session), "start": 2, "stop": 3, "output": false, "raw": true])
+    [
+      "hist_access_type": "range", "session": .int(session), "start": 2, "stop": 3, "output": false,
+      "raw": true,
+    ])
   #expect(h.lastReply.content["history"] == [[.int(session), 2, "b = 2"]])
-  h.request("history_request", ["hist_access_type": "range", "session": 0, "start": 3, "output": false, "raw": true])
+  h.request(
+    "history_request",
+    ["hist_access_type": "range", "session": 0, "start": 3, "output": false, "raw": true])
   #expect(h.lastReply.content["history"]?.arrayValue?.count == 2)
 
   for _ in 0..<2 { _ = h.execute("a + b") }
-  h.request("history_request", ["hist_access_type": "search", "pattern": "a*", "output": false, "raw": true])
+  h.request(
+    "history_request",
+    ["hist_access_type": "search", "pattern": "a*", "output": false, "raw": true])
   #expect(h.lastReply.content["history"]?.arrayValue?.count == 5)
   h.request(
-    "history_request", ["hist_access_type": "search", "pattern": "a + *", "unique": true, "output": false, "raw": true])
+    "history_request",
+    [
+      "hist_access_type": "search", "pattern": "a + *", "unique": true, "output": false,
+      "raw": true,
+    ])
   #expect(h.lastReply.content["history"]?.arrayValue?.count == 1)
   #expect(h.lastReply.content["history"]?[0]?[1] == 6)  // the latest occurrence
-  h.request("history_request", ["hist_access_type": "search", "pattern": "a*", "n": 2, "output": false, "raw": true])
+  h.request(
+    "history_request",
+    ["hist_access_type": "search", "pattern": "a*", "n": 2, "output": false, "raw": true])
   #expect(h.lastReply.content["history"]?.arrayValue?.map { $0[1] } == [5, 6])
 }
 
@@ -66,7 +79,9 @@ import Testing
   let stores = (0..<4).map { _ in HistoryStore(directory: dir) }
   // Real concurrency across processes is covered by the integration tests; here four
   // stores interleave, each locking the file per write.
-  for i in 1...50 { for (k, s) in stores.enumerated() { try s.append(line: i, input: "s\(k) \(i)", output: nil) } }
+  for i in 1...50 {
+    for (k, s) in stores.enumerated() { try s.append(line: i, input: "s\(k) \(i)", output: nil) }
+  }
   let entries = try HistoryStore(directory: dir).entries()
   #expect(entries.count == 200)
   #expect(Set(entries.map(\.session)).count == 4)
@@ -74,6 +89,8 @@ import Testing
 
 @Test func corruptHistoryLinesAreSkipped() throws {
   let dir = temporaryDirectory()
-  try writeFile(dir + "/history.jsonl", Array("garbage\n{\"s\":1}\n{\"s\":1,\"n\":1,\"i\":\"ok\"}\n".utf8), append: false)
+  try writeFile(
+    dir + "/history.jsonl", Array("garbage\n{\"s\":1}\n{\"s\":1,\"n\":1,\"i\":\"ok\"}\n".utf8),
+    append: false)
   #expect(try HistoryStore(directory: dir).entries().map(\.input) == ["ok"])
 }

@@ -19,7 +19,8 @@ import Testing
 @Test func interruptAndShutdownOnControl() {
   let h = Harness()
   let io = ChannelIO(reply: h.control, iopub: h.iopub)
-  h.kernel.handleControl(h.client.encode(h.client.message("interrupt_request", content: [:], parent: nil)), io: io)
+  h.kernel.handleControl(
+    h.client.encode(h.client.message("interrupt_request", content: [:], parent: nil)), io: io)
   #expect(h.fake.interruptPending)
   #expect(h.decode(h.control.sent[0]).type == "interrupt_reply")
   let stop = h.client.message("shutdown_request", content: ["restart": true], parent: nil)
@@ -53,7 +54,8 @@ import Testing
   let h = Harness()
   h.request("comm_info_request", [:])
   #expect(h.lastReply.content == ["status": "ok", "comms": .object([:])])
-  let open = h.request("comm_open", ["comm_id": "c1", "target_name": "jupyter.widget", "data": .object([:])])
+  let open = h.request(
+    "comm_open", ["comm_id": "c1", "target_name": "jupyter.widget", "data": .object([:])])
   #expect(h.replies.count == 1)
   let close = h.published.first { $0.type == "comm_close" }
   #expect(close?.content["comm_id"] == "c1")
@@ -74,7 +76,10 @@ import Testing
   forged[forged.count - 4] = Array(#"{"msg_type":"execute_request"}"#.utf8)
   let wrongKey = Session(signer: try! Signer(scheme: "hmac-sha256", key: "nope")).encode(
     h.client.message("kernel_info_request", content: [:], parent: nil))
-  for frames in [forged, wrongKey, [], [[1, 2, 3]], Array(good.prefix(4)), good.filter { $0 != WireCodec.delimiter }] {
+  for frames in [
+    forged, wrongKey, [], [[1, 2, 3]], Array(good.prefix(4)),
+    good.filter { $0 != WireCodec.delimiter },
+  ] {
     h.kernel.handleShell(frames, io: h.io)
   }
   #expect(h.shell.sent.isEmpty)

@@ -18,7 +18,8 @@ private func cell(allowStdin: Bool = false) -> (IOPubOutput, Recorder, Message) 
   let iopub = Recorder()
   let request = session.message("execute_request", content: ["code": "x"], parent: nil)
   let io = CellIO(
-    session: session, request: request, io: ChannelIO(reply: Recorder(), iopub: iopub), topicPrefix: "kernel.t.",
+    session: session, request: request, io: ChannelIO(reply: Recorder(), iopub: iopub),
+    topicPrefix: "kernel.t.",
     silent: false, allowStdin: allowStdin, interrupted: { false })
   return (IOPubOutput(io), iopub, request)
 }
@@ -32,7 +33,10 @@ private func cell(allowStdin: Bool = false) -> (IOPubOutput, Recorder, Message) 
   sink.updateDisplay(.plain("100%"), displayID: "progress")
   sink.clearOutput(wait: false)
   let msgs = try iopub.sent.map { try WireCodec.decode($0, signer: signer) }
-  #expect(msgs.map(\.type) == ["stream", "stream", "display_data", "display_data", "update_display_data", "clear_output"])
+  #expect(
+    msgs.map(\.type) == [
+      "stream", "stream", "display_data", "display_data", "update_display_data", "clear_output",
+    ])
   #expect(msgs.allSatisfy { $0.parentHeader["msg_id"]?.stringValue == request.id })
   #expect(msgs[0].content["name"] == "stdout")
   #expect(msgs[1].content["name"] == "stderr")
@@ -55,14 +59,17 @@ private func cell(allowStdin: Bool = false) -> (IOPubOutput, Recorder, Message) 
 }
 
 @Test func languageErrorsKeepTheirTraceback() {
-  let e = TabbyInterpreter.kernelError(LanguageError(ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["1/0", "  ^"]))
+  let e = TabbyInterpreter.kernelError(
+    LanguageError(
+      ename: "ZeroDivisionError", evalue: "division by zero", traceback: ["1/0", "  ^"]))
   #expect(e.ename == "ZeroDivisionError")
   #expect(e.traceback == ["1/0", "  ^"])
 }
 
 @Test func kernelInfoDescribesTheLanguage() {
   let li = TabbyInterpreter.kernelInfo.languageInfo
-  for key in ["name", "version", "mimetype", "file_extension", "pygments_lexer", "codemirror_mode"] {
+  for key in ["name", "version", "mimetype", "file_extension", "pygments_lexer", "codemirror_mode"]
+  {
     #expect(li[key]?.stringValue?.isEmpty == false, "language_info.\(key)")
   }
   #expect(li["file_extension"]?.stringValue?.hasPrefix(".") == true)

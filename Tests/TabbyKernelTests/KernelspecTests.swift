@@ -31,7 +31,9 @@ private func temporaryDirectory() -> String {
   // If this fails, run kernelspec/generate.py: the binary would install stale files.
   #expect(try readFile(root + "/kernelspec/logo-32x32.png") == KernelspecAssets.logo32)
   #expect(try readFile(root + "/kernelspec/logo-64x64.png") == KernelspecAssets.logo64)
-  #expect(try readFile(root + "/kernelspec/kernel.json") == Array((KernelspecAssets.kernelJSON + "\n").utf8))
+  #expect(
+    try readFile(root + "/kernelspec/kernel.json")
+      == Array((KernelspecAssets.kernelJSON + "\n").utf8))
 }
 
 @Test(arguments: [(KernelspecAssets.logo32, 32), (KernelspecAssets.logo64, 64)])

@@ -131,7 +131,7 @@ def test_sigint_while_idle_is_ignored(raw_kernel):
     assert reply["content"]["status"] == "ok"
 
 
-def test_sigint_interrupts_a_running_cell(raw_kernel, needs_language):
+def test_sigint_interrupts_a_running_cell(raw_kernel):
     k = raw_kernel()
     start = time.monotonic()
     req = k.send("shell", "execute_request", {"code": "sleep(8)", "silent": False, "stop_on_error": True})
@@ -149,7 +149,7 @@ def test_sigint_interrupts_a_running_cell(raw_kernel, needs_language):
     assert again["content"]["status"] == "ok"
 
 
-def test_interrupt_request_during_a_long_cell(raw_kernel, needs_language):
+def test_interrupt_request_during_a_long_cell(raw_kernel):
     k = raw_kernel()
     start = time.monotonic()
     req = k.send("shell", "execute_request", {"code": "sleep(8)", "silent": False})
@@ -163,7 +163,7 @@ def test_interrupt_request_during_a_long_cell(raw_kernel, needs_language):
     k.assert_healthy()
 
 
-def test_input_over_stdin(raw_kernel, needs_language):
+def test_input_over_stdin(raw_kernel):
     k = raw_kernel()
     req, _ = k.send("shell", "execute_request", {"code": 'input("prompt> ")', "allow_stdin": True}), None
     ask = k.recv("stdin", 5)
@@ -177,7 +177,7 @@ def test_input_over_stdin(raw_kernel, needs_language):
     assert "typed text" in results[0]["content"]["data"]["text/plain"]
 
 
-def test_stop_on_error_aborts_queued_cells(raw_kernel, needs_language):
+def test_stop_on_error_aborts_queued_cells(raw_kernel):
     k = raw_kernel()
     # The failing cell runs long enough for the next request to be queued behind it.
     bad = k.send("shell", "execute_request", {"code": "sleep(0.3)\n1/0", "stop_on_error": True})
@@ -241,3 +241,34 @@ def test_history_survives_restarts_and_concurrent_kernels(raw_kernel, tmp_path):
     c.execute("# c")
     req = c.send("shell", "history_request", {"hist_access_type": "tail", "n": 1, "output": False, "raw": True})
     assert c.reply("shell", req)["content"]["history"][0][0] > max(h[0] for h in hist)
+
+
+def test_pager_and_shift_tab_show_the_same_help(raw_kernel):
+    k = raw_kernel()
+    texts = []
+    for code in ("print?", "?print"):
+        _, reply = k.execute(code)
+        page = reply["content"]["payload"]
+        assert len(page) == 1 and page[0]["source"] == "page"
+        texts.append(page[0]["data"]["text/plain"])
+    inspected = k.reply("shell", k.send("shell", "inspect_request",
+                                        {"code": "print", "cursor_pos": 5, "detail_level": 0}))
+    assert inspected["content"]["found"]
+    assert texts[0] == texts[1] == inspected["content"]["data"]["text/plain"]
+
+
+def test_completion_of_pri_is_exactly_print(raw_kernel):
+    k = raw_kernel()
+    reply = k.reply("shell", k.send("shell", "complete_request", {"code": "pri", "cursor_pos": 3}))
+    assert reply["content"]["matches"] == ["print"]
+    assert (reply["content"]["cursor_start"], reply["content"]["cursor_end"]) == (0, 3)
+
+
+def test_user_expressions_and_is_complete_indent(raw_kernel):
+    k = raw_kernel()
+    _, reply = k.execute("x = 20", user_expressions={"y": "x + 1", "bad": "1/0"})
+    ue = reply["content"]["user_expressions"]
+    assert ue["y"]["status"] == "ok" and ue["y"]["data"]["text/plain"] == "21"
+    assert ue["bad"]["status"] == "error" and ue["bad"]["ename"] == "ZeroDivisionError"
+    r = k.reply("shell", k.send("shell", "is_complete_request", {"code": 'print("a",'}))
+    assert r["content"]["status"] == "incomplete" and "indent" in r["content"]

