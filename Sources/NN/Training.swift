@@ -139,9 +139,13 @@ func keepFreedMemory() {
   typealias Fn = @convention(c) (Int32, Int32) -> Int32
   guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
   let mallopt = unsafeBitCast(sym, to: Fn.self)
-  let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX from <malloc.h>.
+  let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
   _ = mallopt(mmapThreshold, 32 << 20)
   _ = mallopt(trimThreshold, 64 << 20)
+  // Shards run on whichever pool threads Dispatch picks; one arena per thread would each
+  // keep a batch's worth of freed buffers, so the arenas are capped.
+  _ = mallopt(arenaMax, 2)
 }
 
 /// Forward and backward over one batch split into shards run in parallel; the parameter
