@@ -115,8 +115,9 @@ public func train(
       if record.images > 0 { history.epochs.append(record) }
       break
     }
-    Threads.set(threadCount)
-    if let test { record.testAccuracy = try evaluate(model, on: test).accuracy }
+    if let test {
+      record.testAccuracy = try evaluate(model, on: test, threads: threadCount).accuracy
+    }
     history.epochs.append(record)
     let elapsed = monotonicSeconds() - runStart
     progress(
@@ -138,9 +139,13 @@ func keepFreedMemory() {
   typealias Fn = @convention(c) (Int32, Int32) -> Int32
   guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
   let mallopt = unsafeBitCast(sym, to: Fn.self)
-  let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD
+  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX from <malloc.h>.
+  let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
   _ = mallopt(mmapThreshold, 32 << 20)
   _ = mallopt(trimThreshold, 64 << 20)
+  // Shards run on whichever pool threads Dispatch picks; one arena per thread would each
+  // keep a batch's worth of freed buffers, so the arenas are capped.
+  _ = mallopt(arenaMax, 2)
 }
 
 /// Forward and backward over one batch split into shards run in parallel; the parameter
@@ -250,26 +255,52 @@ public struct Evaluation: Sendable {
   public var confusion: [[Int]]
 }
 
-/// Evaluates in inference mode (no graph, running statistics) in batches.
-public func evaluate(_ model: Sequential, on data: LabeledImages, batchSize: Int = 500) throws
-  -> Evaluation
-{
+/// Evaluates in inference mode (no graph, running statistics) in batches, spread over
+/// `threads` threads of our own (BLAS single-threaded meanwhile).
+public func evaluate(
+  _ model: Sequential, on data: LabeledImages, batchSize: Int = 100, threads: Int? = nil
+) throws -> Evaluation {
   let wasTraining = model.isTraining
   model.isTraining = false
   defer { model.isTraining = wasTraining }
   let k = data.classCount
-  var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
-  try withoutGradient {
-    for indices in data.batches(size: batchSize) {
-      let (images, labels) = data.batch(indices)
-      let logits = try model(Variable(images)).value
-      let classes = logits.shape[1]
-      logits.withUnsafeBufferPointer { p in
-        for (i, l) in labels.enumerated() {
-          confusion[Int(l)][min(argmax(p.baseAddress! + i * classes, classes), k - 1)] += 1
+  let batches = data.batches(size: batchSize)
+  let blasThreads = Threads.current
+  let parts = max(1, min(threads ?? blasThreads, batches.count))
+  if parts > 1 { Threads.set(1) }
+  defer { if parts > 1 { Threads.set(blasThreads) } }
+  let results = EvaluationParts(count: parts)
+  let work = UncheckedBox(model)
+  @Sendable func run(_ part: Int) {
+    do {
+      var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+      // GradMode is task-local: worker threads must switch recording off themselves.
+      try withoutGradient {
+        for b in stride(from: part, to: batches.count, by: parts) {
+          let (images, labels) = data.batch(batches[b])
+          let logits = try work.value(Variable(images)).value
+          let classes = logits.shape[1]
+          logits.withUnsafeBufferPointer { p in
+            for (i, l) in labels.enumerated() {
+              confusion[Int(l)][min(argmax(p.baseAddress! + i * classes, classes), k - 1)] += 1
+            }
+          }
         }
       }
+      results.set(part, .success(confusion))
+    } catch {
+      results.set(part, .failure(error))
     }
+  }
+  if parts == 1 {
+    run(0)
+  } else {
+    DispatchQueue.concurrentPerform(iterations: parts) { run($0) }
+  }
+  var confusion = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
+  for part in 0..<parts {
+    let c = try results.get(part).get()
+    for i in 0..<k { for j in 0..<k { confusion[i][j] += c[i][j] } }
   }
   let correct = (0..<k).reduce(0) { $0 + confusion[$1][$1] }
   let perClass = (0..<k).map { c in
@@ -279,4 +310,15 @@ public func evaluate(_ model: Sequential, on data: LabeledImages, batchSize: Int
   return Evaluation(
     accuracy: Double(correct) / Double(max(data.count, 1)), perClassAccuracy: perClass,
     confusion: confusion)
+}
+
+/// One confusion matrix per evaluation thread.
+final class EvaluationParts: @unchecked Sendable {
+  private var slots: [Result<[[Int]], any Error>?]
+  private let lock = Lock()
+  init(count: Int) { slots = Array(repeating: nil, count: count) }
+  func set(_ i: Int, _ r: Result<[[Int]], any Error>) { lock.withLock { slots[i] = r } }
+  func get(_ i: Int) -> Result<[[Int]], any Error> {
+    lock.withLock { slots[i] } ?? .failure(TensorError("evaluate: a thread produced no result"))
+  }
 }

@@ -41,11 +41,14 @@ def main():
     p.add_argument("--wd", type=float, default=1e-4)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--limit", type=int, default=0, help="train on the first N images only")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     xtr = torch.from_numpy(read_idx(find(a.data, "train-images-idx3-ubyte")).copy()).unsqueeze(1)
     ytr = torch.from_numpy(read_idx(find(a.data, "train-labels-idx1-ubyte")).astype(np.int64))
+    if a.limit:
+        xtr, ytr = xtr[:a.limit], ytr[:a.limit]
     xte = torch.from_numpy(read_idx(find(a.data, "t10k-images-idx3-ubyte")).copy()).unsqueeze(1)
     yte = torch.from_numpy(read_idx(find(a.data, "t10k-labels-idx1-ubyte")).astype(np.int64))
     model = nets(a.net)

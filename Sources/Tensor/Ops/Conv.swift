@@ -26,7 +26,7 @@ public struct Conv2DOptions: Sendable, Equatable {
 }
 
 /// Columns budget for inference im2col (floats); larger batches are done in chunks.
-let im2colBudget = 1 << 22
+let im2colBudget = 1 << 20
 
 extension Tensor {
   /// Validates a convolution and returns its per-group geometry and output shape.

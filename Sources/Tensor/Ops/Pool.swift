@@ -188,7 +188,8 @@ extension Tensor {
 /// The common 2×2, stride-2 window with every window inside the image; branch-free so the
 /// data-dependent comparisons do not mispredict.
 func maxPool2x2(
-  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ indices: UnsafeMutablePointer<Int32>?,
+  _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+  _ indices: UnsafeMutablePointer<Int32>?,
   _ planes: Int, _ ah: PoolAxis, _ aw: PoolAxis
 ) {
   let (w, oh, ow) = (aw.size, ah.out, aw.out)
@@ -209,7 +210,8 @@ func maxPool2x2(
       let w32 = Int32(truncatingIfNeeded: w)
       for ox in 0..<ow {
         let (a, b, c, d) = (r0[2 &* ox], r0[2 &* ox &+ 1], r1[2 &* ox], r1[2 &* ox &+ 1])
-        let top = max(a, b), bottom = max(c, d)
+        let top = max(a, b)
+        let bottom = max(c, d)
         let topAt: Int32 = b > a ? 1 : 0
         let bottomAt: Int32 = d > c ? w32 &+ 1 : w32
         idx[ox] = base &+ Int32(truncatingIfNeeded: 2 &* ox) &+ (bottom > top ? bottomAt : topAt)
