@@ -39,6 +39,7 @@ struct KernelCommand: ParsableCommand {
     let session = Session(signer: try Signer(scheme: info.signatureScheme, key: info.key))
     let interpreter = TabbyInterpreter()
     installSignalHandlers(interpreter)
+    watchParent()
     let holder = ServerHolder()
     let kernel = Kernel(
       interpreter: interpreter, session: session,
@@ -49,6 +50,23 @@ struct KernelCommand: ParsableCommand {
     Log.info("serving \(info.transport) on \(info.ip), shell port \(info.shellPort)")
     server.run()
     Log.info("shut down")
+  }
+}
+
+/// Exits when the process that launched us is gone, as ipykernel's parent poller does:
+/// a frontend killed without a shutdown request must not leave an orphan kernel behind.
+/// Only when jupyter_client says who the parent is (`JPY_PARENT_PID`); one wake-up a second.
+func watchParent() {
+  guard getenv("JPY_PARENT_PID") != nil else { return }
+  let parent = getppid()
+  _ = NativeThread {
+    while true {
+      sleep(1)
+      if getppid() != parent {
+        Log.warning("the process that started this kernel is gone; exiting")
+        _exit(0)
+      }
+    }
   }
 }
 
