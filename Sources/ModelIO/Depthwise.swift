@@ -81,6 +81,8 @@ struct Depthwise3x3 {
             out[ox] = s + w6 * r2[ox] + w7 * r2[ox &+ 1] + w8 * r2[ox &+ 2]
             ox += 1
           }
+        } else if stride == 2 {
+          strideTwoRow(r0, r1, r2, w, b, inner, out)
         } else {
           for ox in inner {
             let i = ox &* stride
@@ -94,6 +96,42 @@ struct Depthwise3x3 {
       } else {
         for ox in 0..<outW { out[ox] = border(x, w, b, iy, ox) }
       }
+    }
+  }
+
+  /// The interior of one output row at stride 2: four outputs from two 8-wide loads per input
+  /// row (even lanes are the left taps, odd lanes the middle ones), then the scalar tail.
+  /// The vector loop stops one output early so its second load (up to 2·ox+9) stays in the row.
+  @inline(__always)
+  private func strideTwoRow(
+    _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>, _ r2: UnsafePointer<Float>,
+    _ w: UnsafePointer<Float>, _ b: Float, _ inner: Range<Int>, _ out: UnsafeMutablePointer<Float>
+  ) {
+    @inline(__always) func load(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+      UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
+    }
+    @inline(__always) func splat(_ k: Int) -> SIMD4<Float> { SIMD4<Float>(repeating: w[k]) }
+    let (v0, v1, v2, v3, v4, v5, v6, v7, v8) = (splat(0), splat(1), splat(2), splat(3), splat(4), splat(5), splat(6), splat(7), splat(8))
+    let vb = SIMD4<Float>(repeating: b)
+    var ox = inner.lowerBound
+    while ox + 5 <= inner.upperBound {
+      let i = ox &* 2
+      let (a0, c0) = (load(r0 + i), load(r0 + i + 2))
+      let (a1, c1) = (load(r1 + i), load(r1 + i + 2))
+      let (a2, c2) = (load(r2 + i), load(r2 + i + 2))
+      var s = vb + v0 * a0.evenHalf + v1 * a0.oddHalf + v2 * c0.evenHalf
+      s += v3 * a1.evenHalf + v4 * a1.oddHalf + v5 * c1.evenHalf
+      s = s + v6 * a2.evenHalf + v7 * a2.oddHalf + v8 * c2.evenHalf
+      UnsafeMutableRawPointer(out + ox).storeBytes(of: s, as: SIMD4<Float>.self)
+      ox += 4
+    }
+    let (w0, w1, w2, w3, w4, w5, w6, w7, w8) = (w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], w[8])
+    while ox < inner.upperBound {
+      let i = ox &* 2
+      var s = b + w0 * r0[i] + w1 * r0[i &+ 1] + w2 * r0[i &+ 2]
+      s += w3 * r1[i] + w4 * r1[i &+ 1] + w5 * r1[i &+ 2]
+      out[ox] = s + w6 * r2[i] + w7 * r2[i &+ 1] + w8 * r2[i &+ 2]
+      ox += 1
     }
   }
 

@@ -27,6 +27,7 @@ final class ExecutionPlan: @unchecked Sendable {
     steps: [Step], slotCount: Int, inputSlots: [Int], outputs: [Output], outputShapes: [[Int]],
     constants: [(Int, Tensor)]
   ) {
+    _ = mallocTunedForInference
     self.constants = constants
     self.steps = steps
     self.slotCount = slotCount

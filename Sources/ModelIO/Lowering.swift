@@ -135,9 +135,10 @@ extension Planner {
       bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
       return
     }
-    let epilogue = ConvEpilogue(bias: bias?.scalars, activation: act, fakeQuant: fq)
+    // The convolution adds the bias itself (folded into its gemm); the epilogue does the rest.
+    let epilogue = ConvEpilogue(bias: nil, activation: act, fakeQuant: fq)
     bind(node, outShape, inputs: [x.slot]) {
-      var y = try Tensor.conv2d($0[0], weight: weight, options: options)
+      var y = try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options)
       if !epilogue.isEmpty { epilogue.apply(&y) }
       return y
     }

@@ -27,24 +27,14 @@ struct MaxPool2DPlan {
     var y = Tensor(uninitializedShape: [planes, 1, outH, outW])
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
-        let (xb, yb) = (xp.baseAddress!, yp.baseAddress!)
-        parallelChunks(planes, grain: 1) { range in
-          for p in range {
-            let src = xb + p * height * width
-            let dst = yb + p * outH * outW
-            for oy in 0..<outH {
-              let rr = rows[oy]
-              for ox in 0..<outW {
-                let cc = cols[ox]
-                var m = -Float.infinity
-                for iy in rr {
-                  let row = src + iy * width
-                  for ix in cc {
-                    let v = row[ix]
-                    m = v > m ? v : m
-                  }
-                }
-                dst[oy * outW + ox] = m
+        rows.withUnsafeBufferPointer { rows in
+          cols.withUnsafeBufferPointer { cols in
+            let (xb, yb) = (xp.baseAddress!, yp.baseAddress!)
+            parallelChunks(planes, grain: 1) { range in
+              let colMax = UnsafeMutablePointer<Float>.allocate(capacity: width)
+              defer { colMax.deallocate() }
+              for p in range {
+                pool(xb + p * height * width, yb + p * outH * outW, rows, cols, colMax)
               }
             }
           }
@@ -52,5 +42,34 @@ struct MaxPool2DPlan {
       }
     }
     return y
+  }
+
+  /// One plane: per output row, the max down each input column of the window's rows (a
+  /// vectorisable pass over whole rows), then the max across each window's columns.
+  @inline(__always)
+  private func pool(
+    _ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>,
+    _ rows: UnsafeBufferPointer<Range<Int>>, _ cols: UnsafeBufferPointer<Range<Int>>,
+    _ colMax: UnsafeMutablePointer<Float>
+  ) {
+    for oy in 0..<outH {
+      colMax.initialize(repeating: -Float.infinity, count: width)
+      for iy in rows[oy] {
+        let row = src + iy * width
+        for ix in 0..<width {
+          let v = row[ix]
+          colMax[ix] = v > colMax[ix] ? v : colMax[ix]
+        }
+      }
+      let out = dst + oy * outW
+      for ox in 0..<outW {
+        var m = -Float.infinity
+        for ix in cols[ox] {
+          let v = colMax[ix]
+          m = v > m ? v : m
+        }
+        out[ox] = m
+      }
+    }
   }
 }

@@ -75,18 +75,23 @@ extension Tensor {
       throw TensorError("conv2d: bias \(bias.shape) does not match \(outShape[1]) output channels")
     }
     var y = Tensor(uninitializedShape: outShape)
+    let depthwise = g.channels == 1 && options.groups > 1
+    let biasValues = bias?.scalars
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         weight.withUnsafeBufferPointer { wp in
-          if g.channels == 1 && options.groups > 1 {
+          if depthwise {
             depthwiseConv(
               xp.baseAddress!, wp.baseAddress!, g, outShape, options.groups, yp.baseAddress!)
           } else {
-            gemmConv(xp.baseAddress!, wp.baseAddress!, g, outShape, options.groups, yp.baseAddress!)
+            gemmConv(
+              xp.baseAddress!, wp.baseAddress!, g, outShape, options.groups, yp.baseAddress!,
+              bias: biasValues)
           }
         }
       }
-      finishChannels(yp.baseAddress!, outShape, bias: bias, activation: activation)
+      // The gemm path already added the bias.
+      finishChannels(yp.baseAddress!, outShape, bias: depthwise ? bias : nil, activation: activation)
     }
     return y
   }
@@ -112,10 +117,12 @@ extension Tensor {
   }
 }
 
-/// im2col + one sgemm per group and chunk of images, scattered into NCHW.
+/// im2col + one sgemm per group and chunk of images, scattered into NCHW, plus the bias.
+/// For one image the output planes are first filled with the bias and the gemm accumulates
+/// onto them (beta 1), which also spares OpenBLAS its separate pass zeroing C for beta 0.
 func gemmConv(
   _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>, _ g: ConvGeometry, _ outShape: [Int],
-  _ groups: Int, _ y: UnsafeMutablePointer<Float>
+  _ groups: Int, _ y: UnsafeMutablePointer<Float>, bias: [Float]? = nil
 ) {
   let backend = CPUBackend.shared
   let (n, cout) = (outShape[0], outShape[1])
@@ -149,9 +156,13 @@ func gemmConv(
           backend.im2col(xg, imageStride: imageStride, images: 1, geometry: g, into: cols)
           b = UnsafePointer(cols)
         }
+        let c = y + (start * cout + gi * coutG) * p
+        if let bias {
+          for oc in 0..<coutG { (c + oc * p).initialize(repeating: bias[gi * coutG + oc], count: p) }
+        }
         backend.gemm(
           transA: false, transB: false, m: coutG, n: p, k: k, alpha: 1, a: wg, lda: k,
-          b: b, ldb: p, beta: 0, c: y + (start * cout + gi * coutG) * p, ldc: p)
+          b: b, ldb: p, beta: bias == nil ? 0 : 1, c: c, ldc: p)
         continue
       }
       backend.im2col(xg, imageStride: imageStride, images: count, geometry: g, into: cols)
@@ -159,9 +170,10 @@ func gemmConv(
         transA: false, transB: false, m: coutG, n: count * p, k: k, alpha: 1, a: wg, lda: k,
         b: cols, ldb: count * p, beta: 0, c: tmp, ldc: count * p)
       for oc in 0..<coutG {
+        let bv = bias?[gi * coutG + oc] ?? 0
         for i in 0..<count {
-          (y + ((start + i) * cout + gi * coutG + oc) * p).update(
-            from: tmp + (oc * count + i) * p, count: p)
+          let (dst, src) = (y + ((start + i) * cout + gi * coutG + oc) * p, tmp + (oc * count + i) * p)
+          for j in 0..<p { dst[j] = src[j] + bv }
         }
       }
     }

@@ -1,0 +1,19 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Keeps glibc from returning inference buffers to the kernel between runs: activations are
+/// a few MB each, above the default mmap threshold, so each run would otherwise map and
+/// fault in fresh pages for every intermediate. Raising the mmap and trim thresholds (as
+/// training does) lets the freed buffers be reused from the heap. Done once per process.
+let mallocTunedForInference: Void = {
+  #if canImport(Glibc)
+    typealias Fn = @convention(c) (Int32, Int32) -> Int32
+    guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
+    let mallopt = unsafeBitCast(sym, to: Fn.self)
+    // M_TRIM_THRESHOLD and M_MMAP_THRESHOLD from <malloc.h> (not in Glibc's Swift module).
+    let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)
+    _ = mallopt(mmapThreshold, 32 << 20)
+    _ = mallopt(trimThreshold, 64 << 20)
+  #endif
+}()
