@@ -18,7 +18,10 @@ def test_bad_empty_and_short_signatures_are_dropped(raw_kernel):
     k = raw_kernel()
     frames = k.signed_frames("kernel_info_request")
     sig = frames[1]
-    for bad in (b"", sig[:-1], sig[:10], b"0" * len(sig), sig + b"00", sig.upper().replace(b"A", b"B")):
+    # One hex digit changed: same length, always a different MAC (an upper-cased copy is
+    # not wrong — the kernel reads hex either case — so it must not be used as "bad").
+    flipped = (b"1" if sig[:1] == b"0" else b"0") + sig[1:]
+    for bad in (b"", sig[:-1], sig[:10], b"0" * len(sig), sig + b"00", flipped):
         k.send_raw("shell", [frames[0], bad] + frames[2:])
     assert no_reply(k)
     k.assert_healthy()
