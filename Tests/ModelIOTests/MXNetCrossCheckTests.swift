@@ -8,7 +8,11 @@ import Testing
 /// Files written by our writer, loaded and run by Apache MXNet 1.9.1 itself.
 @Suite(.serialized) struct MXNetCrossCheckTests {
   /// The project's MXNet venv (override with TABBY_MXNET_PYTHON); the tests skip without it.
-  static let python = ProcessInfo.processInfo.environment["TABBY_MXNET_PYTHON"] ?? "/work/main/.venv-mxnet/bin/python"
+  /// The MXNet venv scripts/setup.sh makes in the repository root.
+  static let python =
+    ProcessInfo.processInfo.environment["TABBY_MXNET_PYTHON"]
+    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent(".venv-mxnet/bin/python").path
   static var available: Bool { FileManager.default.isExecutableFile(atPath: python) }
 
   static func runPython(_ script: String) throws -> JSON {
