@@ -77,6 +77,20 @@ public final class Conv2D: Layer {
   }
 }
 
+extension Pool2DOptions {
+  /// Windows of `poolSize` moved by `strides` (default: the pool size), as both pooling layers take them.
+  init(poolSize: (Int, Int), strides: (Int, Int)?, ceilMode: Bool) {
+    let s = strides ?? poolSize
+    self.init(kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
+  }
+}
+
+/// The [N, C, H', W'] shape a pooling layer gives for an NCHW input.
+func pooledShape(_ input: [Int], _ options: Pool2DOptions) throws -> [Int] {
+  let (h, w) = try Tensor.poolOutputSize(input, options)
+  return [input[0], input[1], h, w]
+}
+
 /// Max pooling.
 public final class MaxPool2D: Layer {
   public let name: String
@@ -89,16 +103,13 @@ public final class MaxPool2D: Layer {
     poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool"
   ) {
     self.name = name
-    let s = strides ?? poolSize
-    options = Pool2DOptions(
-      kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
+    options = Pool2DOptions(poolSize: poolSize, strides: strides, ceilMode: ceilMode)
   }
 
   public var parameters: [Parameter] { [] }
 
   public func outputShape(for input: [Int]) throws -> [Int] {
-    let (h, w) = try Tensor.poolOutputSize(input, options)
-    return [input[0], input[1], h, w]
+    try pooledShape(input, options)
   }
 
   public func callAsFunction(_ x: Variable) throws -> Variable {
@@ -118,16 +129,13 @@ public final class AvgPool2D: Layer {
     poolSize: (Int, Int), strides: (Int, Int)? = nil, ceilMode: Bool = false, name: String = "pool"
   ) {
     self.name = name
-    let s = strides ?? poolSize
-    options = Pool2DOptions(
-      kernel: [poolSize.0, poolSize.1], stride: [s.0, s.1], ceilMode: ceilMode)
+    options = Pool2DOptions(poolSize: poolSize, strides: strides, ceilMode: ceilMode)
   }
 
   public var parameters: [Parameter] { [] }
 
   public func outputShape(for input: [Int]) throws -> [Int] {
-    let (h, w) = try Tensor.poolOutputSize(input, options)
-    return [input[0], input[1], h, w]
+    try pooledShape(input, options)
   }
 
   public func callAsFunction(_ x: Variable) throws -> Variable {
