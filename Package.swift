@@ -34,6 +34,9 @@ let package = Package(
       name: "CImageCodecs",
       cSettings: [.unsafeFlags(["-I/usr/include/libpng16"])],
       linkerSettings: [.linkedLibrary("jpeg"), .linkedLibrary("png16")]),
+    // Hand-vectorised inference kernels (AVX2/FMA behind a run-time CPU check, portable C
+    // otherwise) and the spinning thread pool they run on. Optimised in debug builds too.
+    .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
 
     // MARK: Shared
     .target(name: "JSON"),
@@ -47,12 +50,12 @@ let package = Package(
     .target(name: "CellLanguage", dependencies: ["JSON"]),
 
     // MARK: Engine side (knows nothing of Jupyter)
-    .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: engineSettings),
+    .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: engineSettings),
     .target(name: "NN", dependencies: ["Tensor", "Datasets"], swiftSettings: engineSettings),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
-      name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib"],
+      name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib", "CKernels"],
       swiftSettings: engineSettings),
     .target(
       name: "Classifier",

@@ -1,10 +1,12 @@
+import CKernels
 import COpenBLAS
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// The engine's one place of parallelism: OpenBLAS's thread pool.
+/// The engine's thread budget, shared by OpenBLAS's pool and the inference kernels' pool
+/// (CKernels): both get the same count and never run at once.
 public enum Threads {
   /// CPUs this process may use: the affinity mask, capped by a cgroup v2/v1 CPU quota.
   public static var available: Int {
@@ -14,9 +16,10 @@ public enum Threads {
     return max(1, count)
   }
 
-  /// Sets how many threads OpenBLAS uses (our own loops stay single-threaded).
+  /// Sets how many threads OpenBLAS and the inference kernels use.
   public static func set(_ n: Int) {
     openblas_set_num_threads(Int32(max(1, n)))
+    ck_set_threads(Int32(max(1, n)))
   }
 
   /// How many threads OpenBLAS uses now.

@@ -1,0 +1,26 @@
+#ifndef CK_PARALLEL_H
+#define CK_PARALLEL_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One task of a parallel loop: `task` runs from 0 to tasks - 1.
+typedef void (*ck_task_fn)(void *context, long task);
+
+/// Sets how many threads parallel loops use (the caller counts as one). Workers are
+/// started lazily and never more than 63.
+void ck_set_threads(int threads);
+
+/// How many threads parallel loops use.
+int ck_threads(void);
+
+/// Runs fn(context, t) for t in 0..<tasks on the pool and the calling thread, and returns
+/// when all have finished. Tasks are claimed dynamically, one at a time. Nested calls (from
+/// inside a task) and calls from a second thread while the pool is busy run serially.
+void ck_parallel_for(long tasks, ck_task_fn fn, void *context);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
