@@ -63,6 +63,63 @@ static void pack_b(long kc, long cols, const float *b, long ldb, float *dst) {
   }
 }
 
+// The columns of one 16-wide panel split into runs that stay in one output row.
+typedef struct {
+  int t0, len;
+  long iy0, ix0;  // input position of the run's first column for kernel offset (0, 0)
+} run_t;
+
+// Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
+// like pack_b. Runs of columns inside the image are plain copies; only borders test bounds.
+static void pack_conv(long kc, long pc, long c0, long cols, const ck_conv_source *s, float *dst) {
+  const long kk = s->kernel_h * s->kernel_w, plane = s->height * s->width;
+  for (long q = 0; q * NR < cols; q++) {
+    run_t runs[NR];
+    int count = 0, width = 0;
+    long col = c0 + q * NR, left = cols - q * NR < NR ? cols - q * NR : NR;
+    while (left > 0) {
+      long oy = col / s->out_w, ox = col % s->out_w;
+      long len = s->out_w - ox < left ? s->out_w - ox : left;
+      runs[count++] = (run_t){width, (int)len, oy * s->stride_h - s->pad_top, ox * s->stride_w - s->pad_left};
+      width += (int)len;
+      col += len;
+      left -= len;
+    }
+    float *d = dst + q * kc * NR;
+    long ch = pc / kk, ki = pc % kk / s->kernel_w, kj = pc % s->kernel_w;
+    for (long p = 0; p < kc; p++) {
+      const float *xp = s->x + ch * plane;
+      float *row = d + p * NR;
+      for (int r = 0; r < count; r++) {
+        float *out = row + runs[r].t0;
+        long len = runs[r].len, iy = runs[r].iy0 + ki * s->dilation_h;
+        if (iy < 0 || iy >= s->height) {
+          for (long e = 0; e < len; e++) out[e] = 0;
+          continue;
+        }
+        const float *in = xp + iy * s->width;
+        long ix = runs[r].ix0 + kj * s->dilation_w;
+        if (s->stride_w == 1 && ix >= 0 && ix + len <= s->width) {
+          for (long e = 0; e < len; e++) out[e] = in[ix + e];
+        } else {
+          for (long e = 0; e < len; e++) {
+            long xi = ix + e * s->stride_w;
+            out[e] = xi >= 0 && xi < s->width ? in[xi] : 0;
+          }
+        }
+      }
+      for (int t = width; t < NR; t++) row[t] = 0;
+      if (++kj == s->kernel_w) {
+        kj = 0;
+        if (++ki == s->kernel_h) {
+          ki = 0;
+          ch++;
+        }
+      }
+    }
+  }
+}
+
 // The same rounding as the Swift engine's fakeQuantize: round half to even, saturate.
 static inline float fake_quant(float y, const ck_epilogue *ep) {
   float v = y / ep->fq_scale;
@@ -172,6 +229,47 @@ __attribute__((target("avx2,fma"))) static void kernel_avx2(long kc, const float
   CK_STORE(4);
   CK_STORE(5);
 }
+
+// The 6×8 variant for a last panel with at most 8 live columns (a 7×7 feature map has 49
+// columns: three full panels and one column); it reads the first half of each B row.
+#define CK_ROW8(r)                                                       \
+  do {                                                                   \
+    __m256 av = _mm256_broadcast_ss(a + (r));                            \
+    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);                          \
+  } while (0)
+
+#define CK_STORE8(r)                                                                \
+  do {                                                                              \
+    float *row = c + (r) * ldc;                                                     \
+    __m256 y0 = c##r##0;                                                            \
+    if (accumulate) y0 = _mm256_add_ps(y0, _mm256_loadu_ps(row));                   \
+    if (ep) y0 = finish8(y0, (r), 0, ep);                                           \
+    _mm256_storeu_ps(row, y0);                                                      \
+  } while (0)
+
+__attribute__((target("avx2,fma"))) static void kernel8_avx2(long kc, const float *a,
+                                                             const float *b, float *c, long ldc,
+                                                             int accumulate,
+                                                             const ck_epilogue *ep) {
+  __m256 c00 = _mm256_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
+  for (long p = 0; p < kc; p++) {
+    __m256 b0 = _mm256_load_ps(b);
+    CK_ROW8(0);
+    CK_ROW8(1);
+    CK_ROW8(2);
+    CK_ROW8(3);
+    CK_ROW8(4);
+    CK_ROW8(5);
+    a += MR;
+    b += NR;
+  }
+  CK_STORE8(0);
+  CK_STORE8(1);
+  CK_STORE8(2);
+  CK_STORE8(3);
+  CK_STORE8(4);
+  CK_STORE8(5);
+}
 #endif
 
 typedef void (*kernel_fn)(long, const float *, const float *, float *, long, int,
@@ -179,7 +277,7 @@ typedef void (*kernel_fn)(long, const float *, const float *, float *, long, int
 
 // A tile at (row0, col0) of `rows` × `cols` (≤ MR × NR): full tiles go straight to C,
 // edge tiles through a scratch tile so the kernel never reads or writes past C.
-static void tile(kernel_fn kernel, long kc, const float *a, const float *b, float *c, long ldc,
+static void tile(kernel_fn kernel, kernel_fn narrow, long kc, const float *a, const float *b, float *c, long ldc,
                  long row0, long col0, long rows, long cols, int accumulate,
                  const ck_epilogue *ep) {
   ck_epilogue local;
@@ -193,6 +291,7 @@ static void tile(kernel_fn kernel, long kc, const float *a, const float *b, floa
     kernel(kc, a, b, ct, ldc, accumulate, ep ? &local : NULL);
     return;
   }
+  if (narrow && cols <= NR / 2) kernel = narrow;
   float scratch[MR * NR] = {0}, residual[MR * NR] = {0}, bias[MR] = {0};
   for (long r = 0; r < rows; r++) {
     if (accumulate) memcpy(scratch + r * NR, ct + r * ldc, (size_t)cols * sizeof(float));
@@ -216,9 +315,10 @@ typedef struct {
   long m, n, k, ldb, ldc, kc;
   long tile_rows, tile_cols, row_tiles;
   const float *packed_a, *b;
+  const ck_conv_source *source;  // when set, B is this convolution's im2col matrix
   float *c;
   const ck_epilogue *ep;
-  kernel_fn kernel;
+  kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
 } gemm_job;
 
 // Each pool thread keeps its B panel buffer between calls.
@@ -245,14 +345,15 @@ static void gemm_task(void *context, long task) {
   if (!bp) abort();  // out of memory for a few hundred KB: nothing sensible remains
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-    pack_b(kc, c1 - c0, j->b + pc * j->ldb + c0, j->ldb, bp);
+    if (j->source) pack_conv(kc, pc, c0, c1 - c0, j->source, bp);
+    else pack_b(kc, c1 - c0, j->b + pc * j->ldb + c0, j->ldb, bp);
     const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
     for (long jr = c0; jr < c1; jr += NR) {
       const float *panel = bp + (jr - c0) / NR * kc * NR;
       long cols = c1 - jr < NR ? c1 - jr : NR;
       for (long ir = r0; ir < r1; ir += MR) {
         long rows = r1 - ir < MR ? r1 - ir : MR;
-        tile(j->kernel, kc, j->packed_a + ir * j->k + pc * MR, panel, j->c, j->ldc, ir, jr, rows,
+        tile(j->kernel, j->narrow, kc, j->packed_a + ir * j->k + pc * MR, panel, j->c, j->ldc, ir, jr, rows,
              cols, pc > 0, ep);
       }
     }
@@ -261,8 +362,24 @@ static void gemm_task(void *context, long task) {
 
 static const ck_epilogue no_epilogue = {0};
 
+static void run_gemm(gemm_job job);
+
 void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
              long ldc, const ck_epilogue *epilogue) {
+  run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
+                      .c = c, .ep = epilogue});
+}
+
+void ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
+                  const ck_epilogue *epilogue) {
+  run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
+                      .ldc = ldc, .packed_a = packed_a, .source = s, .c = c, .ep = epilogue});
+}
+
+static void run_gemm(gemm_job job) {
+  long m = job.m, n = job.n, k = job.k, ldc = job.ldc;
+  float *c = job.c;
+  const ck_epilogue *epilogue = job.ep;
   if (m <= 0 || n <= 0) return;
   if (k <= 0) {
     // Nothing to multiply: C is the epilogue applied to zeros.
@@ -276,10 +393,13 @@ void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long
       }
     return;
   }
-  gemm_job job = {.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
-                  .c = c, .ep = epilogue, .kernel = kernel_portable};
+  job.kernel = kernel_portable;
+  job.narrow = NULL;
 #if defined(__x86_64__)
-  if (ck_gemm_uses_avx2()) job.kernel = kernel_avx2;
+  if (ck_gemm_uses_avx2()) {
+    job.kernel = kernel_avx2;
+    job.narrow = kernel8_avx2;
+  }
 #endif
   long blocks = (k + KC_MAX - 1) / KC_MAX;
   job.kc = (k + blocks - 1) / blocks;

@@ -63,8 +63,7 @@ final class PackedConv: @unchecked Sendable {
     let coutG = cout / groups
     let inGroup = g.channels * g.height * g.width
     let imageStride = groups * inGroup
-    let cols: UnsafeMutablePointer<Float>? = pointwise ? nil : .allocate(capacity: g.patchSize * plane)
-    defer { cols?.deallocate() }
+    let pointwise = self.pointwise
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         withOptionalPointer(residual) { rp in
@@ -72,16 +71,18 @@ final class PackedConv: @unchecked Sendable {
             for n in 0..<batch {
               for gi in 0..<groups {
                 let src = xp.baseAddress! + n * imageStride + gi * inGroup
-                let b: UnsafePointer<Float>
-                if let cols {
-                  CPUBackend.shared.im2col(src, imageStride: imageStride, images: 1, geometry: g, into: cols)
-                  b = UnsafePointer(cols)
-                } else {
-                  b = src
-                }
                 let offset = (n * cout + gi * coutG) * plane
+                let out = yp.baseAddress! + offset
                 var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + offset }, ld: plane)
-                ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, b, plane, yp.baseAddress! + offset, plane, &ep)
+                if pointwise {
+                  ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
+                } else {
+                  var source = ck_conv_source(
+                    x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
+                    kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+                    dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+                  ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
+                }
               }
             }
           }

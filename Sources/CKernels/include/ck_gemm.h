@@ -34,6 +34,21 @@ void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed);
 void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
              long ldc, const ck_epilogue *epilogue);
 
+/// One image (or one group of its channels) seen as the im2col matrix of a convolution:
+/// row (c, ki, kj), column (oy, ox). ck_conv_gemm packs from it directly, so the unfolded
+/// matrix (kernel_h × kernel_w times the input) is never written out.
+typedef struct {
+  const float *x;  // channels × height × width
+  long channels, height, width;
+  long kernel_h, kernel_w, stride_h, stride_w, pad_top, pad_left, dilation_h, dilation_w;
+  long out_h, out_w;
+} ck_conv_source;
+
+/// C (m × out_h·out_w, row stride ldc) = packed A (m × channels·kernel_h·kernel_w) · im2col(x),
+/// then the epilogue (may be NULL).
+void ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *source, float *c, long ldc,
+                  const ck_epilogue *epilogue);
+
 /// Forces the portable kernel (1) or lets the CPU check decide (0); for tests.
 void ck_gemm_force_portable(int portable);
 
