@@ -63,58 +63,63 @@ static void pack_b(long kc, long cols, const float *b, long ldb, float *dst) {
   }
 }
 
+// The input of a convolution with its padding written out (zeros), so packing never tests
+// bounds: column (oy, ox) of kernel row (c, ki, kj) reads
+// padded[c·plane + (oy·sh + ki·dh)·wp + ox·sw + kj·dw].
+typedef struct {
+  const float *x;
+  long wp, plane, kernel_h, kernel_w, stride_w, dilation_w, row_step, out_w, stride_h;
+} padded_t;
+
 // The columns of one 16-wide panel split into runs that stay in one output row.
 typedef struct {
   int t0, len;
-  long iy0, ix0;  // input position of the run's first column for kernel offset (0, 0)
+  long base;  // offset of the run's first column for kernel row (0, 0, 0)
 } run_t;
 
 // Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
-// like pack_b. Runs of columns inside the image are plain copies; only borders test bounds.
-static void pack_conv(long kc, long pc, long c0, long cols, const ck_conv_source *s, float *dst) {
-  const long kk = s->kernel_h * s->kernel_w, plane = s->height * s->width;
-  for (long q = 0; q * NR < cols; q++) {
-    run_t runs[NR];
-    int count = 0, width = 0;
+// like pack_b. A run copies 16 floats whatever its length: the next run, the next row or
+// the buffer's slack takes the excess, which keeps the copies fixed-size vector moves.
+static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst) {
+  const long kk = v->kernel_h * v->kernel_w;
+  // Runs of all panels of the tile, in column order; runs never straddle a panel.
+  enum { MAX_RUNS = 4 * NR * 16 };
+  run_t runs[MAX_RUNS];
+  int count = 0;
+  for (long q = 0; q * NR < cols && count < MAX_RUNS - NR; q++) {
     long col = c0 + q * NR, left = cols - q * NR < NR ? cols - q * NR : NR;
+    int width = 0;
     while (left > 0) {
-      long oy = col / s->out_w, ox = col % s->out_w;
-      long len = s->out_w - ox < left ? s->out_w - ox : left;
-      runs[count++] = (run_t){width, (int)len, oy * s->stride_h - s->pad_top, ox * s->stride_w - s->pad_left};
+      long oy = col / v->out_w, ox = col % v->out_w;
+      long len = v->out_w - ox < left ? v->out_w - ox : left;
+      // t0 is the run's offset in the packed block's row 0.
+      runs[count++] = (run_t){(int)(q * kc * NR + width), (int)len, oy * v->stride_h * v->wp + ox * v->stride_w};
       width += (int)len;
       col += len;
       left -= len;
     }
-    float *d = dst + q * kc * NR;
-    long ch = pc / kk, ki = pc % kk / s->kernel_w, kj = pc % s->kernel_w;
-    for (long p = 0; p < kc; p++) {
-      const float *xp = s->x + ch * plane;
-      float *row = d + p * NR;
+  }
+  long tail = cols % NR;  // live columns of a partial last panel
+  float *last = tail ? dst + cols / NR * kc * NR : NULL;
+  long ch = pc / kk, ki = pc % kk / v->kernel_w, kj = pc % v->kernel_w;
+  for (long p = 0; p < kc; p++) {
+    const float *src = v->x + ch * v->plane + ki * v->row_step + kj * v->dilation_w;
+    float *row = dst + p * NR;
+    if (v->stride_w == 1) {
+      for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, NR * sizeof(float));
+    } else {
       for (int r = 0; r < count; r++) {
+        const float *in = src + runs[r].base;
         float *out = row + runs[r].t0;
-        long len = runs[r].len, iy = runs[r].iy0 + ki * s->dilation_h;
-        if (iy < 0 || iy >= s->height) {
-          for (long e = 0; e < len; e++) out[e] = 0;
-          continue;
-        }
-        const float *in = xp + iy * s->width;
-        long ix = runs[r].ix0 + kj * s->dilation_w;
-        if (s->stride_w == 1 && ix >= 0 && ix + len <= s->width) {
-          for (long e = 0; e < len; e++) out[e] = in[ix + e];
-        } else {
-          for (long e = 0; e < len; e++) {
-            long xi = ix + e * s->stride_w;
-            out[e] = xi >= 0 && xi < s->width ? in[xi] : 0;
-          }
-        }
+        for (long e = 0; e < runs[r].len; e++) out[e] = in[e * v->stride_w];
       }
-      for (int t = width; t < NR; t++) row[t] = 0;
-      if (++kj == s->kernel_w) {
-        kj = 0;
-        if (++ki == s->kernel_h) {
-          ki = 0;
-          ch++;
-        }
+    }
+    if (last) memset(last + p * NR + tail, 0, (size_t)(NR - tail) * sizeof(float));
+    if (++kj == v->kernel_w) {
+      kj = 0;
+      if (++ki == v->kernel_h) {
+        ki = 0;
+        ch++;
       }
     }
   }
@@ -315,7 +320,7 @@ typedef struct {
   long m, n, k, ldb, ldc, kc;
   long tile_rows, tile_cols, row_tiles;
   const float *packed_a, *b;
-  const ck_conv_source *source;  // when set, B is this convolution's im2col matrix
+  const padded_t *source;  // when set, B is this convolution's im2col matrix
   float *c;
   const ck_epilogue *ep;
   kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
@@ -341,7 +346,7 @@ static void gemm_task(void *context, long task) {
   long r1 = r0 + j->tile_rows < j->m ? r0 + j->tile_rows : j->m;
   long c1 = c0 + j->tile_cols < j->n ? c0 + j->tile_cols : j->n;
   long padded = (c1 - c0 + NR - 1) / NR * NR;
-  float *bp = panels(j->kc * padded);
+  float *bp = panels(j->kc * padded + NR);
   if (!bp) abort();  // out of memory for a few hundred KB: nothing sensible remains
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
@@ -370,10 +375,51 @@ void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long
                       .c = c, .ep = epilogue});
 }
 
+typedef struct {
+  const ck_conv_source *s;
+  float *padded;
+  long hp, wp;
+} pad_job;
+
+static void pad_channel(void *context, long c) {
+  const pad_job *j = context;
+  const ck_conv_source *s = j->s;
+  float *dst = j->padded + c * j->hp * j->wp;
+  const float *src = s->x + c * s->height * s->width;
+  for (long y = 0; y < j->hp; y++) {
+    long iy = y - s->pad_top;
+    float *row = dst + y * j->wp;
+    if (iy < 0 || iy >= s->height) {
+      memset(row, 0, (size_t)j->wp * sizeof(float));
+      continue;
+    }
+    // Columns [lo, hi) of the padded row come from the input row; the rest are zeros.
+    long lo = s->pad_left < j->wp ? s->pad_left : j->wp;
+    long hi = s->pad_left + s->width < j->wp ? s->pad_left + s->width : j->wp;
+    if (hi < lo) hi = lo;
+    memset(row, 0, (size_t)lo * sizeof(float));
+    memcpy(row + lo, src + iy * s->width + (lo - s->pad_left), (size_t)(hi - lo) * sizeof(float));
+    memset(row + hi, 0, (size_t)(j->wp - hi) * sizeof(float));
+  }
+}
+
 void ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
                   const ck_epilogue *epilogue) {
+  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0) return;
+  // Just the rows and columns the windows reach, plus slack for the 16-float run copies.
+  long hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
+  long wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
+  float *padded = malloc(((size_t)s->channels * hp * wp + 2 * NR) * sizeof(float));
+  if (!padded) abort();
+  pad_job pj = {s, padded, hp, wp};
+  ck_parallel_for(s->channels, pad_channel, &pj);
+  memset(padded + s->channels * hp * wp, 0, 2 * NR * sizeof(float));
+  padded_t v = {.x = padded, .wp = wp, .plane = hp * wp, .kernel_h = s->kernel_h, .kernel_w = s->kernel_w,
+                .stride_w = s->stride_w, .dilation_w = s->dilation_w, .row_step = s->dilation_h * wp,
+                .out_w = s->out_w, .stride_h = s->stride_h};
   run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
-                      .ldc = ldc, .packed_a = packed_a, .source = s, .c = c, .ep = epilogue});
+                      .ldc = ldc, .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue});
+  free(padded);
 }
 
 static void run_gemm(gemm_job job) {
