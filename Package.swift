@@ -26,8 +26,9 @@ let package = Package(
       name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .systemLibrary(
-      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // Headers only: libcurl is dlopen'ed at the first download (Classifier/LibCurl.swift),
+    // so no pkgConfig here (it would link -lcurl and map its TLS stack into every kernel).
+    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // libjpeg/libpng report errors with longjmp, which Swift cannot catch: the
     // setjmp recovery lives in this small C target.
     .target(
