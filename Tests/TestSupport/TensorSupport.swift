@@ -1,17 +1,13 @@
+import Datasets
 import Tensor
 import Testing
 
-/// Deterministic generator (SplitMix64) so every test sees the same numbers.
-public struct SeededRNG: RandomNumberGenerator {
-  public var state: UInt64
-  public init(_ seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+/// The engine's SplitMix64 under the name the tests use, so every test sees the same numbers.
+public typealias SeededRNG = SplitMix64
+
+extension SplitMix64 {
+  /// A generator from `seed` (tests write `SeededRNG(7)`).
+  public init(_ seed: UInt64) { self.init(seed: seed) }
 }
 
 /// A tensor of `shape` with values drawn uniformly from `range`, the same for the same seed.
