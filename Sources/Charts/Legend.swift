@@ -48,8 +48,10 @@ struct LegendLayout {
 
   /// Lays out `items` (name, colour) between `left` and `right`, the title's row having its
   /// baseline at `titleBaseline` and the title reaching `titleEnd`.
-  init(_ items: [(name: String, color: String)], left: Double, right: Double, titleEnd: Double,
-       titleBaseline: Double) {
+  init(
+    _ items: [(name: String, color: String)], left: Double, right: Double, titleEnd: Double,
+    titleBaseline: Double
+  ) {
     let widths = items.map {
       Self.swatch + Self.gap + TextMetrics.width($0.name, size: Self.fontSize)
     }
@@ -77,7 +79,8 @@ struct LegendLayout {
       var x = right - Self.rowWidth(row, widths)
       for i in row {
         placed.append(
-          Entry(name: items[i].name, color: items[i].color, x: x, baseline: baseline, width: widths[i]))
+          Entry(
+            name: items[i].name, color: items[i].color, x: x, baseline: baseline, width: widths[i]))
         x += widths[i] + Self.spacing
       }
     }

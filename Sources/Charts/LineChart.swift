@@ -40,7 +40,8 @@ public enum LineChart {
       let y = top + plotH * (1 - Double(i) / 4)
       svg.line(x1: left, y1: y, x2: left + plotW, y2: y, stroke: "#e3e3e3")
       svg.text(
-        formatDecimal(v, places: yMax < 10 ? 2 : 0), x: left - 4, y: y + 3.5, anchor: .end, size: 10)
+        formatDecimal(v, places: yMax < 10 ? 2 : 0), x: left - 4, y: y + 3.5, anchor: .end, size: 10
+      )
     }
     // x ticks sit low enough that the two labels at the origin ("0.00", "0.00") keep clear.
     for i in 0...4 {

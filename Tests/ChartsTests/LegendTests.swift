@@ -35,7 +35,9 @@ func legendEntriesNeverOverlap(names: [String], width: Double) {
     // Each entry reserves room for its whole label at the widest font's size.
     #expect(a.width >= LegendLayout.swatch + LegendLayout.gap + TextMetrics.width(a.name, size: 11))
     if a.baseline == LineChart.titleBaseline { #expect(a.x >= titleEnd + LegendLayout.spacing) }
-    if layout.entries.count > 1 || a.width <= width - 60 { #expect(a.x + a.width <= width - 12 + 1e-9) }
+    if layout.entries.count > 1 || a.width <= width - 60 {
+      #expect(a.x + a.width <= width - 12 + 1e-9)
+    }
     for b in layout.entries[(i + 1)...] where a.baseline == b.baseline {
       #expect(a.x + a.width + LegendLayout.spacing <= b.x + 1e-9, "\(a.name) runs into \(b.name)")
     }
@@ -87,7 +89,8 @@ func legendEntriesNeverOverlap(names: [String], width: Double) {
 @Test func longCurvesAreThinnedToOnePointPerPixelColumn() {
   let n = 5000
   let points = (0..<n).map { (x: Double($0) / Double(n - 1) * 3, y: 1 / (1 + Double($0))) }
-  let svg = LineChart.svg([Series(name: "loss", points: points, color: "#d00")], title: "t", xLabel: "e")
+  let svg = LineChart.svg(
+    [Series(name: "loss", points: points, color: "#d00")], title: "t", xLabel: "e")
   let line = svg.split(separator: "\n").first { $0.hasPrefix("<polyline") }!
   let count = line.split(separator: " ").filter { $0.contains(",") }.count
   #expect(count <= 420 + 2)

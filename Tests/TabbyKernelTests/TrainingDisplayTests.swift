@@ -1,7 +1,7 @@
 import CellLanguage
-@testable import NN
 import Testing
 
+@testable import NN
 @testable import TabbyKernel
 
 /// A progress report of batch `batch` of `batches` in epoch 1 of 1.
