@@ -144,8 +144,10 @@ extension Planner {
         throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
       }
       bind(node, outShape, inputs: [x.slot, r.slot]) { conv($0[0], residual: $0[1]) }
+      packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot, r.slot])
     } else {
       bind(node, outShape, inputs: [x.slot]) { conv($0[0], residual: nil) }
+      packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot])
     }
   }
 

@@ -126,6 +126,7 @@ extension Planner {
       s[axis] = shape[axis]
       guard s == shape else { throw fail(node, "inputs \(parts.map(\.shape)) differ off axis \(axis)") }
     }
+    if fuseConcat(node, parts.map(\.slot), axis: axis, shape: shape) { return }
     bind(node, shape, first.dtype, inputs: parts.map(\.slot)) { try Tensor.concat($0, axis: axis) }
   }
 
