@@ -6,6 +6,7 @@
 #include "ck_parallel.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 
@@ -66,7 +67,10 @@ static unsigned long wait_for_ticket(mailbox_t *box, unsigned long seen) {
     unsigned long t = atomic_load_explicit(&box->ticket, memory_order_acquire);
     if (t != seen) return t;
     cpu_relax();
-    if ((spins & 255) == 255 && now_ns() - start > CK_SPIN_NS) break;
+    if ((spins & 255) == 255) {
+      if (now_ns() - start > CK_SPIN_NS) break;
+      sched_yield();
+    }
   }
   pthread_mutex_lock(&sleep_lock);
   atomic_fetch_add(&sleeping, 1);
@@ -79,7 +83,9 @@ static unsigned long wait_for_ticket(mailbox_t *box, unsigned long seen) {
 
 static void *worker(void *arg) {
   mailbox_t *box = arg;
-  unsigned long seen = atomic_load(&box->ticket);
+  // Not a load of the ticket: a job may already be waiting when this thread first runs.
+  // Mailboxes start at zero and each gets exactly one worker, before any hand-off.
+  unsigned long seen = 0;
   for (;;) {
     seen = wait_for_ticket(box, seen);
     run_tasks(box->job);
@@ -135,7 +141,10 @@ void ck_parallel_for(long tasks, ck_task_fn fn, void *context) {
   }
   run_tasks(&job);
   for (int i = 0; i < workers; i++) {
-    while (atomic_load_explicit(&mailboxes[i].done, memory_order_acquire) != tickets[i]) cpu_relax();
+    // Yield now and then: on a busy machine the worker we wait for may need our CPU.
+    for (int spins = 1; atomic_load_explicit(&mailboxes[i].done, memory_order_acquire) != tickets[i]; spins++) {
+      if (spins % 64 == 0) sched_yield(); else cpu_relax();
+    }
   }
   pthread_mutex_unlock(&submit);
 }
