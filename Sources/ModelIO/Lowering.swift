@@ -132,7 +132,7 @@ extension Planner {
         padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
         bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act, fakeQuant: fq)
       let batch = x.shape[0]
-      bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
+      bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
     // The convolution adds the bias itself (folded into its gemm); the epilogue does the rest.
