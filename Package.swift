@@ -90,6 +90,7 @@ let package = Package(
     .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
     .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
+    .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),

@@ -6,9 +6,12 @@ enum GraphRewrite {
     var g = g
     g.nodes = try topologicalOrder(g)
     foldBatchNorm(&g)
+    fuseResidualAdd(&g)
     fuseActivations(&g)
     mergeQDQ(&g)
     fuseFakeQuant(&g)
+    // A fused shortcut may be computed after its Conv in the original order.
+    g.nodes = try topologicalOrder(g)
     return g
   }
 
@@ -86,6 +89,31 @@ enum GraphRewrite {
       uses = consumers(g)
     }
     pruneInitializers(&g)
+  }
+
+  /// A Conv whose only reader is an Add adds the Add's other operand as it stores its output
+  /// (ResNet's shortcut), passed as a fourth input; a Relu after the Add then fuses as well.
+  static func fuseResidualAdd(_ g: inout Graph) {
+    var uses = consumers(g)
+    var i = 0
+    while i < g.nodes.count {
+      defer { i += 1 }
+      let c = g.nodes[i]
+      guard c.op == "Conv", c.attributes["_activation"] == nil, c.attributes["_fq"] == nil, c.inputs.count <= 3,
+        c.outputs.count == 1, let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "Add",
+        g.nodes[j].inputs.count == 2, g.nodes[j].outputs.count == 1
+      else { continue }
+      let add = g.nodes[j]
+      let other = add.inputs[0] == c.outputs[0] ? add.inputs[1] : add.inputs[0]
+      // A constant would broadcast; only a same-shaped runtime value fuses (checked at plan time).
+      guard other != c.outputs[0], g.initializers[other] == nil else { continue }
+      var inputs = c.inputs
+      while inputs.count < 3 { inputs.append("") }
+      g.nodes[i].inputs = inputs + [other]
+      g.nodes[i].outputs = add.outputs
+      g.nodes.remove(at: j)
+      uses = consumers(g)
+    }
   }
 
   static func fuseActivations(_ g: inout Graph) {

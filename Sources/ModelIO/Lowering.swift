@@ -108,13 +108,12 @@ extension Planner {
     let groups = node.int("group") ?? 1
     let options = Conv2DOptions(
       stride: (strides[0], strides[1]), pads: pads, dilation: (dilations[0], dilations[1]), groups: groups)
-    let outShape: [Int]
+    let geometry: ConvGeometry, outShape: [Int]
     do {
-      outShape = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options).output
+      (geometry, outShape) = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options)
     } catch {
       throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(w.shape) do not fit: \(error)")
     }
-    let weight = try tensor(w, node.inputs[1])
     var bias: Tensor?
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       guard let b = constant(node, 2) else { throw fail(node, "the bias must be a constant (initializer)") }
@@ -135,12 +134,18 @@ extension Planner {
       bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
-    // The convolution adds the bias itself (folded into its gemm); the epilogue does the rest.
-    let epilogue = ConvEpilogue(bias: nil, activation: act, fakeQuant: fq)
-    bind(node, outShape, inputs: [x.slot]) {
-      var y = try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options)
-      if !epilogue.isEmpty { epilogue.apply(&y) }
-      return y
+    let conv = PackedConv(
+      weights: w.floats(), geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
+      fakeQuant: fq)
+    // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input.
+    if node.inputs.count > 3 && !node.inputs[3].isEmpty {
+      let r = try operand(node, 3)
+      guard r.shape == outShape else {
+        throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
+      }
+      bind(node, outShape, inputs: [x.slot, r.slot]) { conv($0[0], residual: $0[1]) }
+    } else {
+      bind(node, outShape, inputs: [x.slot]) { conv($0[0], residual: nil) }
     }
   }
 
