@@ -118,7 +118,9 @@ AVX2 static void fill_rows(const ck_dw_layout *l, const ck_depthwise_params *p, 
   }
 }
 
-// Padded column q lands at q/2 of a row's even half or (q-1)/2 of its odd half.
+// Padded column q lands at q/2 of a row's even half or (q-1)/2 of its odd half. Sixteen
+// input columns at a time (the last ones read masked, zeros past the row) split into two
+// vectors; the zeros land in the row's padding slack.
 AVX2 static void fill_split(const ck_dw_layout *l, const ck_depthwise_params *p, const float *x, float *pad) {
   long n = l->columns, left = p->pad_left;
   if (n <= 0) return;
@@ -129,14 +131,20 @@ AVX2 static void fill_split(const ck_dw_layout *l, const ck_depthwise_params *p,
   for (long r = 0; r < p->height && r + p->pad_top < l->rows; r++) {
     const float *src = x + r * p->width;
     float *row = pad + (r + p->pad_top) * l->pitch, *a = row + first, *b = row + second;
-    long j = 0;
-    for (; 2 * j + 16 <= n; j += 8) {
-      __m256 lo = _mm256_loadu_ps(src + 2 * j), hi = _mm256_loadu_ps(src + 2 * j + 8);
+    for (long j = 0; 2 * j < n; j += 8) {
+      long rest = n - 2 * j;
+      __m256 lo, hi;
+      if (rest >= 16) {
+        lo = _mm256_loadu_ps(src + 2 * j);
+        hi = _mm256_loadu_ps(src + 2 * j + 8);
+      } else {
+        lo = rest >= 8 ? _mm256_loadu_ps(src + 2 * j) : _mm256_maskload_ps(src + 2 * j, first_lanes(rest));
+        hi = rest > 8 ? _mm256_maskload_ps(src + 2 * j + 8, first_lanes(rest - 8)) : _mm256_setzero_ps();
+      }
       __m256 even = _mm256_shuffle_ps(lo, hi, 0x88), odd = _mm256_shuffle_ps(lo, hi, 0xDD);
       _mm256_storeu_ps(a + j, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), 0xD8)));
       _mm256_storeu_ps(b + j, _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odd), 0xD8)));
     }
-    for (long c = 2 * j; c < n; c++) (c & 1 ? b : a)[c / 2] = src[c];
   }
 }
 

@@ -6,6 +6,7 @@ extension Planner {
     case "Conv": try lowerConv(node)
     case "Gemm": try lowerGemm(node)
     case "MatMul": try lowerMatMul(node)
+    case "Add" where node.attributes["_fq"] != nil: try lowerQuantizedAdd(node)
     case "Add", "Sub", "Mul", "Div":
       let (a, b) = (try operand(node, 0), try operand(node, 1))
       let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
@@ -32,6 +33,7 @@ extension Planner {
         bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
       }
     case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
+    case "Transpose" where node.attributes["_dq"] != nil: try lowerTransposeDequantize(node)
     case "Transpose":
       let x = try operand(node, 0)
       let perm = try ShapeRules.permutation(node, rank: x.shape.count)
