@@ -78,8 +78,8 @@ typedef struct {
 } run_t;
 
 // Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
-// like pack_b. A run copies 16 floats whatever its length: the next run, the next row or
-// the buffer's slack takes the excess, which keeps the copies fixed-size vector moves.
+// like pack_b. A run copies 16 floats whatever its length (the next run or the next row,
+// packed after it, overwrites the excess), which keeps the copies fixed-size vector moves.
 static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst) {
   const long kk = v->kernel_h * v->kernel_w;
   // Runs of all panels of the tile, in column order; runs never straddle a panel.
@@ -105,8 +105,11 @@ static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, f
   for (long p = 0; p < kc; p++) {
     const float *src = v->x + ch * v->plane + ki * v->row_step + kj * v->dilation_w;
     float *row = dst + p * NR;
-    if (v->stride_w == 1) {
+    if (v->stride_w == 1 && p + 1 < kc) {
       for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, NR * sizeof(float));
+    } else if (v->stride_w == 1) {
+      // The last row's excess would land in the next panel's first row, already packed.
+      for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, (size_t)runs[r].len * sizeof(float));
     } else {
       for (int r = 0; r < count; r++) {
         const float *in = src + runs[r].base;

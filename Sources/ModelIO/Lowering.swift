@@ -162,6 +162,15 @@ extension Planner {
       throw fail(node, "input has \(k) features but weight '\(node.inputs[1])' has shape \(b.shape)")
     }
     let (alpha, beta) = (node.float("alpha") ?? 1, node.float("beta") ?? 1)
+    // Constant weights and a per-output (or no) bias: the packed fully connected layer.
+    let cConst = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constant(node, 2) : nil
+    let hasC = node.inputs.count > 2 && !node.inputs[2].isEmpty
+    if let w = constant(node, 1), !hasC || (cConst.map { $0.count == n } ?? false) {
+      let bias = cConst.map { $0.floats().map { beta * $0 } }
+      let dense = PackedDense(weights: w.floats(), transB: transB, inputs: k, outputs: n, transA: transA, alpha: alpha, bias: bias)
+      bind(node, [m, n], inputs: [a.slot]) { dense($0[0]) }
+      return
+    }
     var slots = [a.slot, b.slot]
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       let c = try operand(node, 2)
