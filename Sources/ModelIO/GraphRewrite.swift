@@ -10,6 +10,7 @@ enum GraphRewrite {
     fuseActivations(&g)
     mergeQDQ(&g)
     fuseFakeQuant(&g)
+    fuseTransposeDequantize(&g)
     // A fused shortcut may be computed after its Conv in the original order.
     g.nodes = try topologicalOrder(g)
     return g
@@ -172,14 +173,15 @@ enum GraphRewrite {
     g.nodes.removeAll { n in n.op == "QuantizeLinear" && n.outputs.allSatisfy { uses[$0] == nil } }
   }
 
-  /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue.
+  /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue; one
+  /// after an Add (a quantized residual sum) runs in the same pass as the sum.
   static func fuseFakeQuant(_ g: inout Graph) {
     var uses = consumers(g)
     var i = 0
     while i < g.nodes.count {
       defer { i += 1 }
       let c = g.nodes[i]
-      guard c.op == "Conv", c.attributes["_fq"] == nil, c.outputs.count == 1,
+      guard c.op == "Conv" || c.op == "Add", c.attributes["_fq"] == nil, c.outputs.count == 1,
         let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
       else { continue }
       let f = g.nodes[j]
@@ -191,6 +193,28 @@ enum GraphRewrite {
       let (lo, hi): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
       g.nodes[i].attributes["_fq"] = .floats([s.floats()[0], z?.floats().first ?? 0, lo, hi])
       g.nodes[i].outputs = f.outputs
+      g.nodes.remove(at: j)
+      uses = consumers(g)
+    }
+  }
+
+  /// A Transpose whose only reader is a per-tensor DequantizeLinear (a quantized model's
+  /// uint8 NHWC input) dequantizes as it moves the values: one pass instead of two.
+  static func fuseTransposeDequantize(_ g: inout Graph) {
+    var uses = consumers(g)
+    var i = 0
+    while i < g.nodes.count {
+      defer { i += 1 }
+      let t = g.nodes[i]
+      guard t.op == "Transpose", t.outputs.count == 1, let j = soleConsumer(g, uses, of: t.outputs[0]),
+        g.nodes[j].op == "DequantizeLinear", g.nodes[j].inputs.first == t.outputs[0],
+        let s = g.nodes[j].inputs.count > 1 ? g.initializers[g.nodes[j].inputs[1]] : nil, s.count == 1
+      else { continue }
+      let d = g.nodes[j]
+      let z = d.inputs.count > 2 && !d.inputs[2].isEmpty ? g.initializers[d.inputs[2]] : nil
+      if d.inputs.count > 2 && !d.inputs[2].isEmpty && (z == nil || z!.count != 1) { continue }
+      g.nodes[i].attributes["_dq"] = .floats([s.floats()[0], z?.floats().first ?? 0])
+      g.nodes[i].outputs = d.outputs
       g.nodes.remove(at: j)
       uses = consumers(g)
     }

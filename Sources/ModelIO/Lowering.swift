@@ -6,6 +6,7 @@ extension Planner {
     case "Conv": try lowerConv(node)
     case "Gemm": try lowerGemm(node)
     case "MatMul": try lowerMatMul(node)
+    case "Add" where node.attributes["_fq"] != nil: try lowerQuantizedAdd(node)
     case "Add", "Sub", "Mul", "Div":
       let (a, b) = (try operand(node, 0), try operand(node, 1))
       let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
@@ -32,6 +33,7 @@ extension Planner {
         bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
       }
     case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
+    case "Transpose" where node.attributes["_dq"] != nil: try lowerTransposeDequantize(node)
     case "Transpose":
       let x = try operand(node, 0)
       let perm = try ShapeRules.permutation(node, rank: x.shape.count)
@@ -131,7 +133,7 @@ extension Planner {
         padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
         bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act, fakeQuant: fq)
       let batch = x.shape[0]
-      bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
+      bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
     let conv = PackedConv(

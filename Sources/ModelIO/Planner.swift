@@ -93,12 +93,13 @@ struct Planner {
     return a
   }
 
-  mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int],
+  /// Adds a step computing the node's first output; `kind` names it in labels (the op by default).
+  mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int], kind: String? = nil,
     _ body: @escaping ([Tensor]) throws -> Tensor)
   {
     let slot = slotCount
     slotCount += 1
-    steps.append(Step(label: "\(node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))
+    steps.append(Step(label: "\(kind ?? node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))
     env[node.outputs[0]] = .runtime(slot: slot, shape: shape, dtype: dtype)
   }
 
