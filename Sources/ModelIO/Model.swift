@@ -94,7 +94,9 @@ public enum Model {
     switch source {
     case .onnx(let file):
       do throws(ModelLoadError) {
-        graph = try ONNXReader.read(try ModelFiles.read(path: file, maxBytes: options.maxFileBytes))
+        graph = try ModelFiles.withContents(path: file, maxBytes: options.maxFileBytes) {
+          (bytes) throws(ModelLoadError) -> Graph in try ONNXReader.read(buffer: bytes)
+        }
       } catch { throw error.inFile(file) }
       return try LoadedModel(graph: graph, format: .onnx, file: file)
     case .mxnet(let symbol, let params):
@@ -123,20 +125,40 @@ public final class LoadedModel: Sendable {
   init(graph raw: Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
     self.format = format
     self.file = file
+    let rewritten: Graph
     do throws(ModelLoadError) {
-      graph = try GraphRewrite.apply(raw)
+      rewritten = try GraphRewrite.apply(raw)
     } catch { throw error.inFile(file) }
+    graph = rewritten
     inputs = raw.inputs.map {
       TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [])
     }
-    outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
+    var outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }
+    var first: ExecutionPlan?
     if concrete.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 > 0 } }) {
-      do throws(ModelLoadError) { try prepare(inputShapes: concrete) } catch { throw error.inFile(file) }
+      do throws(ModelLoadError) {
+        var planner = Planner(graph: rewritten)
+        first = try planner.plan(inputShapes: concrete)
+      } catch { throw error.inFile(file) }
+      outputs = zip(outputs, first!.outputShapes).map { LoadedModel.inferred($0, $1) }
+    }
+    self.outputs = outputs
+    if let first {
+      plans.withLock { $0[concrete] = first }
     } else {
       try checkOperators()
     }
+  }
+
+  /// An output whose file leaves dimensions after the batch open (`[N, ?]`) gets them from
+  /// shape inference, so a caller need not run the model to learn how many classes it has.
+  static func inferred(_ info: TensorInfo, _ planned: [Int]) -> TensorInfo {
+    guard info.shape.count == planned.count else { return info }
+    var info = info
+    for k in info.shape.indices.dropFirst() where info.shape[k].value == nil { info.shape[k] = .fixed(planned[k]) }
+    return info
   }
 
   /// Plans execution for these input shapes now (run does it on first use of a shape).
