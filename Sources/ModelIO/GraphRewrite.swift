@@ -2,8 +2,7 @@
 /// float rounding: topological ordering, Conv+BatchNorm folding, Conv+activation fusion and
 /// QuantizeLinear→DequantizeLinear pairs merged into one fake-quantization step.
 enum GraphRewrite {
-  static func apply(_ g: Graph) throws(ModelLoadError) -> Graph {
-    var g = g
+  static func apply(_ g: consuming Graph) throws(ModelLoadError) -> Graph {
     g.nodes = try topologicalOrder(g)
     foldBatchNorm(&g)
     fuseActivations(&g)

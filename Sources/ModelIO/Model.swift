@@ -98,14 +98,15 @@ public enum Model {
           (bytes) throws(ModelLoadError) -> Graph in try ONNXReader.read(buffer: bytes)
         }
       } catch { throw error.inFile(file) }
-      return try LoadedModel(graph: graph, format: .onnx, file: file)
+      return try LoadedModel(graph: consume graph, format: .onnx, file: file)
     case .mxnet(let symbol, let params):
       let entries = try MXNetParams.read(path: params, maxBytes: options.maxFileBytes)
       do throws(ModelLoadError) {
         graph = try MXNetSymbol.importGraph(
-          symbol: try ModelFiles.read(path: symbol, maxBytes: options.maxFileBytes), params: entries, paramsFile: params)
+          symbol: try ModelFiles.read(path: symbol, maxBytes: options.maxFileBytes), params: consume entries,
+          paramsFile: params)
       } catch { throw error.inFile(symbol) }
-      return try LoadedModel(graph: graph, format: .mxnet, file: params)
+      return try LoadedModel(graph: consume graph, format: .mxnet, file: params)
     }
   }
 }
@@ -122,18 +123,20 @@ public final class LoadedModel: Sendable {
   let file: String
   private let plans = Mutex<[[[Int]]: ExecutionPlan]>([:])
 
-  init(graph raw: Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
+  /// Takes the graph over (`consuming`): when no one else holds its weights, the rewrites
+  /// change them in place instead of copying them.
+  init(graph raw: consuming Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
     self.format = format
     self.file = file
-    let rewritten: Graph
-    do throws(ModelLoadError) {
-      rewritten = try GraphRewrite.apply(raw)
-    } catch { throw error.inFile(file) }
-    graph = rewritten
     inputs = raw.inputs.map {
       TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [])
     }
     var outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
+    let rewritten: Graph
+    do throws(ModelLoadError) {
+      rewritten = try GraphRewrite.apply(consume raw)
+    } catch { throw error.inFile(file) }
+    graph = rewritten
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }
     var first: ExecutionPlan?

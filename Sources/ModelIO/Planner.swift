@@ -57,7 +57,10 @@ struct Planner {
     }
     // Converted straight into the tensor's storage: one pass over the weights, no [Float] between.
     var t = Tensor(uninitializedShape: a.shape)
-    t.withUnsafeMutableBufferPointer { a.copyFloats(into: $0) }
+    t.withUnsafeMutableBufferPointer {
+      adviseHugePages(UnsafeMutableRawPointer($0.baseAddress), byteCount: $0.count * 4)
+      a.copyFloats(into: $0)
+    }
     tensors[name] = t
     return t
   }

@@ -88,6 +88,7 @@ struct ProtoReader {
   func copyBytes(_ r: Range<Int>) -> [UInt8] {
     precondition(r.lowerBound >= 0 && r.upperBound <= bytes.count, "copyBytes range outside the buffer")
     return [UInt8](unsafeUninitializedCapacity: r.count) { out, n in
+      adviseHugePages(out.baseAddress, byteCount: r.count)
       if !r.isEmpty { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[r])) }
       n = r.count
     }
