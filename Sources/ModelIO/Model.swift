@@ -164,6 +164,12 @@ public final class LoadedModel: Sendable {
     return info
   }
 
+  /// The shapes `run` returns for inputs of these shapes, found by planning (the plan is kept
+  /// for the first run), without running the model.
+  public func outputShapes(inputShapes: [[Int]]) throws(ModelLoadError) -> [[Int]] {
+    try plan(for: inputShapes).outputShapes
+  }
+
   /// Plans execution for these input shapes now (run does it on first use of a shape).
   public func prepare(inputShapes: [[Int]]) throws(ModelLoadError) {
     _ = try plan(for: inputShapes)

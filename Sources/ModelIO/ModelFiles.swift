@@ -133,6 +133,11 @@ public enum ModelFiles {
       let n = input.count
       hint = Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24
     }
+    // Usually one member of the stated size: inflate straight into the result.
+    stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress?.assumingMemoryBound(to: UInt8.self))
+    stream.avail_in = UInt32(input.count)
+    if hint > 0 && hint <= maxBytes, let whole = inflateWhole(&stream, size: hint) { return whole }
+    guard inflateReset(&stream) == Z_OK else { throw ModelLoadError("gzip: cannot reset") }
     output.reserveCapacity(min(maxBytes, max(hint, 1 << 16)))
     let chunk = 1 << 20
     var buffer = [UInt8](repeating: 0, count: chunk)
@@ -171,5 +176,25 @@ public enum ModelFiles {
     }
     if let failure { throw ModelLoadError(failure) }
     return output
+  }
+
+  /// Inflates a single-member stream into exactly `size` bytes, or nil when the data is not
+  /// that (several members, another size, corrupt): the caller then inflates again in chunks
+  /// from the start, which also finds the error to report.
+  private static func inflateWhole(_ stream: inout z_stream, size: Int) -> [UInt8]? {
+    let (start, count) = (stream.next_in, stream.avail_in)
+    var ok = false
+    let out = [UInt8](unsafeUninitializedCapacity: size) { buf, n in
+      adviseHugePages(buf.baseAddress, byteCount: size)
+      stream.next_out = buf.baseAddress
+      stream.avail_out = UInt32(size)
+      let status = inflate(&stream, Z_FINISH)
+      ok = status == Z_STREAM_END && stream.avail_in == 0 && stream.avail_out == 0
+      n = ok ? size : 0
+    }
+    if ok { return out }
+    stream.next_in = start
+    stream.avail_in = count
+    return nil
   }
 }
