@@ -49,9 +49,7 @@ enum ConstantFolder {
       let q = try Quantization(node, inputs.count > 1 ? inputs[1] : nil, inputs.count > 2 ? inputs[2] : nil, rank: try input(0).shape.count)
       let x = try input(0)
       if node.op == "DequantizeLinear" {
-        var v = x.floats()
-        q.dequantize(&v, shape: x.shape)
-        return HostArray(shape: x.shape, floats: v)
+        return x.mapFloats { q.dequantize($0, into: $1, count: $0.count, shape: x.shape) }
       }
       var v = x.floats()
       q.quantize(&v, shape: x.shape)

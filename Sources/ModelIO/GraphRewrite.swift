@@ -2,8 +2,7 @@
 /// float rounding: topological ordering, Conv+BatchNorm folding, Conv+activation fusion and
 /// QuantizeLinear→DequantizeLinear pairs merged into one fake-quantization step.
 enum GraphRewrite {
-  static func apply(_ g: Graph) throws(ModelLoadError) -> Graph {
-    var g = g
+  static func apply(_ g: consuming Graph) throws(ModelLoadError) -> Graph {
     g.nodes = try topologicalOrder(g)
     foldBatchNorm(&g)
     fuseResidualAdd(&g)
@@ -50,44 +49,68 @@ enum GraphRewrite {
     return c
   }
 
-  /// Index of the single node reading `value`, when it is read once and is not a graph output.
-  static func soleConsumer(_ g: Graph, _ uses: [String: Int], of value: String) -> Int? {
-    guard uses[value] == 1 else { return nil }
-    return g.nodes.firstIndex { $0.inputs.contains(value) }
+  /// Who reads each value, computed once per pass: passes mark fused nodes removed instead of
+  /// deleting them, so node indices stay valid and the index is never rebuilt (rebuilding it
+  /// after every fusion made each pass quadratic in the node count).
+  struct Readers {
+    let uses: [String: Int]
+    let first: [String: Int]
+
+    init(_ g: Graph) {
+      uses = GraphRewrite.consumers(g)
+      var first: [String: Int] = [:]
+      for (k, n) in g.nodes.enumerated() { for i in n.inputs where first[i] == nil { first[i] = k } }
+      self.first = first
+    }
+
+    /// Index of the single node reading `value`, when it is read once and is not a graph output.
+    func sole(_ value: String) -> Int? { uses[value] == 1 ? first[value] : nil }
+  }
+
+  /// Runs `fuse(i)` on every node still present; `fuse` returns the index of a node it absorbed.
+  static func fusing(_ g: inout Graph, _ fuse: (inout Graph, Int, Readers) -> Int?) {
+    let readers = Readers(g)
+    var removed = [Bool](repeating: false, count: g.nodes.count)
+    for i in g.nodes.indices where !removed[i] {
+      if let j = fuse(&g, i, readers) { removed[j] = true }
+    }
+    guard removed.contains(true) else { return }
+    g.nodes = g.nodes.indices.compactMap { removed[$0] ? nil : g.nodes[$0] }
   }
 
   static func foldBatchNorm(_ g: inout Graph) {
-    var uses = consumers(g)
-    var i = 0
-    while i < g.nodes.count {
-      defer { i += 1 }
+    fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv", c.outputs.count == 1, c.inputs.count >= 2, let w = g.initializers[c.inputs[1]],
-        w.dtype == .float32, w.shape.count == 4,
-        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "BatchNormalization",
+      // Only the weight's shape is bound here: holding the array itself would make the
+      // in-place scaling below copy it.
+      guard c.op == "Conv", c.outputs.count == 1, c.inputs.count >= 2,
+        let shape = g.initializers[c.inputs[1]].flatMap({ w in
+          w.dtype == .float32 && w.shape.count == 4 && w.bytes.count == w.count * 4 ? w.shape : nil
+        }),
+        let j = readers.sole(c.outputs[0]), g.nodes[j].op == "BatchNormalization",
         g.nodes[j].inputs.count == 5, g.nodes[j].inputs[0] == c.outputs[0], g.nodes[j].outputs.count >= 1
-      else { continue }
+      else { return nil }
       let bn = g.nodes[j]
       let params = bn.inputs[1...].compactMap { g.initializers[$0]?.floats() }
-      let oc = w.shape[0]
-      guard params.count == 4, params.allSatisfy({ $0.count == oc }) else { continue }
+      let oc = shape[0]
+      guard oc > 0, params.count == 4, params.allSatisfy({ $0.count == oc }) else { return nil }
       let bias = c.inputs.count > 2 && !c.inputs[2].isEmpty ? g.initializers[c.inputs[2]]?.floats() : [Float](repeating: 0, count: oc)
-      guard let bias, bias.count == oc else { continue }
+      guard let bias, bias.count == oc else { return nil }
       let eps = bn.float("epsilon") ?? 1e-5
       let (scale, beta, mean, variance) = (params[0], params[1], params[2], params[3])
       let a = (0..<oc).map { scale[$0] / (variance[$0] + eps).squareRoot() }
-      var wf = w.floats()
-      let per = wf.count / oc
-      for o in 0..<oc { for k in 0..<per { wf[o * per + k] *= a[o] } }
+      // A weight this Conv alone reads is taken out of the graph and scaled where it lies.
+      let source = c.inputs[1]
+      var folded = readers.uses[source] == 1 ? g.initializers.removeValue(forKey: source)! : g.initializers[source]!
+      folded.scaleRows(by: a)
       let b = (0..<oc).map { (bias[$0] - mean[$0]) * a[$0] + beta[$0] }
-      let wName = "\(c.inputs[1])#bn:\(bn.label)"
+      let wName = "\(source)#bn:\(bn.label)"
       let bName = "\(bn.label)#folded_bias"
-      g.initializers[wName] = HostArray(shape: w.shape, floats: wf)
+      g.initializers[wName] = folded
       g.initializers[bName] = HostArray(shape: [oc], floats: b)
       g.nodes[i].inputs = [c.inputs[0], wName, bName]
       g.nodes[i].outputs = [bn.outputs[0]]
-      g.nodes.remove(at: j)
-      uses = consumers(g)
+      return j
     }
     pruneInitializers(&g)
   }
@@ -95,51 +118,45 @@ enum GraphRewrite {
   /// A Conv whose only reader is an Add adds the Add's other operand as it stores its output
   /// (ResNet's shortcut), passed as a fourth input; a Relu after the Add then fuses as well.
   static func fuseResidualAdd(_ g: inout Graph) {
-    var uses = consumers(g)
-    var i = 0
-    while i < g.nodes.count {
-      defer { i += 1 }
+    fusing(&g) { g, i, readers in
       let c = g.nodes[i]
       guard c.op == "Conv", c.attributes["_activation"] == nil, c.attributes["_fq"] == nil, c.inputs.count <= 3,
-        c.outputs.count == 1, let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "Add",
+        c.outputs.count == 1, let j = readers.sole(c.outputs[0]), g.nodes[j].op == "Add",
         g.nodes[j].inputs.count == 2, g.nodes[j].outputs.count == 1
-      else { continue }
+      else { return nil }
       let add = g.nodes[j]
       let other = add.inputs[0] == c.outputs[0] ? add.inputs[1] : add.inputs[0]
       // A constant would broadcast; only a same-shaped runtime value fuses (checked at plan time).
-      guard other != c.outputs[0], g.initializers[other] == nil else { continue }
+      guard other != c.outputs[0], g.initializers[other] == nil else { return nil }
       var inputs = c.inputs
       while inputs.count < 3 { inputs.append("") }
       g.nodes[i].inputs = inputs + [other]
       g.nodes[i].outputs = add.outputs
-      g.nodes.remove(at: j)
-      uses = consumers(g)
+      // Both operands may be lone convolutions; the second must not take the same Add.
+      g.nodes[j].op = "(fused)"
+      return j
     }
   }
 
   static func fuseActivations(_ g: inout Graph) {
-    var uses = consumers(g)
-    var i = 0
-    while i < g.nodes.count {
-      defer { i += 1 }
+    fusing(&g) { g, i, readers in
       let c = g.nodes[i]
       guard c.op == "Conv", c.attributes["_activation"] == nil, c.outputs.count == 1,
-        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].inputs.first == c.outputs[0]
-      else { continue }
+        let j = readers.sole(c.outputs[0]), g.nodes[j].inputs.first == c.outputs[0]
+      else { return nil }
       let act = g.nodes[j]
       var attrs: [String: Attribute]
       switch act.op {
       case "Relu": attrs = ["_activation": .string("relu")]
       case "LeakyRelu": attrs = ["_activation": .string("leaky"), "_alpha": .float(act.float("alpha") ?? 0.01)]
       case "Clip":
-        guard let (lo, hi) = clipBounds(act, g) else { continue }
+        guard let (lo, hi) = clipBounds(act, g) else { return nil }
         attrs = ["_activation": .string("clip"), "_min": .float(lo), "_max": .float(hi)]
-      default: continue
+      default: return nil
       }
       g.nodes[i].attributes.merge(attrs) { $1 }
       g.nodes[i].outputs = act.outputs
-      g.nodes.remove(at: j)
-      uses = consumers(g)
+      return j
     }
   }
 
@@ -176,47 +193,39 @@ enum GraphRewrite {
   /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue; one
   /// after an Add (a quantized residual sum) runs in the same pass as the sum.
   static func fuseFakeQuant(_ g: inout Graph) {
-    var uses = consumers(g)
-    var i = 0
-    while i < g.nodes.count {
-      defer { i += 1 }
+    fusing(&g) { g, i, readers in
       let c = g.nodes[i]
       guard c.op == "Conv" || c.op == "Add", c.attributes["_fq"] == nil, c.outputs.count == 1,
-        let j = soleConsumer(g, uses, of: c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
-      else { continue }
+        let j = readers.sole(c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
+      else { return nil }
       let f = g.nodes[j]
-      guard let s = f.inputs.count > 1 ? g.initializers[f.inputs[1]] : nil, s.count == 1 else { continue }
+      guard let s = f.inputs.count > 1 ? g.initializers[f.inputs[1]] : nil, s.count == 1 else { return nil }
       let z = f.inputs.count > 2 && !f.inputs[2].isEmpty ? g.initializers[f.inputs[2]] : nil
-      if f.inputs.count > 2 && !f.inputs[2].isEmpty && z == nil { continue }
+      if f.inputs.count > 2 && !f.inputs[2].isEmpty && z == nil { return nil }
       let type = z?.dtype ?? .uint8
-      guard type == .uint8 || type == .int8 else { continue }
+      guard type == .uint8 || type == .int8 else { return nil }
       let (lo, hi): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
       g.nodes[i].attributes["_fq"] = .floats([s.floats()[0], z?.floats().first ?? 0, lo, hi])
       g.nodes[i].outputs = f.outputs
-      g.nodes.remove(at: j)
-      uses = consumers(g)
+      return j
     }
   }
 
   /// A Transpose whose only reader is a per-tensor DequantizeLinear (a quantized model's
   /// uint8 NHWC input) dequantizes as it moves the values: one pass instead of two.
   static func fuseTransposeDequantize(_ g: inout Graph) {
-    var uses = consumers(g)
-    var i = 0
-    while i < g.nodes.count {
-      defer { i += 1 }
+    fusing(&g) { g, i, readers in
       let t = g.nodes[i]
-      guard t.op == "Transpose", t.outputs.count == 1, let j = soleConsumer(g, uses, of: t.outputs[0]),
+      guard t.op == "Transpose", t.outputs.count == 1, let j = readers.sole(t.outputs[0]),
         g.nodes[j].op == "DequantizeLinear", g.nodes[j].inputs.first == t.outputs[0],
         let s = g.nodes[j].inputs.count > 1 ? g.initializers[g.nodes[j].inputs[1]] : nil, s.count == 1
-      else { continue }
+      else { return nil }
       let d = g.nodes[j]
       let z = d.inputs.count > 2 && !d.inputs[2].isEmpty ? g.initializers[d.inputs[2]] : nil
-      if d.inputs.count > 2 && !d.inputs[2].isEmpty && (z == nil || z!.count != 1) { continue }
+      if d.inputs.count > 2 && !d.inputs[2].isEmpty && (z == nil || z!.count != 1) { return nil }
       g.nodes[i].attributes["_dq"] = .floats([s.floats()[0], z?.floats().first ?? 0])
       g.nodes[i].outputs = d.outputs
-      g.nodes.remove(at: j)
-      uses = consumers(g)
+      return j
     }
   }
 

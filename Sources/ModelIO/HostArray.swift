@@ -108,26 +108,95 @@ public struct HostArray: Equatable, Sendable {
 
   /// All elements converted to Float32.
   public func floats() -> [Float] {
-    if dtype == .float32 {
-      return [Float](unsafeUninitializedCapacity: count) { buf, n in
+    [Float](unsafeUninitializedCapacity: count) { buf, n in
+      copyFloats(into: buf)
+      n = count
+    }
+  }
+
+  /// Writes all elements, converted to Float32, into `out` (which holds at least `count`).
+  ///
+  /// One typed loop per element type: load-time weight conversion runs over tens of millions
+  /// of elements, so the per-element `double(at:)` path would dominate model loading.
+  public func copyFloats(into out: UnsafeMutableBufferPointer<Float>) {
+    let n = count
+    precondition(out.count >= n && bytes.count >= n * dtype.size, "HostArray.copyFloats: buffer too small")
+    guard n > 0, let dst = out.baseAddress else { return }
+    bytes.withUnsafeBytes { raw in
+      let src = raw.baseAddress!
+      switch dtype {
+      case .float32:
         #if _endian(little)
-          bytes.withUnsafeBytes { raw in
-            UnsafeMutableRawBufferPointer(buf).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[0..<(count * 4)]))
-          }
+          UnsafeMutableRawPointer(dst).copyMemory(from: src, byteCount: n * 4)
         #else
-          bytes.withUnsafeBytes { raw in
-            for i in 0..<count { buf[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self).littleEndian) }
-          }
+          for i in 0..<n { dst[i] = Float(bitPattern: UInt32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
         #endif
-        n = count
+      case .uint8, .bool:
+        let p = src.assumingMemoryBound(to: UInt8.self)
+        for i in 0..<n { dst[i] = Float(p[i]) }
+      case .int8:
+        let p = src.assumingMemoryBound(to: Int8.self)
+        for i in 0..<n { dst[i] = Float(p[i]) }
+      case .int32:
+        for i in 0..<n { dst[i] = Float(Int32(littleEndian: src.loadUnaligned(fromByteOffset: 4 * i, as: Int32.self))) }
+      case .float16:
+        for i in 0..<n { dst[i] = halfToFloat(UInt16(littleEndian: src.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))) }
+      default:
+        for i in 0..<n { dst[i] = Float(double(at: i)) }
       }
     }
-    return (0..<count).map { Float(double(at: $0)) }
+  }
+
+  /// Multiplies each outermost row by its factor, in place when the bytes are not shared
+  /// (folding a BatchNorm into a convolution's weights then allocates nothing). float32 only.
+  mutating func scaleRows(by factors: [Float]) {
+    precondition(dtype == .float32 && !factors.isEmpty && count % factors.count == 0 && bytes.count == count * 4)
+    let per = count / factors.count
+    let inPlace = littleEndian && bytes.withUnsafeMutableBytes { raw in
+      guard Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 else { return false }
+      raw.withMemoryRebound(to: Float.self) { w in
+        for (o, f) in factors.enumerated() { for k in (o * per)..<(o * per + per) { w[k] *= f } }
+      }
+      return true
+    }
+    if inPlace { return }
+    self = mapFloats { src, dst in
+      for (o, f) in factors.enumerated() { for k in (o * per)..<(o * per + per) { dst[k] = src[k] * f } }
+    }
+  }
+
+  /// A float32 array of the same shape whose elements are `transform` applied to this
+  /// array's floats; the result is written once, straight into the new array's bytes.
+  func mapFloats(_ transform: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> HostArray {
+    let n = count
+    let out = [UInt8](unsafeUninitializedCapacity: n * 4) { raw, k in
+      UnsafeMutableRawBufferPointer(raw).withMemoryRebound(to: Float.self) { dst in
+        let dst = UnsafeMutableBufferPointer(rebasing: dst[0..<n])
+        // float32 bytes are read in place (no temporary copy) when they are aligned.
+        let direct: Void? = dtype == .float32 && littleEndian ? bytes.withUnsafeBytes { src in
+          guard Int(bitPattern: src.baseAddress) % MemoryLayout<Float>.alignment == 0 else { return nil }
+          return src.withMemoryRebound(to: Float.self) { transform(UnsafeBufferPointer(rebasing: $0[0..<n]), dst) }
+        } : nil
+        if direct == nil { floats().withUnsafeBufferPointer { transform($0, dst) } }
+      }
+      k = n * 4
+    }
+    #if _endian(little)
+      return HostArray(dtype: .float32, shape: shape, bytes: out)
+    #else
+      return HostArray(shape: shape, floats: out.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
+    #endif
   }
 
   /// All elements as Int64.
   public func int64s() -> [Int64] { (0..<count).map { int64(at: $0) } }
 }
+
+#if _endian(little)
+  private let littleEndian = true
+#else
+  private let littleEndian = false
+#endif
 
 /// IEEE half to single precision, including subnormals, infinities and NaN.
 func halfToFloat(_ h: UInt16) -> Float {

@@ -111,7 +111,13 @@ public enum MXNetParams {
     guard !overflow, !o2, byteCount <= r.remaining else {
       throw r.fail("\(dtype) data of shape \(shape) needs more bytes than the \(r.remaining) left")
     }
-    return HostArray(dtype: dtype, shape: shape, bytes: Array(try r.take(byteCount, "array data")))
+    let data = try r.take(byteCount, "array data")
+    let bytes = [UInt8](unsafeUninitializedCapacity: byteCount) { out, n in
+      adviseHugePages(out.baseAddress, byteCount: byteCount)
+      data.withUnsafeBytes { UnsafeMutableRawBufferPointer(out).copyMemory(from: $0) }
+      n = byteCount
+    }
+    return HostArray(dtype: dtype, shape: shape, bytes: bytes)
   }
 
   /// Reads a TShape; nil means MXNet's "none" array. A legacy shape has u32 dims and its

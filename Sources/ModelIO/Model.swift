@@ -94,16 +94,19 @@ public enum Model {
     switch source {
     case .onnx(let file):
       do throws(ModelLoadError) {
-        graph = try ONNXReader.read(try ModelFiles.read(path: file, maxBytes: options.maxFileBytes))
+        graph = try ModelFiles.withContents(path: file, maxBytes: options.maxFileBytes) {
+          (bytes) throws(ModelLoadError) -> Graph in try ONNXReader.read(buffer: bytes)
+        }
       } catch { throw error.inFile(file) }
-      return try LoadedModel(graph: graph, format: .onnx, file: file)
+      return try LoadedModel(graph: consume graph, format: .onnx, file: file)
     case .mxnet(let symbol, let params):
       let entries = try MXNetParams.read(path: params, maxBytes: options.maxFileBytes)
       do throws(ModelLoadError) {
         graph = try MXNetSymbol.importGraph(
-          symbol: try ModelFiles.read(path: symbol, maxBytes: options.maxFileBytes), params: entries, paramsFile: params)
+          symbol: try ModelFiles.read(path: symbol, maxBytes: options.maxFileBytes), params: consume entries,
+          paramsFile: params)
       } catch { throw error.inFile(symbol) }
-      return try LoadedModel(graph: graph, format: .mxnet, file: params)
+      return try LoadedModel(graph: consume graph, format: .mxnet, file: params)
     }
   }
 }
@@ -120,23 +123,51 @@ public final class LoadedModel: Sendable {
   let file: String
   private let plans = Mutex<[[[Int]]: ExecutionPlan]>([:])
 
-  init(graph raw: Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
+  /// Takes the graph over (`consuming`): when no one else holds its weights, the rewrites
+  /// change them in place instead of copying them.
+  init(graph raw: consuming Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
     self.format = format
     self.file = file
-    do throws(ModelLoadError) {
-      graph = try GraphRewrite.apply(raw)
-    } catch { throw error.inFile(file) }
     inputs = raw.inputs.map {
       TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [])
     }
-    outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
+    var outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
+    let rewritten: Graph
+    do throws(ModelLoadError) {
+      rewritten = try GraphRewrite.apply(consume raw)
+    } catch { throw error.inFile(file) }
+    graph = rewritten
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }
+    var first: ExecutionPlan?
     if concrete.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0 > 0 } }) {
-      do throws(ModelLoadError) { try prepare(inputShapes: concrete) } catch { throw error.inFile(file) }
+      do throws(ModelLoadError) {
+        var planner = Planner(graph: rewritten)
+        first = try planner.plan(inputShapes: concrete)
+      } catch { throw error.inFile(file) }
+      outputs = zip(outputs, first!.outputShapes).map { LoadedModel.inferred($0, $1) }
+    }
+    self.outputs = outputs
+    if let first {
+      plans.withLock { $0[concrete] = first }
     } else {
       try checkOperators()
     }
+  }
+
+  /// An output whose file leaves dimensions after the batch open (`[N, ?]`) gets them from
+  /// shape inference, so a caller need not run the model to learn how many classes it has.
+  static func inferred(_ info: TensorInfo, _ planned: [Int]) -> TensorInfo {
+    guard info.shape.count == planned.count else { return info }
+    var info = info
+    for k in info.shape.indices.dropFirst() where info.shape[k].value == nil { info.shape[k] = .fixed(planned[k]) }
+    return info
+  }
+
+  /// The shapes `run` returns for inputs of these shapes, found by planning (the plan is kept
+  /// for the first run), without running the model.
+  public func outputShapes(inputShapes: [[Int]]) throws(ModelLoadError) -> [[Int]] {
+    try plan(for: inputShapes).outputShapes
   }
 
   /// Plans execution for these input shapes now (run does it on first use of a shape).

@@ -3,6 +3,14 @@
 public enum ONNXReader {
   /// Parses a serialized ModelProto.
   public static func read(_ bytes: [UInt8]) throws(ModelLoadError) -> Graph {
+    var result: Result<Graph, ModelLoadError>!
+    bytes.withUnsafeBytes { raw in result = Result { () throws(ModelLoadError) -> Graph in try read(buffer: raw) } }
+    return try result.get()
+  }
+
+  /// Parses a serialized ModelProto from memory the caller keeps valid for the call (a
+  /// mapped file); every tensor's data is copied out, so the graph does not refer to it.
+  static func read(buffer bytes: UnsafeRawBufferPointer) throws(ModelLoadError) -> Graph {
     var r = ProtoReader(bytes, message: "ModelProto")
     var graph: ProtoReader?
     var opset: Int?
@@ -96,7 +104,7 @@ public enum ONNXReader {
       case (20, _): type = try r.int64(w, "attribute type")
       case (2, .fixed32): f32 = Float(bitPattern: try r.fixed32())
       case (3, _): i64 = try r.int64(w, "attribute i")
-      case (4, .bytes): s = Array(r.bytes[try r.lengthDelimited()])
+      case (4, .bytes): s = r.copyBytes(try r.lengthDelimited())
       case (5, .bytes):
         var tr = try r.sub("TensorProto")
         t = try readTensor(&tr).1

@@ -42,7 +42,7 @@ extension ONNXReader {
       guard raw.count == count * dtype.size else {
         throw r.fail("tensor '\(name)' raw_data has \(raw.count) bytes but \(dtype) \(shape) needs \(count * dtype.size)")
       }
-      return (name, HostArray(dtype: dtype, shape: shape, bytes: Array(r.bytes[raw])))
+      return (name, HostArray(dtype: dtype, shape: shape, bytes: r.copyBytes(raw)))
     }
     let bytes: [UInt8]
     var have: Int

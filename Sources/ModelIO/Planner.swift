@@ -60,13 +60,17 @@ struct Planner {
   /// A constant as a float tensor, converted once per plan.
   mutating func tensor(_ a: HostArray, _ name: String) throws(ModelLoadError) -> Tensor {
     if let t = tensors[name] { return t }
-    do {
-      let t = try Tensor(shape: a.shape, scalars: a.floats())
-      tensors[name] = t
-      return t
-    } catch {
-      throw ModelLoadError("constant '\(name)': \(error)")
+    guard a.shape.allSatisfy({ $0 >= 0 }), a.bytes.count == a.count * a.dtype.size else {
+      throw ModelLoadError("constant '\(name)': \(a.bytes.count) bytes do not fit \(a.dtype) \(a.shape)")
     }
+    // Converted straight into the tensor's storage: one pass over the weights, no [Float] between.
+    var t = Tensor(uninitializedShape: a.shape)
+    t.withUnsafeMutableBufferPointer {
+      adviseHugePages(UnsafeMutableRawPointer($0.baseAddress), byteCount: $0.count * 4)
+      a.copyFloats(into: $0)
+    }
+    tensors[name] = t
+    return t
   }
 
   /// The slot, shape and type of input k; a constant gets a slot filled before each run.

@@ -3,17 +3,20 @@
 struct ProtoReader {
   enum Wire: UInt64 { case varint = 0, fixed64 = 1, bytes = 2, fixed32 = 5 }
 
-  let bytes: [UInt8]
+  /// The whole serialized model; the caller keeps it alive while any reader over it exists
+  /// (ONNXReader.read scopes every reader inside the buffer's lifetime).
+  let bytes: UnsafeRawBufferPointer
   private(set) var offset: Int
   let end: Int
   /// The message being read, for error messages ("NodeProto").
   let message: String
 
-  init(_ bytes: [UInt8], message: String) {
+  init(_ bytes: UnsafeRawBufferPointer, message: String) {
     self.init(bytes, range: 0..<bytes.count, message: message)
   }
 
-  init(_ bytes: [UInt8], range: Range<Int>, message: String) {
+  init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>, message: String) {
+    precondition(range.lowerBound >= 0 && range.upperBound <= bytes.count, "ProtoReader range outside the buffer")
     self.bytes = bytes
     self.offset = range.lowerBound
     self.end = range.upperBound
@@ -81,6 +84,16 @@ struct ProtoReader {
     return r
   }
 
+  /// A copy of the bytes in `r` (a range returned by `lengthDelimited`, so inside the buffer).
+  func copyBytes(_ r: Range<Int>) -> [UInt8] {
+    precondition(r.lowerBound >= 0 && r.upperBound <= bytes.count, "copyBytes range outside the buffer")
+    return [UInt8](unsafeUninitializedCapacity: r.count) { out, n in
+      adviseHugePages(out.baseAddress, byteCount: r.count)
+      if !r.isEmpty { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[r])) }
+      n = r.count
+    }
+  }
+
   mutating func sub(_ message: String) throws(ModelLoadError) -> ProtoReader {
     ProtoReader(bytes, range: try lengthDelimited(), message: message)
   }
@@ -136,12 +149,12 @@ struct ProtoReader {
     switch (wire, size) {
     case (.fixed32, 4), (.fixed64, 8):
       guard end - offset >= size else { throw fail("truncated \(field)") }
-      out.append(contentsOf: bytes[offset..<(offset + size)])
+      out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + size)]))
       offset += size
     case (.bytes, _):
       let r = try lengthDelimited()
       guard r.count % size == 0 else { throw fail("packed \(field) length \(r.count) is not a multiple of \(size)") }
-      out.append(contentsOf: bytes[r])
+      if out.isEmpty { out = copyBytes(r) } else { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[r])) }
     default: throw fail("\(field) has wire type \(wire)")
     }
   }

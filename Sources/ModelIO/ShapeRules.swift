@@ -161,10 +161,25 @@ struct Quantization {
 
   /// q → (q − zeroPoint) · scale, in place.
   func dequantize(_ v: inout [Float], shape: [Int]) {
-    let (inner, channels) = layout(shape)
-    for i in v.indices {
-      let c = (i / inner) % channels
-      v[i] = (v[i] - zeroPoints[c]) * scales[c]
+    let n = v.count
+    v.withUnsafeMutableBufferPointer { p in dequantize(UnsafeBufferPointer(p), into: p, count: n, shape: shape) }
+  }
+
+  /// q → (q − zeroPoint) · scale from `src` into `dst` (which may be the same memory), one
+  /// run of `inner` elements per channel so there is no division per element.
+  func dequantize(
+    _ src: UnsafeBufferPointer<Float>, into dst: UnsafeMutableBufferPointer<Float>, count n: Int, shape: [Int]
+  ) {
+    // Per-tensor parameters: one run over everything.
+    let (inner, channels) = axis == nil ? (n, 1) : layout(shape)
+    guard inner > 0 else { return }
+    var start = 0
+    var c = 0
+    while start < n {
+      let (z, s) = (zeroPoints[c], scales[c])
+      for i in start..<min(start + inner, n) { dst[i] = (src[i] - z) * s }
+      start += inner
+      c = c + 1 == channels ? 0 : c + 1
     }
   }
 }
