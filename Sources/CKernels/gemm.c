@@ -80,6 +80,23 @@ typedef struct {
 // Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
 // like pack_b. A run copies 16 floats whatever its length (the next run or the next row,
 // packed after it, overwrites the excess), which keeps the copies fixed-size vector moves.
+// Every other float of in[0..32) into out[0..16): stride-2 convolutions' runs (reads up to
+// in[31], which the padded input's slack covers).
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void copy_stride2_16(float *out, const float *in) {
+  for (int h = 0; h < 2; h++) {
+    __m256 a = _mm256_loadu_ps(in + 16 * h), b = _mm256_loadu_ps(in + 16 * h + 8);
+    __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+    even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
+    _mm256_storeu_ps(out + 8 * h, even);
+  }
+}
+#else
+static void copy_stride2_16(float *out, const float *in) {
+  for (int e = 0; e < 16; e++) out[e] = in[2 * e];
+}
+#endif
+
 static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst) {
   const long kk = v->kernel_h * v->kernel_w;
   // Runs of all panels of the tile, in column order; runs never straddle a panel.
@@ -102,6 +119,7 @@ static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, f
   long tail = cols % NR;  // live columns of a partial last panel
   float *last = tail ? dst + cols / NR * kc * NR : NULL;
   long ch = pc / kk, ki = pc % kk / v->kernel_w, kj = pc % v->kernel_w;
+  const int avx2 = ck_gemm_uses_avx2();
   for (long p = 0; p < kc; p++) {
     const float *src = v->x + ch * v->plane + ki * v->row_step + kj * v->dilation_w;
     float *row = dst + p * NR;
@@ -110,6 +128,8 @@ static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, f
     } else if (v->stride_w == 1) {
       // The last row's excess would land in the next panel's first row, already packed.
       for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, (size_t)runs[r].len * sizeof(float));
+    } else if (v->stride_w == 2 && p + 1 < kc && avx2) {
+      for (int r = 0; r < count; r++) copy_stride2_16(row + runs[r].t0, src + runs[r].base);
     } else {
       for (int r = 0; r < count; r++) {
         const float *in = src + runs[r].base;
