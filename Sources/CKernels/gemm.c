@@ -7,6 +7,7 @@
 #include "ck_parallel.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__x86_64__)
@@ -347,6 +348,7 @@ typedef struct {
   float *c;
   const ck_epilogue *ep;
   kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
+  atomic_int *failed;        // set when a task could not get its panel buffer
 } gemm_job;
 
 // Each pool thread keeps its B panel buffer between calls.
@@ -370,7 +372,10 @@ static void gemm_task(void *context, long task) {
   long c1 = c0 + j->tile_cols < j->n ? c0 + j->tile_cols : j->n;
   long padded = (c1 - c0 + NR - 1) / NR * NR;
   float *bp = panels(j->kc * padded + NR);
-  if (!bp) abort();  // out of memory for a few hundred KB: nothing sensible remains
+  if (!bp) {
+    atomic_store(j->failed, 1);
+    return;
+  }
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
     if (j->source) pack_conv(kc, pc, c0, c1 - c0, j->source, bp);
@@ -390,11 +395,11 @@ static void gemm_task(void *context, long task) {
 
 static const ck_epilogue no_epilogue = {0};
 
-static void run_gemm(gemm_job job);
+static int run_gemm(gemm_job job);
 
-void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
+int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
              long ldc, const ck_epilogue *epilogue) {
-  run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
+  return run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
                       .c = c, .ep = epilogue});
 }
 
@@ -426,30 +431,31 @@ static void pad_channel(void *context, long c) {
   }
 }
 
-void ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
+int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
                   const ck_epilogue *epilogue) {
-  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0) return;
+  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0) return 0;
   // Just the rows and columns the windows reach, plus slack for the 16-float run copies.
   long hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   long wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
   float *padded = malloc(((size_t)s->channels * hp * wp + 2 * NR) * sizeof(float));
-  if (!padded) abort();
+  if (!padded) return -1;
   pad_job pj = {s, padded, hp, wp};
   ck_parallel_for(s->channels, pad_channel, &pj);
   memset(padded + s->channels * hp * wp, 0, 2 * NR * sizeof(float));
   padded_t v = {.x = padded, .wp = wp, .plane = hp * wp, .kernel_h = s->kernel_h, .kernel_w = s->kernel_w,
                 .stride_w = s->stride_w, .dilation_w = s->dilation_w, .row_step = s->dilation_h * wp,
                 .out_w = s->out_w, .stride_h = s->stride_h};
-  run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
-                      .ldc = ldc, .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue});
+  int status = run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
+                                   .ldc = ldc, .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue});
   free(padded);
+  return status;
 }
 
-static void run_gemm(gemm_job job) {
+static int run_gemm(gemm_job job) {
   long m = job.m, n = job.n, k = job.k, ldc = job.ldc;
   float *c = job.c;
   const ck_epilogue *epilogue = job.ep;
-  if (m <= 0 || n <= 0) return;
+  if (m <= 0 || n <= 0) return 0;
   if (k <= 0) {
     // Nothing to multiply: C is the epilogue applied to zeros.
     const ck_epilogue *ep = epilogue ? epilogue : &no_epilogue;
@@ -460,7 +466,7 @@ static void run_gemm(gemm_job job) {
         if (ep->residual) local.residual = ep->residual + r * ep->residual_ld + t;
         c[r * ldc + t] = finish(0, 0, 0, &local);
       }
-    return;
+    return 0;
   }
   job.kernel = kernel_portable;
   job.narrow = NULL;
@@ -487,5 +493,8 @@ static void run_gemm(gemm_job job) {
   job.tile_rows = mb * MR;
   job.tile_cols = nb * NR;
   job.row_tiles = (mp + mb - 1) / mb;
+  atomic_int failed = 0;
+  job.failed = &failed;
   ck_parallel_for(job.row_tiles * ((np + nb - 1) / nb), gemm_task, &job);
+  return atomic_load(&failed) ? -1 : 0;
 }

@@ -29,12 +29,14 @@ extension Planner {
     let parts = convs.map(\.conv)
     bind(node, shape, inputs: inputs) { args in
       var y = Tensor(uninitializedShape: shape)
-      y.withUnsafeMutableBufferPointer { yp in
-        for (i, conv) in parts.enumerated() {
+      let ok = y.withUnsafeMutableBufferPointer { yp in
+        parts.indices.allSatisfy { i in
           let a = argIndex[i]
-          conv.run(args[a[0]], residual: a.count > 1 ? args[a[1]] : nil, into: yp.baseAddress!, channels: shape[1], offset: offsets[i])
+          return parts[i].run(
+            args[a[0]], residual: a.count > 1 ? args[a[1]] : nil, into: yp.baseAddress!, channels: shape[1], offset: offsets[i])
         }
       }
+      if !ok { throw ModelLoadError.outOfScratchMemory }
       return y
     }
     return true

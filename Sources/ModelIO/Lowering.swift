@@ -145,10 +145,10 @@ extension Planner {
       guard r.shape == outShape else {
         throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
       }
-      bind(node, outShape, inputs: [x.slot, r.slot]) { conv($0[0], residual: $0[1]) }
+      bind(node, outShape, inputs: [x.slot, r.slot]) { try conv($0[0], residual: $0[1]) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot, r.slot])
     } else {
-      bind(node, outShape, inputs: [x.slot]) { conv($0[0], residual: nil) }
+      bind(node, outShape, inputs: [x.slot]) { try conv($0[0], residual: nil) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot])
     }
   }
@@ -170,7 +170,7 @@ extension Planner {
     if let w = constant(node, 1), !hasC || (cConst.map { $0.count == n } ?? false) {
       let bias = cConst.map { $0.floats().map { beta * $0 } }
       let dense = PackedDense(weights: w.floats(), transB: transB, inputs: k, outputs: n, transA: transA, alpha: alpha, bias: bias)
-      bind(node, [m, n], inputs: [a.slot]) { dense($0[0]) }
+      bind(node, [m, n], inputs: [a.slot]) { try dense($0[0]) }
       return
     }
     var slots = [a.slot, b.slot]

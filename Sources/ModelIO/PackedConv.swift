@@ -56,16 +56,21 @@ final class PackedConv: @unchecked Sendable {
   }
 
   /// The convolution of `x` (plus `residual`, of the output's shape, when given).
-  func callAsFunction(_ x: Tensor, residual: Tensor?) -> Tensor {
+  func callAsFunction(_ x: Tensor, residual: Tensor?) throws(ModelLoadError) -> Tensor {
     var y = Tensor(uninitializedShape: outShape)
-    y.withUnsafeMutableBufferPointer { run(x, residual: residual, into: $0.baseAddress!, channels: outShape[1], offset: 0) }
+    let ok = y.withUnsafeMutableBufferPointer {
+      run(x, residual: residual, into: $0.baseAddress!, channels: outShape[1], offset: 0)
+    }
+    if !ok { throw .outOfScratchMemory }
     after?.apply(&y)
     return y
   }
 
   /// Writes the output as channels `offset...` of an NCHW buffer of `channels` channels (a
   /// Concat's output, so the concatenation costs no copy). Only without an `after` pass.
-  func run(_ x: Tensor, residual: Tensor?, into y: UnsafeMutablePointer<Float>, channels total: Int, offset: Int) {
+  /// False when the kernels could not get scratch memory.
+  func run(_ x: Tensor, residual: Tensor?, into y: UnsafeMutablePointer<Float>, channels total: Int, offset: Int) -> Bool {
+    var status: Int32 = 0
     let g = geometry
     let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
     let coutG = cout / groups
@@ -82,19 +87,20 @@ final class PackedConv: @unchecked Sendable {
               let out = y + (n * total + offset + gi * coutG) * plane
               var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + own }, ld: plane)
               if pointwise {
-                ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
+                status |= ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
               } else {
                 var source = ck_conv_source(
                   x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
                   kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
                   dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
-                ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
+                status |= ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
               }
             }
           }
         }
       }
     }
+    return status == 0
   }
 
   private func epilogue(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ld: Int) -> ck_epilogue {

@@ -27,21 +27,22 @@ final class PackedDense: @unchecked Sendable {
 
   deinit { packed.deallocate() }
 
-  func callAsFunction(_ a: Tensor) -> Tensor {
+  func callAsFunction(_ a: Tensor) throws(ModelLoadError) -> Tensor {
     let rows = transA ? a.shape[1] : a.shape[0]
     var y = Tensor(uninitializedShape: [rows, outputs])
     // op(A)ᵀ is [inputs, rows]: A itself when transA or for a single row.
     let xt = transA || rows == 1 ? a : (try? a.transposed([1, 0])) ?? a
     var yt = rows == 1 ? y : Tensor(uninitializedShape: [outputs, rows])
-    yt.withUnsafeMutableBufferPointer { yp in
+    let status = yt.withUnsafeMutableBufferPointer { yp in
       xt.withUnsafeBufferPointer { xp in
         withBias { bp in
           var ep = ck_epilogue()
           ep.bias = bp
-          ck_gemm(outputs, rows, inputs, packed, xp.baseAddress!, rows, yp.baseAddress!, rows, &ep)
+          return ck_gemm(outputs, rows, inputs, packed, xp.baseAddress!, rows, yp.baseAddress!, rows, &ep)
         }
       }
     }
+    if status != 0 { throw .outOfScratchMemory }
     if rows == 1 { return yt }  // [1, outputs] either way round
     y = (try? yt.transposed([1, 0])) ?? y
     return y

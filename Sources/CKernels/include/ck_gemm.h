@@ -30,8 +30,9 @@ long ck_gemm_packed_a_count(long m, long k);
 void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed);
 
 /// C (m×n, row stride ldc) = packed A · B (k×n, row stride ldb), then the epilogue (may be
-/// NULL). Runs on ck_parallel_for's pool. Uses AVX2/FMA when the CPU has them.
-void ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
+/// NULL). Runs on ck_parallel_for's pool. Uses AVX2/FMA when the CPU has them. Returns 0,
+/// or -1 when scratch memory could not be had (C is then incomplete).
+int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
              long ldc, const ck_epilogue *epilogue);
 
 /// One image (or one group of its channels) seen as the im2col matrix of a convolution:
@@ -45,8 +46,9 @@ typedef struct {
 } ck_conv_source;
 
 /// C (m × out_h·out_w, row stride ldc) = packed A (m × channels·kernel_h·kernel_w) · im2col(x),
-/// then the epilogue (may be NULL).
-void ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *source, float *c, long ldc,
+/// then the epilogue (may be NULL). Returns 0, or -1 when memory for the padded input or
+/// the panels could not be had.
+int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *source, float *c, long ldc,
                   const ck_epilogue *epilogue);
 
 /// Forces the portable kernel (1) or lets the CPU check decide (0); for tests.
