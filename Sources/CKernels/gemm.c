@@ -349,6 +349,7 @@ typedef struct {
   const ck_epilogue *ep;
   kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
   atomic_int *failed;        // set when a task could not get its panel buffer
+  float *shared;             // narrow B packed once for all tasks (see run_gemm), or NULL
 } gemm_job;
 
 // Each pool thread keeps its B panel buffer between calls.
@@ -391,6 +392,51 @@ static void gemm_task(void *context, long task) {
       }
     }
   }
+}
+
+// Packs K block `block` of the whole (narrow) B into the shared buffer.
+static void pack_shared_task(void *context, long block) {
+  const gemm_job *j = context;
+  long pc = block * j->kc, kc = j->k - pc < j->kc ? j->k - pc : j->kc;
+  float *dst = j->shared + block * j->kc * j->tile_cols;
+  if (j->source) pack_conv(kc, pc, 0, j->n, j->source, dst);
+  else pack_b(kc, j->n, j->b + pc * j->ldb, j->ldb, dst);
+}
+
+// A row tile against the shared B: each 6-row A panel stays in L1 across B's few column
+// panels, which stay in L2.
+static void shared_task(void *context, long task) {
+  const gemm_job *j = context;
+  long r0 = task * j->tile_rows, r1 = r0 + j->tile_rows < j->m ? r0 + j->tile_rows : j->m;
+  for (long pc = 0; pc < j->k; pc += j->kc) {
+    long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
+    const float *bp = j->shared + pc / j->kc * j->kc * j->tile_cols;
+    const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
+    for (long ir = r0; ir < r1; ir += MR) {
+      long rows = r1 - ir < MR ? r1 - ir : MR;
+      for (long jr = 0; jr < j->n; jr += NR) {
+        long cols = j->n - jr < NR ? j->n - jr : NR;
+        tile(j->kernel, j->narrow, kc, j->packed_a + ir * j->k + pc * MR, bp + jr / NR * kc * NR, j->c, j->ldc, ir,
+             jr, rows, cols, pc > 0, ep);
+      }
+    }
+  }
+}
+
+// For a B of at most 4 column panels (7×7 feature maps) with many rows of A: B is packed
+// once, in parallel by K block, and the tasks split only the rows, so no task repacks it.
+static int run_narrow(gemm_job job, long mp, long np) {
+  long blocks = (job.k + job.kc - 1) / job.kc;
+  job.tile_cols = np * NR;
+  job.shared = aligned_alloc(64, ((size_t)blocks * job.kc * job.tile_cols + 2 * NR) * sizeof(float) / 64 * 64 + 64);
+  if (!job.shared) return -1;
+  ck_parallel_for(blocks, pack_shared_task, &job);
+  long threads = ck_threads(), mb = mp < 16 ? mp : 16;
+  while (threads > 1 && (mp + mb - 1) / mb < 3 * threads && mb >= 2) mb = (mb + 1) / 2;
+  job.tile_rows = mb * MR;
+  ck_parallel_for((mp + mb - 1) / mb, shared_task, &job);
+  free(job.shared);
+  return 0;
 }
 
 static const ck_epilogue no_epilogue = {0};
@@ -481,6 +527,7 @@ static int run_gemm(gemm_job job) {
   // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
   // panels (256 columns), halved until every thread has about three to take.
   long mp = (m + MR - 1) / MR, np = (n + NR - 1) / NR;
+  if (np <= 4 && mp >= 16) return run_narrow(job, mp, np);
   long mb = mp < 32 ? mp : 32, nb = np < 16 ? np : 16;
   long threads = ck_threads();
   while (threads > 1 && ((mp + mb - 1) / mb) * ((np + nb - 1) / nb) < 3 * threads) {

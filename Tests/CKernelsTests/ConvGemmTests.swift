@@ -27,6 +27,9 @@ import Testing
     Case(c: 2, h: 6, w: 9, out: 3, k: (2, 3), stride: (1, 2), pad: (0, 1), padEnd: (1, 0)),
     Case(c: 1, h: 1, w: 1, out: 2, k: (1, 1)),
     Case(c: 70, h: 5, w: 5, out: 9, k: (3, 3), pad: (1, 1)),
+    // Few columns, many rows: B packed once and shared by the tasks.
+    Case(c: 40, h: 7, w: 7, out: 100, k: (3, 3), pad: (1, 1)),
+    Case(c: 8, h: 14, w: 13, out: 96, k: (3, 3), stride: (2, 2), pad: (1, 1)),
   ]
 
   static func direct(_ t: Case, _ x: [Float], _ wt: [Float]) -> [Float] {

@@ -13,6 +13,7 @@ import Testing
   static let shapes: [Case] = [
     .init(m: 1, n: 1, k: 1), .init(m: 6, n: 16, k: 8), .init(m: 7, n: 17, k: 3), .init(m: 5, n: 15, k: 257),
     .init(m: 13, n: 49, k: 256), .init(m: 64, n: 100, k: 300), .init(m: 100, n: 1, k: 600), .init(m: 2, n: 700, k: 27),
+    .init(m: 200, n: 49, k: 530), .init(m: 97, n: 64, k: 40),
   ]
 
   /// Deterministic values in [-1, 1).
