@@ -24,7 +24,7 @@ func progress(_ batch: Int, of batches: Int, loss: Double) -> TrainingProgress {
   let charts = sink.updates.filter { $0.1 == "chart" }.map(\.0)
   let bars = sink.updates.filter { $0.1 == "bar" }
   #expect(bars.count == 20)
-  // 2 s of reports at ≥ 0.25 s apart, plus the epoch's end.
+  // 2 s of reports at ≥ chartInterval apart, plus the epoch's end.
   #expect(charts.count >= 5 && Double(charts.count) <= 2.0 / TrainingDisplay.chartInterval + 2)
   let svgs = charts.compactMap { bundle -> String? in
     guard case .string(let s)? = bundle.data["image/svg+xml"] else { return nil }

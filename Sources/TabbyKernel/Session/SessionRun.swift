@@ -79,7 +79,7 @@ extension SessionBuiltins {
     let history = try NN.train(
       model.network, on: trainSet, test: testSet, epochs: epochs, batchSize: batch,
       optimizer: optimizer, seed: UInt64(truncatingIfNeeded: try a.int("seed", default: 42)),
-      progressInterval: 0.1, threads: state.threads,
+      progressInterval: 0.125, threads: state.threads,
       progress: { display.report($0) }, shouldStop: { ctx.interrupt.isRaised })
     let stoppedAt =
       history.stopped

@@ -110,12 +110,12 @@ final class HistoryValue: HostObject {
 }
 
 /// The in-place progress display of a training run: a bar with the figures, following every
-/// progress report (at most ~10 a second), and a curve redrawn during the epoch too, at most
-/// every `chartInterval` seconds, and at each epoch's end.
+/// progress report (at most 8 a second), and a curve redrawn during the epoch too, at most
+/// every `chartInterval` seconds, and at each epoch's end: together at most 10 updates a second.
 final class TrainingDisplay {
   /// Seconds between two redraws of the curve within an epoch: the SVG is a few KiB, and the
-  /// browser re-renders it whole, so it follows the bar at about half its rate at most.
-  static let chartInterval = 0.25
+  /// browser re-renders it whole, so it follows the bar at a quarter of its rate.
+  static let chartInterval = 0.5
 
   let sink: OutputSink
   let barID: String
