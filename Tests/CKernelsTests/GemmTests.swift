@@ -100,6 +100,30 @@ import Testing
     #expect(Set(quantized).count > 5, "the test data spans several codes")
   }
 
+  /// Values on and next to every half-integer multiple of the scale, where rounding the
+  /// quotient decides the code: the kernel (which multiplies by 1/s when that cannot change
+  /// the rounding) must agree bit for bit with dividing.
+  @Test(arguments: [0.0235, 0.1, 1.0 / 3, 1.0 / 127.5, 6.0 / 255, 1e-30] as [Float])
+  func fakeQuantizationTiesAreExact(scale: Float) {
+    var values: [Float] = []
+    for n in -300...300 {
+      let tie = (Float(n) + 0.5) * scale
+      values += [tie, tie.nextUp, tie.nextDown, tie.nextUp.nextUp, tie.nextDown.nextDown, Float(n) * scale]
+    }
+    values += [.infinity, -.infinity, .nan, 0, -0.0, 1e30, -1e30]
+    let c = Case(m: 1, n: values.count, k: 1)
+    var ep = ck_epilogue()
+    ep.fake_quant = 1
+    (ep.fq_scale, ep.fq_zero, ep.fq_lo, ep.fq_hi) = (scale, 7, 0, 255)
+    let got = Self.run(c, [1], values, ep: ep)
+    for (v, q) in zip(values, got) {
+      // NaN saturates to the low end, as the engine's fakeQuantize clamps it.
+      let code = v.isNaN ? 0 : min(max((v / scale).rounded(.toNearestOrEven) + 7, 0), 255)
+      let want = (code - 7) * scale
+      #expect(q.bitPattern == want.bitPattern, "\(v) with scale \(scale): \(q), want \(want)")
+    }
+  }
+
   @Test func theCPUCheckAgreesWithTheForcedSwitch() {
     ck_gemm_force_portable(1)
     #expect(ck_gemm_uses_avx2() == 0)
