@@ -13,6 +13,7 @@ import shutil
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 
 from browser_support import (ARTIFACTS, CHROMEDRIVER, CHROMIUM, DONE_PROMPT, ROOT, SHARED, By, Deadline,
                              LabServer, NotebookPage, hash_password, make_driver, screenshot,
@@ -133,9 +134,13 @@ def check_predict(driver, page, base):
 
 
 def chart_source(page, index):
-    """The src of the cell's live chart (an <img> of the image/svg+xml output), or None."""
-    images = page.cells()[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img")
-    return images[0].get_attribute("src") if images else None
+    """The src of the cell's live chart (an <img> of the image/svg+xml output), or None
+    (also when JupyterLab replaced the image between finding and reading it)."""
+    try:
+        images = page.cells()[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img")
+        return images[0].get_attribute("src") if images else None
+    except StaleElementReferenceException:
+        return None
 
 
 def watch_training(driver, page, train, timeout=180):
@@ -149,8 +154,12 @@ def watch_training(driver, page, train, timeout=180):
     while time.monotonic() < end:
         prompt = page.prompt(page.cells()[train])
         done = DONE_PROMPT.match(prompt) and prompt != before
-        outputs = page.outputs(train)
-        text = outputs[0].get_attribute("textContent") if outputs else None
+        try:
+            outputs = page.outputs(train)
+            text = outputs[0].get_attribute("textContent") if outputs else None
+        except StaleElementReferenceException:  # redrawn while we looked: look again
+            time.sleep(0.05)
+            continue
         if text and (not looks or looks[-1] != text):
             looks.append(text)
         batch = re.search(r"batch (\d+)/(\d+)", text or "")
