@@ -167,6 +167,9 @@ public struct HostArray: Equatable, Sendable {
 
   /// A float32 array of the same shape whose elements are `transform` applied to this
   /// array's floats; the result is written once, straight into the new array's bytes.
+  /// `transform` must be element-wise: for a non-float32 array it is called with the
+  /// converted values already in the destination (source and destination the same memory),
+  /// so no temporary array is made.
   func mapFloats(_ transform: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> HostArray {
     let n = count
     let out = [UInt8](unsafeUninitializedCapacity: n * 4) { raw, k in
@@ -177,7 +180,10 @@ public struct HostArray: Equatable, Sendable {
           guard Int(bitPattern: src.baseAddress) % MemoryLayout<Float>.alignment == 0 else { return nil }
           return src.withMemoryRebound(to: Float.self) { transform(UnsafeBufferPointer(rebasing: $0[0..<n]), dst) }
         } : nil
-        if direct == nil { floats().withUnsafeBufferPointer { transform($0, dst) } }
+        if direct == nil {
+          copyFloats(into: dst)
+          transform(UnsafeBufferPointer(dst), dst)
+        }
       }
       k = n * 4
     }

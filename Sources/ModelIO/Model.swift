@@ -89,6 +89,9 @@ public enum Model {
   public static func load(path: String, epoch: Int? = nil, options: LoadOptions = .init())
     throws(ModelLoadError) -> LoadedModel
   {
+    // Before the first weight is read: freed load-time temporaries then go back to the heap
+    // and are reused, instead of being unmapped and faulted in afresh.
+    _ = mallocTunedForInference
     let source = try ModelSource.resolve(path: path, epoch: epoch)
     let graph: Graph
     switch source {
