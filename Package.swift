@@ -26,8 +26,9 @@ let package = Package(
       name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
     .systemLibrary(
       name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .systemLibrary(
-      name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    // Headers only: libcurl is dlopen'ed at the first download (Classifier/LibCurl.swift),
+    // so no pkgConfig here (it would link -lcurl and map its TLS stack into every kernel).
+    .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     // libjpeg/libpng report errors with longjmp, which Swift cannot catch: the
     // setjmp recovery lives in this small C target.
     .target(
@@ -90,9 +91,12 @@ let package = Package(
     .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
     .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-    .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+    .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
+    // Helpers the engine's test targets share (seeded numbers, tensor comparisons).
+    .target(name: "TestSupport", dependencies: ["Tensor", "Datasets"], path: "Tests/TestSupport"),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
+    .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets", "TestSupport"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),

@@ -46,16 +46,19 @@ struct SVG {
     fill: String = "#222",
     bold: Bool = false
   ) {
-    let weight = bold ? " font-weight=\"bold\"" : ""
+    // The font goes in a style attribute as well: it outranks any stylesheet of a page that
+    // shows the SVG inline (JupyterLab's HTML outputs), where presentation attributes do not.
+    let weight = bold ? ";font-weight:bold" : ""
+    let font = "font-family:\(TextMetrics.family);font-size:\(num(size))px\(weight)"
     body.append(
-      "<text x=\"\(num(x))\" y=\"\(num(y))\" text-anchor=\"\(anchor.rawValue)\" font-size=\"\(num(size))\" fill=\"\(fill)\"\(weight)>\(escapeXML(s))</text>"
+      "<text x=\"\(num(x))\" y=\"\(num(y))\" text-anchor=\"\(anchor.rawValue)\" style=\"\(font)\" fill=\"\(fill)\">\(escapeXML(s))</text>"
     )
   }
 
   /// The whole document; `font-family` on the root so every text inherits it.
   var document: String {
     "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(num(width))\" height=\"\(num(height))\" "
-      + "viewBox=\"0 0 \(num(width)) \(num(height))\" font-family=\"sans-serif\">\n"
+      + "viewBox=\"0 0 \(num(width)) \(num(height))\" font-family=\"\(TextMetrics.family)\">\n"
       + body.joined(separator: "\n") + "\n</svg>"
   }
 }

@@ -18,13 +18,15 @@ struct Downloader {
   /// Seconds allowed to connect; a stalled transfer (under 1 byte/s for `stallSeconds`) fails.
   var connectTimeout = 20
   var stallSeconds = 60
+  /// The libcurl to open (tests name a missing one to see the error).
+  var library = LibCurl.soname
 
   /// Downloads `url` to `destination`, returning the sha256 of what was written.
   func fetch(
     _ url: String, to destination: String, expectedSHA256: String?,
     progress: ((DownloadProgress) -> Void)?
   ) throws -> String {
-    _ = curlGlobalInit
+    let curl = try library == LibCurl.soname ? LibCurl.standard.get() : LibCurl(library: library)
     let directory = (destination as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(
       atPath: directory, withIntermediateDirectories: true)
@@ -32,7 +34,7 @@ struct Downloader {
     let sink = try DownloadSink(path: partial, url: url, progress: progress)
     var keep = false
     defer { if !keep { unlink(partial) } }
-    try transfer(url, into: sink)
+    try transfer(url, into: sink, curl)
     let digest = try sink.finish()
     if let expected = expectedSHA256, expected.lowercased() != digest {
       throw ClassifierError(
@@ -48,52 +50,53 @@ struct Downloader {
     return digest
   }
 
-  private func transfer(_ url: String, into sink: DownloadSink) throws {
-    guard let handle = curl_easy_init() else {
+  private func transfer(_ url: String, into sink: DownloadSink, _ curl: LibCurl) throws {
+    guard let handle = curl.easyInit() else {
       throw ClassifierError(.downloadFailed, "libcurl could not start a transfer for \(url)")
     }
-    defer { curl_easy_cleanup(handle) }
+    defer { curl.easyCleanup(handle) }
     var errorBuffer = [CChar](repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
     let context = Unmanaged.passUnretained(sink).toOpaque()
     let code = errorBuffer.withUnsafeMutableBufferPointer { buffer -> CURLcode in
-      configure(handle, url: url, context: context, errorBuffer: buffer.baseAddress!)
-      return curl_easy_perform(handle)
+      configure(handle, curl.setopt, url: url, context: context, errorBuffer: buffer.baseAddress!)
+      return curl.easyPerform(handle)
     }
     if let failure = sink.failure { throw failure }
     guard code == CURLE_OK else {
       var status = 0
-      tabby_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+      tabby_curl_getinfo_long(curl.getinfo, handle, CURLINFO_RESPONSE_CODE, &status)
       let detail = String(
         decoding: errorBuffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-      throw Self.error(for: code, status: status, url: url, detail: detail)
+      let reason = detail.isEmpty ? curl.describe(code) : detail
+      throw Self.error(for: code, status: status, url: url, reason: reason)
     }
   }
 
   private func configure(
-    _ handle: UnsafeMutableRawPointer, url: String, context: UnsafeMutableRawPointer,
+    _ handle: UnsafeMutableRawPointer, _ setopt: UnsafeMutableRawPointer, url: String,
+    context: UnsafeMutableRawPointer,
     errorBuffer: UnsafeMutablePointer<CChar>
   ) {
-    tabby_curl_setopt_str(handle, CURLOPT_URL, url)
-    tabby_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
-    tabby_curl_setopt_long(handle, CURLOPT_MAXREDIRS, 10)
-    tabby_curl_setopt_long(handle, CURLOPT_FAILONERROR, 1)
-    tabby_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
-    tabby_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, connectTimeout)
-    tabby_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
-    tabby_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stallSeconds)
-    tabby_curl_setopt_str(handle, CURLOPT_USERAGENT, "tabby")
-    tabby_curl_setopt_ptr(handle, CURLOPT_ERRORBUFFER, errorBuffer)
-    tabby_curl_setopt_write(handle, downloadWrite)
-    tabby_curl_setopt_ptr(handle, CURLOPT_WRITEDATA, context)
-    tabby_curl_setopt_xferinfo(handle, downloadProgress)
-    tabby_curl_setopt_ptr(handle, CURLOPT_XFERINFODATA, context)
-    tabby_curl_setopt_long(handle, CURLOPT_NOPROGRESS, 0)
+    tabby_curl_setopt_str(setopt, handle, CURLOPT_URL, url)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_FOLLOWLOCATION, 1)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_MAXREDIRS, 10)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_FAILONERROR, 1)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_NOSIGNAL, 1)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_CONNECTTIMEOUT, connectTimeout)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_LOW_SPEED_LIMIT, 1)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_LOW_SPEED_TIME, stallSeconds)
+    tabby_curl_setopt_str(setopt, handle, CURLOPT_USERAGENT, "tabby")
+    tabby_curl_setopt_ptr(setopt, handle, CURLOPT_ERRORBUFFER, errorBuffer)
+    tabby_curl_setopt_write(setopt, handle, downloadWrite)
+    tabby_curl_setopt_ptr(setopt, handle, CURLOPT_WRITEDATA, context)
+    tabby_curl_setopt_xferinfo(setopt, handle, downloadProgress)
+    tabby_curl_setopt_ptr(setopt, handle, CURLOPT_XFERINFODATA, context)
+    tabby_curl_setopt_long(setopt, handle, CURLOPT_NOPROGRESS, 0)
   }
 
-  static func error(for code: CURLcode, status: Int, url: String, detail: String)
+  static func error(for code: CURLcode, status: Int, url: String, reason: String)
     -> ClassifierError
   {
-    let reason = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
     switch code {
     case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_PROXY,
       CURLE_OPERATION_TIMEDOUT:
@@ -109,11 +112,6 @@ struct Downloader {
     }
   }
 }
-
-/// libcurl must be initialised once per process before any thread uses it.
-private let curlGlobalInit: Void = {
-  curl_global_init(Int(CURL_GLOBAL_DEFAULT))
-}()
 
 func errnoText() -> String { String(cString: strerror(errno)) }
 

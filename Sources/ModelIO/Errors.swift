@@ -23,3 +23,8 @@ public struct ModelLoadError: Error, CustomStringConvertible, Equatable, Sendabl
     return e
   }
 }
+
+extension ModelLoadError {
+  /// The compute kernels could not allocate their scratch buffers (padded input, panels).
+  static let outOfScratchMemory = ModelLoadError("out of memory for the convolution kernels' scratch buffers")
+}

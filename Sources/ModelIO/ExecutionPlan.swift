@@ -46,10 +46,14 @@ final class ExecutionPlan: @unchecked Sendable {
     var slots = [Tensor?](repeating: nil, count: slotCount)
     for (slot, t) in constants { slots[slot] = t }
     for (slot, t) in zip(inputSlots, inputs) { slots[slot] = t }
+    let profiling = StepProfile.enabled
+    var times = [UInt64](repeating: 0, count: profiling ? steps.count : 0)
     for (i, step) in steps.enumerated() {
       let args = step.inputs.map { slots[$0]! }
       do {
+        let start = profiling ? StepProfile.now() : 0
         slots[step.output] = try step.body(args)
+        if profiling { times[i] = StepProfile.now() - start }
       } catch let e as ModelLoadError {
         throw e
       } catch {
@@ -57,6 +61,7 @@ final class ExecutionPlan: @unchecked Sendable {
       }
       for k in release[i] { slots[k] = nil }
     }
+    if profiling { StepProfile.record(steps.map(\.label), times) }
     return outputs.map {
       switch $0 {
       case .slot(let s): slots[s]!

@@ -5,9 +5,13 @@ enum GraphRewrite {
   static func apply(_ g: consuming Graph) throws(ModelLoadError) -> Graph {
     g.nodes = try topologicalOrder(g)
     foldBatchNorm(&g)
+    fuseResidualAdd(&g)
     fuseActivations(&g)
     mergeQDQ(&g)
     fuseFakeQuant(&g)
+    fuseTransposeDequantize(&g)
+    // A fused shortcut may be computed after its Conv in the original order.
+    g.nodes = try topologicalOrder(g)
     return g
   }
 
@@ -111,6 +115,29 @@ enum GraphRewrite {
     pruneInitializers(&g)
   }
 
+  /// A Conv whose only reader is an Add adds the Add's other operand as it stores its output
+  /// (ResNet's shortcut), passed as a fourth input; a Relu after the Add then fuses as well.
+  static func fuseResidualAdd(_ g: inout Graph) {
+    fusing(&g) { g, i, readers in
+      let c = g.nodes[i]
+      guard c.op == "Conv", c.attributes["_activation"] == nil, c.attributes["_fq"] == nil, c.inputs.count <= 3,
+        c.outputs.count == 1, let j = readers.sole(c.outputs[0]), g.nodes[j].op == "Add",
+        g.nodes[j].inputs.count == 2, g.nodes[j].outputs.count == 1
+      else { return nil }
+      let add = g.nodes[j]
+      let other = add.inputs[0] == c.outputs[0] ? add.inputs[1] : add.inputs[0]
+      // A constant would broadcast; only a same-shaped runtime value fuses (checked at plan time).
+      guard other != c.outputs[0], g.initializers[other] == nil else { return nil }
+      var inputs = c.inputs
+      while inputs.count < 3 { inputs.append("") }
+      g.nodes[i].inputs = inputs + [other]
+      g.nodes[i].outputs = add.outputs
+      // Both operands may be lone convolutions; the second must not take the same Add.
+      g.nodes[j].op = "(fused)"
+      return j
+    }
+  }
+
   static func fuseActivations(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
@@ -163,11 +190,12 @@ enum GraphRewrite {
     g.nodes.removeAll { n in n.op == "QuantizeLinear" && n.outputs.allSatisfy { uses[$0] == nil } }
   }
 
-  /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue.
+  /// A per-tensor FakeQuant that is a Conv's only reader runs in the Conv's epilogue; one
+  /// after an Add (a quantized residual sum) runs in the same pass as the sum.
   static func fuseFakeQuant(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv", c.attributes["_fq"] == nil, c.outputs.count == 1,
+      guard c.op == "Conv" || c.op == "Add", c.attributes["_fq"] == nil, c.outputs.count == 1,
         let j = readers.sole(c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
       else { return nil }
       let f = g.nodes[j]
@@ -179,6 +207,24 @@ enum GraphRewrite {
       let (lo, hi): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
       g.nodes[i].attributes["_fq"] = .floats([s.floats()[0], z?.floats().first ?? 0, lo, hi])
       g.nodes[i].outputs = f.outputs
+      return j
+    }
+  }
+
+  /// A Transpose whose only reader is a per-tensor DequantizeLinear (a quantized model's
+  /// uint8 NHWC input) dequantizes as it moves the values: one pass instead of two.
+  static func fuseTransposeDequantize(_ g: inout Graph) {
+    fusing(&g) { g, i, readers in
+      let t = g.nodes[i]
+      guard t.op == "Transpose", t.outputs.count == 1, let j = readers.sole(t.outputs[0]),
+        g.nodes[j].op == "DequantizeLinear", g.nodes[j].inputs.first == t.outputs[0],
+        let s = g.nodes[j].inputs.count > 1 ? g.initializers[g.nodes[j].inputs[1]] : nil, s.count == 1
+      else { return nil }
+      let d = g.nodes[j]
+      let z = d.inputs.count > 2 && !d.inputs[2].isEmpty ? g.initializers[d.inputs[2]] : nil
+      if d.inputs.count > 2 && !d.inputs[2].isEmpty && (z == nil || z!.count != 1) { return nil }
+      g.nodes[i].attributes["_dq"] = .floats([s.floats()[0], z?.floats().first ?? 0])
+      g.nodes[i].outputs = d.outputs
       return j
     }
   }

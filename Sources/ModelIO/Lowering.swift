@@ -6,6 +6,7 @@ extension Planner {
     case "Conv": try lowerConv(node)
     case "Gemm": try lowerGemm(node)
     case "MatMul": try lowerMatMul(node)
+    case "Add" where node.attributes["_fq"] != nil: try lowerQuantizedAdd(node)
     case "Add", "Sub", "Mul", "Div":
       let (a, b) = (try operand(node, 0), try operand(node, 1))
       let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
@@ -32,6 +33,7 @@ extension Planner {
         bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
       }
     case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
+    case "Transpose" where node.attributes["_dq"] != nil: try lowerTransposeDequantize(node)
     case "Transpose":
       let x = try operand(node, 0)
       let perm = try ShapeRules.permutation(node, rank: x.shape.count)
@@ -108,13 +110,12 @@ extension Planner {
     let groups = node.int("group") ?? 1
     let options = Conv2DOptions(
       stride: (strides[0], strides[1]), pads: pads, dilation: (dilations[0], dilations[1]), groups: groups)
-    let outShape: [Int]
+    let geometry: ConvGeometry, outShape: [Int]
     do {
-      outShape = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options).output
+      (geometry, outShape) = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options)
     } catch {
       throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(w.shape) do not fit: \(error)")
     }
-    let weight = try tensor(w, node.inputs[1])
     var bias: Tensor?
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       guard let b = constant(node, 2) else { throw fail(node, "the bias must be a constant (initializer)") }
@@ -132,15 +133,23 @@ extension Planner {
         padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
         bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act, fakeQuant: fq)
       let batch = x.shape[0]
-      bind(node, outShape, inputs: [x.slot]) { dw($0[0], batch: batch) }
+      bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
-    // The convolution adds the bias itself (folded into its gemm); the epilogue does the rest.
-    let epilogue = ConvEpilogue(bias: nil, activation: act, fakeQuant: fq)
-    bind(node, outShape, inputs: [x.slot]) {
-      var y = try Tensor.conv2d($0[0], weight: weight, bias: bias, options: options)
-      if !epilogue.isEmpty { epilogue.apply(&y) }
-      return y
+    let conv = PackedConv(
+      weights: w.floats(), geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
+      fakeQuant: fq)
+    // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input.
+    if node.inputs.count > 3 && !node.inputs[3].isEmpty {
+      let r = try operand(node, 3)
+      guard r.shape == outShape else {
+        throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
+      }
+      bind(node, outShape, inputs: [x.slot, r.slot]) { try conv($0[0], residual: $0[1]) }
+      packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot, r.slot])
+    } else {
+      bind(node, outShape, inputs: [x.slot]) { try conv($0[0], residual: nil) }
+      packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot])
     }
   }
 
@@ -155,6 +164,15 @@ extension Planner {
       throw fail(node, "input has \(k) features but weight '\(node.inputs[1])' has shape \(b.shape)")
     }
     let (alpha, beta) = (node.float("alpha") ?? 1, node.float("beta") ?? 1)
+    // Constant weights and a per-output (or no) bias: the packed fully connected layer.
+    let cConst = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constant(node, 2) : nil
+    let hasC = node.inputs.count > 2 && !node.inputs[2].isEmpty
+    if let w = constant(node, 1), !hasC || (cConst.map { $0.count == n } ?? false) {
+      let bias = cConst.map { $0.floats().map { beta * $0 } }
+      let dense = PackedDense(weights: w.floats(), transB: transB, inputs: k, outputs: n, transA: transA, alpha: alpha, bias: bias)
+      bind(node, [m, n], inputs: [a.slot]) { try dense($0[0]) }
+      return
+    }
     var slots = [a.slot, b.slot]
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       let c = try operand(node, 2)

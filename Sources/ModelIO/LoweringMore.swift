@@ -1,3 +1,4 @@
+import CKernels
 import Tensor
 
 #if canImport(Glibc)
@@ -89,6 +90,9 @@ extension Planner {
     if node.op == "MaxPool" {
       let pool = MaxPool2DPlan(shape: x.shape, kernel: kernel, strides: strides, pads: pads, out: out)
       bind(node, out, x.dtype, inputs: [x.slot]) { try pool($0[0]).reshaped(out) }
+    } else if out[2] == 1 && out[3] == 1 && kernel == Array(x.shape[2...]) && pads.allSatisfy({ $0 == 0 }) {
+      // The window is the whole plane (MobileNet's last pooling): a plain mean per plane.
+      bind(node, out, inputs: [x.slot]) { planeMeans($0[0], out) }
     } else {
       bind(node, out, inputs: [x.slot]) { try Tensor.avgPool2D($0[0], options) }
     }
@@ -126,6 +130,7 @@ extension Planner {
       s[axis] = shape[axis]
       guard s == shape else { throw fail(node, "inputs \(parts.map(\.shape)) differ off axis \(axis)") }
     }
+    if fuseConcat(node, parts.map(\.slot), axis: axis, shape: shape) { return }
     bind(node, shape, first.dtype, inputs: parts.map(\.slot)) { try Tensor.concat($0, axis: axis) }
   }
 
@@ -197,7 +202,7 @@ func quantizeTensor(_ x: Tensor, _ q: Quantization, _ shape: [Int], dequantize: 
       let (lo, hi) = q.range
       let base = p.baseAddress!
       if quantize && dequantize {
-        parallelChunks(p.count) { r in fakeQuantize(base + r.lowerBound, r.count, scale: s, zeroPoint: z, lo: lo, hi: hi) }
+        parallelChunks(p.count) { r in ck_add_fake_quantize(base + r.lowerBound, nil, base + r.lowerBound, r.count, s, z, lo, hi, 0) }
       } else if quantize {
         for i in 0..<p.count { base[i] = clamp(roundHalfEven(base[i] / s) + z, lo, hi) }
       } else {

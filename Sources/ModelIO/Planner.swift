@@ -14,9 +14,16 @@ struct Planner {
   var tensors: [String: Tensor] = [:]
   var constantSlots: [String: Int] = [:]
   var constants: [(Int, Tensor)] = []
+  /// Packed convolutions by output slot, with their step and input slots (for Concat fusion).
+  var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
+  /// Steps folded into a later one (a Concat that runs its convolutions itself).
+  var absorbedSteps = Set<Int>()
+  /// How many nodes (and graph outputs, +100 each) read each value.
+  let uses: [String: Int]
 
   init(graph: Graph) {
     self.graph = graph
+    uses = GraphRewrite.consumers(graph)
     for (k, v) in graph.initializers { env[k] = .constant(v) }
   }
 
@@ -41,7 +48,8 @@ struct Planner {
       case nil: throw ModelLoadError("\(graph.format): graph output '\(o.name)' is never computed")
       }
     }
-    return ExecutionPlan(steps: steps, slotCount: slotCount, inputSlots: inputSlots, outputs: outputs, outputShapes: shapes,
+    let kept = steps.indices.filter { !absorbedSteps.contains($0) }.map { steps[$0] }
+    return ExecutionPlan(steps: kept, slotCount: slotCount, inputSlots: inputSlots, outputs: outputs, outputShapes: shapes,
       constants: constants)
   }
 
@@ -89,12 +97,13 @@ struct Planner {
     return a
   }
 
-  mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int],
+  /// Adds a step computing the node's first output; `kind` names it in labels (the op by default).
+  mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int], kind: String? = nil,
     _ body: @escaping ([Tensor]) throws -> Tensor)
   {
     let slot = slotCount
     slotCount += 1
-    steps.append(Step(label: "\(node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))
+    steps.append(Step(label: "\(kind ?? node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))
     env[node.outputs[0]] = .runtime(slot: slot, shape: shape, dtype: dtype)
   }
 

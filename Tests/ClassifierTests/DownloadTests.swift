@@ -63,6 +63,22 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.path + "/m"))
   }
 
+  @Test func missingLibcurlIsAClearError() throws {
+    let dir = TempDir()
+    defer { dir.cleanup() }
+    let source = dir.write("src.bin", bytes: payload)
+    var downloader = Downloader()
+    downloader.library = "libtabby-no-such-curl.so.4"
+    #expect {
+      try downloader.fetch("file://" + source, to: dir.path + "/m", expectedSHA256: nil, progress: nil)
+    } throws: { error in
+      guard let error = error as? ClassifierError else { return false }
+      return error.kind == .downloadFailed && error.message.contains("libtabby-no-such-curl.so.4")
+        && error.message.contains("libcurl4")
+    }
+    #expect(!FileManager.default.fileExists(atPath: dir.path + "/m"))
+  }
+
   @Test func unverifiedZooEntryRecordsItsChecksum() throws {
     let dir = TempDir()
     defer { dir.cleanup() }

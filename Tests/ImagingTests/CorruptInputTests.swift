@@ -1,10 +1,11 @@
 import Imaging
+import TestSupport
 import Testing
 
 /// Seeded damage to real files: every mutation must give an ImageError or a
 /// well-formed image, and the process must go on.
 struct Mutator {
-  var random: SplitMix64
+  var random: SeededRNG
 
   mutating func int(_ range: Range<Int>) -> Int { Int.random(in: range, using: &random) }
 
@@ -87,7 +88,7 @@ func decodeMutants(
   _ mutate: (inout Mutator, [UInt8]) -> [UInt8]
 ) throws -> (errors: Int, images: Int) {
   let originals = try files.map { try bytes(of: $0) }
-  var mutator = Mutator(random: SplitMix64(seed: seed))
+  var mutator = Mutator(random: SeededRNG(seed))
   var (errors, images) = (0, 0)
   for i in 0..<count {
     let mutant = mutate(&mutator, originals[i % originals.count])

@@ -1,8 +1,9 @@
 import Imaging
+import TestSupport
 import Testing
 
 func noiseImage(width: Int, height: Int, channels: Int, seed: UInt64) throws -> Image {
-  var random = SplitMix64(seed: seed)
+  var random = SeededRNG(seed)
   let pixels = (0..<(width * height * channels)).map { _ in
     UInt8.random(in: 0...255, using: &random)
   }

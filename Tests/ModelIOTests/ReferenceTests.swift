@@ -87,3 +87,25 @@ func topK(_ v: [Float], _ k: Int) -> [Int] {
     print("\(prefix): logits vs ORT \(d1), vs MXNet \(d2); softmax vs MXNet \(d3)")
   }
 }
+
+/// The load-time fusions the reference nets rely on for speed: ResNet's shortcut additions
+/// run inside their convolutions, SqueezeNet's Fire modules concatenate without a copy.
+@Suite struct FusionTests {
+  static func labels(_ file: String) throws -> [String] {
+    let model = try ModelCache.shared.model(Shared.models + "/" + file)
+    return try model.plan(for: [[1, 3, 224, 224]]).steps.map(\.label)
+  }
+
+  @Test(arguments: ["squeezenet1.1.onnx", "squeezenet1.1-symbol.json"])
+  func fireModulesConcatenateInPlace(file: String) throws {
+    let labels = try Self.labels(file)
+    #expect(labels.filter { $0.hasPrefix("Concat") }.count == 8, "\(labels)")
+    #expect(labels.filter { $0.hasPrefix("Conv") }.count == 26 - 16, "only squeeze and the first/last convs stay on their own")
+  }
+
+  @Test(arguments: ["resnet18_v1.onnx.gz", "resnet18_v1-symbol.json"])
+  func shortcutsAddInsideConvolutions(file: String) throws {
+    let labels = try Self.labels(file)
+    #expect(!labels.contains { $0.hasPrefix("Add") || $0.hasPrefix("Relu") }, "\(labels)")
+  }
+}

@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import Testing
 
 @testable import NN

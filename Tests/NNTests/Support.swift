@@ -1,53 +1,8 @@
 import Tensor
+import TestSupport
 import Testing
 
 @testable import NN
-
-/// Deterministic generator (SplitMix64) so every test sees the same numbers.
-struct SeededRNG: RandomNumberGenerator {
-  var state: UInt64
-  init(_ seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
-
-func randomTensor(_ shape: [Int], seed: UInt64, range: ClosedRange<Float> = -1...1) -> Tensor {
-  var rng = SeededRNG(seed)
-  let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &rng) }
-  return try! Tensor(shape: shape, scalars: values)
-}
-
-/// Compares shapes first, then every element within an absolute + relative tolerance.
-func expectClose(
-  _ a: Tensor, _ b: Tensor, tolerance: Float = 1e-4,
-  sourceLocation: SourceLocation = #_sourceLocation
-) {
-  #expect(a.shape == b.shape, "shapes differ", sourceLocation: sourceLocation)
-  guard a.shape == b.shape else { return }
-  let (x, y) = (a.scalars, b.scalars)
-  var worst: Float = 0
-  var at = 0
-  for i in x.indices {
-    let err = abs(x[i] - y[i]) / (1 + abs(y[i]))
-    if !(err <= worst) {
-      worst = err
-      at = i
-    }
-  }
-  #expect(
-    worst <= tolerance, "max error \(worst) at \(at): \(x[at]) vs \(y[at])",
-    sourceLocation: sourceLocation)
-}
-
-/// Flat index of a multi-index in a row-major shape.
-func flat(_ idx: [Int], _ shape: [Int]) -> Int {
-  zip(idx, shape).reduce(0) { $0 * $1.1 + $1.0 }
-}
 
 /// Checks every input's analytic gradient of Σ f(inputs)·R against central differences.
 func checkGradients(

@@ -1,5 +1,6 @@
 import Datasets
 import Tensor
+import TestSupport
 import Testing
 
 @testable import NN

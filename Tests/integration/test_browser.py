@@ -3,7 +3,8 @@
 A wrong password is refused and the right one logs in; predict_imagenet.ipynb is run cell
 by cell with Shift-Enter, the GPU cell's DeviceError is fixed by editing `gpu` to `cpu` in
 the editor, and the photo and its top-5 labels appear; train_mnist.ipynb is run through
-its training cell while the progress bar moves. Screenshots of the key moments go to
+its training cell while the progress bar and the curve move, and the history's chart has no
+overlapping texts. Screenshots of the key moments go to
 <repo>/artifacts/browser/ (CI keeps them as artifacts)."""
 import os
 import pathlib
@@ -131,12 +132,19 @@ def check_predict(driver, page, base):
     run_until(page, '# predict(model, "my_photo.jpg")')
 
 
+def chart_source(page, index):
+    """The src of the cell's live chart (an <img> of the image/svg+xml output), or None."""
+    images = page.cells()[index].find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img")
+    return images[0].get_attribute("src") if images else None
+
+
 def watch_training(driver, page, train, timeout=180):
     """Shift-Enter on the training cell, then look at its progress display every 0.2 s
-    until the prompt is numbered. Returns the distinct texts seen, in order."""
+    until the prompt is numbered. Returns the distinct texts seen, in order, and the
+    distinct charts shown while the epoch was under way."""
     before = page.prompt(page.cells()[train])
     page.shift_enter()
-    looks, shot = [], None
+    looks, charts, shot = [], set(), None
     end = time.monotonic() + page.deadline.left(timeout)
     while time.monotonic() < end:
         prompt = page.prompt(page.cells()[train])
@@ -147,13 +155,16 @@ def watch_training(driver, page, train, timeout=180):
             looks.append(text)
         batch = re.search(r"batch (\d+)/(\d+)", text or "")
         third = batch and 3 * int(batch[1]) >= int(batch[2])
+        chart = chart_source(page, train) if batch and int(batch[1]) < int(batch[2]) else None
+        if chart:
+            charts.add(chart)
         # A shot at the first look, replaced once by one a third of the way in.
         if batch and not done and (shot is None or (shot == "early" and third)):
             page.scroll_to(page.cells()[train])
             screenshot(driver, "06-training-running")
             shot = "third" if third else "early"
         if done:
-            return looks
+            return looks, charts
         time.sleep(0.2)
     pytest.fail(f"training did not finish in {timeout} s; progress seen: {looks}")
 
@@ -164,7 +175,7 @@ def check_training(driver, page, base):
     run_until(page, "model = lenet()\nsummary(model)")
     train = page.index_of("history = train(model, data, epochs=1, batch=64, lr=0.05)")
     page.select(train)
-    looks = watch_training(driver, page, train)
+    looks, charts = watch_training(driver, page, train)
     assert not page.stderr_text(train), page.output_text(train)
     # The last display update may land just after the execute reply numbers the prompt.
     page.wait(15).until(lambda d: "done" in page.outputs(train)[0].get_attribute("textContent"),
@@ -176,9 +187,41 @@ def check_training(driver, page, base):
     assert float(bar.get_attribute("value")) == 100
     moving = [l for l in looks if "batch" in l and "done" not in l]
     # The bar moved: several looks while it ran, or (a run too quick to catch) it is full.
-    print(f"{len(moving)} different progress lines seen while training ran, then {final!r}")
+    print(f"{len(moving)} different progress lines seen while training ran, then {final!r}; "
+          f"{len(charts)} different charts")
+    # The curve is redrawn during the epoch, not only at its end (when the run was slow
+    # enough for several looks at it).
+    assert len(moving) < 4 or len(charts) >= 2, f"the chart did not change mid-epoch: {len(charts)}"
     page.scroll_to(page.cells()[train])
     screenshot(driver, "07-training-done")
+    check_history_chart(driver, page, train)
+
+
+OVERLAPPING_TEXTS = """
+const boxes = [...arguments[0].querySelectorAll('text')].map(t => {
+  const r = t.getBoundingClientRect();
+  return {s: t.textContent, l: r.left, r: r.right, t: r.top, b: r.bottom};
+});
+const bad = [];
+for (let i = 0; i < boxes.length; i++)
+  for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i], b = boxes[j];
+    if (a.l < b.r - 0.5 && b.l < a.r - 0.5 && a.t < b.b - 0.5 && b.t < a.b - 0.5) bad.push([a.s, b.s]);
+  }
+return [boxes.length, bad];
+"""
+
+
+def check_history_chart(driver, page, train):
+    """`model.history` shows the chart inline in HTML (the page's CSS around it): no two of
+    its texts (title, legend, ticks) overlap as the browser laid them out."""
+    page.select(train + 1)
+    history = run_until(page, "model.history")
+    svg = page.cells()[history].find_element(By.CSS_SELECTOR, ".jp-OutputArea-output svg")
+    count, overlapping = driver.execute_script(OVERLAPPING_TEXTS, svg)
+    assert count >= 12 and not overlapping, f"{count} texts; overlapping: {overlapping}"
+    page.scroll_to(page.cells()[history])
+    screenshot(driver, "08-history")
 
 
 def test_browser_end_to_end(lab_env, tabby_bin, tmp_path):

@@ -186,6 +186,40 @@ def test_checkpoint_round_trip_predicts_the_same(kernel, tmp_path):
     assert (tmp_path / "mlp-symbol.json").exists() and (tmp_path / "mlp-0001.params").exists()
 
 
+def polyline_points(svg):
+    """How many points the chart's polylines hold in all."""
+    return sum(len(line.split('points="')[1].split('"')[0].split()) for line in svg.splitlines()
+               if line.startswith("<polyline"))
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason="Fashion-MNIST is not installed")
+def test_the_training_curve_is_redrawn_during_an_epoch(kernel):
+    """The loss/accuracy chart is updated in place while the (only) epoch runs, not just at
+    its end; every redraw carries a longer curve."""
+    code = "cd = mnist(limit=6000, test_limit=100)\ncm = lenet()\nch = train(cm, cd, epochs=1, batch=32)"
+    reply, messages = run(kernel, code, timeout=300)
+    assert reply["status"] == "ok", reply
+    shown = [m for m in messages if m["msg_type"] == "display_data"]
+    chart_id = next(m["content"]["transient"]["display_id"] for m in shown
+                    if "image/svg+xml" in m["content"]["data"])
+    bar_text, mid_epoch = "", []
+    for m in messages:
+        if m["msg_type"] != "update_display_data":
+            continue
+        data = m["content"]["data"]
+        if m["content"]["transient"]["display_id"] != chart_id:
+            bar_text = data["text/plain"]
+        elif "batch" in bar_text:
+            done, total = bar_text.split("batch ")[1].split()[0].split("/")
+            if int(done) < int(total):  # drawn after a report from inside the epoch
+                mid_epoch.append(data["image/svg+xml"])
+    print(f"{len(mid_epoch)} chart redraws during the epoch")
+    assert len(mid_epoch) >= 2, "the curve is redrawn only at the epoch's end"
+    counts = [polyline_points(svg) for svg in mid_epoch]
+    assert counts == sorted(counts) and counts[-1] > counts[0], counts
+    assert len(set(mid_epoch)) == len(mid_epoch)
+
+
 REFERENCE_LENET = ROOT.parent / "shared" / "reference" / "models" / "lenet_fmnist1ep"
 
 

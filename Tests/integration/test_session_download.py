@@ -75,12 +75,20 @@ def cell(kc, km, code, timeout=300):
             return kc.get_shell_msg(timeout=10)["content"], messages
 
 
+def maps_libcurl(km):
+    """Whether the kernel process has libcurl mapped (it is dlopen'ed at the first download)."""
+    maps = pathlib.Path(f"/proc/{km.provisioner.process.pid}/maps").read_text()
+    return "/libcurl" in maps
+
+
 def test_zoo_download_progress_updates_in_place_then_cache(tabby_bin, zoo):
     from jupyter_client.manager import start_new_kernel
 
     km, kc = start_new_kernel(kernel_name="tabby", startup_timeout=60)
     try:
+        assert not maps_libcurl(km), "an idle kernel does not load libcurl"
         reply, messages = cell(kc, km, 'm = load("testnet")\nm.name')
+        assert maps_libcurl(km)
         assert reply["status"] == "ok", reply
         shown = [m for m in messages if m["msg_type"] == "display_data"]
         assert len(shown) == 1 and shown[0]["content"]["data"]["text/plain"].startswith("downloading ")

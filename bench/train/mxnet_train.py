@@ -1,24 +1,10 @@
 """MXNet 1.9.1 Module reference for bench/train: the classic train_mnist symbols and settings."""
-import argparse, gzip, json, os, resource, sys, time
+import argparse, sys, time
 
 import numpy as np
 import mxnet as mx
 
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-def find(directory, stem):
-    for name in (stem, stem + ".gz"):
-        if os.path.exists(os.path.join(directory, name)):
-            return os.path.join(directory, name)
-    sys.exit(f"{directory}: missing {stem}")
+from common import arguments, report, split
 
 
 def symbol(name):
@@ -39,22 +25,10 @@ def symbol(name):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--net", default="lenet")
-    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--wd", type=float, default=1e-4)
-    a = p.parse_args()
-    def images(stem):
-        return read_idx(find(a.data, stem)).reshape(-1, 1, 28, 28).astype(np.float32) / 255
-    train = mx.io.NDArrayIter(images("train-images-idx3-ubyte"),
-                              read_idx(find(a.data, "train-labels-idx1-ubyte")).astype(np.float32), a.batch,
-                              shuffle=True)
-    test = mx.io.NDArrayIter(images("t10k-images-idx3-ubyte"),
-                             read_idx(find(a.data, "t10k-labels-idx1-ubyte")).astype(np.float32), 1000)
+    a = arguments(argparse.ArgumentParser()).parse_args()
+    (xtr, ytr), (xte, yte) = split(a.data, "train"), split(a.data, "t10k")
+    train = mx.io.NDArrayIter(xtr.astype(np.float32) / 255, ytr.astype(np.float32), a.batch, shuffle=True)
+    test = mx.io.NDArrayIter(xte.astype(np.float32) / 255, yte.astype(np.float32), 1000)
     mod = mx.mod.Module(symbol(a.net), context=mx.cpu())
     stamps, accuracy = [time.perf_counter()], []
 
@@ -82,15 +56,9 @@ def main():
         metric.reset()
         mod.score(test, metric)
         accuracy.append(metric.get()[1])
-        print(f"mxnet {a.net} epoch {epoch + 1}: {60000 / seconds[-1]:.0f} img/s test {accuracy[-1]:.4f}",
+        print(f"mxnet {a.net} epoch {epoch + 1}: {len(xtr) / seconds[-1]:.0f} img/s test {accuracy[-1]:.4f}",
               file=sys.stderr, flush=True)
-    steady = seconds[1:] or seconds
-    print(json.dumps({
-        "images_per_second": 60000 * len(steady) / sum(steady),
-        "seconds_per_epoch": sum(steady) / len(steady),
-        "test_accuracy": accuracy,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    report(len(xtr), seconds, accuracy)
 
 
 if __name__ == "__main__":

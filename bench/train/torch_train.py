@@ -1,25 +1,11 @@
 """PyTorch CPU reference for bench/train: the same nets, data and settings as `tabby train`."""
-import argparse, gzip, json, os, resource, sys, time
+import argparse, sys, time
 
 import numpy as np
 import torch
 from torch import nn
 
-
-def read_idx(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rb") as f:
-        data = f.read()
-    rank = data[3]
-    dims = [int.from_bytes(data[4 + 4 * i:8 + 4 * i], "big") for i in range(rank)]
-    return np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * rank).reshape(dims)
-
-
-def find(directory, stem):
-    for name in (stem, stem + ".gz"):
-        if os.path.exists(os.path.join(directory, name)):
-            return os.path.join(directory, name)
-    sys.exit(f"{directory}: missing {stem}")
+from common import arguments, report, split
 
 
 def nets(name):
@@ -31,26 +17,17 @@ def nets(name):
 
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("--net", default="lenet")
-    p.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
-    p.add_argument("--epochs", type=int, default=2)
-    p.add_argument("--batch", type=int, default=64)
-    p.add_argument("--lr", type=float, default=0.05)
-    p.add_argument("--momentum", type=float, default=0.9)
-    p.add_argument("--wd", type=float, default=1e-4)
+    p = arguments(argparse.ArgumentParser())
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--limit", type=int, default=0, help="train on the first N images only")
     a = p.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
-    xtr = torch.from_numpy(read_idx(find(a.data, "train-images-idx3-ubyte")).copy()).unsqueeze(1)
-    ytr = torch.from_numpy(read_idx(find(a.data, "train-labels-idx1-ubyte")).astype(np.int64))
+    (xtr, ytr), (xte, yte) = [(torch.from_numpy(x.copy()), torch.from_numpy(y.astype(np.int64)))
+                              for x, y in (split(a.data, "train"), split(a.data, "t10k"))]
     if a.limit:
         xtr, ytr = xtr[:a.limit], ytr[:a.limit]
-    xte = torch.from_numpy(read_idx(find(a.data, "t10k-images-idx3-ubyte")).copy()).unsqueeze(1)
-    yte = torch.from_numpy(read_idx(find(a.data, "t10k-labels-idx1-ubyte")).astype(np.int64))
     model = nets(a.net)
     opt = torch.optim.SGD(model.parameters(), lr=a.lr, momentum=a.momentum, weight_decay=a.wd)
     loss_fn = nn.CrossEntropyLoss()
@@ -74,13 +51,7 @@ def main():
         accuracy.append(correct / len(xte))
         print(f"torch {a.net} epoch {epoch + 1}: {len(xtr) / seconds[-1]:.0f} img/s test {accuracy[-1]:.4f}",
               file=sys.stderr, flush=True)
-    steady = seconds[1:] or seconds
-    print(json.dumps({
-        "images_per_second": len(xtr) * len(steady) / sum(steady),
-        "seconds_per_epoch": sum(steady) / len(steady),
-        "test_accuracy": accuracy,
-        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    }))
+    report(len(xtr), seconds, accuracy)
 
 
 if __name__ == "__main__":

@@ -1,3 +1,4 @@
+import Datasets
 import Tensor
 
 /// Fully connected: y = f(x·Wᵀ + b), weight [out, in] as MXNet's FullyConnected.
@@ -195,14 +196,14 @@ public final class Dropout: Layer {
   public var kind: String { "Dropout(\(probability))" }
   public let probability: Float
   public var isTraining = true
-  var rng: SplitMix64Generator
+  var rng: SplitMix64
   private let rngLock = Lock()
 
   /// Drops each element with `probability` during training.
   public init(probability: Float, name: String = "dropout", seed: UInt64 = 0) {
     self.name = name
     self.probability = probability
-    rng = SplitMix64Generator(state: seed ^ fnv1a(name))
+    rng = SplitMix64(seed: seed ^ fnv1a(name))
   }
   public var parameters: [Parameter] { [] }
   public func outputShape(for input: [Int]) throws -> [Int] { input }
@@ -211,16 +212,5 @@ public final class Dropout: Layer {
     return try rngLock.withLock {
       try DropoutFunction.apply(x, probability: probability, using: &rng)
     }
-  }
-}
-
-struct SplitMix64Generator: RandomNumberGenerator {
-  var state: UInt64
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }

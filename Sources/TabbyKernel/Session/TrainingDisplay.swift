@@ -2,6 +2,10 @@ import CellLanguage
 import Charts
 import NN
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A training run's history as a value: `h.epochs`, `h[0]`, `h.stopped`; shows a table and curve.
 final class HistoryValue: HostObject {
   let history: TrainingHistory
@@ -88,9 +92,11 @@ final class HistoryValue: HostObject {
       tests: history.epochs.compactMap { e in e.testAccuracy.map { (Double(e.epoch), $0) } })
   }
 
-  static func chart(curve: [(x: Double, loss: Double, accuracy: Double)], tests: [(Double, Double)])
-    -> String
-  {
+  /// The chart of a run's curve; `epochs`, when given, fixes the x axis to the whole run.
+  static func chart(
+    curve: [(x: Double, loss: Double, accuracy: Double)], tests: [(Double, Double)],
+    epochs: Int? = nil
+  ) -> String {
     var series = [
       Series(name: "loss", points: curve.map { ($0.x, $0.loss) }, color: "#d6453f"),
       Series(name: "accuracy", points: curve.map { ($0.x, $0.accuracy) }, color: "#3b7dd8"),
@@ -98,24 +104,39 @@ final class HistoryValue: HostObject {
     if !tests.isEmpty {
       series.append(Series(name: "test acc.", points: tests.map { ($0.0, $0.1) }, color: "#2a9d4b"))
     }
-    return LineChart.svg(series, title: "Loss and accuracy", xLabel: "epoch")
+    return LineChart.svg(
+      series, title: "Loss and accuracy", xLabel: "epoch", xMax: epochs.map(Double.init))
   }
 }
 
-/// The in-place progress display of a training run: a bar with the figures, and a curve
-/// redrawn at each epoch's end. Updates are published at most ~10 times a second.
+/// The in-place progress display of a training run: a bar with the figures, following every
+/// progress report (at most ~10 a second), and a curve redrawn during the epoch too, at most
+/// every `chartInterval` seconds, and at each epoch's end.
 final class TrainingDisplay {
+  /// Seconds between two redraws of the curve within an epoch: the SVG is a few KiB, and the
+  /// browser re-renders it whole, so it follows the bar at about half its rate at most.
+  static let chartInterval = 0.25
+
   let sink: OutputSink
   let barID: String
   let chartID: String
+  let epochs: Int
+  /// Monotonic seconds (a parameter so tests can drive the throttle).
+  let clock: () -> Double
   var curve: [(x: Double, loss: Double, accuracy: Double)] = []
   var tests: [(Double, Double)] = []
   var last: TrainingProgress?
+  private var chartDrawnAt = -Double.infinity
 
-  init(sink: OutputSink, barID: String, chartID: String, images: Int, epochs: Int) {
+  init(
+    sink: OutputSink, barID: String, chartID: String, images: Int, epochs: Int,
+    clock: @escaping () -> Double = monotonicSeconds
+  ) {
     self.sink = sink
     self.barID = barID
     self.chartID = chartID
+    self.clock = clock
+    self.epochs = epochs
     let start = "training on \(images) images for \(epochs) epoch(s)…"
     sink.display(
       MimeBundle(data: ["text/plain": .string(start), "text/html": .string(Self.bar(0, start))]),
@@ -134,7 +155,11 @@ final class TrainingDisplay {
       MimeBundle(data: [
         "text/plain": .string(Self.line(p)), "text/html": .string(Self.bar(fraction, Self.line(p))),
       ]), displayID: barID)
-    if p.epochEnded { sink.updateDisplay(chartBundle(), displayID: chartID) }
+    let now = clock()
+    if p.epochEnded || now - chartDrawnAt >= Self.chartInterval {
+      chartDrawnAt = now
+      sink.updateDisplay(chartBundle(), displayID: chartID)
+    }
   }
 
   /// The last word on the bar: finished, or where an interrupt stopped it.
@@ -163,7 +188,8 @@ final class TrainingDisplay {
 
   func chartBundle() -> MimeBundle {
     MimeBundle(data: [
-      "image/svg+xml": .string(HistoryValue.chart(curve: curve, tests: tests)),
+      // The x axis spans the whole run, so the curve grows across it as training goes.
+      "image/svg+xml": .string(HistoryValue.chart(curve: curve, tests: tests, epochs: epochs)),
       "text/plain": .string("loss/accuracy curve: \(curve.count) points"),
     ])
   }
@@ -182,4 +208,11 @@ final class TrainingDisplay {
       "<div style=\"font-family:monospace\"><progress value=\"\(pct)\" max=\"100\" style=\"width:320px\"></progress> "
       + "\(pct)%<br/>\(escapeHTML(text))</div>"
   }
+}
+
+/// Seconds on the monotonic clock.
+func monotonicSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }

@@ -1,28 +1,26 @@
+import Datasets
+import Tensor
 import Testing
 
-@testable import Tensor
+/// The engine's SplitMix64 under the name the tests use, so every test sees the same numbers.
+public typealias SeededRNG = SplitMix64
 
-/// Deterministic generator (SplitMix64) so every test sees the same numbers.
-struct SeededRNG: RandomNumberGenerator {
-  var state: UInt64
-  init(_ seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
+extension SplitMix64 {
+  /// A generator from `seed` (tests write `SeededRNG(7)`).
+  public init(_ seed: UInt64) { self.init(seed: seed) }
 }
 
-func randomTensor(_ shape: [Int], seed: UInt64, range: ClosedRange<Float> = -1...1) -> Tensor {
+/// A tensor of `shape` with values drawn uniformly from `range`, the same for the same seed.
+public func randomTensor(_ shape: [Int], seed: UInt64, range: ClosedRange<Float> = -1...1)
+  -> Tensor
+{
   var rng = SeededRNG(seed)
   let values = (0..<shape.reduce(1, *)).map { _ in Float.random(in: range, using: &rng) }
   return try! Tensor(shape: shape, scalars: values)
 }
 
 /// Compares shapes first, then every element within an absolute + relative tolerance.
-func expectClose(
+public func expectClose(
   _ a: Tensor, _ b: Tensor, tolerance: Float = 1e-4,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
@@ -44,6 +42,6 @@ func expectClose(
 }
 
 /// Flat index of a multi-index in a row-major shape.
-func flat(_ idx: [Int], _ shape: [Int]) -> Int {
+public func flat(_ idx: [Int], _ shape: [Int]) -> Int {
   zip(idx, shape).reduce(0) { $0 * $1.1 + $1.0 }
 }

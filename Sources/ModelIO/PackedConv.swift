@@ -1,0 +1,132 @@
+import CKernels
+import Tensor
+
+/// A convolution lowered for inference onto CKernels' packed gemm: the weights are packed
+/// once at plan time, and bias, residual (ResNet's shortcut), activation and fake
+/// quantization are applied as each output tile is stored, so the output is written once.
+final class PackedConv: @unchecked Sendable {
+  let geometry: ConvGeometry
+  let groups: Int
+  let outShape: [Int]
+  let bias: [Float]?
+  /// The activation fused into the gemm (relu, clip), if any.
+  let fusedActivation: (kind: Int32, lo: Float, hi: Float)?
+  /// What the gemm cannot fuse (other activations), applied afterwards with the fake quant.
+  let after: ConvEpilogue?
+  let fakeQuant: [Float]?
+  /// Packed weights, one block of `perGroup` floats per group (immutable after init).
+  private let packed: UnsafeMutablePointer<Float>
+  private let perGroup: Int
+
+  init(
+    weights: [Float], geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
+    activation: UnaryOp?, fakeQuant: [Float]?
+  ) {
+    self.geometry = g
+    self.groups = groups
+    self.outShape = outShape
+    self.bias = bias
+    let coutG = outShape[1] / groups
+    let perGroup = ck_gemm_packed_a_count(coutG, g.patchSize)
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, perGroup * groups))
+    weights.withUnsafeBufferPointer { w in
+      for gi in 0..<groups {
+        ck_gemm_pack_a(coutG, g.patchSize, w.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
+      }
+    }
+    (self.perGroup, self.packed) = (perGroup, packed)
+    switch activation {
+    case nil: fusedActivation = nil
+    case .relu?: fusedActivation = (Int32(CK_ACT_RELU), 0, 0)
+    case .relu6?: fusedActivation = (Int32(CK_ACT_CLIP), 0, 6)
+    case .clip(let lo, let hi)?: fusedActivation = (Int32(CK_ACT_CLIP), lo, hi)
+    default: fusedActivation = nil
+    }
+    let unfused = fusedActivation == nil && activation != nil
+    after = unfused ? ConvEpilogue(bias: nil, activation: activation, fakeQuant: fakeQuant) : nil
+    self.fakeQuant = unfused ? nil : fakeQuant
+  }
+
+  deinit { packed.deallocate() }
+
+  private var pointwise: Bool {
+    let g = geometry
+    return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
+      && g.outH == g.height && g.outW == g.width
+  }
+
+  /// The convolution of `x` (plus `residual`, of the output's shape, when given).
+  func callAsFunction(_ x: Tensor, residual: Tensor?) throws(ModelLoadError) -> Tensor {
+    var y = Tensor(uninitializedShape: outShape)
+    let ok = y.withUnsafeMutableBufferPointer {
+      run(x, residual: residual, into: $0.baseAddress!, channels: outShape[1], offset: 0)
+    }
+    if !ok { throw .outOfScratchMemory }
+    after?.apply(&y)
+    return y
+  }
+
+  /// Writes the output as channels `offset...` of an NCHW buffer of `channels` channels (a
+  /// Concat's output, so the concatenation costs no copy). Only without an `after` pass.
+  /// False when the kernels could not get scratch memory.
+  func run(_ x: Tensor, residual: Tensor?, into y: UnsafeMutablePointer<Float>, channels total: Int, offset: Int) -> Bool {
+    var status: Int32 = 0
+    let g = geometry
+    let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
+    let coutG = cout / groups
+    let inGroup = g.channels * g.height * g.width
+    let imageStride = groups * inGroup
+    let pointwise = self.pointwise
+    x.withUnsafeBufferPointer { xp in
+      withOptionalPointer(residual) { rp in
+        withOptionalPointer(bias) { bp in
+          for n in 0..<batch {
+            for gi in 0..<groups {
+              let src = xp.baseAddress! + n * imageStride + gi * inGroup
+              let own = (n * cout + gi * coutG) * plane
+              let out = y + (n * total + offset + gi * coutG) * plane
+              var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + own }, ld: plane)
+              if pointwise {
+                status |= ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
+              } else {
+                var source = ck_conv_source(
+                  x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
+                  kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+                  dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+                status |= ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
+              }
+            }
+          }
+        }
+      }
+    }
+    return status == 0
+  }
+
+  private func epilogue(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ld: Int) -> ck_epilogue {
+    var ep = ck_epilogue()
+    ep.bias = bias
+    ep.residual = residual
+    ep.residual_ld = ld
+    if let (kind, lo, hi) = fusedActivation {
+      ep.activation = kind
+      ep.clip_lo = lo
+      ep.clip_hi = hi
+    }
+    if let q = fakeQuant {
+      ep.fake_quant = 1
+      (ep.fq_scale, ep.fq_zero, ep.fq_lo, ep.fq_hi) = (q[0], q[1], q[2], q[3])
+    }
+    return ep
+  }
+}
+
+private func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let t else { return body(nil) }
+  return t.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+private func withOptionalPointer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+  guard let a else { return body(nil) }
+  return a.withUnsafeBufferPointer { body($0.baseAddress) }
+}

@@ -1,0 +1,55 @@
+import CKernels
+import Tensor
+
+/// Gemm with constant weights (a fully connected layer) on CKernels' gemm, so inference
+/// never wakes OpenBLAS's threads, which would otherwise spin beside the kernels' own pool
+/// for a while after each call. Computes Yᵀ = op(B)ᵀ · op(A)ᵀ: the weights are the packed
+/// side, and for one image op(A)ᵀ is the input vector itself.
+final class PackedDense: @unchecked Sendable {
+  let inputs: Int, outputs: Int
+  let transA: Bool
+  let bias: [Float]?
+  private let packed: UnsafeMutablePointer<Float>
+
+  /// `weights` is op(B) as stored: [outputs, inputs] when transB, else [inputs, outputs].
+  init(weights: [Float], transB: Bool, inputs: Int, outputs: Int, transA: Bool, alpha: Float, bias: [Float]?) {
+    (self.inputs, self.outputs, self.transA) = (inputs, outputs, transA)
+    // op(B)ᵀ as [outputs, inputs], alpha folded in.
+    var w = [Float](repeating: 0, count: inputs * outputs)
+    for o in 0..<outputs {
+      for i in 0..<inputs { w[o * inputs + i] = alpha * (transB ? weights[o * inputs + i] : weights[i * outputs + o]) }
+    }
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ck_gemm_packed_a_count(outputs, inputs)))
+    ck_gemm_pack_a(outputs, inputs, w, inputs, packed)
+    self.packed = packed
+    self.bias = bias
+  }
+
+  deinit { packed.deallocate() }
+
+  func callAsFunction(_ a: Tensor) throws(ModelLoadError) -> Tensor {
+    let rows = transA ? a.shape[1] : a.shape[0]
+    var y = Tensor(uninitializedShape: [rows, outputs])
+    // op(A)ᵀ is [inputs, rows]: A itself when transA or for a single row.
+    let xt = transA || rows == 1 ? a : (try? a.transposed([1, 0])) ?? a
+    var yt = rows == 1 ? y : Tensor(uninitializedShape: [outputs, rows])
+    let status = yt.withUnsafeMutableBufferPointer { yp in
+      xt.withUnsafeBufferPointer { xp in
+        withBias { bp in
+          var ep = ck_epilogue()
+          ep.bias = bp
+          return ck_gemm(outputs, rows, inputs, packed, xp.baseAddress!, rows, yp.baseAddress!, rows, &ep)
+        }
+      }
+    }
+    if status != 0 { throw .outOfScratchMemory }
+    if rows == 1 { return yt }  // [1, outputs] either way round
+    y = (try? yt.transposed([1, 0])) ?? y
+    return y
+  }
+
+  private func withBias<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let bias else { return body(nil) }
+    return bias.withUnsafeBufferPointer { body($0.baseAddress) }
+  }
+}

@@ -1,0 +1,107 @@
+import CKernels
+import Testing
+
+/// ck_gemm against a plain triple loop, over shapes that hit every edge: rows not a multiple
+/// of the 6-row panel, columns not a multiple of 16, depths around the 256-deep blocks, the
+/// whole epilogue, one and several threads, and both the AVX2 and the portable kernel.
+@Suite(.serialized, .timeLimit(.minutes(2))) struct GemmTests {
+  struct Case: CustomStringConvertible, Sendable {
+    let m: Int, n: Int, k: Int
+    var description: String { "\(m)×\(n)×\(k)" }
+  }
+
+  static let shapes: [Case] = [
+    .init(m: 1, n: 1, k: 1), .init(m: 6, n: 16, k: 8), .init(m: 7, n: 17, k: 3), .init(m: 5, n: 15, k: 257),
+    .init(m: 13, n: 49, k: 256), .init(m: 64, n: 100, k: 300), .init(m: 100, n: 1, k: 600), .init(m: 2, n: 700, k: 27),
+  ]
+
+  /// Deterministic values in [-1, 1).
+  static func values(_ count: Int, seed: UInt64) -> [Float] {
+    var s = seed
+    return (0..<count).map { _ in
+      s = s &* 6364136223846793005 &+ 1442695040888963407
+      return Float(Int64(bitPattern: s >> 11) % 2000) / 1000 - 1
+    }
+  }
+
+  static func reference(_ c: Case, _ a: [Float], _ b: [Float], bias: [Float]?, residual: [Float]?, clip: (Float, Float)?) -> [Float] {
+    var y = [Float](repeating: 0, count: c.m * c.n)
+    for i in 0..<c.m {
+      for j in 0..<c.n {
+        var s: Double = 0
+        for p in 0..<c.k { s += Double(a[i * c.k + p]) * Double(b[p * c.n + j]) }
+        var v = Float(s) + (bias?[i] ?? 0) + (residual?[i * c.n + j] ?? 0)
+        if let (lo, hi) = clip { v = min(max(v, lo), hi) }
+        y[i * c.n + j] = v
+      }
+    }
+    return y
+  }
+
+  static func run(_ c: Case, _ a: [Float], _ b: [Float], ep: ck_epilogue?) -> [Float] {
+    var packed = [Float](repeating: .nan, count: ck_gemm_packed_a_count(c.m, c.k))
+    ck_gemm_pack_a(c.m, c.k, a, c.k, &packed)
+    // A guard band after C catches writes past the end.
+    var out = [Float](repeating: .nan, count: c.m * c.n + 64)
+    if var ep { ck_gemm(c.m, c.n, c.k, packed, b, c.n, &out, c.n, &ep) } else { ck_gemm(c.m, c.n, c.k, packed, b, c.n, &out, c.n, nil) }
+    #expect(out[(c.m * c.n)...].allSatisfy { $0.isNaN }, "\(c): wrote past the end of C")
+    return Array(out[..<(c.m * c.n)])
+  }
+
+  @Test(arguments: shapes, [false, true])
+  func matchesPlainLoops(_ c: Case, portable: Bool) {
+    ck_gemm_force_portable(portable ? 1 : 0)
+    defer { ck_gemm_force_portable(0) }
+    let a = Self.values(c.m * c.k, seed: 1), b = Self.values(c.k * c.n, seed: 2)
+    let bias = Self.values(c.m, seed: 3), residual = Self.values(c.m * c.n, seed: 4)
+    for threads: Int32 in [1, 2, 3] {
+      ck_set_threads(threads)
+      let plain = Self.run(c, a, b, ep: nil)
+      let expected = Self.reference(c, a, b, bias: nil, residual: nil, clip: nil)
+      let tolerance = Float(c.k) * 1e-6 + 1e-6
+      #expect(zip(plain, expected).allSatisfy { abs($0 - $1) <= tolerance }, "\(c) threads \(threads): plain product")
+
+      bias.withUnsafeBufferPointer { bp in
+        residual.withUnsafeBufferPointer { rp in
+          var ep = ck_epilogue()
+          ep.bias = bp.baseAddress
+          ep.residual = rp.baseAddress
+          ep.residual_ld = c.n
+          ep.activation = Int32(CK_ACT_CLIP)
+          (ep.clip_lo, ep.clip_hi) = (-0.5, 0.75)
+          let fused = Self.run(c, a, b, ep: ep)
+          let want = Self.reference(c, a, b, bias: bias, residual: residual, clip: (-0.5, 0.75))
+          #expect(zip(fused, want).allSatisfy { abs($0 - $1) <= tolerance }, "\(c) threads \(threads): fused epilogue")
+        }
+      }
+    }
+    ck_set_threads(2)
+  }
+
+  /// Relu, and fake quantization bit for bit as the engine's Swift definition rounds it.
+  @Test(arguments: [false, true])
+  func reluAndFakeQuantization(portable: Bool) {
+    ck_gemm_force_portable(portable ? 1 : 0)
+    defer { ck_gemm_force_portable(0) }
+    let c = Case(m: 9, n: 40, k: 20)
+    let a = Self.values(c.m * c.k, seed: 5), b = Self.values(c.k * c.n, seed: 6)
+    let raw = Self.run(c, a, b, ep: nil)
+    var ep = ck_epilogue()
+    ep.activation = Int32(CK_ACT_RELU)
+    ep.fake_quant = 1
+    (ep.fq_scale, ep.fq_zero, ep.fq_lo, ep.fq_hi) = (0.0235, 3, 0, 255)
+    let quantized = Self.run(c, a, b, ep: ep)
+    for (q, r) in zip(quantized, raw) {
+      let v = max(r, 0) / 0.0235
+      let code = min(max(v.rounded(.toNearestOrEven) + 3, 0), 255)
+      #expect(q == (code - 3) * 0.0235, "\(r) → \(q)")
+    }
+    #expect(Set(quantized).count > 5, "the test data spans several codes")
+  }
+
+  @Test func theCPUCheckAgreesWithTheForcedSwitch() {
+    ck_gemm_force_portable(1)
+    #expect(ck_gemm_uses_avx2() == 0)
+    ck_gemm_force_portable(0)
+  }
+}
