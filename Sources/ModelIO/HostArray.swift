@@ -147,6 +147,21 @@ public struct HostArray: Equatable, Sendable {
     }
   }
 
+  /// Calls `body` with the elements as Float32: the array's own bytes when they already are
+  /// (no copy: packing conv weights reads them in place), else a converted temporary.
+  func withFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+    let n = count
+    if dtype == .float32 && littleEndian && bytes.count >= n * 4 {
+      let aligned = bytes.withUnsafeBytes { Int(bitPattern: $0.baseAddress) % MemoryLayout<Float>.alignment == 0 }
+      if aligned {
+        return try bytes.withUnsafeBytes { raw in
+          try raw.withMemoryRebound(to: Float.self) { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+      }
+    }
+    return try floats().withUnsafeBufferPointer(body)
+  }
+
   /// Multiplies each outermost row by its factor, in place when the bytes are not shared
   /// (folding a BatchNorm into a convolution's weights then allocates nothing). float32 only.
   mutating func scaleRows(by factors: [Float]) {
