@@ -44,6 +44,7 @@ enum GraphRewrite {
 
   static func consumers(_ g: Graph) -> [String: Int] {
     var c: [String: Int] = [:]
+    c.reserveCapacity(2 * g.nodes.count + g.outputs.count)
     for n in g.nodes { for i in n.inputs { c[i, default: 0] += 1 } }
     for o in g.outputs { c[o.name, default: 0] += 100 }
     return c
@@ -51,20 +52,27 @@ enum GraphRewrite {
 
   /// Who reads each value, computed once per pass: passes mark fused nodes removed instead of
   /// deleting them, so node indices stay valid and the index is never rebuilt (rebuilding it
-  /// after every fusion made each pass quadratic in the node count).
+  /// after every fusion made each pass quadratic in the node count). One table, sized up
+  /// front: hashing value names is most of a pass's cost.
   struct Readers {
-    let uses: [String: Int]
-    let first: [String: Int]
+    private let table: [String: (uses: Int, first: Int)]
 
     init(_ g: Graph) {
-      uses = GraphRewrite.consumers(g)
-      var first: [String: Int] = [:]
-      for (k, n) in g.nodes.enumerated() { for i in n.inputs where first[i] == nil { first[i] = k } }
-      self.first = first
+      var t: [String: (uses: Int, first: Int)] = [:]
+      t.reserveCapacity(2 * g.nodes.count + g.outputs.count)
+      for (k, n) in g.nodes.enumerated() { for i in n.inputs { t[i, default: (0, k)].uses += 1 } }
+      for o in g.outputs { t[o.name, default: (0, g.nodes.count)].uses += 100 }
+      table = t
     }
 
+    /// How many nodes read `value` (a graph output counts 100).
+    func uses(_ value: String) -> Int { table[value]?.uses ?? 0 }
+
     /// Index of the single node reading `value`, when it is read once and is not a graph output.
-    func sole(_ value: String) -> Int? { uses[value] == 1 ? first[value] : nil }
+    func sole(_ value: String) -> Int? {
+      guard let e = table[value], e.uses == 1 else { return nil }
+      return e.first
+    }
   }
 
   /// Runs `fuse(i)` on every node still present; `fuse` returns the index of a node it absorbed.
@@ -101,7 +109,7 @@ enum GraphRewrite {
       let a = (0..<oc).map { scale[$0] / (variance[$0] + eps).squareRoot() }
       // A weight this Conv alone reads is taken out of the graph and scaled where it lies.
       let source = c.inputs[1]
-      var folded = readers.uses[source] == 1 ? g.initializers.removeValue(forKey: source)! : g.initializers[source]!
+      var folded = readers.uses(source) == 1 ? g.initializers.removeValue(forKey: source)! : g.initializers[source]!
       folded.scaleRows(by: a)
       let b = (0..<oc).map { (bias[$0] - mean[$0]) * a[$0] + beta[$0] }
       let wName = "\(source)#bn:\(bn.label)"

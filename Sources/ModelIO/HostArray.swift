@@ -147,6 +147,21 @@ public struct HostArray: Equatable, Sendable {
     }
   }
 
+  /// Calls `body` with the elements as Float32: the array's own bytes when they already are
+  /// (no copy: packing conv weights reads them in place), else a converted temporary.
+  func withFloats<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
+    let n = count
+    if dtype == .float32 && littleEndian && bytes.count >= n * 4 {
+      let aligned = bytes.withUnsafeBytes { Int(bitPattern: $0.baseAddress) % MemoryLayout<Float>.alignment == 0 }
+      if aligned {
+        return try bytes.withUnsafeBytes { raw in
+          try raw.withMemoryRebound(to: Float.self) { try body(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+        }
+      }
+    }
+    return try floats().withUnsafeBufferPointer(body)
+  }
+
   /// Multiplies each outermost row by its factor, in place when the bytes are not shared
   /// (folding a BatchNorm into a convolution's weights then allocates nothing). float32 only.
   mutating func scaleRows(by factors: [Float]) {
@@ -167,6 +182,9 @@ public struct HostArray: Equatable, Sendable {
 
   /// A float32 array of the same shape whose elements are `transform` applied to this
   /// array's floats; the result is written once, straight into the new array's bytes.
+  /// `transform` must be element-wise: for a non-float32 array it is called with the
+  /// converted values already in the destination (source and destination the same memory),
+  /// so no temporary array is made.
   func mapFloats(_ transform: (UnsafeBufferPointer<Float>, UnsafeMutableBufferPointer<Float>) -> Void) -> HostArray {
     let n = count
     let out = [UInt8](unsafeUninitializedCapacity: n * 4) { raw, k in
@@ -177,7 +195,10 @@ public struct HostArray: Equatable, Sendable {
           guard Int(bitPattern: src.baseAddress) % MemoryLayout<Float>.alignment == 0 else { return nil }
           return src.withMemoryRebound(to: Float.self) { transform(UnsafeBufferPointer(rebasing: $0[0..<n]), dst) }
         } : nil
-        if direct == nil { floats().withUnsafeBufferPointer { transform($0, dst) } }
+        if direct == nil {
+          copyFloats(into: dst)
+          transform(UnsafeBufferPointer(dst), dst)
+        }
       }
       k = n * 4
     }

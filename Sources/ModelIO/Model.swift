@@ -19,7 +19,9 @@
 //
 // Errors are ModelLoadError values (message + file) — a corrupt file, a missing parameter,
 // a shape mismatch, an unsupported operator (named with node and opset) — never a crash.
-// Loading checks the file size against LoadOptions.maxFileBytes before reading.
+// Loading checks the file size against LoadOptions.maxFileBytes before reading. An ONNX file
+// is mapped, not read (each tensor is copied out once); the rewrites take the imported graph
+// over and fold BatchNorm into weights in place; constants go straight into tensor storage.
 // The codecs are public too: MXNetParams (read/write .params, all dtypes, V1/V2/V3/legacy),
 // MXNetSymbol, ONNXReader, Graph (the neutral IR both importers produce).
 // Export: MXNetExport.save(sequential, prefix:, epoch:) writes PREFIX-symbol.json and
@@ -89,6 +91,9 @@ public enum Model {
   public static func load(path: String, epoch: Int? = nil, options: LoadOptions = .init())
     throws(ModelLoadError) -> LoadedModel
   {
+    // Before the first weight is read: freed load-time temporaries then go back to the heap
+    // and are reused, instead of being unmapped and faulted in afresh.
+    _ = mallocTunedForInference
     let source = try ModelSource.resolve(path: path, epoch: epoch)
     let graph: Graph
     switch source {

@@ -122,6 +122,15 @@ import Testing
     #expect(zip(converted, reference).allSatisfy { $0.bitPattern == $1.bitPattern || ($0.isNaN && $1.isNaN) })
   }
 
+  /// withFloats hands out the same values as floats(), read in place for float32 data.
+  @Test(arguments: [ElementType.float32, .uint8, .float16])
+  func withFloatsMatchesFloats(type: ElementType) {
+    let bytes = (0..<(6 * type.size)).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }
+    let a = HostArray(dtype: type, shape: [2, 3], bytes: bytes)
+    let seen = a.withFloats { Array($0) }
+    #expect(seen.map(\.bitPattern) == a.floats().map(\.bitPattern))
+  }
+
   /// Per-tensor and per-axis dequantization against (q − zero point) · scale element by element.
   @Test(arguments: [nil, 0, 1, 2] as [Int?])
   func dequantizeMatchesFormula(axis: Int?) throws {
