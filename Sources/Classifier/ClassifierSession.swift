@@ -88,7 +88,10 @@ public struct ClassifierSession: Sendable {
   private func probeOutputCount(_ network: any Network, _ recipe: Preprocessing) throws -> Int {
     do {
       let blank = try Image(width: 256, height: 256, fill: [128, 128, 128])
-      let output = try network.run(try recipe([blank]))
+      let input = try recipe([blank])
+      // Shape inference answers without running the network, when the network can plan.
+      if let n = try network.outputCount(forInputShape: input.shape) { return n }
+      let output = try network.run(input)
       guard let first = output.values.first, !first.isEmpty else {
         throw ClassifierError(.unsupportedModel, "the model returned no values")
       }

@@ -68,6 +68,11 @@ final class ModelIONetwork: Network {
     return try InputSignature(name: info.name, elementType: type, shape: info.shape.map(\.value))
   }
 
+  func outputCount(forInputShape shape: [Int]) throws -> Int? {
+    guard let out = try model.outputShapes(inputShapes: [shape]).first, out.count >= 1 else { return nil }
+    return out.dropFirst().reduce(1, *)
+  }
+
   func run(_ batch: ModelInput) throws -> NetworkOutput {
     let values = batch.floats ?? batch.bytes!.map(Float.init)
     let outputs: [Tensor]

@@ -74,4 +74,10 @@ protocol Network: AnyObject {
   var endsInSoftmax: Bool? { get }
   /// Runs one batch.
   func run(_ input: ModelInput) throws -> NetworkOutput
+  /// Outputs per image for an input of this shape, found without running; nil if unknown.
+  func outputCount(forInputShape shape: [Int]) throws -> Int?
+}
+
+extension Network {
+  func outputCount(forInputShape shape: [Int]) throws -> Int? { nil }
 }

@@ -136,9 +136,9 @@ extension Planner {
       bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
-    let conv = PackedConv(
-      weights: w.floats(), geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
-      fakeQuant: fq)
+    let conv = w.withFloats { PackedConv(
+      weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
+      fakeQuant: fq) }
     // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input.
     if node.inputs.count > 3 && !node.inputs[3].isEmpty {
       let r = try operand(node, 3)

@@ -19,7 +19,7 @@ final class PackedConv: @unchecked Sendable {
   private let perGroup: Int
 
   init(
-    weights: [Float], geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
+    weights: UnsafeBufferPointer<Float>, geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
     activation: UnaryOp?, fakeQuant: [Float]?
   ) {
     self.geometry = g
@@ -29,10 +29,9 @@ final class PackedConv: @unchecked Sendable {
     let coutG = outShape[1] / groups
     let perGroup = ck_gemm_packed_a_count(coutG, g.patchSize)
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, perGroup * groups))
-    weights.withUnsafeBufferPointer { w in
-      for gi in 0..<groups {
-        ck_gemm_pack_a(coutG, g.patchSize, w.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
-      }
+    adviseHugePages(UnsafeMutableRawPointer(packed), byteCount: perGroup * groups * 4)
+    for gi in 0..<groups {
+      ck_gemm_pack_a(coutG, g.patchSize, weights.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
     }
     (self.perGroup, self.packed) = (perGroup, packed)
     switch activation {
