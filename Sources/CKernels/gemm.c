@@ -172,6 +172,14 @@ static inline float finish(float y, int r, int t, const ck_epilogue *ep) {
   return y;
 }
 
+// For ck_gemv_s8: one finished element of row `row`.
+float ck_finish_element(float y, long row, const ck_epilogue *ep) {
+  ck_epilogue local = *ep;
+  if (ep->bias) local.bias = ep->bias + row;
+  if (ep->residual) local.residual = ep->residual + row;
+  return finish(y, 0, 0, &local);
+}
+
 // One MR×NR tile of C: accumulate over kc, add what C holds when `accumulate`, finish
 // with the epilogue when `ep` is not NULL (its bias and residual already point at the tile).
 static void kernel_portable(long kc, const float *a, const float *b, float *c, long ldc,

@@ -136,6 +136,12 @@ extension Planner {
       bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
+    if let gemv = Int8Gemv(node: node, input: x.shape, outShape: outShape, groups: groups, planner: self,
+      bias: bias?.scalars, activation: act, fakeQuant: fq)
+    {
+      bind(node, outShape, inputs: [x.slot], kind: "Conv(int8 gemv)") { gemv($0[0]) }
+      return
+    }
     let conv = w.withFloats { PackedConv(
       weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
       fakeQuant: fq) }

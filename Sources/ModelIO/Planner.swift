@@ -18,6 +18,9 @@ struct Planner {
   var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
   /// Steps folded into a later one (a Concat that runs its convolutions itself).
   var absorbedSteps = Set<Int>()
+  /// Weights that are dequantized 8-bit codes: the codes (or the values to quantize) and
+  /// their parameters, by value name.
+  var int8Weights: [String: (values: HostArray, q: Quantization, quantize: Bool)] = [:]
   /// How many nodes (and graph outputs, +100 each) read each value.
   let uses: [String: Int]
 
@@ -119,6 +122,14 @@ struct Planner {
     if allConstant && ConstantFolder.foldable.contains(node.op) && node.op != "Shape" {
       let arrays = values.map { v -> HostArray? in if case .constant(let a)? = v { a } else { nil } }
       env[node.outputs[0]] = .constant(try ConstantFolder.evaluate(node, arrays, opset: graph.opset))
+      // Weights that are 8-bit codes (stored, or quantized at load by a Q→DQ pair) stay at
+      // hand for the steps that read them as codes; the codes are made only when used.
+      if node.op == "DequantizeLinear" || node.op == "FakeQuant", let x = arrays[0],
+        let q = try? Quantization(node, arrays.count > 1 ? arrays[1] : nil, arrays.count > 2 ? arrays[2] : nil, rank: x.shape.count),
+        node.op == "DequantizeLinear" ? x.dtype == .int8 || x.dtype == .uint8 : q.type == .int8 || q.type == .uint8
+      {
+        int8Weights[node.outputs[0]] = (x, q, node.op == "FakeQuant")
+      }
       return
     }
     try lowerRuntime(node, values)

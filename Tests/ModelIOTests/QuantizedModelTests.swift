@@ -21,6 +21,13 @@ import Testing
     #expect(model.outputs[0].quantization == QuantizationParameters(scale: 1.0 / 256, zeroPoint: 0))
   }
 
+  /// The 1280 → 1001 classifier reads its int8 codes, not a float copy four times larger.
+  @Test func classifierRunsOnInt8Codes() throws {
+    let model = try ModelCache.shared.model(Shared.imagenet + "/mobilenet_v2_1.0_224_quant.onnx")
+    let labels = try model.plan(for: [[1, 224, 224, 3]]).steps.map(\.label)
+    #expect(labels.filter { $0.hasPrefix("Conv(int8 gemv)") }.count == 1, "\(labels.filter { $0.hasPrefix("Conv") })")
+  }
+
   @Test(arguments: photos)
   func topOneIsAcceptable(file: String, acceptable: [Int]) throws {
     let model = try ModelCache.shared.model(Shared.imagenet + "/mobilenet_v2_1.0_224_quant.onnx")
