@@ -14,9 +14,7 @@
 #include <immintrin.h>
 #endif
 
-#define MR CK_GEMM_MR
-#define NR CK_GEMM_NR
-#define KC_MAX 256
+#include "gemm_internal.h"
 
 static int forced_portable = 0;
 
@@ -59,91 +57,6 @@ static void pack_b(long kc, long cols, const float *b, long ldb, float *dst) {
       for (long p = 0; p < kc; p++) {
         memcpy(d + p * NR, src + p * ldb, (size_t)w * sizeof(float));
         memset(d + p * NR + w, 0, (size_t)(NR - w) * sizeof(float));
-      }
-    }
-  }
-}
-
-// The input of a convolution with its padding written out (zeros), so packing never tests
-// bounds: column (oy, ox) of kernel row (c, ki, kj) reads
-// padded[c·plane + (oy·sh + ki·dh)·wp + ox·sw + kj·dw].
-typedef struct {
-  const float *x;
-  long wp, plane, kernel_h, kernel_w, stride_w, dilation_w, row_step, out_w, stride_h;
-} padded_t;
-
-// The columns of one 16-wide panel split into runs that stay in one output row.
-typedef struct {
-  int t0, len;
-  long base;  // offset of the run's first column for kernel row (0, 0, 0)
-} run_t;
-
-// Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
-// like pack_b. A run copies 16 floats whatever its length (the next run or the next row,
-// packed after it, overwrites the excess), which keeps the copies fixed-size vector moves.
-// Every other float of in[0..32) into out[0..16): stride-2 convolutions' runs (reads up to
-// in[31], which the padded input's slack covers).
-#if defined(__x86_64__)
-__attribute__((target("avx2"))) static void copy_stride2_16(float *out, const float *in) {
-  for (int h = 0; h < 2; h++) {
-    __m256 a = _mm256_loadu_ps(in + 16 * h), b = _mm256_loadu_ps(in + 16 * h + 8);
-    __m256 even = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    even = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(even), _MM_SHUFFLE(3, 1, 2, 0)));
-    _mm256_storeu_ps(out + 8 * h, even);
-  }
-}
-#else
-static void copy_stride2_16(float *out, const float *in) {
-  for (int e = 0; e < 16; e++) out[e] = in[2 * e];
-}
-#endif
-
-static void pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst) {
-  const long kk = v->kernel_h * v->kernel_w;
-  // Runs of all panels of the tile, in column order; runs never straddle a panel.
-  enum { MAX_RUNS = 4 * NR * 16 };
-  run_t runs[MAX_RUNS];
-  int count = 0;
-  for (long q = 0; q * NR < cols && count < MAX_RUNS - NR; q++) {
-    long col = c0 + q * NR, left = cols - q * NR < NR ? cols - q * NR : NR;
-    int width = 0;
-    while (left > 0) {
-      long oy = col / v->out_w, ox = col % v->out_w;
-      long len = v->out_w - ox < left ? v->out_w - ox : left;
-      // t0 is the run's offset in the packed block's row 0.
-      runs[count++] = (run_t){(int)(q * kc * NR + width), (int)len, oy * v->stride_h * v->wp + ox * v->stride_w};
-      width += (int)len;
-      col += len;
-      left -= len;
-    }
-  }
-  long tail = cols % NR;  // live columns of a partial last panel
-  float *last = tail ? dst + cols / NR * kc * NR : NULL;
-  long ch = pc / kk, ki = pc % kk / v->kernel_w, kj = pc % v->kernel_w;
-  const int avx2 = ck_gemm_uses_avx2();
-  for (long p = 0; p < kc; p++) {
-    const float *src = v->x + ch * v->plane + ki * v->row_step + kj * v->dilation_w;
-    float *row = dst + p * NR;
-    if (v->stride_w == 1 && p + 1 < kc) {
-      for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, NR * sizeof(float));
-    } else if (v->stride_w == 1) {
-      // The last row's excess would land in the next panel's first row, already packed.
-      for (int r = 0; r < count; r++) memcpy(row + runs[r].t0, src + runs[r].base, (size_t)runs[r].len * sizeof(float));
-    } else if (v->stride_w == 2 && p + 1 < kc && avx2) {
-      for (int r = 0; r < count; r++) copy_stride2_16(row + runs[r].t0, src + runs[r].base);
-    } else {
-      for (int r = 0; r < count; r++) {
-        const float *in = src + runs[r].base;
-        float *out = row + runs[r].t0;
-        for (long e = 0; e < runs[r].len; e++) out[e] = in[e * v->stride_w];
-      }
-    }
-    if (last) memset(last + p * NR + tail, 0, (size_t)(NR - tail) * sizeof(float));
-    if (++kj == v->kernel_w) {
-      kj = 0;
-      if (++ki == v->kernel_h) {
-        ki = 0;
-        ch++;
       }
     }
   }
@@ -316,9 +229,6 @@ __attribute__((target("avx2,fma"))) static void kernel8_avx2(long kc, const floa
 }
 #endif
 
-typedef void (*kernel_fn)(long, const float *, const float *, float *, long, int,
-                          const ck_epilogue *);
-
 // A tile at (row0, col0) of `rows` × `cols` (≤ MR × NR): full tiles go straight to C,
 // edge tiles through a scratch tile so the kernel never reads or writes past C.
 static void tile(kernel_fn kernel, kernel_fn narrow, long kc, const float *a, const float *b, float *c, long ldc,
@@ -355,18 +265,6 @@ static void tile(kernel_fn kernel, kernel_fn narrow, long kc, const float *a, co
   for (long r = 0; r < rows; r++) memcpy(ct + r * ldc, scratch + r * NR, (size_t)cols * sizeof(float));
 }
 
-typedef struct {
-  long m, n, k, ldb, ldc, kc;
-  long tile_rows, tile_cols, row_tiles;
-  const float *packed_a, *b;
-  const padded_t *source;  // when set, B is this convolution's im2col matrix
-  float *c;
-  const ck_epilogue *ep;
-  kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
-  atomic_int *failed;        // set when a task could not get its panel buffer
-  float *shared;             // narrow B packed once for all tasks (see run_gemm), or NULL
-} gemm_job;
-
 // Each pool thread keeps its B panel buffer between calls.
 static _Thread_local float *panel_buffer = NULL;
 static _Thread_local long panel_capacity = 0;
@@ -394,7 +292,7 @@ static void gemm_task(void *context, long task) {
   }
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-    if (j->source) pack_conv(kc, pc, c0, c1 - c0, j->source, bp);
+    if (j->source) ck__pack_conv(kc, pc, c0, c1 - c0, j->source, bp);
     else pack_b(kc, c1 - c0, j->b + pc * j->ldb + c0, j->ldb, bp);
     const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
     for (long jr = c0; jr < c1; jr += NR) {
@@ -414,7 +312,7 @@ static void pack_shared_task(void *context, long block) {
   const gemm_job *j = context;
   long pc = block * j->kc, kc = j->k - pc < j->kc ? j->k - pc : j->kc;
   float *dst = j->shared + block * j->kc * j->tile_cols;
-  if (j->source) pack_conv(kc, pc, 0, j->n, j->source, dst);
+  if (j->source) ck__pack_conv(kc, pc, 0, j->n, j->source, dst);
   else pack_b(kc, j->n, j->b + pc * j->ldb, j->ldb, dst);
 }
 
@@ -456,63 +354,14 @@ static int run_narrow(gemm_job job, long mp, long np) {
 
 static const ck_epilogue no_epilogue = {0};
 
-static int run_gemm(gemm_job job);
 
 int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
              long ldc, const ck_epilogue *epilogue) {
-  return run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
+  return ck__run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
                       .c = c, .ep = epilogue});
 }
 
-typedef struct {
-  const ck_conv_source *s;
-  float *padded;
-  long hp, wp;
-} pad_job;
-
-static void pad_channel(void *context, long c) {
-  const pad_job *j = context;
-  const ck_conv_source *s = j->s;
-  float *dst = j->padded + c * j->hp * j->wp;
-  const float *src = s->x + c * s->height * s->width;
-  for (long y = 0; y < j->hp; y++) {
-    long iy = y - s->pad_top;
-    float *row = dst + y * j->wp;
-    if (iy < 0 || iy >= s->height) {
-      memset(row, 0, (size_t)j->wp * sizeof(float));
-      continue;
-    }
-    // Columns [lo, hi) of the padded row come from the input row; the rest are zeros.
-    long lo = s->pad_left < j->wp ? s->pad_left : j->wp;
-    long hi = s->pad_left + s->width < j->wp ? s->pad_left + s->width : j->wp;
-    if (hi < lo) hi = lo;
-    memset(row, 0, (size_t)lo * sizeof(float));
-    memcpy(row + lo, src + iy * s->width + (lo - s->pad_left), (size_t)(hi - lo) * sizeof(float));
-    memset(row + hi, 0, (size_t)(j->wp - hi) * sizeof(float));
-  }
-}
-
-int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
-                  const ck_epilogue *epilogue) {
-  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0) return 0;
-  // Just the rows and columns the windows reach, plus slack for the 16-float run copies.
-  long hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
-  long wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
-  float *padded = malloc(((size_t)s->channels * hp * wp + 2 * NR) * sizeof(float));
-  if (!padded) return -1;
-  pad_job pj = {s, padded, hp, wp};
-  ck_parallel_for(s->channels, pad_channel, &pj);
-  memset(padded + s->channels * hp * wp, 0, 2 * NR * sizeof(float));
-  padded_t v = {.x = padded, .wp = wp, .plane = hp * wp, .kernel_h = s->kernel_h, .kernel_w = s->kernel_w,
-                .stride_w = s->stride_w, .dilation_w = s->dilation_w, .row_step = s->dilation_h * wp,
-                .out_w = s->out_w, .stride_h = s->stride_h};
-  int status = run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
-                                   .ldc = ldc, .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue});
-  free(padded);
-  return status;
-}
-
-static int run_gemm(gemm_job job) {
+int ck__run_gemm(gemm_job job) {
   long m = job.m, n = job.n, k = job.k, ldc = job.ldc;
   float *c = job.c;
   ck_epilogue own;
