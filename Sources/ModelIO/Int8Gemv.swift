@@ -9,8 +9,7 @@ final class Int8Gemv: @unchecked Sendable {
   let codes: [Int8]
   let scales: [Float], zeros: [Float]
   let bias: [Float]?
-  let activation: (kind: Int32, lo: Float, hi: Float)?
-  let fakeQuant: [Float]?
+  let fused: KernelEpilogue
 
   /// nil unless the node is such a layer (one group, no shortcut, per-tensor or
   /// per-output-channel parameters, an activation the kernels fuse).
@@ -22,13 +21,8 @@ final class Int8Gemv: @unchecked Sendable {
       node.inputs.count <= 3, let (values, q, quantize) = planner.int8Weights[node.inputs[1]], values.shape.count == 4,
       values.shape[2] == 1, values.shape[3] == 1, q.axis == nil || q.axis == 0
     else { return nil }
-    switch activation {
-    case nil: self.activation = nil
-    case .relu?: self.activation = (Int32(CK_ACT_RELU), 0, 0)
-    case .relu6?: self.activation = (Int32(CK_ACT_CLIP), 0, 6)
-    case .clip(let lo, let hi)?: self.activation = (Int32(CK_ACT_CLIP), lo, hi)
-    default: return nil
-    }
+    guard let fused = KernelEpilogue(activation: activation, fakeQuant: fakeQuant) else { return nil }
+    self.fused = fused
     (outputs, inputs, batch) = (values.shape[0], values.shape[1], input[0])
     var codes = values.floats()
     if quantize { q.quantize(&codes, shape: values.shape) }
@@ -38,22 +32,16 @@ final class Int8Gemv: @unchecked Sendable {
     let perRow = q.axis == 0
     scales = (0..<outputs).map { perRow ? q.scales[$0] : q.scales[0] }
     zeros = (0..<outputs).map { (perRow ? q.zeroPoints[$0] : q.zeroPoints[0]) - shift }
-    (self.bias, self.fakeQuant) = (bias, fakeQuant)
+    self.bias = bias
   }
 
   func callAsFunction(_ x: Tensor) -> Tensor {
     var y = Tensor(uninitializedShape: [batch, outputs, 1, 1])
-    var ep = ck_epilogue()
-    if let (kind, lo, hi) = activation { (ep.activation, ep.clip_lo, ep.clip_hi) = (kind, lo, hi) }
-    if let q = fakeQuant {
-      ep.fake_quant = 1
-      (ep.fq_scale, ep.fq_zero, ep.fq_lo, ep.fq_hi) = (q[0], q[1], q[2], q[3])
-    }
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         codes.withUnsafeBufferPointer { cp in
           (bias ?? []).withUnsafeBufferPointer { bp in
-            ep.bias = bias == nil ? nil : bp.baseAddress
+            var ep = fused.with(bias: bias == nil ? nil : bp.baseAddress)
             for n in 0..<batch {
               ck_gemv_s8(
                 outputs, inputs, cp.baseAddress, scales, zeros, xp.baseAddress! + n * inputs, yp.baseAddress! + n * outputs, &ep)

@@ -9,11 +9,10 @@ final class PackedConv: @unchecked Sendable {
   let groups: Int
   let outShape: [Int]
   let bias: [Float]?
-  /// The activation fused into the gemm (relu, clip), if any.
-  let fusedActivation: (kind: Int32, lo: Float, hi: Float)?
+  /// What the gemm applies as it stores (activation, fake quantization).
+  let fused: KernelEpilogue
   /// What the gemm cannot fuse (other activations), applied afterwards with the fake quant.
   let after: ConvEpilogue?
-  let fakeQuant: [Float]?
   /// Packed weights, one block of `perGroup` floats per group (immutable after init).
   private let packed: UnsafeMutablePointer<Float>
   private let perGroup: Int
@@ -34,16 +33,13 @@ final class PackedConv: @unchecked Sendable {
       ck_gemm_pack_a(coutG, g.patchSize, weights.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
     }
     (self.perGroup, self.packed) = (perGroup, packed)
-    switch activation {
-    case nil: fusedActivation = nil
-    case .relu?: fusedActivation = (Int32(CK_ACT_RELU), 0, 0)
-    case .relu6?: fusedActivation = (Int32(CK_ACT_CLIP), 0, 6)
-    case .clip(let lo, let hi)?: fusedActivation = (Int32(CK_ACT_CLIP), lo, hi)
-    default: fusedActivation = nil
+    // An activation the kernels cannot fuse runs afterwards, with the fake quantization.
+    if let fused = KernelEpilogue(activation: activation, fakeQuant: fakeQuant) {
+      (self.fused, after) = (fused, nil)
+    } else {
+      fused = KernelEpilogue()
+      after = ConvEpilogue(bias: nil, activation: activation, fakeQuant: fakeQuant)
     }
-    let unfused = fusedActivation == nil && activation != nil
-    after = unfused ? ConvEpilogue(bias: nil, activation: activation, fakeQuant: fakeQuant) : nil
-    self.fakeQuant = unfused ? nil : fakeQuant
   }
 
   deinit { packed.deallocate() }
@@ -103,20 +99,7 @@ final class PackedConv: @unchecked Sendable {
   }
 
   private func epilogue(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ld: Int) -> ck_epilogue {
-    var ep = ck_epilogue()
-    ep.bias = bias
-    ep.residual = residual
-    ep.residual_ld = ld
-    if let (kind, lo, hi) = fusedActivation {
-      ep.activation = kind
-      ep.clip_lo = lo
-      ep.clip_hi = hi
-    }
-    if let q = fakeQuant {
-      ep.fake_quant = 1
-      (ep.fq_scale, ep.fq_zero, ep.fq_lo, ep.fq_hi) = (q[0], q[1], q[2], q[3])
-    }
-    return ep
+    fused.with(bias: bias, residual: residual, ld: ld)
   }
 }
 
