@@ -101,8 +101,7 @@ import Testing
   }
 
   /// Values on and next to every half-integer multiple of the scale, where rounding the
-  /// quotient decides the code: the kernel (which multiplies by 1/s when that cannot change
-  /// the rounding) must agree bit for bit with dividing.
+  /// quotient decides the code: the kernel must agree bit for bit with the engine's rule.
   @Test(arguments: [0.0235, 0.1, 1.0 / 3, 1.0 / 127.5, 6.0 / 255, 1e-30] as [Float])
   func fakeQuantizationTiesAreExact(scale: Float) {
     var values: [Float] = []

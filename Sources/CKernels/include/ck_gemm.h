@@ -21,7 +21,6 @@ typedef struct {
   float clip_lo, clip_hi;
   int fake_quant;         // 0 or 1
   float fq_scale, fq_zero, fq_lo, fq_hi;
-  float fq_inverse;       // set by ck_gemm itself (1 / fq_scale, or 0 to always divide)
 } ck_epilogue;
 
 /// Floats needed to pack an m×k matrix A for ck_gemm.
