@@ -40,8 +40,8 @@ final class Int8Gemv: @unchecked Sendable {
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         codes.withUnsafeBufferPointer { cp in
-          (bias ?? []).withUnsafeBufferPointer { bp in
-            var ep = fused.with(bias: bias == nil ? nil : bp.baseAddress)
+          withOptionalPointer(bias) { bp in
+            var ep = fused.with(bias: bp)
             for n in 0..<batch {
               ck_gemv_s8(
                 outputs, inputs, cp.baseAddress, scales, zeros, xp.baseAddress! + n * inputs, yp.baseAddress! + n * outputs, &ep)

@@ -38,17 +38,11 @@ final class PackedConv: @unchecked Sendable {
       (self.fused, after) = (fused, nil)
     } else {
       fused = KernelEpilogue()
-      after = ConvEpilogue(bias: nil, activation: activation, fakeQuant: fakeQuant)
+      after = ConvEpilogue(activation: activation, fakeQuant: fakeQuant)
     }
   }
 
   deinit { packed.deallocate() }
-
-  private var pointwise: Bool {
-    let g = geometry
-    return g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0 && g.padLeft == 0
-      && g.outH == g.height && g.outW == g.width
-  }
 
   /// The convolution of `x` (plus `residual`, of the output's shape, when given).
   func callAsFunction(_ x: Tensor, residual: Tensor?) throws(ModelLoadError) -> Tensor {
@@ -71,7 +65,7 @@ final class PackedConv: @unchecked Sendable {
     let coutG = cout / groups
     let inGroup = g.channels * g.height * g.width
     let imageStride = groups * inGroup
-    let pointwise = self.pointwise
+    let pointwise = g.isPointwise
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
@@ -103,12 +97,14 @@ final class PackedConv: @unchecked Sendable {
   }
 }
 
-private func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+/// The storage of an optional tensor or array as an optional pointer (nil when absent), for
+/// the kernels' optional bias and residual arguments.
+func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) -> R {
   guard let t else { return body(nil) }
   return t.withUnsafeBufferPointer { body($0.baseAddress) }
 }
 
-private func withOptionalPointer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
+func withOptionalPointer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
   guard let a else { return body(nil) }
   return a.withUnsafeBufferPointer { body($0.baseAddress) }
 }

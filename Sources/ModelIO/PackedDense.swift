@@ -35,7 +35,7 @@ final class PackedDense: @unchecked Sendable {
     var yt = rows == 1 ? y : Tensor(uninitializedShape: [outputs, rows])
     let status = yt.withUnsafeMutableBufferPointer { yp in
       xt.withUnsafeBufferPointer { xp in
-        withBias { bp in
+        withOptionalPointer(bias) { bp in
           var ep = ck_epilogue()
           ep.bias = bp
           return ck_gemm(outputs, rows, inputs, packed, xp.baseAddress!, rows, yp.baseAddress!, rows, &ep)
@@ -46,10 +46,5 @@ final class PackedDense: @unchecked Sendable {
     if rows == 1 { return yt }  // [1, outputs] either way round
     y = (try? yt.transposed([1, 0])) ?? y
     return y
-  }
-
-  private func withBias<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
-    guard let bias else { return body(nil) }
-    return bias.withUnsafeBufferPointer { body($0.baseAddress) }
   }
 }

@@ -17,6 +17,11 @@ public struct ConvGeometry: Sendable, Equatable {
   public var patchSize: Int { channels * kernelH * kernelW }
   /// Output positions per image.
   public var outPlane: Int { outH * outW }
+  /// A 1×1 convolution that keeps the image's size: its im2col matrix is the input itself.
+  public var isPointwise: Bool {
+    kernelH == 1 && kernelW == 1 && strideH == 1 && strideW == 1 && padTop == 0 && padLeft == 0
+      && outH == height && outW == width
+  }
 }
 
 /// Elementwise functions every backend provides.

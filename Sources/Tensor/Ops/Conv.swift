@@ -130,9 +130,7 @@ func gemmConv(
   let k = g.patchSize
   let p = g.outPlane
   let imageStride = groups * g.channels * g.height * g.width
-  let pointwise =
-    g.kernelH == 1 && g.kernelW == 1 && g.strideH == 1 && g.strideW == 1 && g.padTop == 0
-    && g.padLeft == 0 && g.outH == g.height && g.outW == g.width
+  let pointwise = g.isPointwise
   let chunk = max(1, min(n, im2colBudget / max(1, k * p)))
   let cols = UnsafeMutablePointer<Float>.allocate(
     capacity: pointwise && chunk == 1 ? 1 : k * chunk * p)
