@@ -1,26 +1,20 @@
 import Tensor
 
-/// Bias, activation and fake quantization applied to a convolution's output in one pass per
-/// channel plane, the planes split over the engine's threads.
+/// An activation the kernels cannot fuse (leaky relu, …) and the fake quantization after it,
+/// applied to a convolution's output in one pass per channel plane, the planes split over the
+/// engine's threads.
 struct ConvEpilogue: Sendable {
-  let bias: [Float]?
   let activation: UnaryOp?
   let fakeQuant: [Float]?
 
-  var isEmpty: Bool { bias == nil && activation == nil && fakeQuant == nil }
-
   func apply(_ y: inout Tensor) {
-    let (planes, channels) = (y.shape[0] * y.shape[1], y.shape[1])
+    let planes = y.shape[0] * y.shape[1]
     let plane = y.count / max(planes, 1)
     y.withUnsafeMutableBufferPointer { p in
       let base = p.baseAddress!
       parallelChunks(planes, grain: max(1, 16_384 / max(plane, 1))) { range in
         for k in range {
           let row = base + k * plane
-          if let bias {
-            let b = bias[k % channels]
-            for i in 0..<plane { row[i] += b }
-          }
           if let activation { applyActivation(activation, row, plane) }
           if let q = fakeQuant { fakeQuantize(row, plane, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3]) }
         }
