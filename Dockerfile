@@ -22,6 +22,8 @@ RUN apt-get update -qq \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names the test targets too, so their directories come along.
+# Package.swift pins its dependencies to exact versions (there is no Package.resolved in
+# git), so the image builds the same code as CI.
 COPY Package.swift ./
 COPY Sources ./Sources
 COPY Tests ./Tests
@@ -46,6 +48,7 @@ COPY docker/install-runtime.sh docker/requirements-runtime.txt /opt/tabby-setup/
 RUN /opt/tabby-setup/install-runtime.sh --prefix /opt/tabby/venv --tabby /usr/local/bin/tabby \
  && rm -rf /var/lib/apt/lists/* /root/.cache
 COPY docker/entrypoint.sh /usr/local/bin/tabby-entrypoint
+COPY docker/healthcheck.py /usr/local/bin/tabby-healthcheck
 COPY notebooks /opt/tabby/notebooks
 COPY --from=models /opt/tabby/models /opt/tabby/models
 COPY LICENSE /opt/tabby/LICENSE
@@ -66,8 +69,8 @@ USER tabby
 WORKDIR /home/tabby/work
 VOLUME ["/home/tabby/work"]
 EXPOSE 8888
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s \
-  CMD python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8888/api', timeout=4)"
+# Asks the server where the entrypoint made it listen (TABBY_IP, TABBY_PORT, same defaults).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["/usr/local/bin/tabby-healthcheck"]
 # The entrypoint runs as PID 1 and, once the password is out of its environment,
 # execs tini (which reaps the kernels' orphans) with JupyterLab under it. Do not add
 # `docker run --init`: that init would keep TABBY_PASSWORD in /proc/1/environ.

@@ -11,8 +11,11 @@ let package = Package(
   products: [
     .executable(name: "tabby", targets: ["tabby"])
   ],
+  // Exact versions: Package.resolved is not in git (these machines' package copies carry
+  // other commit ids), so the pin here is what makes every build, the image's included,
+  // compile the same code. Bump deliberately.
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
   ],
   targets: [
     // MARK: C libraries (system-library targets and one C shim target)
@@ -92,13 +95,15 @@ let package = Package(
     .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
-    // Helpers the engine's test targets share (seeded numbers, tensor comparisons).
+    // Helpers the engine's test targets share (seeded numbers, tensor comparisons, and
+    // `.needsShared`: the tests that read ../shared skip without it, fail in CI).
     .target(name: "TestSupport", dependencies: ["Tensor", "Datasets"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets", "TestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
-    .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
-    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
+    .testTarget(
+      name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON", "TestSupport"]),
+    .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON", "TestSupport"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

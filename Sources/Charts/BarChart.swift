@@ -19,11 +19,15 @@ public enum BarChart {
       svg.rect(
         x: labelWidth, y: y + 3, width: barArea * fraction, height: rowHeight - 6,
         fill: i == 0 ? "#3b7dd8" : "#8fb3e6", title: labels[i])
-      svg.text(
-        formatDecimal(100 * fraction, places: 1) + "%", x: labelWidth + barArea + 6, y: y + 16,
-        size: 11)
+      svg.text(percentText(fraction), x: labelWidth + barArea + 6, y: y + 16, size: 11)
     }
     return svg.document
+  }
+
+  /// One decimal of a percentage; a value too small for it reads `< 0.1%`, not `0.0%`
+  /// (which would claim exactly 0).
+  static func percentText(_ fraction: Double) -> String {
+    fraction > 0 && fraction < 0.0005 ? "< 0.1%" : formatDecimal(100 * fraction, places: 1) + "%"
   }
 
   static func shorten(_ s: String, to n: Int) -> String {

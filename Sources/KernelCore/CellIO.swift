@@ -12,10 +12,12 @@ public final class CellIO {
   private let silent: Bool
   private let allowStdin: Bool
   private let interrupted: () -> Bool
+  /// The kernel's replay guard: a stdin reply is a message like any other.
+  private let replayGuard: ReplayGuard?
 
   init(
     session: Session, request: Message, io: ChannelIO, topicPrefix: String, silent: Bool,
-    allowStdin: Bool, interrupted: @escaping () -> Bool
+    allowStdin: Bool, replayGuard: ReplayGuard? = nil, interrupted: @escaping () -> Bool
   ) {
     self.session = session
     self.request = request
@@ -25,6 +27,7 @@ public final class CellIO {
     self.silent = silent
     self.allowStdin = allowStdin
     self.interrupted = interrupted
+    self.replayGuard = replayGuard
   }
 
   /// Publishes any IOPub message parented to the request; `withNext` lets it wait for
@@ -59,7 +62,9 @@ public final class CellIO {
     publish("clear_output", ["wait": .bool(wait)])
   }
 
-  /// Sends `input_request` on stdin and waits for the `input_reply`.
+  /// Sends `input_request` on stdin and waits for the `input_reply` to it. Replies go through
+  /// the same checks as shell and control messages (signature, then the replay guard), and
+  /// one whose parent is not this request (a stale or forged reply) is dropped.
   public func readInput(prompt: String, password: Bool) throws(KernelError) -> String {
     guard allowStdin, let stdin else {
       throw KernelError(
@@ -77,8 +82,15 @@ public final class CellIO {
       if !delivered { delivered = stdin.request(frames) }
       guard let frames = stdin.receive(timeoutMs: delivered ? 100 : 20) else { continue }
       do {
-        let reply = try WireCodec.decode(frames, signer: session.signer)
-        guard reply.type == "input_reply" else { continue }
+        let reply = try WireCodec.decode(frames, signer: session.signer, replayGuard: replayGuard)
+        guard reply.type == "input_reply" else {
+          Log.warning("stdin: dropped a '\(reply.type)' while waiting for input_reply")
+          continue
+        }
+        guard reply.parentHeader["msg_id"]?.stringValue == ask.id else {
+          Log.warning("stdin: dropped an input_reply to another request")
+          continue
+        }
         return reply.content["value"]?.stringValue ?? ""
       } catch {
         Log.warning("dropped stdin message: \(error)")

@@ -24,7 +24,7 @@ extension Kernel {
     if store { executionCount = count }
     let cell = CellIO(
       session: session, request: msg, io: io, topicPrefix: topicPrefix, silent: silent,
-      allowStdin: c["allow_stdin"]?.boolValue ?? false,
+      allowStdin: c["allow_stdin"]?.boolValue ?? false, replayGuard: replayGuard,
       interrupted: { [interpreter] in interpreter.interruptPending })
     cell.publish("execute_input", ["code": .string(code), "execution_count": .int(count)])
     let request = ExecuteRequest(

@@ -92,6 +92,13 @@ final class SocketSink: FrameSink, StdinChannel {
 /// IOPub and heartbeat each on a thread of their own. Each socket is used by exactly
 /// one thread; shell and control feed IOPub through inproc PUSH sockets.
 public final class KernelServer: @unchecked Sendable {
+  /// The largest frame a peer may send (`ZMQ_MAXMSGSIZE` on every socket that receives from
+  /// the network). libzmq reads a frame's length before its body and disconnects a peer
+  /// whose frame is larger, so an oversize frame is never allocated, let alone signed or
+  /// parsed. 256 MiB is far above any Jupyter message (binary buffers included) that a
+  /// kernel without comms receives.
+  public static let maxFrameBytes: Int64 = 256 << 20
+
   private let context: ZMQContext
   private let kernel: Kernel
   private let stopping = Atomic<Bool>(false)
@@ -110,6 +117,7 @@ public final class KernelServer: @unchecked Sendable {
     {
       let s = try ZMQSocket(context, type: type)
       try s.setOption(ZMQ_LINGER, 1000)
+      try s.setOption64(ZMQ_MAXMSGSIZE, Self.maxFrameBytes)
       if router { try s.setOption(ZMQ_ROUTER_HANDOVER, 1) }
       if info.ip.contains(":") { try s.setOption(ZMQ_IPV6, 1) }
       try s.bind(endpoint)

@@ -64,6 +64,14 @@ public final class ZMQSocket: @unchecked Sendable {
     }
   }
 
+  /// Sets an option whose value is an `int64_t` (such as `ZMQ_MAXMSGSIZE`).
+  public func setOption64(_ option: Int32, _ value: Int64) throws(ZMQError) {
+    var v = value
+    try zmqCall("zmq_setsockopt(\(option))") {
+      zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size)
+    }
+  }
+
   public func bind(_ endpoint: String) throws(ZMQError) {
     try zmqCall("zmq_bind(\(endpoint))") { zmq_bind(handle, endpoint) }
   }

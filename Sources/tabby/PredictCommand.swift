@@ -97,10 +97,14 @@ struct PredictCommand: ParsableCommand {
   private func printText(_ predictions: [Prediction], bench: JSONObject?) {
     for p in predictions {
       print(p.source)
-      for s in p.top {
+      // Classes a quantized model gives exactly 0 are not listed (--json keeps them).
+      let shown = p.top.prefix { $0.probability > 0 }
+      for s in shown.isEmpty ? p.top.prefix(1) : shown {
         let percent = String(format: "%6.2f%%", Double(s.probability) * 100)
         print("  \(percent)  \(String(s.index).leftPadded(4))  \(s.label ?? "(class \(s.index))")")
       }
+      let hidden = p.top.count - max(1, shown.count)
+      if hidden > 0 { print("  (\(hidden) more of the top \(p.top.count) with probability 0 not shown)") }
     }
     if let bench { print(JSON.object(bench).pretty()) }
   }

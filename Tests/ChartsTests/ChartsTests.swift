@@ -47,6 +47,11 @@ func rectWidths(_ svg: String, fill: String) -> [Double] {
   #expect(svg.contains("60.0%"))
 }
 
+@Test func tinyBarsAreNotLabelledZero() {
+  let svg = BarChart.svg(labels: ["a", "b", "c"], values: [0.9996, 0.0004, 0])
+  #expect(svg.contains("100.0%") && svg.contains("&lt; 0.1%") && svg.contains(">0.0%<"))
+}
+
 @Test func barsClampOutOfRangeValues() {
   let svg = BarChart.svg(labels: ["a", "b"], values: [1.7, -0.2])
   let full = rectWidths(svg, fill: "#eef1f5")[0]

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import Classifier
@@ -14,7 +15,7 @@ import Testing
     #expect(labels.names[index] == name)
   }
 
-  @Test func builtInListMatchesTheSharedSynsetFile() throws {
+  @Test(.needsShared) func builtInListMatchesTheSharedSynsetFile() throws {
     let shared = try Labels.load(file: sharedData + "/imagenet/synset.txt")
     #expect(shared == Labels.imageNet1k)
   }

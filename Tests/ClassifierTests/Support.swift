@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A fresh temporary directory, removed by `cleanup()`.
 struct TempDir {
@@ -32,5 +33,5 @@ struct TempDir {
 /// The repository root, from this file's location (Tests/ClassifierTests/Support.swift).
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent().path
-/// The shared test data beside the repository.
-let sharedData = repoRoot + "/../shared"
+/// The shared test data beside the repository (tests reading it carry `.needsShared`).
+let sharedData = SharedData.root

@@ -137,7 +137,7 @@ let smallPNGs = [
   #expect(chunks.errors > 100 && chunks.images > 10)
 }
 
-@Test func mutatedReferencePhotosNeverCrash() throws {
+@Test(.needsShared) func mutatedReferencePhotosNeverCrash() throws {
   let files = ["chelsea.jpg", "camera.jpg", "coffee.png", "camera.png"].map {
     "\(Paths.referenceImages)/\($0)"
   }

@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 import Testing
 
 /// Fixture, expected raw RGB (numpy for PNG, Pillow 13 for JPEG), allowed difference.
@@ -34,7 +35,7 @@ let jpegVersusPNG: [(name: String, mean: Double, max: Int)] = [
   ("camera", 1.573, 18),
 ]
 
-@Test(arguments: jpegVersusPNG)
+@Test(.needsShared, arguments: jpegVersusPNG)
 func referenceJPEGDiffersFromPNGAsWithPillow(name: String, mean: Double, max: Int) throws {
   let png = try Image.load(path: "\(Paths.referenceImages)/\(name).png").rgb()
   let jpeg = try Image.load(path: "\(Paths.referenceImages)/\(name).jpg")
@@ -45,7 +46,7 @@ func referenceJPEGDiffersFromPNGAsWithPillow(name: String, mean: Double, max: In
   #expect(differences.max() == max)
 }
 
-@Test func referencePhotoShapes() throws {
+@Test(.needsShared) func referencePhotoShapes() throws {
   let shapes = try referencePhotos.map {
     try Image.load(path: "\(Paths.referenceImages)/\($0).png").shape
   }

@@ -27,7 +27,7 @@ func pngRoundTripKeepsColourChannels(channels: Int) throws {
   #expect(try Image.decode(bytes: stored) == Image.decode(bytes: packed))
 }
 
-@Test func referenceCropSurvivesEncodeDecode() throws {
+@Test(.needsShared) func referenceCropSurvivesEncodeDecode() throws {
   let crop = try Image.load(path: "\(Paths.referenceImages)/coffee_crop224.png")
   #expect(try Image.decode(bytes: crop.pngData()) == crop)
   let thumb = try crop.thumbnail(maxSide: 64)

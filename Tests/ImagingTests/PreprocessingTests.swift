@@ -1,11 +1,12 @@
 import Imaging
+import TestSupport
 import Testing
 
 func photo(_ name: String) throws -> Image {
   try Image.load(path: "\(Paths.referenceImages)/\(name).png")
 }
 
-@Test func imagenetBatchOfFiveEqualsReferenceInputs() throws {
+@Test(.needsShared) func imagenetBatchOfFiveEqualsReferenceInputs() throws {
   let input = try Preprocessing.imagenet()(referencePhotos.map(photo))
   #expect(input.shape == [5, 3, 224, 224])
   let values = try #require(input.floats)
@@ -16,7 +17,7 @@ func photo(_ name: String) throws -> Image {
   }
 }
 
-@Test func layoutsHoldTheSameValuesTransposed() throws {
+@Test(.needsShared) func layoutsHoldTheSameValuesTransposed() throws {
   let image = try photo("chelsea")
   let nchw = try #require(Preprocessing.imagenet(layout: .nchw)(image).floats)
   let nhwcInput = try Preprocessing.imagenet(layout: .nhwc)(image)
@@ -27,7 +28,7 @@ func photo(_ name: String) throws -> Image {
   }
 }
 
-@Test func uint8OutputIsTheCropItself() throws {
+@Test(.needsShared) func uint8OutputIsTheCropItself() throws {
   let image = try photo("rocket")
   let profile = Preprocessing.imagenet(layout: .nhwc, elementType: .uint8)
   let input = try profile(image)
@@ -35,7 +36,7 @@ func photo(_ name: String) throws -> Image {
   #expect(input.floats == nil)
 }
 
-@Test func mxnetLegacySubtractsMeanInRawUnits() throws {
+@Test(.needsShared) func mxnetLegacySubtractsMeanInRawUnits() throws {
   let image = try photo("astronaut")
   let profile = Preprocessing.mxnetLegacy()
   let crop = try profile.transform(image)
@@ -46,7 +47,7 @@ func photo(_ name: String) throws -> Image {
   }
 }
 
-@Test func inceptionCropsCentralSquareThenResizes() throws {
+@Test(.needsShared) func inceptionCropsCentralSquareThenResizes() throws {
   let image = try photo("chelsea")  // 451x300: crop side round(262.5) = 262 at (94, 19)
   let profile = Preprocessing.inception(size: 299)
   let expected = try image.cropped(x: 94, y: 19, width: 262, height: 262).resized(
@@ -61,7 +62,7 @@ func photo(_ name: String) throws -> Image {
   #expect(bytes.bytes == expected.pixels)
 }
 
-@Test func grayProfileForSmallNets() throws {
+@Test(.needsShared) func grayProfileForSmallNets() throws {
   var profile = Preprocessing.imagenet(size: 28)
   profile.steps = [.resize(width: 28, height: 28, .bilinear)]
   profile.colorMode = .gray

@@ -1,9 +1,10 @@
 import Imaging
+import TestSupport
 import Testing
 
 /// The reference preprocessing (../shared/reference/README.md) applied to the PNG
 /// photos must reproduce `<name>_crop224.png` and `inputs/<name>.f32`.
-@Test(arguments: referencePhotos)
+@Test(.needsShared, arguments: referencePhotos)
 func imagenetProfileReproducesReferenceCrop(name: String) throws {
   let photo = try Image.load(path: "\(Paths.referenceImages)/\(name).png")
   let expected = try Image.load(path: "\(Paths.referenceImages)/\(name)_crop224.png")
@@ -14,7 +15,7 @@ func imagenetProfileReproducesReferenceCrop(name: String) throws {
   #expect(difference == 0)
 }
 
-@Test(arguments: referencePhotos)
+@Test(.needsShared, arguments: referencePhotos)
 func imagenetProfileReproducesReferenceInput(name: String) throws {
   let photo = try Image.load(path: "\(Paths.referenceImages)/\(name).png")
   let expected = try floats(of: "\(Paths.referenceInputs)/\(name).f32")
@@ -29,7 +30,7 @@ func imagenetProfileReproducesReferenceInput(name: String) throws {
   #expect(values == expected)
 }
 
-@Test func normalisingReferenceCropIsBitExact() throws {
+@Test(.needsShared) func normalisingReferenceCropIsBitExact() throws {
   let crop = try Image.load(path: "\(Paths.referenceImages)/chelsea_crop224.png")
   let expected = try floats(of: "\(Paths.referenceInputs)/chelsea.f32")
   let input = try Preprocessing.imagenet().stack([crop])

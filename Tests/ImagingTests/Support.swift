@@ -1,4 +1,5 @@
 import Imaging
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -17,8 +18,9 @@ enum Paths {
     parts.removeLast(2)
     return parts.joined(separator: "/")
   }()
-  static let referenceImages = repoRoot + "/../shared/reference/images"
-  static let referenceInputs = repoRoot + "/../shared/reference/inputs"
+  // In ../shared: the tests reading these carry `.needsShared`.
+  static let referenceImages = SharedData.root + "/reference/images"
+  static let referenceInputs = SharedData.root + "/reference/inputs"
 
   static func fixture(_ name: String) -> String { fixtures + "/" + name }
 }

@@ -116,8 +116,10 @@ import Testing
 
 @Test func inputGoesOverStdinWhenAllowed() {
   let h = Harness()
-  let reply = h.client.message("input_reply", content: ["value": "typed"], parent: nil)
-  h.stdin.replies = [h.client.encode(reply)]
+  h.stdin.respond = { [client = h.client, signer = h.signer] frames in
+    let ask = try! WireCodec.decode(frames, signer: signer)
+    return [client.encode(client.message("input_reply", content: ["value": "typed"], parent: ask))]
+  }
   h.stdin.refusals = 2
   let req = h.execute("input", ["allow_stdin": true])
   #expect(h.stdin.sent.count == 1)
@@ -130,6 +132,52 @@ import Testing
 
   _ = h.execute("input", ["allow_stdin": false])
   #expect(h.lastReply.content["ename"] == "StdinNotImplementedError")
+}
+
+@Test func stdinRepliesToAnotherRequestAreDropped() {
+  let h = Harness()
+  let other = h.client.message("execute_request", content: [:], parent: nil)
+  h.stdin.respond = { [client = h.client, signer = h.signer] frames in
+    let ask = try! WireCodec.decode(frames, signer: signer)
+    return [
+      client.encode(client.message("input_reply", content: ["value": "unparented"], parent: nil)),
+      client.encode(client.message("input_reply", content: ["value": "stale"], parent: other)),
+      client.encode(client.message("input_request", content: ["value": "wrong type"], parent: ask)),
+      client.encode(client.message("input_reply", content: ["value": "typed"], parent: ask)),
+    ]
+  }
+  let req = h.execute("input", ["allow_stdin": true])
+  #expect(h.lastReply.content["status"] == "ok")
+  let streams = h.published.filter { $0.type == "stream" && $0.parentHeader["msg_id"]?.stringValue == req.id }
+  #expect(streams.map { $0.content["text"] } == ["typed"])
+  #expect(h.stdin.replies.isEmpty, "every reply before the right one was read and dropped")
+}
+
+@Test func stdinRepliesGoThroughTheReplayGuard() {
+  let h = Harness()
+  var answered: [[UInt8]] = []
+  h.stdin.respond = { [client = h.client, signer = h.signer] frames in
+    let ask = try! WireCodec.decode(frames, signer: signer)
+    let reply = client.encode(client.message("input_reply", content: ["value": "typed"], parent: ask))
+    answered = reply
+    // The same signed reply twice: the copy must not answer the next input.
+    return [reply, reply]
+  }
+  _ = h.execute("input", ["allow_stdin": true])
+  #expect(h.stdin.replies.count == 1)
+  // The second cell's ask gets the replayed copy first (same signature), then a fresh one.
+  h.stdin.respond = { [client = h.client, signer = h.signer] frames in
+    let ask = try! WireCodec.decode(frames, signer: signer)
+    return [client.encode(client.message("input_reply", content: ["value": "fresh"], parent: ask))]
+  }
+  let second = h.execute("input", ["allow_stdin": true])
+  let texts = h.published.filter { $0.type == "stream" && $0.parentHeader["msg_id"]?.stringValue == second.id }
+  #expect(texts.map { $0.content["text"] } == ["fresh"])
+  // The signature the stdin reply used is remembered kernel-wide: replayed on shell, it is
+  // dropped before any handling (no busy status).
+  let before = h.iopub.sent.count
+  h.kernel.handleShell(answered, io: h.io)
+  #expect(h.iopub.sent.count == before)
 }
 
 @Test func interruptEndsAnInputWait() {

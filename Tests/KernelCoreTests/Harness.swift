@@ -19,12 +19,15 @@ final class ScriptedStdin: StdinChannel {
   var replies: [[[UInt8]]] = []
   /// Requests refused before one is delivered (a frontend still connecting).
   var refusals = 0
+  /// Makes the replies to a delivered request (they need its msg_id as their parent).
+  var respond: ([[UInt8]]) -> [[[UInt8]]] = { _ in [] }
   func request(_ frames: [[UInt8]]) -> Bool {
     if refusals > 0 {
       refusals -= 1
       return false
     }
     sent.append(frames)
+    replies += respond(frames)
     return true
   }
   /// Nothing comes back before a request was delivered.

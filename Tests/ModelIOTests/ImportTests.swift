@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
-@Suite struct ImportTests {
+@Suite(.needsShared) struct ImportTests {
   static let onnxFiles = [
     "reference/models/lenet_random.onnx", "reference/models/squeezenet1.1.onnx",
     "reference/models/resnet18_v1.onnx.gz", "imagenet/mobilenet_v2_1.0_224_quant.onnx",

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import Testing
 
 @testable import ModelIO
@@ -20,7 +21,7 @@ import Testing
     try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent)
   }
 
-  @Test func mappedFileReadsLikeBytesInMemory() throws {
+  @Test(.needsShared) func mappedFileReadsLikeBytesInMemory() throws {
     let path = Shared.models + "/lenet_random.onnx"
     let mapped = try ModelFiles.withContents(path: path) { (b) throws(ModelLoadError) -> Graph in
       try ONNXReader.read(buffer: b)
@@ -32,7 +33,7 @@ import Testing
   }
 
   /// Cut points in a real model: empty, inside the header, inside the weights, one byte short.
-  @Test(arguments: [0, 1, 7, 300, 2_000, -1])
+  @Test(.needsShared, arguments: [0, 1, 7, 300, 2_000, -1])
   func truncatedFileOnDiskIsAnError(cut: Int) throws {
     let full = try Shared.bytes(Shared.models + "/lenet_random.onnx")
     let keep = cut >= 0 ? min(cut, full.count) : full.count + cut
@@ -58,7 +59,7 @@ import Testing
     }
   }
 
-  @Test func truncatedGzipFileIsAnError() throws {
+  @Test(.needsShared) func truncatedGzipFileIsAnError() throws {
     let packed = try Shared.bytes(Shared.models + "/resnet18_v1.onnx.gz")
     let path = try Self.temporaryFile("cut.onnx.gz", Array(packed[0..<65_536]))
     defer { Self.remove(path) }

@@ -1,19 +1,16 @@
 import Foundation
 import JSON
 import Tensor
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
 /// Files written by our writer, loaded and run by Apache MXNet 1.9.1 itself.
-@Suite(.serialized) struct MXNetCrossCheckTests {
-  /// The project's MXNet venv (override with TABBY_MXNET_PYTHON); the tests skip without it.
-  /// The MXNet venv scripts/setup.sh makes in the repository root.
-  static let python =
-    ProcessInfo.processInfo.environment["TABBY_MXNET_PYTHON"]
-    ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent(".venv-mxnet/bin/python").path
-  static var available: Bool { FileManager.default.isExecutableFile(atPath: python) }
+@Suite(.needsMXNet, .serialized) struct MXNetCrossCheckTests {
+  /// The MXNet venv scripts/setup.sh makes in the repository root (override with
+  /// TABBY_MXNET_PYTHON); `.needsMXNet` skips the suite without it, or fails it in CI.
+  static let python = SharedData.mxnetPython
 
   static func runPython(_ script: String) throws -> JSON {
     let p = Process()
@@ -41,7 +38,7 @@ import Testing
     return d
   }
 
-  @Test(.enabled(if: available)) func mxnetLoadsEveryDtypeWeWrite() throws {
+  @Test func mxnetLoadsEveryDtypeWeWrite() throws {
     let dir = Self.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var entries: [(name: String, array: HostArray)] = [("arg:f32", HostArray(shape: [2, 3], floats: [1.5, -2, 0.25, 4, 5, -6.5]))]
@@ -66,7 +63,7 @@ import Testing
     }
   }
 
-  @Test(.enabled(if: available)) func mxnetRunsOurCheckpointWithOurOutputs() throws {
+  @Test func mxnetRunsOurCheckpointWithOurOutputs() throws {
     let dir = Self.tempDir()
     defer { try? FileManager.default.removeItem(atPath: dir) }
     var rng = SplitMix(seed: 77)

@@ -1,8 +1,9 @@
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
-@Suite struct MXNetExportTests {
+@Suite(.needsShared) struct MXNetExportTests {
   /// The layers of the reference LeNet, with its own weights.
   static func lenetLayers() throws -> [ExportLayer] {
     let p = Dictionary(uniqueKeysWithValues: try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params")
@@ -48,7 +49,7 @@ import NN
 import Tensor
 
 @Suite struct NNExportTests {
-  @Test func lenetFromNNMatchesTheReferenceLayout() throws {
+  @Test(.needsShared) func lenetFromNNMatchesTheReferenceLayout() throws {
     let layers = try MXNetExport.layers(of: Models.lenet())
     let reference = String(decoding: try Shared.bytes(Shared.models + "/lenet_random-symbol.json"), as: UTF8.self)
     #expect(MXNetExport.symbolJSON(layers) == reference)

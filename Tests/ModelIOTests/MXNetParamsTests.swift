@@ -1,10 +1,11 @@
 import JSON
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
 @Suite struct MXNetParamsTests {
-  @Test(arguments: ["dtypes_named.params", "list_unnamed.params"])
+  @Test(.needsShared, arguments: ["dtypes_named.params", "list_unnamed.params"])
   func decodesReferenceFiles(file: String) throws {
     let expected = try Shared.json(Shared.reference + "/mxnet_format/expected.json")[file]!.arrayValue!
     let entries = try MXNetParams.read(path: Shared.reference + "/mxnet_format/" + file)
@@ -18,7 +19,7 @@ import Testing
     }
   }
 
-  @Test func decodesLegacyLayouts() throws {
+  @Test(.needsShared) func decodesLegacyLayouts() throws {
     let entries = try MXNetParams.read(path: Shared.reference + "/mxnet_format/legacy_layouts.params")
     #expect(entries.map(\.name) == ["arg:legacy_u32dims", "arg:v1_magic", "arg:v2_handmade"])
     for e in entries {
@@ -28,7 +29,7 @@ import Testing
     }
   }
 
-  @Test func readsCheckpointsIncludingGzip() throws {
+  @Test(.needsShared) func readsCheckpointsIncludingGzip() throws {
     let lenet = try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params")
     #expect(lenet.count == 8)
     #expect(lenet.first?.name == "arg:conv1_bias" && lenet.first?.array?.shape == [20])
@@ -37,7 +38,7 @@ import Testing
     #expect(resnet.filter { $0.name!.hasPrefix("aux:") }.count == 40)
   }
 
-  @Test func roundTripsEveryType() throws {
+  @Test(.needsShared) func roundTripsEveryType() throws {
     var entries: [(name: String, array: HostArray)] = [
       ("arg:w", HostArray(shape: [2, 3], floats: [1, -2, 3.5, 0, .infinity, -0.0]))
     ]
@@ -65,13 +66,13 @@ import Testing
     } throws: { ($0 as? ModelLoadError)?.message.contains(fragment) == true }
   }
 
-  @Test func refusesOversizedFileBeforeReading() {
+  @Test(.needsShared) func refusesOversizedFileBeforeReading() {
     #expect {
       try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params", maxBytes: 1000)
     } throws: { ($0 as? ModelLoadError)?.message.contains("limit") == true }
   }
 
-  @Test func survivesSeededMutations() throws {
+  @Test(.needsShared) func survivesSeededMutations() throws {
     let small = MXNetParams.encode([
       ("arg:a", HostArray(shape: [2, 3], floats: [1, 2, 3, 4, 5, 6])),
       ("aux:b", HostArray(dtype: .int64, shape: [2], integers: [7, -8])),

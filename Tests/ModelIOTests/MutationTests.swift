@@ -1,10 +1,11 @@
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
 /// Corrupt files must give a clear error or a valid result, never a crash.
 @Suite struct MutationTests {
-  @Test func symbolJSONMutations() throws {
+  @Test(.needsShared) func symbolJSONMutations() throws {
     let symbol = try Shared.bytes(Shared.models + "/lenet_random-symbol.json")
     let params = try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params")
     var errors = 0
@@ -21,7 +22,7 @@ import Testing
     #expect(errors > 600)
   }
 
-  @Test func onnxMutations() throws {
+  @Test(.needsShared) func onnxMutations() throws {
     let onnx = try Shared.bytes(Shared.models + "/lenet_random.onnx")
     // Most of the file is weight data; bias the corruption to the graph structure at the end.
     let structure = onnx.count - 4000
@@ -60,7 +61,7 @@ import Testing
     } throws: { ($0 as? ModelLoadError)?.message.contains(fragment) == true }
   }
 
-  @Test func unsupportedOperatorIsNamedAtLoad() throws {
+  @Test(.needsShared) func unsupportedOperatorIsNamedAtLoad() throws {
     var g = try ONNXReader.read(try Shared.bytes(Shared.models + "/lenet_random.onnx"))
     g.nodes[1].op = "Einsum"
     #expect {
@@ -71,7 +72,7 @@ import Testing
     }
   }
 
-  @Test func missingParameterNamesFileAndParameter() throws {
+  @Test(.needsShared) func missingParameterNamesFileAndParameter() throws {
     var params = try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params")
     params.removeAll { $0.name == "arg:fc1_weight" }
     let symbol = try Shared.bytes(Shared.models + "/lenet_random-symbol.json")
@@ -83,7 +84,7 @@ import Testing
     }
   }
 
-  @Test func shapeMismatchNamesBothShapes() throws {
+  @Test(.needsShared) func shapeMismatchNamesBothShapes() throws {
     var params = try MXNetParams.read(path: Shared.models + "/lenet_random-0000.params")
     let k = params.firstIndex { $0.name == "arg:conv2_weight" }!
     params[k].array!.shape = [50, 20, 25, 1]

@@ -1,12 +1,13 @@
 import Imaging
 import JSON
 import Tensor
+import TestSupport
 import Testing
 
 @testable import ModelIO
 
 /// The real pretrained MobileNetV2 (QDQ, uint8 in and out) on real photos.
-@Suite(.serialized) struct QuantizedModelTests {
+@Suite(.needsShared, .serialized) struct QuantizedModelTests {
   static let photos: [(String, [Int])] = {
     guard let m = try? Shared.json(Shared.imagenet + "/manifest.json"), let list = m["photos"]?.arrayValue else { return [] }
     return list.map { ($0["file"]!.stringValue!, $0["acceptable_imagenet_indices"]!.arrayValue!.map { $0.intValue! }) }

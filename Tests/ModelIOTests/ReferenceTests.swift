@@ -1,4 +1,5 @@
 import Tensor
+import TestSupport
 import Testing
 
 @testable import ModelIO
@@ -34,7 +35,7 @@ func topK(_ v: [Float], _ k: Int) -> [Int] {
   Array(v.indices.sorted { v[$0] > v[$1] }.prefix(k))
 }
 
-@Suite(.serialized) struct ReferenceTests {
+@Suite(.needsShared, .serialized) struct ReferenceTests {
   static let images = ["chelsea", "coffee", "astronaut", "rocket", "camera"]
   static let cases: [(String, String)] = [
     ("squeezenet1.1.onnx", "squeezenet1.1"), ("squeezenet1.1-symbol.json", "squeezenet1.1"),
@@ -90,7 +91,7 @@ func topK(_ v: [Float], _ k: Int) -> [Int] {
 
 /// The load-time fusions the reference nets rely on for speed: ResNet's shortcut additions
 /// run inside their convolutions, SqueezeNet's Fire modules concatenate without a copy.
-@Suite struct FusionTests {
+@Suite(.needsShared) struct FusionTests {
   static func labels(_ file: String) throws -> [String] {
     let model = try ModelCache.shared.model(Shared.models + "/" + file)
     return try model.plan(for: [[1, 3, 224, 224]]).steps.map(\.label)

@@ -1,12 +1,12 @@
 import Foundation
 import JSON
+import TestSupport
 @testable import ModelIO
 
-/// Paths to the shared test data, found next to the repository root.
+/// Paths to the shared test data, found next to the repository root (the tests reading it
+/// carry `.needsShared`).
 enum Shared {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    .appendingPathComponent("shared").path
+  static let root = SharedData.root
   static let reference = root + "/reference"
   static let models = reference + "/models"
   static let imagenet = root + "/imagenet"

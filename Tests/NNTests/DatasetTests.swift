@@ -1,16 +1,13 @@
 import Datasets
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
-/// ../shared/reference/mnist relative to the repository root.
-let mnistReference: String = {
-  var parts = "\(#filePath)".split(separator: "/", omittingEmptySubsequences: false)
-  parts.removeLast(3)  // Tests/NNTests/DatasetTests.swift
-  return parts.joined(separator: "/") + "/../shared/reference/mnist"
-}()
+/// ../shared/reference/mnist (the tests reading it carry `.needsShared`).
+let mnistReference = SharedData.root + "/reference/mnist"
 
 func temporaryFile(_ bytes: [UInt8], name: String) -> String {
   let path = "/tmp/tabby-engine-test-\(getpid())-\(name)"
@@ -20,7 +17,7 @@ func temporaryFile(_ bytes: [UInt8], name: String) -> String {
   return path
 }
 
-@Test(arguments: ["", ".gz"])
+@Test(.needsShared, arguments: ["", ".gz"])
 func readsReferenceSubset(_ suffix: String) throws {
   let set = try MNIST.load(
     images: "\(mnistReference)/t10k-512-images-idx3-ubyte\(suffix)",
@@ -31,13 +28,13 @@ func readsReferenceSubset(_ suffix: String) throws {
   #expect(Set(set.labels).count == 10)
 }
 
-@Test func gzipAndRawAgree() throws {
+@Test(.needsShared) func gzipAndRawAgree() throws {
   let raw = try readMaybeGzipped("\(mnistReference)/t10k-512-images-idx3-ubyte")
   let gz = try readMaybeGzipped("\(mnistReference)/t10k-512-images-idx3-ubyte.gz")
   #expect(raw == gz && raw.count == 16 + 512 * 784)
 }
 
-@Test func truncatedAndCorruptFilesNameTheProblem() throws {
+@Test(.needsShared) func truncatedAndCorruptFilesNameTheProblem() throws {
   let raw = try readMaybeGzipped("\(mnistReference)/t10k-512-images-idx3-ubyte")
   let cut = temporaryFile(Array(raw.prefix(5000)), name: "cut")
   defer { unlink(cut) }
@@ -58,7 +55,7 @@ func readsReferenceSubset(_ suffix: String) throws {
   #expect(throws: DatasetError.self) { try IDXArray(contentsOf: badGz, rank: 3) }
 }
 
-@Test func mismatchedCountsAndMissingFilesAreErrors() throws {
+@Test(.needsShared) func mismatchedCountsAndMissingFilesAreErrors() throws {
   let labels = try readMaybeGzipped("\(mnistReference)/t10k-512-labels-idx1-ubyte")
   var short = Array(labels.prefix(8 + 100))
   short[4...7] = [0, 0, 0, 100]
@@ -72,7 +69,7 @@ func readsReferenceSubset(_ suffix: String) throws {
   } throws: { e in "\(e)".contains("train-images-idx3-ubyte") }
 }
 
-@Test func shufflingIsSeededAndBatchesCoverEverything() throws {
+@Test(.needsShared) func shufflingIsSeededAndBatchesCoverEverything() throws {
   let set = try MNIST.load(
     images: "\(mnistReference)/t10k-512-images-idx3-ubyte",
     labels: "\(mnistReference)/t10k-512-labels-idx1-ubyte")

@@ -11,7 +11,7 @@ func referenceSet() throws -> LabeledImages {
     labels: "\(mnistReference)/t10k-512-labels-idx1-ubyte.gz")
 }
 
-@Test func lenetMatchesTheReferenceSymbol() throws {
+@Test(.needsShared) func lenetMatchesTheReferenceSymbol() throws {
   let model = Models.lenet()
   let names = model.parameters.map(\.name)
   #expect(
@@ -85,7 +85,7 @@ func referenceSet() throws -> LabeledImages {
   #expect(cos.rate(epoch: 3, fraction: 0.99) < 0.001)
 }
 
-@Test(arguments: [1, 2])
+@Test(.needsShared, arguments: [1, 2])
 func trainingLearnsAndIsDeterministic(_ threads: Int) throws {
   let data = try referenceSet()
   func run() throws -> (TrainingHistory, Sequential) {
@@ -105,7 +105,7 @@ func trainingLearnsAndIsDeterministic(_ threads: Int) throws {
   #expect(h1.epochs.map(\.loss) == h2.epochs.map(\.loss))
 }
 
-@Test func stoppingReturnsPartialHistoryAndKeepsWeights() throws {
+@Test(.needsShared) func stoppingReturnsPartialHistoryAndKeepsWeights() throws {
   let data = try referenceSet()
   let model = Models.lenet(seed: 2)
   var batches = 0
@@ -123,7 +123,7 @@ func trainingLearnsAndIsDeterministic(_ threads: Int) throws {
   #expect(reports.count == 3 && reports.allSatisfy { $0.loss.isFinite && $0.imagesPerSecond > 0 })
 }
 
-@Test func evaluationCountsEveryImage() throws {
+@Test(.needsShared) func evaluationCountsEveryImage() throws {
   let data = try referenceSet()
   let e = try evaluate(Models.lenet(seed: 5), on: data, batchSize: 100)
   #expect(e.confusion.flatMap { $0 }.reduce(0, +) == 512)

@@ -10,7 +10,51 @@ import uuid
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
+# The reference data beside the repository (models, photos, reference outputs). A fresh
+# clone has none: the tests that need it (marked `needs_shared`, or calling
+# `require_shared()`) are skipped with one stated reason, or fail where
+# TABBY_REQUIRE_SHARED=1 (.ci/run sets it: CI does have ../shared).
+SHARED = pathlib.Path(os.environ.get("TABBY_SHARED_DIR") or ROOT.parent / "shared")
+MXNET_PY = pathlib.Path(os.environ.get("TABBY_MXNET_PYTHON") or ROOT / ".venv-mxnet" / "bin" / "python")
+REQUIRE_SHARED = os.environ.get("TABBY_REQUIRE_SHARED") == "1"
+SHARED_REASON = "needs ../shared (reference models and data kept beside the repository, not in it)"
+MXNET_REASON = "needs the MXNet venv .venv-mxnet (scripts/setup.sh makes it unless TABBY_MXNET=0)"
+
+
+def shared_present():
+    return all((SHARED / d).is_dir() for d in ("reference", "imagenet"))
+
+
+def mxnet_present():
+    return MXNET_PY.exists() and os.environ.get("TABBY_MXNET", "1") == "1"
+
+
+def require_shared(mxnet=False):
+    """Skips the calling test (or fixture) without ../shared (or the MXNet venv); fails
+    instead where TABBY_REQUIRE_SHARED=1."""
+    for present, reason in ((shared_present(), SHARED_REASON), (not mxnet or mxnet_present(), MXNET_REASON)):
+        if not present:
+            if REQUIRE_SHARED:
+                pytest.fail(f"TABBY_REQUIRE_SHARED=1, but this test {reason} ({SHARED}, {MXNET_PY})")
+            pytest.skip(reason)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", f"needs_shared: {SHARED_REASON}")
+    config.addinivalue_line("markers", f"needs_mxnet: {MXNET_REASON}")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("needs_shared") or item.get_closest_marker("needs_mxnet"):
+        require_shared(mxnet=item.get_closest_marker("needs_mxnet") is not None)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line per stated reason: how many tests it skipped (0 where nothing is missing)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    for reason in (SHARED_REASON, MXNET_REASON):
+        n = sum(1 for r in skipped if reason in str(r.longrepr))
+        terminalreporter.write_line(f"skipped {n} tests: {reason}")
 
 
 @pytest.hookimpl(hookwrapper=True)

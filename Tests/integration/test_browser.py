@@ -13,6 +13,7 @@ import shutil
 import time
 
 import pytest
+from conftest import require_shared
 from selenium.common.exceptions import StaleElementReferenceException
 
 from browser_support import (ARTIFACTS, CHROMEDRIVER, CHROMIUM, DONE_PROMPT, ROOT, SHARED, By, Deadline,
@@ -32,9 +33,9 @@ def lab_env(tmp_path, tabby_bin):
     isolated Jupyter config/runtime dirs (the data dir is the one `tabby install` used)."""
     if os.environ.get("TABBY_BROWSER_TESTS", "1") != "1":
         pytest.skip("TABBY_BROWSER_TESTS is not 1 (scripts/setup.sh installed no chromium)")
-    for needed in (MOBILENET, FASHION):
-        if not needed.exists():
-            pytest.skip(f"{needed} is not present")
+    require_shared()
+    if not FASHION.exists():
+        pytest.skip(f"{FASHION} is not present")
     for needed in (CHROMIUM, CHROMEDRIVER):
         assert pathlib.Path(needed).exists(), f"{needed} is missing: scripts/setup.sh installs it"
     root = tmp_path / "root"

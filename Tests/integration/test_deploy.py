@@ -462,6 +462,81 @@ def test_scripts_are_executable():
         assert mode & stat.S_IXUSR, script
         check = subprocess.run(["bash", "-n", str(DOCKER / script)], capture_output=True)
         assert check.returncode == 0, check.stderr
+    assert (DOCKER / "healthcheck.py").stat().st_mode & stat.S_IXUSR
+
+
+def test_healthcheck_is_the_script_that_reads_tabby_port_and_ip():
+    steps = dockerfile()
+    checks = [arg for op, arg in steps if op == "HEALTHCHECK"]
+    assert len(checks) == 1 and "tabby-healthcheck" in checks[0], checks
+    assert "8888" not in checks[0], "the port comes from TABBY_PORT, not the Dockerfile"
+    assert ("COPY", "docker/healthcheck.py /usr/local/bin/tabby-healthcheck") in steps
+    # The same variables and defaults as the entrypoint.
+    entry = ENTRYPOINT.read_text()
+    assert '--ip="${TABBY_IP:-0.0.0.0}"' in entry and '--port="${TABBY_PORT:-8888}"' in entry
+    script = (DOCKER / "healthcheck.py").read_text()
+    assert 'os.environ.get("TABBY_IP") or "0.0.0.0"' in script
+    assert 'os.environ.get("TABBY_PORT") or "8888"' in script
+
+
+def run_healthcheck(**env):
+    full = {"PATH": os.environ["PATH"], **env}
+    return subprocess.run([sys.executable, str(DOCKER / "healthcheck.py")], env=full,
+                          capture_output=True, text=True, timeout=30)
+
+
+def test_healthcheck_asks_the_configured_address():
+    """A server on 127.0.0.1 at a free port: healthy with that TABBY_PORT (and TABBY_IP
+    unset, 0.0.0.0 or 127.0.0.1), unhealthy with another port or another address."""
+    import http.server
+    import threading
+
+    class Api(http.server.BaseHTTPRequestHandler):
+        paths = []
+
+        def do_GET(self):
+            Api.paths.append(self.path)
+            self.send_response(200 if self.path == "/api" else 404)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Api)
+    port = str(server.server_address[1])
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for ip in (None, "0.0.0.0", "127.0.0.1"):
+            out = run_healthcheck(TABBY_PORT=port, **({"TABBY_IP": ip} if ip else {}))
+            assert out.returncode == 0, (ip, out.stderr)
+        assert Api.paths == ["/api"] * 3
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed = str(s.getsockname()[1])
+        out = run_healthcheck(TABBY_PORT=closed)
+        assert out.returncode == 1 and f"127.0.0.1:{closed}/api" in out.stderr
+        out = run_healthcheck(TABBY_PORT=port, TABBY_IP="127.0.0.2")  # nothing listens there
+        assert out.returncode == 1 and f"127.0.0.2:{port}/api" in out.stderr
+        assert len(Api.paths) == 3
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_swift_dependencies_are_pinned_exactly():
+    """No Package.resolved in git (these machines' package copies carry other commit ids):
+    exact versions in Package.swift are what make the image build the same code."""
+    manifest = (ROOT / "Package.swift").read_text()
+    packages = re.findall(r"\.package\(([^)]*)\)", manifest)
+    assert packages, "no dependencies found"
+    for p in packages:
+        assert re.search(r'exact:\s*"\d+\.\d+\.\d+"', p), f"not pinned exactly: {p}"
+    tracked = subprocess.run(["git", "ls-files", "Package.resolved"], cwd=ROOT, capture_output=True, text=True)
+    assert tracked.returncode != 0 or tracked.stdout.strip() == "", "Package.resolved must not be in git"
+    copied = [arg for op, arg in dockerfile() if op == "COPY"]
+    assert not any("Package.resolved" in c for c in copied)
 
 
 def test_build_stage_installs_what_setup_installs_for_building():

@@ -180,6 +180,62 @@ def test_input_over_stdin(raw_kernel):
     assert "typed text" in results[0]["content"]["data"]["text/plain"]
 
 
+def test_stdin_replies_are_checked_like_every_message(raw_kernel):
+    """A replayed input_reply (an earlier cell's, byte for byte) and one parented to another
+    request are dropped; the reply to this input_request is the one the cell reads."""
+    k = raw_kernel()
+    first = k.send("shell", "execute_request", {"code": 'input("one> ")', "allow_stdin": True})
+    ask = k.recv("stdin", 5)
+    old = k.session.msg("input_reply", content={"value": "first"}, parent=ask["header"])
+    old_frames = k.session.serialize(old)
+    k.send_raw("stdin", old_frames)
+    assert k.reply("shell", first, 5)["content"]["status"] == "ok"
+
+    second = k.send("shell", "execute_request", {"code": 'input("two> ")', "allow_stdin": True})
+    ask2 = k.recv("stdin", 5)
+    assert ask2["msg_type"] == "input_request"
+    k.send_raw("stdin", old_frames)  # the first cell's reply, replayed
+    k.send("stdin", "input_reply", {"value": "forged"}, parent=first["header"])  # wrong parent
+    k.send("stdin", "input_reply", {"value": "second"}, parent=ask2["header"])
+    reply = k.reply("shell", second, 5)
+    assert reply["content"]["status"] == "ok"
+    results = [m for m in k.iopub_for(second) if m["msg_type"] == "execute_result"]
+    text = results[0]["content"]["data"]["text/plain"]
+    assert "second" in text and "forged" not in text and "first" not in text
+    log = k.stderr()
+    assert "dropped" in log and "another request" in log
+    k.assert_healthy()
+
+
+def peak_rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+@pytest.mark.parametrize("channel", ["shell", "control", "stdin"])
+def test_an_oversize_frame_is_refused_before_it_is_read(raw_kernel, channel):
+    """ZMQ_MAXMSGSIZE (256 MiB): a peer announcing a larger frame is disconnected when its
+    length arrives, so the kernel's memory does not grow by the frame, and it still answers."""
+    import zmq
+    k = raw_kernel()
+    before = peak_rss_kib(k.proc.pid)
+    attacker = k.ctx.socket(zmq.DEALER)
+    attacker.linger = 0
+    attacker.connect(f"tcp://127.0.0.1:{k.info[channel + '_port']}")
+    frame = bytes(257 << 20)  # one byte-identical frame of 257 MiB, just over the bound
+    try:
+        attacker.send_multipart([DELIM, b"0" * 64, frame], copy=False)
+        time.sleep(1.5)  # unbounded, the kernel would have taken in the whole frame by now
+    finally:
+        attacker.close()
+    del frame
+    k.assert_healthy()
+    grown = peak_rss_kib(k.proc.pid) - before
+    assert grown < 64 << 10, f"the kernel's peak memory grew by {grown} KiB"
+
+
 def test_stop_on_error_aborts_queued_cells(raw_kernel):
     k = raw_kernel()
     # The failing cell runs long enough for the next request to be queued behind it.

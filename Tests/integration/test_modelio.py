@@ -4,16 +4,14 @@ The checkpoint is trained briefly on the 512-image MNIST-format set from ../shar
 (the project's .venv-mxnet) then classifies the same images, and its accuracy must match the
 accuracy Tabby reports for the same network on the same images."""
 import json
-import os
 import pathlib
 import subprocess
 
 import pytest
+from conftest import MXNET_PY, SHARED, require_shared
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 MNIST = SHARED / "reference" / "mnist"
-MXNET_PY = pathlib.Path(os.environ.get("TABBY_MXNET_PYTHON", ROOT / ".venv-mxnet" / "bin" / "python"))
 
 MXNET_SCRIPT = r"""
 import sys, json, numpy as np, mxnet as mx
@@ -34,6 +32,7 @@ print(json.dumps({"accuracy": float((p.argmax(1) == y).mean()), "shape": list(p.
 @pytest.fixture(scope="module")
 def mnist_dir(tmp_path_factory):
     """The 512 images serve as both training and test set (a quick, real run)."""
+    require_shared(mxnet=True)
     d = tmp_path_factory.mktemp("mnist")
     for split in ("train", "t10k"):
         (d / f"{split}-images-idx3-ubyte").symlink_to(MNIST / "t10k-512-images-idx3-ubyte")
@@ -43,9 +42,6 @@ def mnist_dir(tmp_path_factory):
 
 @pytest.mark.parametrize("net", ["lenet", "mlp"])
 def test_mxnet_runs_tabby_checkpoint(tabby_bin, mnist_dir, tmp_path, net):
-    if os.environ.get("TABBY_MXNET", "1") != "1":
-        pytest.skip("TABBY_MXNET=0: scripts/setup.sh made no MXNet venv")
-    assert MXNET_PY.exists(), f"{MXNET_PY} is missing: scripts/setup.sh makes it"
     prefix = tmp_path / net
     out = subprocess.run(
         [tabby_bin, "train", "--net", net, "--epochs", "1", "--batch", "64", "--threads", "2",

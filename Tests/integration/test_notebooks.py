@@ -10,14 +10,18 @@ import pathlib
 import shutil
 import time
 
+import subprocess
+import sys
+
 import nbformat
 import pytest
+from conftest import SHARED, require_shared
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-IMAGENET = ROOT.parent / "shared" / "imagenet"
+IMAGENET = SHARED / "imagenet"
 FASHION = pathlib.Path("/usr/share/datasets/fashion-mnist")
 NO_GPU_MESSAGE = "no CUDA device found on this machine — use ctx(cpu)"
 
@@ -39,8 +43,8 @@ class RecordingClient(NotebookClient):
         return super().process_message(msg, cell, cell_index)
 
 
-def execute(nb, workdir, timeout=600):
-    client = RecordingClient(nb, kernel_name="tabby", timeout=timeout, allow_errors=True,
+def execute(nb, workdir, timeout=600, allow_errors=True):
+    client = RecordingClient(nb, kernel_name="tabby", timeout=timeout, allow_errors=allow_errors,
                              resources={"metadata": {"path": str(workdir)}})
     try:
         client.execute()
@@ -71,9 +75,8 @@ def plain(cell):
 @pytest.fixture
 def models_dir(tmp_path, monkeypatch):
     """TABBY_MODELS with `mobilenetv2.onnx` → the shared quantized MobileNetV2."""
+    require_shared()
     model = IMAGENET / "mobilenet_v2_1.0_224_quant.onnx"
-    if not model.exists():
-        pytest.skip("../shared/imagenet is not present")
     d = tmp_path / "models"
     d.mkdir()
     (d / "mobilenetv2.onnx").symlink_to(model.resolve())
@@ -100,13 +103,53 @@ def test_notebooks_are_saved_clean_with_the_tabby_kernelspec(name):
 def test_predict_notebook_as_shipped_fails_only_on_the_gpu_cell(models_dir):
     nb = load("predict_imagenet.ipynb")
     assert code_cells(nb)[1].source.strip() == "ctx(gpu)"
-    execute(nb, NOTEBOOKS)
+    # The tag nbclient honours: the expected DeviceError does not stop the notebook, so it
+    # runs to the end without allow_errors (as `scripts/lab --execute` runs it).
+    assert "raises-exception" in code_cells(nb)[1].metadata.get("tags", [])
+    execute(nb, NOTEBOOKS, allow_errors=False)
     found = all_errors(nb)
     gpu_cell = code_cells(nb)[1]
     assert [e.ename for e in errors(gpu_cell)] == ["DeviceError"], found
     if not has_gpu():
         assert errors(gpu_cell)[0].evalue == NO_GPU_MESSAGE
     assert len(found) == 1, f"cells other than ctx(gpu) failed: {found}"
+
+
+def run_execute_script(tmp_path, *args, **env):
+    """scripts/execute_notebooks.py (what `scripts/lab --execute` runs) with a private
+    model directory and cache; `env` overrides the environment."""
+    full = dict(os.environ, TABBY_CACHE=str(tmp_path / "cache"), **env)
+    full.pop("TABBY_MODELS", None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"), "--out", str(tmp_path / "out"), *args],
+        capture_output=True, text=True, timeout=900, env=full)
+
+
+def test_lab_execute_skips_a_notebook_whose_model_is_not_on_the_machine(tmp_path):
+    """Offline and without ../shared, nothing is downloaded: the notebook that needs a
+    model is skipped with a message that says what is missing and how to get it."""
+    out = run_execute_script(tmp_path, str(NOTEBOOKS / "predict_imagenet.ipynb"),
+                             TABBY_SHARED_DIR=str(tmp_path / "no-shared"), TABBY_ZOO_URL="http://127.0.0.1:9/")
+    assert out.returncode == 0, out.stderr
+    assert "SKIPPED: it loads mobilenetv2" in out.stdout and "--download" in out.stdout, out.stdout
+    assert "0 notebook(s) executed, 0 failed, 1 skipped" in out.stdout
+    assert not list((tmp_path / "out").glob("*.ipynb"))
+
+
+def test_lab_execute_runs_the_predict_notebook_to_the_end(tmp_path):
+    """With the reference model, the notebook runs to the end; without a GPU the ctx(gpu)
+    cell's DeviceError is reported as expected, and the executed copy is where it says."""
+    require_shared()
+    out = run_execute_script(tmp_path, str(NOTEBOOKS / "predict_imagenet.ipynb"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"model mobilenetv2: the reference copy {IMAGENET}" in out.stdout
+    executed = tmp_path / "out" / "predict_imagenet.ipynb"
+    assert f"executed notebook: {executed}" in out.stdout
+    if not has_gpu():
+        assert f"`ctx(gpu)` (tagged raises-exception): DeviceError: {NO_GPU_MESSAGE}" in out.stdout
+    nb = nbformat.read(executed, as_version=4)
+    assert code_cells(nb)[-2].outputs, "the last cells ran"
+    assert [e[2] for e in all_errors(nb)] == ([] if has_gpu() else ["DeviceError"])
 
 
 def photo_check_cell(paths):

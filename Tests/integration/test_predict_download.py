@@ -11,9 +11,12 @@ import subprocess
 import threading
 
 import pytest
+from conftest import SHARED
+
+# The served model and the photo come from ../shared.
+pytestmark = pytest.mark.needs_shared
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-SHARED = ROOT.parent / "shared"
 MODEL = SHARED / "reference" / "models" / "squeezenet1.1.onnx"
 IMAGE = str(SHARED / "reference" / "images" / "chelsea.png")
 TIMEOUT = 120

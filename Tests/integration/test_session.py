@@ -8,6 +8,7 @@ import pathlib
 import time
 
 import pytest
+from conftest import SHARED
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FASHION = pathlib.Path("/usr/share/datasets/fashion-mnist")
@@ -220,11 +221,11 @@ def test_the_training_curve_is_redrawn_during_an_epoch(kernel):
     assert len(set(mid_epoch)) == len(mid_epoch)
 
 
-REFERENCE_LENET = ROOT.parent / "shared" / "reference" / "models" / "lenet_fmnist1ep"
+REFERENCE_LENET = SHARED / "reference" / "models" / "lenet_fmnist1ep"
 
 
-@pytest.mark.skipif(not FASHION.is_dir() or not REFERENCE_LENET.with_name("lenet_fmnist1ep-symbol.json").exists(),
-                    reason="Fashion-MNIST or the reference LeNet checkpoint is not present")
+@pytest.mark.needs_shared
+@pytest.mark.skipif(not FASHION.is_dir(), reason="Fashion-MNIST is not installed")
 def test_an_mxnet_trained_lenet_predicts_and_trains_further(kernel):
     """A LeNet trained for one epoch by MXNet itself loads as a trainable model."""
     reply, messages = run(kernel, f'ref = load("{REFERENCE_LENET}")\nref')
@@ -267,12 +268,15 @@ def test_sigint_stops_training_like_an_interrupt_request(kernel):
     assert reply["status"] == "ok" and result_text(messages) == "True"
 
 
-def test_synset_and_image_values(kernel):
-    synset = ROOT.parent / "shared" / "imagenet" / "synset.txt"
-    if synset.exists():
-        reply, messages = run(kernel, f'names = synset("{synset}")\nlen(names), names[281]')
-        assert reply["status"] == "ok", reply
-        assert eval(result_text(messages)) == (1000, "tabby, tabby cat")
+@pytest.mark.needs_shared
+def test_synset_values(kernel):
+    synset = SHARED / "imagenet" / "synset.txt"
+    reply, messages = run(kernel, f'names = synset("{synset}")\nlen(names), names[281]')
+    assert reply["status"] == "ok", reply
+    assert eval(result_text(messages)) == (1000, "tabby, tabby cat")
+
+
+def test_image_values(kernel):
     photo = ROOT / "notebooks" / "photos" / "chelsea.png"
     reply, messages = run(kernel, f'img = image("{photo}")\nimg')
     assert reply["status"] == "ok", reply

@@ -9,9 +9,10 @@ import threading
 import time
 
 import pytest
+from conftest import SHARED, require_shared
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-MODEL = ROOT.parent / "shared" / "reference" / "models" / "squeezenet1.1.onnx"
+MODEL = SHARED / "reference" / "models" / "squeezenet1.1.onnx"
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -38,8 +39,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 @pytest.fixture
 def zoo(tmp_path, monkeypatch):
-    if not MODEL.exists():
-        pytest.skip("../shared/reference/models/squeezenet1.1.onnx is not present")
+    require_shared()
     Handler.body, Handler.requests = MODEL.read_bytes(), []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import SHARED
+from conftest import SHARED, require_shared
 
 MNIST = SHARED / "reference" / "mnist"
 
@@ -17,6 +17,7 @@ MNIST = SHARED / "reference" / "mnist"
 @pytest.fixture
 def data_dir(tmp_path):
     """A directory with the four MNIST file names, all pointing at the 512-image subset."""
+    require_shared()
     for split in ("train", "t10k"):
         os.symlink(MNIST / "t10k-512-images-idx3-ubyte.gz", tmp_path / f"{split}-images-idx3-ubyte.gz")
         os.symlink(MNIST / "t10k-512-labels-idx1-ubyte", tmp_path / f"{split}-labels-idx1-ubyte")

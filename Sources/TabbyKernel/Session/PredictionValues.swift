@@ -24,12 +24,29 @@ final class PredictionValue: HostObject {
     self.truth = truth
   }
 
+  /// The rows worth showing. A quantized model gives many classes probability exactly 0
+  /// (its uint8 output moves in steps of 1/256), so a top-k padded with them would list
+  /// arbitrary classes at 0; they are left out of the table, the chart and the text, while
+  /// `top`, indexing and iteration keep every row the model gave.
+  var shownTop: ArraySlice<Entry> {
+    let nonzero = top.prefix { $0.probability > 0 }
+    return nonzero.isEmpty ? top.prefix(1) : nonzero
+  }
+
+  /// A note for the rows left out, nil when every row is shown.
+  var hiddenNote: String? {
+    let hidden = top.count - shownTop.count
+    guard hidden > 0 else { return nil }
+    return "\(hidden) more of the top \(top.count) with probability 0 not shown"
+  }
+
   var typeName: String { "Prediction" }
   var repr: String {
     var lines = ["\(source)" + (truth.map { " (true: \($0))" } ?? "")]
-    for (rank, e) in top.enumerated() {
-      lines.append("  \(rank + 1). \(e.label)  \(fixed(Double(e.probability), 4))")
+    for (rank, e) in shownTop.enumerated() {
+      lines.append("  \(rank + 1). \(e.label)  \(probabilityText(e.probability))")
     }
+    if let hiddenNote { lines.append("  (\(hiddenNote))") }
     return lines.joined(separator: "\n")
   }
 
@@ -66,13 +83,15 @@ final class PredictionValue: HostObject {
   var tableHTML: String {
     HTML.table(
       header: ["rank", "label", "probability"],
-      rows: top.enumerated().map {
-        [String($0.offset + 1), $0.element.label, fixed($0.element.probability, 4)]
-      },
+      rows: shownTop.enumerated().map {
+        [String($0.offset + 1), $0.element.label, probabilityText($0.element.probability)]
+      } + (hiddenNote.map { [["", $0, ""]] } ?? []),
       caption: source + (truth.map { " — true: \($0)" } ?? ""))
   }
 
-  var chartSVG: String { BarChart.svg(labels: top.map(\.label), values: top.map(\.probability)) }
+  var chartSVG: String {
+    BarChart.svg(labels: shownTop.map(\.label), values: shownTop.map(\.probability))
+  }
 
   func richDisplay() -> MimeBundle? {
     var items: [String] = []
@@ -93,7 +112,7 @@ final class ClassScoreValue: HostObject {
   }
 
   var typeName: String { "ClassScore" }
-  var repr: String { "\(rank). \(entry.label)  \(fixed(entry.probability, 4))" }
+  var repr: String { "\(rank). \(entry.label)  \(probabilityText(entry.probability))" }
   var attributeNames: [String] { ["rank", "label", "probability", "index"] }
   func attribute(_ name: String) throws -> Value? {
     switch name {
@@ -139,7 +158,7 @@ final class PredictionList: HostObject {
   /// A compact table (the pictures were shown when predict ran).
   func richDisplay() -> MimeBundle? {
     let rows = items.map { p in
-      [p.source, p.top.first?.label ?? "", p.top.first.map { fixed($0.probability, 4) } ?? ""]
+      [p.source, p.top.first?.label ?? "", p.top.first.map { probabilityText($0.probability) } ?? ""]
         + (p.truth.map { [$0] } ?? [])
     }
     let header =
@@ -148,4 +167,10 @@ final class PredictionList: HostObject {
       "text/html": .string(HTML.table(header: header, rows: rows)), "text/plain": .string(repr),
     ])
   }
+}
+
+/// A probability with four decimals; one too small to show there reads `< 0.0001`, never
+/// `0.0000`, which would claim the model said exactly 0.
+func probabilityText(_ p: Double) -> String {
+  p > 0 && p < 0.00005 ? "< 0.0001" : fixed(p, 4)
 }
