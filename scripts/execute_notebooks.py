@@ -44,13 +44,16 @@ def zoo_names(nb):
 
 def find_model(name):
     """Where the kernel will find `name` without downloading, or None."""
-    models = os.environ.get("TABBY_MODELS")
-    if models:
-        for candidate in (name, name + ".onnx", name + ".onnx.gz"):
-            if (pathlib.Path(models) / candidate).is_file():
-                return pathlib.Path(models) / candidate
-    cached = sorted(cache_dir().glob(name + "-*.onnx")) if cache_dir().is_dir() else []
-    return cached[0] if cached else None
+    models = pathlib.Path(os.environ.get("TABBY_MODELS") or "/nonexistent")
+    for candidate in (name, name + ".onnx", name + ".onnx.gz"):
+        if (models / candidate).is_file():
+            return models / candidate
+    # The zoo's file name (mobilenetv2-7.onnx) in the model directory or the cache.
+    for d in (models, cache_dir()):
+        found = sorted(d.glob(name + "-*.onnx")) if d.is_dir() else []
+        if found:
+            return found[0]
+    return None
 
 
 def provide_models(names, download, models_dir):
@@ -115,7 +118,7 @@ def main(argv=None):
     # A private model directory: the user's $TABBY_MODELS plus the reference copies used.
     models_dir = pathlib.Path(tempfile.mkdtemp(prefix="tabby-models-"))
     atexit.register(shutil.rmtree, models_dir, ignore_errors=True)
-    if os.environ.get("TABBY_MODELS"):
+    if os.environ.get("TABBY_MODELS") and pathlib.Path(os.environ["TABBY_MODELS"]).is_dir():
         for f in pathlib.Path(os.environ["TABBY_MODELS"]).iterdir():
             (models_dir / f.name).symlink_to(f.resolve())
     os.environ["TABBY_MODELS"] = str(models_dir)

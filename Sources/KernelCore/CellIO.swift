@@ -64,7 +64,8 @@ public final class CellIO {
 
   /// Sends `input_request` on stdin and waits for the `input_reply` to it. Replies go through
   /// the same checks as shell and control messages (signature, then the replay guard), and
-  /// one whose parent is not this request (a stale or forged reply) is dropped.
+  /// one parented to another request (a stale or forged reply) is dropped. A reply with no
+  /// parent is taken: jupyter_client's `input()` (jupyter console) sends none.
   public func readInput(prompt: String, password: Bool) throws(KernelError) -> String {
     guard allowStdin, let stdin else {
       throw KernelError(
@@ -87,7 +88,8 @@ public final class CellIO {
           Log.warning("stdin: dropped a '\(reply.type)' while waiting for input_reply")
           continue
         }
-        guard reply.parentHeader["msg_id"]?.stringValue == ask.id else {
+        let parent = reply.parentHeader["msg_id"]?.stringValue
+        guard parent == nil || parent == ask.id else {
           Log.warning("stdin: dropped an input_reply to another request")
           continue
         }

@@ -116,10 +116,9 @@ import Testing
 
 @Test func inputGoesOverStdinWhenAllowed() {
   let h = Harness()
-  h.stdin.respond = { [client = h.client, signer = h.signer] frames in
-    let ask = try! WireCodec.decode(frames, signer: signer)
-    return [client.encode(client.message("input_reply", content: ["value": "typed"], parent: ask))]
-  }
+  // No parent header, as jupyter_client's `input()` (jupyter console) sends it.
+  let reply = h.client.message("input_reply", content: ["value": "typed"], parent: nil)
+  h.stdin.replies = [h.client.encode(reply)]
   h.stdin.refusals = 2
   let req = h.execute("input", ["allow_stdin": true])
   #expect(h.stdin.sent.count == 1)
@@ -140,7 +139,6 @@ import Testing
   h.stdin.respond = { [client = h.client, signer = h.signer] frames in
     let ask = try! WireCodec.decode(frames, signer: signer)
     return [
-      client.encode(client.message("input_reply", content: ["value": "unparented"], parent: nil)),
       client.encode(client.message("input_reply", content: ["value": "stale"], parent: other)),
       client.encode(client.message("input_request", content: ["value": "wrong type"], parent: ask)),
       client.encode(client.message("input_reply", content: ["value": "typed"], parent: ask)),

@@ -94,9 +94,15 @@ def photos_shown(page, index):
 
 
 def top_rows(page, index):
-    """Data rows of each table in the cell's output (one top-k table per photo)."""
+    """The top-k of each table in the cell's output (one table per photo): the classes shown
+    plus those its note says were left out at probability 0 (a quantized model's zeros)."""
     tables = page.cells()[index].find_elements(By.CSS_SELECTOR, ".jp-OutputArea-output table")
-    return [len(t.find_elements(By.XPATH, ".//tr[td]")) for t in tables]
+    counts = []
+    for t in tables:
+        rows = [r.text.strip() for r in t.find_elements(By.XPATH, ".//tr[td]")]
+        notes = [r for r in rows if r.endswith("with probability 0 not shown")]
+        counts.append(len(rows) - len(notes) + sum(int(n.split()[0]) for n in notes))
+    return counts
 
 
 def check_predict(driver, page, base):

@@ -93,6 +93,21 @@ def test_text_output_names_the_label(tabby_bin, tmp_path):
     assert "%" in lines[1]
 
 
+def test_text_output_leaves_out_classes_at_probability_zero(tabby_bin, tmp_path):
+    """The quantized model gives most classes exactly 0: the text lists only the others and
+    says how many it left out, while --json keeps every row the model gave."""
+    cat = str(IMAGENET / "photos" / "coral_cat.png")
+    args = ["--model", str(MOBILENET), "--top", "50", cat]
+    probs = [t["probability"] for t in predict_json(tabby_bin, args, offline_env(tmp_path))["predictions"][0]["top"]]
+    assert len(probs) == 50 and 0.0 in probs, probs
+    nonzero = sum(p > 0 for p in probs)
+    out = predict(tabby_bin, args, offline_env(tmp_path))
+    lines = out.stdout.splitlines()
+    assert len(lines) == 1 + nonzero + 1, out.stdout
+    assert " 0.00%" not in out.stdout
+    assert lines[-1] == f"  ({50 - nonzero} more of the top 50 with probability 0 not shown)"
+
+
 def reference_top5(model):
     return json.loads((REFERENCE / "outputs" / model / "top5.json").read_text())["images"]
 
