@@ -3,7 +3,8 @@
 Each notebook runs to the end with nbclient; a cell tagged `raises-exception` may fail
 (the predict notebook's `ctx(gpu)` on a machine without a GPU) and is reported as an
 expected error; any other error stops that notebook and fails the run. The executed
-notebooks are written to the output directory, which is printed.
+notebooks (and whatever they save) are written to the output directory, which is
+printed; the notebook's directory is copied there first, so relative paths work.
 
 Models: a notebook that calls `load("NAME")` needs NAME in $TABBY_MODELS or the download
 cache. Where neither has it but ../shared has the reference copy (MobileNetV2), that copy
@@ -23,6 +24,7 @@ SHARED = pathlib.Path(os.environ.get("TABBY_SHARED_DIR") or ROOT.parent / "share
 # The reference copies in ../shared of the zoo models the notebooks load.
 SHARED_MODELS = {"mobilenetv2": SHARED / "imagenet" / "mobilenet_v2_1.0_224_quant.onnx"}
 LOAD_CALL = re.compile(r'\bload\(\s*"([A-Za-z0-9_.-]+)"\s*\)')
+SAVE_CALL = re.compile(r'\bsave\(\s*[^,]+,\s*"([A-Za-z0-9_.-]+)"')
 
 
 def cache_dir():
@@ -34,12 +36,13 @@ def cache_dir():
 
 
 def zoo_names(nb):
-    """The model names (not paths) the notebook loads."""
-    names = set()
+    """The model names (not paths) the notebook loads without saving them itself."""
+    loaded, saved = set(), set()
     for cell in nb.cells:
         if cell.cell_type == "code":
-            names.update(n for n in LOAD_CALL.findall(cell.source) if "/" not in n and "." not in n)
-    return sorted(names)
+            loaded.update(n for n in LOAD_CALL.findall(cell.source) if "." not in n)
+            saved.update(SAVE_CALL.findall(cell.source))
+    return sorted(loaded - saved)
 
 
 def find_model(name):
@@ -76,14 +79,18 @@ def provide_models(names, download, models_dir):
 
 
 def run(path, out_dir, timeout):
-    """Executes one notebook; returns (ok, expected errors, message)."""
+    """Executes one notebook in `out_dir` (a copy of its directory, so relative paths such
+    as photos/ work and what it saves lands there, not in the repository); returns (ok,
+    expected errors, message, executed notebook)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
+    shutil.copytree(path.parent, out_dir, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("*.ipynb", ".ipynb_checkpoints"))
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, kernel_name="tabby", timeout=timeout, allow_errors=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+                            resources={"metadata": {"path": str(out_dir)}})
     problem = None
     try:
         client.execute()
@@ -94,7 +101,7 @@ def run(path, out_dir, timeout):
     out = out_dir / path.name
     nbformat.write(nb, out)
     expected = [
-        (i, c.source.strip(), o.ename, o.evalue)
+        (i + 1, c.source.strip(), o.ename, o.evalue)
         for i, c in enumerate(nb.cells)
         if c.cell_type == "code" and "raises-exception" in c.metadata.get("tags", [])
         for o in c.get("outputs", []) if o.output_type == "error"
@@ -135,7 +142,8 @@ def main(argv=None):
             continue
         ok, expected, message, out = run(path.resolve(), args.out.resolve(), args.timeout)
         for i, source, ename, evalue in expected:
-            print(f"  expected error in cell {i} `{source}` (tagged raises-exception): {ename}: {evalue}")
+            print(f"  expected error in cell {i} of the notebook, `{source}` "
+                  f"(tagged raises-exception): {ename}: {evalue}")
         print(f"  {'ok' if ok else 'FAILED'}: {message}")
         print(f"  executed notebook: {out}")
         if not ok:
