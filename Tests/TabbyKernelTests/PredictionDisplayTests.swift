@@ -9,14 +9,20 @@ import Testing
   static func prediction(_ probabilities: [Double]) -> PredictionValue {
     PredictionValue(
       source: "cat.png",
-      top: probabilities.enumerated().map { .init(index: $0.offset, label: "class\($0.offset)", probability: $0.element) },
+      top: probabilities.enumerated().map {
+        .init(index: $0.offset, label: "class\($0.offset)", probability: $0.element)
+      },
       picture: nil)
   }
 
   @Test func zeroRowsAreLeftOutOfTheDisplayButKeptInTheValue() throws {
     let p = Self.prediction([0.91796875, 0.08203125, 0, 0, 0])
     let lines = p.repr.split(separator: "\n").map(String.init)
-    #expect(lines == ["cat.png", "  1. class0  0.9180", "  2. class1  0.0820", "  (3 more of the top 5 with probability 0 not shown)"])
+    #expect(
+      lines == [
+        "cat.png", "  1. class0  0.9180", "  2. class1  0.0820",
+        "  (3 more of the top 5 with probability 0 not shown)",
+      ])
     #expect(!p.tableHTML.contains("0.0000") && !p.tableHTML.contains("class2"))
     #expect(p.tableHTML.contains("3 more of the top 5 with probability 0 not shown"))
     #expect(!p.chartSVG.contains("class2") && p.chartSVG.contains("class1"))

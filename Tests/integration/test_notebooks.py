@@ -121,7 +121,8 @@ def run_execute_script(tmp_path, *args, **env):
     full = dict(os.environ, TABBY_CACHE=str(tmp_path / "cache"), **env)
     full.pop("TABBY_MODELS", None)
     return subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"), "--out", str(tmp_path / "out"), *args],
+        [sys.executable, str(ROOT / "scripts" / "execute_notebooks.py"),
+         "--out", str(tmp_path / "out"), *args],
         capture_output=True, text=True, timeout=900, env=full)
 
 

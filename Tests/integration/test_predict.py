@@ -98,7 +98,8 @@ def test_text_output_leaves_out_classes_at_probability_zero(tabby_bin, tmp_path)
     says how many it left out, while --json keeps every row the model gave."""
     cat = str(IMAGENET / "photos" / "coral_cat.png")
     args = ["--model", str(MOBILENET), "--top", "50", cat]
-    probs = [t["probability"] for t in predict_json(tabby_bin, args, offline_env(tmp_path))["predictions"][0]["top"]]
+    result = predict_json(tabby_bin, args, offline_env(tmp_path))
+    probs = [t["probability"] for t in result["predictions"][0]["top"]]
     assert len(probs) == 50 and 0.0 in probs, probs
     nonzero = sum(p > 0 for p in probs)
     out = predict(tabby_bin, args, offline_env(tmp_path))
