@@ -58,9 +58,9 @@ struct PredictCommand: ParsableCommand {
   }
 
   func run() throws {
-    ClassifierSession.setThreads(threads)
     var session = try ClassifierSession()
     session.batchSize = batchSize
+    session.context = ComputeContext(threads: threads)
     let progress = DownloadProgressPrinter()
     let loaded = try session.loadModel(
       model, epoch: epoch, labels: labels, profile: profile,
@@ -71,7 +71,7 @@ struct PredictCommand: ParsableCommand {
     var benchFigures: JSONObject?
     if let bench {
       benchFigures = try PredictBenchmark(session: session, model: loaded, runs: bench)
-        .measure(predictions.map(\.image))
+        .measure(predictions)
     }
     if json {
       print(Self.json(predictions, bench: benchFigures).text)
