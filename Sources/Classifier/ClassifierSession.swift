@@ -67,12 +67,7 @@ public struct ClassifierSession: Sendable {
     progress: ((DownloadProgress) -> Void)? = nil, message: ((String) -> Void)? = nil
   ) throws -> PretrainedModel {
     let start = DispatchTime.now()
-    if let profile, !PreprocessingChoice.names.contains(profile) {
-      throw ClassifierError(
-        .invalidArgument,
-        "unknown preprocessing profile '\(profile)'; known: "
-          + PreprocessingChoice.names.joined(separator: ", "))
-    }
+    try Self.checkProfile(profile)
     let resolved = try resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
     return try open(nameOrPath, resolved, labels: labels, profile: profile, start: start)
   }
@@ -85,6 +80,16 @@ public struct ClassifierSession: Sendable {
   ) throws -> ResolvedModel {
     try ModelResolver(environment: environment, zoo: zoo)
       .resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
+  }
+
+  /// Refuses a preprocessing profile name that is not known, before anything is loaded.
+  static func checkProfile(_ profile: String?) throws(ClassifierError) {
+    if let profile, !PreprocessingChoice.names.contains(profile) {
+      throw ClassifierError(
+        .invalidArgument,
+        "unknown preprocessing profile '\(profile)'; known: "
+          + PreprocessingChoice.names.joined(separator: ", "))
+    }
   }
 
   /// Loads a resolved model as a pretrained classifier.

@@ -82,3 +82,24 @@ import Testing
     #expect(seen == 3)
   }
 }
+
+/// A photo given to a trainable model is read as its gray input, as in a notebook cell.
+@Test func aTrainableModelPredictsPhotos() throws {
+  let dir = TempDir()
+  defer { dir.cleanup() }
+  // A light background with a dark stroke: grayInput inverts it to MNIST's light-on-dark.
+  var pixels = [UInt8](repeating: 230, count: 56 * 56)
+  for y in 10..<46 { for x in 26..<30 { pixels[y * 56 + x] = 20 } }
+  let path = dir.write("digit.png", bytes: try Pictures.grayPNG(pixels[...], width: 56, height: 56, scale: 1))
+  let model = TrainableModel.lenet(seed: 3, classNames: (0..<10).map { "class \($0)" })
+  let photo = try Photo(path: path)
+  let input = try model.grayInput(from: photo)
+  #expect(input.count == 784 && input[0] < 40 && input[14 * 28 + 14] > 200)
+  let context = ComputeContext(threads: 1)
+  let p = try #require(try model.predict([photo], top: 3, on: context).first)
+  let probabilities = try model.probabilities([input], on: context)[0]
+  #expect(p.source == path && p.top.count == 3)
+  #expect(p.top[0].probability == probabilities.max())
+  #expect(p.top[0].label == "class \(p.top[0].index)")
+  #expect(p.top.map(\.probability) == p.top.map(\.probability).sorted(by: >))
+}

@@ -2,6 +2,7 @@
 files, SIGINT handling and clear errors for bad data."""
 import json
 import os
+import pathlib
 import signal
 import struct
 import subprocess
@@ -114,3 +115,20 @@ def test_cli_and_cell_train_bit_identical_weights(tabby_bin, data_dir, tmp_path)
     cell = (tmp_path / "cell-0002.params").read_bytes()
     assert len(cli) > 100_000
     assert cli == cell, "the same settings trained different weights through the CLI and a cell"
+
+
+@pytest.mark.skipif(not MNIST.is_dir(), reason="the shared MNIST reference subset is not present")
+def test_predict_loads_a_trained_checkpoint_as_the_trainable_model(tabby_bin, data_dir, tmp_path):
+    """`tabby predict` resolves a checkpoint `tabby train` wrote as the same trainable model a
+    notebook's load() gets: a photo is read as the model's gray 28×28 input."""
+    prefix = tmp_path / "lenet"
+    out = run_train(tabby_bin, "--data", str(data_dir), "--epochs", "1", "--limit", "64", "--test-limit", "32",
+                    "--save", str(prefix))
+    assert out.returncode == 0, out.stderr
+    photo = str(pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "photos" / "coffee.png")
+    out = subprocess.run([tabby_bin, "predict", "--model", str(prefix), "--top", "3", "--json", photo],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    top = json.loads(out.stdout)["predictions"][0]["top"]
+    assert len(top) == 3 and all(t["label"] in [str(d) for d in range(10)] for t in top)
+    assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]

@@ -16,12 +16,7 @@ extension ClassifierSession {
     progress: ((DownloadProgress) -> Void)? = nil, message: ((String) -> Void)? = nil
   ) throws -> ClassifierModel {
     let start = DispatchTime.now()
-    if let profile, !PreprocessingChoice.names.contains(profile) {
-      throw ClassifierError(
-        .invalidArgument,
-        "unknown preprocessing profile '\(profile)'; known: "
-          + PreprocessingChoice.names.joined(separator: ", "))
-    }
+    try Self.checkProfile(profile)
     let resolved = try resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
     if case .mxnet(let prefix, let epoch) = resolved.location, profile == nil,
       let model = try TrainableModel.read(prefix: prefix, epoch: epoch, labels: labels)

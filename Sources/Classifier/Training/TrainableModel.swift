@@ -132,3 +132,25 @@ public final class TrainableModel {
     return pixels
   }
 }
+
+extension TrainableModel {
+  /// Classifies photos the way `predict(model, 'photo.png')` does in a cell: each as the
+  /// model's gray input (`grayInput(from:)`), the best `top` classes first.
+  public func predict(_ photos: [Photo], top: Int = 5, on context: ComputeContext) throws
+    -> [Prediction]
+  {
+    guard top >= 1 else {
+      throw ClassifierError(.invalidArgument, "top must be at least 1, got \(top)")
+    }
+    let inputs = try photos.map { photo throws(ClassifierError) in try grayInput(from: photo) }
+    let probabilities = try self.probabilities(inputs, on: context)
+    return zip(photos, probabilities).map { photo, p in
+      let top = Scores.top(p, k: top).map { entry in
+        ClassScore(
+          index: entry.index, label: entry.index < classNames.count ? classNames[entry.index] : nil,
+          probability: entry.probability)
+      }
+      return Prediction(source: photo.path, image: photo.image, top: top)
+    }
+  }
+}
