@@ -1,8 +1,9 @@
 // swift-tools-version:6.0
 // Tabby: a native Jupyter kernel with an image-classifier engine inside it.
 // Layout (see docs/architecture.md): the Jupyter side (JupyterProtocol, KernelCore,
-// ZMQTransport) and the engine side (Tensor, NN, Datasets, Imaging, ModelIO,
-// Classifier) meet only in TabbyKernel; CellLanguage knows neither.
+// ZMQTransport) and the engine side (Tensor, NN, Datasets, Imaging, ModelIO, behind
+// the one façade Classifier) meet only in TabbyKernel, which reaches the engine through
+// Classifier alone; CellLanguage knows neither.
 import PackageDescription
 
 let package = Package(
@@ -77,16 +78,15 @@ let package = Package(
     // MARK: The bridge and the executable
     .target(
       name: "TabbyKernel",
-      dependencies: [
-        "KernelCore", "JupyterProtocol", "CellLanguage", "Classifier", "JSON", "Charts", "NN", "Tensor",
-        "Datasets", "Imaging", "ModelIO",
-      ]),
+      // The Jupyter side, the language, one engine façade (Classifier) and the charts:
+      // nothing of the engine's inner modules (docs/architecture.md).
+      dependencies: ["KernelCore", "JupyterProtocol", "JSON", "CellLanguage", "Classifier", "Charts"]),
     .executableTarget(
       name: "tabby",
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "TabbyKernel", "ZMQTransport", "KernelCore", "JupyterProtocol", "Classifier",
-        "PasswordHash", "JSON", "NN", "Datasets", "ModelIO", "Imaging",
+        "PasswordHash", "JSON",
       ]),
 
     // MARK: Tests
@@ -108,7 +108,7 @@ let package = Package(
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",
-      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "NN", "Tensor"]),
+      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "Classifier", "NN"]),
   ]
 )
 

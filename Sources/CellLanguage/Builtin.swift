@@ -125,6 +125,9 @@ public struct Signature: Sendable {
   /// Binds call arguments to the parameters with Python's rules and messages.
   public func bind(_ args: Arguments) throws(CellError) -> BoundArguments {
     var bound = BoundArguments(function: name)
+    for p in parameters {
+      if let text = p.defaultText, let value = Self.literal(text) { bound.declaredDefaults[p.name] = value }
+    }
     let positional = parameters.filter { $0.kind == .normal }
     for (i, value) in args.positional.enumerated() {
       if i < positional.count {
@@ -151,6 +154,11 @@ public struct Signature: Sendable {
         throw .typeError("\(name)() got an unexpected keyword argument '\(key)'")
       }
     }
+    // An explicit None for a parameter declared `=None` means "use the default", as the
+    // signature shown by help and inspection promises.
+    for p in parameters where p.defaultText == "None" {
+      if case .none? = bound.values[p.name] { bound.values[p.name] = nil }
+    }
     let missing = parameters.filter {
       ($0.kind == .normal || $0.kind == .keywordOnly) && $0.defaultText == nil && bound.values[$0.name] == nil
     }
@@ -162,6 +170,37 @@ public struct Signature: Sendable {
       throw .typeError("\(name)() missing \(missing.count) required \(kind) \(noun): \(list)")
     }
     return bound
+  }
+}
+
+extension Signature {
+  /// A default as written in a signature, as a value: None, True, False, an int, a float, a
+  /// quoted string or a list of those; nil for anything else (the handler supplies it).
+  static func literal(_ text: String) -> Value? {
+    let t = text.trimmingSpaces
+    switch t {
+    case "None": return Value.none
+    case "True": return .bool(true)
+    case "False": return .bool(false)
+    default: break
+    }
+    if let i = Int(t) { return .int(i) }
+    if let d = Double(t), t.contains(where: { ".eE".contains($0) }) { return .float(d) }
+    if t.count >= 2, let q = t.first, q == "'" || q == "\"", t.last == q {
+      let body = t.dropFirst().dropLast()
+      return body.contains(q) || body.contains("\\") ? nil : .string(String(body))
+    }
+    if t.hasPrefix("["), t.hasSuffix("]") {
+      let inner = String(t.dropFirst().dropLast())
+      if inner.trimmingSpaces.isEmpty { return .list(ListObject([])) }
+      var items: [Value] = []
+      for piece in splitTopLevel(inner) {
+        guard let v = literal(piece) else { return nil }
+        items.append(v)
+      }
+      return .list(ListObject(items))
+    }
+    return nil
   }
 }
 
@@ -185,6 +224,9 @@ public struct BoundArguments {
   public var variadic: [Value] = []
   /// What `**kwargs` collected, in call order.
   public var extraKeywords: [(name: String, value: Value)] = []
+  /// The defaults the signature declares, as values: the typed accessors fall back to these
+  /// before the handler's own, so the declaration is the one source of a default.
+  public var declaredDefaults: [String: Value] = [:]
 
   public init(function: String) { self.function = function }
 
@@ -194,8 +236,21 @@ public struct BoundArguments {
     .typeError("\(function)() argument '\(name)' must be \(expected), not '\(v.typeName)'")
   }
 
+  /// The argument as given, else the signature's declared default (nil for a None default).
+  public func value(_ name: String) -> Value? { given(name) }
+
+  /// The argument, else the declared default; `d` only where the signature declares none.
+  private func given(_ name: String) -> Value? {
+    if let v = values[name] { return v }
+    if let v = declaredDefaults[name] {
+      if case .none = v { return nil }
+      return v
+    }
+    return nil
+  }
+
   public func int(_ name: String, default d: Int) throws(CellError) -> Int {
-    guard let v = values[name] else { return d }
+    guard let v = given(name) else { return d }
     switch v {
     case .int(let i): return i
     case .bool(let b): return b ? 1 : 0
@@ -204,31 +259,37 @@ public struct BoundArguments {
   }
 
   public func int(_ name: String) throws(CellError) -> Int? {
-    guard let v = values[name] else { return nil }
+    guard let v = given(name) else { return nil }
     if case .none = v { return nil }
     return try int(name, default: 0)
   }
 
   public func double(_ name: String, default d: Double) throws(CellError) -> Double {
-    guard let v = values[name] else { return d }
+    guard let v = given(name) else { return d }
     guard let n = v.numeric else { throw wrongType(name, "a number", v) }
     return n.double
   }
 
+  public func double(_ name: String) throws(CellError) -> Double? {
+    guard let v = given(name) else { return nil }
+    if case .none = v { return nil }
+    return try double(name, default: 0)
+  }
+
   public func string(_ name: String, default d: String) throws(CellError) -> String {
-    guard let v = values[name] else { return d }
+    guard let v = given(name) else { return d }
     guard case .string(let s) = v else { throw wrongType(name, "a str", v) }
     return s
   }
 
   public func string(_ name: String) throws(CellError) -> String? {
-    guard let v = values[name] else { return nil }
+    guard let v = given(name) else { return nil }
     if case .none = v { return nil }
     return try string(name, default: "")
   }
 
   public func bool(_ name: String, default d: Bool) throws(CellError) -> Bool {
-    guard let v = values[name] else { return d }
+    guard let v = given(name) else { return d }
     return v.isTruthy
   }
 

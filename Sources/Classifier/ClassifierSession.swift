@@ -26,6 +26,8 @@ public struct ClassifierSession: Sendable {
   public var zoo: ModelZoo
   /// Images per network run when predicting on many images.
   public var batchSize = 16
+  /// The device and thread budget every prediction of this session runs with.
+  public var context = ComputeContext()
   /// Opens a model file; replaced in tests by a fake network.
   var openNetwork: @Sendable (ModelLocation) throws -> any Network = ModelIONetwork.open
 
@@ -43,7 +45,9 @@ public struct ClassifierSession: Sendable {
   }
 
   /// Sets how many threads the engine computes with (process-wide); nil: every CPU this
-  /// process may use.
+  /// process may use. Kept for callers of the first API: a session's `context` owns its
+  /// thread budget now (`session.context.use(threads:)`), and applies it to each run.
+  @available(*, deprecated, message: "use session.context.use(threads:)")
   public static func setThreads(_ count: Int?) {
     Threads.set(count ?? Threads.available)
   }
@@ -63,14 +67,36 @@ public struct ClassifierSession: Sendable {
     progress: ((DownloadProgress) -> Void)? = nil, message: ((String) -> Void)? = nil
   ) throws -> PretrainedModel {
     let start = DispatchTime.now()
+    try Self.checkProfile(profile)
+    let resolved = try resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
+    return try open(nameOrPath, resolved, labels: labels, profile: profile, start: start)
+  }
+
+  /// Finds a model's files: a path, then `$TABBY_MODELS`, then the cache, then a zoo
+  /// download. The one resolver behind `loadModel`, `load` and the commands.
+  public func resolve(
+    _ nameOrPath: String, epoch: Int? = nil, progress: ((DownloadProgress) -> Void)? = nil,
+    message: ((String) -> Void)? = nil
+  ) throws -> ResolvedModel {
+    try ModelResolver(environment: environment, zoo: zoo)
+      .resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
+  }
+
+  /// Refuses a preprocessing profile name that is not known, before anything is loaded.
+  static func checkProfile(_ profile: String?) throws(ClassifierError) {
     if let profile, !PreprocessingChoice.names.contains(profile) {
       throw ClassifierError(
         .invalidArgument,
         "unknown preprocessing profile '\(profile)'; known: "
           + PreprocessingChoice.names.joined(separator: ", "))
     }
-    let resolver = ModelResolver(environment: environment, zoo: zoo)
-    let resolved = try resolver.resolve(nameOrPath, epoch: epoch, progress: progress, message: message)
+  }
+
+  /// Loads a resolved model as a pretrained classifier.
+  func open(
+    _ nameOrPath: String, _ resolved: ResolvedModel, labels: String?, profile: String?,
+    start: DispatchTime
+  ) throws -> PretrainedModel {
     let network = try openNetwork(resolved.location)
     let choice = try PreprocessingChoice.choose(
       input: network.input, requested: profile, zooProfile: resolved.zooEntry?.profile)
@@ -143,6 +169,11 @@ public struct ClassifierSession: Sendable {
     return try predict(model, images: decoded, sources: paths, top: top)
   }
 
+  /// Classifies decoded photos, named by their paths in the results.
+  public func predict(_ model: PretrainedModel, photos: [Photo], top: Int = 5) throws -> [Prediction] {
+    try predict(model, images: photos.map(\.image), sources: photos.map(\.path), top: top)
+  }
+
   /// Classifies decoded images; `sources` names them in the results (default `image N`).
   public func predict(
     _ model: PretrainedModel, images: [Image], sources: [String]? = nil, top: Int = 5
@@ -151,6 +182,12 @@ public struct ClassifierSession: Sendable {
       throw ClassifierError(.invalidArgument, "top must be at least 1, got \(top)")
     }
     let names = sources ?? images.indices.map { "image \($0)" }
+    return try context.place { _ in try predictBatches(model, images, names, top: top) }
+  }
+
+  private func predictBatches(
+    _ model: PretrainedModel, _ images: [Image], _ names: [String], top: Int
+  ) throws -> [Prediction] {
     var results = [Prediction]()
     for start in stride(from: 0, to: images.count, by: runBatchSize(model)) {
       let end = min(start + runBatchSize(model), images.count)
@@ -169,7 +206,7 @@ public struct ClassifierSession: Sendable {
 
   /// Runs the network alone on a prepared input (benchmarks).
   public func runNetwork(_ model: PretrainedModel, _ input: ModelInput) throws {
-    _ = try model.run(input)
+    _ = try context.place { _ in try model.run(input) }
   }
 
   /// Batch size per run: the model's fixed batch if it has one.

@@ -168,7 +168,7 @@ struct ModelResolver {
   }
 
   private func paramsFile(_ prefix: String, _ epoch: Int) -> String {
-    prefix + "-" + String(format: "%04d", epoch) + ".params"
+    ModelLocation.mxnetParamsPath(prefix: prefix, epoch: epoch)
   }
 }
 

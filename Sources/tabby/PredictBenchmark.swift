@@ -1,6 +1,5 @@
 import Classifier
 import Foundation
-import Imaging
 import JSON
 
 /// The figures of `tabby predict --bench N`: load time, batch-1 latency per image (network
@@ -11,7 +10,9 @@ struct PredictBenchmark {
   let model: PretrainedModel
   let runs: Int
 
-  func measure(_ images: [Image]) throws -> JSONObject {
+  /// Times the network and whole predictions on the images `predictions` were made from.
+  func measure(_ predictions: [Prediction]) throws -> JSONObject {
+    let images = predictions.map(\.image)
     var network = [Double]()
     var whole = [Double]()
     for image in images {

@@ -58,20 +58,31 @@ struct PredictCommand: ParsableCommand {
   }
 
   func run() throws {
-    ClassifierSession.setThreads(threads)
     var session = try ClassifierSession()
     session.batchSize = batchSize
+    session.context = ComputeContext(threads: threads)
     let progress = DownloadProgressPrinter()
-    let loaded = try session.loadModel(
+    // The one resolver and loader the kernel's load() uses: an MXNet checkpoint of a LeNet
+    // or MLP is the same trainable model here as in a notebook.
+    let loaded = try session.load(
       model, epoch: epoch, labels: labels, profile: profile,
       progress: { progress.show($0) }, message: { printError($0) })
     progress.finish()
-    if !json { printError(loaded.summary) }
-    let predictions = try session.predict(loaded, images: images, top: top)
+    let predictions: [Prediction]
     var benchFigures: JSONObject?
-    if let bench {
-      benchFigures = try PredictBenchmark(session: session, model: loaded, runs: bench)
-        .measure(predictions.map(\.image))
+    switch loaded {
+    case .trainable(let net):
+      if !json { printError("\(net.source): trainable \(net.name), input \(net.inputShape)") }
+      if bench != nil { printError("--bench times pretrained classifiers only; ignored") }
+      let photos = try images.map { try Photo(path: $0) }
+      predictions = try net.predict(photos, top: top, on: session.context)
+    case .pretrained(let pretrained):
+      if !json { printError(pretrained.summary) }
+      predictions = try session.predict(pretrained, images: images, top: top)
+      if let bench {
+        benchFigures = try PredictBenchmark(session: session, model: pretrained, runs: bench)
+          .measure(predictions)
+      }
     }
     if json {
       print(Self.json(predictions, bench: benchFigures).text)

@@ -1,10 +1,7 @@
 import ArgumentParser
-import Datasets
+import Classifier
 import JSON
-import ModelIO
-import NN
 import Synchronization
-import Tensor
 
 #if canImport(Glibc)
   import Glibc
@@ -19,18 +16,23 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train LeNet or an MLP on MNIST-format data (Fashion-MNIST by default).")
 
+  // Defaults shown here are TrainingConfiguration's (shared with train() in a cell), except
+  // --epochs: a command-line run trains 5 epochs by default, a cell 1.
+  private static let defaults = TrainingConfiguration()
+
   @Option(help: "Network: lenet or mlp.") var net: String = "lenet"
   @Option(help: "LeNet activation: tanh (classic) or relu.") var activation: String = "tanh"
   @Option(help: "Directory with the four MNIST-format files (raw or .gz).")
-  var data: String = MNIST.fashionMNISTDirectory
-  @Option(help: "Epochs.") var epochs: Int = 5
-  @Option(help: "Batch size.") var batch: Int = 64
-  @Option(help: "Optimizer: sgd or adam.") var optimizer: String = "sgd"
-  @Option(help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Float?
-  @Option(help: "SGD momentum.") var momentum: Float = 0.9
-  @Option(help: "Weight decay.") var wd: Float = 1e-4
-  @Option(help: "Learning-rate schedule: cosine, step or none.") var schedule: String = "cosine"
-  @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = 42
+  var data: String = Dataset.defaultDirectory
+  @Option(help: "Epochs (train() in a cell defaults to 1).") var epochs: Int = 5
+  @Option(help: "Batch size.") var batch: Int = defaults.batchSize
+  @Option(help: "Optimizer: sgd or adam.") var optimizer: String = defaults.optimizer.rawValue
+  @Option(help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Double?
+  @Option(help: "SGD momentum.") var momentum: Double = defaults.momentum
+  @Option(help: "Weight decay.") var wd: Double = defaults.weightDecay
+  @Option(help: "Learning-rate schedule: cosine, step or none.")
+  var schedule: String = defaults.schedule.rawValue
+  @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = defaults.seed
   @Option(help: "Threads (default: the CPUs this process may use).") var threads: Int?
   @Option(help: "Use only the first N training images (quick runs).") var limit: Int?
   @Option(help: "Use only the first N test images.") var testLimit: Int?
@@ -39,6 +41,31 @@ struct TrainCommand: ParsableCommand {
   @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).")
   var json = false
 
+  /// The run these flags ask for: TrainingConfiguration, the same type train() in a cell fills.
+  var configuration: TrainingConfiguration {
+    get throws {
+      var c = TrainingConfiguration()
+      c.epochs = epochs
+      c.batchSize = batch
+      guard let kind = TrainingConfiguration.OptimizerKind(rawValue: optimizer) else {
+        throw ValidationError("--optimizer must be sgd or adam")
+      }
+      c.optimizer = kind
+      c.learningRate = lr
+      c.momentum = momentum
+      c.weightDecay = wd
+      guard let s = TrainingConfiguration.Schedule(rawValue: schedule) else {
+        throw ValidationError("--schedule must be cosine, step or none")
+      }
+      c.schedule = s
+      c.seed = seed
+      c.limit = limit
+      c.testLimit = testLimit
+      do { try c.validate() } catch { throw ValidationError(error.message) }
+      return c
+    }
+  }
+
   func validate() throws {
     guard ["lenet", "mlp"].contains(net) else {
       throw ValidationError("--net must be lenet or mlp, not \(net)")
@@ -46,54 +73,33 @@ struct TrainCommand: ParsableCommand {
     guard ["tanh", "relu"].contains(activation) else {
       throw ValidationError("--activation must be tanh or relu")
     }
-    guard ["sgd", "adam"].contains(optimizer) else {
-      throw ValidationError("--optimizer must be sgd or adam")
-    }
-    guard ["cosine", "step", "none"].contains(schedule) else {
-      throw ValidationError("--schedule must be cosine, step or none")
-    }
-    guard epochs >= 1, batch >= 1 else {
-      throw ValidationError("--epochs and --batch must be at least 1")
-    }
+    _ = try configuration
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
   }
 
   func run() throws {
-    let threadCount = threads ?? Threads.available
-    Threads.set(threadCount)
-    var (trainSet, testSet) = try MNIST.load(directory: data)
-    if let limit { trainSet = trainSet.prefix(limit) }
-    if let testLimit { testSet = testSet.prefix(testLimit) }
+    let config = try configuration
+    let context = ComputeContext(threads: threads)
+    let dataset = try Dataset.load(directory: data)
     let model =
       net == "mlp"
-      ? Models.mlp(seed: seed)
-      : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
-    let rate = lr ?? (optimizer == "adam" ? 1e-3 : 0.05)
-    let opt: any Optimizer =
-      optimizer == "adam"
-      ? Adam(learningRate: rate, weightDecay: wd)
-      : SGD(learningRate: rate, momentum: momentum, weightDecay: wd)
-    let sched: (any LearningRateSchedule)? =
-      switch schedule {
-      case "cosine": CosineSchedule(base: rate, epochs: epochs)
-      case "step": StepSchedule(base: rate, stepEpochs: 10)
-      default: nil
-      }
+      ? try TrainableModel.mlp(seed: seed, classNames: dataset.classNames)
+      : TrainableModel.lenet(
+        activation: activation == "relu" ? .relu : .tanh, seed: seed, classNames: dataset.classNames)
     signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    let images = limit.map { min($0, dataset.train.count) } ?? dataset.train.count
     log(
-      "training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(rate), \(threadCount) threads"
+      "training \(net) on \(images) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(config.effectiveLearningRate), \(context.threads) threads"
     )
-    let history = try train(
-      model, on: trainSet, test: testSet, epochs: epochs, batchSize: batch, optimizer: opt,
-      seed: seed,
-      schedule: sched, progressInterval: 1, threads: threadCount, progress: { report($0) },
-      shouldStop: { interruptRequested.load(ordering: .relaxed) })
+    let history = try Trainer(config, context: context).train(
+      model, on: dataset.train, test: dataset.test, progressInterval: 1,
+      progress: { report($0) }, shouldStop: { interruptRequested.load(ordering: .relaxed) })
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
     if let save {
-      try MXNetExport.save(model, prefix: save, epoch: history.epochs.count)
-      log("saved \(save)-symbol.json and \(save)-\(epochString(history.epochs.count)).params")
+      let files = try model.save(prefix: save, epoch: history.epochs.count)
+      log("saved \(files.symbol) and \(files.params)")
     }
-    if json { print(results(history, threads: threadCount).text) }
+    if json { print(results(history, threads: context.threads).text) }
   }
 
   private func log(_ line: String) {
@@ -152,10 +158,3 @@ func peakRSSMiB() -> Double {
   }
   return 0
 }
-
-/// MXNet's checkpoint epoch suffix: four digits.
-func epochString(_ epoch: Int) -> String {
-  let digits = String(epoch)
-  return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-}
-

@@ -1,8 +1,7 @@
 import CellLanguage
+import Classifier
 import Foundation
 import JSON
-import NN
-import Tensor
 import Testing
 
 @testable import TabbyKernel
@@ -43,11 +42,11 @@ struct BuiltinsHarness {
   }
 }
 
-let noGPU = Device.cudaDeviceCount() == 0
+let noGPU = ComputeDevice.cudaDeviceCount() == 0
 
 @Test func contextStartsOnTheCPUAndSurvivesAFailedSwitch() throws {
   let s = BuiltinsHarness()
-  #expect(try s.run("ctx()") == "ctx(cpu, threads=\(Threads.available))")
+  #expect(try s.run("ctx()") == "ctx(cpu, threads=\(ComputeContext.availableThreads))")
   #expect(try s.run("ctx(cpu, threads=1)") == "ctx(cpu, threads=1)")
   let e = try #require(s.error("ctx(gpu)"))
   #expect(e.ename == "DeviceError")
@@ -82,55 +81,85 @@ func badArgumentsAreNamedErrors(code: String, ename: String) {
   #expect(try s.run("m.input_shape") == "(1, 28, 28)")
 }
 
-@Test(
-  arguments: [("(5, 5)", [5, 5]), ("(2,2)", [2, 2]), ("3", [3]), ("()", nil), (nil, nil)]
-    as [(String?, [Int]?)])
-func symbolTuples(text: String?, expected: [Int]?) {
-  #expect(Checkpoint.tuple(text) == expected)
-}
-
 func sessionScratchDirectory() throws -> String {
   let dir = NSTemporaryDirectory() + "tabby-session-\(UUID().uuidString)"
   try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
   return dir
 }
 
-@Test func lenetCheckpointRoundTripsExactly() throws {
+@Test func aSavedLenetLoadsBackTrainableFromEveryPathForm() throws {
+  let s = BuiltinsHarness()
   let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
-  let net = Models.lenet(activation: .relu, seed: 7)
-  try Checkpoint.save(net, prefix: dir + "/lenet", epoch: 3)
+  try s.run("m = lenet(activation='relu', seed=7)\nsave(m, '\(dir)/lenet', epoch=3)")
   for given in ["lenet", "lenet-symbol.json", "lenet-0003.params"] {
-    let found = try #require(Checkpoint.locate(dir + "/" + given, epoch: nil))
-    #expect(found.prefix == dir + "/lenet" && found.epoch == 3)
+    try s.run("r = load('\(dir)/\(given)')")
+    #expect(try s.run("repr(r)")?.contains("Model(\(dir)/lenet epoch 3") == true)
+    #expect(try s.run("r.input_shape, r.parameters == m.parameters") == "((1, 28, 28), True)")
   }
-  let (loaded, shape) = try #require(try Checkpoint.network(prefix: dir + "/lenet", epoch: 3))
-  #expect(shape == [1, 28, 28])
-  #expect(loaded.layers.map(\.kind) == net.layers.map(\.kind))
-  for (a, b) in zip(net.parameters, loaded.parameters) {
-    #expect(a.name == b.name && a.value.scalars == b.value.scalars)
-  }
-  let input = try Tensor(shape: [2, 1, 28, 28], scalars: (0..<1568).map { Float($0 % 255) / 255 })
-  #expect(try net(input).scalars == (try loaded(input)).scalars)
+  let e = try #require(s.error("load('\(dir)/lenet', epoch=9)"))
+  #expect(e.ename == "FileNotFoundError" && e.evalue.contains("no epoch 9"))
 }
 
-@Test func checkpointErrorsNameTheFile() throws {
+@Test func aCorruptCheckpointNamesTheFile() throws {
+  let s = BuiltinsHarness()
   let dir = try sessionScratchDirectory()
   defer { try? FileManager.default.removeItem(atPath: dir) }
-  try Checkpoint.save(Models.mlp(seed: 1), prefix: dir + "/mlp", epoch: 1)
-  #expect(Checkpoint.locate(dir + "/nothing", epoch: nil) == nil)
+  try s.run("save(mlp(seed=1), '\(dir)/mlp', epoch=1)")
   try Data([1, 2, 3]).write(to: URL(fileURLWithPath: dir + "/mlp-0001.params"))
-  do {
-    _ = try Checkpoint.network(prefix: dir + "/mlp", epoch: 1)
-    Issue.record("a corrupt .params file loaded")
-  } catch let e as CellError {
-    #expect(e.ename == "ModelLoadError" && e.message.contains("mlp-0001.params"))
-  }
+  let e = try #require(s.error("load('\(dir)/mlp')"))
+  #expect(e.ename == "ModelLoadError" && e.evalue.contains("mlp-0001.params"))
 }
 
-@Test func unknownOperatorsFallBackToTheClassifier() throws {
-  let nodes: [JSON] = [["op": "null", "name": "data"], ["op": "BatchNorm", "name": "bn"]]
-  #expect(try Checkpoint.layers(nodes, [:]) == nil)
+/// `lr=None` is what inspection shows, so passing it means "the optimizer's default".
+@Test func anExplicitNoneMeansTheDeclaredDefault() throws {
+  let s = BuiltinsHarness()
+  let dir = try sessionScratchDirectory()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  try writeTinyMNIST(dir, count: 64)
+  try s.run("d = mnist('\(dir)', limit=None, test_limit=None)\nm = mlp(hidden=[8])")
+  #expect(try s.run("len(train(m, d, lr=None, schedule='none').epochs)") == "1")
+  #expect(try s.run("ctx(None, threads=None)") == "ctx(cpu, threads=\(ComputeContext.availableThreads))")
+}
+
+/// The signature help shows is the configuration's defaults, and binding with no options
+/// gives exactly `TrainingConfiguration()`: one declaration, one set of defaults.
+@Test func trainsSignatureIsTheSharedConfiguration() throws {
+  let builtin = SessionBuiltins.trainBuiltin(SessionState())
+  let d = TrainingConfiguration()
+  #expect(builtin.signature.text.contains("epochs=\(d.epochs), batch=\(d.batchSize), lr=None"))
+  #expect(builtin.signature.text.contains("schedule='\(d.schedule.rawValue)'"))
+  let bound = try builtin.signature.bind(Arguments([.none, .none]))
+  #expect(try SessionBuiltins.configuration(bound) == d)
+  let explicit = try builtin.signature.bind(
+    Arguments([.none, .none], keywords: [("lr", .none), ("epochs", .int(3)), ("optimizer", .string("adam"))]))
+  var expected = d
+  expected.epochs = 3
+  expected.optimizer = .adam
+  #expect(try SessionBuiltins.configuration(explicit) == expected)
+}
+
+/// `train()` in a cell and the engine's `Trainer` (what `tabby train` runs) give bit-identical
+/// weights for the same seed, settings and threads.
+@Test func aCellTrainsTheSameWeightsAsTheTrainer() throws {
+  let s = BuiltinsHarness()
+  let dir = try sessionScratchDirectory()
+  defer { try? FileManager.default.removeItem(atPath: dir) }
+  try writeTinyMNIST(dir, count: 200)
+  try s.run(
+    "ctx(cpu, threads=2)\nd = mnist('\(dir)')\nm = mlp(hidden=[32], seed=5)\n"
+      + "h = train(m, d, epochs=2, batch=32, seed=9, momentum=0.8)\nsave(m, '\(dir)/cell')")
+  let data = try Dataset.load(directory: dir)
+  let model = try TrainableModel.mlp(hidden: [32], seed: 5)
+  var config = TrainingConfiguration()
+  (config.epochs, config.batchSize, config.seed, config.momentum) = (2, 32, 9, 0.8)
+  _ = try Trainer(config, context: ComputeContext(threads: 2)).train(
+    model, on: data.train, test: data.test)
+  let cell = try #require(try TrainableModel.read(prefix: dir + "/cell", epoch: 2))
+  #expect(cell.parameterValues.map(\.name) == model.parameterValues.map(\.name))
+  for (a, b) in zip(cell.parameterValues, model.parameterValues) { #expect(a.values == b.values) }
+  let untrained = try TrainableModel.mlp(hidden: [32], seed: 5)
+  #expect(untrained.parameterValues[1].values != model.parameterValues[1].values)
 }
 
 @Test func trainingStreamsBoundedUpdatesAndAHistory() throws {

@@ -2,6 +2,7 @@
 files, SIGINT handling and clear errors for bad data."""
 import json
 import os
+import pathlib
 import signal
 import struct
 import subprocess
@@ -85,3 +86,50 @@ def test_bad_data_is_a_clear_error(tabby_bin, data_dir, damage):
 def test_bad_arguments(tabby_bin):
     out = run_train(tabby_bin, "--net", "resnet")
     assert out.returncode != 0 and "--net must be lenet or mlp" in out.stderr
+
+
+@pytest.mark.skipif(not MNIST.is_dir(), reason="the shared MNIST reference subset is not present")
+def test_cli_and_cell_train_bit_identical_weights(tabby_bin, data_dir, tmp_path):
+    """`tabby train` and `train()` in a cell share one TrainingConfiguration and one Trainer:
+    the same seed, settings and threads give the same .params bytes."""
+    from jupyter_client.manager import start_new_kernel
+
+    settings = dict(epochs=2, batch=32, seed=3, limit=200, test_limit=100, threads=2)
+    cli_prefix, cell_prefix = tmp_path / "cli", tmp_path / "cell"
+    out = run_train(tabby_bin, "--net", "mlp", "--data", str(data_dir), "--epochs", "2", "--batch", "32",
+                    "--seed", "3", "--threads", "2", "--limit", "200", "--test-limit", "100",
+                    "--save", str(cli_prefix))
+    assert out.returncode == 0, out.stderr
+    km, kc = start_new_kernel(kernel_name="tabby", startup_timeout=60)
+    try:
+        code = (f"ctx(cpu, threads={settings['threads']})\n"
+                f"d = mnist('{data_dir}', limit={settings['limit']}, test_limit={settings['test_limit']})\n"
+                f"m = mlp(seed={settings['seed']})\n"
+                f"h = train(m, d, epochs={settings['epochs']}, batch={settings['batch']}, seed={settings['seed']})\n"
+                f"save(m, '{cell_prefix}')")
+        reply = kc.execute_interactive(code, timeout=180)
+        assert reply["content"]["status"] == "ok", reply["content"]
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    cli = (tmp_path / "cli-0002.params").read_bytes()
+    cell = (tmp_path / "cell-0002.params").read_bytes()
+    assert len(cli) > 100_000
+    assert cli == cell, "the same settings trained different weights through the CLI and a cell"
+
+
+@pytest.mark.skipif(not MNIST.is_dir(), reason="the shared MNIST reference subset is not present")
+def test_predict_loads_a_trained_checkpoint_as_the_trainable_model(tabby_bin, data_dir, tmp_path):
+    """`tabby predict` resolves a checkpoint `tabby train` wrote as the same trainable model a
+    notebook's load() gets: a photo is read as the model's gray 28×28 input."""
+    prefix = tmp_path / "lenet"
+    out = run_train(tabby_bin, "--data", str(data_dir), "--epochs", "1", "--limit", "64", "--test-limit", "32",
+                    "--save", str(prefix))
+    assert out.returncode == 0, out.stderr
+    photo = str(pathlib.Path(__file__).resolve().parents[2] / "notebooks" / "photos" / "coffee.png")
+    out = subprocess.run([tabby_bin, "predict", "--model", str(prefix), "--top", "3", "--json", photo],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    top = json.loads(out.stdout)["predictions"][0]["top"]
+    assert len(top) == 3 and all(t["label"] in [str(d) for d in range(10)] for t in top)
+    assert top[0]["probability"] >= top[1]["probability"] >= top[2]["probability"]

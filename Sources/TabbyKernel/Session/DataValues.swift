@@ -1,31 +1,20 @@
 import CellLanguage
-import Datasets
-import Foundation
+import Classifier
 
 /// What `mnist()` returns: a training and a test split of MNIST-format images.
 final class DatasetValue: HostObject {
-  let path: String
+  let dataset: Dataset
   let train: SplitValue
   let test: SplitValue
-  let classNames: [String]
 
-  init(path: String, train: LabeledImages, test: LabeledImages, classNames: [String]) {
-    self.path = path
-    self.classNames = classNames
-    self.train = SplitValue(name: "train", images: train, classNames: classNames)
-    self.test = SplitValue(name: "test", images: test, classNames: classNames)
+  init(_ dataset: Dataset) {
+    self.dataset = dataset
+    train = SplitValue(name: "train", images: dataset.train, classNames: dataset.classNames)
+    test = SplitValue(name: "test", images: dataset.test, classNames: dataset.classNames)
   }
 
-  /// Fashion-MNIST's ten classes; plain digits for any other MNIST-format directory.
-  static func classNames(for path: String) -> [String] {
-    if path.lowercased().contains("fashion") {
-      return [
-        "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
-        "Ankle boot",
-      ]
-    }
-    return (0..<10).map(String.init)
-  }
+  var path: String { dataset.path }
+  var classNames: [String] { dataset.classNames }
 
   var typeName: String { "Dataset" }
   var repr: String {
@@ -56,7 +45,7 @@ final class DatasetValue: HostObject {
       caption: path)
     var items = [counts]
     if let grid = try? samplesPNG() {
-      items.append(Pictures.imgTag(grid, alt: "sample images", width: 2 * 10 * 30))
+      items.append(Inline.imgTag(grid, alt: "sample images", width: 2 * 10 * 30))
     }
     return MimeBundle(data: ["text/html": .string(HTML.row(items)), "text/plain": .string(repr)])
   }
@@ -64,8 +53,7 @@ final class DatasetValue: HostObject {
   /// A grid of the first 40 training images.
   func samplesPNG() throws -> String {
     let n = min(40, train.images.count)
-    return try Pictures.base64PNG(
-      try Pictures.grid(train.images, indices: Array(0..<n), columns: 10))
+    return Inline.base64(try Pictures.gridPNG(train.images, indices: Array(0..<n), columns: 10))
   }
 
   var help: String? {
@@ -76,10 +64,10 @@ final class DatasetValue: HostObject {
 /// One split of a data set; `split[i]` is one image with its label.
 final class SplitValue: HostObject {
   let name: String
-  let images: LabeledImages
+  let images: ImageSet
   let classNames: [String]
 
-  init(name: String, images: LabeledImages, classNames: [String]) {
+  init(name: String, images: ImageSet, classNames: [String]) {
     self.name = name
     self.images = images
     self.classNames = classNames
@@ -112,9 +100,9 @@ final class SplitValue: HostObject {
 
   func richDisplay() -> MimeBundle? {
     let n = min(20, images.count)
-    guard n > 0, let grid = try? Pictures.grid(images, indices: Array(0..<n), columns: 10),
-      let png = try? Pictures.base64PNG(grid)
+    guard n > 0, let grid = try? Pictures.gridPNG(images, indices: Array(0..<n), columns: 10)
     else { return nil }
+    let png = Inline.base64(grid)
     return MimeBundle(data: ["image/png": .string(png), "text/plain": .string(repr)])
   }
 }
@@ -131,10 +119,7 @@ final class DigitValue: HostObject {
 
   var label: Int { Int(split.images.labels[index]) }
   var labelName: String { label < split.classNames.count ? split.classNames[label] : String(label) }
-  var pixels: ArraySlice<UInt8> {
-    let size = split.images.imageSize
-    return split.images.pixels[(index * size)..<((index + 1) * size)]
-  }
+  var pixels: ArraySlice<UInt8> { split.images.pixels(at: index) }
 
   var typeName: String { "Digit" }
   var repr: String { "<\(split.name)[\(index)]: label \(label) (\(labelName))>" }
@@ -153,7 +138,7 @@ final class DigitValue: HostObject {
   func png(scale: Int = 4) throws -> String {
     let shape = split.images.imageShape
     let (h, w) = (shape.count >= 2 ? shape[shape.count - 2] : 28, shape.last ?? 28)
-    return try Pictures.base64PNG(try Pictures.gray(pixels, width: w, height: h, scale: scale))
+    return Inline.base64(try Pictures.grayPNG(pixels, width: w, height: h, scale: scale))
   }
 
   func richDisplay() -> MimeBundle? {

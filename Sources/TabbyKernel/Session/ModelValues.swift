@@ -1,40 +1,27 @@
 import CellLanguage
 import Classifier
-import Foundation
-import NN
-import Tensor
 
 /// A trainable network of this session (`lenet()`, `mlp()`, or an MXNet checkpoint of one):
 /// shows itself as a summary, trains, evaluates, predicts single images, saves.
 final class NetModel: HostObject {
-  let network: Sequential
-  /// One image's shape, channels first ([1, 28, 28]).
-  let inputShape: [Int]
-  var classNames: [String]
-  let device: Device
-  /// Where it came from, for repr ("lenet()", a checkpoint path).
-  let source: String
+  let model: TrainableModel
+  let device: ComputeDevice
   /// The last training run's history (partial when interrupted).
   var history: HistoryValue?
 
-  init(network: Sequential, inputShape: [Int], classNames: [String], device: Device, source: String)
-  {
-    self.network = network
-    self.inputShape = inputShape
-    self.classNames = classNames
+  init(_ model: TrainableModel, device: ComputeDevice) {
+    self.model = model
     self.device = device
-    self.source = source
   }
 
-  /// The class names of a model that came without labels.
-  static let digitNames = (0..<10).map(String.init)
-
-  var parameterCount: Int { network.parameters.reduce(0) { $0 + $1.value.count } }
+  /// One image's shape, channels first ([1, 28, 28]).
+  var inputShape: [Int] { model.inputShape }
+  var classNames: [String] { model.classNames }
 
   var typeName: String { "Model" }
   var repr: String {
-    "Model(\(source): \(network.layers.count) layers, \(parameterCount) parameters, input \(shapeText(inputShape)), "
-      + "\(classNames.count) classes, on \(device))"
+    "Model(\(model.source): \(model.layerCount) layers, \(model.parameterCount) parameters, "
+      + "input \(shapeText(inputShape)), \(classNames.count) classes, on \(device))"
   }
 
   var attributeNames: [String] {
@@ -45,8 +32,8 @@ final class NetModel: HostObject {
     switch name {
     case "history": history.map { .host($0) } ?? Value.none
     case "classes": .list(classNames.map { .string($0) })
-    case "name": .string(network.name)
-    case "parameters": .int(parameterCount)
+    case "name": .string(model.name)
+    case "parameters": .int(model.parameterCount)
     case "device": .host(DeviceValue(device))
     case "input_shape": .tuple(inputShape.map { .int($0) })
     default: nil
@@ -59,32 +46,13 @@ final class NetModel: HostObject {
     "A trainable network: train(model, data), evaluate(model, data), predict(model, data.test[0]), "
       + "save(model, prefix), summary(model); model.history after training."
   }
-
-  /// Class probabilities for a batch of images in [0, 1], [n, C, H, W].
-  func probabilities(_ batch: Tensor) throws -> [[Float]] {
-    let wasTraining = network.isTraining
-    network.isTraining = false
-    defer { network.isTraining = wasTraining }
-    let logits: Tensor = try network(batch)
-    let classes = logits.shape[1]
-    let raw = logits.scalars
-    return (0..<logits.shape[0]).map { i in softmax(raw[(i * classes)..<((i + 1) * classes)]) }
-  }
-}
-
-/// Softmax of one logit row, computed stably.
-func softmax(_ row: ArraySlice<Float>) -> [Float] {
-  let m = row.max() ?? 0
-  let e = row.map { expf($0 - m) }
-  let s = e.reduce(0, +)
-  return e.map { $0 / max(s, .leastNonzeroMagnitude) }
 }
 
 /// A pretrained classifier from `load()` (ONNX or MXNet, e.g. MobileNetV2 on ImageNet).
 final class PretrainedValue: HostObject {
   let model: PretrainedModel
-  let device: Device
-  init(_ model: PretrainedModel, device: Device) {
+  let device: ComputeDevice
+  init(_ model: PretrainedModel, device: ComputeDevice) {
     self.model = model
     self.device = device
   }
@@ -138,9 +106,9 @@ final class SummaryValue: HostObject {
   let title: String
 
   init(model: NetModel) throws {
-    rows = try model.network.summary(inputShape: [1] + model.inputShape)
-    total = model.parameterCount
-    title = "\(model.network.name) on \(model.device), input \(shapeText(model.inputShape))"
+    rows = try model.model.summary()
+    total = model.model.parameterCount
+    title = "\(model.model.name) on \(model.device), input \(shapeText(model.inputShape))"
   }
 
   var typeName: String { "Summary" }

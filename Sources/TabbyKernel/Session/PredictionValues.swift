@@ -95,7 +95,7 @@ final class PredictionValue: HostObject {
 
   func richDisplay() -> MimeBundle? {
     var items: [String] = []
-    if let picture { items.append(Pictures.imgTag(picture, alt: source)) }
+    if let picture { items.append(Inline.imgTag(picture, alt: source)) }
     items.append(tableHTML)
     items.append(chartSVG)
     return MimeBundle(data: ["text/html": .string(HTML.row(items)), "text/plain": .string(repr)])

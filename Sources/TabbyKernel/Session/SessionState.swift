@@ -1,18 +1,20 @@
 import CellLanguage
 import Classifier
-import Datasets
-import Foundation
-import Tensor
 
 /// What the classifier built-ins share across cells: the compute context, the classifier
 /// façade (made on first use) and the last data set loaded (for `predict(model, 3)`).
 final class SessionState {
-  /// The context every later model, tensor and training run uses.
-  private(set) var device: Device = .cpu
-  /// CPU threads for the engine.
-  private(set) var threads: Int = Threads.available
+  /// The session's device and thread budget: the one owner of both; every model, prediction
+  /// and training run of the session is placed through it.
+  let context = ComputeContext()
+  /// The context's device.
+  var device: ComputeDevice { context.device }
+  /// The context's CPU threads.
+  var threads: Int { context.threads }
   /// The most recent `mnist()` result.
   var lastDataset: DatasetValue?
+  /// Class names for a new model: the last data set's, else the digits.
+  var classNames: [String] { lastDataset?.classNames ?? TrainableModel.digitNames }
   private var classifierSession: ClassifierSession?
   private var displayCounter = 0
   private let sessionTag = String(UInt32.random(in: 0...UInt32.max), radix: 16)
@@ -20,27 +22,20 @@ final class SessionState {
   init() {}
 
   /// Switches context; the device is checked first so a failure leaves the context as it was.
-  func use(_ newDevice: Device, threads newThreads: Int?) throws {
-    do { try newDevice.check() } catch { throw CellError(ename: "DeviceError", error.description) }
-    if let newThreads {
-      guard newThreads >= 1 else {
-        throw CellError.valueError("threads must be at least 1, got \(newThreads)")
-      }
-      Threads.set(newThreads)
-      threads = newThreads
-    }
-    device = newDevice
+  func use(_ newDevice: ComputeDevice, threads newThreads: Int?) throws {
+    try engine { try context.use(newDevice, threads: newThreads) }
   }
 
   /// Checks the current context still works before a model or training run uses it.
   func checkDevice() throws {
-    do { try device.check() } catch { throw CellError(ename: "DeviceError", error.description) }
+    try engine { try context.check() }
   }
 
   /// The classifier façade, built from the process environment on first use.
   func classifier() throws -> ClassifierSession {
     if let classifierSession { return classifierSession }
-    let made = try ClassifierSession(environment: .fromProcess())
+    var made = try engine { try ClassifierSession(environment: .fromProcess()) }
+    made.context = context
     classifierSession = made
     return made
   }
@@ -54,11 +49,11 @@ final class SessionState {
 
 /// `cpu`, `gpu` and `gpu(1)`: compute devices as values of the language.
 final class DeviceValue: HostObject {
-  let device: Device
+  let device: ComputeDevice
   /// The bare `gpu` name is callable (`gpu(1)`); `gpu(1)` itself is not.
   let isFactory: Bool
 
-  init(_ device: Device, isFactory: Bool = false) {
+  init(_ device: ComputeDevice, isFactory: Bool = false) {
     self.device = device
     self.isFactory = isFactory
   }
@@ -99,9 +94,9 @@ final class DeviceValue: HostObject {
 
 /// What `ctx()` returns: the session's device and thread count.
 final class ContextValue: HostObject {
-  let device: Device
+  let device: ComputeDevice
   let threads: Int
-  init(device: Device, threads: Int) {
+  init(device: ComputeDevice, threads: Int) {
     self.device = device
     self.threads = threads
   }

@@ -1,6 +1,6 @@
 import CellLanguage
 import Charts
-import NN
+import Classifier
 
 #if canImport(Glibc)
   import Glibc

@@ -1,0 +1,37 @@
+import NN
+
+/// Runs a training configuration on a model: the one training orchestration, used by a
+/// cell's `train()` and by `tabby train`.
+public struct Trainer {
+  /// What to run.
+  public var configuration: TrainingConfiguration
+  /// Where it runs (device and thread budget).
+  public let context: ComputeContext
+
+  /// A trainer for `configuration` on `context`.
+  public init(_ configuration: TrainingConfiguration, context: ComputeContext) {
+    self.configuration = configuration
+    self.context = context
+  }
+
+  /// Trains `model` on `train` (its first `configuration.limit` images), evaluating on
+  /// `test` after each epoch; `shouldStop` is polled between batches, and stopping returns
+  /// the partial history with the weights reached.
+  public func train(
+    _ model: TrainableModel, on train: ImageSet, test: ImageSet? = nil,
+    progressInterval: Double = 0.5, progress: (TrainingProgress) -> Void = { _ in },
+    shouldStop: () -> Bool = { false }
+  ) throws -> TrainingHistory {
+    let c = configuration
+    try c.validate()
+    let trainSet = c.limit.map { train.prefix($0) } ?? train
+    let testSet = test.map { t in c.testLimit.map { t.prefix($0) } ?? t }
+    return try context.place { threads in
+      try NN.train(
+        model.network, on: trainSet.images, test: testSet?.images, epochs: c.epochs,
+        batchSize: c.batchSize, optimizer: c.makeOptimizer(), seed: c.seed,
+        schedule: c.makeSchedule(), progressInterval: progressInterval, threads: threads,
+        progress: progress, shouldStop: shouldStop)
+    }
+  }
+}
