@@ -19,8 +19,9 @@ public struct LabeledImages: Sendable {
   public init(pixels: [UInt8], labels: [UInt8], imageShape: [Int], classCount: Int = 10)
     throws(DatasetError)
   {
-    let size = imageShape.reduce(1, *)
-    guard size > 0, pixels.count == labels.count * size else {
+    let size = (try? Sizes.elementCount(imageShape, of: "image")) ?? 0
+    let (expected, overflow) = labels.count.multipliedReportingOverflow(by: size)
+    guard size > 0, !overflow, pixels.count == expected else {
       throw DatasetError(
         path: "<data>",
         "\(pixels.count / max(size, 1)) images of \(imageShape) but \(labels.count) labels")

@@ -105,7 +105,7 @@ enum Checkpoint {
         let pad = tuple(attrs["pad"]?.stringValue) ?? [0, 0]
         guard stride.count == 2, pad.count == 2 else { return nil }
         layers.append(
-          Conv2D(
+          try Conv2D(
             inChannels: w.shape[1], outChannels: w.shape[0], kernelSize: (w.shape[2], w.shape[3]),
             stride: (stride[0], stride[1]), padding: (pad[0], pad[1]), name: name))
       case "FullyConnected":
@@ -114,12 +114,12 @@ enum Checkpoint {
         if !layers.contains(where: { $0 is Flatten || $0 is Dense }) {
           layers.append(Flatten(name: "flatten"))
         }
-        layers.append(Dense(inputSize: w.shape[1], outputSize: w.shape[0], name: name))
+        layers.append(try Dense(inputSize: w.shape[1], outputSize: w.shape[0], name: name))
       case "Activation":
         guard let act = Activation(rawValue: attrs["act_type"]?.stringValue ?? "") else {
           return nil
         }
-        layers.append(fuse(layers.popLast(), act, name: name))
+        layers.append(try fuse(layers.popLast(), act, name: name))
       case "Pooling":
         let kernel = tuple(attrs["kernel"]?.stringValue) ?? [2, 2]
         let stride = tuple(attrs["stride"]?.stringValue) ?? kernel
@@ -145,17 +145,17 @@ enum Checkpoint {
   }
 
   /// A Conv2D or Dense with the activation folded in, else a separate activation layer.
-  static func fuse(_ previous: (any Layer)?, _ act: Activation, name: String) -> any Layer {
+  static func fuse(_ previous: (any Layer)?, _ act: Activation, name: String) throws -> any Layer {
     // Built fresh with the same shapes; the weights are loaded afterwards by name.
     if let c = previous as? Conv2D, c.activation == .identity {
       let s = c.weight.value.shape
-      return Conv2D(
+      return try Conv2D(
         inChannels: s[1], outChannels: s[0], kernelSize: (s[2], s[3]), stride: c.options.stride,
         padding: (c.options.pads[0], c.options.pads[1]), activation: act, name: c.name)
     }
     if let d = previous as? Dense, d.activation == .identity {
       let s = d.weight.value.shape
-      return Dense(inputSize: s[1], outputSize: s[0], activation: act, name: d.name)
+      return try Dense(inputSize: s[1], outputSize: s[0], activation: act, name: d.name)
     }
     return ActivationLayer(act, name: name)
   }

@@ -97,11 +97,11 @@ public enum SessionBuiltins {
         var width = 784
         for (i, h) in hidden.enumerated() {
           layers.append(
-            Dense(inputSize: width, outputSize: h, activation: act, name: "fc\(i + 1)", seed: seed))
+            try Dense(inputSize: width, outputSize: h, activation: act, name: "fc\(i + 1)", seed: seed))
           width = h
         }
         layers.append(
-          Dense(inputSize: width, outputSize: 10, name: "fc\(hidden.count + 1)", seed: seed))
+          try Dense(inputSize: width, outputSize: 10, name: "fc\(hidden.count + 1)", seed: seed))
         let classes = state.lastDataset?.classNames ?? (0..<10).map(String.init)
         return .host(
           NetModel(
