@@ -40,9 +40,9 @@ public struct LabeledImages: Sendable {
   /// Floats per image.
   public var imageSize: Int { imageShape.reduce(1, *) }
 
-  /// The first `n` images (a test or quick-run subset).
+  /// The first `n` images (a test or quick-run subset); a negative `n` gives none.
   public func prefix(_ n: Int) -> LabeledImages {
-    let k = min(n, count)
+    let k = max(0, min(n, count))
     return try! LabeledImages(
       pixels: Array(pixels[0..<(k * imageSize)]), labels: Array(labels[0..<k]),
       imageShape: imageShape,
