@@ -162,6 +162,23 @@ func tinyGraph() -> Graph {
     expectFailure(g, ["Cast node 'cast'", "not a supported element type"])
   }
 
+  @Test func unknownElementTypeOfAnInputIsAnError() {
+    var tensorType = PB()
+    tensorType.int(1, 8)  // STRING
+    var type = PB()
+    type.message(1, tensorType)
+    var input = PB()
+    input.string(1, "x")
+    input.message(2, type)
+    var relu = PB()
+    relu.string(1, "x")
+    relu.string(2, "y")
+    relu.string(4, "Relu")
+    #expect {
+      try ONNXReader.read(ProtobufTests.model([], node: relu, input: input))
+    } throws: { e in "\(e)".contains("value 'x' has unsupported element type 8") }
+  }
+
   @Test func hugeReshapeTargetIsRefusedBeforeAllocation() {
     var g = tinyGraph()
     g.initializers["shape"] = HostArray(dtype: .int64, shape: [3], integers: [1 << 40, 1 << 40, 0])
