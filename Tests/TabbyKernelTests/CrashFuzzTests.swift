@@ -46,6 +46,16 @@ func tinyMNIST(count: Int = 6, side: Int = 28) -> String {
     try s.run("h = train(m, d, epochs=1, batch=3)")
   }
 
+  @Test func divergingTrainingShowsNaNInsteadOfTrapping() throws {
+    let s = BuiltinsHarness()
+    try s.run("d = mnist('\(tinyMNIST())')")
+    try s.run("m = mlp(hidden=[4])")
+    try s.run("h = train(m, d, epochs=2, batch=2, lr=1e30)")
+    let shown = s.sink.displays.map { "\($0.0.data)" } + s.sink.updates.map { "\($0.0.data)" }
+    #expect(shown.contains { $0.lowercased().contains("nan") })
+    #expect(try s.run("h") != nil)
+  }
+
   @Test func idxHeaderOfAllOnesIsAnError() throws {
     let dir = tinyMNIST(count: 2)
     var header: [UInt8] = [0, 0, 8, 3]
