@@ -66,15 +66,6 @@ public enum Sizes {
     return try elementCount(dims, of: what)
   }
 
-  /// `a × b` for non-negative counts, refusing overflow (running totals such as epochs × images).
-  public static func product(_ a: Int, _ b: Int, of what: String) throws(MemoryError) -> Int {
-    let (p, overflow) = a.multipliedReportingOverflow(by: b)
-    guard !overflow, a >= 0, b >= 0 else {
-      throw MemoryError("\(what): \(grouped(a)) × \(grouped(b)) is out of range")
-    }
-    return p
-  }
-
   /// An integer with thousands separators: 1099511627776 → "1,099,511,627,776".
   public static func grouped(_ n: Int) -> String {
     let digits = String(n.magnitude)
