@@ -118,7 +118,8 @@ def test_onnx_output_dimensions_of_2_to_the_40(kernel, tmp_path):
 
 def test_kernel_answers_after_a_run_of_bad_cells(kernel, tmp_path):
     cells = ["mlp(hidden=[2**62, 2**62])", "mlp(hidden=[-1])", "lenet(seed=-2**62)", "train(None, None)",
-             "mnist('/nonexistent')", "summary(3)", "predict(1, 2, top=2**62)", "ctx(float('nan'))"]
+             "mnist('/nonexistent')", "summary(3)", "predict(1, 2, top=2**62)", "ctx(float('nan'))",
+             "ctx(threads=2**62)", "ctx(threads=-5)", "ctx(threads=1)"]
     for code in cells:
         _, reply = kernel.execute(code, timeout=30, stop_on_error=False)
         assert reply is not None and reply["content"]["status"] in ("ok", "error"), code
