@@ -82,7 +82,7 @@ public enum LineChart {
     var out: [(Double, Double)] = []
     out.reserveCapacity(min(pts.count, 512))
     for p in pts {
-      if let last = out.last, Int(last.0.rounded(.down)) == Int(p.0.rounded(.down)), out.count > 1 {
+      if let last = out.last, last.0.rounded(.down) == p.0.rounded(.down), out.count > 1 {
         out[out.count - 1] = p
       } else {
         out.append(p)

@@ -78,9 +78,15 @@ public func escapeXML(_ s: String) -> String {
   return out
 }
 
+/// Beyond this magnitude a Double has no fractional digits to print and its integer part
+/// may not fit an Int; such values are written in Swift's shortest form ("1e+20"), which
+/// SVG and people both read.
+let exactLimit = 1e15
+
 /// A number with at most two decimals and no trailing zeros ("12", "3.5", "-0.25").
 func num(_ v: Double) -> String {
   guard v.isFinite else { return "0" }
+  guard abs(v) < exactLimit else { return "\(v.rounded())" }
   let scaled = (v * 100).rounded()
   let negative = scaled < 0
   let magnitude = Int(abs(scaled))
@@ -95,9 +101,12 @@ func num(_ v: Double) -> String {
 /// A fixed-decimal rendering for axis ticks and labels ("0.50", "12.0").
 public func formatDecimal(_ v: Double, places: Int) -> String {
   guard v.isFinite else { return v.isNaN ? "nan" : (v < 0 ? "-inf" : "inf") }
+  // A Double carries about 15 significant digits: more places than that print nothing real.
+  let places = min(max(places, 0), 15)
   var p = 1.0
   for _ in 0..<places { p *= 10 }
   let scaled = (abs(v) * p).rounded()
+  guard scaled < exactLimit else { return "\(v)" }
   let whole = Int(scaled / p)
   var s = String(whole)
   if places > 0 {

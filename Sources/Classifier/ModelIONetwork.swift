@@ -11,13 +11,16 @@ final class ModelIONetwork: Network {
   private let quantization: QuantizationParameters?
   private let path: String
 
-  private init(model: LoadedModel, input: InputSignature, path: String) {
+  private init(model: LoadedModel, input: InputSignature, path: String) throws {
     self.model = model
     self.input = input
     self.path = path
     let output = model.outputs[0]
     let classDims = output.shape.dropFirst().map(\.value)
-    outputCount = classDims.allSatisfy { $0 != nil } ? classDims.reduce(1) { $0 * $1! } : nil
+    // The dimensions are the file's word: counted with overflow and memory checks.
+    outputCount =
+      classDims.allSatisfy { $0 != nil }
+      ? try ModelIONetwork.count(classDims.map { $0! }, output.name, path) : nil
     // ModelIO recognises a softmax head; anything else is checked on the values, since an
     // importer may not name every probability head (SoftmaxActivation, a custom op).
     endsInSoftmax = output.isProbability ? true : nil
@@ -44,7 +47,16 @@ final class ModelIONetwork: Network {
     guard !model.outputs.isEmpty else {
       throw ClassifierError(.unsupportedModel, "\(where_) has no outputs")
     }
-    return ModelIONetwork(model: model, input: try signature(info, model: where_), path: where_)
+    return try ModelIONetwork(model: model, input: try signature(info, model: where_), path: where_)
+  }
+
+  /// The element count of an output's dimensions after the batch, or a ClassifierError.
+  private static func count(_ dims: [Int], _ name: String, _ path: String) throws -> Int {
+    do {
+      return try Sizes.checkedFloats(dims, of: "output '\(name)' of \(path)")
+    } catch {
+      throw ClassifierError(.unsupportedModel, error.description)
+    }
   }
 
   /// The input signature; an MXNet symbol declares no input shape, so it is taken as an
@@ -70,7 +82,7 @@ final class ModelIONetwork: Network {
 
   func outputCount(forInputShape shape: [Int]) throws -> Int? {
     guard let out = try model.outputShapes(inputShapes: [shape]).first, out.count >= 1 else { return nil }
-    return out.dropFirst().reduce(1, *)
+    return try ModelIONetwork.count(Array(out.dropFirst()), model.outputs[0].name, path)
   }
 
   func run(_ batch: ModelInput) throws -> NetworkOutput {

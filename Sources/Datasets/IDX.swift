@@ -1,4 +1,5 @@
 import CZlib
+import Tensor
 
 #if canImport(Glibc)
   import Glibc
@@ -50,7 +51,14 @@ public struct IDXArray: Sendable {
       dims.append(
         Int(data[o]) << 24 | Int(data[o + 1]) << 16 | Int(data[o + 2]) << 8 | Int(data[o + 3]))
     }
-    let payload = dims.reduce(1, *)
+    // The header's numbers are the file's word: multiplied with overflow checks, and a
+    // declared size beyond the machine's memory is refused (the file cannot hold it anyway).
+    let payload: Int
+    do throws(MemoryError) {
+      payload = try Sizes.checkedByteCount(dims, elementSize: 1, of: "IDX array")
+    } catch {
+      throw DatasetError(path: path, "header declares \(error.message)")
+    }
     guard data.count - header == payload else {
       let what = data.count - header < payload ? "truncated" : "has trailing bytes"
       throw DatasetError(

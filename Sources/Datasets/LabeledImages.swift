@@ -19,8 +19,9 @@ public struct LabeledImages: Sendable {
   public init(pixels: [UInt8], labels: [UInt8], imageShape: [Int], classCount: Int = 10)
     throws(DatasetError)
   {
-    let size = imageShape.reduce(1, *)
-    guard size > 0, pixels.count == labels.count * size else {
+    let size = (try? Sizes.elementCount(imageShape, of: "image")) ?? 0
+    let (expected, overflow) = labels.count.multipliedReportingOverflow(by: size)
+    guard size > 0, !overflow, pixels.count == expected else {
       throw DatasetError(
         path: "<data>",
         "\(pixels.count / max(size, 1)) images of \(imageShape) but \(labels.count) labels")
@@ -39,9 +40,9 @@ public struct LabeledImages: Sendable {
   /// Floats per image.
   public var imageSize: Int { imageShape.reduce(1, *) }
 
-  /// The first `n` images (a test or quick-run subset).
+  /// The first `n` images (a test or quick-run subset); a negative `n` gives none.
   public func prefix(_ n: Int) -> LabeledImages {
-    let k = min(n, count)
+    let k = max(0, min(n, count))
     return try! LabeledImages(
       pixels: Array(pixels[0..<(k * imageSize)]), labels: Array(labels[0..<k]),
       imageShape: imageShape,

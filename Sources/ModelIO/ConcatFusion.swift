@@ -4,7 +4,7 @@ extension Planner {
   /// A channel Concat of packed convolutions that nothing else reads (SqueezeNet's Fire
   /// modules) becomes one step in which each convolution writes its channels straight into
   /// the concatenated output. Returns false when the pattern does not hold.
-  mutating func fuseConcat(_ node: Node, _ slots: [Int], axis: Int, shape: [Int]) -> Bool {
+  mutating func fuseConcat(_ node: Node, _ slots: [Int], axis: Int, shape: [Int]) throws(ModelLoadError) -> Bool {
     guard axis == 1, shape.count == 4, Set(slots).count == slots.count else { return false }
     var convs: [(step: Int, conv: PackedConv, inputs: [Int])] = []
     for (k, slot) in slots.enumerated() {
@@ -27,7 +27,7 @@ extension Planner {
     }
     for c in convs { absorbedSteps.insert(c.step) }
     let parts = convs.map(\.conv)
-    bind(node, shape, inputs: inputs) { args in
+    try bind(node, shape, inputs: inputs) { args in
       var y = Tensor(uninitializedShape: shape)
       let ok = y.withUnsafeMutableBufferPointer { yp in
         parts.indices.allSatisfy { i in

@@ -28,9 +28,9 @@ extension Planner {
     let (a, b) = (try operand(node, 0), try operand(node, 1))
     let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
     if a.shape == b.shape {
-      bind(node, shape, inputs: [a.slot, b.slot]) { fakeQuantized($0[0], plus: $0[1], q) }
+      try bind(node, shape, inputs: [a.slot, b.slot]) { fakeQuantized($0[0], plus: $0[1], q) }
     } else {
-      bind(node, shape, inputs: [a.slot, b.slot]) { fakeQuantized(try Tensor.binary(.add, $0[0], $0[1]), plus: nil, q) }
+      try bind(node, shape, inputs: [a.slot, b.slot]) { fakeQuantized(try Tensor.binary(.add, $0[0], $0[1]), plus: nil, q) }
     }
   }
 }
@@ -45,9 +45,9 @@ extension Planner {
     let shape = perm.map { x.shape[$0] }
     let (s, z) = (q[0], q[1])
     if perm == [0, 3, 1, 2] {
-      bind(node, shape, inputs: [x.slot]) { nhwcToNCHW($0[0], scale: s, zeroPoint: z) }
+      try bind(node, shape, inputs: [x.slot]) { nhwcToNCHW($0[0], scale: s, zeroPoint: z) }
     } else {
-      bind(node, shape, inputs: [x.slot]) {
+      try bind(node, shape, inputs: [x.slot]) {
         var y = try $0[0].transposed(perm)
         y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = (p[i] - z) * s } }
         return y

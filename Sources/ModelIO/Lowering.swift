@@ -11,13 +11,13 @@ extension Planner {
       let (a, b) = (try operand(node, 0), try operand(node, 1))
       let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
       let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.op]!
-      bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.binary(op, $0[0], $0[1]) }
+      try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.binary(op, $0[0], $0[1]) }
     case "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Clip", "Softplus", "Softsign", "Elu", "Exp", "Neg", "Sqrt":
       try lowerUnary(node)
     case "PRelu":
       let (x, s) = (try operand(node, 0), try operand(node, 1))
       let shape = try ShapeRules.broadcast(node, x.shape, s.shape)
-      bind(node, shape, inputs: [x.slot, s.slot]) {
+      try bind(node, shape, inputs: [x.slot, s.slot]) {
         let pos = Tensor.relu($0[0])
         return try Tensor.add(pos, try Tensor.mul($0[1], try Tensor.sub($0[0], pos)))
       }
@@ -28,16 +28,16 @@ extension Planner {
       guard x.shape.count >= 3 else { throw fail(node, "input shape \(x.shape) is not N×C×spatial") }
       let shape = Array(x.shape[..<2]) + Array(repeating: 1, count: x.shape.count - 2)
       if node.op == "GlobalAveragePool" {
-        bind(node, shape, inputs: [x.slot]) { try Tensor.globalAvgPool2D($0[0]) }
+        try bind(node, shape, inputs: [x.slot]) { try Tensor.globalAvgPool2D($0[0]) }
       } else {
-        bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
+        try bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
       }
     case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
     case "Transpose" where node.attributes["_dq"] != nil: try lowerTransposeDequantize(node)
     case "Transpose":
       let x = try operand(node, 0)
       let perm = try ShapeRules.permutation(node, rank: x.shape.count)
-      bind(node, perm.map { x.shape[$0] }, x.dtype, inputs: [x.slot]) { try $0[0].transposed(perm) }
+      try bind(node, perm.map { x.shape[$0] }, x.dtype, inputs: [x.slot]) { try $0[0].transposed(perm) }
     case "Concat": try lowerConcat(node)
     case "Softmax": try lowerSoftmax(node)
     case "Identity", "Dropout":
@@ -46,7 +46,7 @@ extension Planner {
       let x = try operand(node, 0)
       guard let size = node.int("size"), size >= 1 else { throw fail(node, "needs a positive size") }
       let (alpha, beta, bias) = (node.float("alpha") ?? 1e-4, node.float("beta") ?? 0.75, node.float("bias") ?? 1)
-      bind(node, x.shape, inputs: [x.slot]) { try Tensor.lrn($0[0], size: size, alpha: alpha, beta: beta, bias: bias) }
+      try bind(node, x.shape, inputs: [x.slot]) { try Tensor.lrn($0[0], size: size, alpha: alpha, beta: beta, bias: bias) }
     case "Shape": try lowerShape(node)
     case "Cast": try lowerCast(node)
     case "QuantizeLinear", "DequantizeLinear", "FakeQuant": try lowerQuantization(node)
@@ -133,13 +133,13 @@ extension Planner {
         padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
         bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act, fakeQuant: fq)
       let batch = x.shape[0]
-      bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
+      try bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
       return
     }
     if let gemv = Int8Gemv(node: node, input: x.shape, outShape: outShape, groups: groups, planner: self,
       bias: bias?.scalars, activation: act, fakeQuant: fq)
     {
-      bind(node, outShape, inputs: [x.slot], kind: "Conv(int8 gemv)") { gemv($0[0]) }
+      try bind(node, outShape, inputs: [x.slot], kind: "Conv(int8 gemv)") { gemv($0[0]) }
       return
     }
     let conv = w.withFloats { PackedConv(
@@ -151,10 +151,10 @@ extension Planner {
       guard r.shape == outShape else {
         throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
       }
-      bind(node, outShape, inputs: [x.slot, r.slot]) { try conv($0[0], residual: $0[1]) }
+      try bind(node, outShape, inputs: [x.slot, r.slot]) { try conv($0[0], residual: $0[1]) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot, r.slot])
     } else {
-      bind(node, outShape, inputs: [x.slot]) { try conv($0[0], residual: nil) }
+      try bind(node, outShape, inputs: [x.slot]) { try conv($0[0], residual: nil) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot])
     }
   }
@@ -176,7 +176,7 @@ extension Planner {
     if let w = constant(node, 1), !hasC || (cConst.map { $0.count == n } ?? false) {
       let bias = cConst.map { $0.floats().map { beta * $0 } }
       let dense = PackedDense(weights: w.floats(), transB: transB, inputs: k, outputs: n, transA: transA, alpha: alpha, bias: bias)
-      bind(node, [m, n], inputs: [a.slot]) { try dense($0[0]) }
+      try bind(node, [m, n], inputs: [a.slot]) { try dense($0[0]) }
       return
     }
     var slots = [a.slot, b.slot]
@@ -187,7 +187,7 @@ extension Planner {
       }
       slots.append(c.slot)
     }
-    bind(node, [m, n], inputs: slots) {
+    try bind(node, [m, n], inputs: slots) {
       try Tensor.gemm($0[0], $0[1], c: $0.count > 2 ? $0[2] : nil, transA: transA, transB: transB, alpha: alpha, beta: beta)
     }
   }
@@ -201,7 +201,7 @@ extension Planner {
     var shape = try ShapeRules.broadcast(node, Array(a2.dropLast(2)), Array(b2.dropLast(2)))
     if a.shape.count > 1 { shape.append(a2[a2.count - 2]) }
     if b.shape.count > 1 { shape.append(b2[b2.count - 1]) }
-    bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
+    try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
   }
 }
 

@@ -30,7 +30,7 @@ extension Planner {
       default: f = { v in v >= 0 ? v : alpha * (expf(v) - 1) }
       }
     }
-    bind(node, x.shape, inputs: [x.slot]) { [f] in
+    try bind(node, x.shape, inputs: [x.slot]) { [f] in
       if let op { return Tensor.unary(op, $0[0]) }
       var y = $0[0]
       y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = f!(p[i]) } }
@@ -60,7 +60,7 @@ extension Planner {
       params.append(try tensor(a, node.inputs[k]))
     }
     let eps = node.float("epsilon") ?? 1e-5
-    bind(node, x.shape, inputs: [x.slot]) {
+    try bind(node, x.shape, inputs: [x.slot]) {
       try Tensor.batchNormInference($0[0], scale: params[0], bias: params[1], mean: params[2], variance: params[3], epsilon: eps)
     }
   }
@@ -89,12 +89,12 @@ extension Planner {
     }
     if node.op == "MaxPool" {
       let pool = MaxPool2DPlan(shape: x.shape, kernel: kernel, strides: strides, pads: pads, out: out)
-      bind(node, out, x.dtype, inputs: [x.slot]) { try pool($0[0]).reshaped(out) }
+      try bind(node, out, x.dtype, inputs: [x.slot]) { try pool($0[0]).reshaped(out) }
     } else if out[2] == 1 && out[3] == 1 && kernel == Array(x.shape[2...]) && pads.allSatisfy({ $0 == 0 }) {
       // The window is the whole plane (MobileNet's last pooling): a plain mean per plane.
-      bind(node, out, inputs: [x.slot]) { planeMeans($0[0], out) }
+      try bind(node, out, inputs: [x.slot]) { planeMeans($0[0], out) }
     } else {
-      bind(node, out, inputs: [x.slot]) { try Tensor.avgPool2D($0[0], options) }
+      try bind(node, out, inputs: [x.slot]) { try Tensor.avgPool2D($0[0], options) }
     }
   }
 
@@ -113,7 +113,7 @@ extension Planner {
       }
       shape = try ShapeRules.squeeze(node, x.shape, axes: axes, unsqueeze: node.op == "Unsqueeze")
     }
-    bind(node, shape, x.dtype, inputs: [x.slot]) { try $0[0].reshaped(shape) }
+    try bind(node, shape, x.dtype, inputs: [x.slot]) { try $0[0].reshaped(shape) }
   }
 
   mutating func lowerConcat(_ node: Node) throws(ModelLoadError) {
@@ -130,8 +130,8 @@ extension Planner {
       s[axis] = shape[axis]
       guard s == shape else { throw fail(node, "inputs \(parts.map(\.shape)) differ off axis \(axis)") }
     }
-    if fuseConcat(node, parts.map(\.slot), axis: axis, shape: shape) { return }
-    bind(node, shape, first.dtype, inputs: parts.map(\.slot)) { try Tensor.concat($0, axis: axis) }
+    if try fuseConcat(node, parts.map(\.slot), axis: axis, shape: shape) { return }
+    try bind(node, shape, first.dtype, inputs: parts.map(\.slot)) { try Tensor.concat($0, axis: axis) }
   }
 
   mutating func lowerSoftmax(_ node: Node) throws(ModelLoadError) {
@@ -141,9 +141,9 @@ extension Planner {
     let shape = x.shape
     if coerce {
       let flat = [shape[..<axis].reduce(1, *), shape[axis...].reduce(1, *)]
-      bind(node, shape, inputs: [x.slot]) { try Tensor.softmax(try $0[0].reshaped(flat), axis: 1).reshaped(shape) }
+      try bind(node, shape, inputs: [x.slot]) { try Tensor.softmax(try $0[0].reshaped(flat), axis: 1).reshaped(shape) }
     } else {
-      bind(node, shape, inputs: [x.slot]) { try Tensor.softmax($0[0], axis: axis) }
+      try bind(node, shape, inputs: [x.slot]) { try Tensor.softmax($0[0], axis: axis) }
     }
   }
 
@@ -167,7 +167,7 @@ extension Planner {
     guard let to = node.int("to"), let t = ONNXReader.dataTypes[Int64(to)] else { throw fail(node, "unsupported 'to' type") }
     if !t.isInteger || !x.dtype.isInteger || t.size >= x.dtype.size {
       // Float data stays Float; a widening integer cast keeps the values.
-      bind(node, x.shape, t.isInteger ? t : .float32, inputs: [x.slot]) {
+      try bind(node, x.shape, t.isInteger ? t : .float32, inputs: [x.slot]) {
         guard t.isInteger && !x.dtype.isInteger else { return $0[0] }
         var y = $0[0]
         y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = p[i].rounded(.towardZero) } }
@@ -184,11 +184,11 @@ extension Planner {
     let shape = x.shape
     switch node.op {
     case "QuantizeLinear":
-      bind(node, shape, q.type, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: false, quantize: true) }
+      try bind(node, shape, q.type, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: false, quantize: true) }
     case "DequantizeLinear":
-      bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: false) }
+      try bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: false) }
     default:
-      bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: true) }
+      try bind(node, shape, inputs: [x.slot]) { quantizeTensor($0[0], q, shape, dequantize: true, quantize: true) }
     }
   }
 }

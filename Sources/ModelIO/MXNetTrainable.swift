@@ -88,16 +88,21 @@ public enum MXNetTrainable {
         let pad = try attrs.tuple("pad") ?? [0, 0]
         guard stride.count == 2, pad.count == 2, stride.allSatisfy({ $0 >= 1 }) else { return nil }
         layers.append(
-          Conv2D(
-            inChannels: w.shape[1], outChannels: w.shape[0], kernelSize: (w.shape[2], w.shape[3]),
-            stride: (stride[0], stride[1]), padding: (pad[0], pad[1]), name: node.name))
+          try checkedLayer(node.name) {
+            try Conv2D(
+              inChannels: w.shape[1], outChannels: w.shape[0], kernelSize: (w.shape[2], w.shape[3]),
+              stride: (stride[0], stride[1]), padding: (pad[0], pad[1]), name: node.name)
+          })
       case "FullyConnected":
         guard let w = params[node.name + "_weight"], w.shape.count == 2 else { return nil }
         // MXNet's FullyConnected flattens its input itself; ours wants an explicit Flatten.
         if !layers.contains(where: { $0 is Flatten || $0 is Dense }) {
           layers.append(Flatten(name: "flatten"))
         }
-        layers.append(Dense(inputSize: w.shape[1], outputSize: w.shape[0], name: node.name))
+        layers.append(
+          try checkedLayer(node.name) {
+            try Dense(inputSize: w.shape[1], outputSize: w.shape[0], name: node.name)
+          })
       case "Activation":
         guard let act = Activation(rawValue: node.attrs["act_type"] ?? "") else { return nil }
         // Fused into a Conv2D or Dense before it, else a layer of its own (never dropping
@@ -117,6 +122,13 @@ public enum MXNetTrainable {
       }
     }
     return layers.isEmpty ? nil : layers
+  }
+
+  /// A layer built from a file's sizes; a size the engine refuses is a load error naming the node.
+  static func checkedLayer(_ node: String, _ make: () throws -> any Layer) throws(ModelLoadError)
+    -> any Layer
+  {
+    do { return try make() } catch { throw ModelLoadError("layer \(node): \(error)") }
   }
 
   static func pooling(_ attrs: MXAttrs, name: String) throws(ModelLoadError) -> (any Layer)? {
@@ -139,13 +151,14 @@ public enum MXNetTrainable {
     // Built fresh with the same shapes; the weights are bound afterwards by name.
     if let c = previous as? Conv2D, c.activation == .identity {
       let s = c.weight.value.shape
-      return Conv2D(
+      // The same sizes as the layer it replaces, so the size checks pass (nil otherwise).
+      return try? Conv2D(
         inChannels: s[1], outChannels: s[0], kernelSize: (s[2], s[3]), stride: c.options.stride,
         padding: (c.options.pads[0], c.options.pads[1]), activation: act, name: c.name)
     }
     if let d = previous as? Dense, d.activation == .identity {
       let s = d.weight.value.shape
-      return Dense(inputSize: s[1], outputSize: s[0], activation: act, name: d.name)
+      return try? Dense(inputSize: s[1], outputSize: s[0], activation: act, name: d.name)
     }
     return nil
   }

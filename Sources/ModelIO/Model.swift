@@ -133,6 +133,8 @@ public final class LoadedModel: Sendable {
   init(graph raw: consuming Graph, format: ModelFormat, file: String) throws(ModelLoadError) {
     self.format = format
     self.file = file
+    // Structure first: everything after this may index a node's inputs and outputs.
+    do throws(ModelLoadError) { try GraphValidation.check(raw) } catch { throw error.inFile(file) }
     inputs = raw.inputs.map {
       TensorInfo(name: $0.name, dtype: $0.dtype ?? .float32, shape: $0.shape ?? [])
     }

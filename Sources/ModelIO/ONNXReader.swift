@@ -164,7 +164,13 @@ public enum ONNXReader {
           var tt = try tp.sub("TypeProto.Tensor")
           while let (h, x) = try tt.field() {
             switch (h, x) {
-            case (1, _): info.dtype = dataTypes[try tt.int64(x, "elem_type")]
+            case (1, _):
+              // 0 is UNDEFINED (left open); any other code must be a type Tabby knows.
+              let code = try tt.int64(x, "elem_type")
+              guard code == 0 || dataTypes[code] != nil else {
+                throw tt.fail("value '\(info.name)' has unsupported element type \(code)")
+              }
+              info.dtype = dataTypes[code]
             case (2, .bytes):
               var sh = try tt.sub("TensorShapeProto")
               info.shape = try readShape(&sh)

@@ -63,7 +63,7 @@ struct Planner {
   /// A constant as a float tensor, converted once per plan.
   mutating func tensor(_ a: HostArray, _ name: String) throws(ModelLoadError) -> Tensor {
     if let t = tensors[name] { return t }
-    guard a.shape.allSatisfy({ $0 >= 0 }), a.bytes.count == a.count * a.dtype.size else {
+    guard (try? Sizes.checkedFloats(a.shape, of: "constant")) != nil, a.bytes.count == a.count * a.dtype.size else {
       throw ModelLoadError("constant '\(name)': \(a.bytes.count) bytes do not fit \(a.dtype) \(a.shape)")
     }
     // Converted straight into the tensor's storage: one pass over the weights, no [Float] between.
@@ -101,9 +101,16 @@ struct Planner {
   }
 
   /// Adds a step computing the node's first output; `kind` names it in labels (the op by default).
+  /// The output's size is checked here, once for every op: a shape that comes from the file
+  /// (a huge Reshape target, declared dimensions) is refused before a run tries to allocate it.
   mutating func bind(_ node: Node, _ shape: [Int], _ dtype: ElementType = .float32, inputs: [Int], kind: String? = nil,
-    _ body: @escaping ([Tensor]) throws -> Tensor)
+    _ body: @escaping ([Tensor]) throws -> Tensor) throws(ModelLoadError)
   {
+    do throws(MemoryError) {
+      try Sizes.checkedFloats(shape, of: "output of \(node.op) node '\(node.label)'")
+    } catch {
+      throw ModelLoadError("\(graph.format): \(error.message)")
+    }
     let slot = slotCount
     slotCount += 1
     steps.append(Step(label: "\(kind ?? node.op) node '\(node.label)'", inputs: inputs, output: slot, body: body))

@@ -1,7 +1,19 @@
+import Tensor
+
 /// Output-shape rules shared by constant folding and planning; errors name the node.
 enum ShapeRules {
   static func fail(_ node: Node, _ why: String) -> ModelLoadError {
     ModelLoadError("\(node.op) node '\(node.label)': \(why)")
+  }
+
+  /// The element count of a shape from a file (a Reshape target, say): overflow and
+  /// negative dimensions are errors naming the node, not traps.
+  static func count(_ node: Node, _ shape: [Int]) throws(ModelLoadError) -> Int {
+    do throws(MemoryError) {
+      return try Sizes.elementCount(shape, of: "shape")
+    } catch {
+      throw fail(node, error.message)
+    }
   }
 
   static func strides(_ shape: [Int]) -> [Int] {
@@ -63,7 +75,7 @@ enum ShapeRules {
 
   static func reshape(_ node: Node, _ shape: [Int], target: [Int64]) throws(ModelLoadError) -> [Int] {
     let allowZero = node.int("allowzero") == 1
-    let count = shape.reduce(1, *)
+    let count = try Self.count(node, shape)
     var out: [Int] = []
     var infer: Int?
     for (i, d) in target.enumerated() {
@@ -79,12 +91,12 @@ enum ShapeRules {
         out.append(Int(d))
       }
     }
-    let known = out.reduce(1, *)
+    let known = try Self.count(node, out)
     if let infer {
       guard known > 0, count % known == 0 else { throw fail(node, "cannot reshape \(shape) to \(target)") }
       out[infer] = count / known
     }
-    guard out.reduce(1, *) == count else { throw fail(node, "cannot reshape \(shape) (\(count) elements) to \(target)") }
+    guard try Self.count(node, out) == count else { throw fail(node, "cannot reshape \(shape) (\(count) elements) to \(target)") }
     return out
   }
 
@@ -92,7 +104,7 @@ enum ShapeRules {
     var axis = node.int("axis") ?? 1
     if axis < 0 { axis += shape.count }
     guard axis >= 0, axis <= shape.count else { throw fail(node, "axis out of range for \(shape)") }
-    return [shape[..<axis].reduce(1, *), shape[axis...].reduce(1, *)]
+    return [try count(node, Array(shape[..<axis])), try count(node, Array(shape[axis...]))]
   }
 
   static func permutation(_ node: Node, rank: Int) throws(ModelLoadError) -> [Int] {

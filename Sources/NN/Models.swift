@@ -4,7 +4,8 @@ import Tensor
 public enum Models {
   /// MLP 784-128-64-10 with ReLU (fc1, fc2, fc3).
   public static func mlp(seed: UInt64 = 0) -> Sequential {
-    Sequential(
+    // Fixed small sizes: the layers' size checks cannot fail here.
+    try! Sequential(
       name: "mlp",
       [
         Flatten(name: "flatten"),
@@ -17,7 +18,8 @@ public enum Models {
   /// LeNet: conv 5×5×20 → act → max 2 → conv 5×5×50 → act → max 2 → fc 500 → act → fc 10.
   /// MXNet names conv1/conv2/fc1/fc2 as in lenet-symbol.json; tanh is the classic activation.
   public static func lenet(activation: Activation = .tanh, seed: UInt64 = 0) -> Sequential {
-    Sequential(
+    // Fixed small sizes: the layers' size checks cannot fail here.
+    try! Sequential(
       name: "lenet",
       [
         Conv2D(

@@ -69,7 +69,13 @@ public func train(
   var history = TrainingHistory()
   let runStart = monotonicSeconds()
   var imagesDone = 0
-  let totalImages = epochs * data.count
+  // epochs comes from a cell or a flag: the run's image count must be countable.
+  let (totalImages, tooMany) = epochs.multipliedReportingOverflow(by: data.count)
+  guard !tooMany else {
+    throw TensorError(
+      "train: \(Sizes.grouped(epochs)) epochs × \(Sizes.grouped(data.count)) images is more "
+        + "than can be counted; ask for fewer epochs")
+  }
   for epoch in 0..<epochs {
     let batches = data.batches(size: batchSize, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
     var record = EpochRecord(epoch: epoch + 1, loss: 0, trainAccuracy: 0, seconds: 0, images: 0)

@@ -76,7 +76,9 @@ public struct Tensor: Sendable {
     guard shape.allSatisfy({ $0 >= 0 }) else {
       throw TensorError("Tensor: negative dimension in shape \(shape)")
     }
-    guard Tensor.elementCount(shape) == scalars.count else {
+    let count: Int
+    do { count = try Sizes.elementCount(shape, of: "tensor") } catch { throw TensorError("Tensor: \(error.message)") }
+    guard count == scalars.count else {
       throw TensorError(
         "Tensor: shape \(shape) holds \(Tensor.elementCount(shape)) elements but \(scalars.count) were given"
       )
@@ -138,14 +140,15 @@ public struct Tensor: Sendable {
       throw TensorError("reshape: invalid target shape \(newShape)")
     }
     if let i = inferred.first {
-      let known = dims.enumerated().filter { $0.offset != i }.reduce(1) { $0 * $1.element }
+      let others = dims.enumerated().filter { $0.offset != i }.map(\.element)
+      let known = (try? Sizes.elementCount(others, of: "tensor")) ?? 0
       guard known > 0, count % known == 0 else {
         throw TensorError(
           "reshape: cannot infer -1 in \(newShape) for \(count) elements of \(shape)")
       }
       dims[i] = count / known
     }
-    guard Tensor.elementCount(dims) == count else {
+    guard (try? Sizes.elementCount(dims, of: "tensor")) == count else {
       throw TensorError("reshape: cannot view shape \(shape) (\(count) elements) as \(newShape)")
     }
     return Tensor(shape: dims, storage: storage)

@@ -16,10 +16,12 @@ public enum Threads {
     return max(1, count)
   }
 
-  /// Sets how many threads OpenBLAS and the inference kernels use.
+  /// Sets how many threads OpenBLAS and the inference kernels use. The count may come from
+  /// a cell (`ctx(threads=2**62)`): it is clamped into Int32, and both pools cap it further.
   public static func set(_ n: Int) {
-    openblas_set_num_threads(Int32(max(1, n)))
-    ck_set_threads(Int32(max(1, n)))
+    let count = Int32(clamping: max(1, n))
+    openblas_set_num_threads(count)
+    ck_set_threads(count)
   }
 
   /// How many threads OpenBLAS uses now.

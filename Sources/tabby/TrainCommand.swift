@@ -110,18 +110,28 @@ struct TrainCommand: ParsableCommand {
 
   private func report(_ p: TrainingProgress) {
     var line =
-      "epoch \(p.epoch)/\(p.epochs) batch \(p.batch)/\(p.batches) \(Int(p.imagesPerSecond)) img/s loss \(fmt(p.loss)) acc \(fmt(p.accuracy))"
+      "epoch \(p.epoch)/\(p.epochs) batch \(p.batch)/\(p.batches) \(whole(p.imagesPerSecond)) img/s loss \(fmt(p.loss)) acc \(fmt(p.accuracy))"
     if p.epochEnded {
       line += p.testAccuracy.map { " test \(fmt($0))" } ?? ""
     }
-    line += " ETA \(Int(p.etaSeconds.rounded()))s"
+    line += " ETA \(whole(p.etaSeconds))s"
     log(line)
   }
 
+  /// Four decimals; NaN, infinities and huge values (a diverging run: `--lr 1e30`) are
+  /// printed as they are rather than converted to Int, which would trap.
   private func fmt(_ v: Double) -> String {
-    let scaled = Int((v * 10000).rounded())
+    guard v.isFinite, abs(v) < 1e14 else { return "\(v)" }
+    let scaled = Int((abs(v) * 10000).rounded())
     let frac = String(scaled % 10000)
-    return "\(scaled / 10000).\(String(repeating: "0", count: 4 - frac.count))\(frac)"
+    let sign = v < 0 && scaled != 0 ? "-" : ""
+    return "\(sign)\(scaled / 10000).\(String(repeating: "0", count: 4 - frac.count))\(frac)"
+  }
+
+  /// A rounded whole number, or the value as it is when it is not finite or too large for Int.
+  private func whole(_ v: Double) -> String {
+    guard v.isFinite, abs(v) < 1e18 else { return "\(v)" }
+    return String(Int(v.rounded()))
   }
 
   private func results(_ h: TrainingHistory, threads: Int) -> JSON {

@@ -50,7 +50,8 @@ public final class TrainableModel {
   public static func mlp(
     hidden: [Int] = [128, 64], activation: Activation = .relu, seed: UInt64 = 42,
     classNames: [String] = digitNames
-  ) throws(ClassifierError) -> TrainableModel {
+  ) throws -> TrainableModel {
+    // Untyped: a layer too large for this machine is the engine's MemoryError, shown as such.
     guard hidden.allSatisfy({ $0 >= 1 }) else {
       throw ClassifierError(.invalidArgument, "'hidden' sizes must be positive ints")
     }
@@ -58,12 +59,12 @@ public final class TrainableModel {
     var width = 784
     for (i, h) in hidden.enumerated() {
       layers.append(
-        Dense(
+        try Dense(
           inputSize: width, outputSize: h, activation: activation.layerActivation,
           name: "fc\(i + 1)", seed: seed))
       width = h
     }
-    layers.append(Dense(inputSize: width, outputSize: 10, name: "fc\(hidden.count + 1)", seed: seed))
+    layers.append(try Dense(inputSize: width, outputSize: 10, name: "fc\(hidden.count + 1)", seed: seed))
     return TrainableModel(
       network: Sequential(name: "mlp", layers), inputShape: [1, 28, 28], classNames: classNames,
       source: "mlp(hidden=\(hidden))")

@@ -40,11 +40,20 @@ public struct LayerInfo: Sendable, Equatable {
 }
 
 /// Xavier-style initialisation as MXNet's train_mnist: N(0, √(2 / fan_in)), seeded per name.
-func initialWeights(_ shape: [Int], fanIn: Int, seed: UInt64, name: String) -> Tensor {
+/// The shape is checked first (every dimension positive, the whole within the machine's
+/// memory), so a layer asked for by a cell fails with a message instead of an abort.
+func initialWeights(_ shape: [Int], fanIn: Int, seed: UInt64, name: String) throws -> Tensor {
+  guard shape.allSatisfy({ $0 > 0 }) else {
+    throw TensorError("\(name): every size must be at least 1, got \(shape)")
+  }
+  let count = try Sizes.checkedFloats(shape, of: "\(name) layer")
   var rng = NormalGenerator(seed: seed ^ fnv1a(name))
   let std = (2 / Float(max(fanIn, 1))).squareRoot()
-  let values = (0..<shape.reduce(1, *)).map { _ in rng.nextGaussian() * std }
-  return try! Tensor(shape: shape, scalars: values)
+  var t = Tensor(uninitializedShape: shape)
+  t.withUnsafeMutableBufferPointer { p in
+    for i in 0..<count { p[i] = rng.nextGaussian() * std }
+  }
+  return t
 }
 
 func fnv1a(_ s: String) -> UInt64 {

@@ -10,16 +10,18 @@ public final class Dense: Layer {
   public let activation: Activation
   public var isTraining = true
 
-  /// A dense layer with N(0, √(2/in)) weights and zero bias.
+  /// A dense layer with N(0, √(2/in)) weights and zero bias. Sizes come from cells and
+  /// files, so they are checked before anything is allocated: a non-positive size is a
+  /// `TensorError`, a layer larger than the machine's memory a `MemoryError`.
   public init(
     inputSize: Int, outputSize: Int, activation: Activation = .identity, name: String = "fc",
     seed: UInt64 = 0
-  ) {
+  ) throws {
     self.name = name
     self.activation = activation
     weight = Parameter(
       name: name + "_weight",
-      value: initialWeights([outputSize, inputSize], fanIn: inputSize, seed: seed, name: name))
+      value: try initialWeights([outputSize, inputSize], fanIn: inputSize, seed: seed, name: name))
     bias = Parameter(name: name + "_bias", value: Tensor(zeros: [outputSize]))
   }
 
@@ -47,21 +49,28 @@ public final class Conv2D: Layer {
   public let activation: Activation
   public var isTraining = true
 
-  /// A convolution with a square or rectangular kernel, weight [out, in, kh, kw].
+  /// A convolution with a square or rectangular kernel, weight [out, in, kh, kw]; sizes are
+  /// checked as `Dense`'s are, before any allocation.
   public init(
     inChannels: Int, outChannels: Int, kernelSize: (Int, Int), stride: (Int, Int) = (1, 1),
     padding: (Int, Int) = (0, 0), activation: Activation = .identity, name: String = "conv",
     seed: UInt64 = 0
-  ) {
+  ) throws {
+    guard stride.0 > 0, stride.1 > 0, padding.0 >= 0, padding.1 >= 0,
+      [outChannels, inChannels, kernelSize.0, kernelSize.1].allSatisfy({ $0 > 0 })
+    else {
+      throw TensorError("\(name): stride \(stride) and sizes must be positive and padding \(padding) not negative")
+    }
     self.name = name
     self.activation = activation
     options = Conv2DOptions(
       stride: (stride.0, stride.1), pads: [padding.0, padding.1, padding.0, padding.1])
-    let fanIn = inChannels * kernelSize.0 * kernelSize.1
+    let shape = [outChannels, inChannels, kernelSize.0, kernelSize.1]
+    let fanIn = try Sizes.elementCount(Array(shape.dropFirst()), of: "\(name) kernel")
     weight = Parameter(
       name: name + "_weight",
-      value: initialWeights(
-        [outChannels, inChannels, kernelSize.0, kernelSize.1], fanIn: fanIn, seed: seed, name: name)
+      value: try initialWeights(
+        shape, fanIn: fanIn, seed: seed, name: name)
     )
     bias = Parameter(name: name + "_bias", value: Tensor(zeros: [outChannels]))
   }
