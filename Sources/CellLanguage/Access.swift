@@ -87,6 +87,16 @@ enum Access {
   static func deleteItem(_ object: Value, _ index: Value) throws(CellError) {
     switch object {
     case .list(let l):
+      if case .host(let s as SliceObject) = index {
+        let positions = try s.indices(count: l.items.count)
+        if s.isContiguous, let first = positions.first {
+          l.items.removeSubrange(first..<(first + positions.count))
+        } else if !positions.isEmpty {
+          let doomed = Set(positions)
+          l.items = l.items.indices.filter { !doomed.contains($0) }.map { l.items[$0] }
+        }
+        return
+      }
       l.items.remove(at: try position(index, count: l.items.count, kind: "list"))
     case .dict(let d):
       if try d.remove(index) == nil { throw CellError(ename: "KeyError", index.repr) }
@@ -100,7 +110,7 @@ extension Evaluator {
   func assign(_ target: Expr, _ value: Value) throws(CellError) {
     switch target.kind {
     case .name(let n):
-      interpreter.globals[n] = value
+      if var old = interpreter.globals.updateValue(value, forKey: n) { Value.dispose(&old) }
     case .attribute(let objectExpr, let name):
       let object = try eval(objectExpr)
       try at(target.span) { () throws(CellError) in
@@ -135,9 +145,10 @@ extension Evaluator {
   func delete(_ target: Expr) throws(CellError) {
     switch target.kind {
     case .name(let n):
-      guard interpreter.globals.removeValue(forKey: n) != nil else {
+      guard var old = interpreter.globals.removeValue(forKey: n) else {
         throw CellError(ename: "NameError", "name '\(n)' is not defined", span: target.span)
       }
+      Value.dispose(&old)
     case .index(let objectExpr, let indexExpr):
       let object = try eval(objectExpr)
       let index = try eval(indexExpr)
@@ -184,7 +195,7 @@ struct ValueIterator {
 
   /// All the items (for `list(x)`, `sorted(x)`, …).
   static func collect(_ v: Value) throws(CellError) -> [Value] {
-    if case .host(let r as RangeObject) = v { try Operators.checkSize(r.count, 1) }
+    if case .host(let r as RangeObject) = v { try Memory.checkItems(r.count, "list") }
     var it = try ValueIterator(v)
     var out: [Value] = []
     while let x = it.next() { out.append(x) }

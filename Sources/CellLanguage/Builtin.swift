@@ -249,10 +249,14 @@ public struct CallContext {
   public var sink: OutputSink { execution.sink }
   public var interrupt: InterruptFlag { execution.interrupt }
 
-  /// Throws KeyboardInterrupt if the user interrupted; long-running work calls it between steps.
+  /// Throws KeyboardInterrupt if the user interrupted; long-running work calls it between
+  /// steps. It also sends buffered output when it is due, so one flag load serves both.
   public func checkInterrupt() throws(CellError) {
-    if execution.interrupt.isRaised {
-      execution.interrupt.reset()
+    let flag = execution.interrupt
+    guard flag.needsAttention else { return }
+    if flag.hasPendingOutput { (execution.sink as? OutputBuffer)?.flushIfDue() }
+    if flag.isRaised {
+      flag.reset()
       throw CellError.keyboardInterrupt
     }
   }

@@ -172,6 +172,9 @@ final class Evaluator {
       try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
       try assign(target, item)
       if let condition, !(try eval(condition).isTruthy) { continue }
+      if items.count == Memory.maxItemCount {
+        try at(iterableExpr.span) { () throws(CellError) in try Memory.checkItems(items.count + 1, "list") }
+      }
       items.append(try eval(element))
     }
     return .list(ListObject(items))

@@ -114,6 +114,10 @@ public final class Interpreter {
     if let topic = HelpQuery.parse(src) {
       return ExecutionOutcome(pager: helpPage(topic))
     }
+    let output = OutputBuffer(context.sink, flag: context.interrupt)
+    defer { output.finish() }
+    var context = context
+    context.sink = output
     do throws(CellError) {
       let module = try Parser.parse(src)
       let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))

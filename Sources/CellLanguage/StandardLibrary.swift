@@ -39,11 +39,17 @@ enum StandardLibrary {
         "round(number, ndigits=None)", summary: "Rounds to ndigits decimals (to an int when ndigits is omitted).",
         details: "Halves round to even, as in Python: round(2.5) is 2."
       ) { a, _ in try round(a) },
-      Builtin("min(*values)", summary: "Returns the smallest of the values (or of one iterable).") { a, _ in
-        try extreme(a.variadic, "min", wantLess: true)
+      Builtin(
+        "min(*values, key=None, default=None)", summary: "Returns the smallest of the values (or of one iterable).",
+        details: "With key, compares key(item): min(words, key=len). default is returned for an empty iterable."
+      ) { a, ctx in
+        try extreme(a, "min", wantLess: true, ctx)
       },
-      Builtin("max(*values)", summary: "Returns the largest of the values (or of one iterable).") { a, _ in
-        try extreme(a.variadic, "max", wantLess: false)
+      Builtin(
+        "max(*values, key=None, default=None)", summary: "Returns the largest of the values (or of one iterable).",
+        details: "With key, compares key(item): max(scores, key=abs). default is returned for an empty iterable."
+      ) { a, ctx in
+        try extreme(a, "max", wantLess: false, ctx)
       },
       Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, _ in
         var total = a["start"] ?? .int(0)
@@ -109,14 +115,21 @@ enum StandardLibrary {
     }
   }
 
-  static func extreme(_ values: [Value], _ name: String, wantLess: Bool) throws(CellError) -> Value {
+  static func extreme(_ a: BoundArguments, _ name: String, wantLess: Bool, _ ctx: CallContext) throws(CellError) -> Value {
+    let values = a.variadic
     let items = values.count == 1 ? try ValueIterator.collect(values[0]) : values
-    guard var best = items.first else { throw .valueError("\(name)() arg is an empty sequence") }
-    for x in items.dropFirst() {
-      let order = try Operators.ordering(x, best, .less)
-      if wantLess ? order < 0 : order > 0 { best = x }
+    guard !items.isEmpty else {
+      if let d = a["default"] { return d }
+      throw .valueError("\(name)() arg is an empty sequence")
     }
-    return best
+    let keys = try keyed(items, a["key"], ctx) ?? items
+    var best = 0
+    for i in keys.indices.dropFirst() {
+      if i & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      let order = try Operators.ordering(keys[i], keys[best], .less)
+      if wantLess ? order < 0 : order > 0 { best = i }
+    }
+    return items[best]
   }
 
   // MARK: Sequences
@@ -155,8 +168,11 @@ enum StandardLibrary {
         for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
         return .dict(d)
       },
-      Builtin("sorted(iterable, reverse=False)", summary: "Returns a new sorted list of the items.") { a, _ in
-        .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), reverse: a.bool("reverse", default: false))))
+      Builtin(
+        "sorted(iterable, *, key=None, reverse=False)", summary: "Returns a new sorted list of the items.",
+        details: "key is a function applied to each item to get what is compared: sorted(words, key=len)."
+      ) { a, ctx in
+        .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), a, ctx)))
       },
       Builtin("enumerate(iterable, start=0)", summary: "Returns a list of (index, item) pairs.") { a, _ in
         let start = try a.int("start", default: 0)
@@ -184,15 +200,37 @@ enum StandardLibrary {
     }
   }
 
-  static func sortedValues(_ items: [Value], reverse: Bool) throws(CellError) -> [Value] {
+  /// `sorted`/`list.sort`: by `key(item)` when a key function is given, stable, with
+  /// `reverse` keeping equal items in their original order (as Python's does); the
+  /// interrupt is checked every 65,536 comparisons.
+  static func sortedValues(_ items: [Value], _ a: BoundArguments, _ ctx: CallContext) throws(CellError) -> [Value] {
+    let reverse = try a.bool("reverse", default: false)
+    let keys = try keyed(items, a["key"], ctx)
+    var comparisons = 0
+    func less(_ x: Value, _ y: Value) throws(CellError) -> Bool {
+      comparisons &+= 1
+      if comparisons & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      return try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
+    }
     do {
-      // Swift's sort is stable; comparing the other way round (rather than reversing)
-      // keeps equal items in their original order, as Python's reverse=True does.
-      return try items.sorted { (x, y) throws(CellError) in
-        try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
-      }
+      guard let keys else { return try items.sorted { (x, y) throws(CellError) in try less(x, y) } }
+      let order = try keys.indices.sorted { (i, j) throws(CellError) in try less(keys[i], keys[j]) }
+      return order.map { items[$0] }
     } catch {
       throw Interpreter.cellError(from: error)
     }
+  }
+
+  /// `key(item)` for every item, or nil when no key function was given.
+  static func keyed(_ items: [Value], _ key: Value?, _ ctx: CallContext) throws(CellError) -> [Value]? {
+    guard let key else { return nil }
+    if case .none = key { return nil }
+    var keys: [Value] = []
+    keys.reserveCapacity(items.count)
+    for (i, x) in items.enumerated() {
+      if i & 0xFFF == 0xFFF { try ctx.checkInterrupt() }
+      keys.append(try ctx.interpreter.call(key, Arguments([x]), context: ctx))
+    }
+    return keys
   }
 }
