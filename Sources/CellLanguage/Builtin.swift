@@ -7,6 +7,8 @@ public final class Builtin {
   /// The longer text after the signature and summary in `help(name)`.
   public let details: String
   let handler: (BoundArguments, CallContext) throws -> Value
+  /// Made by `def` or `lambda` in a cell (shown as `<function f>`, type `function`).
+  let isUserFunction: Bool
 
   /// `signature` is written the Python way and parsed: `"sleep(seconds)"`,
   /// `"print(*values, sep=' ', end='\\n', file=stdout)"`, `"train(model, data, *, epochs=1)"`.
@@ -18,13 +20,18 @@ public final class Builtin {
     self.summary = summary
     self.details = details
     self.handler = handler
+    self.isUserFunction = false
   }
 
-  init(signature: Signature, summary: String, handler: @escaping (BoundArguments, CallContext) throws -> Value) {
+  init(
+    signature: Signature, summary: String, isUserFunction: Bool = false,
+    handler: @escaping (BoundArguments, CallContext) throws -> Value
+  ) {
     self.signature = signature
     self.summary = summary
     self.details = ""
     self.handler = handler
+    self.isUserFunction = isUserFunction
   }
 
   public var name: String { signature.name }

@@ -41,6 +41,10 @@ enum Operators {
       }
       return .list(ListObject(x.items + y.items))
     case (.add, .list, _): throw .typeError("can only concatenate list (not \"\(b.typeName)\") to list")
+    case (.subtract, .host(let x as SetObject), .host(let y as SetObject)):
+      var kept: [Value] = []
+      for v in x.items where try !y.contains(v) { kept.append(v) }
+      return .host(try SetObject(kept))
     case (.add, .tuple(let x), .tuple(let y)):
       try Memory.checkItems(Memory.sum(x.count, y.count), "tuple")
       return .tuple(x + y)
@@ -233,6 +237,7 @@ enum Operators {
         throw .typeError("'in <string>' requires string as left operand, not \(item.typeName)")
       }
       return sub.isEmpty || s.unicodeScalars.firstRange(of: sub.unicodeScalars) != nil
+    case .host(let set as SetObject): return try set.contains(item)
     case .host(let r as RangeObject):
       guard case .int(let i)? = item.numeric else { return false }
       return r.index(of: i) != nil

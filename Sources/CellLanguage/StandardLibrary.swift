@@ -2,7 +2,7 @@
 /// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
 enum StandardLibrary {
   static func builtins() -> [Builtin] {
-    io() + conversions() + sequences() + introspection()
+    io() + conversions() + sequences() + functional() + introspection()
   }
 
   // MARK: Conversions and numbers
@@ -51,12 +51,34 @@ enum StandardLibrary {
       ) { a, ctx in
         try extreme(a, "max", wantLess: false, ctx)
       },
-      Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, _ in
-        var total = a["start"] ?? .int(0)
-        for x in try ValueIterator.collect(a["iterable"]!) { total = try Operators.binary(.add, total, x) }
-        return total
+      Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, ctx in
+        try sum(a["iterable"]!, start: a["start"] ?? .int(0), ctx)
       },
     ]
+  }
+
+  /// `sum`: a range in closed form (sum(range(10**12)) needs no list), anything else item by item.
+  static func sum(_ iterable: Value, start: Value, _ ctx: CallContext) throws(CellError) -> Value {
+    if case .host(let r as RangeObject) = iterable, case .int(let s)? = start.numeric, start.typeName != "float" {
+      guard r.count > 0 else { return start }
+      // count × (first + last) / 2, exactly: halve whichever factor is even.
+      let first = r.element(0)
+      let (last, o1) = first.addingReportingOverflow((r.count - 1) * r.step)
+      let (ends, o2) = first.addingReportingOverflow(last)
+      let (n, e) = r.count % 2 == 0 ? (r.count / 2, ends) : (r.count, ends / 2)
+      let (total, o3) = n.multipliedReportingOverflow(by: e)
+      guard !o1, !o2, !o3 else { throw Operators.overflow() }
+      return try Operators.integer(.add, total, s)
+    }
+    var total = start
+    var iterator = try ValueIterator(iterable)
+    var i = 0
+    while let x = iterator.next() {
+      i &+= 1
+      if i & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      total = try Operators.binary(.add, total, x)
+    }
+    return total
   }
 
   static func toInt(_ v: Value) throws(CellError) -> Value {
@@ -101,7 +123,8 @@ enum StandardLibrary {
     // Beyond ±400 digits every double rounds the same way; clamping avoids overflow.
     let digits = try a.int("ndigits").map { max(-400, min($0, 400)) }
     switch (n, digits) {
-    case (.int(let i), _): return .int(i)
+    case (.int(let i), nil): return .int(i)
+    case (.int(let i), let k?): return k >= 0 ? .int(i) : try roundInteger(i, -k)
     case (.float(let d), nil):
       return try toInt(.float(d.rounded(.toNearestOrEven)))
     case (.float(let d), let k?):
@@ -113,6 +136,20 @@ enum StandardLibrary {
       let r = (d / scale).rounded(.toNearestOrEven) * scale
       return .float(r.isFinite ? r : d)
     }
+  }
+
+  /// `round(i, -k)` exactly, halves to even: round(2**63-1, -1) overflows as in 64 bits it must.
+  static func roundInteger(_ i: Int, _ k: Int) throws(CellError) -> Value {
+    guard k <= 19 else { return .int(0) }
+    var p: UInt64 = 1
+    for _ in 0..<k { p *= 10 }
+    let m = UInt64(i.magnitude)
+    var q = m / p
+    let r = m % p
+    if r > p - r || (r == p - r && q % 2 == 1) { q += 1 }
+    let (rounded, overflow) = q.multipliedReportingOverflow(by: p)
+    guard !overflow, rounded <= UInt64(Int.max) else { throw Operators.overflow() }
+    return .int(i < 0 ? -Int(rounded) : Int(rounded))
   }
 
   static func extreme(_ a: BoundArguments, _ name: String, wantLess: Bool, _ ctx: CallContext) throws(CellError) -> Value {

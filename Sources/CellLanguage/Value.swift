@@ -181,7 +181,7 @@ extension Value {
     case .list: "list"
     case .tuple: "tuple"
     case .dict: "dict"
-    case .function: "builtin_function_or_method"
+    case .function(let f): f.isUserFunction ? "function" : "builtin_function_or_method"
     case .host(let h): h.typeName
     }
   }
@@ -291,8 +291,14 @@ extension Value: Equatable {
   /// Frees a value that may be a deep tuple chain (lists and dicts free themselves this
   /// way already); called where variables are overwritten or deleted.
   static func dispose(_ v: inout Value) {
-    guard case .tuple(let items) = v, items.contains(where: \.isContainer), var t = takeTuple(&v) else { return }
+    // No binding to the items may outlive the check: it would count as a second owner.
+    guard v.isTupleOfContainers, var t = takeTuple(&v) else { return }
     if isSoleOwner(&t) { tearDown(&t) }
+  }
+
+  private var isTupleOfContainers: Bool {
+    guard case .tuple(let items) = self else { return false }
+    return items.contains(where: \.isContainer)
   }
 
   /// Whether `items` was the only owner of its storage. A shared buffer is copied (one
