@@ -14,6 +14,28 @@ enum HelpQuery {
     return parts
   }
 
+  /// Finds lines that are only a help query (`model?`, `  print??`) and turns each into
+  /// `pass` at the same indentation, so the cell still parses; returns what they asked.
+  static func extractLines(_ src: inout [Unicode.Scalar]) -> [[String]] {
+    guard src.contains("?"), src.contains("\n") else { return [] }
+    var topics: [[String]] = []
+    var out: [Unicode.Scalar] = []
+    for line in src.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.contains("?"), let topic = parse(Array(line)) {
+        topics.append(topic)
+        let indent = line.prefix { $0 == " " || $0 == "\t" }
+        out += indent
+        out += "pass".unicodeScalars
+      } else {
+        out += line
+      }
+      out.append("\n")
+    }
+    out.removeLast()
+    if !topics.isEmpty { src = out }
+    return topics
+  }
+
   static func isIdentifier(_ s: String) -> Bool {
     guard let f = s.unicodeScalars.first, Lexer.startsIdentifier(f) else { return false }
     return s.unicodeScalars.allSatisfy(Lexer.continuesIdentifier)

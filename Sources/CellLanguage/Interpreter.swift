@@ -132,10 +132,12 @@ public final class Interpreter {
 
   /// Runs a cell. Output streams to `context.sink`; errors come back as `LanguageError`.
   public func execute(_ code: String, context: ExecutionContext) throws(LanguageError) -> ExecutionOutcome {
-    let src = Array(code.unicodeScalars)
+    var src = Array(code.unicodeScalars)
     if let topic = HelpQuery.parse(src) {
       return ExecutionOutcome(pager: helpPage(topic))
     }
+    // `name?` on a line of its own inside a longer cell: the rest runs, the help is paged.
+    let topics = HelpQuery.extractLines(&src)
     let output = OutputBuffer(context.sink, flag: context.interrupt)
     defer { output.finish() }
     var context = context
@@ -145,9 +147,10 @@ public final class Interpreter {
       let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
       let value = try evaluator.runCell(module.body)
       remember(code: code, count: context.executionCount, result: value)
-      guard let value, !module.trailingSemicolon else { return ExecutionOutcome() }
-      if case .none = value { return ExecutionOutcome() }
-      return ExecutionOutcome(result: value.mimeBundle)
+      let pager = topics.last.map(helpPage)
+      guard let value, !module.trailingSemicolon else { return ExecutionOutcome(pager: pager) }
+      if case .none = value { return ExecutionOutcome(pager: pager) }
+      return ExecutionOutcome(result: value.mimeBundle, pager: pager)
     } catch {
       remember(code: code, count: context.executionCount, result: nil)
       throw renderer(context.executionCount).render(error, source: src)

@@ -129,3 +129,12 @@ func unsupportedSyntaxSaysWhatToDo(code: String, message: String) {
   #expect(e?.ename == "SyntaxError")
   #expect(e?.evalue.contains(message) == true, "\(e?.evalue ?? "no error")")
 }
+
+@Test func helpQueriesWorkOnAnyLineOfACell() throws {
+  let s = Session()
+  let outcome = try s.run("x = 1\nsorted?\nx + 1")
+  #expect(outcome.pager?.contains("sorted(iterable") == true)
+  #expect(outcome.result?.data["text/plain"]?.stringValue == "2")
+  let inside = try s.run("for i in range(2):\n    len?\ni")
+  #expect(inside.pager?.contains("len(obj)") == true)
+}

@@ -38,31 +38,47 @@ def test_tab_indented_cells_are_errors_not_crashes(raw_kernel, code, ename):
 
 def test_fifty_thousand_lines_all_arrive_with_a_slow_second_client(raw_kernel):
     import zmq
+    from jupyter_client.session import Session
     k = raw_kernel()
-    # A second frontend that reads nothing until the cell is over.
+    # A second frontend (its own session: a signature seen twice is refused as a replay)
+    # that reads nothing until the cell is over.
+    other = Session(key=k.key.encode(), signature_scheme="hmac-sha256")
     slow = k.ctx.socket(zmq.SUB)
     slow.linger = 0
     slow.setsockopt(zmq.SUBSCRIBE, b"")
     slow.connect(f"tcp://127.0.0.1:{k.info['iopub_port']}")
-    time.sleep(0.3)
-    content, messages = run(k, "for i in range(50000): print(i)", timeout=120)
+    try:
+        time.sleep(0.3)
+        content, messages = run(k, "for i in range(50000): print(i)", timeout=120)
+        assert content["status"] == "ok"
+        lines = stdout(messages).splitlines()
+        assert len(lines) == 50000 and lines[-1] == "49999"
+        streams = [m for m in messages if m["msg_type"] == "stream"]
+        assert len(streams) < 1000, f"{len(streams)} stream messages: output is not coalesced"
+        # The slow client got everything too, idle included.
+        seen, idle = [], False
+        while slow.poll(2000):
+            _, msg = other.feed_identities(slow.recv_multipart())
+            msg = other.deserialize(msg)
+            if msg["msg_type"] == "stream":
+                seen.append(msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                idle = True
+        assert len("".join(seen).splitlines()) == 50000
+        assert idle
+    finally:
+        slow.close()
+    k.assert_healthy()
+
+
+def test_a_cell_printing_past_the_bound_says_it_was_truncated(raw_kernel):
+    k = raw_kernel()
+    content, messages = run(k, "for i in range(40):\n    print('x' * 2**20)")
     assert content["status"] == "ok"
-    lines = stdout(messages).splitlines()
-    assert len(lines) == 50000 and lines[-1] == "49999"
-    streams = [m for m in messages if m["msg_type"] == "stream"]
-    assert len(streams) < 1000, f"{len(streams)} stream messages: output is not coalesced"
-    # The slow client got everything too, idle included.
-    seen, idle = [], False
-    while slow.poll(2000):
-        _, msg = k.session.feed_identities(slow.recv_multipart())
-        msg = k.session.deserialize(msg)
-        if msg["msg_type"] == "stream":
-            seen.append(msg["content"]["text"])
-        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
-            idle = True
-    slow.close()
-    assert len("".join(seen).splitlines()) == 50000
-    assert idle
+    err = "".join(m["content"]["text"] for m in messages
+                  if m["msg_type"] == "stream" and m["content"]["name"] == "stderr")
+    assert "output truncated" in err and "bytes were printed and not shown" in err
+    assert len(stdout(messages)) <= 32 * 2**20
     k.assert_healthy()
 
 
