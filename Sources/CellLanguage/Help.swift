@@ -82,8 +82,13 @@ extension Interpreter {
     let width = min(24, (builtinNames.map(\.count).max() ?? 0) + 2)
     var functions = ""
     var names = ""
+    var exceptions: [String] = []
     for name in builtinNames {
       guard let v = builtins[name] else { continue }
+      if case .host(is ExceptionType) = v {
+        exceptions.append(name)
+        continue
+      }
       let pad = String(repeating: " ", count: max(1, width - name.count))
       if case .function(let f) = v {
         functions += "  \(name)\(pad)\(f.summary)\n"
@@ -97,9 +102,11 @@ extension Interpreter {
       \(functions)
       Built-in names:
       \(names)
+      Exceptions (for try/except): \(exceptions.sorted().joined(separator: ", "))
+
       Write `name?` or help(name) for details. The language is a small Python:
-      numbers, strings, lists, dicts, tuples, if/elif/else, for, while, and
-      list comprehensions; see docs/language.md.
+      numbers, strings, lists, dicts, tuples, sets, if/elif/else, for, while,
+      def, lambda, try/except, and list comprehensions; see docs/language.md.
       """
   }
 }
