@@ -20,6 +20,12 @@ struct Expr {
     case format([FormatPart])
     /// `[element for target in iterable if condition]`
     case listComprehension(element: Expr, target: Expr, iterable: Expr, condition: Expr?)
+    /// `lambda params: expression` (a function whose body returns the expression).
+    case lambda(FunctionDef)
+    /// `*xs` as an assignment target (`a, *rest = xs`).
+    case starred(Expr)
+    /// `{a, b}`
+    case set([Expr])
   }
   var kind: Kind
   var span: SourceSpan
@@ -36,7 +42,9 @@ struct Expr {
     case .literal, .name: break
     case .format(let parts):
       for case .field(let x, _, _) in parts { see(x) }
-    case .list(let xs), .tuple(let xs): xs.forEach(see)
+    case .list(let xs), .tuple(let xs), .set(let xs): xs.forEach(see)
+    case .lambda: break
+    case .starred(let x): see(x)
     case .dict(let pairs): pairs.forEach { see($0.0); see($0.1) }
     case .unary(_, let x), .attribute(let x, _): see(x)
     case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .index(let a, let b): see(a); see(b)
@@ -46,7 +54,7 @@ struct Expr {
       see(f)
       for arg in args {
         switch arg {
-        case .positional(let x), .keyword(_, let x): see(x)
+        case .positional(let x), .keyword(_, let x), .star(let x), .doubleStar(let x): see(x)
         }
       }
     case .slice(let a, let b, let c): see(a); see(b); see(c)
@@ -64,6 +72,43 @@ enum FormatPart {
 enum Argument {
   case positional(Expr)
   case keyword(String, Expr)
+  /// `f(*xs)`
+  case star(Expr)
+  /// `f(**d)`
+  case doubleStar(Expr)
+}
+
+/// A `def` or `lambda`: parameters (defaults evaluated when the function is made) and body.
+final class FunctionDef {
+  struct Parameter {
+    var name: String
+    var kind: Signature.Kind
+    var defaultValue: Expr?
+  }
+  let name: String
+  let parameters: [Parameter]
+  let body: [Stmt]
+  /// Names the body declares `global`.
+  let globalNames: Set<String>
+  /// The first statement when it is a string: the function's help text.
+  var docstring: String? {
+    guard case .expression(let e)? = body.first?.kind, case .literal(.string(let s)) = e.kind else { return nil }
+    return s
+  }
+
+  init(name: String, parameters: [Parameter], body: [Stmt], globalNames: Set<String>) {
+    self.name = name
+    self.parameters = parameters
+    self.body = body
+    self.globalNames = globalNames
+  }
+}
+
+/// `except Types as name: body`
+struct ExceptHandler {
+  var types: Expr?
+  var name: String?
+  var body: [Stmt]
 }
 
 enum UnaryOp { case negate, plus, not }
@@ -90,6 +135,13 @@ struct Stmt {
     case `while`(Expr, [Stmt])
     case delete([Expr])
     case pass, `break`, `continue`
+    case def(FunctionDef)
+    case `return`(Expr?)
+    case raise(Expr?)
+    case `try`(body: [Stmt], handlers: [ExceptHandler], else: [Stmt]?, finally: [Stmt]?)
+    case global([String])
+    /// `%time statement` or a `%%time` cell: runs the statements and prints the wall time.
+    case timed([Stmt])
   }
   var kind: Kind
   var span: SourceSpan

@@ -87,6 +87,16 @@ enum Access {
   static func deleteItem(_ object: Value, _ index: Value) throws(CellError) {
     switch object {
     case .list(let l):
+      if case .host(let s as SliceObject) = index {
+        let positions = try s.indices(count: l.items.count)
+        if s.isContiguous, let first = positions.first {
+          l.items.removeSubrange(first..<(first + positions.count))
+        } else if !positions.isEmpty {
+          let doomed = Set(positions)
+          l.items = l.items.indices.filter { !doomed.contains($0) }.map { l.items[$0] }
+        }
+        return
+      }
       l.items.remove(at: try position(index, count: l.items.count, kind: "list"))
     case .dict(let d):
       if try d.remove(index) == nil { throw CellError(ename: "KeyError", index.repr) }
@@ -100,7 +110,11 @@ extension Evaluator {
   func assign(_ target: Expr, _ value: Value) throws(CellError) {
     switch target.kind {
     case .name(let n):
-      interpreter.globals[n] = value
+      if let scope, !scope.globalNames.contains(n) {
+        scope.variables[n] = value
+      } else if var old = interpreter.globals.updateValue(value, forKey: n) {
+        Value.dispose(&old)
+      }
     case .attribute(let objectExpr, let name):
       let object = try eval(objectExpr)
       try at(target.span) { () throws(CellError) in
@@ -114,30 +128,51 @@ extension Evaluator {
       let index = try eval(indexExpr)
       try at(target.span) { () throws(CellError) in try Access.setItem(object, index, value) }
     case .tuple(let targets), .list(let targets):
-      var iterator = try at(target.span) { () throws(CellError) in try ValueIterator(value) }
-      var items: [Value] = []
-      while let item = iterator.next() {
-        items.append(item)
-        if items.count > targets.count { break }
-      }
-      guard items.count == targets.count else {
-        let message = items.count > targets.count
-          ? "too many values to unpack (expected \(targets.count))"
-          : "not enough values to unpack (expected \(targets.count), got \(items.count))"
-        throw CellError.valueError(message, target.span)
-      }
-      for (t, item) in zip(targets, items) { try assign(t, item) }
+      try assignUnpacking(targets, value, span: target.span)
     default:
       throw .syntax("cannot assign to expression", target.span)
     }
   }
 
+  /// `a, b = xs` and `first, *rest = xs`.
+  func assignUnpacking(_ targets: [Expr], _ value: Value, span: SourceSpan) throws(CellError) {
+    let star = targets.firstIndex { if case .starred = $0.kind { true } else { false } }
+    var iterator = try at(span) { () throws(CellError) in try ValueIterator(value) }
+    var items: [Value] = []
+    while let item = iterator.next() {
+      items.append(item)
+      if star == nil && items.count > targets.count { break }
+    }
+    let needed = star == nil ? targets.count : targets.count - 1
+    guard star == nil ? items.count == needed : items.count >= needed else {
+      let message = star == nil && items.count > needed
+        ? "too many values to unpack (expected \(needed))"
+        : "not enough values to unpack (expected \(star == nil ? "" : "at least ")\(needed), got \(items.count))"
+      throw CellError.valueError(message, span)
+    }
+    guard let star, case .starred(let starTarget) = targets[star].kind else {
+      for (t, item) in zip(targets, items) { try assign(t, item) }
+      return
+    }
+    let after = targets.count - star - 1
+    for i in 0..<star { try assign(targets[i], items[i]) }
+    try assign(starTarget, .list(Array(items[star..<(items.count - after)])))
+    for i in 0..<after { try assign(targets[star + 1 + i], items[items.count - after + i]) }
+  }
+
   func delete(_ target: Expr) throws(CellError) {
     switch target.kind {
     case .name(let n):
-      guard interpreter.globals.removeValue(forKey: n) != nil else {
+      if let scope, !scope.globalNames.contains(n) {
+        guard scope.variables.removeValue(forKey: n) != nil else {
+          throw CellError(ename: "NameError", "name '\(n)' is not defined", span: target.span)
+        }
+        return
+      }
+      guard var old = interpreter.globals.removeValue(forKey: n) else {
         throw CellError(ename: "NameError", "name '\(n)' is not defined", span: target.span)
       }
+      Value.dispose(&old)
     case .index(let objectExpr, let indexExpr):
       let object = try eval(objectExpr)
       let index = try eval(indexExpr)
@@ -184,7 +219,7 @@ struct ValueIterator {
 
   /// All the items (for `list(x)`, `sorted(x)`, …).
   static func collect(_ v: Value) throws(CellError) -> [Value] {
-    if case .host(let r as RangeObject) = v { try Operators.checkSize(r.count, 1) }
+    if case .host(let r as RangeObject) = v { try Memory.checkItems(r.count, "list") }
     var it = try ValueIterator(v)
     var out: [Value] = []
     while let x = it.next() { out.append(x) }

@@ -7,6 +7,8 @@ public final class Builtin {
   /// The longer text after the signature and summary in `help(name)`.
   public let details: String
   let handler: (BoundArguments, CallContext) throws -> Value
+  /// Made by `def` or `lambda` in a cell (shown as `<function f>`, type `function`).
+  let isUserFunction: Bool
 
   /// `signature` is written the Python way and parsed: `"sleep(seconds)"`,
   /// `"print(*values, sep=' ', end='\\n', file=stdout)"`, `"train(model, data, *, epochs=1)"`.
@@ -18,13 +20,18 @@ public final class Builtin {
     self.summary = summary
     self.details = details
     self.handler = handler
+    self.isUserFunction = false
   }
 
-  init(signature: Signature, summary: String, handler: @escaping (BoundArguments, CallContext) throws -> Value) {
+  init(
+    signature: Signature, summary: String, isUserFunction: Bool = false,
+    handler: @escaping (BoundArguments, CallContext) throws -> Value
+  ) {
     self.signature = signature
     self.summary = summary
     self.details = ""
     self.handler = handler
+    self.isUserFunction = isUserFunction
   }
 
   public var name: String { signature.name }
@@ -310,10 +317,14 @@ public struct CallContext {
   public var sink: OutputSink { execution.sink }
   public var interrupt: InterruptFlag { execution.interrupt }
 
-  /// Throws KeyboardInterrupt if the user interrupted; long-running work calls it between steps.
+  /// Throws KeyboardInterrupt if the user interrupted; long-running work calls it between
+  /// steps. It also sends buffered output when it is due, so one flag load serves both.
   public func checkInterrupt() throws(CellError) {
-    if execution.interrupt.isRaised {
-      execution.interrupt.reset()
+    let flag = execution.interrupt
+    guard flag.needsAttention else { return }
+    if flag.hasPendingOutput { (execution.sink as? OutputBuffer)?.flushIfDue() }
+    if flag.isRaised {
+      flag.reset()
       throw CellError.keyboardInterrupt
     }
   }

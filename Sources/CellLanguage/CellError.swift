@@ -77,7 +77,7 @@ public struct TracebackRenderer: Sendable {
 
   /// "  Cell, line 2", the source line, then the caret line.
   private func frame(_ span: SourceSpan, _ src: [Unicode.Scalar]) -> [String]? {
-    let start = min(span.start, src.count)
+    let start = max(0, min(span.start, src.count))
     var lineStart = start
     while lineStart > 0, src[lineStart - 1] != "\n" { lineStart -= 1 }
     var lineEnd = start

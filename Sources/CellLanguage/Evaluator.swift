@@ -1,16 +1,23 @@
 /// Runs parsed statements against an interpreter's variables. One per cell run.
 final class Evaluator {
-  enum Flow { case normal, breakLoop, continueLoop }
+  enum Flow { case normal, breakLoop, continueLoop, returned }
 
   let interpreter: Interpreter
   let context: CallContext
+  /// The running function's local variables; nil at the top level of a cell.
+  let scope: Scope?
+  /// What a `return` statement gave (read when `run` answers `.returned`).
+  var returnValue: Value = .none
+  /// The errors being handled by enclosing `except` blocks (for a bare `raise`).
+  var handling: [CellError] = []
   /// A second guard on the native stack (the parser already bounds tree depth).
   private var depth = 0
   static let maxDepth = 1000
 
-  init(interpreter: Interpreter, context: CallContext) {
+  init(interpreter: Interpreter, context: CallContext, scope: Scope? = nil) {
     self.interpreter = interpreter
     self.context = context
+    self.scope = scope
   }
 
   /// Runs `body` and returns the value of a final expression statement (if any).
@@ -18,6 +25,9 @@ final class Evaluator {
     guard let last = body.last else { return nil }
     for s in body.dropLast() { _ = try execute(s) }
     if case .expression(let e) = last.kind { return try eval(e) }
+    if case .timed(let inner) = last.kind {
+      return try timed(last.span) { () throws(CellError) in try runCell(inner) }
+    }
     _ = try execute(last)
     return nil
   }
@@ -50,7 +60,9 @@ final class Evaluator {
     case .while(let test, let body):
       while try eval(test).isTruthy {
         try at(s.span) { () throws(CellError) in try context.checkInterrupt() }
-        if try run(body) == .breakLoop { break }
+        let flow = try run(body)
+        if flow == .breakLoop { break }
+        if flow == .returned { return flow }
       }
     case .delete(let targets):
       for t in targets { try delete(t) }
@@ -60,6 +72,8 @@ final class Evaluator {
       return .breakLoop
     case .continue:
       return .continueLoop
+    default:
+      return try executeBlock(s)
     }
     return .normal
   }
@@ -69,7 +83,9 @@ final class Evaluator {
     while let item = iterator.next() {
       try at(span) { () throws(CellError) in try context.checkInterrupt() }
       try assign(target, item)
-      if try run(body) == .breakLoop { break }
+      let flow = try run(body)
+      if flow == .breakLoop { break }
+      if flow == .returned { return flow }
     }
     return .normal
   }
@@ -97,7 +113,7 @@ final class Evaluator {
     switch e.kind {
     case .literal(let v): return v
     case .name(let n):
-      guard let v = interpreter.lookup(n) else {
+      guard let v = scope?.lookup(n) ?? interpreter.lookup(n) else {
         throw CellError(ename: "NameError", "name '\(n)' is not defined", span: e.span)
       }
       return v
@@ -161,6 +177,17 @@ final class Evaluator {
       return .string(out)
     case .listComprehension(let element, let target, let iterableExpr, let condition):
       return try comprehension(element, target, iterableExpr, condition)
+    case .lambda(let def):
+      return try makeFunction(def)
+    case .starred:
+      throw .syntax("can't use starred expression here", e.span)
+    case .set(let items):
+      let set = SetObject()
+      for x in items {
+        let v = try eval(x)
+        try at(x.span) { () throws(CellError) in try set.insert(v) }
+      }
+      return .host(set)
     }
   }
 
@@ -172,6 +199,9 @@ final class Evaluator {
       try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
       try assign(target, item)
       if let condition, !(try eval(condition).isTruthy) { continue }
+      if items.count == Memory.maxItemCount {
+        try at(iterableExpr.span) { () throws(CellError) in try Memory.checkItems(items.count + 1, "list") }
+      }
       items.append(try eval(element))
     }
     return .list(ListObject(items))
@@ -184,6 +214,15 @@ final class Evaluator {
       switch a {
       case .positional(let x): args.positional.append(try eval(x))
       case .keyword(let n, let x): args.keywords.append((n, try eval(x)))
+      case .star(let x):
+        let v = try eval(x)
+        args.positional += try at(x.span) { () throws(CellError) in try ValueIterator.collect(v) }
+      case .doubleStar(let x):
+        guard case .dict(let d) = try eval(x) else { throw .typeError("argument after ** must be a dict", x.span) }
+        for (k, v) in zip(d.keys, d.values) {
+          guard case .string(let name) = k else { throw .typeError("keywords must be strings", x.span) }
+          args.keywords.append((name, v))
+        }
       }
     }
     return try at(span) { () throws(CellError) in try interpreter.call(callee, args, context: context) }

@@ -4,8 +4,8 @@
   import Darwin
 #endif
 
-/// `str.format` with a subset of Python's format spec: `[[fill]align][width][,][.precision][type]`
-/// with align one of `< > ^`, type one of `d f e g % s`.
+/// `str.format` and f-strings with Python's format mini-language:
+/// `[[fill]align][sign][#][0][width][,|_][.precision][type]`, types `b c d e E f F g G n o s x X %`.
 enum Format {
   static func apply(_ template: String, _ args: [Value], _ kwargs: [(name: String, value: Value)]) throws(CellError) -> String {
     var out = ""
@@ -54,66 +54,118 @@ enum Format {
     return out
   }
 
-  /// Formats one value by a spec such as `>8`, `.3f`, `,d`, `.1%`.
-  static func format(_ value: Value, spec: String) throws(CellError) -> String {
-    var s = Array(spec)[...]
+  /// A parsed format spec: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.
+  struct Spec {
     var fill: Character = " "
     var align: Character?
-    if s.count >= 2, "<>^".contains(s[s.startIndex + 1]) {
-      fill = s.removeFirst()
-      align = s.removeFirst()
-    } else if let f = s.first, "<>^".contains(f) {
-      align = s.removeFirst()
-    }
+    var sign: Character = "-"
+    var alternate = false
     var width = 0
-    while let d = s.first, let n = d.wholeNumberValue {
-      width = width * 10 + n
-      s.removeFirst()
-      if width > 10_000 { throw .valueError("Too many decimal digits in format string") }
-    }
-    let grouping = s.first == ","
-    if grouping { s.removeFirst() }
+    var grouping: Character?
     var precision: Int?
-    if s.first == "." {
-      s.removeFirst()
-      var p = 0
-      while let d = s.first, let n = d.wholeNumberValue {
-        p = p * 10 + n
-        s.removeFirst()
-        if p > 300 { throw .valueError("precision too big") }
+    var type: Character?
+
+    init(_ spec: String, _ value: Value) throws(CellError) {
+      var s = Array(spec)[...]
+      if s.count >= 2, "<>=^".contains(s[s.startIndex + 1]) {
+        fill = s.removeFirst()
+        align = s.removeFirst()
+      } else if let f = s.first, "<>=^".contains(f) {
+        align = s.removeFirst()
       }
-      precision = p
+      if let c = s.first, "+- ".contains(c) { sign = s.removeFirst() }
+      if s.first == "#" { alternate = true; s.removeFirst() }
+      if s.first == "0" {
+        s.removeFirst()
+        if align == nil { (fill, align) = ("0", value.isNumber ? "=" : "<") }
+      }
+      width = try Self.digits(&s, limit: 10_000, "Too many decimal digits in format string") ?? 0
+      if let c = s.first, c == "," || c == "_" { grouping = s.removeFirst() }
+      if s.first == "." {
+        s.removeFirst()
+        guard let p = try Self.digits(&s, limit: 300, "precision too big") else { throw .valueError("Format specifier missing precision") }
+        precision = p
+      }
+      type = s.popFirst()
+      guard s.isEmpty else { throw .valueError("Invalid format specifier '\(spec)' for object of type '\(value.typeName)'") }
     }
-    let type = s.popFirst()
-    guard s.isEmpty else { throw .valueError("Invalid format specifier '\(spec)' for object of type '\(value.typeName)'") }
-    var text = try render(value, type, precision, spec)
-    if grouping { text = group(text) }
-    let pad = max(0, width - text.count)
-    let defaultRight = value.numeric != nil
-    switch align ?? (defaultRight ? ">" : "<") {
-    case ">": return String(repeating: fill, count: pad) + text
-    case "^": return String(repeating: fill, count: pad / 2) + text + String(repeating: fill, count: pad - pad / 2)
-    default: return text + String(repeating: fill, count: pad)
+
+    private static func digits(_ s: inout ArraySlice<Character>, limit: Int, _ message: String) throws(CellError) -> Int? {
+      var n: Int?
+      while let d = s.first, d.isASCII, let v = d.wholeNumberValue {
+        n = (n ?? 0) * 10 + v
+        s.removeFirst()
+        if n! > limit { throw .valueError(message) }
+      }
+      return n
     }
   }
 
-  private static func render(_ value: Value, _ type: Character?, _ precision: Int?, _ spec: String) throws(CellError) -> String {
-    switch type {
-    case nil, "s":
-      if let precision, type == "s" || value.numeric == nil { return String(value.str.prefix(precision)) }
-      if let precision, case .float(let d) = value { return printf("%.\(precision)g", d) }
-      return value.str
-    case "d":
-      guard case .int(let i)? = value.numeric, value.typeName != "float" else { throw badType(type!, value) }
-      return String(i)
-    case "f", "F", "e", "E", "g", "G", "%":
-      guard let n = value.numeric else { throw badType(type!, value) }
-      let p = precision ?? 6
-      if type == "%" { return printf("%.\(p)f", n.double * 100) + "%" }
-      return printf("%.\(p)\(type!)", n.double)
-    default:
-      throw .valueError("Unknown format code '\(type!)' for object of type '\(value.typeName)'")
+  /// Formats one value by a spec such as `>8`, `.3f`, `,d`, `05d`, `+.1%`, `#x`.
+  static func format(_ value: Value, spec: String) throws(CellError) -> String {
+    let sp = try Spec(spec, value)
+    if value.isNumber, !(spec.isEmpty && value.typeName == "bool") {
+      let (negative, prefix, digits) = try renderNumber(value, sp)
+      let sign = negative ? "-" : sp.sign == "-" ? "" : String(sp.sign)
+      return pad(sign + prefix, digits, sp, defaultAlign: ">")
     }
+    if sp.sign != "-" { throw .valueError("Sign not allowed in string format specifier") }
+    if sp.align == "=" { throw .valueError("'=' alignment not allowed in string format specifier") }
+    guard sp.type == nil || sp.type == "s" else { throw badType(sp.type!, value) }
+    var text = value.str
+    if let p = sp.precision { text = String(text.unicodeScalars.prefix(p)) }
+    return pad("", text, sp, defaultAlign: "<")
+  }
+
+  /// Pads `head + body` to the spec's width; `=` puts the fill between sign and digits.
+  private static func pad(_ head: String, _ body: String, _ sp: Spec, defaultAlign: Character) -> String {
+    let n = max(0, sp.width - head.unicodeScalars.count - body.unicodeScalars.count)
+    let fill = String(repeating: sp.fill, count: n)
+    switch sp.align ?? defaultAlign {
+    case "=": return head + fill + body
+    case ">": return fill + head + body
+    case "^": return String(repeating: sp.fill, count: n / 2) + head + body + String(repeating: sp.fill, count: n - n / 2)
+    default: return head + body + fill
+    }
+  }
+
+  /// A number's sign, radix prefix and digits (grouped) as the spec's type asks.
+  private static func renderNumber(_ value: Value, _ sp: Spec) throws(CellError) -> (Bool, String, String) {
+    let number = value.numeric!
+    if case .int(let i) = number, sp.type == nil || "dnbcoxX".contains(sp.type!) {
+      let m = i.magnitude
+      switch sp.type {
+      case "b", "o", "x", "X":
+        let radix = sp.type == "b" ? 2 : sp.type == "o" ? 8 : 16
+        var digits = String(m, radix: radix, uppercase: sp.type == "X")
+        if let g = sp.grouping { digits = group(digits, g, every: 4) }
+        return (i < 0, sp.alternate ? "0" + String(sp.type!) : "", digits)
+      case "c":
+        guard i >= 0, let c = Unicode.Scalar(UInt32(clamping: i)) else { throw CellError(ename: "OverflowError", "%c arg not in range(0x110000)") }
+        return (false, "", String(c))
+      default:
+        let digits = String(m)
+        return (i < 0, "", sp.grouping.map { group(digits, $0, every: 3) } ?? digits)
+      }
+    }
+    if case .float = number, let t = sp.type, "dbcoxX".contains(t) { throw badType(t, value) }
+    let d = number.double
+    let negative = d.sign == .minus && !d.isNaN
+    var text: String
+    switch sp.type {
+    case nil:
+      text = sp.precision.map { printf("%\(sp.alternate ? "#" : "").\(max($0, 1))g", abs(d)) } ?? formatFloat(abs(d))
+    case "%":
+      text = printf("%\(sp.alternate ? "#" : "").\(sp.precision ?? 6)f", abs(d) * 100) + "%"
+    case "n":
+      text = printf("%.\(sp.precision ?? 6)g", abs(d))
+    case let t? where "fFeEgG".contains(t):
+      text = printf("%\(sp.alternate ? "#" : "").\(sp.precision ?? 6)\(t)", abs(d))
+    default:
+      throw badType(sp.type!, value)
+    }
+    if let g = sp.grouping { text = group(text, g, every: 3) }
+    return (negative, "", text)
   }
 
   private static func badType(_ t: Character, _ v: Value) -> CellError {
@@ -127,17 +179,15 @@ enum Format {
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
   }
 
-  /// Thousands separators in the integer part: 1234567.5 → 1,234,567.5.
-  private static func group(_ text: String) -> String {
-    let sign = text.hasPrefix("-") ? "-" : ""
-    let body = sign.isEmpty ? Substring(text) : text.dropFirst()
-    let intPart = body.prefix { $0.isNumber }
-    let rest = body.dropFirst(intPart.count)
+  /// Separators in the integer part: 1234567.5 → 1,234,567.5 (every 4 digits for b/o/x).
+  private static func group(_ text: String, _ separator: Character, every: Int) -> String {
+    let intPart = text.prefix { $0.isHexDigit }
+    let rest = text.dropFirst(intPart.count)
     var out = ""
     for (i, c) in intPart.enumerated() {
-      if i > 0 && (intPart.count - i) % 3 == 0 { out += "," }
+      if i > 0 && (intPart.count - i) % every == 0 { out.append(separator) }
       out.append(c)
     }
-    return sign + out + rest
+    return out + rest
   }
 }

@@ -14,6 +14,28 @@ enum HelpQuery {
     return parts
   }
 
+  /// Finds lines that are only a help query (`model?`, `  print??`) and turns each into
+  /// `pass` at the same indentation, so the cell still parses; returns what they asked.
+  static func extractLines(_ src: inout [Unicode.Scalar]) -> [[String]] {
+    guard src.contains("?"), src.contains("\n") else { return [] }
+    var topics: [[String]] = []
+    var out: [Unicode.Scalar] = []
+    for line in src.split(separator: "\n", omittingEmptySubsequences: false) {
+      if line.contains("?"), let topic = parse(Array(line)) {
+        topics.append(topic)
+        let indent = line.prefix { $0 == " " || $0 == "\t" }
+        out += indent
+        out += "pass".unicodeScalars
+      } else {
+        out += line
+      }
+      out.append("\n")
+    }
+    out.removeLast()
+    if !topics.isEmpty { src = out }
+    return topics
+  }
+
   static func isIdentifier(_ s: String) -> Bool {
     guard let f = s.unicodeScalars.first, Lexer.startsIdentifier(f) else { return false }
     return s.unicodeScalars.allSatisfy(Lexer.continuesIdentifier)
@@ -60,8 +82,13 @@ extension Interpreter {
     let width = min(24, (builtinNames.map(\.count).max() ?? 0) + 2)
     var functions = ""
     var names = ""
+    var exceptions: [String] = []
     for name in builtinNames {
       guard let v = builtins[name] else { continue }
+      if case .host(is ExceptionType) = v {
+        exceptions.append(name)
+        continue
+      }
       let pad = String(repeating: " ", count: max(1, width - name.count))
       if case .function(let f) = v {
         functions += "  \(name)\(pad)\(f.summary)\n"
@@ -75,9 +102,11 @@ extension Interpreter {
       \(functions)
       Built-in names:
       \(names)
+      Exceptions (for try/except): \(exceptions.sorted().joined(separator: ", "))
+
       Write `name?` or help(name) for details. The language is a small Python:
-      numbers, strings, lists, dicts, tuples, if/elif/else, for, while, and
-      list comprehensions; see docs/language.md.
+      numbers, strings, lists, dicts, tuples, sets, if/elif/else, for, while,
+      def, lambda, try/except, and list comprehensions; see docs/language.md.
       """
   }
 }

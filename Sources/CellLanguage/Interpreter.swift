@@ -73,6 +73,8 @@ public final class Interpreter {
   /// Built-in functions and constants, in registration order (for `help()`).
   var builtins: [String: Value] = [:]
   var builtinNames: [String] = []
+  /// How many user functions are running (each call nests native frames).
+  var callDepth = 0
   /// Colour tracebacks with ANSI escapes (as IPython does); tests turn it off.
   public var colorTracebacks: Bool
 
@@ -81,6 +83,26 @@ public final class Interpreter {
     for b in StandardLibrary.builtins() { register(b) }
     define(name: "stderr", value: .host(StreamObject(.stderr)))
     define(name: "stdout", value: .host(StreamObject(.stdout)))
+    for name in Exceptions.builtinNames.sorted() { define(name: name, value: .host(ExceptionType(name))) }
+    define(name: "In", value: .list(inputs))
+    define(name: "Out", value: .dict(outputs))
+  }
+
+  /// `In` and `Out`, as IPython keeps them: every cell's code, and the results by count.
+  let inputs = ListObject([.string("")])
+  let outputs = DictObject()
+
+  /// Records a run cell in `In`, and its result in `Out` and `_`, `__`, `___`.
+  func remember(code: String, count: Int?, result: Value?) {
+    guard let count else { return }
+    while inputs.items.count < count { inputs.items.append(.string("")) }
+    if inputs.items.count == count { inputs.items.append(.string(code)) } else { inputs.items[count] = .string(code) }
+    guard let result else { return }
+    if case .none = result { return }
+    try? outputs.set(.int(count), result)
+    builtins["___"] = builtins["__"] ?? .string("")
+    builtins["__"] = builtins["_"] ?? .string("")
+    builtins["_"] = result
   }
 
   // MARK: Extension points
@@ -110,19 +132,27 @@ public final class Interpreter {
 
   /// Runs a cell. Output streams to `context.sink`; errors come back as `LanguageError`.
   public func execute(_ code: String, context: ExecutionContext) throws(LanguageError) -> ExecutionOutcome {
-    let src = Array(code.unicodeScalars)
+    var src = Array(code.unicodeScalars)
     if let topic = HelpQuery.parse(src) {
       return ExecutionOutcome(pager: helpPage(topic))
     }
+    // `name?` on a line of its own inside a longer cell: the rest runs, the help is paged.
+    let topics = HelpQuery.extractLines(&src)
+    let output = OutputBuffer(context.sink, flag: context.interrupt)
+    defer { output.finish() }
+    var context = context
+    context.sink = output
     do throws(CellError) {
       let module = try Parser.parse(src)
       let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
-      guard let value = try evaluator.runCell(module.body), !module.trailingSemicolon else {
-        return ExecutionOutcome()
-      }
-      if case .none = value { return ExecutionOutcome() }
-      return ExecutionOutcome(result: value.mimeBundle)
+      let value = try evaluator.runCell(module.body)
+      remember(code: code, count: context.executionCount, result: value)
+      let pager = topics.last.map(helpPage)
+      guard let value, !module.trailingSemicolon else { return ExecutionOutcome(pager: pager) }
+      if case .none = value { return ExecutionOutcome(pager: pager) }
+      return ExecutionOutcome(result: value.mimeBundle, pager: pager)
     } catch {
+      remember(code: code, count: context.executionCount, result: nil)
       throw renderer(context.executionCount).render(error, source: src)
     }
   }

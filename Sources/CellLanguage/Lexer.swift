@@ -23,7 +23,9 @@ struct Lexer {
   var pos = 0
   private var tokens: [Token] = []
   private var brackets: [(Unicode.Scalar, Int)] = []
-  private var indents: [Int] = [0]
+  /// Indentation levels as Python measures them: tabs to the next multiple of 8 and,
+  /// to catch ambiguous mixing (a TabError), tabs counted as one column.
+  private var indents: [(width: Int, alternative: Int)] = [(0, 0)]
   private var atLineStart = true
   private var isField = false
 
@@ -73,9 +75,12 @@ struct Lexer {
 
   /// Measures indentation; blank and comment-only lines produce no tokens.
   private mutating func lineStart() throws(CellError) {
+    let lineStart = pos
     var width = 0
+    var alternative = 0
     while let c = peek(), c == " " || c == "\t" || c == "\u{0C}" {
       width = c == "\t" ? (width / 8 + 1) * 8 : width + 1
+      alternative += 1
       pos += 1
     }
     guard let c = peek(), c != "#", c != "\n", c != "\r" else {
@@ -84,22 +89,25 @@ struct Lexer {
       return
     }
     atLineStart = false
-    if width > indents.last! {
+    let indentSpan = SourceSpan(lineStart, pos)
+    let tabError = CellError(ename: "TabError", "inconsistent use of tabs and spaces in indentation", span: indentSpan)
+    if width > indents.last!.width {
+      guard alternative > indents.last!.alternative else { throw tabError }
       guard endsBlockHeader else {
-        throw CellError(ename: "IndentationError", "unexpected indent", span: SourceSpan(pos - width, pos))
+        throw CellError(ename: "IndentationError", "unexpected indent", span: indentSpan)
       }
-      indents.append(width)
+      indents.append((width, alternative))
       emit(.indent, from: pos)
     } else {
-      while width < indents.last! {
+      while width < indents.last!.width {
         indents.removeLast()
         emit(.dedent, from: pos)
       }
-      if width != indents.last! {
+      if width != indents.last!.width {
         throw CellError(
-          ename: "IndentationError", "unindent does not match any outer indentation level",
-          span: SourceSpan(pos - width, pos))
+          ename: "IndentationError", "unindent does not match any outer indentation level", span: indentSpan)
       }
+      guard alternative == indents.last!.alternative else { throw tabError }
     }
   }
 

@@ -3,9 +3,9 @@ enum Methods {
   struct Spec: Sendable {
     let signature: Signature
     let summary: String
-    let run: @Sendable (Value, BoundArguments) throws -> Value
+    let run: @Sendable (Value, BoundArguments, CallContext) throws -> Value
 
-    init(_ sig: String, _ summary: String, _ run: @escaping @Sendable (Value, BoundArguments) throws -> Value) {
+    init(_ sig: String, _ summary: String, _ run: @escaping @Sendable (Value, BoundArguments, CallContext) throws -> Value) {
       self.signature = Signature(sig)
       self.summary = summary
       self.run = run
@@ -26,7 +26,7 @@ enum Methods {
   /// `receiver.name` as a callable, or nil when the type has no such method.
   static func bound(_ receiver: Value, _ name: String) -> Builtin? {
     guard let spec = table(for: receiver)[name] else { return nil }
-    return Builtin(signature: spec.signature, summary: spec.summary) { args, _ in try spec.run(receiver, args) }
+    return Builtin(signature: spec.signature, summary: spec.summary) { args, ctx in try spec.run(receiver, args, ctx) }
   }
 
   static func list(_ v: Value) -> ListObject {
@@ -42,67 +42,88 @@ enum Methods {
     preconditionFailure("str method on \(v.typeName)")
   }
 
+  /// Grows a list by `added` items after asking the memory budget.
+  static func grow(_ l: ListObject, by added: Int) throws(CellError) {
+    try Memory.checkItems(Memory.sum(l.items.count, added), "list")
+  }
+
   static let listMethods: [String: Spec] = [
-    "append": Spec("append(item)", "Adds an item at the end.") { l, a in list(l).items.append(a["item"]!); return .none },
-    "extend": Spec("extend(iterable)", "Adds the items of an iterable at the end.") { l, a in
-      list(l).items += try ValueIterator.collect(a["iterable"]!)
+    "append": Spec("append(item)", "Adds an item at the end.") { l, a, ctx in
+      try grow(list(l), by: 1)
+      list(l).items.append(a["item"]!)
       return .none
     },
-    "insert": Spec("insert(index, item)", "Inserts an item before index.") { l, a in
+    "extend": Spec("extend(iterable)", "Adds the items of an iterable at the end.") { l, a, ctx in
+      let added = try ValueIterator.collect(a["iterable"]!)
+      try grow(list(l), by: added.count)
+      list(l).items += added
+      return .none
+    },
+    "insert": Spec("insert(index, item)", "Inserts an item before index.") { l, a, ctx in
       let items = list(l)
+      try grow(items, by: 1)
       let i = try a.int("index", default: 0)
       let p = i < 0 ? max(0, i + items.items.count) : min(i, items.items.count)
       items.items.insert(a["item"]!, at: p)
       return .none
     },
-    "pop": Spec("pop(index=-1)", "Removes and returns the item at index (the last by default).") { l, a in
+    "pop": Spec("pop(index=-1)", "Removes and returns the item at index (the last by default).") { l, a, ctx in
       let items = list(l)
       guard !items.items.isEmpty else { throw CellError(ename: "IndexError", "pop from empty list") }
       let p = try Access.position(.int(try a.int("index", default: -1)), count: items.items.count, kind: "pop")
       return items.items.remove(at: p)
     },
-    "remove": Spec("remove(item)", "Removes the first occurrence of item.") { l, a in
+    "remove": Spec("remove(item)", "Removes the first occurrence of item.") { l, a, ctx in
       let items = list(l)
-      guard let i = items.items.firstIndex(of: a["item"]!) else { throw CellError.valueError("list.remove(x): x not in list") }
+      guard let i = try Operators.firstIndex(of: a["item"]!, in: items.items, context: ctx) else {
+        throw CellError.valueError("list.remove(x): x not in list")
+      }
       items.items.remove(at: i)
       return .none
     },
-    "index": Spec("index(item)", "Returns the position of the first occurrence of item.") { l, a in
-      guard let i = list(l).items.firstIndex(of: a["item"]!) else { throw CellError.valueError("\(a["item"]!.repr) is not in list") }
+    "index": Spec("index(item)", "Returns the position of the first occurrence of item.") { l, a, ctx in
+      guard let i = try Operators.firstIndex(of: a["item"]!, in: list(l).items, context: ctx) else {
+        throw CellError.valueError("\(a["item"]!.repr) is not in list")
+      }
       return .int(i)
     },
-    "count": Spec("count(item)", "Counts the occurrences of item.") { l, a in
-      .int(list(l).items.filter { $0 == a["item"]! }.count)
+    "count": Spec("count(item)", "Counts the occurrences of item.") { l, a, ctx in
+      var n = 0
+      for (i, x) in list(l).items.enumerated() {
+        if i & 0xFFFF == 0xFFFF { try ctx.checkInterrupt() }
+        if try Value.equals(x, a["item"]!) { n += 1 }
+      }
+      return .int(n)
     },
-    "sort": Spec("sort(reverse=False)", "Sorts the list in place.") { l, a in
-      list(l).items = try StandardLibrary.sortedValues(list(l).items, reverse: a.bool("reverse", default: false))
+    "sort": Spec("sort(key=None, reverse=False)", "Sorts the list in place (by key(item) when key is given).") { l, a, ctx in
+      list(l).items = try StandardLibrary.sortedValues(list(l).items, a, ctx)
       return .none
     },
-    "reverse": Spec("reverse()", "Reverses the list in place.") { l, _ in list(l).items.reverse(); return .none },
-    "copy": Spec("copy()", "Returns a shallow copy.") { l, _ in .list(ListObject(list(l).items)) },
-    "clear": Spec("clear()", "Removes every item.") { l, _ in list(l).items.removeAll(); return .none },
+    "reverse": Spec("reverse()", "Reverses the list in place.") { l, _, ctx in list(l).items.reverse(); return .none },
+    "copy": Spec("copy()", "Returns a shallow copy.") { l, _, ctx in .list(ListObject(list(l).items)) },
+    "clear": Spec("clear()", "Removes every item.") { l, _, ctx in list(l).items.removeAll(); return .none },
   ]
 
   static let dictMethods: [String: Spec] = [
-    "keys": Spec("keys()", "Returns a list of the keys.") { d, _ in .list(ListObject(dict(d).keys)) },
-    "values": Spec("values()", "Returns a list of the values.") { d, _ in .list(ListObject(dict(d).values)) },
-    "items": Spec("items()", "Returns a list of (key, value) pairs.") { d, _ in
+    "keys": Spec("keys()", "Returns a list of the keys.") { d, _, ctx in .list(ListObject(dict(d).keys)) },
+    "values": Spec("values()", "Returns a list of the values.") { d, _, ctx in .list(ListObject(dict(d).values)) },
+    "items": Spec("items()", "Returns a list of (key, value) pairs.") { d, _, ctx in
       .list(ListObject(zip(dict(d).keys, dict(d).values).map { .tuple([$0, $1]) }))
     },
-    "get": Spec("get(key, default=None)", "Returns the value for key, or default.") { d, a in
+    "get": Spec("get(key, default=None)", "Returns the value for key, or default.") { d, a, ctx in
       try dict(d).get(a["key"]!) ?? a["default"] ?? .none
     },
-    "pop": Spec("pop(key, default=None)", "Removes key and returns its value (or default).") { d, a in
+    "pop": Spec("pop(key, default=None)", "Removes key and returns its value (or default).") { d, a, ctx in
       if let v = try dict(d).remove(a["key"]!) { return v }
       if let fallback = a["default"] { return fallback }
       throw CellError(ename: "KeyError", a["key"]!.repr)
     },
-    "update": Spec("update(other)", "Copies the pairs of another dict into this one.") { d, a in
+    "update": Spec("update(other)", "Copies the pairs of another dict into this one.") { d, a, ctx in
       guard case .dict(let other) = a["other"]! else { throw CellError.typeError("update() argument must be a dict") }
       for (k, v) in zip(other.keys, other.values) { try dict(d).set(k, v) }
       return .none
     },
-    "copy": Spec("copy()", "Returns a shallow copy.") { d, _ in
+    "copy": Spec("copy()", "Returns a shallow copy.") { d, _, ctx in
       let c = DictObject()
       for (k, v) in zip(dict(d).keys, dict(d).values) { try c.set(k, v) }
       return .dict(c)

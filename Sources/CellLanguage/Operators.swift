@@ -13,15 +13,6 @@ enum Operators {
     .typeError("unsupported operand type(s) for \(op): '\(a.typeName)' and '\(b.typeName)'")
   }
 
-  /// Refuses repetitions that would exhaust memory (`'a' * 10**12`) instead of crashing.
-  static func checkSize(_ count: Int, _ times: Int) throws(CellError) {
-    let (total, overflow) = count.multipliedReportingOverflow(by: max(0, times))
-    if overflow || total > maxItems { throw CellError(ename: "MemoryError", "result too large (\(count) × \(times))") }
-  }
-
-  /// The most items (or bytes) one value may be made to hold by repetition or `list(range(...))`.
-  static let maxItems = 200_000_000
-
   static func unary(_ op: UnaryOp, _ v: Value) throws(CellError) -> Value {
     switch (op, v.numeric) {
     case (.not, _): return .bool(!v.isTruthy)
@@ -38,28 +29,46 @@ enum Operators {
   static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool = false) throws(CellError) -> Value {
     if let x = a.numeric, let y = b.numeric { return try numeric(op, x, y) }
     switch (op, a, b) {
-    case (.add, .string(let x), .string(let y)): return .string(x + y)
+    case (.add, .string(let x), .string(let y)):
+      try Memory.checkText(Memory.sum(x.utf8.count, y.utf8.count))
+      return .string(x + y)
     case (.add, .string, _): throw .typeError("can only concatenate str (not \"\(b.typeName)\") to str")
     case (.add, .list(let x), .list(let y)):
+      try Memory.checkItems(Memory.sum(x.items.count, y.items.count), "list")
       if inPlace {  // `a += b` extends the list in place, as in Python
         x.items += y.items
         return a
       }
       return .list(ListObject(x.items + y.items))
     case (.add, .list, _): throw .typeError("can only concatenate list (not \"\(b.typeName)\") to list")
-    case (.add, .tuple(let x), .tuple(let y)): return .tuple(x + y)
+    case (.subtract, .host(let x as SetObject), .host(let y as SetObject)):
+      var kept: [Value] = []
+      for v in x.items where try !y.contains(v) { kept.append(v) }
+      return .host(try SetObject(kept))
+    case (.add, .tuple(let x), .tuple(let y)):
+      try Memory.checkItems(Memory.sum(x.count, y.count), "tuple")
+      return .tuple(x + y)
     case (.multiply, .string(let s), .int(let n)), (.multiply, .int(let n), .string(let s)):
-      try checkSize(s.utf8.count, n)
+      try Memory.checkText(Memory.product(s.utf8.count, n))
       return .string(String(repeating: s, count: max(0, n)))
     case (.multiply, .list(let l), .int(let n)), (.multiply, .int(let n), .list(let l)):
-      try checkSize(l.items.count, n)
-      return .list(ListObject(Array(repeatElement(l.items, count: max(0, n)).joined())))
+      try Memory.checkItems(Memory.product(l.items.count, n), "list")
+      return .list(ListObject(repeated(l.items, n)))
     case (.multiply, .tuple(let t), .int(let n)), (.multiply, .int(let n), .tuple(let t)):
-      try checkSize(t.count, n)
-      return .tuple(Array(repeatElement(t, count: max(0, n)).joined()))
+      try Memory.checkItems(Memory.product(t.count, n), "tuple")
+      return .tuple(repeated(t, n))
     default:
       throw unsupported(op.rawValue, a, b)
     }
+  }
+
+  /// `items * n`, allocated once at its final size.
+  static func repeated(_ items: [Value], _ n: Int) -> [Value] {
+    if items.count == 1 { return Array(repeating: items[0], count: max(0, n)) }
+    var out: [Value] = []
+    out.reserveCapacity(items.count * max(0, n))
+    for _ in 0..<max(0, n) { out.append(contentsOf: items) }
+    return out
   }
 
   static func numeric(_ op: BinaryOp, _ x: Numeric, _ y: Numeric) throws(CellError) -> Value {
@@ -151,8 +160,8 @@ enum Operators {
 
   static func compare(_ op: CompareOp, _ a: Value, _ b: Value) throws(CellError) -> Bool {
     switch op {
-    case .equal: return a == b
-    case .notEqual: return a != b
+    case .equal: return try Value.equals(a, b)
+    case .notEqual: return try !Value.equals(a, b)
     case .is: return identical(a, b)
     case .isNot: return !identical(a, b)
     case .in: return try contains(b, a)
@@ -177,45 +186,58 @@ enum Operators {
     case (.none, .none): return true
     case (.bool(let x), .bool(let y)): return x == y
     case (.int(let x), .int(let y)): return x == y
-    case (.string(let x), .string(let y)): return x == y
+    case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
     default: return false
     }
   }
 
   /// -1, 0 or 1; a NaN compares as unordered (every comparison false but `!=`).
-  static func ordering(_ a: Value, _ b: Value, _ op: CompareOp) throws(CellError) -> Int {
+  static func ordering(_ a: Value, _ b: Value, _ op: CompareOp, depth: Int = 0) throws(CellError) -> Int {
     if let x = a.numeric, let y = b.numeric {
       if case .int(let i) = x, case .int(let j) = y { return i < j ? -1 : i == j ? 0 : 1 }
       let (p, q) = (x.double, y.double)
       if p.isNaN || q.isNaN { return op == .less || op == .lessEqual ? 1 : -1 }
       return p < q ? -1 : p == q ? 0 : 1
     }
+    guard depth < Value.maxRecursion else { throw Value.recursionError("in comparison") }
     switch (a, b) {
     case (.string(let x), .string(let y)):
-      // Python orders strings by code point, not by Unicode collation.
-      return x.unicodeScalars.lexicographicallyPrecedes(y.unicodeScalars) ? -1 : x == y ? 0 : 1
-    case (.list(let x), .list(let y)): return try sequenceOrdering(x.items, y.items, op)
-    case (.tuple(let x), .tuple(let y)): return try sequenceOrdering(x, y, op)
+      // Python orders strings by code point, which is the order of their UTF-8 bytes.
+      return x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : x.utf8.elementsEqual(y.utf8) ? 0 : 1
+    case (.list(let x), .list(let y)): return try sequenceOrdering(x.items, y.items, op, depth)
+    case (.tuple(let x), .tuple(let y)): return try sequenceOrdering(x, y, op, depth)
     default:
       throw .typeError("'\(op.rawValue)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'")
     }
   }
 
-  static func sequenceOrdering(_ x: [Value], _ y: [Value], _ op: CompareOp) throws(CellError) -> Int {
-    for (p, q) in zip(x, y) where p != q { return try ordering(p, q, op) }
+  static func sequenceOrdering(_ x: [Value], _ y: [Value], _ op: CompareOp, _ depth: Int) throws(CellError) -> Int {
+    for (p, q) in zip(x, y) where !(try Value.equals(p, q, depth: depth + 1)) {
+      return try ordering(p, q, op, depth: depth + 1)
+    }
     return x.count < y.count ? -1 : x.count == y.count ? 0 : 1
+  }
+
+  /// The first position of an item equal to `item`, checking the interrupt as it goes.
+  static func firstIndex(of item: Value, in items: [Value], context: CallContext?) throws(CellError) -> Int? {
+    for (i, x) in items.enumerated() {
+      if i & 0xFFFF == 0xFFFF { try context?.checkInterrupt() }
+      if try Value.equals(x, item) { return i }
+    }
+    return nil
   }
 
   static func contains(_ container: Value, _ item: Value) throws(CellError) -> Bool {
     switch container {
-    case .list(let l): return l.items.contains(item)
-    case .tuple(let t): return t.contains(item)
+    case .list(let l): return try firstIndex(of: item, in: l.items, context: nil) != nil
+    case .tuple(let t): return try firstIndex(of: item, in: t, context: nil) != nil
     case .dict(let d): return try d.get(item) != nil
     case .string(let s):
       guard case .string(let sub) = item else {
         throw .typeError("'in <string>' requires string as left operand, not \(item.typeName)")
       }
       return sub.isEmpty || s.unicodeScalars.firstRange(of: sub.unicodeScalars) != nil
+    case .host(let set as SetObject): return try set.contains(item)
     case .host(let r as RangeObject):
       guard case .int(let i)? = item.numeric else { return false }
       return r.index(of: i) != nil

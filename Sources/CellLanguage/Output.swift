@@ -37,11 +37,27 @@ public protocol OutputSink: AnyObject {
 
 /// Raised from another thread (interrupt_request, SIGINT); polled by long-running
 /// work between steps. Interruption is cooperative: state is never torn down.
+/// A second bit says the running cell has buffered output, so that the one load the
+/// loops already make also tells them when a flush may be due.
 public final class InterruptFlag: Sendable {
-  private let raised = Atomic<Bool>(false)
+  private let state = Atomic<Int>(0)
+  private static let raisedBit = 1
+  private static let outputBit = 2
 
   public init() {}
-  public func raise() { raised.store(true, ordering: .releasing) }
-  public func reset() { raised.store(false, ordering: .releasing) }
-  public var isRaised: Bool { raised.load(ordering: .acquiring) }
+  public func raise() { _ = state.bitwiseOr(Self.raisedBit, ordering: .releasing) }
+  public func reset() { _ = state.bitwiseAnd(~Self.raisedBit, ordering: .releasing) }
+  public var isRaised: Bool { state.load(ordering: .acquiring) & Self.raisedBit != 0 }
+
+  /// Whether anything (an interrupt or buffered output) needs the running cell's attention.
+  var needsAttention: Bool { state.load(ordering: .relaxed) != 0 }
+  var hasPendingOutput: Bool { state.load(ordering: .relaxed) & Self.outputBit != 0 }
+
+  func setPendingOutput(_ pending: Bool) {
+    if pending {
+      _ = state.bitwiseOr(Self.outputBit, ordering: .relaxed)
+    } else {
+      _ = state.bitwiseAnd(~Self.outputBit, ordering: .relaxed)
+    }
+  }
 }

@@ -8,16 +8,20 @@ struct Parser {
   var loopDepth = 0
   var nesting = 0
   var blockDepth = 0
+  /// How many `def`s enclose the current statement (`return` needs one).
+  var functionDepth = 0
+  /// The `global` names declared in each enclosing `def`, innermost last.
+  var globalNames: [Set<String>] = []
   static let maxBlockDepth = 50
 
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
-    "pass", "break", "continue", "del",
+    "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
+    "global",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "def", "return", "lambda", "import", "from", "class", "with", "try", "except", "finally",
-    "raise", "global", "nonlocal", "yield", "assert", "as", "async", "await",
+    "import", "from", "class", "with", "nonlocal", "yield", "assert", "as", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -28,6 +32,7 @@ struct Parser {
   }
 
   static func parse(_ src: [Unicode.Scalar]) throws(CellError) -> Module {
+    try checkShellAndMagicLines(src)
     var parser = Parser(tokens: try Lexer.tokenize(src))
     parser.source = src
     return try parser.module()
@@ -77,6 +82,13 @@ struct Parser {
   // MARK: Statements
 
   mutating func module() throws(CellError) -> Module {
+    if isOp("%"), tokens[p + 1].kind == .op("%"), tokens[p + 2].kind == .name("time") {
+      let start = current.span
+      p += 3
+      var rest = try module()
+      rest.body = [Stmt(kind: .timed(rest.body), span: start)]
+      return rest
+    }
     var body: [Stmt] = []
     var semicolon = false
     while current.kind != .eof {
@@ -100,6 +112,13 @@ struct Parser {
     case .name("if"): return ([try ifStatement()], false)
     case .name("for"): return ([try forStatement()], false)
     case .name("while"): return ([try whileStatement()], false)
+    case .name("def"): return ([try defStatement()], false)
+    case .name("try"): return ([try tryStatement()], false)
+    case .op("%") where tokens[p + 1].kind == .name("time"):
+      let start = current.span
+      p += 2
+      let (stmts, semicolon) = try simpleLine()
+      return ([Stmt(kind: .timed(stmts), span: start)], semicolon)
     default: return try simpleLine()
     }
   }
@@ -136,6 +155,26 @@ struct Parser {
       var targets = [try target(try postfix())]
       while accept(",") { targets.append(try target(try postfix())) }
       return Stmt(kind: .delete(targets), span: start.through(targets.last!.span))
+    case .name("return"):
+      p += 1
+      guard functionDepth > 0 else { throw .syntax("'return' outside function", start) }
+      let value = current.kind == .newline || current.kind == .eof || isOp(";") ? nil : try expressionList()
+      return Stmt(kind: .return(value), span: value.map { start.through($0.span) } ?? start)
+    case .name("raise"):
+      p += 1
+      let value = current.kind == .newline || current.kind == .eof || isOp(";") ? nil : try expression()
+      if acceptKeyword("from") { _ = try expression() }
+      return Stmt(kind: .raise(value), span: value.map { start.through($0.span) } ?? start)
+    case .name("global"):
+      p += 1
+      var names: [String] = []
+      repeat {
+        guard case .name(let n) = current.kind, !Self.keywords.contains(n) else { throw unexpected("expected a name") }
+        names.append(n)
+        p += 1
+      } while accept(",")
+      if !globalNames.isEmpty { globalNames[globalNames.count - 1].formUnion(names) }
+      return Stmt(kind: .global(names), span: start)
     default:
       return try expressionStatement()
     }
@@ -176,7 +215,16 @@ struct Parser {
     case .attribute, .index:
       return e
     case .tuple(let items), .list(let items):
-      for item in items { _ = try target(item) }
+      var starred = 0
+      for item in items {
+        if case .starred(let inner) = item.kind {
+          starred += 1
+          _ = try target(inner)
+        } else {
+          _ = try target(item)
+        }
+      }
+      if starred > 1 { throw .syntax("multiple starred expressions in assignment", e.span) }
       return e
     default:
       throw .syntax("cannot assign to \(describe(e)); maybe you meant '==' instead of '='?", e.span)

@@ -3,20 +3,32 @@
 extension Parser {
   static let maxNesting = 100
 
-  mutating func nest() throws(CellError) {
+  /// Counts one level of nesting; brackets say so, other nesting (`- - x`, chained
+  /// `a if b else c if …`, `**`) is "too deeply nested" since there may be no bracket at all.
+  mutating func nest(bracket: Bool = false) throws(CellError) {
     nesting += 1
-    if nesting > Self.maxNesting { throw .syntax("too many nested parentheses", current.span) }
+    if nesting > Self.maxNesting {
+      throw .syntax(bracket ? "too many nested parentheses" : "expression too deeply nested", current.span)
+    }
   }
 
   /// `a, b` becomes a tuple; a single expression stays itself.
   mutating func expressionList() throws(CellError) -> Expr {
-    let first = try expression()
+    let first = try starredOrExpression()
     guard isOp(",") else { return first }
     var items = [first]
     while accept(",") {
-      if startsExpression { items.append(try expression()) } else { break }
+      if startsExpression || isOp("*") { items.append(try starredOrExpression()) } else { break }
     }
     return Expr(kind: .tuple(items), span: first.span.through(tokens[p - 1].span))
+  }
+
+  /// `*rest` (a starred assignment target) or an expression.
+  mutating func starredOrExpression() throws(CellError) -> Expr {
+    guard isOp("*") else { return try expression() }
+    let start = advance().span
+    let inner = try orTest()
+    return Expr(kind: .starred(inner), span: start.through(inner.span))
   }
 
   /// For `for` targets: names, attributes or indexes separated by commas (no `in` operator).
@@ -33,7 +45,7 @@ extension Parser {
 
   var startsExpression: Bool {
     switch current.kind {
-    case .name(let n): return !Self.keywords.contains(n) || ["not", "True", "False", "None"].contains(n)
+    case .name(let n): return !Self.keywords.contains(n) || ["not", "True", "False", "None", "lambda"].contains(n)
     case .int, .float, .string: return true
     case .op(let o): return ["(", "[", "{", "-", "+"].contains(o)
     default: return false
@@ -50,6 +62,7 @@ extension Parser {
   }
 
   mutating func expression() throws(CellError) -> Expr {
+    if isKeyword("lambda") { return try lambdaExpression() }
     let value = try orTest()
     guard isKeyword("if") else { return value }
     p += 1
@@ -177,7 +190,7 @@ extension Parser {
   }
 
   mutating func callArguments() throws(CellError) -> [Argument] {
-    try nest()
+    try nest(bracket: true)
     defer { nesting -= 1 }
     var args: [Argument] = []
     var sawKeyword = false
@@ -189,6 +202,11 @@ extension Parser {
         }
         args.append(.keyword(n, try expression()))
         sawKeyword = true
+      } else if accept("**") {
+        args.append(.doubleStar(try expression()))
+        sawKeyword = true
+      } else if accept("*") {
+        args.append(.star(try expression()))
       } else {
         let start = current.span
         let value = try expression()
@@ -242,7 +260,7 @@ extension Parser {
 
   mutating func parenthesized() throws(CellError) -> Expr {
     let start = advance().span
-    try nest()
+    try nest(bracket: true)
     defer { nesting -= 1 }
     if accept(")") { return Expr(kind: .tuple([]), span: start.through(tokens[p - 1].span)) }
     let first = try expression()
@@ -258,7 +276,7 @@ extension Parser {
 
   mutating func listDisplay() throws(CellError) -> Expr {
     let start = advance().span
-    try nest()
+    try nest(bracket: true)
     defer { nesting -= 1 }
     var items: [Expr] = []
     if !isOp("]") {
@@ -285,17 +303,34 @@ extension Parser {
 
   mutating func dictDisplay() throws(CellError) -> Expr {
     let start = advance().span
-    try nest()
+    try nest(bracket: true)
     defer { nesting -= 1 }
     var pairs: [(Expr, Expr)] = []
-    while !isOp("}") {
-      let key = try expression()
-      try expect(":", "expected ':'")
-      pairs.append((key, try expression()))
-      guard accept(",") else { break }
+    if !isOp("}") {
+      let first = try expression()
+      if !isOp(":") { return try setDisplay(first, start: start) }
+      p += 1
+      pairs.append((first, try expression()))
+      while accept(",") {
+        if isOp("}") { break }
+        let key = try expression()
+        try expect(":", "expected ':'")
+        pairs.append((key, try expression()))
+      }
     }
     try expect("}", "expected '}'")
     return Expr(kind: .dict(pairs), span: start.through(tokens[p - 1].span))
+  }
+
+  /// `{a, b, c}` after its first item.
+  mutating func setDisplay(_ first: Expr, start: SourceSpan) throws(CellError) -> Expr {
+    var items = [first]
+    while accept(",") {
+      if isOp("}") { break }
+      items.append(try expression())
+    }
+    try expect("}", "expected '}'")
+    return Expr(kind: .set(items), span: start.through(tokens[p - 1].span))
   }
 }
 

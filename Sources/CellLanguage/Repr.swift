@@ -11,6 +11,7 @@ extension Value {
   /// Python's `str(x)`: strings as they are, everything else as `repr`.
   public var str: String {
     if case .string(let s) = self { return s }
+    if case .host(let e as ExceptionValue) = self { return e.message }
     return repr
   }
 
@@ -21,7 +22,7 @@ extension Value {
     case .int(let i): out += String(i)
     case .float(let d): out += formatFloat(d)
     case .string(let s): out += quoted(s)
-    case .function(let f): out += "<built-in function \(f.name)>"
+    case .function(let f): out += f.isUserFunction ? "<function \(f.name)>" : "<built-in function \(f.name)>"
     case .host(let h): out += h.repr
     case .tuple(let items):
       guard seen.count < 200 else { return out += "(...)" }

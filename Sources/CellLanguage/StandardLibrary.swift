@@ -2,7 +2,7 @@
 /// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
 enum StandardLibrary {
   static func builtins() -> [Builtin] {
-    io() + conversions() + sequences() + introspection()
+    io() + conversions() + sequences() + functional() + introspection()
   }
 
   // MARK: Conversions and numbers
@@ -39,18 +39,46 @@ enum StandardLibrary {
         "round(number, ndigits=None)", summary: "Rounds to ndigits decimals (to an int when ndigits is omitted).",
         details: "Halves round to even, as in Python: round(2.5) is 2."
       ) { a, _ in try round(a) },
-      Builtin("min(*values)", summary: "Returns the smallest of the values (or of one iterable).") { a, _ in
-        try extreme(a.variadic, "min", wantLess: true)
+      Builtin(
+        "min(*values, key=None, default=None)", summary: "Returns the smallest of the values (or of one iterable).",
+        details: "With key, compares key(item): min(words, key=len). default is returned for an empty iterable."
+      ) { a, ctx in
+        try extreme(a, "min", wantLess: true, ctx)
       },
-      Builtin("max(*values)", summary: "Returns the largest of the values (or of one iterable).") { a, _ in
-        try extreme(a.variadic, "max", wantLess: false)
+      Builtin(
+        "max(*values, key=None, default=None)", summary: "Returns the largest of the values (or of one iterable).",
+        details: "With key, compares key(item): max(scores, key=abs). default is returned for an empty iterable."
+      ) { a, ctx in
+        try extreme(a, "max", wantLess: false, ctx)
       },
-      Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, _ in
-        var total = a["start"] ?? .int(0)
-        for x in try ValueIterator.collect(a["iterable"]!) { total = try Operators.binary(.add, total, x) }
-        return total
+      Builtin("sum(iterable, start=0)", summary: "Adds up the items of an iterable.") { a, ctx in
+        try sum(a["iterable"]!, start: a["start"] ?? .int(0), ctx)
       },
     ]
+  }
+
+  /// `sum`: a range in closed form (sum(range(10**12)) needs no list), anything else item by item.
+  static func sum(_ iterable: Value, start: Value, _ ctx: CallContext) throws(CellError) -> Value {
+    if case .host(let r as RangeObject) = iterable, case .int(let s)? = start.numeric, start.typeName != "float" {
+      guard r.count > 0 else { return start }
+      // count × (first + last) / 2, exactly: halve whichever factor is even.
+      let first = r.element(0)
+      let (last, o1) = first.addingReportingOverflow((r.count - 1) * r.step)
+      let (ends, o2) = first.addingReportingOverflow(last)
+      let (n, e) = r.count % 2 == 0 ? (r.count / 2, ends) : (r.count, ends / 2)
+      let (total, o3) = n.multipliedReportingOverflow(by: e)
+      guard !o1, !o2, !o3 else { throw Operators.overflow() }
+      return try Operators.integer(.add, total, s)
+    }
+    var total = start
+    var iterator = try ValueIterator(iterable)
+    var i = 0
+    while let x = iterator.next() {
+      i &+= 1
+      if i & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      total = try Operators.binary(.add, total, x)
+    }
+    return total
   }
 
   static func toInt(_ v: Value) throws(CellError) -> Value {
@@ -95,7 +123,8 @@ enum StandardLibrary {
     // Beyond ±400 digits every double rounds the same way; clamping avoids overflow.
     let digits = try a.int("ndigits").map { max(-400, min($0, 400)) }
     switch (n, digits) {
-    case (.int(let i), _): return .int(i)
+    case (.int(let i), nil): return .int(i)
+    case (.int(let i), let k?): return k >= 0 ? .int(i) : try roundInteger(i, -k)
     case (.float(let d), nil):
       return try toInt(.float(d.rounded(.toNearestOrEven)))
     case (.float(let d), let k?):
@@ -109,14 +138,35 @@ enum StandardLibrary {
     }
   }
 
-  static func extreme(_ values: [Value], _ name: String, wantLess: Bool) throws(CellError) -> Value {
+  /// `round(i, -k)` exactly, halves to even: round(2**63-1, -1) overflows as in 64 bits it must.
+  static func roundInteger(_ i: Int, _ k: Int) throws(CellError) -> Value {
+    guard k <= 19 else { return .int(0) }
+    var p: UInt64 = 1
+    for _ in 0..<k { p *= 10 }
+    let m = UInt64(i.magnitude)
+    var q = m / p
+    let r = m % p
+    if r > p - r || (r == p - r && q % 2 == 1) { q += 1 }
+    let (rounded, overflow) = q.multipliedReportingOverflow(by: p)
+    guard !overflow, rounded <= UInt64(Int.max) else { throw Operators.overflow() }
+    return .int(i < 0 ? -Int(rounded) : Int(rounded))
+  }
+
+  static func extreme(_ a: BoundArguments, _ name: String, wantLess: Bool, _ ctx: CallContext) throws(CellError) -> Value {
+    let values = a.variadic
     let items = values.count == 1 ? try ValueIterator.collect(values[0]) : values
-    guard var best = items.first else { throw .valueError("\(name)() arg is an empty sequence") }
-    for x in items.dropFirst() {
-      let order = try Operators.ordering(x, best, .less)
-      if wantLess ? order < 0 : order > 0 { best = x }
+    guard !items.isEmpty else {
+      if let d = a["default"] { return d }
+      throw .valueError("\(name)() arg is an empty sequence")
     }
-    return best
+    let keys = try keyed(items, a["key"], ctx) ?? items
+    var best = 0
+    for i in keys.indices.dropFirst() {
+      if i & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      let order = try Operators.ordering(keys[i], keys[best], .less)
+      if wantLess ? order < 0 : order > 0 { best = i }
+    }
+    return items[best]
   }
 
   // MARK: Sequences
@@ -155,8 +205,11 @@ enum StandardLibrary {
         for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
         return .dict(d)
       },
-      Builtin("sorted(iterable, reverse=False)", summary: "Returns a new sorted list of the items.") { a, _ in
-        .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), reverse: a.bool("reverse", default: false))))
+      Builtin(
+        "sorted(iterable, *, key=None, reverse=False)", summary: "Returns a new sorted list of the items.",
+        details: "key is a function applied to each item to get what is compared: sorted(words, key=len)."
+      ) { a, ctx in
+        .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), a, ctx)))
       },
       Builtin("enumerate(iterable, start=0)", summary: "Returns a list of (index, item) pairs.") { a, _ in
         let start = try a.int("start", default: 0)
@@ -184,15 +237,37 @@ enum StandardLibrary {
     }
   }
 
-  static func sortedValues(_ items: [Value], reverse: Bool) throws(CellError) -> [Value] {
+  /// `sorted`/`list.sort`: by `key(item)` when a key function is given, stable, with
+  /// `reverse` keeping equal items in their original order (as Python's does); the
+  /// interrupt is checked every 65,536 comparisons.
+  static func sortedValues(_ items: [Value], _ a: BoundArguments, _ ctx: CallContext) throws(CellError) -> [Value] {
+    let reverse = try a.bool("reverse", default: false)
+    let keys = try keyed(items, a["key"], ctx)
+    var comparisons = 0
+    func less(_ x: Value, _ y: Value) throws(CellError) -> Bool {
+      comparisons &+= 1
+      if comparisons & 0xFFFF == 0 { try ctx.checkInterrupt() }
+      return try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
+    }
     do {
-      // Swift's sort is stable; comparing the other way round (rather than reversing)
-      // keeps equal items in their original order, as Python's reverse=True does.
-      return try items.sorted { (x, y) throws(CellError) in
-        try Operators.ordering(reverse ? y : x, reverse ? x : y, .less) < 0
-      }
+      guard let keys else { return try items.sorted { (x, y) throws(CellError) in try less(x, y) } }
+      let order = try keys.indices.sorted { (i, j) throws(CellError) in try less(keys[i], keys[j]) }
+      return order.map { items[$0] }
     } catch {
       throw Interpreter.cellError(from: error)
     }
+  }
+
+  /// `key(item)` for every item, or nil when no key function was given.
+  static func keyed(_ items: [Value], _ key: Value?, _ ctx: CallContext) throws(CellError) -> [Value]? {
+    guard let key else { return nil }
+    if case .none = key { return nil }
+    var keys: [Value] = []
+    keys.reserveCapacity(items.count)
+    for (i, x) in items.enumerated() {
+      if i & 0xFFF == 0xFFF { try ctx.checkInterrupt() }
+      keys.append(try ctx.interpreter.call(key, Arguments([x]), context: ctx))
+    }
+    return keys
   }
 }

@@ -18,6 +18,8 @@ public enum Value {
 public final class ListObject {
   public var items: [Value]
   public init(_ items: [Value] = []) { self.items = items }
+  // A 100,000-deep list would otherwise free itself one native frame per level.
+  deinit { Value.tearDown(&items) }
 }
 
 /// An insertion-ordered dict. Keys must be hashable (None, bool, numbers, str, tuples of those).
@@ -27,6 +29,11 @@ public final class DictObject {
   private var index: [DictKey: Int] = [:]
 
   public init() {}
+
+  deinit {
+    Value.tearDown(&keys)
+    Value.tearDown(&values)
+  }
 
   /// A dict from string keys, the common case for host data (e.g. a training history).
   public convenience init(_ pairs: [(String, Value)]) {
@@ -52,6 +59,15 @@ public final class DictObject {
     }
   }
 
+  /// Moves every key and value into `work` (for `Value.tearDown`).
+  func drain(into work: inout [Value]) {
+    work.append(contentsOf: keys)
+    work.append(contentsOf: values)
+    keys = []
+    values = []
+    index = [:]
+  }
+
   /// Removes a key, returning its value (nil when absent).
   public func remove(_ key: Value) throws(CellError) -> Value? {
     guard let i = index[try DictKey(key)] else { return nil }
@@ -69,26 +85,42 @@ enum DictKey: Hashable {
   case none
   case int(Int)
   case float(Double)
-  case string(String)
+  case string(CodePoints)
   case tuple([DictKey])
   case object(ObjectIdentifier)
 
-  init(_ v: Value) throws(CellError) {
+  init(_ v: Value, depth: Int = 0) throws(CellError) {
+    guard depth < Value.maxRecursion else { throw Value.recursionError("while hashing") }
     switch v {
     case .none: self = .none
     case .bool(let b): self = .int(b ? 1 : 0)
     case .int(let i): self = .int(i)
     case .float(let d):
       if d == d.rounded(), abs(d) < 9.2e18 { self = .int(Int(d)) } else { self = .float(d) }
-    case .string(let s): self = .string(s)
+    case .string(let s): self = .string(CodePoints(s))
     case .tuple(let items):
       var keys: [DictKey] = []
-      for item in items { keys.append(try DictKey(item)) }
+      for item in items { keys.append(try DictKey(item, depth: depth + 1)) }
       self = .tuple(keys)
     case .function(let f): self = .object(ObjectIdentifier(f))
     case .host(let h): self = .object(ObjectIdentifier(h))
     case .list, .dict: throw CellError.typeError("unhashable type: '\(v.typeName)'")
     }
+  }
+}
+
+/// A string compared and hashed by its code points, as Python does (Swift's String
+/// treats canonically equivalent texts such as "é" and "e\u{301}" as equal).
+struct CodePoints: Hashable {
+  let text: String
+  init(_ text: String) { self.text = text }
+
+  static func == (a: CodePoints, b: CodePoints) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+  func hash(into hasher: inout Hasher) {
+    var text = text
+    text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    hasher.combine(0xFF as UInt8)  // not a UTF-8 byte: ends the key
   }
 }
 
@@ -149,7 +181,7 @@ extension Value {
     case .list: "list"
     case .tuple: "tuple"
     case .dict: "dict"
-    case .function: "builtin_function_or_method"
+    case .function(let f): f.isUserFunction ? "function" : "builtin_function_or_method"
     case .host(let h): h.typeName
     }
   }
@@ -174,17 +206,29 @@ extension Value {
 }
 
 extension Value: Equatable {
-  /// Python `==`: numbers compare by value across int/float/bool; containers element-wise.
+  /// Python `==`; a comparison too deep to finish (a RecursionError) counts as unequal here.
+  /// Code that can report errors calls `equals`.
   public static func == (a: Value, b: Value) -> Bool {
+    (try? equals(a, b)) ?? false
+  }
+
+  /// Python `==`: numbers compare by value across int/float/bool; containers element-wise,
+  /// with a RecursionError past `maxRecursion` levels instead of exhausting the stack.
+  public static func equals(_ a: Value, _ b: Value, depth: Int = 0) throws(CellError) -> Bool {
+    guard depth < maxRecursion else { throw recursionError("in comparison") }
     switch (a, b) {
     case (.none, .none): return true
-    case (.string(let x), .string(let y)): return x == y
-    case (.list(let x), .list(let y)): return x === y || x.items == y.items
-    case (.tuple(let x), .tuple(let y)): return x == y
+    case (.string(let x), .string(let y)):
+      // Python compares code points; Swift's String == uses canonical equivalence ("é" == "e\u{301}").
+      return x.utf8.elementsEqual(y.utf8)
+    case (.list(let x), .list(let y)):
+      if x === y { return true }
+      return try equalItems(x.items, y.items, depth)
+    case (.tuple(let x), .tuple(let y)): return try equalItems(x, y, depth)
     case (.dict(let x), .dict(let y)):
       guard x.count == y.count else { return false }
       for (k, v) in zip(x.keys, x.values) {
-        guard let other = try? y.get(k), other == v else { return false }
+        guard let other = try y.get(k), try equals(other, v, depth: depth + 1) else { return false }
       }
       return true
     case (.function(let x), .function(let y)): return x === y
@@ -194,6 +238,86 @@ extension Value: Equatable {
       return false
     }
   }
+
+  private static func equalItems(_ x: [Value], _ y: [Value], _ depth: Int) throws(CellError) -> Bool {
+    guard x.count == y.count else { return false }
+    for (p, q) in zip(x, y) where !(try equals(p, q, depth: depth + 1)) { return false }
+    return true
+  }
+
+  /// How deep comparison, hashing and ordering follow nested containers (Python's default limit).
+  static let maxRecursion = 1000
+
+  static func recursionError(_ context: String) -> CellError {
+    CellError(ename: "RecursionError", "maximum recursion depth exceeded \(context)")
+  }
+
+  /// Frees nested containers with a work list rather than one native frame per level.
+  /// Containers still shared elsewhere are left alone; only sole owners are emptied.
+  static func tearDown(_ items: inout [Value]) {
+    guard items.contains(where: \.isContainer) else { return }
+    var work = items
+    items = []
+    while var v = work.popLast() {
+      // The payload is taken out and `v` cleared first, so that `v` does not count as an owner.
+      if var l = takeList(&v) {
+        if isKnownUniquelyReferenced(&l) { work.append(contentsOf: l.items); l.items = [] }
+      } else if var d = takeDict(&v) {
+        if isKnownUniquelyReferenced(&d) { d.drain(into: &work) }
+      } else if var t = takeTuple(&v) {
+        if isSoleOwner(&t) { work.append(contentsOf: t) }
+      }
+    }
+  }
+
+  private static func takeList(_ v: inout Value) -> ListObject? {
+    guard case .list(let l) = v else { return nil }
+    v = .none
+    return l
+  }
+
+  private static func takeDict(_ v: inout Value) -> DictObject? {
+    guard case .dict(let d) = v else { return nil }
+    v = .none
+    return d
+  }
+
+  private static func takeTuple(_ v: inout Value) -> [Value]? {
+    guard case .tuple(let t) = v else { return nil }
+    v = .none
+    return t
+  }
+
+  /// Frees a value that may be a deep tuple chain (lists and dicts free themselves this
+  /// way already); called where variables are overwritten or deleted.
+  static func dispose(_ v: inout Value) {
+    // No binding to the items may outlive the check: it would count as a second owner.
+    guard v.isTupleOfContainers, var t = takeTuple(&v) else { return }
+    if isSoleOwner(&t) { tearDown(&t) }
+  }
+
+  private var isTupleOfContainers: Bool {
+    guard case .tuple(let items) = self else { return false }
+    return items.contains(where: \.isContainer)
+  }
+
+  /// Whether `items` was the only owner of its storage. A shared buffer is copied (one
+  /// level only) by the mutable access; a copy means someone else still holds the items.
+  static func isSoleOwner(_ items: inout [Value]) -> Bool {
+    let before = items.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    let after = items.withUnsafeMutableBufferPointer { UnsafeRawPointer($0.baseAddress) }
+    return before == after
+  }
+
+  var isContainer: Bool {
+    switch self {
+    case .list, .dict, .tuple: true
+    default: false
+    }
+  }
+
+  /// Whether the value is a number (bool included), as format specs see it.
+  var isNumber: Bool { numeric != nil }
 
   /// Numbers (bool included) as a comparable pair, nil for anything else.
   var numeric: Numeric? {

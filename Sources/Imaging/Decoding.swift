@@ -121,22 +121,49 @@ private func hex(_ byte: UInt8) -> String {
   return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
 }
 
-/// Reads a whole file with stdio, mapping failures to `.io` errors.
+/// The largest image file `load(path:)` reads (a 100-megapixel PNG fits).
+public let maxImageFileBytes = 512 << 20
+
+/// Reads a whole image file. Only regular files below `maxImageFileBytes` are read
+/// (a device such as /dev/zero, or a symlink to one, would never end; a named pipe
+/// would block forever): the file is opened without blocking and checked with fstat
+/// before the first read, and no more than its stated size is read.
 func readFile(_ path: String) throws(ImageError) -> [UInt8] {
-  guard let file = fopen(path, "rb") else {
+  let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+  guard fd >= 0 else {
     throw ImageError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
   }
-  defer { fclose(file) }
-  var bytes: [UInt8] = []
-  var chunk = [UInt8](repeating: 0, count: 1 << 16)
-  while true {
-    let count = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-    bytes.append(contentsOf: chunk[0..<count])
-    if count < chunk.count {
-      if ferror(file) != 0 {
-        throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
-      }
-      return bytes
-    }
+  defer { close(fd) }
+  var info = stat()
+  guard fstat(fd, &info) == 0 else {
+    throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+  }
+  guard info.st_mode & S_IFMT == S_IFREG else {
+    throw ImageError(.io, "\(path) is not a regular file (\(fileKind(info.st_mode))); images are read from files")
+  }
+  let size = Int(info.st_size)
+  guard size <= maxImageFileBytes else {
+    throw ImageError(.tooLarge, "\(path) is \(size) bytes; image files are read up to \(maxImageFileBytes) bytes")
+  }
+  var bytes = [UInt8](repeating: 0, count: size)
+  var done = 0
+  while done < size {
+    let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, size - done) }
+    if n < 0 && errno == EINTR { continue }
+    guard n >= 0 else { throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
+    if n == 0 { break }  // the file shrank while being read
+    done += n
+  }
+  return Array(bytes[0..<done])
+}
+
+private func fileKind(_ mode: mode_t) -> String {
+  switch mode & S_IFMT {
+  case S_IFDIR: "a directory"
+  case S_IFCHR: "a character device"
+  case S_IFBLK: "a block device"
+  case S_IFIFO: "a named pipe"
+  case S_IFSOCK: "a socket"
+  default: "not a plain file"
   }
 }

@@ -12,11 +12,9 @@ extension Kernel {
         io)
     }
     if isAborting {
-      var content = Self.errorContent(
-        KernelError(
-          ename: "ExecutionAborted", evalue: "not run: an earlier cell failed (stop_on_error)"))
-      content["execution_count"] = .int(executionCount)
-      return sendReply(msg, content, io)
+      // The protocol's answer for a request not run because an earlier one failed
+      // (as ipykernel sends it): status "aborted", no error fields, no execution.
+      return sendReply(msg, ["status": "aborted", "execution_count": .int(executionCount)], io, metadata: ["status": "aborted"])
     }
     let silent = c["silent"]?.boolValue ?? false
     let store = !silent && (c["store_history"]?.boolValue ?? true)

@@ -51,7 +51,7 @@ struct Caret: Equatable, CustomStringConvertible {
   ("x = 1\n  y = 2", "IndentationError", "unexpected indent", Caret("  y = 2", 0, 2)),
   ("1 = x", "SyntaxError", "cannot assign to literal; maybe you meant '==' instead of '='?", Caret("1 = x", 0, 1)),
   ("break", "SyntaxError", "'break' outside loop", Caret("break", 0, 5)),
-  ("def f(): pass", "SyntaxError", "'def' is not supported in Tabby cells", Caret("def f(): pass", 0, 3)),
+  ("class C: pass", "SyntaxError", "'class' is not supported in Tabby cells", Caret("class C: pass", 0, 5)),
   ("f(a=1, 2)", "SyntaxError", "positional argument follows keyword argument", Caret("f(a=1, 2)", 7, 1)),
   ("x = 1 $ 2", "SyntaxError", "invalid character '$' (U+24)", Caret("x = 1 $ 2", 6, 1)),
   ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),

@@ -152,3 +152,36 @@ func runsStatements(_ code: String, _ expected: String) throws {
   #expect(html.contains("<td>2</td><td></td><td>0.9</td>"))
   #expect(try s.run("[1, 2]").result?.data["text/html"] == nil)
 }
+
+/// Results Python gives that an earlier version got wrong.
+@Test(arguments: [
+  ("'{:05d}'.format(42)", "'00042'"),
+  ("'{:05d}'.format(-42)", "'-0042'"),
+  ("f'{3.5:08.2f}'", "'00003.50'"),
+  ("f'{-3.5:+08.2f}'", "'-0003.50'"),
+  ("f'{3.5:+.1f}'", "'+3.5'"),
+  ("f'{255:#x} {255:X} {5:b} {8:o} {65:c}'", "'0xff FF 101 10 A'"),
+  ("f'{1234567:_}'", "'1_234_567'"),
+  ("f'{1234567.891:,.2f}'", "'1,234,567.89'"),
+  ("f'{42:*^9}'", "'***42****'"),
+  ("f'{\"ab\":>5}|{\"ab\":05}'", "'   ab|ab000'"),
+  ("f'{0.25:.0%}'", "'25%'"),
+  ("f'{True}'", "'True'"),
+  ("'é' == 'e\\u0301'", "False"),
+  ("len({'é': 1, 'e\\u0301': 2})", "2"),
+  ("'e\\u0301' < 'é'", "True"),
+  ("xs = [1, 2, 3, 4]\ndel xs[1:]\nxs", "[1]"),
+  ("xs = list(range(6))\ndel xs[::2]\nxs", "[1, 3, 5]"),
+  ("sorted(['bb', 'a', 'ccc'], key=len, reverse=True)", "['ccc', 'bb', 'a']"),
+  ("min([3, -5, 4], key=abs)", "3"),
+  ("max(['a', 'bbb', 'cc'], key=len)", "'bbb'"),
+  ("max([], default=0)", "0"),
+  ("'a-b-c'.replace('-', '+', 1)", "'a+b-c'"),
+  ("'héllo'.find('l')", "2"),
+  ("'a,b,,c'.split(',')", "['a', 'b', '', 'c']"),
+  ("'a b  c'.split(maxsplit=1)", "['a', 'b  c']"),
+  ("'abab'.count('ab')", "2"),
+])
+func pythonResults(code: String, expected: String) throws {
+  #expect(try Session().result(code) == expected)
+}

@@ -10,6 +10,7 @@ import Testing
     "(", ")", "[", "]", "{", "}", ",", ":", ".", "=", "+=", ";", "\n", "\n    ", "if", "else", "for",
     "while", "break", "range", "len", "print", "int", "str", "sorted", "append", "items", "?", "#", "\\",
     "sleep", "'", "f'{", "lambda", "del", "[::-1]", "(1,)", "{'k': [1]}", "@", "é",
+    "\t", "\n\t", "\n \t", ":\n\t", "\t\t", "10**9", "2**62", "* 10**8", "[[[[", "]]]]", "'ab' * 2**40",
   ]
   var state: UInt64 = 0x9E37_79B9_7F4A_7C15
   func next(_ n: Int) -> Int {
@@ -74,4 +75,40 @@ import Testing
     }
   }
   #expect(errors.isSuperset(of: ["TypeError", "ZeroDivisionError", "AttributeError", "IndexError", "KeyError"]))
+}
+
+/// Deep and huge values through every operation: a result or a named error (a
+/// RecursionError, a MemoryError), never a trap or a stack overflow.
+@Test func deepAndHugeValuesNeverTrap() {
+  let session = Session()
+  _ = try? session.run("""
+    deep = []
+    for i in range(50000): deep = [deep]
+    other = []
+    for i in range(50000): other = [other]
+    chain = ()
+    for i in range(50000): chain = (chain,)
+    nest = {}
+    for i in range(50000): nest = {'k': nest}
+    big = 'x' * 10**6
+    many = [0] * 10**6
+    """)
+  let values = ["deep", "other", "chain", "nest", "big", "many", "10**18", "-2**63", "1e308"]
+  let binary = ["+", "*", "==", "<", "in", "%"]
+  var errors = Set<String>()
+  for a in values {
+    for b in values {
+      for op in binary {
+        do { _ = try session.run("r = (\(a)) \(op) (\(b))") } catch { errors.insert(error.ename) }
+      }
+    }
+    for f in ["repr", "str", "len", "sorted", "list", "tuple", "hash_key", "f'{}'"] {
+      let code = f == "hash_key" ? "{\(a): 1}" : f == "f'{}'" ? "f'{\(a)}'" : "\(f)(\(a))"
+      do { _ = try session.run("r = \(code)") } catch { errors.insert(error.ename) }
+    }
+  }
+  #expect(errors.contains("RecursionError"))
+  #expect(errors.contains("MemoryError") || errors.contains("OverflowError"))
+  _ = try? session.run("deep = other = chain = nest = r = None")
+  #expect((try? session.result("1 + 1")) == "2")
 }

@@ -65,6 +65,8 @@ func show(_ e: Expr) -> String {
       switch a {
       case .positional(let x): show(x)
       case .keyword(let k, let x): "\(k)=\(show(x))"
+      case .star(let x): "*\(show(x))"
+      case .doubleStar(let x): "**\(show(x))"
       }
     }
     return "\(show(f))(" + parts.joined(separator: ", ") + ")"
@@ -79,6 +81,9 @@ func show(_ e: Expr) -> String {
       }
     }.joined(separator: " ") + ")"
   case .listComprehension(let el, let t, let it, let c): return "[\(show(el)) for \(show(t)) in \(show(it))\(c.map { " if " + show($0) } ?? "")]"
+  case .lambda(let def): return "lambda(\(def.parameters.map(\.name).joined(separator: ", ")))"
+  case .starred(let x): return "*\(show(x))"
+  case .set(let xs): return "set(" + xs.map(show).joined(separator: ", ") + ")"
   }
 }
 
@@ -93,6 +98,7 @@ func show(_ e: Expr) -> String {
   ("f(a, b=1)(c)[0].d", "f(a, b=1)(c)[0].d"),
   ("xs[1:], xs[::2], xs[:-1]", "tuple(xs[1::], xs[::2], xs[:-1:])"),
   ("a if b else c if d else e", "(a if b else (c if d else e))"),
+  ("f(*xs, **kw), {1, 2}, lambda a, b=1: a", "tuple(f(*xs, **kw), set(1, 2), lambda(a, b))"),
   ("[x for x in xs if x]", "[x for x in xs if x]"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
   ("f'a{x + 1}b{y!r:>5}'", "f('a' {(x + 1)} 'b' {y!r:>5})"),

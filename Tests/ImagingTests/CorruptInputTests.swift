@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
 import Imaging
 import TestSupport
 import Testing
@@ -155,5 +158,26 @@ let smallPNGs = [
   ]
   for input in inputs {
     #expect(throws: ImageError.self) { try Image.decode(bytes: input) }
+  }
+}
+
+/// Paths that are not regular files end at once with an error: a device read would never
+/// end and a named pipe with no writer would block forever.
+@Test func nonRegularFilesAreRefusedWithoutReading() throws {
+  let dir = "/tmp/tabby-imaging-\(getpid())"
+  mkdir(dir, 0o700)
+  defer { _ = unlink("\(dir)/link"); _ = unlink("\(dir)/fifo"); _ = rmdir(dir) }
+  #expect(symlink("/dev/zero", "\(dir)/link") == 0)
+  #expect(mkfifo("\(dir)/fifo", 0o600) == 0)
+  for (path, kind) in [
+    ("/dev/zero", "a character device"), ("\(dir)/link", "a character device"), ("\(dir)/fifo", "a named pipe"), (dir, "a directory"),
+  ] {
+    do {
+      _ = try Image.load(path: path)
+      Issue.record("\(path) loaded")
+    } catch {
+      #expect(error.kind == .io)
+      #expect(error.message.contains("is not a regular file (\(kind))"), "\(error.message)")
+    }
   }
 }

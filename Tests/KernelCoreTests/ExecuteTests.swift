@@ -84,8 +84,9 @@ import Testing
   let replies = h.replies
   #expect(
     replies.map(\.type) == ["execute_reply", "execute_reply", "kernel_info_reply", "execute_reply"])
-  #expect(replies.map { $0.content["status"] } == ["error", "error", "ok", "error"])
-  #expect(replies[1].content["ename"] == "ExecutionAborted")
+  #expect(replies.map { $0.content["status"] } == ["error", "aborted", "ok", "aborted"])
+  #expect(replies[1].content["ename"] == nil)
+  #expect(replies[1].metadata["status"] == "aborted")
   #expect(h.fake.executed == ["fail:x"])
   // Requests arriving after the queue drained run normally.
   _ = h.execute("later")

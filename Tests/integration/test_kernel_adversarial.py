@@ -243,7 +243,8 @@ def test_stop_on_error_aborts_queued_cells(raw_kernel):
     queued = k.send("shell", "execute_request", {"code": "1+2"})
     assert k.reply("shell", bad)["content"]["ename"] == "ZeroDivisionError"
     aborted = k.reply("shell", queued)
-    assert aborted["content"]["status"] == "error"
+    assert aborted["content"]["status"] == "aborted"
+    assert "ename" not in aborted["content"]
     _, later = k.execute("1+2")
     assert later["content"]["status"] == "ok"
 

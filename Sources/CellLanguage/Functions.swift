@@ -1,0 +1,141 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A running function's local variables, chained to the scope it was defined in (so a
+/// lambda made inside a function sees that function's variables).
+final class Scope {
+  var variables: [String: Value] = [:]
+  let parent: Scope?
+  /// Names the function declared `global`: assignments to them go to the notebook.
+  let globalNames: Set<String>
+
+  init(parent: Scope?, globalNames: Set<String>) {
+    self.parent = parent
+    self.globalNames = globalNames
+  }
+
+  func lookup(_ name: String) -> Value? {
+    var scope: Scope? = self
+    while let s = scope {
+      if let v = s.variables[name] { return v }
+      scope = s.parent
+    }
+    return nil
+  }
+}
+
+extension Interpreter {
+  /// How deeply user functions may call each other (each level costs native stack).
+  static let maxCallDepth = 200
+
+  /// Runs a `def`/`lambda` body with its parameters bound in a fresh scope.
+  func callFunction(
+    _ def: FunctionDef, _ bound: BoundArguments, defaults: [String: Value], closure: Scope?, context: CallContext
+  ) throws(CellError) -> Value {
+    callDepth += 1
+    defer { callDepth -= 1 }
+    guard callDepth <= Self.maxCallDepth else {
+      throw CellError(ename: "RecursionError", "maximum recursion depth exceeded (\(Self.maxCallDepth) nested calls)")
+    }
+    let scope = Scope(parent: closure, globalNames: def.globalNames)
+    for p in def.parameters {
+      switch p.kind {
+      case .variadic: scope.variables[p.name] = .tuple(bound.variadic)
+      case .variadicKeywords:
+        let d = DictObject()
+        for (k, v) in bound.extraKeywords { try d.set(.string(k), v) }
+        scope.variables[p.name] = .dict(d)
+      case .normal, .keywordOnly: scope.variables[p.name] = bound.values[p.name] ?? defaults[p.name] ?? .none
+      }
+    }
+    let evaluator = Evaluator(interpreter: self, context: context, scope: scope)
+    do {
+      return try evaluator.run(def.body) == .returned ? evaluator.returnValue : .none
+    } catch {
+      // The body's spans point into the cell that defined it: the caller's span is shown.
+      var e = error
+      e.span = nil
+      throw e
+    }
+  }
+}
+
+extension Evaluator {
+  /// A function value for a `def` or `lambda`; defaults are evaluated now, as in Python.
+  func makeFunction(_ def: FunctionDef) throws(CellError) -> Value {
+    var defaults: [String: Value] = [:]
+    var pieces: [String] = []
+    var starred = false
+    for p in def.parameters {
+      switch p.kind {
+      case .variadic:
+        pieces.append("*\(p.name)")
+        starred = true
+      case .variadicKeywords:
+        pieces.append("**\(p.name)")
+      case .normal, .keywordOnly:
+        if p.kind == .keywordOnly && !starred {
+          pieces.append("*")
+          starred = true
+        }
+        guard let d = p.defaultValue else {
+          pieces.append(p.name)
+          continue
+        }
+        let v = try eval(d)
+        defaults[p.name] = v
+        pieces.append("\(p.name)=\(v.repr)")
+      }
+    }
+    let interpreter = self.interpreter
+    let closure = scope
+    let summary = def.docstring ?? (def.name == "<lambda>" ? "A lambda function." : "A function defined in this notebook.")
+    return .function(
+      Builtin(signature: Signature("\(def.name)(\(pieces.joined(separator: ", ")))"), summary: summary, isUserFunction: true) {
+        bound, ctx in
+        try interpreter.callFunction(def, bound, defaults: defaults, closure: closure, context: ctx)
+      })
+  }
+
+  /// The statements beyond assignment and loops: def, return, raise, try, global, %time.
+  func executeBlock(_ s: Stmt) throws(CellError) -> Flow {
+    switch s.kind {
+    case .def(let def):
+      try assign(Expr(kind: .name(def.name), span: s.span), try makeFunction(def))
+    case .return(let value):
+      returnValue = try value.map(eval) ?? .none
+      return .returned
+    case .raise(let value):
+      throw try raised(value, span: s.span)
+    case .try(let body, let handlers, let elseBody, let finallyBody):
+      return try runTry(body, handlers, elseBody, finallyBody)
+    case .global:
+      break
+    case .timed(let body):
+      var flow = Flow.normal
+      _ = try timed(s.span) { () throws(CellError) -> Value? in
+        flow = try run(body)
+        return nil
+      }
+      return flow
+    default:
+      break
+    }
+    return .normal
+  }
+
+  /// Runs `body` and prints its wall time as IPython's %time does.
+  func timed(_ span: SourceSpan, _ body: () throws(CellError) -> Value?) throws(CellError) -> Value? {
+    let clock = ContinuousClock()
+    let started = clock.now
+    let value = try body()
+    let (seconds, attoseconds) = (clock.now - started).components
+    let elapsed = Double(seconds) + Double(attoseconds) / 1e18
+    let text = elapsed >= 1 ? "\(Format.printf("%.2f", elapsed)) s" : elapsed >= 1e-3 ? "\(Format.printf("%.2f", elapsed * 1e3)) ms" : "\(Format.printf("%.0f", elapsed * 1e6)) µs"
+    context.sink.stream(.stdout, "Wall time: \(text)\n")
+    return value
+  }
+}

@@ -1,0 +1,62 @@
+/// A Python set: unordered in Python, insertion-ordered here (so output is stable).
+final class SetObject: HostObject {
+  let storage = DictObject()
+
+  init() {}
+
+  init(_ items: [Value]) throws(CellError) {
+    for v in items { try insert(v) }
+  }
+
+  var items: [Value] { storage.keys }
+  func insert(_ v: Value) throws(CellError) { try storage.set(v, .none) }
+  func contains(_ v: Value) throws(CellError) -> Bool { try storage.get(v) != nil }
+
+  var typeName: String { "set" }
+  var repr: String { items.isEmpty ? "set()" : "{" + items.map(\.repr).joined(separator: ", ") + "}" }
+  func iterate() throws -> [Value]? { items }
+  func isEqual(to other: any HostObject) -> Bool {
+    guard let o = other as? SetObject, o.storage.count == storage.count else { return false }
+    return items.allSatisfy { (try? o.contains($0)) == true }
+  }
+
+  var attributeNames: [String] { Self.methods.keys.sorted() }
+  func attribute(_ name: String) throws -> Value? {
+    guard let method = Self.methods[name] else { return nil }
+    return .function(Builtin(signature: method.signature, summary: method.summary) { a, ctx in try method.run(.host(self), a, ctx) })
+  }
+
+  private static func other(_ a: BoundArguments) throws -> SetObject {
+    try SetObject(try ValueIterator.collect(a["other"]!))
+  }
+
+  private static func this(_ v: Value) -> SetObject {
+    if case .host(let s as SetObject) = v { return s }
+    preconditionFailure("set method on \(v.typeName)")
+  }
+
+  static let methods: [String: Methods.Spec] = [
+    "add": .init("add(item)", "Adds an item.") { s, a, _ in try this(s).insert(a["item"]!); return .none },
+    "discard": .init("discard(item)", "Removes an item if present.") { s, a, _ in _ = try this(s).storage.remove(a["item"]!); return .none },
+    "remove": .init("remove(item)", "Removes an item (KeyError when absent).") { s, a, _ in
+      guard try this(s).storage.remove(a["item"]!) != nil else { throw CellError(ename: "KeyError", a["item"]!.repr) }
+      return .none
+    },
+    "union": .init("union(other)", "The items in either set.") { s, a, _ in
+      .host(try SetObject(this(s).items + other(a).items))
+    },
+    "intersection": .init("intersection(other)", "The items in both sets.") { s, a, _ in
+      let o = try other(a)
+      return .host(try SetObject(try this(s).items.filter { try o.contains($0) }))
+    },
+    "difference": .init("difference(other)", "The items of this set not in other.") { s, a, _ in
+      let o = try other(a)
+      return .host(try SetObject(try this(s).items.filter { try !o.contains($0) }))
+    },
+    "issubset": .init("issubset(other)", "Whether every item is also in other.") { s, a, _ in
+      let o = try other(a)
+      return .bool(try this(s).items.allSatisfy { try o.contains($0) })
+    },
+    "copy": .init("copy()", "A shallow copy.") { s, _, _ in .host(try SetObject(this(s).items)) },
+  ]
+}
