@@ -119,3 +119,9 @@ onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]),
                          capture_output=True, text=True, timeout=PREDICT_TIMEOUT, env=env)
     assert out.returncode != 0
     assert "Einsum" in out.stderr and "not supported" in out.stderr, out.stderr
+
+
+def test_logits_need_json(tabby_bin, tmp_path):
+    out = subprocess.run([tabby_bin, "predict", "--logits", "--model", "x.onnx", "x.png"],
+                         capture_output=True, text=True, timeout=60, env=dict(os.environ, TABBY_CACHE=str(tmp_path)))
+    assert out.returncode != 0 and "--logits goes with --json" in out.stderr, out.stderr
