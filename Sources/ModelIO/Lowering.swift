@@ -151,9 +151,14 @@ extension Planner {
     if b.shape.count == 2, a.shape.count >= 2, let w = constant(node, 1) {
       let (k, n) = (b.shape[0], b.shape[1])
       let rows = a.shape.dropLast().reduce(1, *)
-      let dense = PackedDense(weights: w.floats(), transB: false, inputs: k, outputs: n, transA: false, alpha: 1, bias: nil)
       let outShape = shape
-      bind(node, shape, inputs: [a.slot]) { try dense(try $0[0].reshaped([rows, k])).reshaped(outShape) }
+      if rows >= 16 {
+        let product = RowsTimesConstant(weights: w.floats(), inputs: k, outputs: n)
+        bind(node, shape, inputs: [a.slot]) { try product(try $0[0].reshaped([rows, k]), rows: rows).reshaped(outShape) }
+      } else {
+        let dense = PackedDense(weights: w.floats(), transB: false, inputs: k, outputs: n, transA: false, alpha: 1, bias: nil)
+        bind(node, shape, inputs: [a.slot]) { try dense(try $0[0].reshaped([rows, k])).reshaped(outShape) }
+      }
       return
     }
     bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }

@@ -148,13 +148,15 @@ import Testing
     #expect(Self.close(y.scalars, reference.scalars, 1e-4))
   }
 
-  @Test func matMulOfPermutedTensorsByAConstant() throws {
-    let x = Self.random(2 * 3 * 4 * 6, seed: 11)
+  /// Many rows (packed as the gemm's A side) and few (PackedDense).
+  @Test(arguments: [[2, 3, 4, 6], [1, 2, 6], [3, 6]])
+  func matMulOfPermutedTensorsByAConstant(shape: [Int]) throws {
+    let x = Self.random(shape.reduce(1, *), seed: 11)
     let w = Self.random(6 * 5, seed: 12)
     let node = Node(op: "MatMul", name: "fc", inputs: ["x", "w"], outputs: ["y"])
-    let y = try Self.run([node], input: [2, 3, 4, 6], values: x, initializers: ["w": HostArray(shape: [6, 5], floats: w)])
-    let reference = try Tensor.matmul(try Tensor(shape: [2, 3, 4, 6], scalars: x), try Tensor(shape: [6, 5], scalars: w))
-    #expect(y.shape == [2, 3, 4, 5])
+    let y = try Self.run([node], input: shape, values: x, initializers: ["w": HostArray(shape: [6, 5], floats: w)])
+    let reference = try Tensor.matmul(try Tensor(shape: shape, scalars: x), try Tensor(shape: [6, 5], scalars: w))
+    #expect(y.shape == shape.dropLast() + [5])
     #expect(Self.close(y.scalars, reference.scalars, 1e-5))
   }
 
