@@ -38,3 +38,11 @@ if [ "${TABBY_MXNET:-1}" = 1 ] && { [ ! -x .venv-mxnet/bin/python ] || [ ! -f .v
   .venv-mxnet/bin/pip install -q --disable-pip-version-check 'mxnet==1.9.1' 'numpy==1.23.5'
   touch .venv-mxnet/.stamp
 fi
+# PyTorch (CPU), onnx and onnxruntime: the benchmarks' reference runtimes, and what
+# Tests/integration/test_architectures.py exports ResNet-50, MobileNetV2, EfficientNet-B0,
+# DenseNet-121 and ConvNeXt-Tiny with (about 1 GB installed; TABBY_ARCH_TESTS=0 skips
+# both this install and those tests).
+if [ "${TABBY_ARCH_TESTS:-1}" != 0 ] && ! .venv-bench/bin/python -c "import torch, onnx, onnxruntime" 2>/dev/null; then
+  [ -x .venv-bench/bin/python ] || "$PY" -m venv .venv-bench
+  .venv-bench/bin/pip install -q --disable-pip-version-check numpy 'torch==2.13.0+cpu' onnx onnxruntime
+fi

@@ -10,6 +10,9 @@ public struct Prediction: Sendable {
   public var image: Image
   /// The best classes, most probable first.
   public var top: [ClassScore]
+  /// The network's whole output for the image (logits, or probabilities for a net that ends
+  /// in softmax), as it came out: what a check against another runtime compares.
+  public var output: [Float] = []
 }
 
 /// The engine façade: loads pretrained classifiers by path or zoo name and classifies images.
@@ -192,8 +195,9 @@ public struct ClassifierSession: Sendable {
     for start in stride(from: 0, to: images.count, by: runBatchSize(model)) {
       let end = min(start + runBatchSize(model), images.count)
       let scores = try classify(model, Array(images[start..<end]), top: top)
-      for (offset, list) in scores.enumerated() {
-        results.append(Prediction(source: names[start + offset], image: images[start + offset], top: list))
+      for (offset, (list, raw)) in scores.enumerated() {
+        results.append(
+          Prediction(source: names[start + offset], image: images[start + offset], top: list, output: raw))
       }
     }
     return results
@@ -215,7 +219,7 @@ public struct ClassifierSession: Sendable {
   }
 
   /// Prepares, runs and scores one batch.
-  func classify(_ model: PretrainedModel, _ images: [Image], top: Int) throws -> [[ClassScore]] {
+  func classify(_ model: PretrainedModel, _ images: [Image], top: Int) throws -> [([ClassScore], [Float])] {
     let batch = try prepare(model, images)
     let output = try model.run(batch)
     guard output.values.count == images.count else {
@@ -223,7 +227,7 @@ public struct ClassifierSession: Sendable {
         .unsupportedModel,
         "the model returned \(output.values.count) results for a batch of \(images.count)")
     }
-    return try output.values.map { try scores(model, raw: $0, top: top) }
+    return try output.values.map { (try scores(model, raw: $0, top: top), $0) }
   }
 
   /// The model input for a batch of decoded images.

@@ -1,10 +1,13 @@
 /// Load-time graph rewrites that make execution cheaper without changing results beyond
-/// float rounding: topological ordering, Conv+BatchNorm folding, Conv+activation fusion and
-/// QuantizeLinear→DequantizeLinear pairs merged into one fake-quantization step.
+/// float rounding: topological ordering, Constant nodes made initializers, Conv+BatchNorm
+/// folding, GELU recognised, Conv+activation fusion and QuantizeLinear→DequantizeLinear
+/// pairs merged into one fake-quantization step.
 enum GraphRewrite {
   static func apply(_ g: consuming Graph) throws(ModelLoadError) -> Graph {
     g.nodes = try topologicalOrder(g)
+    hoistConstants(&g)
     foldBatchNorm(&g)
+    fuseGelu(&g)
     fuseResidualAdd(&g)
     fuseActivations(&g)
     mergeQDQ(&g)

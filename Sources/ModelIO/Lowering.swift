@@ -1,60 +1,6 @@
 import Tensor
 
 extension Planner {
-  mutating func lowerRuntime(_ node: Node, _ values: [Value?]) throws(ModelLoadError) {
-    switch node.op {
-    case "Conv": try lowerConv(node)
-    case "Gemm": try lowerGemm(node)
-    case "MatMul": try lowerMatMul(node)
-    case "Add" where node.attributes["_fq"] != nil: try lowerQuantizedAdd(node)
-    case "Add", "Sub", "Mul", "Div":
-      let (a, b) = (try operand(node, 0), try operand(node, 1))
-      let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
-      let op: BinaryOp = ["Add": .add, "Sub": .sub, "Mul": .mul, "Div": .div][node.op]!
-      try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.binary(op, $0[0], $0[1]) }
-    case "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Clip", "Softplus", "Softsign", "Elu", "Exp", "Neg", "Sqrt":
-      try lowerUnary(node)
-    case "PRelu":
-      let (x, s) = (try operand(node, 0), try operand(node, 1))
-      let shape = try ShapeRules.broadcast(node, x.shape, s.shape)
-      try bind(node, shape, inputs: [x.slot, s.slot]) {
-        let pos = Tensor.relu($0[0])
-        return try Tensor.add(pos, try Tensor.mul($0[1], try Tensor.sub($0[0], pos)))
-      }
-    case "BatchNormalization": try lowerBatchNorm(node)
-    case "MaxPool", "AveragePool": try lowerPool(node)
-    case "GlobalAveragePool", "GlobalMaxPool":
-      let x = try operand(node, 0)
-      guard x.shape.count >= 3 else { throw fail(node, "input shape \(x.shape) is not N×C×spatial") }
-      let shape = Array(x.shape[..<2]) + Array(repeating: 1, count: x.shape.count - 2)
-      if node.op == "GlobalAveragePool" {
-        try bind(node, shape, inputs: [x.slot]) { try Tensor.globalAvgPool2D($0[0]) }
-      } else {
-        try bind(node, shape, inputs: [x.slot]) { globalMaxPool($0[0], shape) }
-      }
-    case "Flatten", "Reshape", "Squeeze", "Unsqueeze": try lowerReshape(node)
-    case "Transpose" where node.attributes["_dq"] != nil: try lowerTransposeDequantize(node)
-    case "Transpose":
-      let x = try operand(node, 0)
-      let perm = try ShapeRules.permutation(node, rank: x.shape.count)
-      try bind(node, perm.map { x.shape[$0] }, x.dtype, inputs: [x.slot]) { try $0[0].transposed(perm) }
-    case "Concat": try lowerConcat(node)
-    case "Softmax": try lowerSoftmax(node)
-    case "Identity", "Dropout":
-      env[node.outputs[0]] = env[node.inputs[0]]
-    case "LRN":
-      let x = try operand(node, 0)
-      guard let size = node.int("size"), size >= 1 else { throw fail(node, "needs a positive size") }
-      let (alpha, beta, bias) = (node.float("alpha") ?? 1e-4, node.float("beta") ?? 0.75, node.float("bias") ?? 1)
-      try bind(node, x.shape, inputs: [x.slot]) { try Tensor.lrn($0[0], size: size, alpha: alpha, beta: beta, bias: bias) }
-    case "Shape": try lowerShape(node)
-    case "Cast": try lowerCast(node)
-    case "QuantizeLinear", "DequantizeLinear", "FakeQuant": try lowerQuantization(node)
-    default:
-      throw fail(node, "operator '\(node.op)' is not supported")
-    }
-  }
-
   /// ONNX pads [begin…, end…] for the spatial axes, resolving auto_pad.
   func spatialPads(_ node: Node, input: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws(ModelLoadError)
     -> [Int]
@@ -127,13 +73,13 @@ extension Planner {
     let act = Planner.activation(node)
     var fq: [Float]?
     if case .floats(let v)? = node.attributes["_fq"], v.count == 4 { fq = v }
-    if groups == x.shape[1], w.shape == [groups, 1, 3, 3], dilations == [1, 1], strides[0] == strides[1] {
-      let dw = Depthwise3x3(
-        channels: groups, height: x.shape[2], width: x.shape[3], stride: strides[0], padTop: pads[0],
-        padLeft: pads[1], outH: outShape[2], outW: outShape[3], weights: w.floats(),
-        bias: bias?.scalars ?? Array(repeating: 0, count: groups), activation: act, fakeQuant: fq)
-      let batch = x.shape[0]
-      try bind(node, outShape, inputs: [x.slot], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
+    // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input; only the
+    // packed convolution adds it.
+    let residual = node.inputs.count > 3 && !node.inputs[3].isEmpty
+    if !residual && lowerDepthwise(
+      node, input: x.slot, batch: x.shape[0], geometry, groups: groups, weights: w, bias: bias?.scalars,
+      activation: act, fakeQuant: fq)
+    {
       return
     }
     if let gemv = Int8Gemv(node: node, input: x.shape, outShape: outShape, groups: groups, planner: self,
@@ -145,8 +91,7 @@ extension Planner {
     let conv = w.withFloats { PackedConv(
       weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
       fakeQuant: fq) }
-    // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input.
-    if node.inputs.count > 3 && !node.inputs[3].isEmpty {
+    if residual {
       let r = try operand(node, 3)
       guard r.shape == outShape else {
         throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
@@ -201,6 +146,21 @@ extension Planner {
     var shape = try ShapeRules.broadcast(node, Array(a2.dropLast(2)), Array(b2.dropLast(2)))
     if a.shape.count > 1 { shape.append(a2[a2.count - 2]) }
     if b.shape.count > 1 { shape.append(b2[b2.count - 1]) }
+    // A constant 2-D B (a Linear layer, also on [N, H, W, C] tensors): every row of A goes
+    // through one packed fully connected layer.
+    if b.shape.count == 2, a.shape.count >= 2, let w = constant(node, 1) {
+      let (k, n) = (b.shape[0], b.shape[1])
+      let rows = a.shape.dropLast().reduce(1, *)
+      let outShape = shape
+      if rows >= 16 {
+        let product = RowsTimesConstant(weights: w.floats(), inputs: k, outputs: n)
+        try bind(node, shape, inputs: [a.slot]) { try product(try $0[0].reshaped([rows, k]), rows: rows).reshaped(outShape) }
+      } else {
+        let dense = PackedDense(weights: w.floats(), transB: false, inputs: k, outputs: n, transA: false, alpha: 1, bias: nil)
+        try bind(node, shape, inputs: [a.slot]) { try dense(try $0[0].reshaped([rows, k])).reshaped(outShape) }
+      }
+      return
+    }
     try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
   }
 }

@@ -23,18 +23,41 @@ extension Planner {
     case "Sqrt": op = .sqrt
     default:
       op = nil
-      let alpha = node.float("alpha") ?? 1
-      switch node.op {
-      case "Softplus": f = { v in v > 20 ? v : log1pf(expf(v)) }
-      case "Softsign": f = { v in v / (1 + abs(v)) }
-      default: f = { v in v >= 0 ? v : alpha * (expf(v) - 1) }
-      }
+      f = try scalarFunction(node)
     }
     try bind(node, x.shape, inputs: [x.slot]) { [f] in
       if let op { return Tensor.unary(op, $0[0]) }
       var y = $0[0]
-      y.withUnsafeMutableBufferPointer { p in for i in p.indices { p[i] = f!(p[i]) } }
+      y.withUnsafeMutableBufferPointer { p in
+        let (base, f) = (p.baseAddress!, f!)
+        parallelChunks(p.count) { r in for i in r { base[i] = f(base[i]) } }
+      }
       return y
+    }
+  }
+
+  /// The per-element function of a unary operator without an engine kernel.
+  func scalarFunction(_ node: Node) throws(ModelLoadError) -> @Sendable (Float) -> Float {
+    let alpha = node.float("alpha") ?? 1
+    switch node.op {
+    case "Softplus": return { v in v > 20 ? v : log1pf(expf(v)) }
+    case "Softsign": return { v in v / (1 + abs(v)) }
+    case "Elu": return { v in v >= 0 ? v : alpha * (expf(v) - 1) }
+    case "Erf": return { v in erff(v) }
+    case "Reciprocal": return { v in 1 / v }
+    case "Abs": return { v in abs(v) }
+    case "Log": return { v in logf(v) }
+    case "HardSigmoid":
+      let (a, b) = (node.float("alpha") ?? 0.2, node.float("beta") ?? 0.5)
+      return { v in min(max(a * v + b, 0), 1) }
+    case "HardSwish": return { v in v * min(max(v / 6 + 0.5, 0), 1) }
+    case "Gelu":
+      switch node.string("approximate") ?? "none" {
+      case "none": return gelu
+      case "tanh": return { v in 0.5 * v * (1 + tanhf(0.797_884_56 * (v + 0.044_715 * v * v * v))) }
+      case let other: throw fail(node, "approximate '\(other)' is not supported (none, tanh)")
+      }
+    default: throw fail(node, "is not an elementwise function")
     }
   }
 
@@ -237,3 +260,6 @@ func fakeQuantize(_ p: UnsafeMutablePointer<Float>, _ count: Int, scale s: Float
   let c = clamp(v, -4_194_304, 4_194_304)
   return (c + magic) - magic
 }
+
+/// x·Φ(x), the exact GELU: 0.5·x·(1 + erf(x/√2)), as ONNX's Gelu and its Erf decomposition.
+@Sendable func gelu(_ v: Float) -> Float { 0.5 * v * (1 + erff(v * 0.707_106_77)) }

@@ -232,14 +232,3 @@ public final class LoadedModel: Sendable {
     return info
   }
 }
-
-extension Planner {
-  /// Operators the executor runs (beyond those folded at load time).
-  static let supported: Set<String> = [
-    "Conv", "Gemm", "MatMul", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Tanh", "LeakyRelu", "Clip",
-    "Softplus", "Softsign", "Elu", "Exp", "Neg", "Sqrt", "PRelu", "BatchNormalization", "MaxPool", "AveragePool",
-    "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Transpose", "Concat",
-    "Softmax", "Identity", "Dropout", "LRN", "Shape", "Cast", "QuantizeLinear", "DequantizeLinear", "FakeQuant",
-    "Constant", "Gather", "Slice",
-  ]
-}

@@ -48,3 +48,31 @@ final class PackedDense: @unchecked Sendable {
     return y
   }
 }
+
+/// X [rows, k] · W [k, n] for a constant W and many rows (a Linear layer applied at every
+/// position of an [N, H, W, C] tensor, as in ConvNeXt): X is packed as the gemm's A side on
+/// each call — one pass over it — and W is read in place as B, so neither the input nor the
+/// output is transposed (PackedDense's layout, best for a few rows, would transpose both).
+final class RowsTimesConstant: @unchecked Sendable {
+  let inputs: Int, outputs: Int
+  /// W as stored, [inputs, outputs].
+  let weights: [Float]
+
+  init(weights: [Float], inputs: Int, outputs: Int) {
+    (self.weights, self.inputs, self.outputs) = (weights, inputs, outputs)
+  }
+
+  func callAsFunction(_ x: Tensor, rows: Int) throws(ModelLoadError) -> Tensor {
+    var y = Tensor(uninitializedShape: [rows, outputs])
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ck_gemm_packed_a_count(rows, inputs)))
+    defer { packed.deallocate() }
+    x.withUnsafeBufferPointer { ck_gemm_pack_a(rows, inputs, $0.baseAddress!, inputs, packed) }
+    let status = y.withUnsafeMutableBufferPointer { yp in
+      weights.withUnsafeBufferPointer { wp in
+        ck_gemm(rows, outputs, inputs, packed, wp.baseAddress!, outputs, yp.baseAddress!, outputs, nil)
+      }
+    }
+    if status != 0 { throw .outOfScratchMemory }
+    return y
+  }
+}

@@ -33,6 +33,9 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "Print one JSON object on stdout; messages go to stderr.")
   var json = false
 
+  @Flag(name: .long, help: "With --json, add each image's whole network output (logits, or probabilities for a net ending in softmax).")
+  var logits = false
+
   @Option(name: .long, help: "Time N predictions per image after a warm-up (adds load_ms, latency_ms).")
   var bench: Int?
 
@@ -47,6 +50,7 @@ struct PredictCommand: ParsableCommand {
 
   func validate() throws {
     guard !images.isEmpty else { throw ValidationError("give at least one image file") }
+    guard !logits || json else { throw ValidationError("--logits goes with --json") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     if let threads, threads < 1 || threads > 1024 {
@@ -85,20 +89,23 @@ struct PredictCommand: ParsableCommand {
       }
     }
     if json {
-      print(Self.json(predictions, bench: benchFigures).text)
+      print(Self.json(predictions, bench: benchFigures, logits: logits).text)
     } else {
       printText(predictions, bench: benchFigures)
     }
   }
 
-  /// `{"model", "predictions": [{"image", "top": [{"index", "label", "probability"}]}], ...bench}`.
-  static func json(_ predictions: [Prediction], bench: JSONObject?) -> JSON {
+  /// `{"model", "predictions": [{"image", "top": [{"index", "label", "probability"}], "logits"?}],
+  /// ...bench}`; "logits" (the network's whole output vector) only when asked for.
+  static func json(_ predictions: [Prediction], bench: JSONObject?, logits: Bool = false) -> JSON {
     let list: [JSON] = predictions.map { p in
       let top: [JSON] = p.top.map { s in
         ["index": .int(s.index), "label": s.label.map(JSON.string) ?? .null,
          "probability": .number(Double(s.probability))]
       }
-      return ["image": .string(p.source), "top": .array(top)]
+      var entry: JSONObject = ["image": .string(p.source), "top": .array(top)]
+      if logits { entry["logits"] = .array(p.output.map { .number(Double($0)) }) }
+      return .object(entry)
     }
     var object: JSONObject = ["predictions": .array(list)]
     for (key, value) in bench ?? [:] { object[key] = value }
