@@ -7,7 +7,7 @@ extension Planner {
   mutating func lowerDepthwise(
     _ node: Node, input: Int, batch: Int, _ g: ConvGeometry, groups: Int, weights w: HostArray, bias: [Float]?,
     activation: UnaryOp?, fakeQuant: [Float]?
-  ) -> Bool {
+  ) throws(ModelLoadError) -> Bool {
     guard groups > 1, g.channels == 1, w.shape[0] == groups, g.dilationH == 1, g.dilationW == 1 else { return false }
     let bias = bias ?? Array(repeating: 0, count: groups)
     if g.kernelH == 3 && g.kernelW == 3 && g.strideH == g.strideW {

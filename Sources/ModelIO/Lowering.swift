@@ -76,7 +76,7 @@ extension Planner {
     // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input; only the
     // packed convolution adds it.
     let residual = node.inputs.count > 3 && !node.inputs[3].isEmpty
-    if !residual && lowerDepthwise(
+    if !residual, try lowerDepthwise(
       node, input: x.slot, batch: x.shape[0], geometry, groups: groups, weights: w, bias: bias?.scalars,
       activation: act, fakeQuant: fq)
     {
