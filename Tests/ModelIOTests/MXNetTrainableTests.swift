@@ -31,10 +31,10 @@ import Testing
   /// MLP's first width is a square image when it can be.
   @Test(arguments: [(12, [1, 12, 12]), (20, [1, 20, 20])])
   func aConvNetsInputSideFollowsItsDenseLayer(side: Int, expected: [Int]) throws {
-    let conv = Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), activation: .tanh, name: "conv1", seed: 1)
+    let conv = try Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), activation: .tanh, name: "conv1", seed: 1)
     let flat = (side - 2) * (side - 2) * 2
-    let net = Sequential(name: "small", [
-      conv, Flatten(name: "flatten"), Dense(inputSize: flat, outputSize: 10, name: "fc1", seed: 1),
+    let net = try Sequential(name: "small", [
+      conv, Flatten(name: "flatten"), try Dense(inputSize: flat, outputSize: 10, name: "fc1", seed: 1),
     ])
     let (_, shape) = try #require(try Self.roundTrip(net))
     #expect(shape == expected)
@@ -42,8 +42,8 @@ import Testing
 
   @Test(arguments: [(144, [1, 12, 12]), (10, [1, 1, 10])])
   func anMLPsInputIsItsFirstWidth(width: Int, expected: [Int]) throws {
-    let net = Sequential(name: "mlp", [
-      Flatten(name: "flatten"), Dense(inputSize: width, outputSize: 4, activation: .relu, name: "fc1", seed: 2),
+    let net = try Sequential(name: "mlp", [
+      Flatten(name: "flatten"), try Dense(inputSize: width, outputSize: 4, activation: .relu, name: "fc1", seed: 2),
     ])
     let (loaded, shape) = try #require(try Self.roundTrip(net))
     #expect(shape == expected)
@@ -64,10 +64,10 @@ import Testing
   /// An activation after a layer it cannot fuse into is a layer of its own, and the layer
   /// before it stays.
   @Test func anActivationAfterPoolingKeepsThePooling() throws {
-    let net = Sequential(name: "p", [
-      Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), name: "conv1", seed: 1),
+    let net = try Sequential(name: "p", [
+      try Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), name: "conv1", seed: 1),
       MaxPool2D(poolSize: (2, 2), name: "pool1"), ActivationLayer(.relu, name: "relu1"),
-      Flatten(name: "flatten"), Dense(inputSize: 338, outputSize: 3, name: "fc1", seed: 1),
+      Flatten(name: "flatten"), try Dense(inputSize: 338, outputSize: 3, name: "fc1", seed: 1),
     ])
     let (loaded, _) = try #require(try Self.roundTrip(net))
     #expect(loaded.layers.map(\.kind) == net.layers.map(\.kind))
