@@ -108,10 +108,10 @@ import Testing
       "outputs": [["name": "output"], ["name": "output", "parameters": ["classification": 2]]],
     ]).bytes
     let answer = try await core.handle(post("/v2/models/fake/infer", body)).json()
-    let values = try #require(answer["outputs"]?[0]?["data"]?.arrayValue?.compactMap(\.doubleValue))
+    let values = (answer["outputs"]?[0]?["data"]?.arrayValue ?? []).compactMap(\.doubleValue)
     let expected = try FakeEngine().run(prepared)[0]
     #expect(values == expected.map(Double.init))
-    let classes = try #require(answer["outputs"]?[1]?["data"]?.arrayValue?.compactMap(\.stringValue))
+    let classes = (answer["outputs"]?[1]?["data"]?.arrayValue ?? []).compactMap(\.stringValue)
     #expect(classes.count == 2)
     let mms = try await core.handle(post("/predictions/fake", image)).json()
     let best = try #require(mms[0]?["probability"]?.doubleValue)
@@ -130,7 +130,8 @@ import Testing
     let response = await core.handle(
       ServerRequest(method: "POST", path: "/v2/models/fake/infer", headers: ["Inference-Header-Content-Length": String(header.count)], body: body))
     #expect(response.status == 200)
-    let length = try #require(response.header("Inference-Header-Content-Length").flatMap { Int($0) })
+    let length = Int(response.header("Inference-Header-Content-Length") ?? "") ?? 0
+    #expect(length > 0)
     let head = try JSON.parse(response.body[0..<length])
     #expect(head["outputs"]?[0]?["shape"] == [2, 6])
     #expect(response.body.count - length == 2 * 6 * 4)
