@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// One input tensor of an Open Inference Protocol v2 request.
@@ -151,7 +152,8 @@ public struct InferRequest: Equatable, Sendable {
       var out = [[UInt8]]()
       for v in flat {
         guard let s = v.stringValue else { throw ServeError(400, "input '\(input)': BYTES data must be strings") }
-        out.append(Array(s.utf8))
+        // JSON strings cannot hold raw image bytes: base64 is how clients send them.
+        out.append(Data(base64Encoded: s).map { [UInt8]($0) } ?? Array(s.utf8))
       }
       return .bytes(out)
     default:
