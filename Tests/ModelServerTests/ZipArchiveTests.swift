@@ -50,7 +50,7 @@ func storedZip(_ files: [(String, [UInt8])]) -> [UInt8] {
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     let path = dir + "/x.model"
-    FileManager.default.createFile(atPath: path, contents: Data(storedZip([("a.txt", [1, 2])])))
+    _ = FileManager.default.createFile(atPath: path, contents: Data(storedZip([("a.txt", [1, 2])])))
     #expect(throws: ServeError.self) { try ModelArchive.unpack(path, into: dir + "/out") }
   }
 
@@ -61,7 +61,7 @@ func storedZip(_ files: [(String, [UInt8])]) -> [UInt8] {
     let manifest = #"{"Model": {"Symbol": "s-symbol.json", "Parameters": "s-0000.params", "Signature": "signature.json", "Service": "svc.py", "Model-Name": "s"}}"#
     let signature = #"{"inputs": [{"data_name": "data", "data_shape": [0, 3, 224, 224]}]}"#
     let path = dir + "/s.model"
-    FileManager.default.createFile(atPath: path, contents: Data(storedZip([
+    _ = FileManager.default.createFile(atPath: path, contents: Data(storedZip([
       ("MANIFEST.json", Array(manifest.utf8)), ("s-symbol.json", Array("{}".utf8)), ("s-0000.params", [1, 2, 3]),
       ("signature.json", Array(signature.utf8)), ("synset.txt", Array("n01 a\n".utf8)), ("svc.py", []),
     ])))
