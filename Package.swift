@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // Tabby: a native Jupyter kernel with an image-classifier engine inside it.
 // Layout (see docs/architecture.md): the Jupyter side (JupyterProtocol, KernelCore,
 // ZMQTransport) and the engine side (Tensor, NN, Datasets, Imaging, ModelIO, behind
@@ -16,7 +16,14 @@ let package = Package(
   // other commit ids), so the pin here is what makes every build, the image's included,
   // compile the same code. Bump deliberately.
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    // The model server (`tabby serve`): HTTP on SwiftNIO, metrics in Prometheus text. No
+    // traits: swift-configuration and full Foundation are not needed (and cost build time).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+    .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     // MARK: C libraries (system-library targets and one C shim target)
@@ -69,6 +76,22 @@ let package = Package(
       ],
       swiftSettings: engineSettings),
 
+    // MARK: Model server (protocols, batching and archives testable without sockets; the
+    // HTTP layer on Hummingbird apart from it)
+    .target(
+      name: "ModelServer",
+      dependencies: [
+        "Classifier", "Imaging", "JSON", "CZlib",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ]),
+    .target(
+      name: "ModelServerHTTP",
+      dependencies: [
+        "ModelServer", .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ]),
+
     // MARK: Pictures (pure SVG charts; knows nothing of Jupyter or the engine)
     .target(name: "Charts"),
 
@@ -86,7 +109,7 @@ let package = Package(
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "TabbyKernel", "ZMQTransport", "KernelCore", "JupyterProtocol", "Classifier",
-        "PasswordHash", "JSON",
+        "PasswordHash", "JSON", "ModelServer", "ModelServerHTTP",
       ]),
 
     // MARK: Tests
@@ -104,6 +127,9 @@ let package = Package(
     .testTarget(
       name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON", "TestSupport"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON", "TestSupport"]),
+    .testTarget(
+      name: "ModelServerTests",
+      dependencies: ["ModelServer", "ModelServerHTTP", "Classifier", "Imaging", "JSON"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

@@ -16,6 +16,15 @@ set -euo pipefail
 die() { echo "tabby-entrypoint: $*" >&2; exit 1; }
 
 tabby="${TABBY_BIN:-tabby}"
+
+# `docker run IMAGE serve --models ...` runs the model server instead of JupyterLab. It
+# needs no password (use --token-file for a bearer token); in a container it listens on
+# all interfaces unless --host is given.
+if [ "${1-}" = "serve" ]; then
+  shift
+  case " $* " in *" --host "* | *" --host="*) exec "$tabby" serve "$@" ;; esac
+  exec "$tabby" serve --host 0.0.0.0 "$@"
+fi
 home="${TABBY_HOME:-/home/tabby/work}"
 export TABBY_MODELS="${TABBY_MODELS:-$home/models}"
 shipped="${TABBY_SHIPPED:-/opt/tabby}"

@@ -11,7 +11,7 @@ struct Tabby: ParsableCommand {
     version: version,
     subcommands: [
       KernelCommand.self, InstallCommand.self, UninstallCommand.self,
-      TrainCommand.self, PredictCommand.self, PasswdCommand.self,
+      TrainCommand.self, PredictCommand.self, PasswdCommand.self, ServeCommand.self,
     ]
   )
 }

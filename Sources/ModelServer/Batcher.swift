@@ -1,0 +1,183 @@
+import Foundation
+
+/// Dynamic batching: items that arrive within `delay` of the oldest waiting one run together
+/// in one call of `run`, up to `maxBatch` items. One worker thread per batcher calls `run`,
+/// so a blocking network run never holds a Swift concurrency thread.
+///
+/// Each request's items are answered in order; a request whose items fail gets the error
+/// `run` returned for them. Items that `canJoin` says differ (another input shape) wait
+/// for a later batch.
+public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendable {
+  /// Thrown by `submit` when the queue holds `maxQueue` items already.
+  public struct QueueFull: Error {}
+  /// Thrown by `submit` after `stop`.
+  public struct Stopped: Error {}
+
+  /// The most items one run takes.
+  public let maxBatch: Int
+  /// How long the oldest waiting item waits for others.
+  public let delay: Duration
+  /// The most items waiting.
+  public let maxQueue: Int
+
+  private let run: @Sendable ([Item]) -> [Result<Output, any Error>]
+  private let canJoin: @Sendable (Item, Item) -> Bool
+  private let onBatch: @Sendable (Int, Duration) -> Void
+  private let condition = NSCondition()
+  private var queue: [Waiting] = []
+  private var stopped = false
+  private var finished = false
+  private var thread: Thread?
+
+  /// One item in the queue and the request it belongs to.
+  private struct Waiting {
+    var item: Item
+    var request: Pending
+    var slot: Int
+    var arrival: ContinuousClock.Instant
+  }
+
+  /// A submitted request: its outputs fill in as batches finish.
+  private final class Pending {
+    var outputs: [Output?]
+    var remaining: Int
+    var failure: (any Error)?
+    var continuation: CheckedContinuation<[Output], any Error>?
+    init(count: Int) {
+      outputs = Array(repeating: nil, count: count)
+      remaining = count
+    }
+  }
+
+  /// Makes a batcher and starts its worker thread.
+  ///
+  /// - Parameters:
+  ///   - run: answers a batch, one result per item in order (called on the worker thread).
+  ///   - canJoin: whether two items may share a batch (same shape); default: always.
+  ///   - onBatch: told each batch's size and run time (metrics).
+  public init(
+    maxBatch: Int, delay: Duration, maxQueue: Int,
+    canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
+    onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
+    run: @escaping @Sendable ([Item]) -> [Result<Output, any Error>]
+  ) {
+    self.maxBatch = max(1, maxBatch)
+    self.delay = max(.zero, delay)
+    self.maxQueue = max(1, maxQueue)
+    self.run = run
+    self.canJoin = canJoin
+    self.onBatch = onBatch
+    // The thread holds the batcher until `stop` ends its loop.
+    let thread = Thread { self.work() }
+    thread.name = "tabby-batcher"
+    self.thread = thread
+    thread.start()
+  }
+
+  /// Items waiting now.
+  public var depth: Int {
+    condition.lock()
+    defer { condition.unlock() }
+    return queue.count
+  }
+
+  /// Queues `items` as one request and waits for all their outputs.
+  public func submit(_ items: [Item]) async throws -> [Output] {
+    guard !items.isEmpty else { return [] }
+    let request = Pending(count: items.count)
+    return try await withCheckedThrowingContinuation { continuation in
+      condition.lock()
+      defer { condition.unlock() }
+      if stopped { return continuation.resume(throwing: Stopped()) }
+      if queue.count + items.count > maxQueue { return continuation.resume(throwing: QueueFull()) }
+      request.continuation = continuation
+      let now = ContinuousClock.now
+      for (slot, item) in items.enumerated() {
+        queue.append(Waiting(item: item, request: request, slot: slot, arrival: now))
+      }
+      condition.broadcast()
+    }
+  }
+
+  /// Refuses new items, answers those queued, then ends the worker; returns when it has.
+  public func stop() {
+    condition.lock()
+    stopped = true
+    condition.broadcast()
+    while !finished { condition.wait() }
+    condition.unlock()
+  }
+
+  /// The worker loop: wait for items, give late-comers until the oldest one's deadline,
+  /// run one batch, answer it.
+  private func work() {
+    while let batch = nextBatch() {
+      let start = ContinuousClock.now
+      let results = run(batch.map(\.item))
+      let elapsed = ContinuousClock.now - start
+      onBatch(batch.count, elapsed)
+      complete(batch, results)
+    }
+    condition.lock()
+    finished = true
+    condition.broadcast()
+    condition.unlock()
+  }
+
+  /// Takes the next batch, or nil when stopped and empty.
+  private func nextBatch() -> [Waiting]? {
+    condition.lock()
+    defer { condition.unlock() }
+    while queue.isEmpty {
+      if stopped { return nil }
+      condition.wait()
+    }
+    let deadline = queue[0].arrival + delay
+    while !stopped, joinable() < maxBatch, ContinuousClock.now < deadline {
+      let left = deadline - ContinuousClock.now
+      let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18
+      _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, seconds)))
+    }
+    var taken: [Waiting] = []
+    var kept: [Waiting] = []
+    for waiting in queue {
+      if taken.count < maxBatch, taken.isEmpty || canJoin(taken[0].item, waiting.item) {
+        taken.append(waiting)
+      } else {
+        kept.append(waiting)
+      }
+    }
+    queue = kept
+    return taken
+  }
+
+  /// Items that could join the oldest one's batch now.
+  private func joinable() -> Int {
+    guard let first = queue.first else { return 0 }
+    return queue.lazy.filter { self.canJoin(first.item, $0.item) }.count
+  }
+
+  /// Hands each output to its request; a request resumes when its last item is answered.
+  private func complete(_ batch: [Waiting], _ results: [Result<Output, any Error>]) {
+    var ready: [(CheckedContinuation<[Output], any Error>, Result<[Output], any Error>)] = []
+    condition.lock()
+    for (index, waiting) in batch.enumerated() {
+      let request = waiting.request
+      let result: Result<Output, any Error> =
+        index < results.count ? results[index] : .failure(ServeError(500, "the batch returned too few results"))
+      switch result {
+      case .success(let output): request.outputs[waiting.slot] = output
+      case .failure(let error): request.failure = request.failure ?? error
+      }
+      request.remaining -= 1
+      if request.remaining == 0, let continuation = request.continuation {
+        request.continuation = nil
+        let answer: Result<[Output], any Error> =
+          request.failure.map { .failure($0) } ?? .success(request.outputs.map { $0! })
+        ready.append((continuation, answer))
+      }
+    }
+    condition.unlock()
+    for (continuation, answer) in ready { continuation.resume(with: answer) }
+  }
+}
