@@ -38,6 +38,11 @@ let package = Package(
     // Hand-vectorised inference kernels (AVX2/FMA behind a run-time CPU check, portable C
     // otherwise) and the spinning thread pool they run on. Optimised in debug builds too.
     .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+    // The device kernels' CUDA C source (embedded for NVRTC with C23 #embed) and a host
+    // build of the same source: the emulated device that CI runs the GPU path on.
+    .target(
+      name: "CDeviceKernels", exclude: ["kernels"],
+      cSettings: [.unsafeFlags(["-std=gnu23", "-O2"])]),
 
     // MARK: Shared
     .target(name: "JSON"),
@@ -57,6 +62,13 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
       name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib", "CKernels"],
+      swiftSettings: engineSettings),
+    // The CUDA driver API, cuBLAS and NVRTC, dlopen'ed at run time (never linked).
+    .target(name: "CUDADriver"),
+    // The small device interface (allocate, copy, launch, gemm, synchronize), its CUDA and
+    // host-emulated implementations, and the training ops built on it.
+    .target(
+      name: "GPU", dependencies: ["Tensor", "NN", "CUDADriver", "CDeviceKernels"],
       swiftSettings: engineSettings),
     .target(
       name: "Classifier",
@@ -99,6 +111,8 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
+    .testTarget(
+      name: "GPUTests", dependencies: ["GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
