@@ -80,7 +80,7 @@ public final class NVRTC: @unchecked Sendable {
     defer { _ = destroyProgram(&program) }
     let options = [
       (ptx ? "--gpu-architecture=compute_" : "--gpu-architecture=sm_") + String(arch),
-      "--std=c++17", "--use_fast_math=false",
+      "--std=c++17",
     ]
     let cOptions = options.map { strdup($0) }
     defer { cOptions.forEach { free($0) } }

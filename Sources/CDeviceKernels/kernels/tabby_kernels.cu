@@ -118,7 +118,8 @@ TABBY_KERNEL tk_bias_add(
   TK_LOOP(i, n) { y[i] = x[i] + bias[(i / inner) % channels]; }
 }
 
-/// y[a] = beta·y[a] + Σ_o Σ_i x[o, a, i]: a bias gradient (one thread per output).
+/// y[a] = beta·y[a] + Σ_o Σ_i x[o, a, i]: a bias gradient (one thread per output). With
+/// beta = 0, y is not read (as in BLAS): fresh device memory may hold NaN bit patterns.
 TABBY_KERNEL tk_reduce_outer_inner(
     int outer, int axis, int inner, float beta, const float *__restrict__ x,
     float *__restrict__ y) {
@@ -128,7 +129,7 @@ TABBY_KERNEL tk_reduce_outer_inner(
       const float *row = x + ((long)o * axis + a) * inner;
       for (int i = 0; i < inner; i++) s += row[i];
     }
-    y[a] = beta * y[a] + s;
+    y[a] = beta == 0.0f ? s : beta * y[a] + s;
   }
 }
 
