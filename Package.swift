@@ -9,7 +9,9 @@ let package = Package(
   name: "Tabby",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "tabby", targets: ["tabby"])
+    .executable(name: "tabby", targets: ["tabby"]),
+    // The GPU comparisons as one binary for a GPU machine without Swift (bench/gpu).
+    .executable(name: "tabby-gpu-check", targets: ["tabby-gpu-check"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -97,6 +99,10 @@ let package = Package(
         "TabbyKernel", "ZMQTransport", "KernelCore", "JupyterProtocol", "Classifier",
         "PasswordHash", "JSON", "NN", "Datasets", "ModelIO", "Imaging",
       ]),
+
+    .executableTarget(
+      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets"],
+      swiftSettings: engineSettings),
 
     // MARK: Tests
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
