@@ -101,7 +101,7 @@ let package = Package(
       ]),
 
     .executableTarget(
-      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets"],
+      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON"],
       swiftSettings: engineSettings),
 
     // MARK: Tests

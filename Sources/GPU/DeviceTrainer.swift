@@ -64,6 +64,37 @@ public final class DeviceTrainer {
     return loss
   }
 
+  /// Inference on the device (running batch-norm statistics, no dropout): the logits of a
+  /// batch, copied back. `predict` and `evaluate` on a model placed on the GPU use this.
+  public func logits(images: Tensor) throws(GPUError) -> Tensor {
+    var x = try ops.upload(images, "batch \(images.shape)")
+    for layer in model.layers {
+      switch layer {
+      case is Dropout: continue
+      case let l as BatchNorm: x = try inferenceBatchNorm(l, x)
+      default: x = try forward(layer, x).0
+      }
+    }
+    return try x.host()
+  }
+
+  /// Batch norm with the running statistics: 1/√(var + ε) is computed on the host (one
+  /// value per channel), the normalisation on the device.
+  func inferenceBatchNorm(_ l: BatchNorm, _ x: DeviceTensor) throws(GPUError) -> DeviceTensor {
+    let variance = try weight(l.runningVariance).host()
+    let inv = variance.scalars.map { 1 / ($0 + l.epsilon).squareRoot() }
+    let invStd = try ops.upload(try! Tensor(shape: variance.shape, scalars: inv), "batch-norm inverse std")
+    let y = try ops.empty(x.shape, "batch-norm output \(x.shape)")
+    let (c, inner) = (x.shape[1], x.count / max(x.shape[0] * x.shape[1], 1))
+    try ops.device.launch(
+      .batchNorm, count: x.count,
+      [
+        .int(x.count), .int(c), .int(inner), .buffer(x.buffer), .buffer(weight(l.runningMean).buffer),
+        .buffer(invStd.buffer), .buffer(weight(l.scale).buffer), .buffer(weight(l.offset).buffer), .buffer(y.buffer),
+      ])
+    return y
+  }
+
   /// Writes the device weights back into the model's parameters (for save, evaluate, CPU use).
   public func copyWeightsToHost() throws(GPUError) {
     for layer in model.layers {

@@ -2,15 +2,27 @@
 // has a GPU but no Swift toolchain (bench/gpu/device-check.sh carries it there). Runs each
 // op on the device and on the CPU engine, then LeNet training on both, and prints one JSON
 // object. `--emulated` runs the same on the host-emulated device (how CI checks this file).
+// No Foundation: the static binary stays small (the bundle travels to the GPU machine).
 import Datasets
-import Foundation
 import GPU
+import JSON
 import NN
 import Tensor
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Seconds on the monotonic clock.
+func now() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+}
+
 let arguments = CommandLine.arguments
 let emulated = arguments.contains("--emulated")
-let batches = Int(ProcessInfo.processInfo.environment["GPU_CHECK_BATCHES"] ?? "") ?? 200
+let batches = getenv("GPU_CHECK_BATCHES").flatMap { Int(String(cString: $0)) } ?? 200
 
 func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
   var rng = SplitMix64(seed: seed)
@@ -58,7 +70,7 @@ func opErrors(_ ops: DeviceOps) throws -> [String: Double] {
 }
 
 /// Trains LeNet on the CPU and on the device from the same weights and batches.
-func lenet(_ device: any ComputeDevice) throws -> [String: Any] {
+func lenet(_ device: any ComputeDevice) throws -> JSON {
   let dir = MNIST.fashionMNISTDirectory
   let path = (dir + "/train-images-idx3-ubyte.gz", dir + "/train-labels-idx1-ubyte.gz")
   let data: LabeledImages
@@ -73,42 +85,44 @@ func lenet(_ device: any ComputeDevice) throws -> [String: Any] {
   let (cpu, gpu) = (Models.lenet(seed: 7), Models.lenet(seed: 7))
   let (cpuOpt, trainer) = (SGD(), try DeviceTrainer(model: gpu, optimizer: SGD(), device: device))
   var (cpuLoss, gpuLoss): ([Float], [Float]) = ([], [])
-  var start = Date()
+  var start = now()
   for (x, labels) in order {
     let loss = try SoftmaxCrossEntropyFunction.apply(cpu(Variable(x)), labels: labels)
     try loss.backward()
     cpuOpt.update(cpu.parameters)
     cpuLoss.append(loss.value.scalars[0])
   }
-  let cpuSeconds = Date().timeIntervalSince(start)
-  start = Date()
+  let cpuSeconds = now() - start
+  start = now()
   for (x, labels) in order { gpuLoss.append(try trainer.step(images: x, labels: labels)) }
   try device.synchronize()
-  let gpuSeconds = Date().timeIntervalSince(start)
+  let gpuSeconds = now() - start
   let tail = { (l: [Float]) in Double(l.suffix(50).reduce(0, +)) / Double(min(50, l.count)) }
   return [
-    "batches": order.count, "batch_size": 64, "cpu_last50_loss": tail(cpuLoss),
-    "device_last50_loss": tail(gpuLoss), "first_loss_cpu": Double(cpuLoss.first ?? 0),
-    "first_loss_device": Double(gpuLoss.first ?? 0),
-    "cpu_images_per_s": Double(order.count * 64) / cpuSeconds,
-    "device_images_per_s": Double(order.count * 64) / gpuSeconds,
+    "batches": .number(Double(order.count)), "batch_size": 64,
+    "cpu_last50_loss": .number(tail(cpuLoss)), "device_last50_loss": .number(tail(gpuLoss)),
+    "first_loss_cpu": .number(Double(cpuLoss.first ?? 0)),
+    "first_loss_device": .number(Double(gpuLoss.first ?? 0)),
+    "cpu_images_per_s": .number(Double(order.count * 64) / cpuSeconds),
+    "device_images_per_s": .number(Double(order.count * 64) / gpuSeconds),
   ]
 }
 
-var report: [String: Any] = ["emulated": emulated]
+var report: [(String, JSON)] = [("emulated", .bool(emulated))]
+var failed = false
 do {
-  let opened = Date()
+  let opened = now()
   let device: any ComputeDevice = emulated ? HostDevice() : try CUDADevice(index: 0)
-  report["open_seconds"] = Date().timeIntervalSince(opened)
-  report["device"] = device.name
-  if let cuda = device as? CUDADevice { report["kernels_from_cache"] = cuda.kernelsFromCache }
+  report.append(("open_seconds", .number(now() - opened)))
+  report.append(("device", .string(device.name)))
+  if let cuda = device as? CUDADevice { report.append(("kernels_from_cache", .bool(cuda.kernelsFromCache))) }
   let errors = try opErrors(DeviceOps(device: device))
-  report["op_max_relative_error"] = errors
-  report["ops_within_1e-4"] = errors.values.allSatisfy { $0 <= 1e-4 }
-  report["lenet"] = try lenet(device)
+  report.append(("op_max_relative_error", .object(JSONObject(errors.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))))
+  report.append(("ops_within_1e-4", .bool(errors.values.allSatisfy { $0 <= 1e-4 })))
+  report.append(("lenet", try lenet(device)))
 } catch {
-  report["error"] = "\(error)"
+  report.append(("error", .string("\(error)")))
+  failed = true
 }
-let json = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
-print(String(decoding: json, as: UTF8.self))
-exit(report["error"] == nil ? 0 : 1)
+print(JSON.object(JSONObject(report)).pretty())
+exit(failed ? 1 : 0)

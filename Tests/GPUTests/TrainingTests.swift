@@ -95,6 +95,10 @@ func trainingImages(count: Int) -> LabeledImages {
     try trainer.copyWeightsToHost()
     let bn = model.layers[1] as! BatchNorm
     #expect(bn.runningMean.value.scalars.contains { $0 != 0 }, "running statistics were updated")
+    // Inference on the device (running statistics, no dropout) matches the CPU's.
+    model.isTraining = false
+    let (x, _) = data.batch(data.batches(size: 16)[0])
+    expectClose(try trainer.logits(images: x), try model(x))
   }
 
   @Test func aLayerTheDeviceCannotTrainIsNamed() {
