@@ -16,6 +16,11 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
   let cublas: CUBLAS
   let context: DriverHandle
   let functions: [Kernel: DriverHandle]
+  /// Freed blocks by rounded size, reused before asking the driver: cuMemAlloc is slow and
+  /// cuMemFree synchronises the device, and a training step frees and allocates the same
+  /// sizes every batch.
+  let pool = Mutex<[Int: [DeviceAddress]]>([:])
+  let sizes = Mutex<[DeviceAddress: Int]>([:])
 
   /// Opens GPU `index`: loads the libraries along `search`, retains the primary context,
   /// and loads the kernels. Errors say what to do: no driver or device → `noCUDADevice`,
@@ -78,26 +83,56 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
     do throws(CUDALibraryError) { return try body() } catch { throw .call(error.description) }
   }
 
-  public func allocate(bytes: Int, purpose: String) throws(GPUError) -> DeviceAddress {
-    do throws(CUDALibraryError) { return try driver.allocate(max(bytes, 4)) } catch {
-      if case .callFailed(_, let code, _) = error, code == Driver.outOfMemory {
-        throw .outOfMemory(allocation: purpose, bytes: bytes, device: name)
-      }
-      throw .call(error.description)
-    }
+  /// Sizes round up to 512 bytes (small) or 1/16 of their power of two, so a pool entry
+  /// fits the next request of about the same size.
+  static func rounded(_ bytes: Int) -> Int {
+    let b = max(bytes, 4)
+    if b <= 1 << 16 { return (b + 511) & ~511 }
+    let step = (1 << (Int.bitWidth - b.leadingZeroBitCount - 1)) / 16
+    return (b + step - 1) / step * step
   }
 
-  public func free(_ address: DeviceAddress) { driver.free(address) }
+  public func allocate(bytes: Int, purpose: String) throws(GPUError) -> DeviceAddress {
+    let size = Self.rounded(bytes)
+    if let reused = pool.withLock({ $0[size]?.popLast() }) { return reused }
+    try current()
+    var address: DeviceAddress
+    do throws(CUDALibraryError) { address = try driver.allocate(size) } catch {
+      guard case .callFailed(_, let code, _) = error, code == Driver.outOfMemory else {
+        throw .call(error.description)
+      }
+      // Give the pooled blocks back to the driver and try once more.
+      for a in pool.withLock({ p in defer { p = [:] }; return p.values.flatMap { $0 } }) { driver.free(a) }
+      do throws(CUDALibraryError) { address = try driver.allocate(size) } catch {
+        throw .outOfMemory(allocation: purpose, bytes: bytes, device: name)
+      }
+    }
+    sizes.withLock { $0[address] = size }
+    return address
+  }
+
+  public func free(_ address: DeviceAddress) {
+    guard let size = sizes.withLock({ $0[address] }) else { return }
+    pool.withLock { $0[size, default: []].append(address) }
+  }
+
+  /// Makes the context current on the calling thread (the kernel runs cells on several).
+  func current() throws(GPUError) {
+    try call { () throws(CUDALibraryError) in try driver.makeCurrent(context) }
+  }
 
   public func copy(to: DeviceAddress, from: UnsafeRawPointer, bytes: Int) throws(GPUError) {
+    try current()
     try call { () throws(CUDALibraryError) in try driver.copy(to: to, from: from, bytes: bytes) }
   }
 
   public func copy(to: UnsafeMutableRawPointer, from: DeviceAddress, bytes: Int) throws(GPUError) {
+    try current()
     try call { () throws(CUDALibraryError) in try driver.copy(to: to, from: from, bytes: bytes) }
   }
 
   public func copy(to: DeviceAddress, from: DeviceAddress, bytes: Int) throws(GPUError) {
+    try current()
     try call { () throws(CUDALibraryError) in try driver.copy(to: to, from: from, bytes: bytes) }
   }
 
@@ -106,6 +141,7 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
     arguments: UnsafeMutablePointer<UnsafeMutableRawPointer?>
   ) throws(GPUError) {
     let f = functions[kernel]!
+    try current()
     try call { () throws(CUDALibraryError) in
       try driver.launch(f, grid: (grid, 1, 1), block: (block, 1, 1), arguments: arguments)
     }
@@ -115,6 +151,7 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float, a: DeviceAddress, lda: Int,
     b: DeviceAddress, ldb: Int, beta: Float, c: DeviceAddress, ldc: Int
   ) throws(GPUError) {
+    try current()
     try call { () throws(CUDALibraryError) in
       try cublas.gemm(
         transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
@@ -123,6 +160,7 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
   }
 
   public func synchronize() throws(GPUError) {
+    try current()
     try call { () throws(CUDALibraryError) in try driver.synchronize() }
   }
 }

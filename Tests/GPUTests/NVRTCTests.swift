@@ -147,3 +147,13 @@ func contains(_ haystack: [UInt8], _ needle: String) -> Bool {
     #expect(try small.host().scalars.allSatisfy { $0 == 1 }, "the device still works")
   }
 }
+
+@Suite struct DevicePoolTests {
+  @Test(arguments: [1, 4, 511, 512, 513, 65_536, 65_537, 100_000, 3 << 20, (1 << 24) + 1])
+  func pooledSizesCoverTheRequestWithLittleWaste(bytes: Int) {
+    let size = CUDADevice.rounded(bytes)
+    #expect(size >= bytes)
+    #expect(size % 512 == 0)
+    #expect(Double(size) <= max(Double(bytes) * 1.07, Double(bytes + 511)), "at most 1/16 or 511 bytes more")
+  }
+}
