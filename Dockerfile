@@ -5,6 +5,10 @@
 #   docker build -t tabby .
 #   docker run --rm -p 127.0.0.1:8888:8888 -e TABBY_PASSWORD -v tabby-work:/home/tabby/work tabby
 #
+# GPU-capable image (ctx(gpu)): the CUDA libraries come from PyPI wheels, no CUDA base image:
+#   docker build --build-arg TABBY_CUDA=12 -t tabby-gpu .     # or TABBY_CUDA=13
+#   docker run --gpus all --rm -p 127.0.0.1:8888:8888 -e TABBY_PASSWORD tabby-gpu
+#
 # The runtime steps live in docker/install-runtime.sh, which CI runs as well
 # (Tests/integration/test_deploy.py), so the image and the tests cannot drift apart.
 
@@ -47,6 +51,16 @@ COPY --from=build /out/tabby /usr/local/bin/tabby
 COPY docker/install-runtime.sh docker/requirements-runtime.txt /opt/tabby-setup/
 RUN /opt/tabby-setup/install-runtime.sh --prefix /opt/tabby/venv --tabby /usr/local/bin/tabby \
  && rm -rf /var/lib/apt/lists/* /root/.cache
+# Empty: CPU only. 12 or 13: cuBLAS and NVRTC wheels into the venv, where Tabby's library
+# search looks ($VIRTUAL_ENV/lib/python3*/site-packages/nvidia/*/lib, docs/gpu.md); the
+# driver's libcuda.so.1 is mounted by `docker run --gpus all`.
+ARG TABBY_CUDA=""
+RUN case "$TABBY_CUDA" in \
+      "") ;; \
+      12) /opt/tabby/venv/bin/pip install --no-cache-dir nvidia-cublas-cu12 nvidia-cuda-nvrtc-cu12 ;; \
+      13) /opt/tabby/venv/bin/pip install --no-cache-dir nvidia-cublas nvidia-cuda-nvrtc ;; \
+      *) echo "TABBY_CUDA must be empty, 12 or 13" >&2; exit 1 ;; \
+    esac
 COPY docker/entrypoint.sh /usr/local/bin/tabby-entrypoint
 COPY docker/healthcheck.py /usr/local/bin/tabby-healthcheck
 COPY notebooks /opt/tabby/notebooks
@@ -60,7 +74,9 @@ RUN useradd --create-home --uid 1000 --user-group --shell /usr/sbin/nologin tabb
  && mkdir -p /home/tabby/work/models \
  && chown -R tabby:tabby /home/tabby
 ENV PATH=/opt/tabby/venv/bin:$PATH \
+    VIRTUAL_ENV=/opt/tabby/venv \
     TABBY_HOME=/home/tabby/work \
+    TABBY_CACHE=/home/tabby/work/.cache/tabby \
     TABBY_MODELS=/home/tabby/work/models \
     JUPYTERLAB_SETTINGS_DIR=/home/tabby/work/.jupyter/lab/user-settings \
     JUPYTERLAB_WORKSPACES_DIR=/home/tabby/work/.jupyter/lab/workspaces \

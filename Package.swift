@@ -10,7 +10,9 @@ let package = Package(
   name: "Tabby",
   platforms: [.macOS(.v15)],
   products: [
-    .executable(name: "tabby", targets: ["tabby"])
+    .executable(name: "tabby", targets: ["tabby"]),
+    // The GPU comparisons as one binary for a GPU machine without Swift (bench/gpu).
+    .executable(name: "tabby-gpu-check", targets: ["tabby-gpu-check"]),
   ],
   // Exact versions: Package.resolved is not in git (these machines' package copies carry
   // other commit ids), so the pin here is what makes every build, the image's included,
@@ -49,6 +51,11 @@ let package = Package(
     // Hand-vectorised inference kernels (AVX2/FMA behind a run-time CPU check, portable C
     // otherwise) and the spinning thread pool they run on. Optimised in debug builds too.
     .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
+    // The device kernels' CUDA C source (embedded for NVRTC with C23 #embed) and a host
+    // build of the same source: the emulated device that CI runs the GPU path on.
+    .target(
+      name: "CDeviceKernels", exclude: ["kernels"],
+      cSettings: [.unsafeFlags(["-std=gnu23", "-O2"])]),
 
     // MARK: Shared
     .target(name: "JSON"),
@@ -68,6 +75,13 @@ let package = Package(
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),
     .target(
       name: "ModelIO", dependencies: ["NN", "Tensor", "JSON", "CZlib", "CKernels"],
+      swiftSettings: engineSettings),
+    // The CUDA driver API, cuBLAS and NVRTC, dlopen'ed at run time (never linked).
+    .target(name: "CUDADriver"),
+    // The small device interface (allocate, copy, launch, gemm, synchronize), its CUDA and
+    // host-emulated implementations, and the training ops built on it.
+    .target(
+      name: "GPU", dependencies: ["Tensor", "NN", "CUDADriver", "CDeviceKernels"],
       swiftSettings: engineSettings),
     .target(
       name: "Classifier",
@@ -112,6 +126,10 @@ let package = Package(
         "PasswordHash", "JSON", "ModelServer", "ModelServerHTTP",
       ]),
 
+    .executableTarget(
+      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON"],
+      swiftSettings: engineSettings),
+
     // MARK: Tests
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
@@ -130,6 +148,8 @@ let package = Package(
     .testTarget(
       name: "ModelServerTests",
       dependencies: ["ModelServer", "ModelServerHTTP", "Classifier", "Imaging", "JSON"]),
+    .testTarget(
+      name: "GPUTests", dependencies: ["GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

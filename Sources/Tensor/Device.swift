@@ -1,6 +1,12 @@
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// Opens GPU n or says why it cannot (installed by the GPU module; see `installGPUProbe`).
+public typealias GPUProbe = @Sendable (Int) throws(DeviceError) -> Void
+private let gpuProbe = Mutex<GPUProbe?>(nil)
 
 /// Where a tensor's memory lives and its ops run.
 public enum Device: Sendable, Hashable, CustomStringConvertible {
@@ -22,7 +28,14 @@ public enum Device: Sendable, Hashable, CustomStringConvertible {
     let gpus = Device.cudaDeviceCount()
     guard gpus > 0 else { throw DeviceError.noCUDADevice }
     guard n >= 0 && n < gpus else { throw DeviceError.noSuchGPU(index: n, available: gpus) }
-    throw DeviceError.noGPUBackend(index: n)
+    guard let probe = gpuProbe.withLock({ $0 }) else { throw DeviceError.noGPUBackend(index: n) }
+    try probe(n)
+  }
+
+  /// Lets `check()` accept a GPU that `probe` opens (the GPU module installs one that loads
+  /// the CUDA libraries and the kernels); without a probe `check()` refuses every GPU.
+  public static func installGPUProbe(_ probe: @escaping GPUProbe) {
+    gpuProbe.withLock { $0 = probe }
   }
 
   /// The backend that runs ops for this device.
@@ -63,6 +76,10 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
   case noSuchGPU(index: Int, available: Int)
   /// A GPU exists but Tabby has no GPU backend yet.
   case noGPUBackend(index: Int)
+  /// A GPU exists but a CUDA library is missing; `remedy` says what to install.
+  case missingLibrary(index: Int, library: String, remedy: String)
+  /// The driver refused to open the GPU (the message names the call).
+  case driverFailure(index: Int, message: String)
 
   public var description: String {
     switch self {
@@ -72,6 +89,10 @@ public enum DeviceError: Error, Equatable, Sendable, CustomStringConvertible {
       "gpu(\(index)) does not exist: this machine has \(available) CUDA device(s) — use gpu(0)…gpu(\(available - 1)) or ctx(cpu)"
     case .noGPUBackend(let index):
       "CUDA device gpu(\(index)) is present but this build of Tabby has no GPU backend yet — use ctx(cpu)"
+    case .missingLibrary(let index, let library, let remedy):
+      "CUDA device gpu(\(index)) is present but \(library) could not be loaded — \(remedy) (or set TABBY_CUDA_LIBS to its directory), or use ctx(cpu)"
+    case .driverFailure(let index, let message):
+      "CUDA device gpu(\(index)) could not be opened: \(message) — use ctx(cpu)"
     }
   }
 }
