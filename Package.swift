@@ -65,6 +65,9 @@ let package = Package(
       ],
       swiftSettings: engineSettings),
 
+    // Data-parallel training over Open MPI, dlopen'ed only when mpirun started the process.
+    .target(name: "Distributed", dependencies: ["NN", "Tensor"], swiftSettings: engineSettings),
+
     // MARK: Pictures (pure SVG charts; knows nothing of Jupyter or the engine)
     .target(name: "Charts"),
 
@@ -83,7 +86,7 @@ let package = Package(
       dependencies: [
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         "TabbyKernel", "ZMQTransport", "KernelCore", "JupyterProtocol", "Classifier",
-        "PasswordHash", "JSON", "NN", "Datasets", "ModelIO", "Imaging",
+        "PasswordHash", "JSON", "NN", "Datasets", "ModelIO", "Imaging", "Distributed",
       ]),
 
     // MARK: Tests
@@ -99,6 +102,7 @@ let package = Package(
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "NN"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Datasets
+import Distributed
 import JSON
 import ModelIO
 import NN
@@ -12,6 +13,8 @@ import Tensor
 
 /// Set by SIGINT; the training loop stops cleanly between batches.
 private let interruptRequested = Atomic<Bool>(false)
+/// This process's MPI rank (0 outside mpirun): only rank 0 prints, saves and reports.
+private let processRank = Atomic<Int>(0)
 
 /// `tabby train`: trains LeNet or the MLP on MNIST-format data and reports throughput.
 struct TrainCommand: ParsableCommand {
@@ -24,7 +27,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Directory with the four MNIST-format files (raw or .gz).")
   var data: String = MNIST.fashionMNISTDirectory
   @Option(help: "Epochs.") var epochs: Int = 5
-  @Option(help: "Batch size.") var batch: Int = 64
+  @Option(help: "Batch size (per rank under mpirun: the global batch is ranks × batch).")
+  var batch: Int = 64
+  @Flag(help: "Under mpirun: multiply the learning rate by the number of ranks.")
+  var scaleLr = false
   @Option(help: "Optimizer: sgd or adam.") var optimizer: String = "sgd"
   @Option(help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Float?
   @Option(help: "SGD momentum.") var momentum: Float = 0.9
@@ -59,6 +65,22 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
+    // Started by mpirun with several ranks: join the job (Open MPI is loaded only then).
+    guard let comm = try MPICommunicator.joinIfLaunched() else { return try trainRun(comm: nil) }
+    processRank.store(comm.rank, ordering: .relaxed)
+    do {
+      try trainRun(comm: comm)
+    } catch {
+      // Abort the whole job: the other ranks would otherwise wait for us in a collective.
+      let line = Array("tabby train: rank \(comm.rank) of \(comm.size) failed: \(error)\n".utf8)
+      _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+      comm.abort()
+    }
+    comm.finalize()
+  }
+
+  private func trainRun(comm: MPICommunicator?) throws {
+    let ranks = comm?.size ?? 1
     let threadCount = threads ?? Threads.available
     Threads.set(threadCount)
     var (trainSet, testSet) = try MNIST.load(directory: data)
@@ -68,7 +90,7 @@ struct TrainCommand: ParsableCommand {
       net == "mlp"
       ? Models.mlp(seed: seed)
       : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
-    let rate = lr ?? (optimizer == "adam" ? 1e-3 : 0.05)
+    let rate = (lr ?? (optimizer == "adam" ? 1e-3 : 0.05)) * (scaleLr ? Float(ranks) : 1)
     let opt: any Optimizer =
       optimizer == "adam"
       ? Adam(learningRate: rate, weightDecay: wd)
@@ -80,23 +102,39 @@ struct TrainCommand: ParsableCommand {
       default: nil
       }
     signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    // mpirun forwards SIGUSR1 to every rank (SIGINT would kill the job): a clean, saved stop.
+    signal(SIGUSR1) { _ in interruptRequested.store(true, ordering: .relaxed) }
     log(
-      "training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(rate), \(threadCount) threads"
+      "training \(net) on \(trainSet.count) images (\(data)), \(epochs) epochs, batch \(batch)\(ranks > 1 ? " × \(ranks) ranks" : ""), \(optimizer) lr \(rate), \(threadCount) threads"
     )
-    let history = try train(
+    let history = try NN.train(
       model, on: trainSet, test: testSet, epochs: epochs, batchSize: batch, optimizer: opt,
       seed: seed,
       schedule: sched, progressInterval: 1, threads: threadCount, progress: { report($0) },
-      shouldStop: { interruptRequested.load(ordering: .relaxed) })
+      shouldStop: { interruptRequested.load(ordering: .relaxed) }, dataParallel: comm)
+    let checksums = try comm?.gatherToRoot(parameterChecksum(model)) ?? [parameterChecksum(model)]
+    guard processRank.load(ordering: .relaxed) == 0 else { return }
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
     if let save {
       try MXNetExport.save(model, prefix: save, epoch: history.epochs.count)
       log("saved \(save)-symbol.json and \(save)-\(epochString(history.epochs.count)).params")
     }
-    if json { print(results(history, threads: threadCount).text) }
+    if json {
+      var result = results(history, threads: threadCount)
+      if case .object(var fields) = result {
+        fields["ranks"] = .int(ranks)
+        fields["global_batch"] = .int(batch * ranks)
+        let trained = history.epochs.reduce(0) { $0 + $1.seconds }
+        fields["allreduce_share"] = .number(trained > 0 ? (comm?.allReduceSeconds ?? 0) / trained : 0)
+        fields["rank_checksums"] = .array(checksums.map { .string(String($0, radix: 16)) })
+        result = .object(fields)
+      }
+      print(result.text)
+    }
   }
 
   private func log(_ line: String) {
+    guard processRank.load(ordering: .relaxed) == 0 else { return }
     // write(2) keeps each progress line whole and unbuffered on either stream.
     let bytes = Array((line + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(json ? 2 : 1, $0.baseAddress, $0.count) }
