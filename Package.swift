@@ -79,7 +79,7 @@ let package = Package(
       name: "TabbyKernel",
       dependencies: [
         "KernelCore", "JupyterProtocol", "CellLanguage", "Classifier", "JSON", "Charts", "NN", "Tensor",
-        "Datasets", "Imaging", "ModelIO",
+        "Datasets", "Imaging", "ModelIO", "Distributed",
       ]),
     .executableTarget(
       name: "tabby",

@@ -102,3 +102,37 @@ public func parameterChecksum(_ model: Sequential) -> UInt64 {
   }
   return hash
 }
+
+extension TrainingProgress {
+  /// A report rebuilt outside `train` (from a worker process's progress line).
+  public init(
+    reportedEpoch epoch: Int, of epochs: Int, batch: Int, of batches: Int, imagesPerSecond: Double,
+    loss: Double, accuracy: Double, etaSeconds: Double, testAccuracy: Double?
+  ) {
+    self.init(
+      epoch: epoch, epochs: epochs, batch: batch, batches: batches, imagesPerSecond: imagesPerSecond,
+      loss: loss, accuracy: accuracy, etaSeconds: etaSeconds, epochEnded: testAccuracy != nil,
+      testAccuracy: testAccuracy)
+  }
+}
+
+extension EpochRecord {
+  /// A record rebuilt outside `train` (from a worker process's JSON result).
+  public init(
+    reportedEpoch epoch: Int, loss: Double, trainAccuracy: Double, testAccuracy: Double?,
+    seconds: Double, images: Int
+  ) {
+    self.init(
+      epoch: epoch, loss: loss, trainAccuracy: trainAccuracy, testAccuracy: testAccuracy,
+      seconds: seconds, images: images)
+  }
+}
+
+extension TrainingHistory {
+  /// A history rebuilt outside `train`.
+  public init(reportedEpochs epochs: [EpochRecord], stopped: Bool) {
+    self.init()
+    self.epochs = epochs
+    self.stopped = stopped
+  }
+}

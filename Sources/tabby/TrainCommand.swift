@@ -5,6 +5,7 @@ import JSON
 import ModelIO
 import NN
 import Synchronization
+import TabbyKernel
 import Tensor
 
 #if canImport(Glibc)
@@ -42,6 +43,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Use only the first N test images.") var testLimit: Int?
   @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save:
     String?
+  @Option(
+    help: "Start from a checkpoint's network and weights (PREFIX of PREFIX-symbol.json; --net is ignored).")
+  var initFrom: String?
   @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).")
   var json = false
 
@@ -87,9 +91,9 @@ struct TrainCommand: ParsableCommand {
     if let limit { trainSet = trainSet.prefix(limit) }
     if let testLimit { testSet = testSet.prefix(testLimit) }
     let model =
-      net == "mlp"
+      try initFrom.map { try WorkerCheckpoint.network(prefix: $0) } ?? (net == "mlp"
       ? Models.mlp(seed: seed)
-      : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed)
+      : Models.lenet(activation: activation == "relu" ? .relu : .tanh, seed: seed))
     let rate = (lr ?? (optimizer == "adam" ? 1e-3 : 0.05)) * (scaleLr ? Float(ranks) : 1)
     let opt: any Optimizer =
       optimizer == "adam"
@@ -127,6 +131,8 @@ struct TrainCommand: ParsableCommand {
         let trained = history.epochs.reduce(0) { $0 + $1.seconds }
         fields["allreduce_share"] = .number(trained > 0 ? (comm?.allReduceSeconds ?? 0) / trained : 0)
         fields["rank_checksums"] = .array(checksums.map { .string(String($0, radix: 16)) })
+        fields["epoch_seconds"] = .array(history.epochs.map { .number($0.seconds) })
+        fields["epoch_images"] = .array(history.epochs.map { .int($0.images) })
         result = .object(fields)
       }
       print(result.text)

@@ -10,13 +10,14 @@ extension SessionBuiltins {
   static func runBuiltins(_ state: SessionState) -> [Builtin] {
     [
       Builtin(
-        "train(model, data, epochs=1, batch=64, lr=None, momentum=0.9, optimizer='sgd', seed=42, wd=0.0001)",
+        "train(model, data, epochs=1, batch=64, lr=None, momentum=0.9, optimizer='sgd', seed=42, wd=0.0001, workers=None, hosts=None)",
         summary:
           "Trains a model on a data set, showing progress and a loss/accuracy curve in place.",
         details: """
           optimizer is 'sgd' (lr 0.05 by default) or 'adam' (lr 0.001). Interrupting (the stop button) stops at the
           next batch: the model keeps the weights it reached and model.history the partial history.
-          Returns the history (also model.history).
+          Returns the history (also model.history). workers=N trains on N processes under mpirun (batch per
+          worker; hosts= an Open MPI host file); the data must be an mnist() data set on disk.
           """
       ) { a, ctx in try train(a, ctx, state) },
       Builtin(
@@ -72,6 +73,11 @@ extension SessionBuiltins {
       throw CellError.valueError("epochs and batch must be at least 1")
     }
     let optimizer = try makeOptimizer(a)
+    // [scale] workers=N: the same run on N processes under mpirun (WorkerTraining.swift).
+    if let workers = try a.int("workers") {
+      return try trainOnWorkers(
+        a, ctx, state, model: model, workers: workers, epochs: epochs, batch: batch)
+    }
     try state.checkDevice()
     let display = TrainingDisplay(
       sink: ctx.sink, barID: state.newDisplayID("progress"), chartID: state.newDisplayID("curve"),
