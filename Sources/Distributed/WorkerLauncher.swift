@@ -95,7 +95,7 @@ public enum ProgressLine {
   /// The progress a line reports, or nil for any other line.
   public static func parse(_ line: String) -> TrainingProgress? {
     let w = line.split(separator: " ").map(String.init)
-    guard w.count >= 11, w[0] == "epoch", w[2] == "batch", w[5] == "img/s", w[6] == "loss",
+    guard w.count == 12 || w.count == 14, w[0] == "epoch", w[2] == "batch", w[5] == "img/s", w[6] == "loss",
       w[8] == "acc", w[w.count - 2] == "ETA"
     else { return nil }
     func pair(_ s: String) -> (Int, Int)? {
@@ -108,7 +108,7 @@ public enum ProgressLine {
       let eta = Double(w[w.count - 1].dropLast())
     else { return nil }
     var test: Double?
-    if w.count == 13 {
+    if w.count == 14 {
       guard w[10] == "test", let t = Double(w[11]) else { return nil }
       test = t
     }
