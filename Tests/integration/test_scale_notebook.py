@@ -86,3 +86,12 @@ def test_missing_mpirun_names_the_package(raw_kernel):
     assert reply["content"]["status"] == "error" and "openmpi-bin" in reply["content"]["evalue"]
     assert value(k, "evaluate(m, data).accuracy == before") == "True"
 
+
+
+def test_open_mpi_is_not_mapped_until_workers_are_used(raw_kernel):
+    """An idle kernel (and one that trained in-process) never loads libmpi: Open MPI is
+    dlopen'ed only by `tabby train` processes that mpirun started."""
+    k = raw_kernel(extra_env=ROOT_VARS)
+    ok(k, SETUP + "\ntrain(m, data, epochs=1, batch=64)", timeout=120)
+    maps = pathlib.Path(f"/proc/{k.proc.pid}/maps").read_text()
+    assert "libmpi" not in maps and "libopen-pal" not in maps
