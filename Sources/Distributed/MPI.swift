@@ -32,11 +32,20 @@ public struct MPIEnvironment: Equatable, Sendable {
 /// MPI_FLOAT, MPI_SUM, ...) are the addresses of global objects, so dlsym yields them too.
 final class LibMPI: @unchecked Sendable {
   typealias Handle = UnsafeMutableRawPointer
-  let initialize: @convention(c) (UnsafeMutablePointer<Int32>?, UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32
+  let initialize:
+    @convention(c) (
+      UnsafeMutablePointer<Int32>?,
+      UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?
+    ) -> Int32
   let commRank: @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Int32
   let commSize: @convention(c) (Handle, UnsafeMutablePointer<Int32>) -> Int32
-  let allreduce: @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) -> Int32
-  let gather: @convention(c) (UnsafeRawPointer?, Int32, Handle, UnsafeMutableRawPointer?, Int32, Handle, Int32, Handle) -> Int32
+  let allreduce:
+    @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer?, Int32, Handle, Handle, Handle) ->
+      Int32
+  let gather:
+    @convention(c) (
+      UnsafeRawPointer?, Int32, Handle, UnsafeMutableRawPointer?, Int32, Handle, Int32, Handle
+    ) -> Int32
   let finalize: @convention(c) () -> Int32
   let abort: @convention(c) (Handle, Int32) -> Int32
   let commWorld: Handle, float: Handle, byte: Handle, sum: Handle
@@ -49,7 +58,8 @@ final class LibMPI: @unchecked Sendable {
     guard let lib = dlopen(Self.soname, RTLD_NOW | RTLD_GLOBAL) else {
       let reason = dlerror().map { String(cString: $0) } ?? "unknown reason"
       throw DistributedError(
-        "cannot load Open MPI's \(Self.soname) (\(reason)): install the Debian package libopenmpi3 (it comes with openmpi-bin)")
+        "cannot load Open MPI's \(Self.soname) (\(reason)): install the Debian package libopenmpi3 (it comes with openmpi-bin)"
+      )
     }
     func symbol(_ name: String) throws -> UnsafeMutableRawPointer {
       guard let p = dlsym(lib, name) else {
@@ -111,7 +121,8 @@ public final class MPICommunicator: Communicator {
     while offset < buffer.count {
       let n = min(buffer.count - offset, Int(Int32.max))
       try mpi.check(
-        mpi.allreduce(inPlace, buffer.baseAddress! + offset, Int32(n), mpi.float, mpi.sum, mpi.commWorld),
+        mpi.allreduce(
+          inPlace, buffer.baseAddress! + offset, Int32(n), mpi.float, mpi.sum, mpi.commWorld),
         "MPI_Allreduce")
       offset += n
     }
@@ -126,7 +137,8 @@ public final class MPICommunicator: Communicator {
     var all = [UInt64](repeating: 0, count: rank == 0 ? size : 0)
     try all.withUnsafeMutableBytes { out in
       try mpi.check(
-        mpi.gather(&mine, 8, mpi.byte, out.baseAddress, 8, mpi.byte, 0, mpi.commWorld), "MPI_Gather")
+        mpi.gather(&mine, 8, mpi.byte, out.baseAddress, 8, mpi.byte, 0, mpi.commWorld), "MPI_Gather"
+      )
     }
     return all
   }

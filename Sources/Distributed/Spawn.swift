@@ -46,7 +46,9 @@ final class SpawnedProcess {
 
   /// What arrived on either pipe within the timeout; `closed` once both reached end of file.
   func read(timeoutMilliseconds: Int32) -> (stdout: [UInt8], stderr: [UInt8], closed: Bool) {
-    var fds = [out, err].filter { $0 >= 0 }.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+    var fds = [out, err].filter { $0 >= 0 }.map {
+      pollfd(fd: $0, events: Int16(POLLIN), revents: 0)
+    }
     guard !fds.isEmpty else { return ([], [], true) }
     _ = poll(&fds, nfds_t(fds.count), timeoutMilliseconds)
     var got: [Int32: [UInt8]] = [:]

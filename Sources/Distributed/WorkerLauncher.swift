@@ -41,7 +41,8 @@ public struct WorkerJob: Sendable {
       if access(candidate, X_OK) == 0 { return candidate }
     }
     throw DistributedError(
-      "mpirun not found on PATH: training with workers= needs Open MPI's launcher (Debian package openmpi-bin)")
+      "mpirun not found on PATH: training with workers= needs Open MPI's launcher (Debian package openmpi-bin)"
+    )
   }
 
   /// Runs the job to its end, reporting rank 0's progress; when `shouldStop` turns true the
@@ -95,7 +96,8 @@ public enum ProgressLine {
   /// The progress a line reports, or nil for any other line.
   public static func parse(_ line: String) -> TrainingProgress? {
     let w = line.split(separator: " ").map(String.init)
-    guard w.count == 12 || w.count == 14, w[0] == "epoch", w[2] == "batch", w[5] == "img/s", w[6] == "loss",
+    guard w.count == 12 || w.count == 14, w[0] == "epoch", w[2] == "batch", w[5] == "img/s",
+      w[6] == "loss",
       w[8] == "acc", w[w.count - 2] == "ETA"
     else { return nil }
     func pair(_ s: String) -> (Int, Int)? {

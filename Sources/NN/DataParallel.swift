@@ -58,7 +58,8 @@ enum DataParallel {
     let gradientCount = trainable.reduce(0) { $0 + $1.value.count }
     var fused = [Float](repeating: 0, count: gradientCount + 3)
     let share = Float(localImages) / Float(max(globalImages, 1))
-    pack(trainable.map { $0.variable.grad ?? Tensor(shape: $0.value.shape, repeating: 0) },
+    pack(
+      trainable.map { $0.variable.grad ?? Tensor(shape: $0.value.shape, repeating: 0) },
       into: &fused, scale: share)
     fused[gradientCount] = Float(lossSum)
     fused[gradientCount + 1] = Float(correct)
@@ -67,7 +68,8 @@ enum DataParallel {
     var offset = 0
     for p in trainable {
       let count = p.value.count
-      p.variable.grad = try Tensor(shape: p.value.shape, scalars: Array(fused[offset..<offset + count]))
+      p.variable.grad = try Tensor(
+        shape: p.value.shape, scalars: Array(fused[offset..<offset + count]))
       offset += count
     }
     return StepTotals(
@@ -110,7 +112,8 @@ extension TrainingProgress {
     loss: Double, accuracy: Double, etaSeconds: Double, testAccuracy: Double?
   ) {
     self.init(
-      epoch: epoch, epochs: epochs, batch: batch, batches: batches, imagesPerSecond: imagesPerSecond,
+      epoch: epoch, epochs: epochs, batch: batch, batches: batches,
+      imagesPerSecond: imagesPerSecond,
       loss: loss, accuracy: accuracy, etaSeconds: etaSeconds, epochEnded: testAccuracy != nil,
       testAccuracy: testAccuracy)
   }

@@ -38,7 +38,8 @@ extension SessionBuiltins {
       display.finish(stoppedAt: "failure")
       throw CellError(
         ename: "RuntimeError",
-        "the \(workers) workers failed (mpirun exit status \(run.exitStatus)); the model keeps its weights:\n\(run.stderr)")
+        "the \(workers) workers failed (mpirun exit status \(run.exitStatus)); the model keeps its weights:\n\(run.stderr)"
+      )
     }
     let history = workerHistory(result)
     let trained = dir + "/trained-" + epochText(result["epochs"]?.intValue ?? 0) + ".params"
@@ -66,7 +67,8 @@ extension SessionBuiltins {
           + "a split or an in-memory data set cannot be sent to other processes")
     }
     var isDir: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: d.path, isDirectory: &isDir), isDir.boolValue else {
+    guard FileManager.default.fileExists(atPath: d.path, isDirectory: &isDir), isDir.boolValue
+    else {
       throw CellError.valueError(
         "train(workers=...) needs the data set's files on disk, and \(d.path) is not a directory")
     }
@@ -76,8 +78,11 @@ extension SessionBuiltins {
   /// A fresh directory for the start and trained checkpoints, under the working directory so a
   /// host file's other machines see it when the notebook directory is shared.
   static func workDirectory() throws -> String {
-    let dir = FileManager.default.currentDirectoryPath + "/.tabby-workers-" + UUID().uuidString.prefix(8)
-    do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
+    let dir =
+      FileManager.default.currentDirectoryPath + "/.tabby-workers-" + UUID().uuidString.prefix(8)
+    do {
+      try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    } catch {
       throw CellError(ename: "OSError", "cannot create \(dir) for the workers: \(error)")
     }
     return dir
@@ -156,7 +161,8 @@ public enum WorkerCheckpoint {
       let (net, _) = try Checkpoint.network(prefix: p, epoch: epoch)
     else {
       throw CellError(
-        ename: "ModelLoadError", "\(prefix): no trainable feed-forward checkpoint (PREFIX-symbol.json)")
+        ename: "ModelLoadError",
+        "\(prefix): no trainable feed-forward checkpoint (PREFIX-symbol.json)")
     }
     return net
   }
