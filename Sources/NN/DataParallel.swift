@@ -42,6 +42,25 @@ enum DataParallel {
     }
   }
 
+  /// Checks that every rank runs the same schedule: different data sizes, batch sizes or
+  /// epoch counts would leave some rank waiting alone in a collective. Each rank writes its
+  /// values into its own slot (exact for counts below 2^24), so all ranks see all values.
+  static func checkAgreement(
+    _ named: [(String, Int)], over comm: any Communicator
+  ) throws {
+    let k = named.count
+    var table = [Float](repeating: 0, count: k * comm.size)
+    for (i, (_, v)) in named.enumerated() { table[comm.rank * k + i] = Float(v) }
+    try table.withUnsafeMutableBufferPointer { try comm.allReduceSum($0) }
+    for (i, (name, mine)) in named.enumerated() {
+      for r in 0..<comm.size where table[r * k + i] != Float(mine) {
+        throw TensorError(
+          "data-parallel training: rank \(r) has \(name) \(Int(table[r * k + i])) but rank \(comm.rank) has \(mine); every rank must train on the same data with the same settings"
+        )
+      }
+    }
+  }
+
   /// What a step's collective returns besides the gradients.
   struct StepTotals: Equatable {
     var lossSum: Double, correct: Int, stop: Bool

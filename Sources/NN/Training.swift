@@ -70,7 +70,11 @@ public func train(
   guard epochs >= 1, batchSize >= 1, data.count > 0 else {
     throw TensorError("train: need epochs ≥ 1, batch size ≥ 1 and a non-empty data set")
   }
-  if let comm { try DataParallel.broadcastParameters(model.parameters, over: comm) }
+  if let comm {
+    try DataParallel.checkAgreement(
+      [("training images", data.count), ("batch size", batchSize), ("epochs", epochs)], over: comm)
+    try DataParallel.broadcastParameters(model.parameters, over: comm)
+  }
   let ranks = comm?.size ?? 1
   var history = TrainingHistory()
   let runStart = monotonicSeconds()

@@ -148,7 +148,7 @@ func ranksTrainLikeOneProcessWithTheGlobalBatch(_ ranks: Int) throws {
   let models = try onThreads(ranks) { rank in
     UncheckedBox(try run(group.member(rank), batch: 32 / ranks, seed: UInt64(1 + rank)))
   }.map(\.value)
-  #expect(group.calls == 1 + 256 / 32)  // the broadcast, then one fused allreduce per step
+  #expect(group.calls == 2 + 256 / 32)  // agreement, broadcast, one fused allreduce per step
   #expect(Set(models.map(parameterChecksum)).count == 1)
   for (a, b) in zip(single.parameters, models[0].parameters) {
     let worst = zip(a.value.scalars, b.value.scalars).map { abs($0 - $1) }.max() ?? 0
@@ -174,4 +174,21 @@ func ranksTrainLikeOneProcessWithTheGlobalBatch(_ ranks: Int) throws {
   #expect(histories[0].0 == 3 * 32 && histories[1].0 == 3 * 32)
   #expect(histories.allSatisfy { $0.1 })
   #expect(histories[0].2 == histories[1].2)
+}
+
+@Test func ranksWithDifferentDataStopWithAnErrorNamingTheRank() throws {
+  let group = InProcessGroup(size: 2)
+  let data = try referenceSet()
+  let errors = try onThreads(2) { rank -> String in
+    do {
+      _ = try train(
+        Models.mlp(seed: 1), on: data.prefix(rank == 0 ? 64 : 63), epochs: 1, batchSize: 16,
+        optimizer: SGD(), threads: 1, dataParallel: group.member(rank))
+      return "no error"
+    } catch {
+      return "\(error)"
+    }
+  }
+  #expect(errors[0].contains("rank 1 has training images 63"))
+  #expect(errors[1].contains("rank 0 has training images 64"))
 }
