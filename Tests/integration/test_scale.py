@@ -176,3 +176,15 @@ def test_sigusr1_to_mpirun_stops_every_rank_and_saves(tabby_bin, tmp_path):
     assert result["interrupted"] is True and len(set(result["rank_checksums"])) == 1
     saved = list(tmp_path.glob("stopped-*.params"))
     assert len(saved) == 1 and "interrupted" in stderr
+
+
+def test_ranks_given_different_data_fail_fast_naming_the_rank(tabby_bin):
+    # Open MPI's MPMD form starts rank 0 and rank 1 with different --limit values.
+    def part(limit):
+        return ["-np", "1", tabby_bin, "train", "--data", str(FASHION), "--threads", "1", "--limit", limit,
+                "--epochs", "1", "--json"]
+    start = time.monotonic()
+    out = subprocess.run(mpirun(1)[:1] + ["--oversubscribe", "--bind-to", "none"] + part("64") + [":"]
+                         + part("63"), capture_output=True, text=True, timeout=120, env=MPI_ENV)
+    assert out.returncode != 0 and time.monotonic() - start < 60
+    assert "has training images 63" in out.stderr and "rank 1 of 2 failed" in out.stderr, out.stderr[-2000:]
