@@ -95,3 +95,23 @@ def test_open_mpi_is_not_mapped_until_workers_are_used(raw_kernel):
     ok(k, SETUP + "\ntrain(m, data, epochs=1, batch=64)", timeout=120)
     maps = pathlib.Path(f"/proc/{k.proc.pid}/maps").read_text()
     assert "libmpi" not in maps and "libopen-pal" not in maps
+
+
+def test_workers_from_a_notebook_through_nbclient(tmp_path, monkeypatch):
+    """The notebook path as a user runs it: nbclient, the installed tabby kernelspec."""
+    import nbformat
+    from test_notebooks import execute, errors, plain
+
+    for name, v in ROOT_VARS.items():
+        monkeypatch.setenv(name, v)  # the kernel, and so mpirun, inherit these
+    nb = nbformat.v4.new_notebook()
+    nb.metadata.kernelspec = {"name": "tabby", "display_name": "Tabby", "language": "tabby"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in (
+        SETUP, "h = train(m, data, epochs=2, batch=16, lr=0.02, workers=2)",
+        "[len(h.epochs), h.stopped, evaluate(m, data).accuracy > before + 0.2]")]
+    client = execute(nb, tmp_path, timeout=240)
+    assert [e for c in nb.cells for e in errors(c)] == []
+    assert plain(nb.cells[2]) == "[2, False, True]"
+    kinds = [kind for index, kind, _, _ in client.messages if index == 1]
+    assert kinds.count("update_display_data") >= 2, kinds
+    assert not list(tmp_path.glob(".tabby-workers-*"))
