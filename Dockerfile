@@ -22,7 +22,7 @@ FROM ${SWIFT_IMAGE} AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       pkg-config libzmq3-dev libssl-dev libargon2-dev libopenblas-dev \
-      libjpeg62-turbo-dev libpng-dev zlib1g-dev libcurl4-openssl-dev \
+      libjpeg62-turbo-dev libpng-dev zlib1g-dev libcurl4-openssl-dev libopenmpi-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # The manifest names the test targets too, so their directories come along.
@@ -63,6 +63,15 @@ RUN case "$TABBY_CUDA" in \
     esac
 COPY docker/entrypoint.sh /usr/local/bin/tabby-entrypoint
 COPY docker/healthcheck.py /usr/local/bin/tabby-healthcheck
+# Data-parallel training (docs/scaling.md, deploy/mpijob.yaml): the image is also an MPI worker,
+# an unprivileged sshd on port 2222 that mpirun's launcher reaches with the operator's keys.
+COPY docker/sshd_config /etc/tabby/sshd_config
+COPY docker/ssh_config /etc/ssh/ssh_config.d/tabby-mpi.conf
+# Zero-to-JupyterHub (deploy/jupyterhub/values.yaml) runs jupyterhub-singleuser: set to the
+# hub's JupyterHub version to build a hub image; empty: none.
+ARG TABBY_HUB_VERSION=""
+RUN if [ -n "$TABBY_HUB_VERSION" ]; then \
+      /opt/tabby/venv/bin/pip install -q --no-cache-dir "jupyterhub==$TABBY_HUB_VERSION"; fi
 COPY notebooks /opt/tabby/notebooks
 COPY --from=models /opt/tabby/models /opt/tabby/models
 COPY LICENSE /opt/tabby/LICENSE
@@ -80,7 +89,11 @@ ENV PATH=/opt/tabby/venv/bin:$PATH \
     TABBY_MODELS=/home/tabby/work/models \
     JUPYTERLAB_SETTINGS_DIR=/home/tabby/work/.jupyter/lab/user-settings \
     JUPYTERLAB_WORKSPACES_DIR=/home/tabby/work/.jupyter/lab/workspaces \
-    PYTHONDONTWRITEBYTECODE=1
+    PYTHONDONTWRITEBYTECODE=1 \
+    OMPI_ALLOW_RUN_AS_ROOT=1 \
+    OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# (The two OMPI_ variables matter only when the container is run as root, e.g. `--user 0` or a
+# cluster's root launcher: Open MPI refuses root unless told. The image's own user is tabby.)
 USER tabby
 WORKDIR /home/tabby/work
 VOLUME ["/home/tabby/work"]

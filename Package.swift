@@ -86,7 +86,7 @@ let package = Package(
     .target(
       name: "Classifier",
       dependencies: [
-        "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto",
+        "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto", "Distributed",
       ],
       swiftSettings: engineSettings),
 
@@ -105,6 +105,8 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]),
+    // Data-parallel training over Open MPI, dlopen'ed only when mpirun started the process.
+    .target(name: "Distributed", dependencies: ["NN", "Tensor"], swiftSettings: engineSettings),
 
     // MARK: Pictures (pure SVG charts; knows nothing of Jupyter or the engine)
     .target(name: "Charts"),
@@ -150,6 +152,7 @@ let package = Package(
       dependencies: ["ModelServer", "ModelServerHTTP", "Classifier", "Imaging", "JSON"]),
     .testTarget(
       name: "GPUTests", dependencies: ["GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport"]),
+    .testTarget(name: "DistributedTests", dependencies: ["Distributed", "NN"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(

@@ -18,9 +18,12 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 # libcurl4 does not show in `ldd tabby`: it is dlopen'ed at the first zoo download (an idle
 # kernel then does not map it and its TLS stack); without it downloads fail with a clear error.
+# Likewise Open MPI's libmpi.so.40 (from openmpi-bin's libopenmpi3) is dlopen'ed only under
+# mpirun; openssh-server lets a container be an MPI worker (deploy/mpijob.yaml).
 APT_PACKAGES=(
   libzmq5 libopenblas0 libjpeg62-turbo libpng16-16 libargon2-1 libssl3 zlib1g libcurl4
   ca-certificates python3 python3-venv tini dataset-fashion-mnist
+  openmpi-bin openssh-client openssh-server
 )
 
 prefix="" tabby="${TABBY_BIN:-tabby}" apt=1 pip=1

@@ -12,6 +12,7 @@ APT_PACKAGES=(
   pkg-config libzmq3-dev libssl-dev libargon2-dev libopenblas-dev
   libjpeg62-turbo-dev libpng-dev zlib1g-dev libcurl4-openssl-dev dataset-fashion-mnist
   curl
+  openmpi-bin libopenmpi-dev
 )
 if [ "${TABBY_BROWSER_TESTS:-1}" = 1 ]; then
   APT_PACKAGES+=(chromium chromium-driver)

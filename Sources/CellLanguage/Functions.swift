@@ -48,7 +48,7 @@ extension Interpreter {
         let d = DictObject()
         for (k, v) in bound.extraKeywords { try d.set(.string(k), v) }
         scope.variables[p.name] = .dict(d)
-      case .normal, .keywordOnly: scope.variables[p.name] = bound.values[p.name] ?? defaults[p.name] ?? .none
+      case .normal, .keywordOnly: scope.variables[p.name] = bound.values[p.name] ?? defaults[p.name] ?? Value.none
       }
     }
     let evaluator = Evaluator(interpreter: self, context: context, scope: scope)

@@ -49,13 +49,17 @@ public func monotonicSeconds() -> Double {
 
 /// Trains a classifier with softmax cross-entropy; deterministic for a seed.
 /// `shouldStop` is checked between batches; stopping returns the partial history.
+/// With `dataParallel`, `batchSize` is per rank: every rank walks the same global batches of
+/// ranks × batchSize images, trains on its shard, and averages gradients through the
+/// communicator once per step (DataParallel.swift), so all ranks keep identical weights.
 public func train(
   _ model: Sequential, on data: LabeledImages, test: LabeledImages? = nil, epochs: Int,
   batchSize: Int,
   optimizer: any Optimizer, seed: UInt64 = 0, schedule: (any LearningRateSchedule)? = nil,
   progressInterval: Double = 0.5, threads: Int? = nil,
   progress: (TrainingProgress) -> Void = { _ in },
-  shouldStop: () -> Bool = { false }
+  shouldStop: () -> Bool = { false },
+  dataParallel comm: (any Communicator)? = nil
 ) throws -> TrainingHistory {
   // One place of parallelism: shards of each batch on our own threads with single-threaded
   // BLAS while training; BLAS threads again for evaluation.
@@ -66,6 +70,12 @@ public func train(
   guard epochs >= 1, batchSize >= 1, data.count > 0 else {
     throw TensorError("train: need epochs ≥ 1, batch size ≥ 1 and a non-empty data set")
   }
+  if let comm {
+    try DataParallel.checkAgreement(
+      [("training images", data.count), ("batch size", batchSize), ("epochs", epochs)], over: comm)
+    try DataParallel.broadcastParameters(model.parameters, over: comm)
+  }
+  let ranks = comm?.size ?? 1
   var history = TrainingHistory()
   let runStart = monotonicSeconds()
   var imagesDone = 0
@@ -77,7 +87,7 @@ public func train(
         + "than can be counted; ask for fewer epochs")
   }
   for epoch in 0..<epochs {
-    let batches = data.batches(size: batchSize, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+    let batches = data.batches(size: batchSize * ranks, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
     var record = EpochRecord(epoch: epoch + 1, loss: 0, trainAccuracy: 0, seconds: 0, images: 0)
     var (lossSum, correct) = (0.0, 0)
     let start = monotonicSeconds()
@@ -85,7 +95,8 @@ public func train(
     model.isTraining = true
     Threads.set(shards > 1 ? 1 : threadCount)
     for (b, indices) in batches.enumerated() {
-      if shouldStop() {
+      // Ranks vote on stopping inside the step's collective, so none is left waiting in it.
+      if comm == nil, shouldStop() {
         history.stopped = true
         break
       }
@@ -93,7 +104,18 @@ public func train(
         optimizer.learningRate = schedule.rate(
           epoch: epoch, fraction: Double(b) / Double(batches.count))
       }
-      let step = try trainStep(model, data: data, indices: indices, shards: shards)
+      var step: (lossSum: Double, correct: Int)
+      if let comm {
+        let local = DataParallel.shard(indices, rank: comm.rank, ranks: ranks)
+        step = local.isEmpty ? (0, 0) : try trainStep(model, data: data, indices: local, shards: shards)
+        let totals = try DataParallel.reduceStep(
+          model.parameters, localImages: local.count, globalImages: indices.count,
+          lossSum: step.lossSum, correct: step.correct, stop: shouldStop(), over: comm)
+        step = (totals.lossSum, totals.correct)
+        history.stopped = totals.stop
+      } else {
+        step = try trainStep(model, data: data, indices: indices, shards: shards)
+      }
       optimizer.update(model.parameters)
       lossSum += step.lossSum
       correct += step.correct
@@ -113,6 +135,7 @@ public func train(
               / max(Double(imagesDone) / (now - runStart), 1e-9),
             epochEnded: false))
       }
+      if history.stopped { break }
     }
     record.seconds = monotonicSeconds() - start
     record.loss = lossSum / Double(max(record.images, 1))
@@ -121,7 +144,8 @@ public func train(
       if record.images > 0 { history.epochs.append(record) }
       break
     }
-    if let test {
+    // Weights are identical on every rank: only rank 0 evaluates (the others wait in the next step).
+    if let test, (comm?.rank ?? 0) == 0 {
       record.testAccuracy = try evaluate(model, on: test, threads: threadCount).accuracy
     }
     history.epochs.append(record)

@@ -81,7 +81,7 @@ struct ServeCommand: ParsableCommand {
   }
 
   func run() throws {
-    if device == "gpu" { try Device.gpu(0).check() }
+    if device == "gpu" { try ComputeDevice.gpu(0).check() }
     let token = try readToken()
     ClassifierSession.setThreads(threads)
     var session = try ClassifierSession()

@@ -9,6 +9,8 @@ import Synchronization
 
 /// Set by SIGINT; the training loop stops cleanly between batches.
 private let interruptRequested = Atomic<Bool>(false)
+/// This process's rank under mpirun (0 otherwise): only rank 0 prints, saves and reports.
+private let processRank = Atomic<Int>(0)
 
 /// `tabby train`: trains LeNet or the MLP on MNIST-format data and reports throughput.
 struct TrainCommand: ParsableCommand {
@@ -25,7 +27,10 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Directory with the four MNIST-format files (raw or .gz).")
   var data: String = Dataset.defaultDirectory
   @Option(help: "Epochs (train() in a cell defaults to 1).") var epochs: Int = 5
-  @Option(help: "Batch size.") var batch: Int = defaults.batchSize
+  @Option(help: "Batch size (per rank under mpirun: the global batch is ranks × batch).")
+  var batch: Int = defaults.batchSize
+  @Flag(help: "Under mpirun: multiply the learning rate by the number of ranks.")
+  var scaleLr = false
   @Option(help: "Optimizer: sgd or adam.") var optimizer: String = defaults.optimizer.rawValue
   @Option(help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Double?
   @Option(help: "SGD momentum.") var momentum: Double = defaults.momentum
@@ -38,6 +43,9 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Use only the first N test images.") var testLimit: Int?
   @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save:
     String?
+  @Option(
+    help: "Start from a checkpoint's network and weights (PREFIX of PREFIX-symbol.json; --net is ignored).")
+  var initFrom: String?
   @Flag(help: "Print one JSON object with the results on stdout (progress goes to stderr).")
   var json = false
 
@@ -78,31 +86,76 @@ struct TrainCommand: ParsableCommand {
   }
 
   func run() throws {
-    let config = try configuration
+    // Started by mpirun with several ranks: join the job (Open MPI is loaded only then).
+    guard let ranks = try TrainingRanks.joinIfLaunched() else { return try trainRun(ranks: nil) }
+    processRank.store(ranks.rank, ordering: .relaxed)
+    do {
+      try trainRun(ranks: ranks)
+    } catch {
+      // Abort the whole job: the other ranks would otherwise wait for us in a collective.
+      let line = Array("tabby train: rank \(ranks.rank) of \(ranks.size) failed: \(error)\n".utf8)
+      _ = line.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+      ranks.abort()
+    }
+    ranks.finalize()
+  }
+
+  private func trainRun(ranks: TrainingRanks?) throws {
+    let size = ranks?.size ?? 1
+    var config = try configuration
+    if scaleLr { config.learningRate = config.effectiveLearningRate * Double(size) }
     let context = ComputeContext(threads: threads)
     let dataset = try Dataset.load(directory: data)
-    let model =
-      net == "mlp"
-      ? try TrainableModel.mlp(seed: seed, classNames: dataset.classNames)
-      : TrainableModel.lenet(
-        activation: activation == "relu" ? .relu : .tanh, seed: seed, classNames: dataset.classNames)
+    let model = try makeModel(classNames: dataset.classNames)
     signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    // mpirun forwards SIGUSR1 to every rank (SIGINT would kill the job): a clean, saved stop.
+    signal(SIGUSR1) { _ in interruptRequested.store(true, ordering: .relaxed) }
     let images = limit.map { min($0, dataset.train.count) } ?? dataset.train.count
     log(
-      "training \(net) on \(images) images (\(data)), \(epochs) epochs, batch \(batch), \(optimizer) lr \(config.effectiveLearningRate), \(context.threads) threads"
+      "training \(initFrom ?? net) on \(images) images (\(data)), \(epochs) epochs, batch \(batch)\(size > 1 ? " × \(size) ranks" : ""), \(optimizer) lr \(config.effectiveLearningRate), \(context.threads) threads"
     )
     let history = try Trainer(config, context: context).train(
       model, on: dataset.train, test: dataset.test, progressInterval: 1,
-      progress: { report($0) }, shouldStop: { interruptRequested.load(ordering: .relaxed) })
+      progress: { report($0) }, shouldStop: { interruptRequested.load(ordering: .relaxed) },
+      ranks: ranks)
+    let checksums = try ranks?.checksums(of: model) ?? [model.parameterChecksum]
+    guard processRank.load(ordering: .relaxed) == 0 else { return }
     if history.stopped { log("interrupted: stopped after \(history.epochs.count) epoch(s)") }
     if let save {
       let files = try model.save(prefix: save, epoch: history.epochs.count)
       log("saved \(files.symbol) and \(files.params)")
     }
-    if json { print(results(history, threads: context.threads).text) }
+    if json {
+      var result = results(history, threads: context.threads)
+      if case .object(var fields) = result {
+        fields["ranks"] = .int(size)
+        fields["global_batch"] = .int(batch * size)
+        let trained = history.epochs.reduce(0) { $0 + $1.seconds }
+        fields["allreduce_share"] = .number(trained > 0 ? (ranks?.allReduceSeconds ?? 0) / trained : 0)
+        fields["rank_checksums"] = .array(checksums.map { .string(String($0, radix: 16)) })
+        result = .object(fields)
+      }
+      print(result.text)
+    }
+  }
+
+  /// The network to train: a checkpoint's (`--init-from`, a notebook's workers start from
+  /// the notebook's model) or a fresh LeNet/MLP.
+  private func makeModel(classNames: [String]) throws -> TrainableModel {
+    guard let initFrom else {
+      return net == "mlp"
+        ? try TrainableModel.mlp(seed: seed, classNames: classNames)
+        : TrainableModel.lenet(
+          activation: activation == "relu" ? .relu : .tanh, seed: seed, classNames: classNames)
+    }
+    guard case .trainable(let model) = try ClassifierSession().load(initFrom) else {
+      throw ValidationError("--init-from \(initFrom): not a trainable feed-forward checkpoint (LeNet or MLP)")
+    }
+    return model
   }
 
   private func log(_ line: String) {
+    guard processRank.load(ordering: .relaxed) == 0 else { return }
     // write(2) keeps each progress line whole and unbuffered on either stream.
     let bytes = Array((line + "\n").utf8)
     _ = bytes.withUnsafeBytes { write(json ? 2 : 1, $0.baseAddress, $0.count) }
@@ -148,6 +201,8 @@ struct TrainCommand: ParsableCommand {
       "test_accuracy": .array(h.epochs.map { .number($0.testAccuracy ?? 0) }),
       "train_accuracy": .array(h.epochs.map { .number($0.trainAccuracy) }),
       "train_loss": .array(h.epochs.map { .number($0.loss) }),
+      "epoch_seconds": .array(h.epochs.map { .number($0.seconds) }),
+      "epoch_images": .array(h.epochs.map { .int($0.images) }),
       "peak_rss_mib": .number(peakRSSMiB()),
     ]
   }

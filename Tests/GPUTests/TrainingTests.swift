@@ -77,9 +77,9 @@ func trainingImages(count: Int) -> LabeledImages {
 
   @Test func batchNormAndDropoutTrainOnTheDevice() throws {
     let model = Sequential([
-      Conv2D(inChannels: 1, outChannels: 4, kernelSize: (3, 3), name: "c", seed: 1),
+      try Conv2D(inChannels: 1, outChannels: 4, kernelSize: (3, 3), name: "c", seed: 1),
       BatchNorm(featureCount: 4), ActivationLayer(.relu), AvgPool2D(poolSize: (2, 2), name: "p"),
-      Flatten(), Dropout(probability: 0.1), Dense(inputSize: 4 * 13 * 13, outputSize: 10, name: "fc", seed: 1),
+      Flatten(), Dropout(probability: 0.1), try Dense(inputSize: 4 * 13 * 13, outputSize: 10, name: "fc", seed: 1),
     ])
     let data = trainingImages(count: 256)
     let trainer = try DeviceTrainer(model: model, optimizer: Adam(learningRate: 0.003), device: HostDevice())

@@ -16,11 +16,12 @@ public struct Trainer {
 
   /// Trains `model` on `train` (its first `configuration.limit` images), evaluating on
   /// `test` after each epoch; `shouldStop` is polled between batches, and stopping returns
-  /// the partial history with the weights reached.
+  /// the partial history with the weights reached. With `ranks` (a process of an mpirun job)
+  /// `batchSize` is per rank and gradients are averaged across ranks each step.
   public func train(
     _ model: TrainableModel, on train: ImageSet, test: ImageSet? = nil,
     progressInterval: Double = 0.5, progress: (TrainingProgress) -> Void = { _ in },
-    shouldStop: () -> Bool = { false }
+    shouldStop: () -> Bool = { false }, ranks: TrainingRanks? = nil
   ) throws -> TrainingHistory {
     let c = configuration
     try c.validate()
@@ -31,7 +32,7 @@ public struct Trainer {
         model.network, on: trainSet.images, test: testSet?.images, epochs: c.epochs,
         batchSize: c.batchSize, optimizer: c.makeOptimizer(), seed: c.seed,
         schedule: c.makeSchedule(), progressInterval: progressInterval, threads: threads,
-        progress: progress, shouldStop: shouldStop)
+        progress: progress, shouldStop: shouldStop, dataParallel: ranks?.communicator)
     }
   }
 }

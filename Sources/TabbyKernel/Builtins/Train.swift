@@ -9,7 +9,7 @@ extension SessionBuiltins {
     let signature =
       "train(model, data, epochs=\(d.epochs), batch=\(d.batchSize), lr=None, "
       + "momentum=\(d.momentum), optimizer='\(d.optimizer.rawValue)', "
-      + "schedule='\(d.schedule.rawValue)', seed=\(d.seed), wd=\(d.weightDecay))"
+      + "schedule='\(d.schedule.rawValue)', seed=\(d.seed), wd=\(d.weightDecay), workers=None, hosts=None)"
     let rates = TrainingConfiguration.OptimizerKind.allCases.map {
       "'\($0.rawValue)' (lr \(TrainingConfiguration.defaultLearningRate(for: $0)) by default)"
     }
@@ -22,7 +22,7 @@ extension SessionBuiltins {
         (cosine: from lr down to 0 over the run). The same settings, seed and ctx(threads=…) give the same \
         weights as `tabby train`. Interrupting (the stop button) stops at the next batch: the model keeps \
         the weights it reached and model.history the partial history.
-        Returns the history (also model.history).
+        Returns the history (also model.history). workers=N trains on N processes under mpirun (batch is         per worker; hosts= an Open MPI host file); the data must be an mnist() data set on disk.
         """
     ) { a, ctx in try train(a, ctx, state) }
   }
@@ -58,6 +58,10 @@ extension SessionBuiltins {
     else { return .none }
     let (trainSet, testSet) = try trainingSets(a["data"])
     let config = try configuration(a)
+    // workers=N: the same run on N `tabby train` processes under mpirun.
+    if let workers = try a.int("workers") {
+      return try trainOnWorkers(a, ctx, state, model: model, workers: workers, config: config)
+    }
     try state.checkDevice()
     let display = TrainingDisplay(
       sink: ctx.sink, barID: state.newDisplayID("progress"), chartID: state.newDisplayID("curve"),
@@ -67,9 +71,48 @@ extension SessionBuiltins {
         model.model, on: trainSet, test: testSet, progressInterval: 0.125,
         progress: { display.report($0) }, shouldStop: { ctx.interrupt.isRaised })
     }
+    return try finish(history, display: display, model: model, images: trainSet.count, config, ctx)
+  }
+
+  /// `train(..., workers=N, hosts=None)`: rank 0's progress into the usual live display and
+  /// its weights back into the model; a failed job leaves the model as it was.
+  static func trainOnWorkers(
+    _ a: BoundArguments, _ ctx: CallContext, _ state: SessionState, model: NetModel, workers: Int,
+    config: TrainingConfiguration
+  ) throws -> Value {
+    guard case .host(let data as DatasetValue)? = a["data"] else {
+      throw CellError.typeError(
+        "train(workers=...) needs a Dataset from mnist(path) that every worker can read from disk; "
+          + "a split or an in-memory data set cannot be sent to other processes")
+    }
+    let job = try engine { try WorkerTraining(workers: workers, hostfile: try a.string("hosts")) }
+    let display = TrainingDisplay(
+      sink: ctx.sink, barID: state.newDisplayID("progress"), chartID: state.newDisplayID("curve"),
+      images: data.train.images.count, epochs: config.epochs)
+    let history: TrainingHistory
+    do {
+      history = try engine {
+        try job.train(
+          model.model, on: data.dataset, configuration: config, context: state.context,
+          progress: { display.report($0) }, shouldStop: { ctx.interrupt.isRaised })
+      }
+    } catch let failure as WorkerFailure {
+      display.finish(stoppedAt: "failure")
+      throw CellError(ename: "RuntimeError", failure.description)
+    }
+    var perWorker = config
+    perWorker.batchSize *= workers
+    return try finish(history, display: display, model: model, images: data.train.images.count, perWorker, ctx)
+  }
+
+  /// Closes the live display, keeps the history on the model and reports an interruption.
+  static func finish(
+    _ history: TrainingHistory, display: TrainingDisplay, model: NetModel, images: Int,
+    _ config: TrainingConfiguration, _ ctx: CallContext
+  ) throws -> Value {
     let stoppedAt =
       history.stopped
-      ? stopPoint(history, images: trainSet.count, batch: config.batchSize, epochs: config.epochs)
+      ? stopPoint(history, images: images, batch: config.batchSize, epochs: config.epochs)
       : nil
     display.finish(stoppedAt: stoppedAt)
     let value = HistoryValue(history, curve: display.curve, stoppedAt: stoppedAt)
