@@ -157,7 +157,9 @@ let package = Package(
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",
-      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "Classifier", "NN"]),
+      dependencies: [
+        "TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "Classifier", "NN", "TestSupport",
+      ]),
   ]
 )
 
