@@ -28,7 +28,8 @@ final class DeviceTraining {
   ) throws {
     let (total, overflow) = configuration.epochs.multipliedReportingOverflow(by: data.count)
     guard !overflow, data.count > 0 else {
-      throw ClassifierError(.invalidArgument, "train: \(configuration.epochs) epochs of \(data.count) images cannot be run")
+      throw ClassifierError(
+        .invalidArgument, "train: \(configuration.epochs) epochs of \(data.count) images cannot be run")
     }
     optimizer = configuration.makeOptimizer()
     schedule = configuration.makeSchedule()
