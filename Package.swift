@@ -87,6 +87,8 @@ let package = Package(
       name: "Classifier",
       dependencies: [
         "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto", "Distributed",
+        // The device layer: a context on gpu(n) trains and runs trainable nets through it.
+        "GPU",
       ],
       swiftSettings: engineSettings),
 
