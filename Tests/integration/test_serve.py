@@ -400,3 +400,51 @@ def test_entrypoint_runs_the_server_for_serve(tmp_path):
         args = out.read_text().split()
         assert args[0] == "serve" and args[args.index("--host") + 1] == host
         assert "--models" in args and args.count("--host") == 1
+
+
+# -- gray (one-channel) models ----------------------------------------------------------
+
+MNIST = SHARED / "reference" / "mnist"
+needs_lenet = pytest.mark.skipif(
+    not (MODELS / "lenet_fmnist1ep-symbol.json").exists() or not (MNIST / "t10k-512-images-idx3-ubyte").exists(),
+    reason="../shared (the reference LeNet and its MNIST-format images) is absent")
+
+
+def gray_png(pixels, width, height):
+    """An 8-bit gray PNG of `pixels` (row-major bytes), written with zlib alone."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\0" + bytes(pixels[y * width:(y + 1) * width]) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@needs_lenet
+@pytest.mark.parametrize("source", ["lenet_fmnist1ep", "lenet_fmnist1ep.onnx"])
+def test_gray_lenet_is_served_with_the_reference_probabilities(tabby_bin, work, source):
+    """A one-channel LeNet (MXNet checkpoint or ONNX) loads with the gray profile (it used to
+    fail with "normalisation mean has 3 values for 1 channels") and answers MNIST images with
+    MXNet's own softmax: the input is pixel/255 at 28x28, as the reference was made."""
+    import numpy as np
+    images = (MNIST / "t10k-512-images-idx3-ubyte").read_bytes()[16:]
+    softmax = np.fromfile(MNIST / "lenet_fmnist1ep.mxnet.softmax.f32", dtype="<f4").reshape(512, 10)
+    s = Server(tabby_bin, work, "--models", f"lenet={MODELS / source}")
+    try:
+        assert "profile gray" in s.output(), s.output()
+        for i in (0, 1, 7):
+            png = gray_png(images[i * 784:(i + 1) * 784], 28, 28)
+            reply = requests.post(s.url + "/predictions/lenet?topk=10", data=png, timeout=60)
+            assert reply.status_code == 200, reply.text
+            got = {int(e["class"]): e["probability"] for e in reply.json()}
+            assert sorted(got) == list(range(10))
+            assert max(got, key=got.get) == int(np.argmax(softmax[i]))
+            assert max(abs(got[c] - float(softmax[i][c])) for c in range(10)) < 1e-4
+        meta = requests.get(s.url + "/v2/models/lenet", timeout=10).json()
+        assert meta["inputs"][0]["shape"][-3] == 1, meta
+    finally:
+        assert s.stop() == 0, s.output()
