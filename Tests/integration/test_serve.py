@@ -448,3 +448,26 @@ def test_gray_lenet_is_served_with_the_reference_probabilities(tabby_bin, work, 
         assert meta["inputs"][0]["shape"][-3] == 1, meta
     finally:
         assert s.stop() == 0, s.output()
+
+
+@needs_shared
+def test_docker_healthcheck_follows_tabby_serve(tabby_bin, work):
+    """The image's HEALTHCHECK (docker/healthcheck.py) finds `tabby serve` (PID 1 in the
+    container; here named by TABBY_HEALTHCHECK_PID), reads its --host/--port (both forms)
+    and asks /v2/health/ready; a PID 1 that is no tabby serve leaves the JupyterLab check."""
+    import sys
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s = Server(tabby_bin, work, "--models", f"sq={SQUEEZENET}", "--port", str(port), "--host=127.0.0.1")
+    check = [sys.executable, str(ROOT / "docker" / "healthcheck.py")]
+    env = {"PATH": "/usr/bin:/bin", "TABBY_HEALTHCHECK_PID": str(s.proc.pid), "TABBY_PORT": "9"}
+    try:
+        assert s.url.endswith(f":{port}")
+        out = subprocess.run(check, env=env, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+    finally:
+        assert s.stop() == 0, s.output()
+    env["TABBY_HEALTHCHECK_PID"] = "1"  # not a tabby serve here: the JupyterLab check at TABBY_PORT
+    out = subprocess.run(check, env=env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and "127.0.0.1:9/api" in out.stderr
