@@ -81,11 +81,17 @@ wait_for() {  # URL SECONDS
   echo "no answer from $1 within $2 s" >&2; return 1
 }
 
-rss_kib() {  # PID...: resident and peak resident KiB summed over the processes and their children
-  local total=0 peak=0 pid kids
+descendants() {  # PID: the process and every process below it (MMS: Java, its Python
+  # launcher, and the launcher's workers)
+  local kid
+  echo "$1"
+  for kid in $(pgrep -P "$1" || true); do descendants "$kid"; done
+}
+
+rss_kib() {  # PID...: resident and peak resident KiB summed over the processes and their descendants
+  local total=0 peak=0 pid p
   for pid in "$@"; do
-    kids=$(pgrep -P "$pid" || true)
-    for p in $pid $kids; do
+    for p in $(descendants "$pid"); do
       [ -r "/proc/$p/status" ] || continue
       total=$(( total + $(awk '/^VmRSS/{print $2}' "/proc/$p/status") ))
       peak=$(( peak + $(awk '/^VmHWM/{print $2}' "/proc/$p/status") ))
@@ -97,7 +103,7 @@ rss_kib() {  # PID...: resident and peak resident KiB summed over the processes 
 measure() {  # NAME URL PID...
   local name=$1 url=$2; shift 2
   read -r idle _ < <(rss_kib "$@")
-  echo "## $name: idle RSS $(( idle / 1024 )) MiB; load:$(uptime | sed 's/.*load average//')"
+  echo "## $name: idle RSS $(( idle / 1024 )) MiB; $(uptime | sed 's/.*\(load average\)/\1/')"
   for c in "${CONCURRENCY[@]}"; do
     local out threads=$(( c < 4 ? c : 4 ))
     out=$(wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
@@ -149,5 +155,5 @@ CFG
     END { for (k in t) if (m[k] > 0)
       printf "c=%-3s throughput x%.2f  p50 x%.2f  p99 x%.2f  peak RSS x%.2f (tabby/mms)\n",
         k, t[k] / m[k], t50[k] / m50[k], t99[k] / m99[k], tr[k] / mr[k] }' "$WORK/results" | sort -t= -k2 -n
-  echo "load after:$(uptime | sed 's/.*load average//')"
+  echo "after: $(uptime | sed 's/.*\(load average\)/\1/')"
 fi
