@@ -471,3 +471,44 @@ def test_docker_healthcheck_follows_tabby_serve(tabby_bin, work):
     env["TABBY_HEALTHCHECK_PID"] = "1"  # not a tabby serve here: the JupyterLab check at TABBY_PORT
     out = subprocess.run(check, env=env, capture_output=True, text=True, timeout=30)
     assert out.returncode == 1 and "127.0.0.1:9/api" in out.stderr
+
+
+# -- the notebook's serve(model) -----------------------------------------------------------
+
+def cell(kernel, code, timeout=180):
+    """Runs a cell; returns (reply content, execute_result text or None, display texts)."""
+    req, reply = kernel.execute(code, timeout=timeout)
+    msgs = kernel.iopub_for(req, timeout)
+    result = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+    shown = [m["content"]["data"].get("text/plain", "") for m in msgs if m["msg_type"] == "display_data"]
+    return reply["content"], (result[0] if result else None), shown
+
+
+@needs_shared
+def test_notebook_serve_answers_like_tabby_predict_and_stops(raw_kernel, tabby_bin, work):
+    """`serve(model, port=0)` in a cell serves the session's model in the background of the
+    kernel (the cell returns its URL); the answers equal `tabby predict`'s; `serve.stop()`
+    closes it and the kernel lives on. Bad arguments are Python-like errors."""
+    kernel = raw_kernel()
+    content, url, shown = cell(kernel, f'm = load("{SQUEEZENET}")\nserve(m, port=0, name="sq")')
+    assert content["status"] == "ok", content
+    url = url.strip("'\"")
+    assert url.startswith("http://127.0.0.1:") and any("serve.stop()" in s for s in shown), shown
+    assert requests.get(url + "/ping", timeout=10).json() == {"status": "Healthy"}
+    photo = PHOTOS[0]
+    expected = mms_expected(tabby_predict(tabby_bin, work, ["--model", str(SQUEEZENET)], photo))
+    assert requests.post(url + "/predictions/sq", data=photo.read_bytes(), timeout=60).json() == expected
+    content, url_again, _ = cell(kernel, "serve.url")
+    assert url_again.strip("'\"") == url
+    content, stopped, _ = cell(kernel, "serve.stop()")
+    assert content["status"] == "ok" and stopped == "True", content
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/ping", timeout=5)
+    content, again, _ = cell(kernel, "serve.stop()")
+    assert again == "False"
+    content, _, _ = cell(kernel, "serve(42)")
+    assert content["status"] == "error" and content["ename"] == "TypeError", content
+    content, _, _ = cell(kernel, "serve(m, port=70000)")
+    assert content["status"] == "error" and content["ename"] == "ValueError", content
+    content, value, _ = cell(kernel, "1 + 1")
+    assert value == "2"
