@@ -8,6 +8,7 @@
 #
 #   bench/serve/run.sh                      # both servers, c = 1 8 32, 15 s each
 #   bench/serve/run.sh --tabby-only -d 5 -c 8
+#   TABBY_ARGS="--max-batch 1 --batch-delay-ms 0" bench/serve/run.sh --tabby-only   # other batching
 # Needs: wrk, curl (Debian); for MMS also openjdk-17-jre-headless and the venv .venv-mms
 # with multi-model-server==1.1.11, mxnet==1.9.1, numpy==1.23.5: `TABBY_SERVE_BENCH=1
 # scripts/setup.sh` installs all three (no test needs them). The release build as
@@ -121,7 +122,7 @@ measure() {  # NAME URL PID...
 
 # --- Tabby -----------------------------------------------------------------------------------
 "$TABBY" serve --port "$TABBY_PORT" --models "squeezenet=$WORK/store/squeezenet_v1.1.model" \
-  --max-batch 8 --batch-delay-ms 2 --max-queue 256 > "$WORK/tabby.log" 2>&1 &
+  ${TABBY_ARGS:---max-batch 8 --batch-delay-ms 2} --max-queue 256 > "$WORK/tabby.log" 2>&1 &
 PIDS+=($!)
 TABBY_PID=$!
 wait_for "http://127.0.0.1:$TABBY_PORT/ping" 120
