@@ -98,7 +98,8 @@ USER tabby
 WORKDIR /home/tabby/work
 VOLUME ["/home/tabby/work"]
 EXPOSE 8888
-# Asks the server where the entrypoint made it listen (TABBY_IP, TABBY_PORT, same defaults).
+# Asks the server where the entrypoint made it listen (TABBY_IP, TABBY_PORT, same defaults);
+# under `serve ...` it asks tabby serve's /v2/health/ready at the --host/--port it was given.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s CMD ["/usr/local/bin/tabby-healthcheck"]
 # The entrypoint runs as PID 1 and, once the password is out of its environment,
 # execs tini (which reaps the kernels' orphans) with JupyterLab under it. Do not add

@@ -103,7 +103,7 @@ let package = Package(
     .target(
       name: "ModelServerHTTP",
       dependencies: [
-        "ModelServer", .product(name: "Hummingbird", package: "hummingbird"),
+        "ModelServer", "Classifier", .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ]),
@@ -121,7 +121,11 @@ let package = Package(
       name: "TabbyKernel",
       // The Jupyter side, the language, one engine façade (Classifier) and the charts:
       // nothing of the engine's inner modules (docs/architecture.md).
-      dependencies: ["KernelCore", "JupyterProtocol", "JSON", "CellLanguage", "Classifier", "Charts"]),
+      // ModelServer(HTTP) for the notebook's serve(): services beside the engine, not inside it.
+      dependencies: [
+        "KernelCore", "JupyterProtocol", "JSON", "CellLanguage", "Classifier", "Charts",
+        "ModelServer", "ModelServerHTTP",
+      ]),
     .executableTarget(
       name: "tabby",
       dependencies: [

@@ -17,6 +17,11 @@ APT_PACKAGES=(
 if [ "${TABBY_BROWSER_TESTS:-1}" = 1 ]; then
   APT_PACKAGES+=(chromium chromium-driver)
 fi
+# bench/serve/run.sh only (TABBY_SERVE_BENCH=1 scripts/setup.sh): wrk, and Java for MXNet
+# Model Server 1.1, the server Tabby is compared with. No test needs them.
+if [ "${TABBY_SERVE_BENCH:-0}" = 1 ]; then
+  APT_PACKAGES+=(wrk openjdk-17-jre-headless)
+fi
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -39,6 +44,13 @@ if [ "${TABBY_MXNET:-1}" = 1 ] && { [ ! -x .venv-mxnet/bin/python ] || [ ! -f .v
   "$PY" -m venv .venv-mxnet
   .venv-mxnet/bin/pip install -q --disable-pip-version-check 'mxnet==1.9.1' 'numpy==1.23.5'
   touch .venv-mxnet/.stamp
+fi
+# MXNet Model Server 1.1 beside MXNet 1.9.1 (numpy 1.23.5), for bench/serve/run.sh only.
+if [ "${TABBY_SERVE_BENCH:-0}" = 1 ] && { [ ! -x .venv-mms/bin/python ] || [ ! -f .venv-mms/.stamp ]; }; then
+  "$PY" -m venv .venv-mms
+  .venv-mms/bin/pip install -q --disable-pip-version-check \
+    'multi-model-server==1.1.11' 'mxnet==1.9.1' 'numpy==1.23.5'
+  touch .venv-mms/.stamp
 fi
 # PyTorch (CPU), onnx and onnxruntime: the benchmarks' reference runtimes, and what
 # Tests/integration/test_architectures.py exports ResNet-50, MobileNetV2, EfficientNet-B0,

@@ -62,7 +62,7 @@ public struct ClassifierSession: Sendable {
   ///     directory, or a zoo name such as `squeezenet1.1`.
   ///   - epoch: the MXNet checkpoint epoch (default: the highest present).
   ///   - labels: a synset or label-per-line file overriding the model's own labels.
-  ///   - profile: `imagenet`, `mxnet-legacy` or `inception`, overriding the model's own.
+  ///   - profile: `imagenet`, `mxnet-legacy`, `inception` or `gray`, overriding the model's own.
   ///   - progress: called during a download.
   ///   - message: told about downloads and recorded checksums.
   public func loadModel(

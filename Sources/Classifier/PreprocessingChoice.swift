@@ -1,8 +1,10 @@
 import Imaging
 
 /// Picks the preprocessing recipe for a model: an explicit profile name first, then what the
-/// input implies (NHWC uint8 is a TF-converted model: inception), then the zoo entry's
-/// profile, then imagenet; layout, element type and size always follow the declared input.
+/// input implies (one channel is a gray model such as LeNet: gray; NHWC uint8 is a
+/// TF-converted model: inception), then the zoo entry's profile, then imagenet; layout,
+/// element type and size always follow the declared input, and a one-channel input always
+/// gets one gray channel with one mean and std (an RGB profile's are folded by luma).
 enum PreprocessingChoice {
   /// The profile names a user may pass.
   static var names: [String] { Preprocessing.profileNames }
@@ -13,6 +15,8 @@ enum PreprocessingChoice {
     let name: String
     if let requested {
       name = requested
+    } else if input.channels == 1 {
+      name = "gray"
     } else if input.layout == .nhwc && input.elementType == .uint8 {
       name = "inception"
     } else {
@@ -31,8 +35,6 @@ enum PreprocessingChoice {
         .invalidArgument,
         "unknown preprocessing profile '\(name)'; known: \(names.joined(separator: ", "))")
     }
-    var result = recipe
-    if input.channels == 1 { result.colorMode = .gray }
-    return (name, result)
+    return (name, input.channels == 1 ? recipe.forGrayInput() : recipe)
   }
 }

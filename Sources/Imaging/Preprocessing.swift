@@ -130,8 +130,37 @@ extension Preprocessing {
       layout: layout, elementType: elementType)
   }
 
+  /// Gray (one-channel) models such as LeNet on MNIST: the whole image resized to
+  /// `size` × `size` (a digit or garment fills its frame; cropping would cut it), one luma
+  /// channel, x/255 with no mean or std, as `tabby train` and the MNIST-format data feed it.
+  public static func gray(
+    size: Int = 28, layout: Layout = .nchw, elementType: ElementType = .float32
+  )
+    -> Preprocessing
+  {
+    Preprocessing(
+      steps: [.resize(width: size, height: size, .bilinear)], colorMode: .gray,
+      normalization: Normalization(scale: 255, mean: [0], std: [1]),
+      layout: layout, elementType: elementType)
+  }
+
+  /// This recipe for a one-channel model: gray input, and a per-channel RGB mean and std
+  /// folded into one value each with the luma weights the gray conversion uses, so an
+  /// RGB profile asked for by name still describes the gray pixel it is applied to.
+  public func forGrayInput() -> Preprocessing {
+    var result = self
+    result.colorMode = .gray
+    let luma: [Float] = [0.299, 0.587, 0.114]
+    let fold = { (values: [Float]) -> [Float] in
+      values.count == 3 ? [zip(values, luma).map { $0 * $1 }.reduce(0, +)] : values
+    }
+    result.normalization.mean = fold(normalization.mean)
+    result.normalization.std = fold(normalization.std)
+    return result
+  }
+
   /// Profile names accepted by `named(_:size:layout:elementType:)`.
-  public static let profileNames = ["imagenet", "mxnet-legacy", "inception"]
+  public static let profileNames = ["imagenet", "mxnet-legacy", "inception", "gray"]
 
   /// The profile with this name (see `profileNames`), or nil.
   public static func named(
@@ -144,6 +173,7 @@ extension Preprocessing {
     case "imagenet": profile = .imagenet(size: size ?? 224)
     case "mxnet-legacy": profile = .mxnetLegacy(size: size ?? 224)
     case "inception": profile = .inception(size: size ?? 299)
+    case "gray": profile = .gray(size: size ?? 28)
     default: return nil
     }
     if let layout { profile.layout = layout }

@@ -23,6 +23,8 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private let run: @Sendable ([Item]) -> [Result<Output, any Error>]
   private let canJoin: @Sendable (Item, Item) -> Bool
   private let onBatch: @Sendable (Int, Duration) -> Void
+  private let idle: (after: Duration, call: @Sendable () -> Void)?
+  private var ranSinceIdle = false
   private let condition = NSCondition()
   private var queue: [Waiting] = []
   private var stopped = false
@@ -55,10 +57,13 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   ///   - run: answers a batch, one result per item in order (called on the worker thread).
   ///   - canJoin: whether two items may share a batch (same shape); default: always.
   ///   - onBatch: told each batch's size and run time (metrics).
+  ///   - onIdle: called on the worker thread once a busy spell is over: after `after` with
+  ///     nothing queued since the last batch (the server returns freed memory then).
   public init(
     maxBatch: Int, delay: Duration, maxQueue: Int,
     canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
     onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
+    onIdle: (after: Duration, call: @Sendable () -> Void)? = nil,
     run: @escaping @Sendable ([Item]) -> [Result<Output, any Error>]
   ) {
     self.maxBatch = max(1, maxBatch)
@@ -67,6 +72,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     self.run = run
     self.canJoin = canJoin
     self.onBatch = onBatch
+    self.idle = onIdle
     // The thread holds the batcher until `stop` ends its loop.
     let thread = Thread { self.work() }
     thread.name = "tabby-batcher"
@@ -130,13 +136,13 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     defer { condition.unlock() }
     while queue.isEmpty {
       if stopped { return nil }
-      condition.wait()
+      waitForItems()
     }
+    ranSinceIdle = true
     let deadline = queue[0].arrival + delay
     while !stopped, joinable() < maxBatch, ContinuousClock.now < deadline {
       let left = deadline - ContinuousClock.now
-      let seconds = Double(left.components.seconds) + Double(left.components.attoseconds) * 1e-18
-      _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, seconds)))
+      _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, Self.seconds(left))))
     }
     var taken: [Waiting] = []
     var kept: [Waiting] = []
@@ -149,6 +155,22 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     }
     queue = kept
     return taken
+  }
+
+  /// Waits (holding the lock on return) for a signal; after a batch, at most the idle time,
+  /// and if nothing came by then, tells `onIdle` once, with the lock released.
+  private func waitForItems() {
+    guard let idle, ranSinceIdle else { return condition.wait() }
+    if condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(idle.after))) { return }
+    guard queue.isEmpty, !stopped else { return }
+    ranSinceIdle = false
+    condition.unlock()
+    idle.call()
+    condition.lock()
+  }
+
+  private static func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
   }
 
   /// Items that could join the oldest one's batch now.

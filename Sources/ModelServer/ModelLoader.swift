@@ -79,6 +79,20 @@ public struct ModelLoader: Sendable {
     self.log = log
   }
 
+  /// What the server says about a loaded model, after one warm-up run on a blank image
+  /// (which also fixes the output size). Also for a model loaded elsewhere (a notebook's).
+  public static func describe(_ model: PretrainedModel, name: String, source: String) throws
+    -> ModelDescription
+  {
+    let engine = ClassifierEngine(model: model)
+    let blank = try Image(width: 256, height: 256, fill: [128, 128, 128])
+    let warm = try engine.run(try engine.prepare(blank))
+    return ModelDescription(
+      name: name, source: source, input: model.input, labels: model.labels,
+      labelsSource: model.labelsSource, outputCount: warm.first?.count ?? 0,
+      endsInSoftmax: model.endsInSoftmax, profile: model.profileName, loadSeconds: model.loadSeconds)
+  }
+
   /// Loads one model and warms it up with a blank image (which also fixes the output size).
   public func load(_ spec: ModelSpec) throws -> (PretrainedModel, ModelDescription) {
     var source = spec.source
@@ -95,13 +109,7 @@ public struct ModelLoader: Sendable {
     } else {
       model = try session.loadModel(source, message: log)
     }
-    let engine = ClassifierEngine(model: model)
-    let blank = try Image(width: 256, height: 256, fill: [128, 128, 128])
-    let warm = try engine.run(try engine.prepare(blank))
-    let description = ModelDescription(
-      name: spec.name, source: spec.source, input: model.input, labels: model.labels,
-      labelsSource: model.labelsSource, outputCount: warm.first?.count ?? 0,
-      endsInSoftmax: model.endsInSoftmax, profile: model.profileName, loadSeconds: model.loadSeconds)
+    let description = try Self.describe(model, name: spec.name, source: spec.source)
     log("loaded \(model.summary)")
     return (model, description)
   }

@@ -91,10 +91,12 @@ public final class ServedModel: Sendable {
   /// Collects single-item inputs into batches.
   public let batcher: Batcher<ModelInput, [Float]>
 
-  /// Wraps `engine`; `onBatch` is told every batch's size and run time.
+  /// Wraps `engine`; `onBatch` is told every batch's size and run time, `onIdle` when a busy
+  /// spell has ended (see `Batcher`).
   public init(
     description: ModelDescription, engine: any InferenceEngine, maxBatch: Int, delay: Duration,
-    maxQueue: Int, onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in }
+    maxQueue: Int, onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
+    onIdle: (after: Duration, call: @Sendable () -> Void)? = nil
   ) {
     self.description = description
     self.engine = engine
@@ -103,7 +105,7 @@ public final class ServedModel: Sendable {
     self.batcher = Batcher(
       maxBatch: limit, delay: delay, maxQueue: maxQueue,
       canJoin: { a, b in a.shape == b.shape && Self.sameType(a, b) }, onBatch: onBatch,
-      run: { items in Self.runBatch(engine, items) })
+      onIdle: onIdle, run: { items in Self.runBatch(engine, items) })
   }
 
   /// Classifies batches-of-one through the batcher; returns one raw output per input.

@@ -33,9 +33,11 @@ public struct HTTPServerSettings: Sendable {
 /// The HTTP layer: Hummingbird 2 on SwiftNIO in front of `ServerCore`.
 public enum ModelHTTPServer {
   /// Serves until SIGTERM or SIGINT (or the task is cancelled): then stops accepting,
-  /// finishes the requests in flight and returns.
+  /// finishes the requests in flight and returns. With `handleSignals` false only
+  /// cancellation stops it: a host process (the notebook kernel) keeps its own signals.
   public static func run(
-    core: ServerCore, settings: HTTPServerSettings, onListening: @escaping @Sendable (Int) -> Void
+    core: ServerCore, settings: HTTPServerSettings, handleSignals: Bool = true,
+    onListening: @escaping @Sendable (Int) -> Void
   ) async throws {
     var logger = Logger(label: "tabby.serve")
     logger.logLevel = .warning
@@ -46,7 +48,7 @@ public enum ModelHTTPServer {
       configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "tabby"),
       onServerRunning: { channel in onListening(channel.localAddress?.port ?? settings.port) },
       logger: logger)
-    try await app.runService()
+    try await app.runService(gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [])
   }
 }
 

@@ -24,7 +24,7 @@ struct PredictCommand: ParsableCommand {
   @Option(name: .long, help: "Synset or label-per-line file overriding the model's labels.")
   var labels: String?
 
-  @Option(name: .long, help: "Preprocessing profile: imagenet, mxnet-legacy or inception.")
+  @Option(name: .long, help: "Preprocessing profile: imagenet, mxnet-legacy, inception or gray (one-channel models).")
   var profile: String?
 
   @Option(name: .long, help: "How many classes to show per image.")

@@ -129,7 +129,8 @@ struct ServeCommand: ParsableCommand {
           let served = ServedModel(
             description: description, engine: ClassifierEngine(model: model), maxBatch: maxBatch,
             delay: delay, maxQueue: maxQueue,
-            onBatch: { metrics.batch(model: spec.name, size: $0, duration: $1) })
+            onBatch: { metrics.batch(model: spec.name, size: $0, duration: $1) },
+            onIdle: (after: .seconds(2), call: { ProcessMemory.returnFreePages() }))
           core.metrics.loaded(model: spec.name, seconds: description.loadSeconds)
           core.models.add(served)
         } catch {
@@ -137,6 +138,9 @@ struct ServeCommand: ParsableCommand {
           Foundation.exit(1)
         }
       }
+      // What loading freed (file bytes, unpacked weights, the warm-up's activations) stays
+      // resident under the inference malloc tuning until handed back.
+      ProcessMemory.returnFreePages()
       printError("tabby serve: ready (\(specs.map(\.name).joined(separator: ", ")))")
     }
     thread.start()

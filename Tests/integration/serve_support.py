@@ -74,9 +74,21 @@ def offline_env(workdir):
     return env
 
 
-def build_legacy_archive(path, synset):
+# What MMS 1.1 runs for the archive: its LegacyModelLoader executes the manifest's service
+# file and serves the one SingleNodeService subclass defined there (the seed's file was
+# MMS's own image-classification service). Tabby ignores the file.
+MMS_VISION_SERVICE = """from mms.model_service.mxnet_vision_service import MXNetVisionService
+
+
+class SqueezeNetService(MXNetVisionService):
+    \"\"\"The seed's service: MMS's MXNet vision service (resize, top-5).\"\"\"
+"""
+
+
+def build_legacy_archive(path, synset, service="raise SystemExit('never run')\n"):
     """The seed's MMS 0.x `.model` archive around the reference SqueezeNet MXNet checkpoint:
-    MANIFEST.json, symbol, params, signature.json, synset.txt and a Python service file."""
+    MANIFEST.json, symbol, params, signature.json, synset.txt and a Python service file
+    (`MMS_VISION_SERVICE` for an archive that MMS itself serves)."""
     manifest = {
         "Engine": {"MXNet": 1.9},
         "Model-Archive-Description": "squeezenet_v1.1",
@@ -105,7 +117,7 @@ def build_legacy_archive(path, synset):
         z.write(MODELS / "squeezenet1.1-symbol.json", "squeezenet_v1.1-symbol.json")
         z.write(MODELS / "squeezenet1.1-0000.params", "squeezenet_v1.1-0000.params")
         z.write(synset, "synset.txt")
-        z.writestr("mxnet_vision_service.py", "raise SystemExit('never run')\n")
+        z.writestr("mxnet_vision_service.py", service)
     return path
 
 

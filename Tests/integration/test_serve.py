@@ -400,3 +400,115 @@ def test_entrypoint_runs_the_server_for_serve(tmp_path):
         args = out.read_text().split()
         assert args[0] == "serve" and args[args.index("--host") + 1] == host
         assert "--models" in args and args.count("--host") == 1
+
+
+# -- gray (one-channel) models ----------------------------------------------------------
+
+MNIST = SHARED / "reference" / "mnist"
+needs_lenet = pytest.mark.skipif(
+    not (MODELS / "lenet_fmnist1ep-symbol.json").exists() or not (MNIST / "t10k-512-images-idx3-ubyte").exists(),
+    reason="../shared (the reference LeNet and its MNIST-format images) is absent")
+
+
+def gray_png(pixels, width, height):
+    """An 8-bit gray PNG of `pixels` (row-major bytes), written with zlib alone."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\0" + bytes(pixels[y * width:(y + 1) * width]) for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+@needs_lenet
+@pytest.mark.parametrize("source", ["lenet_fmnist1ep", "lenet_fmnist1ep.onnx"])
+def test_gray_lenet_is_served_with_the_reference_probabilities(tabby_bin, work, source):
+    """A one-channel LeNet (MXNet checkpoint or ONNX) loads with the gray profile (it used to
+    fail with "normalisation mean has 3 values for 1 channels") and answers MNIST images with
+    MXNet's own softmax: the input is pixel/255 at 28x28, as the reference was made."""
+    import numpy as np
+    images = (MNIST / "t10k-512-images-idx3-ubyte").read_bytes()[16:]
+    softmax = np.fromfile(MNIST / "lenet_fmnist1ep.mxnet.softmax.f32", dtype="<f4").reshape(512, 10)
+    s = Server(tabby_bin, work, "--models", f"lenet={MODELS / source}")
+    try:
+        assert "profile gray" in s.output(), s.output()
+        for i in (0, 1, 7):
+            png = gray_png(images[i * 784:(i + 1) * 784], 28, 28)
+            reply = requests.post(s.url + "/predictions/lenet?topk=10", data=png, timeout=60)
+            assert reply.status_code == 200, reply.text
+            got = {int(e["class"]): e["probability"] for e in reply.json()}
+            assert sorted(got) == list(range(10))
+            assert max(got, key=got.get) == int(np.argmax(softmax[i]))
+            assert max(abs(got[c] - float(softmax[i][c])) for c in range(10)) < 1e-4
+        meta = requests.get(s.url + "/v2/models/lenet", timeout=10).json()
+        assert meta["inputs"][0]["shape"][-3] == 1, meta
+    finally:
+        assert s.stop() == 0, s.output()
+
+
+@needs_shared
+def test_docker_healthcheck_follows_tabby_serve(tabby_bin, work):
+    """The image's HEALTHCHECK (docker/healthcheck.py) finds `tabby serve` (PID 1 in the
+    container; here named by TABBY_HEALTHCHECK_PID), reads its --host/--port (both forms)
+    and asks /v2/health/ready; a PID 1 that is no tabby serve leaves the JupyterLab check."""
+    import sys
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    s = Server(tabby_bin, work, "--models", f"sq={SQUEEZENET}", "--port", str(port), "--host=127.0.0.1")
+    check = [sys.executable, str(ROOT / "docker" / "healthcheck.py")]
+    env = {"PATH": "/usr/bin:/bin", "TABBY_HEALTHCHECK_PID": str(s.proc.pid), "TABBY_PORT": "9"}
+    try:
+        assert s.url.endswith(f":{port}")
+        out = subprocess.run(check, env=env, capture_output=True, text=True, timeout=30)
+        assert out.returncode == 0, out.stderr
+    finally:
+        assert s.stop() == 0, s.output()
+    env["TABBY_HEALTHCHECK_PID"] = "1"  # not a tabby serve here: the JupyterLab check at TABBY_PORT
+    out = subprocess.run(check, env=env, capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and "127.0.0.1:9/api" in out.stderr
+
+
+# -- the notebook's serve(model) -----------------------------------------------------------
+
+def cell(kernel, code, timeout=180):
+    """Runs a cell; returns (reply content, execute_result text or None, display texts)."""
+    req, reply = kernel.execute(code, timeout=timeout)
+    msgs = kernel.iopub_for(req, timeout)
+    result = [m["content"]["data"]["text/plain"] for m in msgs if m["msg_type"] == "execute_result"]
+    shown = [m["content"]["data"].get("text/plain", "") for m in msgs if m["msg_type"] == "display_data"]
+    return reply["content"], (result[0] if result else None), shown
+
+
+@needs_shared
+def test_notebook_serve_answers_like_tabby_predict_and_stops(raw_kernel, tabby_bin, work):
+    """`serve(model, port=0)` in a cell serves the session's model in the background of the
+    kernel (the cell returns its URL); the answers equal `tabby predict`'s; `serve.stop()`
+    closes it and the kernel lives on. Bad arguments are Python-like errors."""
+    kernel = raw_kernel()
+    content, url, shown = cell(kernel, f'm = load("{SQUEEZENET}")\nserve(m, port=0, name="sq")')
+    assert content["status"] == "ok", content
+    url = url.strip("'\"")
+    assert url.startswith("http://127.0.0.1:") and any("serve.stop()" in s for s in shown), shown
+    assert requests.get(url + "/ping", timeout=10).json() == {"status": "Healthy"}
+    photo = PHOTOS[0]
+    expected = mms_expected(tabby_predict(tabby_bin, work, ["--model", str(SQUEEZENET)], photo))
+    assert requests.post(url + "/predictions/sq", data=photo.read_bytes(), timeout=60).json() == expected
+    content, url_again, _ = cell(kernel, "serve.url")
+    assert url_again.strip("'\"") == url
+    content, stopped, _ = cell(kernel, "serve.stop()")
+    assert content["status"] == "ok" and stopped == "True", content
+    with pytest.raises(requests.ConnectionError):
+        requests.get(url + "/ping", timeout=5)
+    content, again, _ = cell(kernel, "serve.stop()")
+    assert again == "False"
+    content, _, _ = cell(kernel, "serve(42)")
+    assert content["status"] == "error" and content["ename"] == "TypeError", content
+    content, _, _ = cell(kernel, "serve(m, port=70000)")
+    assert content["status"] == "error" and content["ename"] == "ValueError", content
+    content, value, _ = cell(kernel, "1 + 1")
+    assert value == "2"

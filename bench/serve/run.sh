@@ -8,9 +8,13 @@
 #
 #   bench/serve/run.sh                      # both servers, c = 1 8 32, 15 s each
 #   bench/serve/run.sh --tabby-only -d 5 -c 8
-# Needs: wrk, curl (Debian); for MMS also openjdk-17-jre-headless and a venv with
-# multi-model-server, mxnet==1.9.1, numpy==1.23.5 (made here in bench/serve/.venv-mms).
-# Run it on a quiet machine: it saturates every core.
+#   TABBY_ARGS="--max-batch 1 --batch-delay-ms 0" bench/serve/run.sh --tabby-only   # other batching
+# Needs: wrk, curl (Debian); for MMS also openjdk-17-jre-headless and the venv .venv-mms
+# with multi-model-server==1.1.11, mxnet==1.9.1, numpy==1.23.5: `TABBY_SERVE_BENCH=1
+# scripts/setup.sh` installs all three (no test needs them). The release build as
+# scripts/test makes it: swift build -c release --product tabby --static-swift-stdlib -Xlinker -no-pie
+# Run it on a quiet machine: it saturates every core. The machine's load (uptime) is
+# printed before each server so figures from a busy machine can be told apart.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -23,6 +27,9 @@ TABBY=${TABBY_BIN:-$ROOT/.build/release/tabby}
 TABBY_PORT=${TABBY_PORT:-18080}
 MMS_PORT=${MMS_PORT:-18081}
 SHARED=${SHARED:-$ROOT/../shared}
+MMS_VENV=${MMS_VENV:-$ROOT/.venv-mms}
+PY=${PY:-$ROOT/.venv/bin/python}
+[ -x "$PY" ] || PY=python3
 while [ $# -gt 0 ]; do
   case "$1" in
     -d|--duration) DURATION=$2; shift 2 ;;
@@ -36,22 +43,27 @@ WORK=$(mktemp -d /tmp/tabby-bench-serve-XXXXXX)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  if [ -x "$WORK/venv/bin/multi-model-server" ]; then "$WORK/venv/bin/multi-model-server" --stop >/dev/null 2>&1 || true; fi
+  if [ -n "${MMS_STARTED:-}" ]; then (cd "$WORK" && "$MMS_VENV/bin/multi-model-server" --stop >/dev/null 2>&1) || true; fi
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
+command -v wrk >/dev/null || { echo "install wrk: TABBY_SERVE_BENCH=1 scripts/setup.sh" >&2; exit 1; }
+if [ "$TABBY_ONLY" = 0 ]; then
+  command -v java >/dev/null && [ -x "$MMS_VENV/bin/multi-model-server" ] ||
+    { echo "MMS needs Java 17 and $MMS_VENV: TABBY_SERVE_BENCH=1 scripts/setup.sh" >&2; exit 1; }
+fi
 [ -x "$TABBY" ] || { echo "build first: swift build -c release --product tabby (or set TABBY_BIN)" >&2; exit 1; }
 [ -f "$SHARED/reference/models/squeezenet1.1-symbol.json" ] || { echo "needs $SHARED/reference/models" >&2; exit 1; }
 
 # The seed's legacy archive (the same builder as Tests/integration/test_serve.py).
 mkdir -p "$WORK/store"
-python3 - "$WORK/store/squeezenet_v1.1.model" "$SHARED/imagenet/synset.txt" <<'PY'
+# Its service file is MMS's own MXNet vision service, which MMS runs; Tabby ignores it.
+"$PY" - "$WORK/store/squeezenet_v1.1.model" "$SHARED/imagenet/synset.txt" <<'PY'
 import pathlib, sys
 sys.path.insert(0, "Tests/integration")
-from serve_support import build_legacy_archive
-build_legacy_archive(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]))
+from serve_support import MMS_VISION_SERVICE, build_legacy_archive
+build_legacy_archive(pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2]), MMS_VISION_SERVICE)
 PY
 
 cat > "$WORK/post.lua" <<LUA
@@ -70,11 +82,17 @@ wait_for() {  # URL SECONDS
   echo "no answer from $1 within $2 s" >&2; return 1
 }
 
-rss_kib() {  # PID...: resident and peak resident KiB summed over the processes and their children
-  local total=0 peak=0 pid kids
+descendants() {  # PID: the process and every process below it (MMS: Java, its Python
+  # launcher, and the launcher's workers)
+  local kid
+  echo "$1"
+  for kid in $(pgrep -P "$1" || true); do descendants "$kid"; done
+}
+
+rss_kib() {  # PID...: resident and peak resident KiB summed over the processes and their descendants
+  local total=0 peak=0 pid p
   for pid in "$@"; do
-    kids=$(pgrep -P "$pid" || true)
-    for p in $pid $kids; do
+    for p in $(descendants "$pid"); do
       [ -r "/proc/$p/status" ] || continue
       total=$(( total + $(awk '/^VmRSS/{print $2}' "/proc/$p/status") ))
       peak=$(( peak + $(awk '/^VmHWM/{print $2}' "/proc/$p/status") ))
@@ -86,7 +104,7 @@ rss_kib() {  # PID...: resident and peak resident KiB summed over the processes 
 measure() {  # NAME URL PID...
   local name=$1 url=$2; shift 2
   read -r idle _ < <(rss_kib "$@")
-  echo "## $name: idle RSS $(( idle / 1024 )) MiB"
+  echo "## $name: idle RSS $(( idle / 1024 )) MiB; $(uptime | sed 's/.*\(load average\)/\1/')"
   for c in "${CONCURRENCY[@]}"; do
     local out threads=$(( c < 4 ? c : 4 ))
     out=$(wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$WORK/post.lua" "$url")
@@ -104,7 +122,7 @@ measure() {  # NAME URL PID...
 
 # --- Tabby -----------------------------------------------------------------------------------
 "$TABBY" serve --port "$TABBY_PORT" --models "squeezenet=$WORK/store/squeezenet_v1.1.model" \
-  --max-batch 8 --batch-delay-ms 2 --max-queue 256 > "$WORK/tabby.log" 2>&1 &
+  ${TABBY_ARGS:---max-batch 8 --batch-delay-ms 2} --max-queue 256 > "$WORK/tabby.log" 2>&1 &
 PIDS+=($!)
 TABBY_PID=$!
 wait_for "http://127.0.0.1:$TABBY_PORT/ping" 120
@@ -112,16 +130,14 @@ measure tabby "http://127.0.0.1:$TABBY_PORT/predictions/squeezenet" "$TABBY_PID"
 
 # --- MXNet Model Server 1.1 ----------------------------------------------------------------------
 if [ "$TABBY_ONLY" = 0 ]; then
-  command -v java >/dev/null || { echo "install openjdk-17-jre-headless" >&2; exit 1; }
-  python3 -m venv "$WORK/venv"
-  "$WORK/venv/bin/pip" install -q "multi-model-server==1.1.*" "mxnet==1.9.1" "numpy==1.23.5"
   cat > "$WORK/config.properties" <<CFG
 inference_address=http://127.0.0.1:$MMS_PORT
 management_address=http://127.0.0.1:$(( MMS_PORT + 1 ))
 default_workers_per_model=2
 model_store=$WORK/store
 CFG
-  (cd "$WORK" && "$WORK/venv/bin/multi-model-server" --start --mms-config "$WORK/config.properties" \
+  MMS_STARTED=1
+  (cd "$WORK" && PATH="$MMS_VENV/bin:$PATH" "$MMS_VENV/bin/multi-model-server" --start --mms-config "$WORK/config.properties" \
     --model-store "$WORK/store" --models "squeezenet=squeezenet_v1.1.model" > "$WORK/mms.log" 2>&1)
   wait_for "http://127.0.0.1:$MMS_PORT/ping" 300
   # Workers start after the frontend answers: wait for a real prediction.
@@ -133,5 +149,12 @@ CFG
   measure mms "http://127.0.0.1:$MMS_PORT/predictions/squeezenet" "$MMS_PID"
 
   echo "## ratios (tabby / mms)"
-  awk '{k=$2; if ($1=="tabby") t[k]=$3; else m[k]=$3} END {for (k in t) if (m[k] > 0) printf "c=%s throughput x%.2f\n", k, t[k]/m[k]}' "$WORK/results"
+  awk '
+    function ms(v) { if (v ~ /us$/) return v / 1000; if (v ~ /ms$/) return v + 0; if (v ~ /s$/) return v * 1000; return v }
+    { k = $2; if ($1 == "tabby") { t[k] = $3; t50[k] = ms($4); t99[k] = ms($5); tr[k] = $6 }
+      else { m[k] = $3; m50[k] = ms($4); m99[k] = ms($5); mr[k] = $6 } }
+    END { for (k in t) if (m[k] > 0)
+      printf "c=%-3s throughput x%.2f  p50 x%.2f  p99 x%.2f  peak RSS x%.2f (tabby/mms)\n",
+        k, t[k] / m[k], t50[k] / m50[k], t99[k] / m99[k], tr[k] / mr[k] }' "$WORK/results" | sort -t= -k2 -n
+  echo "after: $(uptime | sed 's/.*\(load average\)/\1/')"
 fi

@@ -12,7 +12,7 @@ extension SessionBuiltins {
         load("mobilenetv2") finds mobilenetv2.onnx in TABBY_MODELS, then the download cache, then downloads it
         from the model zoo (progress shown in place). An MXNet checkpoint of a LeNet or MLP (save(model, prefix))
         comes back as a trainable model, wherever it is found. labels= names a synset file; profile= is
-        imagenet, mxnet-legacy or inception.
+        imagenet, mxnet-legacy, inception or gray.
         """
     ) { a, ctx in try load(a, ctx, state) }
   }

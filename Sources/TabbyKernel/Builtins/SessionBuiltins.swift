@@ -8,11 +8,12 @@ import Classifier
 /// defaults from the signature (`BoundArguments` falls back to the declared ones), so help,
 /// inspection, completion and binding cannot disagree.
 public enum SessionBuiltins {
-  /// Registers every classifier built-in and the `cpu` / `gpu` values on `interpreter`.
+  /// Registers every classifier built-in and the `cpu` / `gpu` / `serve` values on `interpreter`.
   public static func install(into interpreter: Interpreter) {
     let state = SessionState()
     interpreter.define(name: "cpu", value: .host(DeviceValue(.cpu)))
     interpreter.define(name: "gpu", value: .host(DeviceValue(.gpu(0), isFactory: true)))
+    interpreter.define(name: "serve", value: .host(ServeValue()))
     let builtins: [Builtin] = [
       ctxBuiltin(state), loadBuiltin(state), synsetBuiltin(), lenetBuiltin(state),
       mlpBuiltin(state), summaryBuiltin(), saveBuiltin(), mnistBuiltin(state), imageBuiltin(),

@@ -1,0 +1,31 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Memory housekeeping for a long-running process such as `tabby serve`.
+public enum ProcessMemory {
+  /// Hands the heap's free pages back to the system (glibc's `malloc_trim`), and says
+  /// whether it could.
+  ///
+  /// Inference raises glibc's trim threshold so a run reuses the last run's freed
+  /// activations instead of faulting in fresh pages (ModelIO's `mallocTunedForInference`);
+  /// the price is that memory freed after loading a model (file bytes, unpacked weights)
+  /// or after a burst of requests stays resident. A server calls this when a model has
+  /// loaded and when a busy spell ends: the next request faults a few pages back in, once.
+  @discardableResult
+  public static func returnFreePages() -> Bool {
+    #if canImport(Glibc)
+      // Looked up at run time: Glibc's Swift module does not include <malloc.h>.
+      typealias Trim = @convention(c) (Int) -> Int32
+      guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else {
+        return false
+      }
+      _ = unsafeBitCast(symbol, to: Trim.self)(0)
+      return true
+    #else
+      return false
+    #endif
+  }
+}
