@@ -15,6 +15,24 @@ public enum ONNXReader {
     var graph: ProtoReader?
     var opset: Int?
     var irVersion: Int64 = 0
+    // A file that does not even parse as a ModelProto's top level (random bytes, a text
+    // file named .onnx) is "not an ONNX model", with the parser's detail after it.
+    do throws(ModelLoadError) {
+      try readTop(&r, graph: &graph, opset: &opset, irVersion: &irVersion)
+    } catch {
+      throw ModelLoadError("not an ONNX model (\(error.message))", file: error.file)
+    }
+    guard var g = graph else {
+      throw ModelLoadError("not an ONNX model: the file has no graph (ir_version \(irVersion))")
+    }
+    // Before opset imports existed (IR version 1–2) the default set was version 1.
+    return try readGraph(&g, opset: opset ?? 1)
+  }
+
+  /// The ModelProto's own fields: IR version, the graph (kept for later) and the opsets.
+  static func readTop(
+    _ r: inout ProtoReader, graph: inout ProtoReader?, opset: inout Int?, irVersion: inout Int64
+  ) throws(ModelLoadError) {
     while let (f, w) = try r.field() {
       switch (f, w) {
       case (1, .varint): irVersion = Int64(bitPattern: try r.varint())
@@ -34,11 +52,6 @@ public enum ONNXReader {
       default: try r.skip(w)
       }
     }
-    guard var g = graph else {
-      throw ModelLoadError("ONNX: the file has no graph (is it an ONNX model? ir_version \(irVersion))")
-    }
-    // Before opset imports existed (IR version 1–2) the default set was version 1.
-    return try readGraph(&g, opset: opset ?? 1)
   }
 
   static func readGraph(_ r: inout ProtoReader, opset: Int) throws(ModelLoadError) -> Graph {

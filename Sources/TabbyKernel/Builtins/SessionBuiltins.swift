@@ -17,7 +17,7 @@ public enum SessionBuiltins {
       ctxBuiltin(state), loadBuiltin(state), synsetBuiltin(), lenetBuiltin(state),
       mlpBuiltin(state), summaryBuiltin(), saveBuiltin(), mnistBuiltin(state), imageBuiltin(),
       trainBuiltin(state), evaluateBuiltin(state), predictBuiltin(state),
-    ]
+    ] + chartBuiltins()
     for builtin in builtins { interpreter.register(builtin) }
   }
 
@@ -43,6 +43,7 @@ func engine<T>(_ work: () throws -> T) throws -> T {
   } catch let e as ComputeDeviceError {
     throw CellError(ename: "DeviceError", e.description)
   } catch let e as DataError {
-    throw CellError(ename: "FileNotFoundError", e.message)
+    // A missing file is "not found"; a truncated or malformed one is a data error.
+    throw CellError(ename: e.isMissing ? "FileNotFoundError" : "DataError", e.message)
   }
 }
