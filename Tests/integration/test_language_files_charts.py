@@ -17,7 +17,7 @@ def test_files_round_trip_and_errors_keep_the_session(raw_kernel, tmp_path):
     d = str(tmp_path)
     content, _ = run(k, f"P = {d!r}\nwrite_csv(P + '/a.csv', [{{'name': 'cat', 'n': 3}}, {{'name': 'dog, big', 'n': 5}}])")
     assert content["status"] == "ok"
-    assert (tmp_path / "a.csv").read_text() == 'name,n\r\ncat,3\r\n"dog, big",5\r\n'
+    assert (tmp_path / "a.csv").read_bytes() == b'name,n\r\ncat,3\r\n"dog, big",5\r\n'
     content, messages = run(k, "rows = read_csv(P + '/a.csv')\nwrite_json(P + '/s.json', {'total': sum([int(r['n']) for r in rows])})\nread_json(P + '/s.json'), rows[1]['name']")
     assert content["status"] == "ok", content
     assert results(messages) == ["({'total': 8}, 'dog, big')"]
