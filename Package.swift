@@ -23,9 +23,9 @@ let package = Package(
     // traits: swift-configuration and full Foundation are not needed (and cost build time).
     .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
     .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
-    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
-    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
-    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
   ],
   targets: [
     // MARK: C libraries (system-library targets and one C shim target)
@@ -87,6 +87,8 @@ let package = Package(
       name: "Classifier",
       dependencies: [
         "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto", "Distributed",
+        // The device layer: a context on gpu(n) trains and runs trainable nets through it.
+        "GPU",
       ],
       swiftSettings: engineSettings),
 
@@ -157,7 +159,9 @@ let package = Package(
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
     .testTarget(
       name: "TabbyKernelTests",
-      dependencies: ["TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "Classifier", "NN"]),
+      dependencies: [
+        "TabbyKernel", "KernelCore", "JupyterProtocol", "CellLanguage", "JSON", "Classifier", "NN", "TestSupport",
+      ]),
   ]
 )
 

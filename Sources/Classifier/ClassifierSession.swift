@@ -185,7 +185,7 @@ public struct ClassifierSession: Sendable {
       throw ClassifierError(.invalidArgument, "top must be at least 1, got \(top)")
     }
     let names = sources ?? images.indices.map { "image \($0)" }
-    return try context.place { _ in try predictBatches(model, images, names, top: top) }
+    return try context.place(Self.pretrainedWork) { _ in try predictBatches(model, images, names, top: top) }
   }
 
   private func predictBatches(
@@ -210,8 +210,12 @@ public struct ClassifierSession: Sendable {
 
   /// Runs the network alone on a prepared input (benchmarks).
   public func runNetwork(_ model: PretrainedModel, _ input: ModelInput) throws {
-    _ = try context.place { _ in try model.run(input) }
+    _ = try context.place(Self.pretrainedWork) { _ in try model.run(input) }
   }
+
+  /// What a GPU context refuses: ModelIO's plans have no device execution yet, and running
+  /// them on the CPU when the user asked for the GPU would hide that.
+  static let pretrainedWork = "a pretrained model (ONNX/MXNet through ModelIO)"
 
   /// Batch size per run: the model's fixed batch if it has one.
   public func runBatchSize(_ model: PretrainedModel) -> Int {

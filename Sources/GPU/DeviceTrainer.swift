@@ -41,10 +41,18 @@ public final class DeviceTrainer {
 
   func weight(_ p: Parameter) -> DeviceTensor { weights[ObjectIdentifier(p)]! }
 
+  /// What one training step reports: the batch's mean loss and how many of its images the
+  /// forward pass classified correctly (before the update, as the CPU counts them).
+  public struct StepResult: Sendable {
+    public var loss: Float
+    public var correct: Int
+  }
+
   /// One step on a batch: forward, softmax cross-entropy, backward, optimiser update.
-  /// Returns the batch's mean loss.
+  /// Returns the batch's mean loss and correct count (the probabilities, batch × classes
+  /// floats, are copied back for the count: cheap next to the step).
   @discardableResult
-  public func step(images: Tensor, labels: [Int32]) throws(GPUError) -> Float {
+  public func step(images: Tensor, labels: [Int32]) throws(GPUError) -> StepResult {
     steps += 1
     var x = try ops.upload(images, "batch \(images.shape)")
     let deviceLabels = try deviceInts(labels, on: ops.device, purpose: "labels")
@@ -60,8 +68,10 @@ public final class DeviceTrainer {
     for saved in tape.reversed() {
       g = try backward(saved, g, into: &gradients)
     }
+    let predicted = predictedClasses(try p.host())
+    let correct = zip(predicted, labels).reduce(0) { $0 + ($1.0 == Int($1.1) ? 1 : 0) }
     for (param, grad) in gradients { try update(param, grad) }
-    return loss
+    return StepResult(loss: loss, correct: correct)
   }
 
   /// Inference on the device (running batch-norm statistics, no dropout): the logits of a

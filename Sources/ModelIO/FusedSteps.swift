@@ -21,10 +21,10 @@ func fakeQuantized(_ a: Tensor, plus b: Tensor?, _ q: [Float], portable: Bool = 
 }
 
 extension Planner {
-  /// An Add whose result is fake-quantized (GraphRewrite.fuseFakeQuant gives it `_fq`): the
+  /// An Add whose result is fake-quantized (GraphRewrite.fuseFakeQuant sets its `fusion.outputQuantization`): the
   /// residual sums of quantized MobileNets. Same-shaped operands take one fused pass.
-  mutating func lowerQuantizedAdd(_ node: Node) throws(ModelLoadError) {
-    guard case .floats(let q)? = node.attributes["_fq"], q.count == 4 else { throw fail(node, "bad _fq attribute") }
+  mutating func lowerQuantizedAdd(_ node: Node, _ quantization: FusedQuantization) throws(ModelLoadError) {
+    let q = quantization.packed
     let (a, b) = (try operand(node, 0), try operand(node, 1))
     let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
     if a.shape == b.shape {
@@ -36,14 +36,13 @@ extension Planner {
 }
 
 extension Planner {
-  /// A Transpose with `_dq` [scale, zeroPoint] (GraphRewrite.fuseTransposeDequantize): a
+  /// A Transpose with `fusion.inputDequantization` (GraphRewrite.fuseTransposeDequantize): a
   /// quantized model's NHWC uint8 input moved to NCHW and dequantized in one pass.
-  mutating func lowerTransposeDequantize(_ node: Node) throws(ModelLoadError) {
-    guard case .floats(let q)? = node.attributes["_dq"], q.count == 2 else { throw fail(node, "bad _dq attribute") }
+  mutating func lowerTransposeDequantize(_ node: Node, _ q: FusedQuantization) throws(ModelLoadError) {
     let x = try operand(node, 0)
     let perm = try ShapeRules.permutation(node, rank: x.shape.count)
     let shape = perm.map { x.shape[$0] }
-    let (s, z) = (q[0], q[1])
+    let (s, z) = (q.scale, q.zeroPoint)
     if perm == [0, 3, 1, 2] {
       try bind(node, shape, inputs: [x.slot]) { nhwcToNCHW($0[0], scale: s, zeroPoint: z) }
     } else {

@@ -61,6 +61,9 @@ public struct Node: Equatable, Sendable {
   public var outputs: [String]
   /// The attributes by name.
   public var attributes: [String: Attribute]
+  /// What graph rewrites folded into this node, for lowering to act on. Only GraphRewrite
+  /// sets it: a file's attributes land in `attributes`, so no model can claim a fusion.
+  public var fusion = Fusion()
 
   /// Creates a node.
   public init(
@@ -77,6 +80,47 @@ public struct Node: Equatable, Sendable {
 
   /// How the node is named in an error: its name, or its first output.
   public var label: String { name.isEmpty ? "(output \(outputs.first ?? "?"))" : name }
+
+  /// The domain of the operators the rewrites make (`FakeQuant`); a file may not use it.
+  public static let internalDomain = "tabby"
+}
+
+/// The decisions graph rewrites hand to lowering, as types (not as attributes, which a
+/// user's file could also set).
+public struct Fusion: Equatable, Sendable {
+  /// An activation applied as a Conv stores its output (GraphRewrite.fuseActivations).
+  public var activation: FusedActivation?
+  /// Per-tensor fake quantization of the output (a QDQ pair after a Conv or an Add).
+  public var outputQuantization: FusedQuantization?
+  /// Per-tensor dequantization of a uint8/int8 input as a Transpose moves it.
+  public var inputDequantization: FusedQuantization?
+
+  /// No fusion.
+  public init() {}
+}
+
+/// An activation fused into the op before it.
+public enum FusedActivation: Equatable, Sendable {
+  case relu
+  case leakyRelu(alpha: Float)
+  case clip(min: Float, max: Float)
+}
+
+/// Per-tensor (de)quantization parameters: value = (code − zeroPoint) · scale, codes within
+/// low…high (0…255 for uint8, −128…127 for int8).
+public struct FusedQuantization: Equatable, Sendable {
+  public var scale: Float
+  public var zeroPoint: Float
+  public var low: Float
+  public var high: Float
+
+  /// Parameters for codes of `dtype`'s range.
+  public init(scale: Float, zeroPoint: Float, low: Float = 0, high: Float = 255) {
+    (self.scale, self.zeroPoint, self.low, self.high) = (scale, zeroPoint, low, high)
+  }
+
+  /// [scale, zeroPoint, low, high], as the C kernels take them.
+  public var packed: [Float] { [scale, zeroPoint, low, high] }
 }
 
 /// A neutral, format-independent inference graph: nodes in topological order, constant

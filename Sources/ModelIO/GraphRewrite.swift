@@ -131,7 +131,7 @@ enum GraphRewrite {
   static func fuseResidualAdd(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv", c.attributes["_activation"] == nil, c.attributes["_fq"] == nil, c.inputs.count <= 3,
+      guard c.op == "Conv", c.fusion.activation == nil, c.fusion.outputQuantization == nil, c.inputs.count <= 3,
         c.outputs.count == 1, let j = readers.sole(c.outputs[0]), g.nodes[j].op == "Add",
         g.nodes[j].inputs.count == 2, g.nodes[j].outputs.count == 1
       else { return nil }
@@ -152,20 +152,20 @@ enum GraphRewrite {
   static func fuseActivations(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv", c.attributes["_activation"] == nil, c.outputs.count == 1,
+      guard c.op == "Conv", c.fusion.activation == nil, c.outputs.count == 1,
         let j = readers.sole(c.outputs[0]), g.nodes[j].inputs.first == c.outputs[0]
       else { return nil }
       let act = g.nodes[j]
-      var attrs: [String: Attribute]
+      let fused: FusedActivation
       switch act.op {
-      case "Relu": attrs = ["_activation": .string("relu")]
-      case "LeakyRelu": attrs = ["_activation": .string("leaky"), "_alpha": .float(act.float("alpha") ?? 0.01)]
+      case "Relu": fused = .relu
+      case "LeakyRelu": fused = .leakyRelu(alpha: act.float("alpha") ?? 0.01)
       case "Clip":
         guard let (lo, hi) = clipBounds(act, g) else { return nil }
-        attrs = ["_activation": .string("clip"), "_min": .float(lo), "_max": .float(hi)]
+        fused = .clip(min: lo, max: hi)
       default: return nil
       }
-      g.nodes[i].attributes.merge(attrs) { $1 }
+      g.nodes[i].fusion.activation = fused
       g.nodes[i].outputs = act.outputs
       return j
     }
@@ -193,7 +193,7 @@ enum GraphRewrite {
         q.int("axis") == d.int("axis")
       else { continue }
       g.nodes[i] = Node(
-        op: "FakeQuant", domain: "tabby", name: d.name, inputs: [q.inputs[0]] + Array(q.inputs.dropFirst()),
+        op: "FakeQuant", domain: Node.internalDomain, name: d.name, inputs: [q.inputs[0]] + Array(q.inputs.dropFirst()),
         outputs: d.outputs, attributes: q.attributes)
     }
     // Drop QuantizeLinear nodes nobody reads any more.
@@ -206,7 +206,7 @@ enum GraphRewrite {
   static func fuseFakeQuant(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv" || c.op == "Add", c.attributes["_fq"] == nil, c.outputs.count == 1,
+      guard c.op == "Conv" || c.op == "Add", c.fusion.outputQuantization == nil, c.outputs.count == 1,
         let j = readers.sole(c.outputs[0]), g.nodes[j].op == "FakeQuant", g.nodes[j].inputs.first == c.outputs[0]
       else { return nil }
       let f = g.nodes[j]
@@ -216,7 +216,8 @@ enum GraphRewrite {
       let type = z?.dtype ?? .uint8
       guard type == .uint8 || type == .int8 else { return nil }
       let (lo, hi): (Float, Float) = type == .int8 ? (-128, 127) : (0, 255)
-      g.nodes[i].attributes["_fq"] = .floats([s.floats()[0], z?.floats().first ?? 0, lo, hi])
+      g.nodes[i].fusion.outputQuantization = FusedQuantization(
+        scale: s.floats()[0], zeroPoint: z?.floats().first ?? 0, low: lo, high: hi)
       g.nodes[i].outputs = f.outputs
       return j
     }
@@ -234,7 +235,8 @@ enum GraphRewrite {
       let d = g.nodes[j]
       let z = d.inputs.count > 2 && !d.inputs[2].isEmpty ? g.initializers[d.inputs[2]] : nil
       if d.inputs.count > 2 && !d.inputs[2].isEmpty && (z == nil || z!.count != 1) { return nil }
-      g.nodes[i].attributes["_dq"] = .floats([s.floats()[0], z?.floats().first ?? 0])
+      g.nodes[i].fusion.inputDequantization = FusedQuantization(
+        scale: s.floats()[0], zeroPoint: z?.floats().first ?? 0)
       g.nodes[i].outputs = d.outputs
       return j
     }

@@ -35,7 +35,6 @@ enum GraphValidation {
     t["Dropout"] = Arity(1...3, 1...2)
     t["QuantizeLinear"] = Arity(2...3)
     t["DequantizeLinear"] = Arity(2...3)
-    t["FakeQuant"] = Arity(1...3)
     t["Constant"] = Arity(0...0)
     t["Slice"] = Arity(1...5)
     return t
@@ -56,6 +55,9 @@ enum GraphValidation {
     }
     let producers = producerIndex(g)
     for (index, node) in g.nodes.enumerated() {
+      guard node.domain != Node.internalDomain else {
+        throw fail(node, g, "operator domain '\(node.domain)' is reserved for Tabby's own rewrites")
+      }
       try checkArity(node, g)
       try checkAttributes(node, g)
       for (k, name) in node.inputs.enumerated() where !name.isEmpty && !defined.contains(name) {

@@ -32,12 +32,13 @@ extension Planner {
     return v
   }
 
+  /// The kernels' form of a fused activation.
   static func activation(_ node: Node) -> UnaryOp? {
-    switch node.string("_activation") {
-    case "relu": .relu
-    case "leaky": .leakyRelu(alpha: node.float("_alpha") ?? 0.01)
-    case "clip": .clip(min: node.float("_min") ?? -.greatestFiniteMagnitude, max: node.float("_max") ?? .greatestFiniteMagnitude)
-    default: nil
+    switch node.fusion.activation {
+    case .relu?: .relu
+    case .leakyRelu(let alpha)?: .leakyRelu(alpha: alpha)
+    case .clip(let lo, let hi)?: .clip(min: lo, max: hi)
+    case nil: nil
     }
   }
 
@@ -71,8 +72,7 @@ extension Planner {
       bias = try tensor(b, node.inputs[2])
     }
     let act = Planner.activation(node)
-    var fq: [Float]?
-    if case .floats(let v)? = node.attributes["_fq"], v.count == 4 { fq = v }
+    let fq = node.fusion.outputQuantization?.packed
     // A fused shortcut (GraphRewrite.fuseResidualAdd) comes as a fourth input; only the
     // packed convolution adds it.
     let residual = node.inputs.count > 3 && !node.inputs[3].isEmpty

@@ -31,7 +31,7 @@ extension Planner {
     add("LRN") { p, n throws(ModelLoadError) in try p.lowerLRN(n) }
     add("Shape") { p, n throws(ModelLoadError) in try p.lowerShape(n) }
     add("Cast") { p, n throws(ModelLoadError) in try p.lowerCast(n) }
-    add("QuantizeLinear", "DequantizeLinear", "FakeQuant") { p, n throws(ModelLoadError) in try p.lowerQuantization(n) }
+    add("QuantizeLinear", "DequantizeLinear") { p, n throws(ModelLoadError) in try p.lowerQuantization(n) }
     return table
   }()
 
@@ -39,14 +39,16 @@ extension Planner {
   static var supported: Set<String> { Set(lowerings.keys) }
 
   mutating func lowerRuntime(_ node: Node, _ values: [Value?]) throws(ModelLoadError) {
-    guard let lowering = Planner.lowerings[node.op] else {
+    // The rewrites' own operator (a Q→DQ pair merged, GraphRewrite.mergeQDQ).
+    if node.domain == Node.internalDomain && node.op == "FakeQuant" { return try lowerQuantization(node) }
+    guard node.domain != Node.internalDomain, let lowering = Planner.lowerings[node.op] else {
       throw fail(node, "operator '\(node.op)' is not supported")
     }
     try lowering(&self, node)
   }
 
   mutating func lowerBinary(_ node: Node) throws(ModelLoadError) {
-    if node.op == "Add" && node.attributes["_fq"] != nil { return try lowerQuantizedAdd(node) }
+    if node.op == "Add", let q = node.fusion.outputQuantization { return try lowerQuantizedAdd(node, q) }
     // Max and Min take any number of operands (one at least); the others exactly two.
     var parts: [(slot: Int, shape: [Int], dtype: ElementType)] = []
     for k in node.inputs.indices where !node.inputs[k].isEmpty { parts.append(try operand(node, k)) }
@@ -87,7 +89,7 @@ extension Planner {
   }
 
   mutating func lowerTranspose(_ node: Node) throws(ModelLoadError) {
-    if node.attributes["_dq"] != nil { return try lowerTransposeDequantize(node) }
+    if let q = node.fusion.inputDequantization { return try lowerTransposeDequantize(node, q) }
     let x = try operand(node, 0)
     let perm = try ShapeRules.permutation(node, rank: x.shape.count)
     try bind(node, perm.map { x.shape[$0] }, x.dtype, inputs: [x.slot]) { try $0[0].transposed(perm) }

@@ -213,7 +213,8 @@ public final class LoadedModel: Sendable {
 
   private func checkOperators() throws(ModelLoadError) {
     let known: Set<String> = Planner.supported.union(ConstantFolder.foldable)
-    for n in graph.nodes where !known.contains(n.op) {
+    // The rewrites' own operators (domain "tabby") are lowered apart; files cannot hold them.
+    for n in graph.nodes where !known.contains(n.op) && n.domain != Node.internalDomain {
       throw ModelLoadError(
         "\(n.op) node '\(n.label)' (opset \(graph.opset)): operator '\(n.op)' is not supported", file: file)
     }

@@ -131,11 +131,12 @@ struct Planner {
       env[node.outputs[0]] = .constant(try ConstantFolder.evaluate(node, arrays, opset: graph.opset))
       // Weights that are 8-bit codes (stored, or quantized at load by a Q→DQ pair) stay at
       // hand for the steps that read them as codes; the codes are made only when used.
-      if node.op == "DequantizeLinear" || node.op == "FakeQuant", let x = arrays[0],
+      let fakeQuant = node.op == "FakeQuant" && node.domain == Node.internalDomain
+      if node.op == "DequantizeLinear" || fakeQuant, let x = arrays[0],
         let q = try? Quantization(node, arrays.count > 1 ? arrays[1] : nil, arrays.count > 2 ? arrays[2] : nil, rank: x.shape.count),
         node.op == "DequantizeLinear" ? x.dtype == .int8 || x.dtype == .uint8 : q.type == .int8 || q.type == .uint8
       {
-        int8Weights[node.outputs[0]] = (x, q, node.op == "FakeQuant")
+        int8Weights[node.outputs[0]] = (x, q, fakeQuant)
       }
       return
     }

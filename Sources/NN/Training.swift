@@ -87,7 +87,7 @@ public func train(
         + "than can be counted; ask for fewer epochs")
   }
   for epoch in 0..<epochs {
-    let batches = data.batches(size: batchSize * ranks, seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
+    let batches = trainingBatches(data, size: batchSize * ranks, seed: seed, epoch: epoch)
     var record = EpochRecord(epoch: epoch + 1, loss: 0, trainAccuracy: 0, seconds: 0, images: 0)
     var (lossSum, correct) = (0.0, 0)
     let start = monotonicSeconds()
@@ -332,14 +332,7 @@ public func evaluate(
     let c = try results.get(part).get()
     for i in 0..<k { for j in 0..<k { confusion[i][j] += c[i][j] } }
   }
-  let correct = (0..<k).reduce(0) { $0 + confusion[$1][$1] }
-  let perClass = (0..<k).map { c in
-    let total = confusion[c].reduce(0, +)
-    return total > 0 ? Double(confusion[c][c]) / Double(total) : 0
-  }
-  return Evaluation(
-    accuracy: Double(correct) / Double(max(data.count, 1)), perClassAccuracy: perClass,
-    confusion: confusion)
+  return Evaluation(confusion: confusion, count: data.count)
 }
 
 /// One confusion matrix per evaluation thread.

@@ -94,7 +94,7 @@ func lenet(_ device: any ComputeDevice) throws -> JSON {
   }
   let cpuSeconds = now() - start
   start = now()
-  for (x, labels) in order { gpuLoss.append(try trainer.step(images: x, labels: labels)) }
+  for (x, labels) in order { gpuLoss.append(try trainer.step(images: x, labels: labels).loss) }
   try device.synchronize()
   let gpuSeconds = now() - start
   let tail = { (l: [Float]) in Double(l.suffix(50).reduce(0, +)) / Double(min(50, l.count)) }

@@ -45,6 +45,9 @@ struct PredictCommand: ParsableCommand {
   @Option(name: .long, parsing: .unconditional, help: "Engine threads (default: every CPU available).")
   var threads: Int?
 
+  @Option(name: .long, help: DeviceOption.help)
+  var device = "cpu"
+
   @Argument(help: "Image files (JPEG or PNG).")
   var images: [String]
 
@@ -53,6 +56,7 @@ struct PredictCommand: ParsableCommand {
     guard !logits || json else { throw ValidationError("--logits goes with --json") }
     guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+    _ = try DeviceOption.parse(device)
     if let threads, threads < 1 || threads > 1024 {
       throw ValidationError("--threads must be between 1 and 1024")
     }
@@ -64,7 +68,7 @@ struct PredictCommand: ParsableCommand {
   func run() throws {
     var session = try ClassifierSession()
     session.batchSize = batchSize
-    session.context = ComputeContext(threads: threads)
+    session.context = try DeviceOption.context(device, threads: threads)
     let progress = DownloadProgressPrinter()
     // The one resolver and loader the kernel's load() uses: an MXNet checkpoint of a LeNet
     // or MLP is the same trainable model here as in a notebook.

@@ -42,6 +42,7 @@ struct TrainCommand: ParsableCommand {
   var schedule: String = defaults.schedule.rawValue
   @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = defaults.seed
   @Option(parsing: .unconditional, help: "Threads (default: the CPUs this process may use).") var threads: Int?
+  @Option(help: DeviceOption.help) var device: String = "cpu"
   @Option(parsing: .unconditional, help: "Use only the first N training images (quick runs).") var limit: Int?
   @Option(parsing: .unconditional, help: "Use only the first N test images.") var testLimit: Int?
   @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save:
@@ -86,6 +87,7 @@ struct TrainCommand: ParsableCommand {
     }
     _ = try configuration
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    _ = try DeviceOption.parse(device)
     if let save { try Self.checkSaveDirectory(save) }
   }
 
@@ -134,7 +136,7 @@ struct TrainCommand: ParsableCommand {
     let size = ranks?.size ?? 1
     var config = try configuration
     if scaleLr { config.learningRate = config.effectiveLearningRate * Double(size) }
-    let context = ComputeContext(threads: threads)
+    let context = try DeviceOption.context(device, threads: threads)
     let dataset = try Dataset.load(directory: data)
     let model = try makeModel(classNames: dataset.classNames)
     signal(SIGINT) { _ in
@@ -145,7 +147,7 @@ struct TrainCommand: ParsableCommand {
     signal(SIGUSR1) { _ in interruptRequested.store(true, ordering: .relaxed) }
     let images = limit.map { min($0, dataset.train.count) } ?? dataset.train.count
     log(
-      "training \(initFrom ?? net) on \(images) images (\(data)), \(epochs) epochs, batch \(batch)\(size > 1 ? " × \(size) ranks" : ""), \(optimizer) lr \(config.effectiveLearningRate), \(context.threads) threads"
+      "training \(initFrom ?? net) on \(images) images (\(data)), \(epochs) epochs, batch \(batch)\(size > 1 ? " × \(size) ranks" : ""), \(optimizer) lr \(config.effectiveLearningRate), \(context.device == .cpu ? "\(context.threads) threads" : "on \(context.device)\(context.gpuIsEmulated ? " (emulated)" : "")")"
     )
     let history = try Trainer(config, context: context).train(
       model, on: dataset.train, test: dataset.test, progressInterval: 1,
@@ -161,6 +163,7 @@ struct TrainCommand: ParsableCommand {
     if json {
       var result = results(history, threads: context.threads)
       if case .object(var fields) = result {
+        fields["device"] = .string(context.device.description)
         fields["ranks"] = .int(size)
         fields["global_batch"] = .int(batch * size)
         let trained = history.epochs.reduce(0) { $0 + $1.seconds }

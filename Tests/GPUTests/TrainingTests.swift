@@ -42,9 +42,11 @@ func trainingImages(count: Int) -> LabeledImages {
     let (x, labels) = data.batch(data.batches(size: 32)[0])
     let (cpu, gpu) = (Models.lenet(activation: .relu, seed: 3), Models.lenet(activation: .relu, seed: 3))
     let trainer = try DeviceTrainer(model: gpu, optimizer: SGD(), device: HostDevice())
+    let cpuCorrect = zip(predictedClasses(try cpu(Variable(x)).value), labels).filter { $0 == Int($1) }.count
     let cpuLoss = try cpuStep(cpu, SGD(), x, labels)
-    let gpuLoss = try trainer.step(images: x, labels: labels)
-    #expect(abs(cpuLoss - gpuLoss) <= 1e-4 * (1 + abs(cpuLoss)))
+    let step = try trainer.step(images: x, labels: labels)
+    #expect(abs(cpuLoss - step.loss) <= 1e-4 * (1 + abs(cpuLoss)))
+    #expect(step.correct == cpuCorrect, "the step counts the batch's correct images as the CPU does")
     try trainer.copyWeightsToHost()
     for (a, b) in zip(cpu.parameters, gpu.parameters) { expectClose(b.value, a.value) }
   }
@@ -61,7 +63,7 @@ func trainingImages(count: Int) -> LabeledImages {
     for indices in batches.prefix(160) {
       let (x, labels) = data.batch(indices)
       cpuLosses.append(try cpuStep(cpu, cpuOpt, x, labels))
-      gpuLosses.append(try trainer.step(images: x, labels: labels))
+      gpuLosses.append(try trainer.step(images: x, labels: labels).loss)
       if Date().timeIntervalSince(start) > 75 { break }
     }
     let tail = { (l: [Float]) in l.suffix(50).reduce(0, +) / Float(min(50, l.count)) }
@@ -87,7 +89,7 @@ func trainingImages(count: Int) -> LabeledImages {
     for _ in 0..<3 {
       for indices in data.batches(size: 32) {
         let (x, labels) = data.batch(indices)
-        losses.append(try trainer.step(images: x, labels: labels))
+        losses.append(try trainer.step(images: x, labels: labels).loss)
       }
     }
     #expect(losses.allSatisfy { $0.isFinite })

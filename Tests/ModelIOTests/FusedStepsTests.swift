@@ -63,6 +63,28 @@ import Testing
     )
   }
 
+  /// A file cannot claim a fusion: attributes named like the old internal ones are plain
+  /// (unknown) attributes, and the rewrites' own operator domain is refused.
+  @Test func filesCannotSetFusions() throws {
+    let shape = [1, 2, 3]
+    let add = Node(
+      op: "Add", name: "add", inputs: ["x", "r"], outputs: ["y"],
+      attributes: ["_fq": .floats([1, 0, 0, 1]), "_activation": .string("relu")])
+    let m = try Self.model([add], inputs: [("x", .float32, shape), ("r", .float32, shape)], [:])
+    #expect(m.graph.nodes[0].fusion == Fusion())
+    let x: [Float] = [-3, 0.25, 7, 1.5, -0.5, 300]
+    let y = try m.run(["x": try Tensor(shape: shape, scalars: x), "r": try Tensor(shape: shape, scalars: x)])[0]
+    #expect(y.scalars == x.map { $0 * 2 }, "a plain sum: no quantization to 0…1, no ReLU")
+    let internalOp = Node(op: "FakeQuant", domain: Node.internalDomain, name: "fq", inputs: ["x"], outputs: ["y"])
+    #expect(throws: ModelLoadError.self) {
+      _ = try Self.model([internalOp], inputs: [("x", .float32, shape)], [:])
+    }
+    let lookalike = Node(op: "FakeQuant", name: "fq", inputs: ["x"], outputs: ["y"])
+    #expect(throws: ModelLoadError.self) {
+      _ = try Self.model([lookalike], inputs: [("x", .float32, shape)], [:])
+    }
+  }
+
   @Test func residualAddAndItsQuantizationRunAsOneStep() throws {
     let shape = [1, 3, 5, 7]
     let (tail, initializers) = Self.qdq("sum", scale: 0.04, zeroPoint: 120)
@@ -70,7 +92,8 @@ import Testing
       [Node(op: "Add", name: "add", inputs: ["x", "r"], outputs: ["sum"])] + tail,
       inputs: [("x", .float32, shape), ("r", .float32, shape)], initializers)
     #expect(m.graph.nodes.map(\.op) == ["Add"])
-    #expect(m.graph.nodes[0].attributes["_fq"] == .floats([0.04, 120, 0, 255]))
+    #expect(m.graph.nodes[0].fusion.outputQuantization == FusedQuantization(scale: 0.04, zeroPoint: 120, low: 0, high: 255))
+    #expect(m.graph.nodes[0].attributes.isEmpty, "a fusion is typed, never an attribute a file could set")
     let q: [Float] = [0.04, 120, 0, 255]
     let x = Self.values(q, count: 105, seed: 1), r = Self.values(q, count: 105, seed: 2)
     let y = try m.run(["x": try Tensor(shape: shape, scalars: x), "r": try Tensor(shape: shape, scalars: r)])[0]

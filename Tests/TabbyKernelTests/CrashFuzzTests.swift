@@ -1,6 +1,7 @@
 import CellLanguage
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 
 @testable import TabbyKernel
@@ -95,7 +96,7 @@ func tinyMNIST(count: Int = 6, side: Int = 28) -> String {
   /// Arguments for one call: each parameter (in signature order) is given or left out,
   /// positionally up to the first one left out and then by keyword; sometimes a stray
   /// extra positional value.
-  static func arguments(_ params: [String], _ rng: inout SplitMix64Test) -> [String] {
+  static func arguments(_ params: [String], _ rng: inout SeededRNG) -> [String] {
     let positional = rng.int(2) == 0
     // Half the calls are tame (plausible values only) so they reach the engine; the rest
     // take a wild value for about one parameter in three.
@@ -141,7 +142,7 @@ func tinyMNIST(count: Int = 6, side: Int = 28) -> String {
     try s.run("keep = 7")
     #expect(names.contains("train") && names.contains("mlp") && names.contains("mnist"))
     print("built-in fuzz signatures: \(keywords.sorted { $0.key < $1.key })")
-    var rng = SplitMix64Test(seed: 0xB17_F022)
+    var rng = SeededRNG(seed: 0xB17_F022)
     var (cases, ok) = (0, 0)
     var errors: [String: Int] = [:]
     var seconds: [String: Double] = [:]
@@ -178,18 +179,4 @@ func tinyMNIST(count: Int = 6, side: Int = 28) -> String {
     #expect(ok > 0 && errors.values.reduce(0, +) > cases / 4)
     #expect(try s.run("keep") == "7")
   }
-}
-
-/// SplitMix64, local so the fuzzer does not depend on an engine module's generator.
-struct SplitMix64Test {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-  mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }

@@ -8,6 +8,9 @@ public typealias SeededRNG = SplitMix64
 extension SplitMix64 {
   /// A generator from `seed` (tests write `SeededRNG(7)`).
   public init(_ seed: UInt64) { self.init(seed: seed) }
+
+  /// A number in 0..<n (0 when n < 1), for choosing among n cases.
+  public mutating func int(_ n: Int) -> Int { Int(next() % UInt64(max(n, 1))) }
 }
 
 /// A tensor of `shape` with values drawn uniformly from `range`, the same for the same seed.

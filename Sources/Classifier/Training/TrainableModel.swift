@@ -87,7 +87,8 @@ public final class TrainableModel {
     try network.summary(inputShape: [1] + inputShape)
   }
 
-  /// Class probabilities for images of `inputShape` given as pixels 0…255.
+  /// Class probabilities for images of `inputShape` given as pixels 0…255 (on a GPU context
+  /// the logits come from the device; the softmax is the CPU's either way).
   public func probabilities(_ images: [[UInt8]], on context: ComputeContext) throws -> [[Float]] {
     let size = inputShape.reduce(1, *)
     guard images.allSatisfy({ $0.count == size }) else {
@@ -105,7 +106,8 @@ public final class TrainableModel {
     let wasTraining = network.isTraining
     network.isTraining = false
     defer { network.isTraining = wasTraining }
-    let logits: Tensor = try context.place { _ in try network(batch) }
+    let logits: Tensor = try context.place(
+      cpu: { _ in try network(batch) }, gpu: { device, _ in try onDevice(device).logits(images: batch) })
     let classes = logits.shape[1]
     let raw = logits.scalars
     return (0..<logits.shape[0]).map { i in
@@ -113,9 +115,15 @@ public final class TrainableModel {
     }
   }
 
-  /// Accuracy, per-class accuracy and confusion matrix on a split.
+  /// Accuracy, per-class accuracy and confusion matrix on a split (on a GPU context the
+  /// logits come from the device, in the CPU's batches of 100).
   public func evaluate(on split: ImageSet, context: ComputeContext) throws -> Evaluation {
-    try context.place { threads in try NN.evaluate(network, on: split.images, threads: threads) }
+    try context.place(
+      cpu: { threads in try NN.evaluate(network, on: split.images, threads: threads) },
+      gpu: { device, _ in
+        let net = try onDevice(device)
+        return try NN.evaluate(on: split.images) { x in try net.logits(images: x) }
+      })
   }
 
   /// A photo as this model's gray input: scaled to its size, inverted when the background is

@@ -17,7 +17,8 @@ public struct Trainer {
   /// Trains `model` on `train` (its first `configuration.limit` images), evaluating on
   /// `test` after each epoch; `shouldStop` is polled between batches, and stopping returns
   /// the partial history with the weights reached. With `ranks` (a process of an mpirun job)
-  /// `batchSize` is per rank and gradients are averaged across ranks each step.
+  /// `batchSize` is per rank and gradients are averaged across ranks each step. On a GPU
+  /// context the same run goes through `DeviceTraining` (same batches, schedule, reports).
   public func train(
     _ model: TrainableModel, on train: ImageSet, test: ImageSet? = nil,
     progressInterval: Double = 0.5, progress: (TrainingProgress) -> Void = { _ in },
@@ -27,12 +28,22 @@ public struct Trainer {
     try c.validate()
     let trainSet = c.limit.map { train.prefix($0) } ?? train
     let testSet = test.map { t in c.testLimit.map { t.prefix($0) } ?? t }
-    return try context.place { threads in
-      try NN.train(
-        model.network, on: trainSet.images, test: testSet?.images, epochs: c.epochs,
-        batchSize: c.batchSize, optimizer: c.makeOptimizer(), seed: c.seed,
-        schedule: c.makeSchedule(), progressInterval: progressInterval, threads: threads,
-        progress: progress, shouldStop: shouldStop, dataParallel: ranks?.communicator)
-    }
+    return try context.place(
+      cpu: { threads in
+        try NN.train(
+          model.network, on: trainSet.images, test: testSet?.images, epochs: c.epochs,
+          batchSize: c.batchSize, optimizer: c.makeOptimizer(), seed: c.seed,
+          schedule: c.makeSchedule(), progressInterval: progressInterval, threads: threads,
+          progress: progress, shouldStop: shouldStop, dataParallel: ranks?.communicator)
+      },
+      gpu: { device, _ in
+        guard ranks == nil else {
+          throw DeviceFailure.unsupported("data-parallel training over mpirun", on: context.device)
+        }
+        return try DeviceTraining(
+          model.network, on: trainSet.images, configuration: c, device: device,
+          progressInterval: progressInterval
+        ).run(test: testSet?.images, progress: progress, shouldStop: shouldStop)
+      })
   }
 }

@@ -42,6 +42,8 @@ func engine<T>(_ work: () throws -> T) throws -> T {
     throw SessionBuiltins.cellError(e)
   } catch let e as ComputeDeviceError {
     throw CellError(ename: "DeviceError", e.description)
+  } catch let e as DeviceFailure {
+    throw CellError(ename: e.ename, e.message)
   } catch let e as DataError {
     // A missing file is "not found"; a truncated or malformed one is a data error.
     throw CellError(ename: e.isMissing ? "FileNotFoundError" : "DataError", e.message)

@@ -1,0 +1,132 @@
+"""The GPU path of a session through the real kernel, on the host-emulated device.
+
+TABBY_EMULATED_GPU=1 (a testing aid, docs/gpu.md) makes gpu(0) a device whose memory is host
+memory and whose launches run the same kernel sources compiled as C: ctx(gpu), training,
+evaluation, prediction and save go through the code a real GPU runs (placement, transfers,
+DeviceTrainer, copying weights back). Without the variable, ctx(gpu) on a machine without a
+GPU is the clear DeviceError, and the session keeps its state."""
+import json
+import math
+import os
+import pathlib
+import subprocess
+
+import pytest
+from conftest import SHARED, require_shared
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FASHION = pathlib.Path("/usr/share/datasets/fashion-mnist")
+NO_GPU_MESSAGE = "no CUDA device found on this machine — use ctx(cpu)"
+
+
+def has_gpu():
+    return pathlib.Path("/dev/nvidia0").exists() or any(pathlib.Path("/proc/driver/nvidia/gpus").glob("*"))
+
+
+def run(kernel, code, timeout=120):
+    """Executes a cell: (reply content, its IOPub messages), failing on a dead kernel."""
+    request, reply = kernel.execute(code, timeout=timeout)
+    assert kernel.proc.poll() is None, f"kernel died: {kernel.stderr()}"
+    assert reply is not None, f"no reply to {code!r} within {timeout} s"
+    return reply["content"], kernel.iopub_for(request, timeout=10)
+
+
+def value(kernel, expression):
+    reply, messages = run(kernel, expression)
+    assert reply["status"] == "ok", f"{expression}: {reply.get('ename')}: {reply.get('evalue')}"
+    results = [m for m in messages if m["msg_type"] == "execute_result"]
+    assert results, f"{expression} showed no result"
+    return results[0]["content"]["data"]["text/plain"]
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason=f"needs Fashion-MNIST in {FASHION} (scripts/setup.sh)")
+def test_emulated_gpu_trains_evaluates_predicts_and_saves(raw_kernel, tmp_path):
+    k = raw_kernel(extra_env={"TABBY_EMULATED_GPU": "1"})
+    # The same run on the CPU first (one thread: one shard, the device's summation order).
+    value(k, "ctx(cpu, threads=1)")
+    reply, _ = run(k, "d = mnist(limit=256, test_limit=100)\nc = lenet()\nhc = train(c, d, epochs=1, batch=64)")
+    assert reply["status"] == "ok", f"{reply.get('ename')}: {reply.get('evalue')}"
+    assert value(k, "ctx(gpu)") == "ctx(gpu(0))"
+    reply, _ = run(k, "m = lenet()\nh = train(m, d, epochs=1, batch=64)")
+    assert reply["status"] == "ok", f"{reply.get('ename')}: {reply.get('evalue')}"
+    loss, cpu_loss = float(value(k, "h.loss[0]")), float(value(k, "hc.loss[0]"))
+    assert math.isfinite(loss) and abs(loss - cpu_loss) <= 1e-3 * cpu_loss, f"device {loss} vs CPU {cpu_loss}"
+    test_accuracy = float(value(k, "h.test_accuracy[0]"))
+    assert abs(test_accuracy - float(value(k, "hc.test_accuracy[0]"))) <= 0.01
+    # Evaluation on the device sees the trained weights; on the CPU too (they came back).
+    assert float(value(k, "evaluate(m, d).accuracy")) == test_accuracy
+    assert value(k, "ctx(cpu)").startswith("ctx(cpu")
+    cpu_accuracy = float(value(k, "evaluate(m, d).accuracy"))
+    assert abs(cpu_accuracy - test_accuracy) <= 0.01, f"CPU {cpu_accuracy} vs device {test_accuracy}"
+    assert value(k, "ctx(gpu)") == "ctx(gpu(0))"
+    reply, messages = run(k, "predict(m, d.test[0])")
+    assert reply["status"] == "ok", f"{reply.get('ename')}: {reply.get('evalue')}"
+    prefix = tmp_path / "gpu-lenet"
+    reply, _ = run(k, f"save(m, '{prefix}')")
+    assert reply["status"] == "ok", f"{reply.get('ename')}: {reply.get('evalue')}"
+    assert (tmp_path / "gpu-lenet-symbol.json").is_file() and (tmp_path / "gpu-lenet-0001.params").is_file()
+    # The checkpoint holds the device's weights: read back on the CPU, the same accuracy.
+    value(k, "ctx(cpu)")
+    assert float(value(k, f"evaluate(load('{prefix}'), d).accuracy")) == cpu_accuracy
+    k.assert_healthy()
+
+
+def test_without_emulation_ctx_gpu_is_the_clear_error(raw_kernel):
+    if has_gpu():
+        pytest.skip("this machine has a CUDA device: ctx(gpu) opens it")
+    k = raw_kernel(extra_env={"TABBY_EMULATED_GPU": ""})
+    assert value(k, "x = 41\nctx(cpu, threads=1)") == "ctx(cpu, threads=1)"
+    reply, messages = run(k, "ctx(gpu)")
+    assert reply["status"] == "error" and reply["ename"] == "DeviceError"
+    assert reply["evalue"] == NO_GPU_MESSAGE
+    assert value(k, "x + 1") == "42"
+    assert value(k, "ctx()") == "ctx(cpu, threads=1)"
+    k.assert_healthy()
+
+
+def tabby(tabby_bin, *args, emulated=True, timeout=300):
+    env = dict(os.environ, TABBY_EMULATED_GPU="1" if emulated else "")
+    return subprocess.run([tabby_bin, *args], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+@pytest.mark.skipif(not FASHION.is_dir(), reason=f"needs Fashion-MNIST in {FASHION} (scripts/setup.sh)")
+def test_tabby_train_and_predict_with_device_gpu_match_the_cpu(tabby_bin, tmp_path):
+    runs = {}
+    for device in ("cpu", "gpu"):
+        out = tabby(tabby_bin, "train", "--device", device, "--limit", "256", "--test-limit", "100",
+                    "--epochs", "1", "--threads", "1", "--json", "--save", str(tmp_path / device))
+        assert out.returncode == 0, out.stderr
+        runs[device] = json.loads(out.stdout)
+        assert runs[device]["device"] == ("cpu" if device == "cpu" else "gpu(0)")
+    assert "on gpu(0) (emulated)" in out.stderr
+    cpu, gpu = runs["cpu"], runs["gpu"]
+    assert abs(cpu["train_loss"][0] - gpu["train_loss"][0]) <= 1e-3 * (1 + cpu["train_loss"][0]), (cpu, gpu)
+    assert abs(cpu["test_accuracy"][0] - gpu["test_accuracy"][0]) <= 0.01, (cpu, gpu)
+    photo = str(ROOT / "notebooks" / "photos" / "chelsea.png")
+    outputs = {}
+    for device in ("cpu", "gpu"):
+        out = tabby(tabby_bin, "predict", "--device", device, "--model", str(tmp_path / "gpu"), "--json", photo)
+        assert out.returncode == 0, out.stderr
+        outputs[device] = json.loads(out.stdout)["predictions"][0]["top"]
+    assert [t["index"] for t in outputs["cpu"]] == [t["index"] for t in outputs["gpu"]]
+    for a, b in zip(outputs["cpu"], outputs["gpu"]):
+        assert abs(a["probability"] - b["probability"]) <= 1e-4
+
+
+def test_tabby_predict_refuses_a_pretrained_model_on_the_gpu(tabby_bin):
+    require_shared()
+    model = SHARED / "reference" / "models" / "lenet_fmnist1ep.onnx"
+    photo = str(ROOT / "notebooks" / "photos" / "chelsea.png")
+    out = tabby(tabby_bin, "predict", "--device", "gpu", "--model", str(model), photo)
+    assert out.returncode != 0 and not out.stdout
+    assert "a pretrained model (ONNX/MXNet through ModelIO) cannot run on gpu(0) yet" in out.stderr, out.stderr
+    assert "--device cpu" in out.stderr
+
+
+def test_tabby_train_device_gpu_without_a_gpu_is_the_clear_error(tabby_bin):
+    if has_gpu():
+        pytest.skip("this machine has a CUDA device")
+    out = tabby(tabby_bin, "train", "--device", "gpu", "--limit", "64", "--epochs", "1", emulated=False)
+    assert out.returncode != 0 and NO_GPU_MESSAGE in out.stderr, out.stderr
+    out = tabby(tabby_bin, "train", "--device", "tpu", emulated=False)
+    assert out.returncode != 0 and "--device must be cpu, gpu or gpu:N" in out.stderr, out.stderr
