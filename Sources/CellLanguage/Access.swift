@@ -226,3 +226,9 @@ struct ValueIterator {
     return out
   }
 }
+
+extension Value {
+  /// The items of an iterable value (list, tuple, str, dict keys, range, an iterable host
+  /// value), for built-ins defined outside the language; `range(10**12)` is refused.
+  public func iterated() throws(CellError) -> [Value] { try ValueIterator.collect(self) }
+}

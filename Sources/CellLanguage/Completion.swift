@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Tab completion, Shift-Tab inspection and is_complete, all read from the same
 /// tables as `help`: the built-ins' signatures and the user's variables.
 extension Interpreter {
@@ -19,6 +25,9 @@ extension Interpreter {
       let inner = complete(String(String.UnicodeScalarView(src[field..<cur])), cursor: cur - field)
       return Completion(matches: inner.matches, cursorStart: inner.cursorStart + field, cursorEnd: inner.cursorEnd + field)
     }
+    if scan.inString, let content = scan.openStringContent {
+      return Self.completePath(src, from: content, cursor: cur)
+    }
     if scan.inString || scan.inComment { return Completion(matches: [], cursorStart: cur, cursorEnd: cur) }
     var matches: [String] = []
     if start > 0, src[start - 1] == "." {
@@ -35,6 +44,27 @@ extension Interpreter {
     }
     return Completion(matches: matches, cursorStart: start, cursorEnd: cur)
   }
+
+  /// Inside a string: the files and folders (with a trailing `/`) whose names continue
+  /// what is typed after the last `/`, as IPython completes paths in strings.
+  static func completePath(_ src: [Unicode.Scalar], from content: Int, cursor: Int) -> Completion {
+    let typed = String(String.UnicodeScalarView(src[content..<cursor]))
+    let none = Completion(matches: [], cursorStart: cursor, cursorEnd: cursor)
+    guard !typed.contains("\\"), !typed.contains("\n") else { return none }
+    let slash = typed.lastIndex(of: "/")
+    let folder = slash.map { String(typed[...$0]) } ?? ""
+    let prefix = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
+    var directory = folder.isEmpty ? "." : folder
+    if directory.hasPrefix("~/"), let home = getenv("HOME") { directory = String(cString: home) + directory.dropFirst() }
+    guard let names = try? FileAccess.listDirectory(directory) else { return none }
+    let matches = names.filter { $0.hasPrefix(prefix) && (prefix.hasPrefix(".") || !$0.hasPrefix(".")) }
+      .prefix(Self.maxPathMatches)
+      .map { FileAccess.isDirectory(directory + "/" + $0) ? $0 + "/" : $0 }
+    return Completion(matches: matches, cursorStart: cursor - prefix.unicodeScalars.count, cursorEnd: cursor)
+  }
+
+  /// Path completion offers at most this many names (a folder of 100,000 files).
+  static let maxPathMatches = 500
 
   /// Shift-Tab: the help of the name under the cursor, or of the call the cursor is in.
   public func inspect(_ code: String, cursor: Int, detailLevel: Int) -> MimeBundle? {
@@ -102,6 +132,8 @@ struct PrefixScan {
   var openCalls: [[String]?] = []
   /// When the text ends inside an f-string field (`f"{pri`), where the field's code starts.
   var openFStringField: Int?
+  /// When the text ends inside a string literal, where its text starts (after the quotes).
+  var openStringContent: Int?
 
   init(_ text: ArraySlice<Unicode.Scalar>) {
     let src = Array(text)
@@ -120,6 +152,10 @@ struct PrefixScan {
         let start = i
         i = Self.skipString(src, i, &inString)
         if inString && isFString { openFStringField = Self.openField(src, after: start) }
+        if inString {
+          let triple = start + 2 < src.count && src[start + 1] == c && src[start + 2] == c
+          openStringContent = start + (triple ? 3 : 1)
+        }
         lastName = nil
         continue
       }

@@ -14,7 +14,8 @@ enum Exceptions {
     "RuntimeError": "Exception", "RecursionError": "RuntimeError", "NotImplementedError": "RuntimeError",
     "NameError": "Exception", "SyntaxError": "Exception", "IndentationError": "SyntaxError",
     "TabError": "IndentationError", "TypeError": "Exception", "AttributeError": "Exception",
-    "MemoryError": "Exception", "AssertionError": "Exception", "StopIteration": "Exception",
+    "MemoryError": "Exception", "DataError": "ValueError", "UnicodeDecodeError": "UnicodeError",
+    "JSONDecodeError": "ValueError", "AssertionError": "Exception", "StopIteration": "Exception",
   ]
 
   /// The types every interpreter defines, including the classifier's own errors.

@@ -11,11 +11,15 @@ public struct DatasetError: Error, CustomStringConvertible, Equatable, Sendable 
   public let path: String
   /// What is wrong with it.
   public let reason: String
+  /// True when the file is absent or cannot be opened; false when it is there but unusable
+  /// (truncated, bad magic, …), so callers can tell "not found" from "corrupt".
+  public let isMissing: Bool
 
   /// Creates an error for a path.
-  public init(path: String, _ reason: String) {
+  public init(path: String, _ reason: String, isMissing: Bool = false) {
     self.path = path
     self.reason = reason
+    self.isMissing = isMissing
   }
 
   public var description: String { "\(path): \(reason)" }
@@ -81,7 +85,7 @@ public struct IDXArray: Sendable {
 /// The whole file, inflated if it is gzip (zlib reads plain files through unchanged).
 public func readMaybeGzipped(_ path: String) throws(DatasetError) -> [UInt8] {
   guard let file = gzopen(path, "rb") else {
-    throw DatasetError(path: path, "cannot open the file")
+    throw DatasetError(path: path, "cannot open the file", isMissing: true)
   }
   defer { gzclose(file) }
   var out: [UInt8] = []

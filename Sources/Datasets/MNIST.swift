@@ -33,7 +33,7 @@ public enum MNIST {
       for name in [stem, stem + ".gz"] where access(directory + "/" + name, R_OK) == 0 {
         return directory + "/" + name
       }
-      throw DatasetError(path: directory, "missing \(stem) (or \(stem).gz)")
+      throw DatasetError(path: directory, "missing \(stem) (or \(stem).gz)", isMissing: true)
     }
     let train = try load(
       images: find("train-images-idx3-ubyte"), labels: find("train-labels-idx1-ubyte"))

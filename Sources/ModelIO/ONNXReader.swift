@@ -15,7 +15,34 @@ public enum ONNXReader {
     var graph: ProtoReader?
     var opset: Int?
     var irVersion: Int64 = 0
+    // A file that fails before any ModelProto field was recognised (random bytes, a text
+    // file named .onnx) is "not an ONNX model", with the parser's detail after it; one that
+    // fails later (a truncated model) keeps the parser's own message.
+    var recognised = false
+    do throws(ModelLoadError) {
+      try readTop(&r, graph: &graph, opset: &opset, irVersion: &irVersion, recognised: &recognised)
+    } catch {
+      guard !recognised else { throw error }
+      let detail = error.message.hasPrefix("ONNX: ") ? String(error.message.dropFirst(6)) : error.message
+      throw ModelLoadError("ONNX: not an ONNX model (\(detail))", file: error.file)
+    }
+    guard var g = graph else {
+      throw ModelLoadError("ONNX: not an ONNX model: the file has no graph (ir_version \(irVersion))")
+    }
+    // Before opset imports existed (IR version 1–2) the default set was version 1.
+    return try readGraph(&g, opset: opset ?? 1)
+  }
+
+  /// The ModelProto's own fields: IR version, the graph (kept for later) and the opsets.
+  static func readTop(
+    _ r: inout ProtoReader, graph: inout ProtoReader?, opset: inout Int?, irVersion: inout Int64,
+    recognised: inout Bool
+  ) throws(ModelLoadError) {
     while let (f, w) = try r.field() {
+      switch (f, w) {
+      case (1, .varint), (7, .bytes), (8, .bytes): recognised = true
+      default: break
+      }
       switch (f, w) {
       case (1, .varint): irVersion = Int64(bitPattern: try r.varint())
       case (7, .bytes): graph = try r.sub("GraphProto")
@@ -34,11 +61,6 @@ public enum ONNXReader {
       default: try r.skip(w)
       }
     }
-    guard var g = graph else {
-      throw ModelLoadError("ONNX: the file has no graph (is it an ONNX model? ir_version \(irVersion))")
-    }
-    // Before opset imports existed (IR version 1–2) the default set was version 1.
-    return try readGraph(&g, opset: opset ?? 1)
   }
 
   static func readGraph(_ r: inout ProtoReader, opset: Int) throws(ModelLoadError) -> Graph {

@@ -18,7 +18,7 @@ struct PredictCommand: ParsableCommand {
   @Option(name: .long, help: "Model file, MXNet prefix, or zoo name.")
   var model: String
 
-  @Option(name: .long, help: "MXNet checkpoint epoch (default: the highest present).")
+  @Option(name: .long, parsing: .unconditional, help: "MXNet checkpoint epoch (default: the highest present).")
   var epoch: Int?
 
   @Option(name: .long, help: "Synset or label-per-line file overriding the model's labels.")
@@ -27,7 +27,7 @@ struct PredictCommand: ParsableCommand {
   @Option(name: .long, help: "Preprocessing profile: imagenet, mxnet-legacy, inception or gray (one-channel models).")
   var profile: String?
 
-  @Option(name: .long, help: "How many classes to show per image.")
+  @Option(name: .long, parsing: .unconditional, help: "How many classes to show per image.")
   var top = 5
 
   @Flag(name: .long, help: "Print one JSON object on stdout; messages go to stderr.")
@@ -36,13 +36,13 @@ struct PredictCommand: ParsableCommand {
   @Flag(name: .long, help: "With --json, add each image's whole network output (logits, or probabilities for a net ending in softmax).")
   var logits = false
 
-  @Option(name: .long, help: "Time N predictions per image after a warm-up (adds load_ms, latency_ms).")
+  @Option(name: .long, parsing: .unconditional, help: "Time N predictions per image after a warm-up (adds load_ms, latency_ms).")
   var bench: Int?
 
-  @Option(name: .long, help: "Images per network run (and the batch timed by --bench).")
+  @Option(name: .long, parsing: .unconditional, help: "Images per network run (and the batch timed by --bench).")
   var batchSize = 16
 
-  @Option(name: .long, help: "Engine threads (default: every CPU available).")
+  @Option(name: .long, parsing: .unconditional, help: "Engine threads (default: every CPU available).")
   var threads: Int?
 
   @Option(name: .long, help: DeviceOption.help)
@@ -54,7 +54,7 @@ struct PredictCommand: ParsableCommand {
   func validate() throws {
     guard !images.isEmpty else { throw ValidationError("give at least one image file") }
     guard !logits || json else { throw ValidationError("--logits goes with --json") }
-    guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    guard top >= 1 else { throw ValidationError("--top must be at least 1, got \(top)") }
     guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     _ = try DeviceOption.parse(device)
     if let threads, threads < 1 || threads > 1024 {

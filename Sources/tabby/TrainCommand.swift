@@ -9,6 +9,9 @@ import Synchronization
 
 /// Set by SIGINT; the training loop stops cleanly between batches.
 private let interruptRequested = Atomic<Bool>(false)
+/// Set by SIGINT only (not mpirun's SIGUSR1): the run then exits 130, as an interrupted
+/// command should, after saving and reporting what it trained.
+private let sigintReceived = Atomic<Bool>(false)
 /// This process's rank under mpirun (0 otherwise): only rank 0 prints, saves and reports.
 private let processRank = Atomic<Int>(0)
 
@@ -26,22 +29,22 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "LeNet activation: tanh (classic) or relu.") var activation: String = "tanh"
   @Option(help: "Directory with the four MNIST-format files (raw or .gz).")
   var data: String = Dataset.defaultDirectory
-  @Option(help: "Epochs (train() in a cell defaults to 1).") var epochs: Int = 5
-  @Option(help: "Batch size (per rank under mpirun: the global batch is ranks × batch).")
+  @Option(parsing: .unconditional, help: "Epochs (train() in a cell defaults to 1).") var epochs: Int = 5
+  @Option(parsing: .unconditional, help: "Batch size (per rank under mpirun: the global batch is ranks × batch).")
   var batch: Int = defaults.batchSize
   @Flag(help: "Under mpirun: multiply the learning rate by the number of ranks.")
   var scaleLr = false
   @Option(help: "Optimizer: sgd or adam.") var optimizer: String = defaults.optimizer.rawValue
-  @Option(help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Double?
-  @Option(help: "SGD momentum.") var momentum: Double = defaults.momentum
-  @Option(help: "Weight decay.") var wd: Double = defaults.weightDecay
+  @Option(parsing: .unconditional, help: "Learning rate (default: 0.05 for sgd, 0.001 for adam).") var lr: Double?
+  @Option(parsing: .unconditional, help: "SGD momentum.") var momentum: Double = defaults.momentum
+  @Option(parsing: .unconditional, help: "Weight decay.") var wd: Double = defaults.weightDecay
   @Option(help: "Learning-rate schedule: cosine, step or none.")
   var schedule: String = defaults.schedule.rawValue
   @Option(help: "Seed for initialisation and shuffling.") var seed: UInt64 = defaults.seed
-  @Option(help: "Threads (default: the CPUs this process may use).") var threads: Int?
+  @Option(parsing: .unconditional, help: "Threads (default: the CPUs this process may use).") var threads: Int?
   @Option(help: DeviceOption.help) var device: String = "cpu"
-  @Option(help: "Use only the first N training images (quick runs).") var limit: Int?
-  @Option(help: "Use only the first N test images.") var testLimit: Int?
+  @Option(parsing: .unconditional, help: "Use only the first N training images (quick runs).") var limit: Int?
+  @Option(parsing: .unconditional, help: "Use only the first N test images.") var testLimit: Int?
   @Option(help: "Write an MXNet checkpoint PREFIX-symbol.json / PREFIX-NNNN.params.") var save:
     String?
   @Option(
@@ -85,11 +88,32 @@ struct TrainCommand: ParsableCommand {
     _ = try configuration
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
     _ = try DeviceOption.parse(device)
+    if let save { try Self.checkSaveDirectory(save) }
+  }
+
+  /// `--save DIR/prefix` fails before training, not after it, when DIR is not a writable
+  /// directory.
+  static func checkSaveDirectory(_ prefix: String) throws {
+    guard !prefix.isEmpty, !prefix.hasSuffix("/") else {
+      throw ValidationError("--save takes a file prefix (DIR/name), not '\(prefix)'")
+    }
+    let slash = prefix.lastIndex(of: "/")
+    let directory = slash.map { $0 == prefix.startIndex ? "/" : String(prefix[..<$0]) } ?? "."
+    var info = stat()
+    guard stat(directory, &info) == 0, info.st_mode & 0o170000 == 0o040000 else {
+      throw ValidationError("--save \(prefix): the directory \(directory) does not exist")
+    }
+    guard access(directory, W_OK) == 0 else {
+      throw ValidationError("--save \(prefix): the directory \(directory) is not writable")
+    }
   }
 
   func run() throws {
     // Started by mpirun with several ranks: join the job (Open MPI is loaded only then).
-    guard let ranks = try TrainingRanks.joinIfLaunched() else { return try trainRun(ranks: nil) }
+    guard let ranks = try TrainingRanks.joinIfLaunched() else {
+      try trainRun(ranks: nil)
+      return try exitIfInterrupted()
+    }
     processRank.store(ranks.rank, ordering: .relaxed)
     do {
       try trainRun(ranks: ranks)
@@ -100,6 +124,12 @@ struct TrainCommand: ParsableCommand {
       ranks.abort()
     }
     ranks.finalize()
+    try exitIfInterrupted()
+  }
+
+  /// Ctrl-C stopped the run: it was saved and reported; the exit status says it was cut short.
+  private func exitIfInterrupted() throws {
+    if sigintReceived.load(ordering: .relaxed) { throw ExitCode(130) }
   }
 
   private func trainRun(ranks: TrainingRanks?) throws {
@@ -109,7 +139,10 @@ struct TrainCommand: ParsableCommand {
     let context = try DeviceOption.context(device, threads: threads)
     let dataset = try Dataset.load(directory: data)
     let model = try makeModel(classNames: dataset.classNames)
-    signal(SIGINT) { _ in interruptRequested.store(true, ordering: .relaxed) }
+    signal(SIGINT) { _ in
+      sigintReceived.store(true, ordering: .relaxed)
+      interruptRequested.store(true, ordering: .relaxed)
+    }
     // mpirun forwards SIGUSR1 to every rank (SIGINT would kill the job): a clean, saved stop.
     signal(SIGUSR1) { _ in interruptRequested.store(true, ordering: .relaxed) }
     let images = limit.map { min($0, dataset.train.count) } ?? dataset.train.count

@@ -91,8 +91,8 @@ def test_epochs_that_cannot_be_counted(kernel, tmp_path):
 def test_idx_header_of_all_ones(kernel, tmp_path):
     data = tiny_mnist(tmp_path / "mnist", count=2)
     (data / "train-images-idx3-ubyte").write_bytes(idx([0xFFFFFFFF] * 3, b"\1\2\3"))
-    # The session names data-set file errors FileNotFoundError today; either name is clear.
-    expect_error(kernel, f"d = mnist('{data}')", ("DatasetError", "FileNotFoundError"), "4,294,967,295",
+    # A malformed (not missing) data file is a DataError (a ValueError) naming it.
+    expect_error(kernel, f"d = mnist('{data}')", ("DataError",), "4,294,967,295",
                  "this machine has")
 
 

@@ -115,7 +115,7 @@ def test_builtins_have_help_completion_and_inspection(kernel):
     assert "epochs=" in reply["matches"]
     kc.inspect("predict(", 8)
     reply = kc.get_shell_msg(timeout=10)["content"]
-    assert reply["found"] and "predict(model, images, top=5)" in reply["data"]["text/plain"]
+    assert reply["found"] and "predict(model, images, top=5, show=None)" in reply["data"]["text/plain"]
     _, messages = run(kernel, "help()")
     listing = "".join(m["content"].get("text", "") for m in messages if m["msg_type"] == "stream")
     for name in ("ctx", "load", "synset", "image", "predict", "mnist", "lenet", "mlp", "summary", "train",

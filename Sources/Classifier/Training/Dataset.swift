@@ -4,6 +4,8 @@ import Datasets
 public struct DataError: Error, CustomStringConvertible, Sendable {
   /// A sentence naming the file and the fault ("…/train-images-idx3-ubyte: truncated …").
   public var message: String
+  /// True when a file is absent (a `FileNotFoundError` in a cell), false when one is corrupt.
+  public var isMissing = false
   public var description: String { message }
 }
 
@@ -52,7 +54,7 @@ public struct Dataset: Sendable {
   {
     var (train, test): (LabeledImages, LabeledImages)
     do { (train, test) = try MNIST.load(directory: directory) } catch {
-      throw DataError(message: error.description)
+      throw DataError(message: error.description, isMissing: error.isMissing)
     }
     if let limit { train = train.prefix(max(1, limit)) }
     if let testLimit { test = test.prefix(max(1, testLimit)) }

@@ -9,12 +9,18 @@ extension SessionBuiltins {
       summary:
         "Loads MNIST-format data (Fashion-MNIST by default) and shows counts and sample images.",
       details:
-        "path is a directory with the four IDX files (raw or .gz); limit keeps the first N training images."
+        "path is a directory with the four IDX files (raw or .gz); limit keeps the first N training images. A missing file is a FileNotFoundError, a truncated or malformed one a DataError (a ValueError) naming the file and what is short."
     ) { a, ctx in
       let path = try a.string("path") ?? Dataset.defaultDirectory
+      let (limit, testLimit) = (try a.int("limit"), try a.int("test_limit"))
+      // limit=0 used to give one image silently; an empty split is never what was meant.
+      for (name, value) in [("limit", limit), ("test_limit", testLimit)] {
+        if let value, value < 1 {
+          throw CellError.valueError("mnist() \(name) must be at least 1 (or None for all), got \(value)")
+        }
+      }
       let dataset = try engine {
-        try Dataset.load(
-          directory: path, limit: try a.int("limit"), testLimit: try a.int("test_limit"))
+        try Dataset.load(directory: path, limit: limit, testLimit: testLimit)
       }
       let data = DatasetValue(dataset)
       state.lastDataset = data

@@ -18,7 +18,7 @@ public enum SessionBuiltins {
       ctxBuiltin(state), loadBuiltin(state), synsetBuiltin(), lenetBuiltin(state),
       mlpBuiltin(state), summaryBuiltin(), saveBuiltin(), mnistBuiltin(state), imageBuiltin(),
       trainBuiltin(state), evaluateBuiltin(state), predictBuiltin(state),
-    ]
+    ] + chartBuiltins()
     for builtin in builtins { interpreter.register(builtin) }
   }
 
@@ -46,6 +46,7 @@ func engine<T>(_ work: () throws -> T) throws -> T {
   } catch let e as DeviceFailure {
     throw CellError(ename: e.ename, e.message)
   } catch let e as DataError {
-    throw CellError(ename: "FileNotFoundError", e.message)
+    // A missing file is "not found"; a truncated or malformed one is a data error.
+    throw CellError(ename: e.isMissing ? "FileNotFoundError" : "DataError", e.message)
   }
 }

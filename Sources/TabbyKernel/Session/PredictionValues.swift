@@ -16,12 +16,24 @@ final class PredictionValue: HostObject {
   let picture: String?
   /// The true label when the image came from a data set.
   let truth: String?
+  /// Why this image has no prediction (in a list, an unreadable file), e.g. `ImageError: …`.
+  let error: String?
 
   init(source: String, top: [Entry], picture: String?, truth: String? = nil) {
     self.source = source
     self.top = top
     self.picture = picture
     self.truth = truth
+    self.error = nil
+  }
+
+  /// The entry for an image of a list that could not be read: no classes, the error.
+  init(failed source: String, error: CellError) {
+    self.source = source
+    top = []
+    picture = nil
+    truth = nil
+    self.error = "\(error.ename): \(error.message)"
   }
 
   /// The rows worth showing. A quantized model gives many classes probability exactly 0
@@ -42,6 +54,7 @@ final class PredictionValue: HostObject {
 
   var typeName: String { "Prediction" }
   var repr: String {
+    if let error { return "\(source): \(error)" }
     var lines = ["\(source)" + (truth.map { " (true: \($0))" } ?? "")]
     for (rank, e) in shownTop.enumerated() {
       lines.append("  \(rank + 1). \(e.label)  \(probabilityText(e.probability))")
@@ -50,7 +63,7 @@ final class PredictionValue: HostObject {
     return lines.joined(separator: "\n")
   }
 
-  var attributeNames: [String] { ["label", "probability", "index", "top", "source", "truth"] }
+  var attributeNames: [String] { ["label", "probability", "index", "top", "source", "truth", "error"] }
 
   func attribute(_ name: String) throws -> Value? {
     switch name {
@@ -60,6 +73,7 @@ final class PredictionValue: HostObject {
     case "top": .list(top.indices.map { .host(ClassScoreValue(rank: $0 + 1, entry: top[$0])) })
     case "source": .string(source)
     case "truth": truth.map(Value.string) ?? Value.none
+    case "error": error.map(Value.string) ?? Value.none
     default: nil
     }
   }
@@ -94,6 +108,7 @@ final class PredictionValue: HostObject {
   }
 
   func richDisplay() -> MimeBundle? {
+    if error != nil { return .plain(repr) }
     var items: [String] = []
     if let picture { items.append(Inline.imgTag(picture, alt: source)) }
     items.append(tableHTML)
@@ -132,12 +147,13 @@ final class PredictionList: HostObject {
 
   var typeName: String { "Predictions" }
   var repr: String { items.map(\.repr).joined(separator: "\n") }
-  var attributeNames: [String] { ["labels", "count"] }
+  var attributeNames: [String] { ["labels", "count", "errors"] }
 
   func attribute(_ name: String) throws -> Value? {
     switch name {
-    case "labels": .list(items.map { .string($0.top.first?.label ?? "") })
+    case "labels": .list(items.map { $0.top.first.map { .string($0.label) } ?? Value.none })
     case "count": .int(items.count)
+    case "errors": .list(items.filter { $0.error != nil }.map { .host($0) })
     default: nil
     }
   }
@@ -155,16 +171,28 @@ final class PredictionList: HostObject {
 
   func iterate() throws -> [Value]? { items.map { .host($0) } }
 
-  /// A compact table (the pictures were shown when predict ran).
+  /// Rows in the summary table; a longer list says how many more there are.
+  static let tableRows = 100
+
+  /// A compact table (the pictures were shown when predict ran), bounded for long lists.
   func richDisplay() -> MimeBundle? {
-    let rows = items.map { p in
-      [p.source, p.top.first?.label ?? "", p.top.first.map { probabilityText($0.probability) } ?? ""]
-        + (p.truth.map { [$0] } ?? [])
+    let withTruth = items.contains { $0.truth != nil }
+    var rows = items.prefix(Self.tableRows).map { p in
+      [p.source, p.error ?? p.top.first?.label ?? "", p.top.first.map { probabilityText($0.probability) } ?? ""]
+        + (withTruth ? [p.truth ?? ""] : [])
     }
-    let header =
-      ["image", "top-1", "probability"] + (items.contains { $0.truth != nil } ? ["true"] : [])
+    var text = items.prefix(Self.tableRows).map(\.repr)
+    if items.count > Self.tableRows {
+      let more = "… \(items.count - Self.tableRows) more (\(items.count) in all)"
+      rows.append([more, "", ""] + (withTruth ? [""] : []))
+      text.append(more)
+    }
+    let failed = items.filter { $0.error != nil }.count
+    let caption = failed > 0 ? "\(items.count) images, \(failed) could not be read (.errors)" : nil
+    let header = ["image", "top-1", "probability"] + (withTruth ? ["true"] : [])
     return MimeBundle(data: [
-      "text/html": .string(HTML.table(header: header, rows: rows)), "text/plain": .string(repr),
+      "text/html": .string(HTML.table(header: header, rows: rows, caption: caption)),
+      "text/plain": .string(text.joined(separator: "\n")),
     ])
   }
 }
