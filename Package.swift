@@ -120,12 +120,9 @@ let package = Package(
     .target(
       name: "TabbyKernel",
       // The Jupyter side, the language, one engine façade (Classifier) and the charts:
-      // nothing of the engine's inner modules (docs/architecture.md).
-      // ModelServer(HTTP) for the notebook's serve(): services beside the engine, not inside it.
-      dependencies: [
-        "KernelCore", "JupyterProtocol", "JSON", "CellLanguage", "Classifier", "Charts",
-        "ModelServer", "ModelServerHTTP",
-      ]),
+      // nothing of the engine's inner modules (docs/architecture.md). The notebook's serve()
+      // gets its HTTP server from the executable (NotebookServing.install).
+      dependencies: ["KernelCore", "JupyterProtocol", "JSON", "CellLanguage", "Classifier", "Charts"]),
     .executableTarget(
       name: "tabby",
       dependencies: [

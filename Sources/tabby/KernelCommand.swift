@@ -1,6 +1,8 @@
 import ArgumentParser
+import Classifier
 import JupyterProtocol
 import KernelCore
+import ModelServerHTTP
 import Synchronization
 import TabbyKernel
 import ZMQTransport
@@ -37,6 +39,10 @@ struct KernelCommand: ParsableCommand {
       throw ValidationError("\(connectionFile): \(error)")
     }
     let session = Session(signer: try Signer(scheme: info.signatureScheme, key: info.key))
+    // serve(model) in a cell runs the same HTTP server as `tabby serve`.
+    NotebookServing.install { model, name, source, host, port in
+      try BackgroundModelServer.start(model, name: name, source: source, host: host, port: port)
+    }
     let interpreter = TabbyInterpreter()
     installSignalHandlers(interpreter)
     watchParent()
@@ -84,3 +90,6 @@ final class ServerHolder: Sendable {
     }
   }
 }
+
+/// The notebook's `serve(...)` holds the background server through the kernel's protocol.
+extension BackgroundModelServer: RunningModelServer {}

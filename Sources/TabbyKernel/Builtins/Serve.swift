@@ -1,15 +1,15 @@
 import CellLanguage
 import Classifier
-import ModelServerHTTP
+import Synchronization
 
 /// `serve(model, port=8080, name="model", host="127.0.0.1")` and `serve.stop()`: the
 /// session's pretrained model behind `tabby serve`'s endpoints, in the background of the
 /// kernel, so a notebook can try `/predictions/NAME` on it. One server per kernel: a new
 /// `serve(...)` stops the last one; `serve.stop()` or the kernel's exit stops it.
-/// TabbyKernel reaches it through `ModelServerHTTP` (a service beside the engine, built on
-/// `Classifier`), never through the engine's inner modules.
+/// The server itself is installed by the program that links one (`NotebookServing.install`,
+/// done by the `tabby` executable): this module knows no HTTP and no server modules.
 final class ServeValue: HostObject {
-  private var running: BackgroundModelServer?
+  private var running: (any RunningModelServer)?
 
   var typeName: String { "builtin_function_or_method" }
   var repr: String { "<built-in function serve>" }
@@ -48,10 +48,12 @@ final class ServeValue: HostObject {
       throw CellError.valueError("name must be letters, digits, '-', '_' or '.', got '\(name)'")
     }
     let host = try arguments.string("host", default: "127.0.0.1")
+    guard let start = NotebookServing.starter else {
+      throw CellError(ename: "RuntimeError", "serve() needs a model server, and this program has none installed")
+    }
     stop()
     do {
-      running = try BackgroundModelServer.start(
-        m.model, name: name, source: m.model.resolved.location.displayPath, host: host, port: port)
+      running = try start(m.model, name, m.model.resolved.location.displayPath, host, port)
     } catch let error as ClassifierError {
       throw SessionBuiltins.cellError(error)
     } catch {
@@ -88,4 +90,31 @@ final class StopServe: HostObject {
   func call(_ arguments: BoundArguments, context: CallContext) throws -> Value {
     .bool(serve.stop())
   }
+}
+
+/// A model server running in the background of the kernel (what `serve(...)` started).
+public protocol RunningModelServer: AnyObject, Sendable {
+  /// `http://host:port`, with the port the system picked when asked for 0.
+  var url: String { get }
+  /// Stops serving; waits until the port is closed.
+  func stop()
+}
+
+/// Starts a `RunningModelServer` for a model, its URL name and source, on host and port.
+public typealias ModelServerStarter =
+  @Sendable (_ model: PretrainedModel, _ name: String, _ source: String, _ host: String, _ port: Int) throws ->
+  any RunningModelServer
+
+/// Where `serve(...)` finds its server: the `tabby` executable (which links the HTTP server
+/// for `tabby serve`) installs it at start-up, so the kernel bridge depends on neither.
+public enum NotebookServing {
+  private static let installed = Mutex<ModelServerStarter?>(nil)
+
+  /// Makes `serve(...)` start servers with `starter`.
+  public static func install(_ starter: @escaping ModelServerStarter) {
+    installed.withLock { $0 = starter }
+  }
+
+  /// The installed starter; nil where the program has no server (serve() then says so).
+  static var starter: ModelServerStarter? { installed.withLock { $0 } }
 }
