@@ -10,8 +10,13 @@ NETS=${NETS:-"lenet mlp"}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 cd "$ROOT"
 
-swift build -c release --product tabby >&2
-TABBY="$(swift build -c release --show-bin-path)/tabby"
+# TABBY_BIN: an existing build (scripts/test's static one); otherwise build one here.
+if [ -n "${TABBY_BIN:-}" ]; then
+  TABBY=$TABBY_BIN
+else
+  swift build -c release --product tabby >&2
+  TABBY="$(swift build -c release --show-bin-path)/tabby"
+fi
 
 VENV="$ROOT/.venv-bench"
 if ! "$VENV/bin/python" -c "import torch" 2>/dev/null; then
