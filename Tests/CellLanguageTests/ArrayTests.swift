@@ -104,6 +104,15 @@ import Testing
     #expect((try? ArrayValue(shape: [2], storage: [1, 2], dtype: .float64))?.shape == [2])
   }
 
+  @Test func helpListsWhatAnArrayCanDo() throws {
+    let s = Session()
+    _ = try s.run("a = array([1, 2])\nhelp(a)\nhelp()")
+    let out = s.sink.text(.stdout)
+    #expect(out.contains("ndarray (2,) float64") && out.contains("a.argmax(axis=None)"))
+    #expect(out.contains("array(data, dtype='float64')"))
+    #expect(try s.result("dir(a)").contains("'tolist'"))
+  }
+
   @Test func reprLikeNumpy() throws {
     #expect(try eval("a") == "array([[1.0, 2.0, 3.0],\n       [4.0, 5.0, 6.0]])")
     #expect(try eval("array([0.1, 2], dtype='float32')") == "array([0.1, 2.0], dtype=float32)")
