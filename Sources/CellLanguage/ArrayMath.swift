@@ -23,7 +23,8 @@ enum ArrayMath {
     let n = max(xs.count, ys.count)
     var out = [Double](repeating: 0, count: n)
     for i in 0..<n { out[i] = f(xs[xs.count == n ? i : i % xs.count], ys[ys.count == n ? i : i % ys.count]) }
-    let dtype: ArrayValue.DType = (x.array?.dtype ?? .float32) == .float32 && (y.array?.dtype ?? .float32) == .float32 ? .float32 : .float64
+    // float32 unless a float64 array takes part (a number does not widen, as in numpy).
+    let dtype: ArrayValue.DType = x.array?.dtype != .float64 && y.array?.dtype != .float64 ? .float32 : .float64
     return .host(try ArrayValue(shape: long.isEmpty ? short : long, storage: out, dtype: dtype))
   }
 
@@ -102,7 +103,7 @@ enum ArrayMath {
   /// An index reduction as an int, or nested lists of ints along an axis.
   static func indices(_ r: (shape: [Int], values: [Double])) throws(CellError) -> Value {
     if r.shape.isEmpty { return .int(Int(r.values[0])) }
-    let nested = try ArrayValue(shape: r.shape, storage: r.values, dtype: .float64).toList()
+    let nested = try ArrayValue(shape: r.shape, storage: r.values, dtype: .float64).toList()  // within budget: fewer items than the array
     return intified(nested)
   }
 
@@ -150,7 +151,7 @@ enum ArrayMath {
     "argmin": .init("argmin(axis=None)", "Position of the smallest element (flat index; a list of ints along axis).") { v, a, _ in
       try indices(try reduce(array(v), a, "argmin", emptyIsError: true) { n, get in Double(extreme(n, get, <)) })
     },
-    "tolist": .init("tolist()", "The elements as (nested) lists of floats.") { v, _, _ in array(v).toList() },
+    "tolist": .init("tolist()", "The elements as (nested) lists of floats.") { v, _, _ in try array(v).toList() },
     "reshape": .init("reshape(*shape)", "The same elements in a new shape; one size may be -1.") { v, a, _ in
       try reshape(array(v), a.variadic)
     },

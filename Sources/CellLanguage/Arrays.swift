@@ -74,7 +74,10 @@ public final class ArrayValue: HostObject {
 
   public var typeName: String { "ndarray" }
   public var repr: String { ArrayFormat.repr(self) }
-  public func iterate() throws -> [Value]? { try (0..<shape[0]).map { i throws(CellError) in try row(i) } }
+  public func iterate() throws -> [Value]? {
+    try Memory.checkItems(shape[0], "list")
+    return try (0..<shape[0]).map { i throws(CellError) in try row(i) }
+  }
   public func item(_ key: Value) throws -> Value? {
     if case .tuple(let keys) = key { return try index(keys[...]) }
     return try index([key][...])
@@ -152,8 +155,10 @@ public final class ArrayValue: HostObject {
     return try ArrayValue(shape: [parts.count] + inner, storage: values, dtype: dtype)
   }
 
-  /// The array as nested lists of floats (`a.tolist()`).
-  func toList() -> Value {
+  /// The array as nested lists of floats (`a.tolist()`), within the value budget (a list
+  /// item costs more than an element).
+  func toList() throws(CellError) -> Value {
+    try Memory.checkItems(storage.count, "list")
     func level(_ dim: Int, _ offset: Int) -> Value {
       let n = shape[dim]
       if dim == shape.count - 1 { return .list((0..<n).map { scalar(storage[offset + $0]) }) }
