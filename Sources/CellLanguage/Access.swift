@@ -60,6 +60,7 @@ enum Access {
     case .tuple(let t): return .tuple(try pick(t))
     case .string(let str): return .string(String(String.UnicodeScalarView(try pick(Array(str.unicodeScalars)))))
     case .host(let r as RangeObject): return .list(ListObject(try s.indices(count: r.count).map { .int(r.element($0)) }))
+    case .host(let a as ArrayValue): return try a.index([.host(s)][...])
     default: throw .typeError("'\(object.typeName)' object is not subscriptable")
     }
   }

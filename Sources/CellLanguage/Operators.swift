@@ -22,7 +22,9 @@ enum Operators {
     case (.negate, .float(let d)?): return .float(-d)
     case (.plus, .int(let i)?): return .int(i)
     case (.plus, .float(let d)?): return .float(d)
-    default: throw .typeError("bad operand type for unary \(op == .negate ? "-" : "+"): '\(v.typeName)'")
+    default:
+      if let r = try ArrayMath.unary(op, v) { return r }
+      throw .typeError("bad operand type for unary \(op == .negate ? "-" : "+"): '\(v.typeName)'")
     }
   }
 
@@ -58,6 +60,8 @@ enum Operators {
       try Memory.checkItems(Memory.product(t.count, n), "tuple")
       return .tuple(repeated(t, n))
     default:
+      // Arrays are looked at only here, after every fast path failed.
+      if let r = try ArrayMath.binary(op, a, b) { return r }
       throw unsupported(op.rawValue, a, b)
     }
   }

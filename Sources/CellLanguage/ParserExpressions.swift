@@ -219,17 +219,30 @@ extension Parser {
     return args
   }
 
+  /// `x[i]`, `x[a:b:c]`, or `x[i, a:b]` (a tuple whose items may be slices, as numpy indexes).
   mutating func subscriptExpr() throws(CellError) -> Expr {
+    let first = try subscriptItem()
+    guard isOp(",") else { return first }
+    var items = [first]
+    while accept(",") {
+      if isOp("]") { break }
+      items.append(try subscriptItem())
+    }
+    return Expr(kind: .tuple(items), span: first.span.through(tokens[p - 1].span))
+  }
+
+  mutating func subscriptItem() throws(CellError) -> Expr {
     let start = current.span
     var lower: Expr?
     if !isOp(":") {
-      lower = try expressionList()
+      lower = try starredOrExpression()
       guard isOp(":") else { return lower! }
     }
     p += 1
-    let upper = isOp(":") || isOp("]") ? nil : try expression()
+    let ends = isOp(":") || isOp("]") || isOp(",")
+    let upper = ends ? nil : try expression()
     var step: Expr?
-    if accept(":"), !isOp("]") { step = try expression() }
+    if accept(":"), !isOp("]"), !isOp(",") { step = try expression() }
     return Expr(kind: .slice(lower, upper, step), span: start.through(tokens[p - 1].span))
   }
 }

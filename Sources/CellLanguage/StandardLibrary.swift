@@ -2,7 +2,7 @@
 /// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
 enum StandardLibrary {
   static func builtins() -> [Builtin] {
-    io() + conversions() + sequences() + functional() + introspection() + files()
+    io() + conversions() + sequences() + functional() + introspection() + files() + [ArrayMath.builtin()]
   }
 
   // MARK: Conversions and numbers
@@ -230,6 +230,7 @@ enum StandardLibrary {
     case .tuple(let t): return .int(t.count)
     case .dict(let d): return .int(d.count)
     case .host(let r as RangeObject): return .int(r.count)
+    case .host(let a as ArrayValue): return .int(a.shape[0])
     case .host(let h):
       if let items = try? h.iterate() { return .int(items.count) }
       fallthrough

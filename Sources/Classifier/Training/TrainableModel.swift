@@ -90,29 +90,7 @@ public final class TrainableModel {
   /// Class probabilities for images of `inputShape` given as pixels 0…255 (on a GPU context
   /// the logits come from the device; the softmax is the CPU's either way).
   public func probabilities(_ images: [[UInt8]], on context: ComputeContext) throws -> [[Float]] {
-    let size = inputShape.reduce(1, *)
-    guard images.allSatisfy({ $0.count == size }) else {
-      throw ClassifierError(
-        .invalidArgument,
-        "the images are not \(inputShape.map(String.init).joined(separator: "×")), the model's input")
-    }
-    guard !images.isEmpty else { return [] }
-    var batch = Tensor(uninitializedShape: [images.count] + inputShape)
-    batch.withUnsafeMutableBufferPointer { dst in
-      for (k, image) in images.enumerated() {
-        for (j, p) in image.enumerated() { dst[k * size + j] = Float(p) / 255 }
-      }
-    }
-    let wasTraining = network.isTraining
-    network.isTraining = false
-    defer { network.isTraining = wasTraining }
-    let logits: Tensor = try context.place(
-      cpu: { _ in try network(batch) }, gpu: { device, _ in try onDevice(device).logits(images: batch) })
-    let classes = logits.shape[1]
-    let raw = logits.scalars
-    return (0..<logits.shape[0]).map { i in
-      Scores.softmax(raw[(i * classes)..<((i + 1) * classes)])
-    }
+    try logits(images, on: context).map { Scores.softmax($0[...]) }
   }
 
   /// Accuracy, per-class accuracy and confusion matrix on a split (on a GPU context the

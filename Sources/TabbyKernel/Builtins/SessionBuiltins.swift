@@ -17,7 +17,8 @@ public enum SessionBuiltins {
     let builtins: [Builtin] = [
       ctxBuiltin(state), loadBuiltin(state), synsetBuiltin(), lenetBuiltin(state),
       mlpBuiltin(state), summaryBuiltin(), saveBuiltin(), mnistBuiltin(state), imageBuiltin(),
-      trainBuiltin(state), evaluateBuiltin(state), predictBuiltin(state),
+      trainBuiltin(state), evaluateBuiltin(state), predictBuiltin(state), outputsBuiltin(state),
+      embedBuiltin(state),
     ] + chartBuiltins()
     for builtin in builtins { interpreter.register(builtin) }
   }
