@@ -130,11 +130,18 @@ func shardsCoverTheBatchInOrder(_ n: Int, _ ranks: Int) {
   #expect(parameterChecksum(Models.lenet(seed: 11)) != sums[0])
 }
 
+/// 256 deterministic 28×28 gray images with labels 0…9: the data-parallel arithmetic needs
+/// MNIST's shape, not its pictures, so these tests run without ../shared.
+func syntheticDigits(count: Int = 256) throws -> LabeledImages {
+  let pixels = (0..<(count * 784)).map { i in UInt8(truncatingIfNeeded: (i &* 2_654_435_761) >> 13) }
+  return try LabeledImages(pixels: pixels, labels: (0..<count).map { UInt8($0 % 10) }, imageShape: [1, 28, 28])
+}
+
 /// N ranks × batch B/N follow 1 rank × batch B: same global batches, same mean gradient up to
 /// float summation order; and the ranks stay bitwise identical.
 @Test(arguments: [2, 4])
 func ranksTrainLikeOneProcessWithTheGlobalBatch(_ ranks: Int) throws {
-  let data = try referenceSet().prefix(256)
+  let data = try syntheticDigits().prefix(256)
   @Sendable func run(_ comm: (any Communicator)?, batch: Int, seed: UInt64) throws -> Sequential {
     let model = Models.mlp(seed: seed)
     _ = try train(
@@ -158,7 +165,7 @@ func ranksTrainLikeOneProcessWithTheGlobalBatch(_ ranks: Int) throws {
 }
 
 @Test func oneRanksStopVoteStopsEveryRankAtTheSameStep() throws {
-  let data = try referenceSet().prefix(256)
+  let data = try syntheticDigits().prefix(256)
   let group = InProcessGroup(size: 2)
   let histories = try onThreads(2) { rank -> (Int, Bool, UInt64) in
     let model = Models.mlp(seed: 1)
@@ -178,7 +185,7 @@ func ranksTrainLikeOneProcessWithTheGlobalBatch(_ ranks: Int) throws {
 
 @Test func ranksWithDifferentDataStopWithAnErrorNamingTheRank() throws {
   let group = InProcessGroup(size: 2)
-  let data = try referenceSet()
+  let data = try syntheticDigits()
   let errors = try onThreads(2) { rank -> String in
     do {
       _ = try train(
