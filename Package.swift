@@ -69,7 +69,8 @@ let package = Package(
     .target(name: "CellLanguage", dependencies: ["JSON"]),
 
     // MARK: Engine side (knows nothing of Jupyter)
-    .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels"], swiftSettings: engineSettings),
+    // Device placement counts GPUs through CUDADriver's device nodes (no CUDA library loads).
+    .target(name: "Tensor", dependencies: ["COpenBLAS", "CKernels", "CUDADriver"], swiftSettings: engineSettings),
     .target(name: "NN", dependencies: ["Tensor", "Datasets"], swiftSettings: engineSettings),
     .target(name: "Datasets", dependencies: ["Tensor", "CZlib"], swiftSettings: engineSettings),
     .target(name: "Imaging", dependencies: ["CImageCodecs"], swiftSettings: engineSettings),

@@ -35,27 +35,14 @@ public struct LibrarySearch: Sendable, Equatable {
   /// `<venv>/lib/python3*/site-packages/nvidia/*/lib`, sorted so the choice is stable.
   public static func pythonNvidiaDirectories(_ venv: String) -> [String] {
     var found: [String] = []
-    for python in entries(venv + "/lib").filter({ $0.hasPrefix("python3") }).sorted() {
+    for python in DeviceNodes.directoryEntries(venv + "/lib").filter({ $0.hasPrefix("python3") }).sorted() {
       let nvidia = "\(venv)/lib/\(python)/site-packages/nvidia"
-      for package in entries(nvidia).sorted() {
+      for package in DeviceNodes.directoryEntries(nvidia).sorted() {
         let lib = "\(nvidia)/\(package)/lib"
         if access(lib, F_OK) == 0 { found.append(lib) }
       }
     }
     return found
-  }
-
-  static func entries(_ path: String) -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names
   }
 }
 

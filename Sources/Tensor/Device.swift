@@ -1,8 +1,5 @@
+import CUDADriver
 import Synchronization
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 /// Opens GPU n or says why it cannot (installed by the GPU module; see `installGPUProbe`).
 public typealias GPUProbe = @Sendable (Int) throws(DeviceError) -> Void
@@ -45,27 +42,7 @@ public enum Device: Sendable, Hashable, CustomStringConvertible {
   }
 
   /// How many NVIDIA GPUs the driver exposes (0 where there is no driver).
-  public static func cudaDeviceCount() -> Int {
-    if let entries = try? directoryEntries("/proc/driver/nvidia/gpus"), !entries.isEmpty {
-      return entries.count
-    }
-    var n = 0
-    while access("/dev/nvidia\(n)", F_OK) == 0 { n += 1 }
-    return n
-  }
-
-  private static func directoryEntries(_ path: String) throws -> [String] {
-    guard let dir = opendir(path) else { return [] }
-    defer { closedir(dir) }
-    var names: [String] = []
-    while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
-      }
-      if name != "." && name != ".." { names.append(name) }
-    }
-    return names
-  }
+  public static func cudaDeviceCount() -> Int { DeviceNodes.count() }
 }
 
 /// Asking for a device this process cannot use.
