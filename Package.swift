@@ -83,12 +83,15 @@ let package = Package(
     .target(
       name: "GPU", dependencies: ["Tensor", "NN", "CUDADriver", "CDeviceKernels"],
       swiftSettings: engineSettings),
+    // ModelIO graphs run on a device: the planned graph lowered into typed device steps.
+    .target(
+      name: "DeviceInference", dependencies: ["GPU", "ModelIO", "Tensor"], swiftSettings: engineSettings),
     .target(
       name: "Classifier",
       dependencies: [
         "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto", "Distributed",
         // The device layer: a context on gpu(n) trains and runs trainable nets through it.
-        "GPU",
+        "GPU", "DeviceInference",
       ],
       swiftSettings: engineSettings),
 
@@ -154,7 +157,10 @@ let package = Package(
       name: "ModelServerTests",
       dependencies: ["ModelServer", "ModelServerHTTP", "Classifier", "Imaging", "JSON"]),
     .testTarget(
-      name: "GPUTests", dependencies: ["GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport"]),
+      name: "GPUTests",
+      dependencies: [
+        "GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport", "DeviceInference", "ModelIO",
+      ]),
     .testTarget(name: "DistributedTests", dependencies: ["Distributed", "NN"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),
