@@ -81,7 +81,7 @@ let package = Package(
     // The small device interface (allocate, copy, launch, gemm, synchronize), its CUDA and
     // host-emulated implementations, and the training ops built on it.
     .target(
-      name: "GPU", dependencies: ["Tensor", "NN", "CUDADriver", "CDeviceKernels"],
+      name: "GPU", dependencies: ["Tensor", "NN", "Datasets", "CUDADriver", "CDeviceKernels"],
       swiftSettings: engineSettings),
     // ModelIO graphs run on a device: the planned graph lowered into typed device steps.
     .target(
