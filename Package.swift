@@ -135,7 +135,7 @@ let package = Package(
       ]),
 
     .executableTarget(
-      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON"],
+      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON", "ModelIO", "DeviceInference"],
       swiftSettings: engineSettings),
 
     // MARK: Tests

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the bundle bench/gpu/device-check.sh runs on a GPU machine that has no Swift
 # toolchain: tabby-gpu-check built with a static Swift runtime, stripped, plus every
-# non-glibc shared library it links (ldd: OpenBLAS, gfortran, zlib, …), as one archive in
+# non-glibc shared library it links (ldd: OpenBLAS, gfortran, zlib, …) and the reference
+# ResNet-18 from ../shared (device inference), as one archive in
 # bench/gpu/out/ (git-ignored; pass it to the device tool with carry: ["bench/gpu/out"]).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,5 +20,8 @@ ldd "$BIN" | awk '/=> \// { print $3 }' | while read -r lib; do
   esac
 done
 strip --strip-unneeded "$STAGE"/lib/* 2>/dev/null || true
+# The reference ResNet-18 (random weights, 10.9 MB gzipped) for the device-inference check.
+RESNET=../shared/reference/models/resnet18_v1.onnx.gz
+if [ -f "$RESNET" ]; then cp "$RESNET" "$STAGE/"; else echo "note: $RESNET missing: no ResNet-18 check" >&2; fi
 tar -C "$(dirname "$STAGE")" -czf bench/gpu/out/tabby-gpu-check.tar.gz tabby-gpu-check
 ls -l bench/gpu/out/tabby-gpu-check.tar.gz
