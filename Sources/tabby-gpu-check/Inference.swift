@@ -51,3 +51,26 @@ func resnet(_ device: any ComputeDevice, path: String, batch: Int) throws -> JSO
     "device_images_per_s": .number(Double(batch) / batchSeconds),
   ]
 }
+
+/// One more model (`--model PATH`: SqueezeNet, the quantized MobileNetV2) on the device
+/// against the CPU plan, on a seeded input of its declared shape (uint8 codes for a uint8
+/// input): the top-5 of both and the largest output difference.
+func checkModel(_ device: any ComputeDevice, path: String) throws -> JSON {
+  let model = try Model.load(path: path)
+  guard let info = model.inputs.first, !info.shape.isEmpty else {
+    return ["path": .string(path), "error": "the model declares no input shape"]
+  }
+  let shape = info.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : 224) }
+  var x = random(shape, 13)
+  if info.dtype == .uint8 { x = try Tensor(shape: shape, scalars: x.scalars.map { (($0 + 1) * 127.5).rounded() }) }
+  let cpu = try model.run(x)[0]
+  let gpu = try DeviceModel(model, device: device).run([x])[0]
+  let worst = zip(cpu.scalars, gpu.scalars).map { Double(abs($0 - $1)) }.max() ?? .infinity
+  return [
+    "path": .string(path), "input": .array(shape.map { .int($0) }),
+    "top5_cpu": .array(topK(cpu.scalars, 5).map { .int($0) }),
+    "top5_device": .array(topK(gpu.scalars, 5).map { .int($0) }),
+    "top1_equal": .bool(topK(cpu.scalars, 1) == topK(gpu.scalars, 1)),
+    "max_abs_difference": .number(worst),
+  ]
+}

@@ -20,8 +20,12 @@ ldd "$BIN" | awk '/=> \// { print $3 }' | while read -r lib; do
   esac
 done
 strip --strip-unneeded "$STAGE"/lib/* 2>/dev/null || true
-# The reference ResNet-18 (random weights, 10.9 MB gzipped) for the device-inference check.
-RESNET=../shared/reference/models/resnet18_v1.onnx.gz
-if [ -f "$RESNET" ]; then cp "$RESNET" "$STAGE/"; else echo "note: $RESNET missing: no ResNet-18 check" >&2; fi
+# The reference nets (ResNet-18 10.9 MB gzipped, SqueezeNet 4.9 MB) and the quantized
+# MobileNetV2 (3.7 MB) for the device-inference checks.
+mkdir -p "$STAGE/models"
+for m in reference/models/resnet18_v1.onnx.gz reference/models/squeezenet1.1.onnx \
+  imagenet/mobilenet_v2_1.0_224_quant.onnx; do
+  if [ -f "../shared/$m" ]; then cp "../shared/$m" "$STAGE/models/"; else echo "note: ../shared/$m missing: not checked" >&2; fi
+done
 tar -C "$(dirname "$STAGE")" -czf bench/gpu/out/tabby-gpu-check.tar.gz tabby-gpu-check
 ls -l bench/gpu/out/tabby-gpu-check.tar.gz

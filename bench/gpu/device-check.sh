@@ -23,9 +23,12 @@ export TABBY_CACHE="$WORK/cache"
 
 timeout 240 "$CHECK/tabby-gpu-check" > "$OUT/gpu-check-cold.json" 2> "$OUT/gpu-check-cold.err"
 echo "cold rc=$?" >> "$OUT/environment.txt"
-RESNET=()
-[ -f "$CHECK/resnet18_v1.onnx.gz" ] && RESNET=(--resnet "$CHECK/resnet18_v1.onnx.gz")
-GPU_CHECK_BATCHES=20 timeout 150 "$CHECK/tabby-gpu-check" ${RESNET[@]+"${RESNET[@]}"} > "$OUT/gpu-check-warm.json" 2> "$OUT/gpu-check-warm.err"
+MODELS=()
+[ -f "$CHECK/models/resnet18_v1.onnx.gz" ] && MODELS+=(--resnet "$CHECK/models/resnet18_v1.onnx.gz")
+for m in squeezenet1.1.onnx mobilenet_v2_1.0_224_quant.onnx; do
+  [ -f "$CHECK/models/$m" ] && MODELS+=(--model "$CHECK/models/$m")
+done
+GPU_CHECK_BATCHES=20 timeout 150 "$CHECK/tabby-gpu-check" ${MODELS[@]+"${MODELS[@]}"} > "$OUT/gpu-check-warm.json" 2> "$OUT/gpu-check-warm.err"
 echo "warm rc=$?" >> "$OUT/environment.txt"
 
 PY=$(command -v python3 || command -v python)
