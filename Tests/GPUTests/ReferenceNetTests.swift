@@ -72,3 +72,29 @@ import Testing
     #expect(worst <= 6, "the uint8 scores differ by \(worst) codes")
   }
 }
+
+/// The planned graph a device lowering starts from: shape arithmetic folded away.
+@Suite(.needsShared) struct PlannedGraphTests {
+  /// mx2onnx's LeNet computes each Reshape's target with Shape, Slice, Sub and Concat:
+  /// planned for a batch, those are constants, and the device runs what is left.
+  @Test func shapeArithmeticIsFoldedAndTheLeNetRunsOnTheDevice() throws {
+    let model = try Model.load(path: SharedData.root + "/reference/models/lenet_fmnist1ep.onnx")
+    let planned = try model.plannedGraph(inputShapes: [[16, 1, 28, 28]])
+    let ops = Set(planned.nodes.map(\.op))
+    #expect(ops.isDisjoint(with: ["Shape", "Slice", "Concat"]), "left to run: \(ops.sorted())")
+    #expect(ops.isSuperset(of: ["Conv", "Gemm", "Reshape"]))
+    for node in planned.nodes {
+      guard case .runtime(let shape, _)? = planned.values[node.outputs[0]] else {
+        Issue.record("\(node.op) '\(node.name)' has no planned run-time shape")
+        continue
+      }
+      #expect(shape.first == 16)
+    }
+    let x = try Tensor(shape: [16, 1, 28, 28], scalars: (0..<(16 * 784)).map { Float($0 % 251) / 251 })
+    let cpu = try model.run(x)[0]
+    let device = try DeviceModel(model, device: HostDevice()).run([x])[0]
+    #expect(device.shape == cpu.shape)
+    let worst = zip(cpu.scalars, device.scalars).map { abs($0 - $1) / (1 + abs($1)) }.max() ?? 1
+    #expect(worst <= 1e-4)
+  }
+}
