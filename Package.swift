@@ -82,14 +82,17 @@ let package = Package(
     // The small device interface (allocate, copy, launch, gemm, synchronize), its CUDA and
     // host-emulated implementations, and the training ops built on it.
     .target(
-      name: "GPU", dependencies: ["Tensor", "NN", "CUDADriver", "CDeviceKernels"],
+      name: "GPU", dependencies: ["Tensor", "NN", "Datasets", "CUDADriver", "CDeviceKernels"],
       swiftSettings: engineSettings),
+    // ModelIO graphs run on a device: the planned graph lowered into typed device steps.
+    .target(
+      name: "DeviceInference", dependencies: ["GPU", "ModelIO", "Tensor"], swiftSettings: engineSettings),
     .target(
       name: "Classifier",
       dependencies: [
         "NN", "Tensor", "Datasets", "Imaging", "ModelIO", "JSON", "CCurl", "CLibCrypto", "Distributed",
         // The device layer: a context on gpu(n) trains and runs trainable nets through it.
-        "GPU",
+        "GPU", "DeviceInference",
       ],
       swiftSettings: engineSettings),
 
@@ -133,7 +136,7 @@ let package = Package(
       ]),
 
     .executableTarget(
-      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON"],
+      name: "tabby-gpu-check", dependencies: ["GPU", "NN", "Tensor", "Datasets", "JSON", "ModelIO", "DeviceInference"],
       swiftSettings: engineSettings),
 
     // MARK: Tests
@@ -155,7 +158,10 @@ let package = Package(
       name: "ModelServerTests",
       dependencies: ["ModelServer", "ModelServerHTTP", "Classifier", "Imaging", "JSON"]),
     .testTarget(
-      name: "GPUTests", dependencies: ["GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport"]),
+      name: "GPUTests",
+      dependencies: [
+        "GPU", "CUDADriver", "CDeviceKernels", "NN", "Tensor", "TestSupport", "DeviceInference", "ModelIO",
+      ]),
     .testTarget(name: "DistributedTests", dependencies: ["Distributed", "NN"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"]),
     .testTarget(name: "PasswordHashTests", dependencies: ["PasswordHash"]),

@@ -82,6 +82,23 @@ static void t_adam(void **args) {
   tk_adam(I(0), F(1), F(2), F(3), F(4), F(5), P(6), P(7), P(8), P(9));
 }
 
+static void t_quantize(void **args) {
+  tk_quantize(I(0), I(1), F(2), F(3), F(4), F(5), P(6), P(7), P(8));
+}
+static void t_epilogue(void **args) {
+  tk_epilogue(I(0), I(1), I(2), I(3), I(4), P(5), P(6), P(7), I(8), F(9), F(10), I(11), F(12), F(13),
+              F(14), F(15), P(16));
+}
+static void t_conv_grouped(void **args) {
+  tk_conv_grouped(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), I(9), I(10), I(11), I(12),
+                  I(13), I(14), I(15), P(16), P(17), P(18));
+}
+static void t_softmax(void **args) { tk_softmax(I(0), I(1), P(2), P(3)); }
+static void t_copy_slab(void **args) { tk_copy_slab(I(0), I(1), I(2), I(3), P(4), P(5)); }
+static void t_permute(void **args) {
+  tk_permute(I(0), I(1), I(2), I(3), I(4), I(5), I(6), I(7), I(8), F(9), F(10), P(11), P(12));
+}
+
 typedef struct {
   const char *name;
   void (*run)(void **args);
@@ -93,7 +110,8 @@ static const host_kernel kernels[] = {
     K(reduce_axis), K(swap01), K(im2col), K(col2im), K(maxpool), K(maxpool_backward),
     K(avgpool), K(avgpool_backward), K(softmax_xent), K(softmax_xent_backward),
     K(batchnorm_stats), K(batchnorm), K(batchnorm_backward_reduce), K(batchnorm_backward),
-    K(dropout), K(sgd), K(adam),
+    K(dropout), K(sgd), K(adam), K(quantize), K(epilogue), K(conv_grouped), K(softmax),
+    K(copy_slab), K(permute),
 };
 #define KERNEL_COUNT ((int)(sizeof(kernels) / sizeof(kernels[0])))
 

@@ -1,4 +1,5 @@
 import Foundation
+import GPU
 import Imaging
 import Tensor
 
@@ -185,16 +186,18 @@ public struct ClassifierSession: Sendable {
       throw ClassifierError(.invalidArgument, "top must be at least 1, got \(top)")
     }
     let names = sources ?? images.indices.map { "image \($0)" }
-    return try context.place(Self.pretrainedWork) { _ in try predictBatches(model, images, names, top: top) }
+    return try context.place(
+      cpu: { _ in try predictBatches(model, images, names, top: top, on: nil) },
+      gpu: { device, _ in try predictBatches(model, images, names, top: top, on: device) })
   }
 
   private func predictBatches(
-    _ model: PretrainedModel, _ images: [Image], _ names: [String], top: Int
+    _ model: PretrainedModel, _ images: [Image], _ names: [String], top: Int, on device: (any GPU.ComputeDevice)?
   ) throws -> [Prediction] {
     var results = [Prediction]()
     for start in stride(from: 0, to: images.count, by: runBatchSize(model)) {
       let end = min(start + runBatchSize(model), images.count)
-      let scores = try classify(model, Array(images[start..<end]), top: top)
+      let scores = try classify(model, Array(images[start..<end]), top: top, on: device)
       for (offset, (list, raw)) in scores.enumerated() {
         results.append(
           Prediction(source: names[start + offset], image: images[start + offset], top: list, output: raw))
@@ -210,12 +213,8 @@ public struct ClassifierSession: Sendable {
 
   /// Runs the network alone on a prepared input (benchmarks).
   public func runNetwork(_ model: PretrainedModel, _ input: ModelInput) throws {
-    _ = try context.place(Self.pretrainedWork) { _ in try model.run(input) }
+    _ = try context.place(cpu: { _ in try model.run(input) }, gpu: { device, _ in try model.run(input, on: device) })
   }
-
-  /// What a GPU context refuses: ModelIO's plans have no device execution yet, and running
-  /// them on the CPU when the user asked for the GPU would hide that.
-  static let pretrainedWork = "a pretrained model (ONNX/MXNet through ModelIO)"
 
   /// Batch size per run: the model's fixed batch if it has one.
   public func runBatchSize(_ model: PretrainedModel) -> Int {
@@ -223,9 +222,11 @@ public struct ClassifierSession: Sendable {
   }
 
   /// Prepares, runs and scores one batch.
-  func classify(_ model: PretrainedModel, _ images: [Image], top: Int) throws -> [([ClassScore], [Float])] {
+  func classify(_ model: PretrainedModel, _ images: [Image], top: Int, on device: (any GPU.ComputeDevice)? = nil)
+    throws -> [([ClassScore], [Float])]
+  {
     let batch = try prepare(model, images)
-    let output = try model.run(batch)
+    let output = try model.run(batch, on: device)
     guard output.values.count == images.count else {
       throw ClassifierError(
         .unsupportedModel,

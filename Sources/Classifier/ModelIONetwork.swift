@@ -1,5 +1,8 @@
+import DeviceInference
+import GPU
 import Imaging
 import ModelIO
+import Synchronization
 import Tensor
 
 /// The classifier's view of a network loaded by ModelIO.
@@ -10,6 +13,8 @@ final class ModelIONetwork: Network {
   private let model: LoadedModel
   private let quantization: QuantizationParameters?
   private let path: String
+  /// The model on each device it ran on (weights uploaded once per device).
+  private let placed = Mutex<[ObjectIdentifier: DeviceModel]>([:])
 
   private init(model: LoadedModel, input: InputSignature, path: String) throws {
     self.model = model
@@ -86,14 +91,44 @@ final class ModelIONetwork: Network {
   }
 
   func run(_ batch: ModelInput) throws -> NetworkOutput {
-    let values = batch.floats ?? batch.bytes!.map(Float.init)
     let outputs: [Tensor]
     do {
-      outputs = try model.run(try Tensor(shape: batch.shape, scalars: values))
+      outputs = try model.run(try tensor(batch))
     } catch {
       throw ClassifierError(.badModel, "running \(path) failed: \(error)")
     }
-    let output = outputs[0]
+    return try split(outputs[0], batch)
+  }
+
+  /// Runs the batch on `device` through DeviceInference: the same planned graph, lowered
+  /// into device steps; an operator the device lacks is a DeviceError naming it.
+  func run(_ batch: ModelInput, on device: any GPU.ComputeDevice) throws -> NetworkOutput {
+    let key = ObjectIdentifier(device)
+    let placed = self.placed.withLock { p in
+      if let m = p[key] { return m }
+      let m = DeviceModel(model, device: device)
+      p[key] = m
+      return m
+    }
+    let outputs: [Tensor]
+    do {
+      outputs = try placed.run([try tensor(batch)])
+    } catch let e as UnsupportedOnDevice {
+      throw DeviceFailure(ename: "DeviceError", "\(path): \(e.message)")
+    } catch let e as GPUError {
+      throw DeviceFailure(e)
+    } catch {
+      throw ClassifierError(.badModel, "running \(path) on \(device.name) failed: \(error)")
+    }
+    return try split(outputs[0], batch)
+  }
+
+  private func tensor(_ batch: ModelInput) throws -> Tensor {
+    try Tensor(shape: batch.shape, scalars: batch.floats ?? batch.bytes!.map(Float.init))
+  }
+
+  /// One output vector per image, dequantized.
+  private func split(_ output: Tensor, _ batch: ModelInput) throws -> NetworkOutput {
     let n = batch.shape[0]
     guard n > 0, output.count % n == 0 else {
       throw ClassifierError(

@@ -1,3 +1,4 @@
+import GPU
 import Imaging
 
 /// The declared input of a network, as far as its file says.
@@ -74,10 +75,17 @@ protocol Network: AnyObject {
   var endsInSoftmax: Bool? { get }
   /// Runs one batch.
   func run(_ input: ModelInput) throws -> NetworkOutput
+  /// Runs one batch on a device (a GPU context's), or throws `DeviceFailure`.
+  func run(_ input: ModelInput, on device: any GPU.ComputeDevice) throws -> NetworkOutput
   /// Outputs per image for an input of this shape, found without running; nil if unknown.
   func outputCount(forInputShape shape: [Int]) throws -> Int?
 }
 
 extension Network {
   func outputCount(forInputShape shape: [Int]) throws -> Int? { nil }
+
+  /// A network without a device version (a test's fake) is refused on a GPU context.
+  func run(_ input: ModelInput, on device: any GPU.ComputeDevice) throws -> NetworkOutput {
+    throw DeviceFailure(ename: "DeviceError", "this network cannot run on \(device.name) — use ctx(cpu)")
+  }
 }

@@ -1,3 +1,4 @@
+import GPU
 import Imaging
 
 /// A loaded classifier: the network, how images are prepared for it, and its class names.
@@ -44,9 +45,13 @@ public final class PretrainedModel: @unchecked Sendable {
       + "\(input.elementType.rawValue) \(size), profile \(profileName), \(classes)"
   }
 
-  /// Runs the network on a prepared batch, one caller at a time.
-  func run(_ batch: ModelInput) throws -> NetworkOutput {
-    try lock.withLock { try network.run(batch) }
+  /// Runs the network on a prepared batch, one caller at a time: on `device` when given
+  /// (a GPU context), else on the CPU.
+  func run(_ batch: ModelInput, on device: (any GPU.ComputeDevice)? = nil) throws -> NetworkOutput {
+    try lock.withLock {
+      guard let device else { return try network.run(batch) }
+      return try network.run(batch, on: device)
+    }
   }
 }
 

@@ -94,6 +94,12 @@ public enum Kernel: String, CaseIterable, Sendable {
   case dropout = "tk_dropout"
   case sgd = "tk_sgd"
   case adam = "tk_adam"
+  case quantize = "tk_quantize"
+  case epilogue = "tk_epilogue"
+  case convGrouped = "tk_conv_grouped"
+  case softmax = "tk_softmax"
+  case copySlab = "tk_copy_slab"
+  case permute = "tk_permute"
 }
 
 /// One kernel argument, packed as cuLaunchKernel expects (a pointer to each value).
@@ -102,6 +108,8 @@ public enum KernelArgument {
   case float(Float)
   case uint(UInt32)
   case buffer(DeviceBuffer)
+  /// A null pointer (an optional operand left out: a bias, a residual).
+  case null
 }
 
 extension ComputeDevice {
@@ -129,6 +137,7 @@ extension ComputeDevice {
       case .float(let v): slot.storeBytes(of: v, as: Float.self)
       case .uint(let v): slot.storeBytes(of: v, as: UInt32.self)
       case .buffer(let b): slot.storeBytes(of: b.address, as: UInt64.self)
+      case .null: slot.storeBytes(of: 0, as: UInt64.self)
       }
       pointers[i] = slot
     }

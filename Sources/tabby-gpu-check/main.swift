@@ -1,7 +1,10 @@
 // tabby-gpu-check: the GPU comparisons of Tests/GPUTests, as one binary for a machine that
 // has a GPU but no Swift toolchain (bench/gpu/device-check.sh carries it there). Runs each
 // op on the device and on the CPU engine, then LeNet training on both, and prints one JSON
-// object. `--emulated` runs the same on the host-emulated device (how CI checks this file).
+// object; with `--resnet PATH` (bench/gpu/bundle.sh packs the reference ResNet-18) also
+// ResNet-18 inference through DeviceInference against ModelIO's CPU plan, and its latency
+// and throughput; every `--model PATH` (SqueezeNet, the quantized MobileNetV2) is compared
+// with the CPU plan too. `--emulated` runs the same on the host-emulated device (how CI checks this file).
 // No Foundation: the static binary stays small (the bundle travels to the GPU machine).
 import Datasets
 import GPU
@@ -23,6 +26,10 @@ func now() -> Double {
 let arguments = CommandLine.arguments
 let emulated = arguments.contains("--emulated")
 let batches = getenv("GPU_CHECK_BATCHES").flatMap { Int(String(cString: $0)) } ?? 200
+let resnetPath = arguments.firstIndex(of: "--resnet").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+/// Every `--model PATH`: more ModelIO models checked on the device.
+let modelPaths = arguments.indices.filter { arguments[$0] == "--model" && $0 + 1 < arguments.count }.map { arguments[$0 + 1] }
+let resnetBatch = getenv("GPU_CHECK_RESNET_BATCH").flatMap { Int(String(cString: $0)) } ?? (emulated ? 2 : 64)
 
 func random(_ shape: [Int], _ seed: UInt64) -> Tensor {
   var rng = SplitMix64(seed: seed)
@@ -120,6 +127,8 @@ do {
   report.append(("op_max_relative_error", .object(JSONObject(errors.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) }))))
   report.append(("ops_within_1e-4", .bool(errors.values.allSatisfy { $0 <= 1e-4 })))
   report.append(("lenet", try lenet(device)))
+  if let resnetPath { report.append(("resnet18", try resnet(device, path: resnetPath, batch: resnetBatch))) }
+  if !modelPaths.isEmpty { report.append(("models", .array(try modelPaths.map { try checkModel(device, path: $0) }))) }
 } catch {
   report.append(("error", .string("\(error)")))
   failed = true

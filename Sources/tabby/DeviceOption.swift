@@ -5,7 +5,7 @@ import Classifier
 /// cell's `ctx(cpu)`, `ctx(gpu)` and `ctx(gpu(N))`.
 enum DeviceOption {
   static let help: ArgumentHelp =
-    "Where to run: cpu, gpu (the first CUDA GPU) or gpu:N. On gpu, LeNet/MLP train and predict on the device; pretrained (ONNX/MXNet) models run on the CPU only for now."
+    "Where to run: cpu, gpu (the first CUDA GPU) or gpu:N. On gpu, LeNet/MLP train and predict on the device, and pretrained (ONNX/MXNet) models run there through DeviceInference."
 
   /// The device a flag names.
   static func parse(_ text: String) throws -> ComputeDevice {

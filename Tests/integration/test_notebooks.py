@@ -102,8 +102,8 @@ def test_notebooks_are_saved_clean_with_the_tabby_kernelspec(name):
 
 def test_predict_notebook_as_shipped_fails_only_on_the_gpu_cell(models_dir):
     if has_gpu():
-        pytest.skip("on a GPU machine ctx(gpu) succeeds and predict of the pretrained model is the "
-                    "DeviceError instead (ModelIO plans do not run on the device yet, docs/gpu.md)")
+        pytest.skip("on a GPU machine ctx(gpu) succeeds and the pretrained model predicts on the "
+                    "device (DeviceInference, docs/gpu.md): there is no failing cell to check")
     nb = load("predict_imagenet.ipynb")
     assert code_cells(nb)[1].source.strip() == "ctx(gpu)"
     # The tag nbclient honours: the expected DeviceError does not stop the notebook, so it
@@ -145,8 +145,8 @@ def test_lab_execute_runs_the_predict_notebook_to_the_end(tmp_path):
     cell's DeviceError is reported as expected, and the executed copy is where it says."""
     require_shared()
     if has_gpu():
-        pytest.skip("on a GPU machine ctx(gpu) succeeds and predict of the pretrained model is the "
-                    "DeviceError instead (ModelIO plans do not run on the device yet, docs/gpu.md)")
+        pytest.skip("on a GPU machine ctx(gpu) succeeds and the pretrained model predicts on the "
+                    "device (DeviceInference, docs/gpu.md): there is no failing cell to check")
     out = run_execute_script(tmp_path, str(NOTEBOOKS / "predict_imagenet.ipynb"))
     assert out.returncode == 0, out.stdout + out.stderr
     assert f"model mobilenetv2: the reference copy {IMAGENET}" in out.stdout

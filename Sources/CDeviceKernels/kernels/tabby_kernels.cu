@@ -443,3 +443,122 @@ TABBY_KERNEL tk_adam(
     w[i] -= lr * mi / (sqrtf(vi) + eps);
   }
 }
+
+// MARK: Inference (ModelIO graphs on the device: DeviceInference lowers a planned graph)
+
+/// (saturate(roundHalfEven(v / s) + z) − z)·s, as ModelIO's fake quantization: rintf rounds
+/// half to even in the default mode on both builds; the clamp to ±2^22 matches the CPU's.
+TK_INLINE float tk_quantize_code(float v, float s, float z, float lo, float hi) {
+  float q = v / s;
+  q = fminf(fmaxf(q, -4194304.0f), 4194304.0f);
+  q = rintf(q) + z;
+  return q > lo ? (q < hi ? q : hi) : lo;
+}
+
+// Quantization modes of tk_quantize.
+#define TK_FAKE_QUANT 0
+#define TK_QUANTIZE 1
+#define TK_DEQUANTIZE 2
+
+/// y = mode(a + b) per tensor (b may be null): fake quantization (a QDQ pair, a quantized
+/// residual sum), quantization to codes (QuantizeLinear) or dequantization of codes.
+TABBY_KERNEL tk_quantize(
+    int n, int mode, float s, float z, float lo, float hi, const float *a, const float *b,
+    float *y) {
+  TK_LOOP(i, n) {
+    float v = b ? a[i] + b[i] : a[i];
+    if (mode == TK_DEQUANTIZE) y[i] = (v - z) * s;
+    else if (mode == TK_QUANTIZE) y[i] = tk_quantize_code(v, s, z, lo, hi);
+    else y[i] = (tk_quantize_code(v, s, z, lo, hi) - z) * s;
+  }
+}
+
+/// A convolution's store: y[n, c, i] = q(f(x + bias[c] + residual[n, c, i])), reading x as
+/// [C, N, plane] (the gemm's layout) when cnFirst, else [N, C, plane]; bias and residual may
+/// be null, act < 0 is none, quant = 0 skips the fake quantization.
+TABBY_KERNEL tk_epilogue(
+    int total, int images, int channels, int plane, int cnFirst, const float *x,
+    const float *bias, const float *residual, int act, float a, float b, int quant, float qs,
+    float qz, float qlo, float qhi, float *y) {
+  TK_LOOP(j, total) {
+    int i = j % plane, t = j / plane;
+    int c = t % channels, n = t / channels;
+    float v = cnFirst ? x[((long)c * images + n) * plane + i] : x[j];
+    if (bias) v += bias[c];
+    if (residual) v += residual[j];
+    if (act >= 0) v = tk_unary_value(act, a, b, v);
+    if (quant) v = (tk_quantize_code(v, qs, qz, qlo, qhi) - qz) * qs;
+    y[j] = v;
+  }
+}
+
+/// A grouped (depthwise included) convolution, one thread per output: the raw sums, NCHW,
+/// weight [cout, cin/groups, kh, kw]; tk_epilogue adds the rest.
+TABBY_KERNEL tk_conv_grouped(
+    int images, int cin, int h, int w, int cout, int groups, int kh, int kw, int sh, int sw,
+    int ph, int pw, int dh, int dw, int oh, int ow, const float *__restrict__ x,
+    const float *__restrict__ weight, float *__restrict__ y) {
+  int cinG = cin / groups, coutG = cout / groups;
+  TK_LOOP(j, images * cout * oh * ow) {
+    int ox = j % ow, t = j / ow;
+    int oy = t % oh;
+    t /= oh;
+    int co = t % cout, n = t / cout;
+    int g = co / coutG;
+    float s = 0.0f;
+    for (int ci = 0; ci < cinG; ci++) {
+      const float *src = x + (((long)n * cin + g * cinG + ci) * h) * w;
+      const float *k = weight + ((long)co * cinG + ci) * kh * kw;
+      for (int ki = 0; ki < kh; ki++) {
+        int iy = oy * sh - ph + ki * dh;
+        if (iy < 0 || iy >= h) continue;
+        for (int kj = 0; kj < kw; kj++) {
+          int ix = ox * sw - pw + kj * dw;
+          if (ix >= 0 && ix < w) s += src[iy * w + ix] * k[ki * kw + kj];
+        }
+      }
+    }
+    y[j] = s;
+  }
+}
+
+/// Softmax of each row of x [rows, cols] (one thread per row).
+TABBY_KERNEL tk_softmax(int rows, int cols, const float *__restrict__ x, float *__restrict__ y) {
+  TK_LOOP(r, rows) {
+    const float *z = x + (long)r * cols;
+    float *p = y + (long)r * cols;
+    float m = TK_NEG_INF, s = 0.0f;
+    for (int k = 0; k < cols; k++) m = fmaxf(m, z[k]);
+    for (int k = 0; k < cols; k++) {
+      p[k] = expf(z[k] - m);
+      s += p[k];
+    }
+    for (int k = 0; k < cols; k++) p[k] /= s;
+  }
+}
+
+/// y[o, offset + i] = x[o, i] for x [outer, inner] and y [outer, total]: one Concat operand.
+TABBY_KERNEL tk_copy_slab(
+    int outer, int inner, int total, int offset, const float *__restrict__ x,
+    float *__restrict__ y) {
+  TK_LOOP(j, outer * inner) {
+    int i = j % inner, o = j / inner;
+    y[(long)o * total + offset + i] = x[j];
+  }
+}
+
+/// y = x permuted (rank ≤ 4: output [d0, d1, d2, d3] reads x at the strides s0…s3),
+/// dequantized ((v − z)·scale) when dequantize is set: a Transpose, with a quantized model's
+/// uint8 input folded in.
+TABBY_KERNEL tk_permute(
+    int n, int d1, int d2, int d3, int s0, int s1, int s2, int s3, int dequantize, float scale,
+    float z, const float *__restrict__ x, float *__restrict__ y) {
+  TK_LOOP(j, n) {
+    int i3 = j % d3, r = j / d3;
+    int i2 = r % d2;
+    r /= d2;
+    int i1 = r % d1, i0 = r / d1;
+    float v = x[(long)i0 * s0 + (long)i1 * s1 + (long)i2 * s2 + (long)i3 * s3];
+    y[j] = dequantize ? (v - z) * scale : v;
+  }
+}

@@ -127,6 +127,6 @@ public struct DeviceFailure: Error, CustomStringConvertible, Sendable {
     DeviceFailure(
       ename: "DeviceError",
       "\(what) cannot run on \(device) yet (on a GPU this build trains and runs lenet() and mlp() "
-        + "models) — use ctx(cpu) for it (tabby: --device cpu)")
+        + "models and runs pretrained ONNX/MXNet classifiers) — use ctx(cpu) for it (tabby: --device cpu)")
   }
 }

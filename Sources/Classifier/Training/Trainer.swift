@@ -40,10 +40,9 @@ public struct Trainer {
         guard ranks == nil else {
           throw DeviceFailure.unsupported("data-parallel training over mpirun", on: context.device)
         }
-        return try DeviceTraining(
-          model.network, on: trainSet.images, configuration: c, device: device,
-          progressInterval: progressInterval
-        ).run(test: testSet?.images, progress: progress, shouldStop: shouldStop)
+        return try DeviceTraining.run(
+          model.network, on: trainSet.images, test: testSet?.images, configuration: c, device: device,
+          progressInterval: progressInterval, progress: progress, shouldStop: shouldStop)
       })
   }
 }

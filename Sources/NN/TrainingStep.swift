@@ -1,0 +1,207 @@
+import Datasets
+import Dispatch
+import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What one training step reports: the batch's summed loss (mean × images), how many of
+/// its images the forward pass classified correctly, and whether the ranks voted to stop.
+public struct TrainingStepResult: Sendable {
+  public var lossSum: Double
+  public var correct: Int
+  public var stop: Bool
+
+  /// A step's result (`stop` only from a strategy that votes on stopping).
+  public init(lossSum: Double, correct: Int, stop: Bool = false) {
+    (self.lossSum, self.correct, self.stop) = (lossSum, correct, stop)
+  }
+}
+
+/// How `train(with:)` runs each batch — forward, softmax cross-entropy, backward and the
+/// optimiser's update — and evaluates after each epoch. The loop (batches, schedule,
+/// progress, stop, history) is `train`'s alone; a strategy is where the work runs: the CPU
+/// engine (`CPUTraining`) or a GPU (GPU's `DeviceTrainer`).
+public protocol TrainingStrategy: AnyObject {
+  /// Whether `step` decides stopping (ranks vote inside their collective), so the loop does
+  /// not poll `shouldStop` itself.
+  var stopsCollectively: Bool { get }
+  /// Before each epoch's first batch.
+  func beginEpoch()
+  /// One batch (indices into `data`): forward, backward, update.
+  func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws -> TrainingStepResult
+  /// The test accuracy after an epoch; nil where this process does not evaluate.
+  func testAccuracy(on test: LabeledImages) throws -> Double?
+  /// After the run (`failed` when it ends by an error; the weights then are best effort).
+  func end(failed: Bool) throws
+}
+
+extension TrainingStrategy {
+  public var stopsCollectively: Bool { false }
+  public func beginEpoch() {}
+  public func end(failed: Bool) throws {}
+}
+
+/// Training on the CPU engine: shards of each batch on our own threads with single-threaded
+/// BLAS while training (one place of parallelism), BLAS threads again for evaluation; with a
+/// communicator, the shard of this rank and gradients averaged across ranks each step.
+public final class CPUTraining: TrainingStrategy {
+  let model: Sequential
+  let optimizer: any Optimizer
+  let comm: (any Communicator)?
+  let threadCount: Int
+  let shards: Int
+
+  /// Prepares `model` for training on this process's CPUs (and ranks, with `dataParallel`).
+  public init(
+    _ model: Sequential, data: LabeledImages, optimizer: any Optimizer, batchSize: Int, epochs: Int,
+    threads: Int? = nil, dataParallel comm: (any Communicator)? = nil
+  ) throws {
+    (self.model, self.optimizer, self.comm) = (model, optimizer, comm)
+    threadCount = max(1, threads ?? Threads.current)
+    shards = min(threadCount, batchSize)
+    keepFreedMemory()
+    if let comm {
+      try DataParallel.checkAgreement(
+        [("training images", data.count), ("batch size", batchSize), ("epochs", epochs)], over: comm)
+      try DataParallel.broadcastParameters(model.parameters, over: comm)
+    }
+  }
+
+  public var stopsCollectively: Bool { comm != nil }
+
+  public func beginEpoch() {
+    model.isTraining = true
+    Threads.set(shards > 1 ? 1 : threadCount)
+  }
+
+  public func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws
+    -> TrainingStepResult
+  {
+    var result: TrainingStepResult
+    if let comm {
+      let local = DataParallel.shard(indices, rank: comm.rank, ranks: comm.size)
+      let mine = local.isEmpty ? (lossSum: 0, correct: 0) : try trainStep(model, data: data, indices: local, shards: shards)
+      let totals = try DataParallel.reduceStep(
+        model.parameters, localImages: local.count, globalImages: indices.count,
+        lossSum: mine.lossSum, correct: mine.correct, stop: shouldStop(), over: comm)
+      result = TrainingStepResult(lossSum: totals.lossSum, correct: totals.correct, stop: totals.stop)
+    } else {
+      let mine = try trainStep(model, data: data, indices: indices, shards: shards)
+      result = TrainingStepResult(lossSum: mine.lossSum, correct: mine.correct)
+    }
+    optimizer.update(model.parameters)
+    return result
+  }
+
+  /// Weights are identical on every rank: only rank 0 evaluates (the others wait in the next step).
+  public func testAccuracy(on test: LabeledImages) throws -> Double? {
+    guard (comm?.rank ?? 0) == 0 else { return nil }
+    return try evaluate(model, on: test, threads: threadCount).accuracy
+  }
+
+  public func end(failed: Bool) throws {
+    model.isTraining = false
+    Threads.set(threadCount)
+  }
+}
+
+/// Per-batch tensors of a few MB are allocated and freed every step; by default glibc maps
+/// and unmaps them each time, paying page faults on every batch. Keeping them in the heap
+/// (mmap only above 32 MiB, trim only above 64 MiB free) removes that cost.
+/// (mallopt is looked up at run time: Glibc's Swift module does not include <malloc.h>.)
+func keepFreedMemory() {
+  typealias Fn = @convention(c) (Int32, Int32) -> Int32
+  guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
+  let mallopt = unsafeBitCast(sym, to: Fn.self)
+  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX from <malloc.h>.
+  let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
+  _ = mallopt(mmapThreshold, 32 << 20)
+  _ = mallopt(trimThreshold, 64 << 20)
+  // Shards run on whichever pool threads Dispatch picks; one arena per thread would each
+  // keep a batch's worth of freed buffers, so the arenas are capped.
+  _ = mallopt(arenaMax, 2)
+}
+
+/// Forward and backward over one batch split into shards run in parallel; the parameter
+/// gradients are summed in shard order, so results do not depend on thread timing.
+func trainStep(
+  _ model: Sequential, data: LabeledImages, indices: ArraySlice<Int>, shards: Int
+) throws -> (lossSum: Double, correct: Int) {
+  let n = indices.count
+  let parts = min(shards, n)
+  let bounds = (0...parts).map { indices.startIndex + $0 * n / parts }
+  let results = ShardResults(count: parts)
+  let work = UncheckedBox(model)
+  @Sendable func run(_ s: Int) {
+    do {
+      let slice = indices[bounds[s]..<bounds[s + 1]]
+      let (images, labels) = data.batch(slice)
+      let logits = try work.value(Variable(images))
+      let loss = try SoftmaxCrossEntropyFunction.apply(logits, labels: labels)
+      let sink = GradientSink()
+      // Each shard's mean loss is weighted by its share of the batch: the sum is the batch mean.
+      try loss.backward(seed: Tensor(scalar: Float(labels.count) / Float(n)), leafGradients: sink)
+      results.set(
+        s,
+        .success(
+          (
+            sink, Double(loss.value.scalars[0]) * Double(labels.count),
+            countCorrect(logits.value, labels)
+          )))
+    } catch {
+      results.set(s, .failure(error))
+    }
+  }
+  if parts == 1 {
+    run(0)
+  } else {
+    DispatchQueue.concurrentPerform(iterations: parts) { run($0) }
+  }
+  var lossSum = 0.0
+  var correct = 0
+  var sinks: [GradientSink] = []
+  for s in 0..<parts {
+    let (sink, l, c) = try results.get(s).get()
+    sinks.append(sink)
+    lossSum += l
+    correct += c
+  }
+  for p in model.parameters where p.isTrainable {
+    var total: Tensor? = nil
+    for sink in sinks {
+      guard let g = sink.gradient(for: p.variable) else { continue }
+      if var t = total {
+        total = nil
+        t.withUnsafeMutableBufferPointer { tp in
+          g.withUnsafeBufferPointer { gp in for i in 0..<tp.count { tp[i] += gp[i] } }
+        }
+        total = t
+      } else {
+        total = g
+      }
+    }
+    p.variable.grad = total
+  }
+  return (lossSum, correct)
+}
+
+/// Lets shards share the model: they only read parameters and write their own results.
+struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}
+
+/// One slot per shard, written by that shard's thread only.
+final class ShardResults: @unchecked Sendable {
+  typealias Outcome = Result<(GradientSink, Double, Int), any Error>
+  private var slots: [Outcome?]
+  private let lock = Lock()
+  init(count: Int) { slots = [Outcome?](repeating: nil, count: count) }
+  func set(_ i: Int, _ r: Outcome) { lock.withLock { slots[i] = r } }
+  func get(_ i: Int) -> Outcome {
+    lock.withLock { slots[i] } ?? .failure(TensorError("train: a shard produced no result"))
+  }
+}
+
