@@ -9,9 +9,12 @@ extension PretrainedModel {
   public var endsInSoftmax: Bool? { network.endsInSoftmax }
 
   /// Runs a prepared batch (one caller at a time) and returns each image's raw output
-  /// vector, dequantized.
-  public func runRaw(_ batch: ModelInput) throws -> [[Float]] {
-    let output = try run(batch)
+  /// vector, dequantized. With a context, on its device and thread budget (a GPU context
+  /// runs the model through DeviceInference), else on the CPU as the process is set up.
+  public func runRaw(_ batch: ModelInput, on context: ComputeContext? = nil) throws -> [[Float]] {
+    let output =
+      try context?.place(cpu: { _ in try run(batch) }, gpu: { device, _ in try run(batch, on: device) })
+      ?? run(batch)
     guard output.values.count == batch.shape.first else {
       throw ClassifierError(
         .unsupportedModel,

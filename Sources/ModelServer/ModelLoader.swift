@@ -81,10 +81,10 @@ public struct ModelLoader: Sendable {
 
   /// What the server says about a loaded model, after one warm-up run on a blank image
   /// (which also fixes the output size). Also for a model loaded elsewhere (a notebook's).
-  public static func describe(_ model: PretrainedModel, name: String, source: String) throws
-    -> ModelDescription
-  {
-    let engine = ClassifierEngine(model: model)
+  public static func describe(
+    _ model: PretrainedModel, name: String, source: String, context: ComputeContext
+  ) throws -> ModelDescription {
+    let engine = ClassifierEngine(model: model, context: context)
     let blank = try Image(width: 256, height: 256, fill: [128, 128, 128])
     let warm = try engine.run(try engine.prepare(blank))
     return ModelDescription(
@@ -109,7 +109,7 @@ public struct ModelLoader: Sendable {
     } else {
       model = try session.loadModel(source, message: log)
     }
-    let description = try Self.describe(model, name: spec.name, source: spec.source)
+    let description = try Self.describe(model, name: spec.name, source: spec.source, context: session.context)
     log("loaded \(model.summary)")
     return (model, description)
   }

@@ -166,15 +166,20 @@ public final class ServedModel: Sendable {
   }
 }
 
-/// The real engine: a Classifier model.
+/// The real engine: a Classifier model, run on a compute context's device.
 public struct ClassifierEngine: InferenceEngine {
   /// The loaded model.
   public let model: PretrainedModel
+  /// Where batches run (`tabby serve --device`, or the notebook session's `ctx`).
+  public let context: ComputeContext
 
-  /// Wraps a loaded model.
-  public init(model: PretrainedModel) { self.model = model }
+  /// Wraps a loaded model; batches run on `context`.
+  public init(model: PretrainedModel, context: ComputeContext) {
+    self.model = model
+    self.context = context
+  }
 
   public func prepare(_ image: Image) throws -> ModelInput { try model.preprocessing(image) }
 
-  public func run(_ batch: ModelInput) throws -> [[Float]] { try model.runRaw(batch) }
+  public func run(_ batch: ModelInput) throws -> [[Float]] { try model.runRaw(batch, on: context) }
 }

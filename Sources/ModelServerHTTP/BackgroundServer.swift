@@ -23,16 +23,18 @@ public final class BackgroundModelServer: @unchecked Sendable {
     self.served = served
   }
 
-  /// Starts serving `model` as `name` on `host:port` and returns once it listens; throws
+  /// Starts serving `model` as `name` on `host:port`, running its batches on `context`, and
+  /// returns once it listens; throws
   /// when the model does not run or the address cannot be bound (in use, not local).
   /// Call from a plain thread: it waits for the listener.
   public static func start(
     _ model: PretrainedModel, name: String, source: String, host: String = "127.0.0.1",
-    port: Int = 8080, maxBatch: Int = 8, batchDelay: Duration = .milliseconds(2)
+    port: Int = 8080, context: ComputeContext = ComputeContext(), maxBatch: Int = 8,
+    batchDelay: Duration = .milliseconds(2)
   ) throws -> BackgroundModelServer {
-    let description = try ModelLoader.describe(model, name: name, source: source)
+    let description = try ModelLoader.describe(model, name: name, source: source, context: context)
     let served = ServedModel(
-      description: description, engine: ClassifierEngine(model: model), maxBatch: maxBatch,
+      description: description, engine: ClassifierEngine(model: model, context: context), maxBatch: maxBatch,
       delay: batchDelay, maxQueue: 256)
     let table = ModelTable(expecting: [(name, source)])
     table.add(served)

@@ -40,8 +40,8 @@ struct KernelCommand: ParsableCommand {
     }
     let session = Session(signer: try Signer(scheme: info.signatureScheme, key: info.key))
     // serve(model) in a cell runs the same HTTP server as `tabby serve`.
-    NotebookServing.install { model, name, source, host, port in
-      try BackgroundModelServer.start(model, name: name, source: source, host: host, port: port)
+    NotebookServing.install { model, name, source, host, port, context in
+      try BackgroundModelServer.start(model, name: name, source: source, host: host, port: port, context: context)
     }
     let interpreter = TabbyInterpreter()
     installSignalHandlers(interpreter)

@@ -50,7 +50,7 @@ struct ServeCommand: ParsableCommand {
   @Option(name: .long, help: "File holding a bearer token required by every endpoint but the health checks.")
   var tokenFile: String?
 
-  @Option(name: .long, help: "cpu or gpu.")
+  @Option(name: .long, help: "Where batches run: cpu, gpu (the first CUDA GPU) or gpu:N.")
   var device = "cpu"
 
   func validate() throws {
@@ -60,7 +60,7 @@ struct ServeCommand: ParsableCommand {
     guard (1...1_000_000).contains(maxQueue) else { throw ValidationError("--max-queue must be 1…1000000") }
     guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1…3600 seconds") }
     if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be 1…1024") }
-    guard ["cpu", "gpu"].contains(device) else { throw ValidationError("--device must be cpu or gpu") }
+    _ = try DeviceOption.parse(device)
     _ = try Self.byteCount(maxBody)
     guard !models.isEmpty || modelStore != nil else {
       throw ValidationError("give --models NAME=SOURCE or --model-store DIR")
@@ -81,10 +81,15 @@ struct ServeCommand: ParsableCommand {
   }
 
   func run() throws {
-    if device == "gpu" { try ComputeDevice.gpu(0).check() }
     let token = try readToken()
-    ClassifierSession.setThreads(threads)
     var session = try ClassifierSession()
+    // The models' batches run on this context: its device is checked here, so an unusable
+    // GPU stops the server before it loads anything, with the device's own message.
+    session.context = try DeviceOption.context(device, threads: threads)
+    let context = session.context
+    if context.device != .cpu {
+      printError("tabby serve: batches run on \(context.device)\(context.gpuIsEmulated ? " (emulated)" : "")")
+    }
     session.batchSize = maxBatch
     var specs = try models.map { try ModelSpec.parse($0) }
     if specs.isEmpty, let modelStore { specs = ModelSpec.scan(store: modelStore) }
@@ -127,7 +132,7 @@ struct ServeCommand: ParsableCommand {
           let (model, description) = try loader.load(spec)
           let metrics = core.metrics
           let served = ServedModel(
-            description: description, engine: ClassifierEngine(model: model), maxBatch: maxBatch,
+            description: description, engine: ClassifierEngine(model: model, context: loader.session.context), maxBatch: maxBatch,
             delay: delay, maxQueue: maxQueue,
             onBatch: { metrics.batch(model: spec.name, size: $0, duration: $1) },
             onIdle: (after: .seconds(2), call: { ProcessMemory.returnFreePages() }))

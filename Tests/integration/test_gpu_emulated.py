@@ -12,6 +12,7 @@ import pathlib
 import subprocess
 
 import pytest
+import requests
 from conftest import SHARED, require_shared
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -159,3 +160,29 @@ def test_tabby_train_device_gpu_without_a_gpu_is_the_clear_error(tabby_bin):
     assert out.returncode != 0 and NO_GPU_MESSAGE in out.stderr, out.stderr
     out = tabby(tabby_bin, "train", "--device", "tpu", emulated=False)
     assert out.returncode != 0 and "--device must be cpu, gpu or gpu:N" in out.stderr, out.stderr
+
+
+def test_tabby_serve_device_gpu_answers_as_the_cpu_does(tabby_bin, tmp_path):
+    """`tabby serve --device gpu` runs its batches on the device (DeviceInference): the same
+    top-5 as a CPU server for the same photo; without a GPU the flag is the clear error."""
+    require_shared()
+    from serve_support import Server, offline_env
+    model = SHARED / "reference" / "models" / "squeezenet1.1.onnx"
+    photo = (ROOT / "notebooks" / "photos" / "rocket.jpg").read_bytes()
+    answers = {}
+    for device in ("cpu", "gpu"):
+        env = dict(offline_env(tmp_path), TABBY_EMULATED_GPU="1")
+        server = Server(tabby_bin, tmp_path, "--device", device, "--models", f"sq={model}", env=env)
+        try:
+            r = requests.post(server.url + "/predictions/sq", data=photo, timeout=120)
+            assert r.status_code == 200, r.text
+            answers[device] = r.json()
+            assert ("batches run on gpu(0) (emulated)" in server.output()) == (device == "gpu"), server.output()
+        finally:
+            assert server.stop() == 0, server.output()
+    assert [a["class"] for a in answers["cpu"]] == [a["class"] for a in answers["gpu"]]
+    for a, b in zip(answers["cpu"], answers["gpu"]):
+        assert abs(a["probability"] - b["probability"]) <= 1e-4
+    if not has_gpu():
+        out = tabby(tabby_bin, "serve", "--device", "gpu", "--models", f"sq={model}", emulated=False, timeout=60)
+        assert out.returncode != 0 and NO_GPU_MESSAGE in out.stderr, out.stderr

@@ -10,6 +10,9 @@ import Synchronization
 /// done by the `tabby` executable): this module knows no HTTP and no server modules.
 final class ServeValue: HostObject {
   private var running: (any RunningModelServer)?
+  private let state: SessionState
+
+  init(_ state: SessionState) { self.state = state }
 
   var typeName: String { "builtin_function_or_method" }
   var repr: String { "<built-in function serve>" }
@@ -53,7 +56,7 @@ final class ServeValue: HostObject {
     }
     stop()
     do {
-      running = try start(m.model, name, m.model.resolved.location.displayPath, host, port)
+      running = try start(m.model, name, m.model.resolved.location.displayPath, host, port, state.context)
     } catch let error as ClassifierError {
       throw SessionBuiltins.cellError(error)
     } catch {
@@ -100,10 +103,13 @@ public protocol RunningModelServer: AnyObject, Sendable {
   func stop()
 }
 
-/// Starts a `RunningModelServer` for a model, its URL name and source, on host and port.
+/// Starts a `RunningModelServer` for a model, its URL name and source, on host and port,
+/// running batches on the session's compute context (its device follows `ctx`).
 public typealias ModelServerStarter =
-  @Sendable (_ model: PretrainedModel, _ name: String, _ source: String, _ host: String, _ port: Int) throws ->
-  any RunningModelServer
+  @Sendable (
+    _ model: PretrainedModel, _ name: String, _ source: String, _ host: String, _ port: Int,
+    _ context: ComputeContext
+  ) throws -> any RunningModelServer
 
 /// Where `serve(...)` finds its server: the `tabby` executable (which links the HTTP server
 /// for `tabby serve`) installs it at start-up, so the kernel bridge depends on neither.

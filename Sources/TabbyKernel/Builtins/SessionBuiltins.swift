@@ -13,7 +13,7 @@ public enum SessionBuiltins {
     let state = SessionState()
     interpreter.define(name: "cpu", value: .host(DeviceValue(.cpu)))
     interpreter.define(name: "gpu", value: .host(DeviceValue(.gpu(0), isFactory: true)))
-    interpreter.define(name: "serve", value: .host(ServeValue()))
+    interpreter.define(name: "serve", value: .host(ServeValue(state)))
     let builtins: [Builtin] = [
       ctxBuiltin(state), loadBuiltin(state), synsetBuiltin(), lenetBuiltin(state),
       mlpBuiltin(state), summaryBuiltin(), saveBuiltin(), mnistBuiltin(state), imageBuiltin(),
