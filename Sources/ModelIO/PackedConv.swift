@@ -60,36 +60,45 @@ final class PackedConv: @unchecked Sendable {
   /// False when the kernels could not get scratch memory.
   func run(_ x: Tensor, residual: Tensor?, into y: UnsafeMutablePointer<Float>, channels total: Int, offset: Int) -> Bool {
     var status: Int32 = 0
-    let g = geometry
-    let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
+    let (batch, cout, plane) = (outShape[0], outShape[1], geometry.outPlane)
     let coutG = cout / groups
-    let inGroup = g.channels * g.height * g.width
-    let imageStride = groups * inGroup
-    let pointwise = g.isPointwise
+    let inGroup = geometry.channels * geometry.height * geometry.width
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
-          for n in 0..<batch {
-            for gi in 0..<groups {
-              let src = xp.baseAddress! + n * imageStride + gi * inGroup
-              let own = (n * cout + gi * coutG) * plane
-              let out = y + (n * total + offset + gi * coutG) * plane
-              var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + own }, ld: plane)
-              if pointwise {
-                status |= ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
-              } else {
-                var source = ck_conv_source(
-                  x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
-                  kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
-                  dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
-                status |= ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
-              }
-            }
+          // A batch runs as one gemm per group whose columns are all the images' outputs.
+          let images = ck_batch(
+            count: batch, x_stride: groups * inGroup, c_stride: total * plane, residual_stride: cout * plane)
+          for gi in 0..<groups {
+            let src = xp.baseAddress! + gi * inGroup
+            let out = y + (offset + gi * coutG) * plane
+            var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + gi * coutG * plane }, ld: plane)
+            status |= gemm(group: gi, src, out, &ep, batch == 1 ? nil : images)
           }
         }
       }
     }
     return status == 0
+  }
+
+  /// Group `gi`'s gemm for one image (`images` nil) or a stacked batch.
+  private func gemm(
+    group gi: Int, _ src: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ ep: inout ck_epilogue,
+    _ images: ck_batch?
+  ) -> Int32 {
+    let g = geometry
+    let (a, plane) = (packed + gi * perGroup, g.outPlane)
+    let coutG = outShape[1] / groups
+    if g.isPointwise {
+      guard var images else { return ck_gemm(coutG, plane, g.patchSize, a, src, plane, out, plane, &ep) }
+      return ck_gemm_batched(coutG, plane, g.patchSize, a, &images, src, plane, out, plane, &ep)
+    }
+    var source = ck_conv_source(
+      x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
+      kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+      dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    guard var images else { return ck_conv_gemm(coutG, a, &source, out, plane, &ep) }
+    return ck_conv_gemm_batched(coutG, a, &source, &images, out, plane, &ep)
   }
 
   private func epilogue(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ld: Int) -> ck_epilogue {
