@@ -94,32 +94,42 @@ static long c_offset(const gemm_job *j, long row, long col, long ld, long image)
   return img * image + row * ld + (col - img * j->image_cols);
 }
 
+// Copies `rows` rows of a block's columns [col0, col0 + cols) between the stacked images'
+// matrix at `base` (row stride ld, images `image` apart) and a dense scratch block (row
+// stride w), one run of columns per image: to the scratch when `gather`, else back.
+static void copy_block(const gemm_job *j, float *base, long ld, long image, float *scratch, long w, long rows, long col0,
+                       long cols, int gather) {
+  for (long t = 0; t < cols;) {
+    long img = (col0 + t) / j->image_cols, pos = col0 + t - img * j->image_cols;
+    long len = j->image_cols - pos < cols - t ? j->image_cols - pos : cols - t;
+    for (long r = 0; r < rows; r++) {
+      float *m = base + img * image + r * ld + pos, *s = scratch + r * w + t;
+      memcpy(gather ? s : m, gather ? m : s, (size_t)len * sizeof(float));
+    }
+    t += len;
+  }
+}
+
 // A block whose columns span two images: computed in a scratch block, then scattered.
 static void straddling_block(const gemm_job *j, long kc, const float *a, const float *b, long row0, long col0,
                              long rows, long cols, int accumulate, const ck_epilogue *ep) {
   enum { W = 2 * NR };
-  float scratch[2 * MR * W], residual[2 * MR * W], bias[2 * MR];
+  float scratch[2 * MR * W], residual[2 * MR * W];
   ck_epilogue local;
   if (ep) {
     local = *ep;
-    if (ep->bias) local.bias = memcpy(bias, ep->bias + row0, (size_t)rows * sizeof(float));
+    if (ep->bias) local.bias = ep->bias + row0;
     if (ep->residual) {
+      copy_block(j, (float *)ep->residual + row0 * ep->residual_ld, ep->residual_ld, j->residual_image, residual, W,
+                 rows, col0, cols, 1);
       local.residual = residual;
       local.residual_ld = W;
     }
   }
-  for (long r = 0; r < rows; r++) {
-    for (long t = 0; t < cols; t++) {
-      if (accumulate) scratch[r * W + t] = j->c[c_offset(j, row0 + r, col0 + t, j->ldc, j->c_image)];
-      if (ep && ep->residual) {
-        residual[r * W + t] = ep->residual[c_offset(j, row0 + r, col0 + t, ep->residual_ld, j->residual_image)];
-      }
-    }
-  }
+  float *c = j->c + row0 * j->ldc;
+  if (accumulate) copy_block(j, c, j->ldc, j->c_image, scratch, W, rows, col0, cols, 1);
   j->kern.block(kc, a, MR * j->k, b, kc * NR, scratch, W, rows, cols, accumulate, ep ? &local : NULL);
-  for (long r = 0; r < rows; r++) {
-    for (long t = 0; t < cols; t++) j->c[c_offset(j, row0 + r, col0 + t, j->ldc, j->c_image)] = scratch[r * W + t];
-  }
+  copy_block(j, c, j->ldc, j->c_image, scratch, W, rows, col0, cols, 0);
 }
 
 // The block of C at (row0, col0): `a` and `b` are its first A and B panels.

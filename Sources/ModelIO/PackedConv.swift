@@ -1,6 +1,10 @@
 import CKernels
 import Tensor
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A convolution lowered for inference onto CKernels' packed gemm: the weights are packed
 /// once at plan time, and bias, residual (ResNet's shortcut), activation and fake
 /// quantization are applied as each output tile is stored, so the output is written once.
@@ -63,23 +67,41 @@ final class PackedConv: @unchecked Sendable {
     let (batch, cout, plane) = (outShape[0], outShape[1], geometry.outPlane)
     let coutG = cout / groups
     let inGroup = geometry.channels * geometry.height * geometry.width
+    let chunk = Self.stackedImages(plane: plane, batch: batch)
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
-          // A batch runs as one gemm per group whose columns are all the images' outputs.
-          let images = ck_batch(
-            count: batch, x_stride: groups * inGroup, c_stride: total * plane, residual_stride: cout * plane)
-          for gi in 0..<groups {
-            let src = xp.baseAddress! + gi * inGroup
-            let out = y + (offset + gi * coutG) * plane
-            var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + gi * coutG * plane }, ld: plane)
-            status |= gemm(group: gi, src, out, &ep, batch == 1 ? nil : images)
+          // `chunk` images at a time run as one gemm per group whose columns are all their outputs.
+          for n0 in stride(from: 0, to: batch, by: chunk) {
+            let count = min(chunk, batch - n0)
+            let images = ck_batch(
+              count: count, x_stride: groups * inGroup, c_stride: total * plane, residual_stride: cout * plane)
+            for gi in 0..<groups {
+              let src = xp.baseAddress! + n0 * groups * inGroup + gi * inGroup
+              let out = y + (n0 * total + offset + gi * coutG) * plane
+              let own = (n0 * cout + gi * coutG) * plane
+              var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + own }, ld: plane)
+              status |= gemm(group: gi, src, out, &ep, count == 1 ? nil : images)
+            }
           }
         }
       }
     }
     return status == 0
   }
+
+  /// How many images of a batch run as one gemm: enough for about `stackedColumns` output
+  /// columns, so small feature maps fill whole blocks and the pool meets once per layer,
+  /// while a large map's images still run one at a time (their padded inputs stay in L2).
+  static func stackedImages(plane: Int, batch: Int) -> Int {
+    max(1, min(batch, (stackedColumns + plane - 1) / max(1, plane)))
+  }
+
+  /// Measured on bench/predict's nets (see the commit that set it).
+  static let stackedColumns: Int = {
+    if let s = getenv("TABBY_STACK_COLUMNS"), let v = Int(String(cString: s)) { return v }
+    return 1024
+  }()
 
   /// Group `gi`'s gemm for one image (`images` nil) or a stacked batch.
   private func gemm(
