@@ -132,7 +132,12 @@ int ck_conv_gemm_batched(long m, const float *packed_a, const ck_conv_source *s,
   float *padded = malloc(((size_t)channels * hp * wp + 2 * NR) * sizeof(float));
   if (!padded) return -1;
   pad_job pj = {s, padded, hp, wp, batch ? batch->x_stride : 0};
-  ck_parallel_for(channels, pad_channel, &pj);
+  // A small input is copied faster than the pool can be woken to share the copy.
+  if (channels * hp * wp < 32768) {
+    for (long ch = 0; ch < channels; ch++) pad_channel(&pj, ch);
+  } else {
+    ck_parallel_for(channels, pad_channel, &pj);
+  }
   memset(padded + channels * hp * wp, 0, 2 * NR * sizeof(float));
   padded_t v = {.x = padded, .wp = wp, .plane = hp * wp, .kernel_h = s->kernel_h, .kernel_w = s->kernel_w,
                 .stride_w = s->stride_w, .dilation_w = s->dilation_w, .row_step = s->dilation_h * wp,
