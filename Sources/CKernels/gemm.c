@@ -14,11 +14,12 @@
 
 #include "gemm_internal.h"
 
-static int forced_level = -1;
+// Atomic: tests set it while the pool's workers may read it.
+static atomic_int forced_level = -1;
 
-void ck_gemm_force_level(int level) { forced_level = level; }
+void ck_gemm_force_level(int level) { atomic_store(&forced_level, level); }
 
-void ck_gemm_force_portable(int portable) { forced_level = portable ? CK_LEVEL_PORTABLE : -1; }
+void ck_gemm_force_portable(int portable) { ck_gemm_force_level(portable ? CK_LEVEL_PORTABLE : -1); }
 
 int ck_gemm_cpu_level(void) {
 #if defined(__x86_64__)
@@ -38,8 +39,8 @@ int ck_gemm_cpu_level(void) {
 }
 
 int ck_gemm_level(void) {
-  int cpu = ck_gemm_cpu_level();
-  return forced_level >= 0 && forced_level < cpu ? forced_level : cpu;
+  int cpu = ck_gemm_cpu_level(), forced = atomic_load_explicit(&forced_level, memory_order_relaxed);
+  return forced >= 0 && forced < cpu ? forced : cpu;
 }
 
 int ck_gemm_uses_avx2(void) { return ck_gemm_level() >= CK_LEVEL_AVX2; }
