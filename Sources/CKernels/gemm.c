@@ -79,7 +79,12 @@ static void pack_b(const gemm_job *j, long kc, long pc, long c0, long cols, floa
       long pos = col - img * j->image_cols, len = w - t;
       if (j->image_cols && j->image_cols - pos < len) len = j->image_cols - pos;
       const float *src = j->b + img * j->b_image + pc * j->ldb + pos;
-      for (long p = 0; p < kc; p++) memcpy(d + p * NR + t, src + p * j->ldb, (size_t)len * sizeof(float));
+      if (len == NR) {
+        // A whole panel from one image: fixed-size copies the compiler inlines.
+        for (long p = 0; p < kc; p++) memcpy(d + p * NR, src + p * j->ldb, NR * sizeof(float));
+      } else {
+        for (long p = 0; p < kc; p++) memcpy(d + p * NR + t, src + p * j->ldb, (size_t)len * sizeof(float));
+      }
       t += len;
     }
     if (w < NR) {

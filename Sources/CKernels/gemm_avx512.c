@@ -40,29 +40,28 @@ CK_AVX512 static inline __m512 finish16(__m512 y, long r, long t, __mmask16 mask
 CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
     const int RP, const int NV, long kc, const float *a, long a_next, const float *b, long b_next, float *c,
     long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  // The first step multiplies instead of adding to zeros (kc >= 1): zeroing the
+  // accumulators made the compiler memset them in a stack array on every call.
   __m512 acc[2 * MR][2];
-  for (int r = 0; r < RP * MR; r++)
-    for (int v = 0; v < NV; v++) acc[r][v] = _mm512_setzero_ps();
   const float *a1 = a + a_next, *b1 = b + b_next;
   for (long p = 0; p < kc; p++) {
     __m512 b0v = _mm512_load_ps(b + p * NR), b1v = NV > 1 ? _mm512_load_ps(b1 + p * NR) : b0v;
-    for (int r = 0; r < MR; r++) {
-      __m512 av = _mm512_set1_ps(a[p * MR + r]);
-      acc[r][0] = _mm512_fmadd_ps(av, b0v, acc[r][0]);
-      if (NV > 1) acc[r][1] = _mm512_fmadd_ps(av, b1v, acc[r][1]);
-    }
-    if (RP > 1) {
+    for (int h = 0; h < RP; h++) {
+      const float *ah = (h ? a1 : a) + p * MR;
       for (int r = 0; r < MR; r++) {
-        __m512 av = _mm512_set1_ps(a1[p * MR + r]);
-        acc[MR + r][0] = _mm512_fmadd_ps(av, b0v, acc[MR + r][0]);
-        if (NV > 1) acc[MR + r][1] = _mm512_fmadd_ps(av, b1v, acc[MR + r][1]);
+        __m512 av = _mm512_set1_ps(ah[r]);
+        __m512 *row = acc[h * MR + r];
+        row[0] = p ? _mm512_fmadd_ps(av, b0v, row[0]) : _mm512_mul_ps(av, b0v);
+        if (NV > 1) row[1] = p ? _mm512_fmadd_ps(av, b1v, row[1]) : _mm512_mul_ps(av, b1v);
       }
     }
   }
   long last = cols - (NV - 1) * NR;  // live columns of the last vector, 1...16
   __mmask16 tail = (__mmask16)(last >= NR ? 0xFFFF : (1u << last) - 1);
+  // Constant bounds and no early exit: the loops unroll, so the accumulators never go
+  // through memory (a break here made the compiler keep them in a zeroed stack array).
   for (int r = 0; r < RP * MR; r++) {
-    if (r >= rows) break;
+    if (r >= rows) continue;
     for (int v = 0; v < NV; v++) {
       __mmask16 mask = v == NV - 1 ? tail : 0xFFFF;
       float *row = c + r * ldc + v * NR;
