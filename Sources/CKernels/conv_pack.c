@@ -33,10 +33,11 @@ static void copy_stride2_16(float *out, const float *in) {
 }
 #endif
 
-// Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix, packed
+// Rows [pc, pc + kc) and columns [c0, c0 + cols) of the implicit im2col matrix (images
+// stacked as columns when image_cols is not 0), packed
 // like pack_b. A run copies 16 floats whatever its length (the next run or the next row,
 // packed after it, overwrites the excess), which keeps the copies fixed-size vector moves.
-void ck__pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst) {
+void ck__pack_conv(long kc, long pc, long c0, long cols, long image_cols, const padded_t *v, float *dst) {
   const long kk = v->kernel_h * v->kernel_w;
   // Runs of all panels of the tile, in column order; runs never straddle a panel.
   enum { MAX_RUNS = 4 * NR * 16 };
@@ -46,10 +47,13 @@ void ck__pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, floa
     long col = c0 + q * NR, left = cols - q * NR < NR ? cols - q * NR : NR;
     int width = 0;
     while (left > 0) {
-      long oy = col / v->out_w, ox = col % v->out_w;
+      long img = image_cols ? col / image_cols : 0, at = col - img * image_cols;
+      long oy = at / v->out_w, ox = at % v->out_w;
       long len = v->out_w - ox < left ? v->out_w - ox : left;
-      // t0 is the run's offset in the packed block's row 0.
-      runs[count++] = (run_t){(int)(q * kc * NR + width), (int)len, oy * v->stride_h * v->wp + ox * v->stride_w};
+      // t0 is the run's offset in the packed block's row 0; an image ends with a row, so
+      // no run crosses into the next image.
+      runs[count++] = (run_t){(int)(q * kc * NR + width), (int)len,
+                              img * v->image + oy * v->stride_h * v->wp + ox * v->stride_w};
       width += (int)len;
       col += len;
       left -= len;
@@ -90,14 +94,16 @@ void ck__pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, floa
 typedef struct {
   const ck_conv_source *s;
   float *padded;
-  long hp, wp;
+  long hp, wp, x_stride;
 } pad_job;
 
+// Channel c of the stacked images' inputs (image c / channels) with its padding.
 static void pad_channel(void *context, long c) {
   const pad_job *j = context;
   const ck_conv_source *s = j->s;
   float *dst = j->padded + c * j->hp * j->wp;
-  const float *src = s->x + c * s->height * s->width;
+  long img = c / s->channels;
+  const float *src = s->x + img * j->x_stride + (c - img * s->channels) * s->height * s->width;
   for (long y = 0; y < j->hp; y++) {
     long iy = y - s->pad_top;
     float *row = dst + y * j->wp;
@@ -115,23 +121,41 @@ static void pad_channel(void *context, long c) {
   }
 }
 
-int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
-                  const ck_epilogue *epilogue) {
-  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0) return 0;
+int ck_conv_gemm_batched(long m, const float *packed_a, const ck_conv_source *s, const ck_batch *batch, float *c,
+                         long ldc, const ck_epilogue *epilogue) {
+  long count = batch ? batch->count : 1;
+  if (s->out_h <= 0 || s->out_w <= 0 || m <= 0 || count <= 0) return 0;
   // Just the rows and columns the windows reach, plus slack for the 16-float run copies.
   long hp = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   long wp = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
-  float *padded = malloc(((size_t)s->channels * hp * wp + 2 * NR) * sizeof(float));
+  long channels = count * s->channels;
+  float *padded = malloc(((size_t)channels * hp * wp + 2 * NR) * sizeof(float));
   if (!padded) return -1;
-  pad_job pj = {s, padded, hp, wp};
-  ck_parallel_for(s->channels, pad_channel, &pj);
-  memset(padded + s->channels * hp * wp, 0, 2 * NR * sizeof(float));
+  pad_job pj = {s, padded, hp, wp, batch ? batch->x_stride : 0};
+  // A small input is copied faster than the pool can be woken to share the copy.
+  if (channels * hp * wp < 32768) {
+    for (long ch = 0; ch < channels; ch++) pad_channel(&pj, ch);
+  } else {
+    ck_parallel_for(channels, pad_channel, &pj);
+  }
+  memset(padded + channels * hp * wp, 0, 2 * NR * sizeof(float));
   padded_t v = {.x = padded, .wp = wp, .plane = hp * wp, .kernel_h = s->kernel_h, .kernel_w = s->kernel_w,
                 .stride_w = s->stride_w, .dilation_w = s->dilation_w, .row_step = s->dilation_h * wp,
-                .out_w = s->out_w, .stride_h = s->stride_h};
-  int status = ck__run_gemm((gemm_job){.m = m, .n = s->out_h * s->out_w, .k = s->channels * s->kernel_h * s->kernel_w,
-                                   .ldc = ldc, .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue});
+                .out_w = s->out_w, .stride_h = s->stride_h, .image = s->channels * hp * wp};
+  long plane = s->out_h * s->out_w;
+  gemm_job job = {.m = m, .n = plane * count, .k = s->channels * s->kernel_h * s->kernel_w, .ldc = ldc,
+                  .packed_a = packed_a, .source = &v, .c = c, .ep = epilogue};
+  if (batch) {
+    job.image_cols = plane;
+    job.c_image = batch->c_stride;
+    job.residual_image = batch->residual_stride;
+  }
+  int status = ck__run_gemm(job);
   free(padded);
   return status;
 }
 
+int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *s, float *c, long ldc,
+                 const ck_epilogue *epilogue) {
+  return ck_conv_gemm_batched(m, packed_a, s, NULL, c, ldc, epilogue);
+}

@@ -1,38 +1,49 @@
 // A packed single-precision gemm for inference (the BLIS scheme): A (the weights) is packed
 // once at load time into panels of 6 rows; B is packed per task into 16-column panels of at
-// most 256 rows that stay in L1 while a 6×16 micro-kernel sweeps the task's rows. The
-// epilogue (bias, residual, activation, fake quantization) runs on the accumulators before
-// the one store, so a convolution's output is written once instead of once per pass.
+// most 256 rows that stay in L1 while a micro-kernel sweeps the task's rows. The epilogue
+// (bias, residual, activation, fake quantization) runs on the accumulators before the one
+// store, so a convolution's output is written once instead of once per pass. The micro-
+// kernels (gemm_kernels.c, gemm_avx512.c) are picked by the CPU check; all of them read the
+// same panels, so weights packed once serve whichever runs.
 #include "ck_gemm.h"
 #include "ck_parallel.h"
 
-#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 #include "gemm_internal.h"
 
-static int forced_portable = 0;
+// Atomic: tests set it while the pool's workers may read it.
+static atomic_int forced_level = -1;
 
-void ck_gemm_force_portable(int portable) { forced_portable = portable; }
+void ck_gemm_force_level(int level) { atomic_store(&forced_level, level); }
 
-int ck_gemm_uses_avx2(void) {
+void ck_gemm_force_portable(int portable) { ck_gemm_force_level(portable ? CK_LEVEL_PORTABLE : -1); }
+
+int ck_gemm_cpu_level(void) {
 #if defined(__x86_64__)
-  if (forced_portable) return 0;
   static int supported = -1;
   if (supported < 0) {
     __builtin_cpu_init();
-    supported = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    int avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    supported = avx2 && __builtin_cpu_supports("avx512f") ? CK_LEVEL_AVX512 : avx2 ? CK_LEVEL_AVX2 : 0;
+    // A cap for measurements and for ruling a family out on a machine where it misbehaves.
+    const char *cap = getenv("TABBY_GEMM_LEVEL");
+    if (cap && *cap >= '0' && *cap <= '2' && *cap - '0' < supported) supported = *cap - '0';
   }
   return supported;
 #else
-  return 0;
+  return CK_LEVEL_PORTABLE;
 #endif
 }
+
+int ck_gemm_level(void) {
+  int cpu = ck_gemm_cpu_level(), forced = atomic_load_explicit(&forced_level, memory_order_relaxed);
+  return forced >= 0 && forced < cpu ? forced : cpu;
+}
+
+int ck_gemm_uses_avx2(void) { return ck_gemm_level() >= CK_LEVEL_AVX2; }
 
 long ck_gemm_packed_a_count(long m, long k) { return (m + MR - 1) / MR * MR * k; }
 
@@ -45,218 +56,104 @@ void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed) {
   }
 }
 
-// B[0..kc, 0..cols) (row stride ldb) into panels of NR columns, zero-padded on the right.
-static void pack_b(long kc, long cols, const float *b, long ldb, float *dst) {
-  for (long q = 0; q * NR < cols; q++) {
-    long w = cols - q * NR < NR ? cols - q * NR : NR;
-    const float *src = b + q * NR;
-    float *d = dst + q * kc * NR;
-    if (w == NR) {
-      for (long p = 0; p < kc; p++) memcpy(d + p * NR, src + p * ldb, NR * sizeof(float));
-    } else {
-      for (long p = 0; p < kc; p++) {
-        memcpy(d + p * NR, src + p * ldb, (size_t)w * sizeof(float));
-        memset(d + p * NR + w, 0, (size_t)(NR - w) * sizeof(float));
-      }
-    }
-  }
-}
-
-// The same rounding as the Swift engine's fakeQuantize: round half to even, saturate.
-static inline float fake_quant(float y, const ck_epilogue *ep) {
-  float v = y / ep->fq_scale;
-  v = v > -4194304.0f ? v : -4194304.0f;
-  v = v < 4194304.0f ? v : 4194304.0f;
-  v = nearbyintf(v) + ep->fq_zero;
-  v = v > ep->fq_lo ? v : ep->fq_lo;
-  v = v < ep->fq_hi ? v : ep->fq_hi;
-  return (v - ep->fq_zero) * ep->fq_scale;
-}
-
-static inline float finish(float y, int r, int t, const ck_epilogue *ep) {
-  if (ep->bias) y += ep->bias[r];
-  if (ep->residual) y += ep->residual[r * ep->residual_ld + t];
-  if (ep->activation == CK_ACT_RELU) y = y > 0 ? y : 0;
-  if (ep->activation == CK_ACT_CLIP) {
-    y = y > ep->clip_lo ? y : ep->clip_lo;
-    y = y < ep->clip_hi ? y : ep->clip_hi;
-  }
-  if (ep->fake_quant) y = fake_quant(y, ep);
-  return y;
-}
-
 // For ck_gemv_s8: one finished element of row `row`.
 float ck_finish_element(float y, long row, const ck_epilogue *ep) {
   ck_epilogue local = *ep;
   if (ep->bias) local.bias = ep->bias + row;
   if (ep->residual) local.residual = ep->residual + row;
-  return finish(y, 0, 0, &local);
+  return ck__finish(y, 0, 0, &local);
 }
 
-// One MR×NR tile of C: accumulate over kc, add what C holds when `accumulate`, finish
-// with the epilogue when `ep` is not NULL (its bias and residual already point at the tile).
-static void kernel_portable(long kc, const float *a, const float *b, float *c, long ldc,
-                            int accumulate, const ck_epilogue *ep) {
-  float acc[MR][NR] = {{0}};
-  for (long p = 0; p < kc; p++) {
-    for (int r = 0; r < MR; r++) {
-      float av = a[p * MR + r];
-      for (int t = 0; t < NR; t++) acc[r][t] += av * b[p * NR + t];
+// Columns [c0, c0 + cols) of B's rows [pc, pc + kc) into panels of NR columns, zero-padded
+// on the right; with stacked images a panel's columns may come from two images.
+static void pack_b(const gemm_job *j, long kc, long pc, long c0, long cols, float *dst) {
+  if (j->source) {
+    ck__pack_conv(kc, pc, c0, cols, j->image_cols, j->source, dst);
+    return;
+  }
+  for (long q = 0; q * NR < cols; q++) {
+    long w = cols - q * NR < NR ? cols - q * NR : NR;
+    float *d = dst + q * kc * NR;
+    for (long t = 0; t < w;) {
+      long col = c0 + q * NR + t, img = j->image_cols ? col / j->image_cols : 0;
+      long pos = col - img * j->image_cols, len = w - t;
+      if (j->image_cols && j->image_cols - pos < len) len = j->image_cols - pos;
+      const float *src = j->b + img * j->b_image + pc * j->ldb + pos;
+      if (len == NR) {
+        // A whole panel from one image: fixed-size copies the compiler inlines.
+        for (long p = 0; p < kc; p++) memcpy(d + p * NR, src + p * j->ldb, NR * sizeof(float));
+      } else {
+        for (long p = 0; p < kc; p++) memcpy(d + p * NR + t, src + p * j->ldb, (size_t)len * sizeof(float));
+      }
+      t += len;
+    }
+    if (w < NR) {
+      for (long p = 0; p < kc; p++) memset(d + p * NR + w, 0, (size_t)(NR - w) * sizeof(float));
     }
   }
-  for (int r = 0; r < MR; r++) {
-    for (int t = 0; t < NR; t++) {
-      float y = acc[r][t] + (accumulate ? c[r * ldc + t] : 0.0f);
-      c[r * ldc + t] = ep ? finish(y, r, t, ep) : y;
+}
+
+// Where column `col` of row `row` of C (and of the residual) lives.
+static long c_offset(const gemm_job *j, long row, long col, long ld, long image) {
+  if (!j->image_cols) return row * ld + col;
+  long img = col / j->image_cols;
+  return img * image + row * ld + (col - img * j->image_cols);
+}
+
+// Copies `rows` rows of a block's columns [col0, col0 + cols) between the stacked images'
+// matrix at `base` (row stride ld, images `image` apart) and a dense scratch block (row
+// stride w), one run of columns per image: to the scratch when `gather`, else back.
+static void copy_block(const gemm_job *j, float *base, long ld, long image, float *scratch, long w, long rows, long col0,
+                       long cols, int gather) {
+  for (long t = 0; t < cols;) {
+    long img = (col0 + t) / j->image_cols, pos = col0 + t - img * j->image_cols;
+    long len = j->image_cols - pos < cols - t ? j->image_cols - pos : cols - t;
+    for (long r = 0; r < rows; r++) {
+      float *m = base + img * image + r * ld + pos, *s = scratch + r * w + t;
+      memcpy(gather ? s : m, gather ? m : s, (size_t)len * sizeof(float));
     }
+    t += len;
   }
 }
 
-#if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static inline __m256 finish8(__m256 y, int r, int t,
-                                                                 const ck_epilogue *ep) {
-  if (ep->bias) y = _mm256_add_ps(y, _mm256_set1_ps(ep->bias[r]));
-  if (ep->residual) y = _mm256_add_ps(y, _mm256_loadu_ps(ep->residual + r * ep->residual_ld + t));
-  if (ep->activation == CK_ACT_RELU) y = _mm256_max_ps(y, _mm256_setzero_ps());
-  if (ep->activation == CK_ACT_CLIP) {
-    y = _mm256_min_ps(_mm256_max_ps(y, _mm256_set1_ps(ep->clip_lo)), _mm256_set1_ps(ep->clip_hi));
-  }
-  if (ep->fake_quant) {
-    __m256 s = _mm256_set1_ps(ep->fq_scale), z = _mm256_set1_ps(ep->fq_zero);
-    // A true division: a reciprocal multiply with a tie check measured slower on Zen 3.
-    __m256 v = _mm256_round_ps(_mm256_div_ps(y, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    v = _mm256_max_ps(_mm256_add_ps(v, z), _mm256_set1_ps(ep->fq_lo));
-    v = _mm256_min_ps(v, _mm256_set1_ps(ep->fq_hi));
-    y = _mm256_mul_ps(_mm256_sub_ps(v, z), s);
-  }
-  return y;
-}
-
-#define CK_ROW(r)                                                        \
-  do {                                                                   \
-    __m256 av = _mm256_broadcast_ss(a + (r));                            \
-    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);                          \
-    c##r##1 = _mm256_fmadd_ps(av, b1, c##r##1);                          \
-  } while (0)
-
-#define CK_STORE(r)                                                                 \
-  do {                                                                              \
-    float *row = c + (r) * ldc;                                                     \
-    __m256 y0 = c##r##0, y1 = c##r##1;                                              \
-    if (accumulate) {                                                               \
-      y0 = _mm256_add_ps(y0, _mm256_loadu_ps(row));                                 \
-      y1 = _mm256_add_ps(y1, _mm256_loadu_ps(row + 8));                             \
-    }                                                                               \
-    if (ep) {                                                                       \
-      y0 = finish8(y0, (r), 0, ep);                                                 \
-      y1 = finish8(y1, (r), 8, ep);                                                 \
-    }                                                                               \
-    _mm256_storeu_ps(row, y0);                                                      \
-    _mm256_storeu_ps(row + 8, y1);                                                  \
-  } while (0)
-
-__attribute__((target("avx2,fma"))) static void kernel_avx2(long kc, const float *a,
-                                                            const float *b, float *c, long ldc,
-                                                            int accumulate,
-                                                            const ck_epilogue *ep) {
-  __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
-  __m256 c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
-  for (long p = 0; p < kc; p++) {
-    __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8);
-    _mm_prefetch((const char *)(b + 8 * NR), _MM_HINT_T0);
-    CK_ROW(0);
-    CK_ROW(1);
-    CK_ROW(2);
-    CK_ROW(3);
-    CK_ROW(4);
-    CK_ROW(5);
-    a += MR;
-    b += NR;
-  }
-  CK_STORE(0);
-  CK_STORE(1);
-  CK_STORE(2);
-  CK_STORE(3);
-  CK_STORE(4);
-  CK_STORE(5);
-}
-
-// The 6×8 variant for a last panel with at most 8 live columns (a 7×7 feature map has 49
-// columns: three full panels and one column); it reads the first half of each B row.
-#define CK_ROW8(r)                                                       \
-  do {                                                                   \
-    __m256 av = _mm256_broadcast_ss(a + (r));                            \
-    c##r##0 = _mm256_fmadd_ps(av, b0, c##r##0);                          \
-  } while (0)
-
-#define CK_STORE8(r)                                                                \
-  do {                                                                              \
-    float *row = c + (r) * ldc;                                                     \
-    __m256 y0 = c##r##0;                                                            \
-    if (accumulate) y0 = _mm256_add_ps(y0, _mm256_loadu_ps(row));                   \
-    if (ep) y0 = finish8(y0, (r), 0, ep);                                           \
-    _mm256_storeu_ps(row, y0);                                                      \
-  } while (0)
-
-__attribute__((target("avx2,fma"))) static void kernel8_avx2(long kc, const float *a,
-                                                             const float *b, float *c, long ldc,
-                                                             int accumulate,
-                                                             const ck_epilogue *ep) {
-  __m256 c00 = _mm256_setzero_ps(), c10 = c00, c20 = c00, c30 = c00, c40 = c00, c50 = c00;
-  for (long p = 0; p < kc; p++) {
-    __m256 b0 = _mm256_load_ps(b);
-    CK_ROW8(0);
-    CK_ROW8(1);
-    CK_ROW8(2);
-    CK_ROW8(3);
-    CK_ROW8(4);
-    CK_ROW8(5);
-    a += MR;
-    b += NR;
-  }
-  CK_STORE8(0);
-  CK_STORE8(1);
-  CK_STORE8(2);
-  CK_STORE8(3);
-  CK_STORE8(4);
-  CK_STORE8(5);
-}
-#endif
-
-// A tile at (row0, col0) of `rows` × `cols` (≤ MR × NR): full tiles go straight to C,
-// edge tiles through a scratch tile so the kernel never reads or writes past C.
-static void tile(kernel_fn kernel, kernel_fn narrow, long kc, const float *a, const float *b, float *c, long ldc,
-                 long row0, long col0, long rows, long cols, int accumulate,
-                 const ck_epilogue *ep) {
+// A block whose columns span two images: computed in a scratch block, then scattered.
+static void straddling_block(const gemm_job *j, long kc, const float *a, const float *b, long row0, long col0,
+                             long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  enum { W = 2 * NR };
+  float scratch[2 * MR * W], residual[2 * MR * W];
   ck_epilogue local;
   if (ep) {
     local = *ep;
     if (ep->bias) local.bias = ep->bias + row0;
-    if (ep->residual) local.residual = ep->residual + row0 * ep->residual_ld + col0;
+    if (ep->residual) {
+      copy_block(j, (float *)ep->residual + row0 * ep->residual_ld, ep->residual_ld, j->residual_image, residual, W,
+                 rows, col0, cols, 1);
+      local.residual = residual;
+      local.residual_ld = W;
+    }
   }
-  float *ct = c + row0 * ldc + col0;
-  if (rows == MR && cols == NR) {
-    kernel(kc, a, b, ct, ldc, accumulate, ep ? &local : NULL);
+  float *c = j->c + row0 * j->ldc;
+  if (accumulate) copy_block(j, c, j->ldc, j->c_image, scratch, W, rows, col0, cols, 1);
+  j->kern.block(kc, a, MR * j->k, b, kc * NR, scratch, W, rows, cols, accumulate, ep ? &local : NULL);
+  copy_block(j, c, j->ldc, j->c_image, scratch, W, rows, col0, cols, 0);
+}
+
+// The block of C at (row0, col0): `a` and `b` are its first A and B panels.
+static void run_block(const gemm_job *j, long kc, const float *a, const float *b, long row0, long col0, long rows,
+                      long cols, int accumulate, const ck_epilogue *ep) {
+  long img = j->image_cols ? col0 / j->image_cols : 0;
+  if (j->image_cols && col0 + cols > (img + 1) * j->image_cols) {
+    straddling_block(j, kc, a, b, row0, col0, rows, cols, accumulate, ep);
     return;
   }
-  if (narrow && cols <= NR / 2) kernel = narrow;
-  float scratch[MR * NR] = {0}, residual[MR * NR] = {0}, bias[MR] = {0};
-  for (long r = 0; r < rows; r++) {
-    if (accumulate) memcpy(scratch + r * NR, ct + r * ldc, (size_t)cols * sizeof(float));
-    if (ep && ep->residual) {
-      memcpy(residual + r * NR, local.residual + r * ep->residual_ld, (size_t)cols * sizeof(float));
-    }
-    if (ep && ep->bias) bias[r] = local.bias[r];
-  }
+  ck_epilogue local;
   if (ep) {
-    if (ep->residual) {
-      local.residual = residual;
-      local.residual_ld = NR;
-    }
-    if (ep->bias) local.bias = bias;
+    local = *ep;
+    if (ep->bias) local.bias = ep->bias + row0;
+    if (ep->residual) local.residual = ep->residual + c_offset(j, row0, col0, ep->residual_ld, j->residual_image);
   }
-  kernel(kc, a, b, scratch, NR, accumulate, ep ? &local : NULL);
-  for (long r = 0; r < rows; r++) memcpy(ct + r * ldc, scratch + r * NR, (size_t)cols * sizeof(float));
+  float *c = j->c + c_offset(j, row0, col0, j->ldc, j->c_image);
+  j->kern.block(kc, a, MR * j->k, b, kc * NR, c, j->ldc, rows, cols, accumulate, ep ? &local : NULL);
 }
 
 // Each pool thread keeps its B panel buffer between calls.
@@ -273,6 +170,25 @@ static float *panels(long count) {
   return panel_buffer;
 }
 
+// The rows [r0, r1) of C against `cols` columns at c0 of one packed K block.
+static void sweep(const gemm_job *j, long pc, long kc, const float *bp, long r0, long r1, long c0, long c1,
+                  int columns_outer) {
+  const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
+  long sr = j->kern.row_panels * MR, sc = j->kern.col_panels * NR;
+  // Columns outer: each B block stays in L1 while the rows sweep past it (a task's own
+  // panels); rows outer: each A block stays in L1 across B's few shared panels.
+  long outer_n = columns_outer ? (c1 - c0 + sc - 1) / sc : (r1 - r0 + sr - 1) / sr;
+  long inner_n = columns_outer ? (r1 - r0 + sr - 1) / sr : (c1 - c0 + sc - 1) / sc;
+  for (long o = 0; o < outer_n; o++) {
+    for (long i = 0; i < inner_n; i++) {
+      long ir = r0 + (columns_outer ? i : o) * sr, jr = c0 + (columns_outer ? o : i) * sc;
+      long rows = r1 - ir < sr ? r1 - ir : sr, cols = c1 - jr < sc ? c1 - jr : sc;
+      run_block(j, kc, j->packed_a + ir * j->k + pc * MR, bp + (jr - c0) / NR * kc * NR, ir, jr, rows, cols, pc > 0,
+                ep);
+    }
+  }
+}
+
 static void gemm_task(void *context, long task) {
   const gemm_job *j = context;
   long r0 = task % j->row_tiles * j->tile_rows, c0 = task / j->row_tiles * j->tile_cols;
@@ -286,18 +202,8 @@ static void gemm_task(void *context, long task) {
   }
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-    if (j->source) ck__pack_conv(kc, pc, c0, c1 - c0, j->source, bp);
-    else pack_b(kc, c1 - c0, j->b + pc * j->ldb + c0, j->ldb, bp);
-    const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
-    for (long jr = c0; jr < c1; jr += NR) {
-      const float *panel = bp + (jr - c0) / NR * kc * NR;
-      long cols = c1 - jr < NR ? c1 - jr : NR;
-      for (long ir = r0; ir < r1; ir += MR) {
-        long rows = r1 - ir < MR ? r1 - ir : MR;
-        tile(j->kernel, j->narrow, kc, j->packed_a + ir * j->k + pc * MR, panel, j->c, j->ldc, ir, jr, rows,
-             cols, pc > 0, ep);
-      }
-    }
+    pack_b(j, kc, pc, c0, c1 - c0, bp);
+    sweep(j, pc, kc, bp, r0, r1, c0, c1, 1);
   }
 }
 
@@ -305,96 +211,84 @@ static void gemm_task(void *context, long task) {
 static void pack_shared_task(void *context, long block) {
   const gemm_job *j = context;
   long pc = block * j->kc, kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-  float *dst = j->shared + block * j->kc * j->tile_cols;
-  if (j->source) ck__pack_conv(kc, pc, 0, j->n, j->source, dst);
-  else pack_b(kc, j->n, j->b + pc * j->ldb, j->ldb, dst);
+  pack_b(j, kc, pc, 0, j->n, j->shared + block * j->kc * j->tile_cols);
 }
 
-// A row tile against the shared B: each 6-row A panel stays in L1 across B's few column
+// A row tile against the shared B: each A block stays in L1 across B's few column
 // panels, which stay in L2.
 static void shared_task(void *context, long task) {
   const gemm_job *j = context;
   long r0 = task * j->tile_rows, r1 = r0 + j->tile_rows < j->m ? r0 + j->tile_rows : j->m;
   for (long pc = 0; pc < j->k; pc += j->kc) {
     long kc = j->k - pc < j->kc ? j->k - pc : j->kc;
-    const float *bp = j->shared + pc / j->kc * j->kc * j->tile_cols;
-    const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
-    for (long ir = r0; ir < r1; ir += MR) {
-      long rows = r1 - ir < MR ? r1 - ir : MR;
-      for (long jr = 0; jr < j->n; jr += NR) {
-        long cols = j->n - jr < NR ? j->n - jr : NR;
-        tile(j->kernel, j->narrow, kc, j->packed_a + ir * j->k + pc * MR, bp + jr / NR * kc * NR, j->c, j->ldc, ir,
-             jr, rows, cols, pc > 0, ep);
-      }
-    }
+    sweep(j, pc, kc, j->shared + pc / j->kc * j->kc * j->tile_cols, r0, r1, 0, j->n, 0);
   }
 }
 
 // For a B of at most 4 column panels (7×7 feature maps) with many rows of A: B is packed
 // once, in parallel by K block, and the tasks split only the rows, so no task repacks it.
 static int run_narrow(gemm_job job, long mp, long np) {
-  long blocks = (job.k + job.kc - 1) / job.kc;
+  long blocks = (job.k + job.kc - 1) / job.kc, rp = job.kern.row_panels;
   job.tile_cols = np * NR;
   job.shared = aligned_alloc(64, ((size_t)blocks * job.kc * job.tile_cols + 2 * NR) * sizeof(float) / 64 * 64 + 64);
   if (!job.shared) return -1;
   ck_parallel_for(blocks, pack_shared_task, &job);
   long threads = ck_threads(), mb = mp < 16 ? mp : 16;
-  while (threads > 1 && (mp + mb - 1) / mb < 3 * threads && mb >= 2) mb = (mb + 1) / 2;
+  while (threads > 1 && (mp + mb - 1) / mb < 3 * threads && mb >= 2 * rp) mb = (mb + 1) / 2;
+  mb = (mb + rp - 1) / rp * rp;
   job.tile_rows = mb * MR;
   ck_parallel_for((mp + mb - 1) / mb, shared_task, &job);
   free(job.shared);
   return 0;
 }
 
-static const ck_epilogue no_epilogue = {0};
+// C = the epilogue applied to zeros (k = 0: nothing to multiply).
+static void finish_zeros(const gemm_job *j) {
+  static const ck_epilogue none = {0};
+  const ck_epilogue *ep = j->ep ? j->ep : &none;
+  for (long r = 0; r < j->m; r++)
+    for (long t = 0; t < j->n; t++) {
+      ck_epilogue local = *ep;
+      if (ep->bias) local.bias = ep->bias + r;
+      if (ep->residual) local.residual = ep->residual + c_offset(j, r, t, ep->residual_ld, j->residual_image);
+      j->c[c_offset(j, r, t, j->ldc, j->c_image)] = ck__finish(0, 0, 0, &local);
+    }
+}
 
-
-int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c,
-             long ldc, const ck_epilogue *epilogue) {
-  return ck__run_gemm((gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b,
-                      .c = c, .ep = epilogue});
+static kernel_family family(void) {
+  switch (ck_gemm_level()) {
+  case CK_LEVEL_AVX512: return ck__family_avx512();
+  case CK_LEVEL_AVX2: return ck__family_avx2();
+  default: return ck__family_portable();
+  }
 }
 
 int ck__run_gemm(gemm_job job) {
-  long m = job.m, n = job.n, k = job.k, ldc = job.ldc;
-  float *c = job.c;
-  const ck_epilogue *epilogue = job.ep;
+  long m = job.m, n = job.n, k = job.k;
   if (m <= 0 || n <= 0) return 0;
   if (k <= 0) {
-    // Nothing to multiply: C is the epilogue applied to zeros.
-    const ck_epilogue *ep = epilogue ? epilogue : &no_epilogue;
-    for (long r = 0; r < m; r++)
-      for (long t = 0; t < n; t++) {
-        ck_epilogue local = *ep;
-        if (ep->bias) local.bias = ep->bias + r;
-        if (ep->residual) local.residual = ep->residual + r * ep->residual_ld + t;
-        c[r * ldc + t] = finish(0, 0, 0, &local);
-      }
+    finish_zeros(&job);
     return 0;
   }
-  job.kernel = kernel_portable;
-  job.narrow = NULL;
-#if defined(__x86_64__)
-  if (ck_gemm_uses_avx2()) {
-    job.kernel = kernel_avx2;
-    job.narrow = kernel8_avx2;
-  }
-#endif
+  job.kern = family();
   long blocks = (k + KC_MAX - 1) / KC_MAX;
   job.kc = (k + blocks - 1) / blocks;
-  // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
-  // panels (256 columns), halved until every thread has about three to take.
   long mp = (m + MR - 1) / MR, np = (n + NR - 1) / NR;
   if (np <= 4 && mp >= 16) return run_narrow(job, mp, np);
+  // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
+  // panels (256 columns), in whole kernel blocks, halved until every thread has about three.
+  long rp = job.kern.row_panels, cp = job.kern.col_panels;
   long mb = mp < 32 ? mp : 32, nb = np < 16 ? np : 16;
   long threads = ck_threads();
   while (threads > 1 && ((mp + mb - 1) / mb) * ((np + nb - 1) / nb) < 3 * threads) {
-    if (nb >= 4 && nb * NR >= mb * MR) nb = (nb + 1) / 2;
-    else if (mb >= 4) mb = (mb + 1) / 2;
-    else if (nb >= 2) nb = (nb + 1) / 2;
-    else if (mb >= 2) mb = (mb + 1) / 2;
+    if (nb >= 4 * cp && nb * NR >= mb * MR) nb = (nb + 1) / 2;
+    else if (mb >= 4 * rp) mb = (mb + 1) / 2;
+    else if (nb >= 2 * cp) nb = (nb + 1) / 2;
+    else if (mb >= 2 * rp) mb = (mb + 1) / 2;
     else break;
   }
+  mb = (mb + rp - 1) / rp * rp;
+  nb = (nb + cp - 1) / cp * cp;
   job.tile_rows = mb * MR;
   job.tile_cols = nb * NR;
   job.row_tiles = (mp + mb - 1) / mb;
@@ -402,4 +296,18 @@ int ck__run_gemm(gemm_job job) {
   job.failed = &failed;
   ck_parallel_for(job.row_tiles * ((np + nb - 1) / nb), gemm_task, &job);
   return atomic_load(&failed) ? -1 : 0;
+}
+
+int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c, long ldc,
+            const ck_epilogue *epilogue) {
+  return ck__run_gemm(
+      (gemm_job){.m = m, .n = n, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a, .b = b, .c = c, .ep = epilogue});
+}
+
+int ck_gemm_batched(long m, long n, long k, const float *packed_a, const ck_batch *batch, const float *b, long ldb,
+                    float *c, long ldc, const ck_epilogue *epilogue) {
+  if (batch->count <= 0) return 0;
+  return ck__run_gemm((gemm_job){.m = m, .n = n * batch->count, .k = k, .ldb = ldb, .ldc = ldc, .packed_a = packed_a,
+                                 .b = b, .c = c, .ep = epilogue, .image_cols = n, .b_image = batch->x_stride,
+                                 .c_image = batch->c_stride, .residual_image = batch->residual_stride});
 }

@@ -1,8 +1,10 @@
-// Shared between gemm.c (the packed gemm) and conv_pack.c (convolutions packed from the
-// image): the blocking constants, the job a gemm runs as, and the packing entry points.
+// Shared between the packed gemm's driver (gemm.c), its micro-kernels (gemm_kernels.c,
+// gemm_avx512.c) and conv_pack.c (convolutions packed from the image): the blocking
+// constants, the job a gemm runs as, the epilogue's scalar rule and the packing entry points.
 #ifndef CK_GEMM_INTERNAL_H
 #define CK_GEMM_INTERNAL_H
 
+#include <math.h>
 #include <stdatomic.h>
 
 #include "ck_gemm.h"
@@ -12,15 +14,26 @@
 #define KC_MAX 256
 
 // The input of a convolution with its padding written out (zeros), so packing never tests
-// bounds: column (oy, ox) of kernel row (c, ki, kj) reads
-// padded[c·plane + (oy·sh + ki·dh)·wp + ox·sw + kj·dw].
+// bounds: column (oy, ox) of kernel row (c, ki, kj) of image i reads
+// padded[i·image + c·plane + (oy·sh + ki·dh)·wp + ox·sw + kj·dw].
 typedef struct {
   const float *x;
   long wp, plane, kernel_h, kernel_w, stride_w, dilation_w, row_step, out_w, stride_h;
+  long image;  // floats between two images' padded inputs
 } padded_t;
 
-typedef void (*kernel_fn)(long, const float *, const float *, float *, long, int,
-                          const ck_epilogue *);
+/// One block of C of at most (row panels × column panels) of the kernel family: `a` is the
+/// first 6-row A panel (the next is `a_next` floats on), `b` the first 16-column B panel (the
+/// next `b_next` on), `c` the block's origin. `rows` and `cols` say how much of it is live;
+/// adds what C holds when `accumulate`; finishes with `ep` (already offset to the block).
+typedef void (*block_fn)(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                         long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep);
+
+/// A kernel family: its block function and the block's size in 6-row and 16-column panels.
+typedef struct {
+  block_fn block;
+  int row_panels, col_panels;
+} kernel_family;
 
 typedef struct {
   long m, n, k, ldb, ldc, kc;
@@ -29,16 +42,50 @@ typedef struct {
   const padded_t *source;  // when set, B is this convolution's im2col matrix
   float *c;
   const ck_epilogue *ep;
-  kernel_fn kernel, narrow;  // narrow: for tiles of at most NR / 2 columns, or NULL
-  atomic_int *failed;        // set when a task could not get its panel buffer
-  float *shared;             // narrow B packed once for all tasks (see run_gemm), or NULL
+  kernel_family kern;
+  // Images stacked as columns: column j is column j % image_cols of image j / image_cols,
+  // whose B, C and residual start b_image, c_image and residual_image floats on.
+  // image_cols is 0 for a plain gemm.
+  long image_cols, b_image, c_image, residual_image;
+  atomic_int *failed;  // set when a task could not get its panel buffer
+  float *shared;       // narrow B packed once for all tasks (see run_narrow), or NULL
 } gemm_job;
 
 /// Runs a gemm job on the pool (tiles, packing, kernels); 0, or -1 without scratch memory.
 int ck__run_gemm(gemm_job job);
 
 /// Packs rows [pc, pc + kc) and columns [c0, c0 + cols) of a convolution's implicit im2col
-/// matrix into 16-column panels (as gemm.c packs B).
-void ck__pack_conv(long kc, long pc, long c0, long cols, const padded_t *v, float *dst);
+/// matrix (images stacked as columns, `image_cols` each) into 16-column panels (as gemm.c
+/// packs B).
+void ck__pack_conv(long kc, long pc, long c0, long cols, long image_cols, const padded_t *v, float *dst);
+
+/// The kernel families: portable C, AVX2/FMA (x86-64 only), AVX-512 (x86-64 only).
+kernel_family ck__family_portable(void);
+kernel_family ck__family_avx2(void);
+kernel_family ck__family_avx512(void);
+
+// The same rounding as the Swift engine's fakeQuantize: round half to even, saturate.
+static inline float ck__fake_quant(float y, const ck_epilogue *ep) {
+  float v = y / ep->fq_scale;
+  v = v > -4194304.0f ? v : -4194304.0f;
+  v = v < 4194304.0f ? v : 4194304.0f;
+  v = nearbyintf(v) + ep->fq_zero;
+  v = v > ep->fq_lo ? v : ep->fq_lo;
+  v = v < ep->fq_hi ? v : ep->fq_hi;
+  return (v - ep->fq_zero) * ep->fq_scale;
+}
+
+/// The epilogue on element (r, t) of a tile whose bias and residual `ep` points at.
+static inline float ck__finish(float y, long r, long t, const ck_epilogue *ep) {
+  if (ep->bias) y += ep->bias[r];
+  if (ep->residual) y += ep->residual[r * ep->residual_ld + t];
+  if (ep->activation == CK_ACT_RELU) y = y > 0 ? y : 0;
+  if (ep->activation == CK_ACT_CLIP) {
+    y = y > ep->clip_lo ? y : ep->clip_lo;
+    y = y < ep->clip_hi ? y : ep->clip_hi;
+  }
+  if (ep->fake_quant) y = ck__fake_quant(y, ep);
+  return y;
+}
 
 #endif

@@ -22,6 +22,8 @@ final class ExecutionPlan: @unchecked Sendable {
   let release: [[Int]]
   /// Weights and other constants that steps read, placed in their slots before each run.
   let constants: [(Int, Tensor)]
+  /// For a batch run image by image (see BatchSplit): the batch-1 plan each image runs.
+  let perImage: ExecutionPlan?
 
   init(
     steps: [Step], slotCount: Int, inputSlots: [Int], outputs: [Output], outputShapes: [[Int]],
@@ -34,6 +36,7 @@ final class ExecutionPlan: @unchecked Sendable {
     self.inputSlots = inputSlots
     self.outputs = outputs
     self.outputShapes = outputShapes
+    perImage = nil
     var last = [Int: Int]()
     for (i, s) in steps.enumerated() { for k in s.inputs { last[k] = i } }
     let kept = Set(outputs.compactMap { if case .slot(let s) = $0 { s } else { nil } })
@@ -42,7 +45,17 @@ final class ExecutionPlan: @unchecked Sendable {
     self.release = release
   }
 
+  /// A batch of `batch` images run one at a time through `plan` (a batch-1 plan of a graph
+  /// that keeps images apart); `steps` are the plan's, the steps each image runs.
+  init(perImage plan: ExecutionPlan, batch: Int) {
+    (steps, slotCount, inputSlots, release, constants) = (plan.steps, 0, [0], [], [])
+    outputs = plan.outputs
+    outputShapes = plan.outputShapes.map { [batch] + $0.dropFirst() }
+    perImage = plan
+  }
+
   func run(_ inputs: [Tensor]) throws(ModelLoadError) -> [Tensor] {
+    if let perImage { return try runImageByImage(perImage, inputs[0]) }
     var slots = [Tensor?](repeating: nil, count: slotCount)
     for (slot, t) in constants { slots[slot] = t }
     for (slot, t) in zip(inputSlots, inputs) { slots[slot] = t }
@@ -68,5 +81,28 @@ final class ExecutionPlan: @unchecked Sendable {
       case .constant(let t): t
       }
     }
+  }
+}
+
+extension ExecutionPlan {
+  /// Runs each image of `x` through the batch-1 plan and stacks the outputs.
+  fileprivate func runImageByImage(_ plan: ExecutionPlan, _ x: Tensor) throws(ModelLoadError) -> [Tensor] {
+    var results = outputShapes.map { Tensor(uninitializedShape: $0) }
+    let batch = outputShapes.first?.first ?? 1
+    let per = x.count / max(1, batch)
+    let imageShape = [1] + x.shape.dropFirst()
+    for i in 0..<batch {
+      var image = Tensor(uninitializedShape: imageShape)
+      image.withUnsafeMutableBufferPointer { dst in
+        x.withUnsafeBufferPointer { dst.baseAddress!.update(from: $0.baseAddress! + i * per, count: per) }
+      }
+      let ys = try plan.run([image])
+      for (k, y) in ys.enumerated() {
+        results[k].withUnsafeMutableBufferPointer { dst in
+          y.withUnsafeBufferPointer { dst.baseAddress!.advanced(by: i * $0.count).update(from: $0.baseAddress!, count: $0.count) }
+        }
+      }
+    }
+    return results
   }
 }

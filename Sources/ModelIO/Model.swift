@@ -184,6 +184,14 @@ public final class LoadedModel: Sendable {
 
   func plan(for shapes: [[Int]]) throws(ModelLoadError) -> ExecutionPlan {
     if let p = plans.withLock({ $0[shapes] }) { return p }
+    // A batch of a graph that keeps images apart runs image by image (see BatchSplit).
+    if let one = BatchSplit.imageShapes(graph, shapes), let single = try? plan(for: one),
+      single.outputShapes.allSatisfy({ $0.first == 1 })
+    {
+      let p = ExecutionPlan(perImage: single, batch: shapes[0][0])
+      plans.withLock { $0[shapes] = p }
+      return p
+    }
     var planner = Planner(graph: graph)
     let p = try planner.plan(inputShapes: shapes)
     plans.withLock { $0[shapes] = p }

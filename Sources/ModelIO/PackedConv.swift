@@ -1,6 +1,10 @@
 import CKernels
 import Tensor
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A convolution lowered for inference onto CKernels' packed gemm: the weights are packed
 /// once at plan time, and bias, residual (ResNet's shortcut), activation and fake
 /// quantization are applied as each output tile is stored, so the output is written once.
@@ -60,36 +64,63 @@ final class PackedConv: @unchecked Sendable {
   /// False when the kernels could not get scratch memory.
   func run(_ x: Tensor, residual: Tensor?, into y: UnsafeMutablePointer<Float>, channels total: Int, offset: Int) -> Bool {
     var status: Int32 = 0
-    let g = geometry
-    let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
+    let (batch, cout, plane) = (outShape[0], outShape[1], geometry.outPlane)
     let coutG = cout / groups
-    let inGroup = g.channels * g.height * g.width
-    let imageStride = groups * inGroup
-    let pointwise = g.isPointwise
+    let inGroup = geometry.channels * geometry.height * geometry.width
+    let chunk = Self.stackedImages(plane: plane, batch: batch)
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
-          for n in 0..<batch {
+          // `chunk` images at a time run as one gemm per group whose columns are all their outputs.
+          for n0 in stride(from: 0, to: batch, by: chunk) {
+            let count = min(chunk, batch - n0)
+            let images = ck_batch(
+              count: count, x_stride: groups * inGroup, c_stride: total * plane, residual_stride: cout * plane)
             for gi in 0..<groups {
-              let src = xp.baseAddress! + n * imageStride + gi * inGroup
-              let own = (n * cout + gi * coutG) * plane
-              let out = y + (n * total + offset + gi * coutG) * plane
+              let src = xp.baseAddress! + n0 * groups * inGroup + gi * inGroup
+              let out = y + (n0 * total + offset + gi * coutG) * plane
+              let own = (n0 * cout + gi * coutG) * plane
               var ep = epilogue(bias: bp.map { $0 + gi * coutG }, residual: rp.map { $0 + own }, ld: plane)
-              if pointwise {
-                status |= ck_gemm(coutG, plane, g.patchSize, packed + gi * perGroup, src, plane, out, plane, &ep)
-              } else {
-                var source = ck_conv_source(
-                  x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
-                  kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
-                  dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
-                status |= ck_conv_gemm(coutG, packed + gi * perGroup, &source, out, plane, &ep)
-              }
+              status |= gemm(group: gi, src, out, &ep, count == 1 ? nil : images)
             }
           }
         }
       }
     }
     return status == 0
+  }
+
+  /// How many images of a batch run as one gemm: enough for about `stackedColumns` output
+  /// columns, so small feature maps fill whole blocks and the pool meets once per layer,
+  /// while a large map's images still run one at a time (their padded inputs stay in L2).
+  static func stackedImages(plane: Int, batch: Int) -> Int {
+    max(1, min(batch, (stackedColumns + plane - 1) / max(1, plane)))
+  }
+
+  /// Measured on bench/predict's nets (see the commit that set it).
+  static let stackedColumns: Int = {
+    if let s = getenv("TABBY_STACK_COLUMNS"), let v = Int(String(cString: s)) { return v }
+    return 1024
+  }()
+
+  /// Group `gi`'s gemm for one image (`images` nil) or a stacked batch.
+  private func gemm(
+    group gi: Int, _ src: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ ep: inout ck_epilogue,
+    _ images: ck_batch?
+  ) -> Int32 {
+    let g = geometry
+    let (a, plane) = (packed + gi * perGroup, g.outPlane)
+    let coutG = outShape[1] / groups
+    if g.isPointwise {
+      guard var images else { return ck_gemm(coutG, plane, g.patchSize, a, src, plane, out, plane, &ep) }
+      return ck_gemm_batched(coutG, plane, g.patchSize, a, &images, src, plane, out, plane, &ep)
+    }
+    var source = ck_conv_source(
+      x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
+      kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
+      dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    guard var images else { return ck_conv_gemm(coutG, a, &source, out, plane, &ep) }
+    return ck_conv_gemm_batched(coutG, a, &source, &images, out, plane, &ep)
   }
 
   private func epilogue(bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?, ld: Int) -> ck_epilogue {

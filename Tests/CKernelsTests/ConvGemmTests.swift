@@ -55,10 +55,10 @@ import Testing
     return y
   }
 
-  @Test(arguments: cases, [false, true])
-  func matchesDirectConvolution(_ t: Case, portable: Bool) {
-    ck_gemm_force_portable(portable ? 1 : 0)
-    defer { ck_gemm_force_portable(0) }
+  @Test(arguments: cases, GemmTests.levels)
+  func matchesDirectConvolution(_ t: Case, level: Int32) {
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
     let k = t.c * t.k.0 * t.k.1
     let x = GemmTests.values(t.c * t.h * t.w, seed: 7), wt = GemmTests.values(t.out * k, seed: 8)
     var packed = [Float](repeating: 0, count: ck_gemm_packed_a_count(t.out, k))

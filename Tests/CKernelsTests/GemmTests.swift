@@ -3,7 +3,8 @@ import Testing
 
 /// ck_gemm against a plain triple loop, over shapes that hit every edge: rows not a multiple
 /// of the 6-row panel, columns not a multiple of 16, depths around the 256-deep blocks, the
-/// whole epilogue, one and several threads, and both the AVX2 and the portable kernel.
+/// whole epilogue, one and several threads, and every kernel family (portable, AVX2,
+/// AVX-512; a family this CPU lacks runs as the best one it has).
 @Suite(.serialized, .timeLimit(.minutes(2))) struct GemmTests {
   struct Case: CustomStringConvertible, Sendable {
     let m: Int, n: Int, k: Int
@@ -13,8 +14,12 @@ import Testing
   static let shapes: [Case] = [
     .init(m: 1, n: 1, k: 1), .init(m: 6, n: 16, k: 8), .init(m: 7, n: 17, k: 3), .init(m: 5, n: 15, k: 257),
     .init(m: 13, n: 49, k: 256), .init(m: 64, n: 100, k: 300), .init(m: 100, n: 1, k: 600), .init(m: 2, n: 700, k: 27),
-    .init(m: 200, n: 49, k: 530), .init(m: 97, n: 64, k: 40),
+    .init(m: 200, n: 49, k: 530), .init(m: 97, n: 64, k: 40), .init(m: 12, n: 32, k: 5), .init(m: 25, n: 33, k: 70),
+    .init(m: 18, n: 31, k: 513), .init(m: 130, n: 300, k: 64),
   ]
+
+  /// The kernel families the tests run: portable, AVX2, AVX-512.
+  static let levels: [Int32] = [Int32(CK_LEVEL_PORTABLE), Int32(CK_LEVEL_AVX2), Int32(CK_LEVEL_AVX512)]
 
   /// Deterministic values in [-1, 1).
   static func values(_ count: Int, seed: UInt64) -> [Float] {
@@ -49,10 +54,10 @@ import Testing
     return Array(out[..<(c.m * c.n)])
   }
 
-  @Test(arguments: shapes, [false, true])
-  func matchesPlainLoops(_ c: Case, portable: Bool) {
-    ck_gemm_force_portable(portable ? 1 : 0)
-    defer { ck_gemm_force_portable(0) }
+  @Test(arguments: shapes, levels)
+  func matchesPlainLoops(_ c: Case, level: Int32) {
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
     let a = Self.values(c.m * c.k, seed: 1), b = Self.values(c.k * c.n, seed: 2)
     let bias = Self.values(c.m, seed: 3), residual = Self.values(c.m * c.n, seed: 4)
     for threads: Int32 in [1, 2, 3] {
@@ -80,11 +85,11 @@ import Testing
   }
 
   /// Relu, and fake quantization bit for bit as the engine's Swift definition rounds it.
-  @Test(arguments: [false, true])
-  func reluAndFakeQuantization(portable: Bool) {
-    ck_gemm_force_portable(portable ? 1 : 0)
-    defer { ck_gemm_force_portable(0) }
-    let c = Case(m: 9, n: 40, k: 20)
+  @Test(arguments: levels)
+  func reluAndFakeQuantization(level: Int32) {
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
+    let c = Case(m: 15, n: 40, k: 20)
     let a = Self.values(c.m * c.k, seed: 5), b = Self.values(c.k * c.n, seed: 6)
     let raw = Self.run(c, a, b, ep: nil)
     var ep = ck_epilogue()
@@ -102,8 +107,10 @@ import Testing
 
   /// Values on and next to every half-integer multiple of the scale, where rounding the
   /// quotient decides the code: the kernel must agree bit for bit with the engine's rule.
-  @Test(arguments: [0.0235, 0.1, 1.0 / 3, 1.0 / 127.5, 6.0 / 255, 1e-30] as [Float])
-  func fakeQuantizationTiesAreExact(scale: Float) {
+  @Test(arguments: [0.0235, 0.1, 1.0 / 3, 1.0 / 127.5, 6.0 / 255, 1e-30] as [Float], levels)
+  func fakeQuantizationTiesAreExact(scale: Float, level: Int32) {
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
     var values: [Float] = []
     for n in -300...300 {
       let tie = (Float(n) + 0.5) * scale
@@ -126,6 +133,13 @@ import Testing
   @Test func theCPUCheckAgreesWithTheForcedSwitch() {
     ck_gemm_force_portable(1)
     #expect(ck_gemm_uses_avx2() == 0)
+    #expect(ck_gemm_level() == Int32(CK_LEVEL_PORTABLE))
     ck_gemm_force_portable(0)
+    #expect(ck_gemm_level() == ck_gemm_cpu_level())
+    for level in Self.levels {
+      ck_gemm_force_level(level)
+      #expect(ck_gemm_level() == min(level, ck_gemm_cpu_level()))
+    }
+    ck_gemm_force_level(-1)
   }
 }

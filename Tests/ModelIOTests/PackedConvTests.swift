@@ -8,7 +8,11 @@ import Testing
 @Suite struct PackedConvTests {
   struct Case: CustomStringConvertible, Sendable {
     let batch: Int, cin: Int, cout: Int, groups: Int, k: Int, stride: Int, dilation: Int, pads: [Int]
-    var description: String { "n\(batch) \(cin)→\(cout) g\(groups) k\(k) s\(stride) d\(dilation) p\(pads)" }
+    /// The input's height and width.
+    var size = (9, 8)
+    var description: String {
+      "n\(batch) \(cin)→\(cout) g\(groups) k\(k) s\(stride) d\(dilation) p\(pads) \(size.0)×\(size.1)"
+    }
   }
 
   static let cases = [
@@ -16,6 +20,12 @@ import Testing
     Case(batch: 2, cin: 6, cout: 9, groups: 3, k: 1, stride: 2, dilation: 1, pads: [0, 0, 0, 0]),
     Case(batch: 1, cin: 5, cout: 20, groups: 1, k: 3, stride: 2, dilation: 2, pads: [2, 1, 0, 2]),
     Case(batch: 2, cin: 3, cout: 13, groups: 1, k: 5, stride: 1, dilation: 1, pads: [2, 2, 2, 2]),
+    // Batches stacked as one gemm's columns: pointwise (B read in place) and im2col, blocks
+    // straddling images, and a batch split into chunks of stacked images (20×20 outputs).
+    Case(batch: 5, cin: 7, cout: 14, groups: 1, k: 1, stride: 1, dilation: 1, pads: [0, 0, 0, 0]),
+    Case(batch: 4, cin: 4, cout: 10, groups: 2, k: 1, stride: 1, dilation: 1, pads: [0, 0, 0, 0]),
+    Case(batch: 4, cin: 3, cout: 25, groups: 1, k: 3, stride: 1, dilation: 1, pads: [1, 1, 1, 1], size: (20, 20)),
+    Case(batch: 5, cin: 2, cout: 7, groups: 1, k: 1, stride: 1, dilation: 1, pads: [0, 0, 0, 0], size: (19, 21)),
   ]
 
   static func random(_ n: Int, _ rng: inout SplitMix) -> [Float] { (0..<n).map { _ in Float.random(in: -1...1, using: &rng) } }
@@ -23,7 +33,7 @@ import Testing
   @Test(arguments: cases)
   func matchesTheEngineConvolution(_ c: Case) throws {
     var rng = SplitMix(seed: 21)
-    let (h, w) = (9, 8)
+    let (h, w) = c.size
     let shape = [c.batch, c.cin, h, w]
     let x = Self.random(shape.reduce(1, *), &rng)
     let wShape = [c.cout, c.cin / c.groups, c.k, c.k]

@@ -51,10 +51,41 @@ typedef struct {
 int ck_conv_gemm(long m, const float *packed_a, const ck_conv_source *source, float *c, long ldc,
                   const ck_epilogue *epilogue);
 
+/// Images stacked as the columns of one gemm (batch-N inference): image i's B, C and
+/// residual start i·x_stride, i·c_stride and i·residual_stride floats after image 0's.
+typedef struct {
+  long count;
+  long x_stride, c_stride, residual_stride;
+} ck_batch;
+
+/// ck_gemm over `batch->count` images at once: C_i = packed A · B_i (each k×n), as one gemm
+/// of n·count columns, so small feature maps fill whole panels and the pool syncs once.
+int ck_gemm_batched(long m, long n, long k, const float *packed_a, const ck_batch *batch, const float *b, long ldb,
+                    float *c, long ldc, const ck_epilogue *epilogue);
+
+/// ck_conv_gemm over `batch->count` images at once (x_stride: floats between the images'
+/// inputs), as one gemm whose columns are all the images' output positions.
+int ck_conv_gemm_batched(long m, const float *packed_a, const ck_conv_source *source, const ck_batch *batch,
+                         float *c, long ldc, const ck_epilogue *epilogue);
+
+/// The micro-kernel families, by instruction set.
+enum { CK_LEVEL_PORTABLE = 0, CK_LEVEL_AVX2 = 1, CK_LEVEL_AVX512 = 2 };
+
+/// Caps the kernel family at `level` (CK_LEVEL_*), or lets the CPU check decide (-1); for
+/// tests and measurements. A level the CPU lacks is never used.
+void ck_gemm_force_level(int level);
+
 /// Forces the portable kernel (1) or lets the CPU check decide (0); for tests.
 void ck_gemm_force_portable(int portable);
 
-/// Whether ck_gemm uses the AVX2/FMA kernel on this CPU now.
+/// The best kernel family this CPU runs (CK_LEVEL_*), capped by the environment variable
+/// TABBY_GEMM_LEVEL (0, 1 or 2) when it is set.
+int ck_gemm_cpu_level(void);
+
+/// The kernel family ck_gemm uses now (the CPU's, or lower when forced).
+int ck_gemm_level(void);
+
+/// Whether ck_gemm uses AVX2/FMA (or better) on this CPU now.
 int ck_gemm_uses_avx2(void);
 
 #ifdef __cplusplus

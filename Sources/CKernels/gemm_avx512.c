@@ -1,0 +1,107 @@
+// The AVX-512 micro-kernels: blocks of up to 12 rows (two 6-row A panels, so A packs the same
+// way for every kernel family) by 32 columns (two 16-column B panels): 24 of the 32 zmm
+// registers accumulate, which keeps both FMA units busy. Edges are masked, not copied: a
+// block's last column vector stores only its live lanes, and rows past the live ones
+// (the zeros A's padding holds) are not stored.
+#include "ck_gemm.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "gemm_internal.h"
+
+#if defined(__x86_64__)
+#define CK_AVX512 __attribute__((target("avx512f")))
+
+// The epilogue on 16 columns (live lanes `mask`) of row r; the same rules, in the same
+// order, as ck__finish: NaN goes to the low end of a clamp because max/min return their
+// second operand when either is NaN.
+CK_AVX512 static inline __m512 finish16(__m512 y, long r, long t, __mmask16 mask, const ck_epilogue *ep) {
+  if (ep->bias) y = _mm512_add_ps(y, _mm512_set1_ps(ep->bias[r]));
+  if (ep->residual) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, ep->residual + r * ep->residual_ld + t));
+  if (ep->activation == CK_ACT_RELU) y = _mm512_max_ps(y, _mm512_setzero_ps());
+  if (ep->activation == CK_ACT_CLIP) {
+    y = _mm512_min_ps(_mm512_max_ps(y, _mm512_set1_ps(ep->clip_lo)), _mm512_set1_ps(ep->clip_hi));
+  }
+  if (ep->fake_quant) {
+    __m512 s = _mm512_set1_ps(ep->fq_scale), z = _mm512_set1_ps(ep->fq_zero);
+    // A true division, as the other kernels: the quotient's rounding decides ties.
+    __m512 v = _mm512_roundscale_ps(_mm512_div_ps(y, s), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    v = _mm512_max_ps(_mm512_add_ps(v, z), _mm512_set1_ps(ep->fq_lo));
+    v = _mm512_min_ps(v, _mm512_set1_ps(ep->fq_hi));
+    y = _mm512_mul_ps(_mm512_sub_ps(v, z), s);
+  }
+  return y;
+}
+
+// One block of (6·RP) × (16·NV): RP and NV are constants at each call site, so the loops
+// unroll and the accumulators live in registers.
+CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
+    const int RP, const int NV, long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+    long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  // The first step multiplies instead of adding to zeros (kc >= 1): zeroing the
+  // accumulators made the compiler memset them in a stack array on every call.
+  __m512 acc[2 * MR][2];
+  const float *a1 = a + a_next, *b1 = b + b_next;
+  for (long p = 0; p < kc; p++) {
+    __m512 b0v = _mm512_load_ps(b + p * NR), b1v = NV > 1 ? _mm512_load_ps(b1 + p * NR) : b0v;
+    for (int h = 0; h < RP; h++) {
+      const float *ah = (h ? a1 : a) + p * MR;
+      for (int r = 0; r < MR; r++) {
+        __m512 av = _mm512_set1_ps(ah[r]);
+        __m512 *row = acc[h * MR + r];
+        row[0] = p ? _mm512_fmadd_ps(av, b0v, row[0]) : _mm512_mul_ps(av, b0v);
+        if (NV > 1) row[1] = p ? _mm512_fmadd_ps(av, b1v, row[1]) : _mm512_mul_ps(av, b1v);
+      }
+    }
+  }
+  long last = cols - (NV - 1) * NR;  // live columns of the last vector, 1...16
+  __mmask16 tail = (__mmask16)(last >= NR ? 0xFFFF : (1u << last) - 1);
+  // Constant bounds and no early exit: the loops unroll, so the accumulators never go
+  // through memory (a break here made the compiler keep them in a zeroed stack array).
+  for (int r = 0; r < RP * MR; r++) {
+    if (r >= rows) continue;
+    for (int v = 0; v < NV; v++) {
+      __mmask16 mask = v == NV - 1 ? tail : 0xFFFF;
+      float *row = c + r * ldc + v * NR;
+      __m512 y = acc[r][v];
+      if (accumulate) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, row));
+      if (ep) y = finish16(y, r, v * NR, mask, ep);
+      _mm512_mask_storeu_ps(row, mask, y);
+    }
+  }
+}
+
+CK_AVX512 static void block_2x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(2, 2, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void block_2x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(2, 1, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void block_1x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(1, 2, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void block_1x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(1, 1, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+}
+
+// Picks the smallest block that covers the live rows and columns, so a block never reads
+// an A or B panel that was not packed.
+static void block_avx512(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
+                         long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_fn f = rows > MR ? (cols > NR ? block_2x2 : block_2x1) : (cols > NR ? block_1x2 : block_1x1);
+  f(kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+}
+
+kernel_family ck__family_avx512(void) { return (kernel_family){block_avx512, 2, 2}; }
+#else
+kernel_family ck__family_avx512(void) { return ck__family_avx2(); }
+#endif
