@@ -1,0 +1,238 @@
+// Int8 convolution as a gemm on 8-bit codes with 32-bit accumulation: activations packed as
+// [k/4][pixels][4] uint8 (what VNNI's vpdpbusd multiplies against four signed weight bytes),
+// requantized exactly as onnxruntime's QLinearConv (see ck_requant1), so the codes match its.
+// The weights' zero point is handled by the row sums of the packed activations; the input's
+// by the weights' row sums folded into the bias at load.
+#include "ck_parallel.h"
+#include "qgemm_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int ck_q_supported(int path) {
+  switch (path) {
+  case CK_Q_AUTO:
+  case CK_Q_PORTABLE: return 1;
+  case CK_Q_AVX2: return ck_q_has_avx2();
+  case CK_Q_VNNI: return ck_q_has_vnni();
+  default: return 0;
+  }
+}
+
+int ck_q_best(void) { return ck_q_has_vnni() ? CK_Q_VNNI : ck_q_has_avx2() ? CK_Q_AVX2 : CK_Q_PORTABLE; }
+
+void ck_qtile_portable(const ck_qweights *w, const uint8_t *a, const int32_t *asum, long pp, long p0, long pn,
+                       long o0, long o1, float *y, long ldy, const ck_requant *rq) {
+  int32_t acc[CK_Q_PIXEL_ALIGN];
+  for (long o = o0; o < o1; o++) {
+    const int8_t *wr = w->w + o * w->kq;
+    memset(acc, 0, sizeof acc);
+    for (long kk = 0; kk < w->kq / 4; kk++) {
+      const uint8_t *ar = a + (kk * pp + p0) * 4;
+      const int8_t *wq = wr + 4 * kk;
+      for (long p = 0; p < pn; p++) {
+        const uint8_t *x = ar + 4 * p;
+        acc[p] += x[0] * wq[0] + x[1] * wq[1] + x[2] * wq[2] + x[3] * wq[3];
+      }
+    }
+    for (long p = 0; p < pn; p++) {
+      int32_t v = acc[p] + rq->bias[o] - w->wzero[o] * asum[p0 + p];
+      y[o * ldy + p0 + p] = ck_requant1(v, o, rq);
+    }
+  }
+}
+
+typedef struct {
+  const ck_qweights *w;
+  const uint8_t *a;
+  const int32_t *asum;
+  long pixels, pp, ldy, ptiles, orows;
+  float *y;
+  const ck_requant *rq;
+  ck_qtile_fn tile;
+} qgemm_job;
+
+static void qgemm_task(void *context, long t) {
+  const qgemm_job *j = context;
+  long pt = t % j->ptiles, oc = t / j->ptiles;
+  long o0 = oc * j->orows, o1 = o0 + j->orows < j->w->n ? o0 + j->orows : j->w->n;
+  long p0 = pt * CK_Q_PIXEL_ALIGN;
+  long pn = j->pixels - p0 < CK_Q_PIXEL_ALIGN ? j->pixels - p0 : CK_Q_PIXEL_ALIGN;
+  j->tile(j->w, j->a, j->asum, j->pp, p0, pn, o0, o1, j->y, j->ldy, j->rq);
+}
+
+typedef struct {
+  const ck_qweights *w;
+  const uint8_t *a;
+  const int32_t *asum;
+  long pixels, pp, ldy, orows;
+  float *y;
+  const ck_requant *rq;
+} narrow_job;
+
+static void narrow_task(void *context, long t) {
+  const narrow_job *j = context;
+  long o0 = t * j->orows, o1 = o0 + j->orows < j->w->n ? o0 + j->orows : j->w->n;
+  ck_qnarrow_vnni(j->w, j->a, j->asum, j->pp, j->pixels, o0, o1, j->y, j->ldy, j->rq);
+}
+
+void ck_qgemm(const ck_qweights *w, const uint8_t *a, const int32_t *asum, long pixels, long pp, float *y,
+              long ldy, const ck_requant *rq, int path) {
+  if (path == CK_Q_AUTO || !ck_q_supported(path)) path = ck_q_best();
+  if (w->n <= 0 || pixels <= 0) return;
+  if (path == CK_Q_VNNI && w->wt && pixels < 16) {
+    // Output channels in the lanes: 64 per task.
+    narrow_job j = {w, a, asum, pixels, pp, ldy, 64, y, rq};
+    ck_parallel_for((w->n + 63) / 64, narrow_task, &j);
+    return;
+  }
+  ck_qtile_fn tile = ck_qtile_portable;
+  if (path == CK_Q_VNNI) tile = ck_qtile_vnni;
+  if (path == CK_Q_AVX2 && w->w16) tile = ck_qtile_avx2;
+  long ptiles = (pixels + CK_Q_PIXEL_ALIGN - 1) / CK_Q_PIXEL_ALIGN;
+  // Enough tasks for the pool: split the output channels when the image is small.
+  long ochunks = ptiles >= 16 ? 1 : (16 + ptiles - 1) / ptiles;
+  long orows = (w->n + ochunks - 1) / ochunks;
+  orows = (orows + 7) / 8 * 8;
+  ochunks = (w->n + orows - 1) / orows;
+  qgemm_job j = {w, a, asum, pixels, pp, ldy, ptiles, orows, y, rq, tile};
+  ck_parallel_for(ptiles * ochunks, qgemm_task, &j);
+}
+
+// MARK: packing
+
+typedef struct {
+  const float *x;
+  long ldx, k, pixels, pp, chunk;
+  float in_scale, zero;
+  uint8_t *a;
+  int32_t *asum;
+} pack_job;
+
+/// Four rows' codes interleaved; separate loops for codes and values so each vectorises.
+static inline void pack4(const float *r0, const float *r1, const float *r2, const float *r3, long p0, long p1,
+                         float in_scale, float zero, uint32_t *dst, int32_t *asum) {
+  if (in_scale == 0) {
+    for (long p = p0; p < p1; p++) {
+      uint32_t c0 = (uint32_t)(int32_t)r0[p], c1 = (uint32_t)(int32_t)r1[p];
+      uint32_t c2 = (uint32_t)(int32_t)r2[p], c3 = (uint32_t)(int32_t)r3[p];
+      dst[p] = (c0 & 255u) | (c1 & 255u) << 8 | (c2 & 255u) << 16 | (c3 & 255u) << 24;
+      asum[p] += (int32_t)((c0 & 255u) + (c1 & 255u) + (c2 & 255u) + (c3 & 255u));
+    }
+  } else {
+    for (long p = p0; p < p1; p++) {
+      uint32_t c0 = (uint32_t)(int32_t)ck_code_of(r0[p], in_scale, zero) & 255u;
+      uint32_t c1 = (uint32_t)(int32_t)ck_code_of(r1[p], in_scale, zero) & 255u;
+      uint32_t c2 = (uint32_t)(int32_t)ck_code_of(r2[p], in_scale, zero) & 255u;
+      uint32_t c3 = (uint32_t)(int32_t)ck_code_of(r3[p], in_scale, zero) & 255u;
+      dst[p] = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+      asum[p] += (int32_t)(c0 + c1 + c2 + c3);
+    }
+  }
+}
+
+static inline void pack_rows_range(const pack_job *j, long p0, long p1, float *zeros) {
+  long kq = (j->k + 3) / 4 * 4;
+  long pend = p1 < j->pixels ? p1 : j->pixels;
+  for (long p = p0; p < p1; p++) j->asum[p] = 0;
+  for (long kk = 0; kk < kq / 4; kk++) {
+    uint32_t *dst = (uint32_t *)(j->a + kk * j->pp * 4);
+    const float *r[4];
+    // Rows past k read a zero row (code 0 adds nothing; its "code" is 0 for values too only
+    // when read as a code, so those rows are always packed as codes).
+    int partial = 4 * kk + 3 >= j->k;
+    for (int i = 0; i < 4; i++) r[i] = 4 * kk + i < j->k ? j->x + (4 * kk + i) * j->ldx : zeros - p0;
+    if (partial && j->in_scale != 0) {
+      for (long p = p0; p < pend; p++) {
+        uint32_t word = 0;
+        int32_t s = 0;
+        for (int i = 0; i < 4 && 4 * kk + i < j->k; i++) {
+          uint32_t c = (uint32_t)(int32_t)ck_code_of(r[i][p], j->in_scale, j->zero) & 255u;
+          word |= c << (8 * i);
+          s += (int32_t)c;
+        }
+        dst[p] = word;
+        j->asum[p] += s;
+      }
+    } else {
+      pack4(r[0], r[1], r[2], r[3], p0, pend, j->in_scale, j->zero, dst, j->asum);
+    }
+    for (long p = pend; p < p1; p++) dst[p] = 0;
+  }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void pack_rows_avx512(const pack_job *j, long p0, long p1, float *zeros) {
+  pack_rows_range(j, p0, p1, zeros);
+}
+
+__attribute__((target("avx2,fma"))) static void pack_rows_avx2(const pack_job *j, long p0, long p1, float *zeros) {
+  pack_rows_range(j, p0, p1, zeros);
+}
+
+static void pack_task(void *context, long t) {
+  const pack_job *j = context;
+  long p0 = t * j->chunk, p1 = p0 + j->chunk < j->pp ? p0 + j->chunk : j->pp;
+  float *zeros = calloc((size_t)(p1 - p0), sizeof(float));
+  if (!zeros) abort();
+  if (ck_q_has_vnni()) pack_rows_avx512(j, p0, p1, zeros);
+  else if (ck_q_has_avx2()) pack_rows_avx2(j, p0, p1, zeros);
+  else pack_rows_range(j, p0, p1, zeros);
+  free(zeros);
+}
+
+void ck_qpack_rows(const float *x, long ldx, long k, long pixels, long pp, float in_scale, float zero,
+                   uint8_t *a, int32_t *asum) {
+  long chunk = 1024;
+  if (pp / chunk < 8) chunk = (pp / 8 + 63) / 64 * 64;
+  if (chunk < 64) chunk = 64;
+  pack_job j = {x, ldx, k, pixels, pp, chunk, in_scale, zero, a, asum};
+  ck_parallel_for((pp + chunk - 1) / chunk, pack_task, &j);
+}
+
+typedef struct {
+  const float *x;
+  long c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, pp;
+  float in_scale, zero;
+  uint8_t *a;
+  int32_t *asum;
+} im2col_job;
+
+/// Output row oy of every im2col row; asum for those pixels is summed separately.
+static void im2col_task(void *context, long oy) {
+  const im2col_job *j = context;
+  long k = j->c * j->kh * j->kw;
+  long kq = (k + 3) / 4 * 4;
+  for (long r = 0; r < kq; r++) {
+    uint8_t *dst = j->a + ((r / 4) * j->pp + oy * j->ow) * 4 + r % 4;
+    if (r >= k) {
+      for (long ox = 0; ox < j->ow; ox++) dst[4 * ox] = 0;
+      continue;
+    }
+    long ci = r / (j->kh * j->kw), i = r / j->kw % j->kh, jj = r % j->kw;
+    long iy = oy * j->sh + i * j->dh - j->pt;
+    const float *row = j->x + (ci * j->h + iy) * j->w;
+    for (long ox = 0; ox < j->ow; ox++) {
+      long ix = ox * j->sw + jj * j->dw - j->pl;
+      float v = iy >= 0 && iy < j->h && ix >= 0 && ix < j->w ? ck_code_of(row[ix], j->in_scale, j->zero) : j->zero;
+      dst[4 * ox] = (uint8_t)(int32_t)v;
+    }
+  }
+  for (long ox = 0; ox < j->ow; ox++) {
+    int32_t s = 0;
+    for (long kk = 0; kk < kq / 4; kk++) {
+      const uint8_t *q = j->a + (kk * j->pp + oy * j->ow + ox) * 4;
+      s += q[0] + q[1] + q[2] + q[3];
+    }
+    j->asum[oy * j->ow + ox] = s;
+  }
+}
+
+void ck_qpack_im2col(const float *x, long c, long h, long w, long kh, long kw, long sh, long sw, long pt,
+                     long pl, long dh, long dw, long oh, long ow, long pp, float in_scale, float zero,
+                     uint8_t *a, int32_t *asum) {
+  im2col_job j = {x, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, pp, in_scale, zero, a, asum};
+  long kq = (c * kh * kw + 3) / 4 * 4;
+  for (long kk = 0; kk < kq / 4; kk++) memset(a + (kk * pp + oh * ow) * 4, 0, (size_t)(pp - oh * ow) * 4);
+  for (long p = oh * ow; p < pp; p++) asum[p] = 0;
+  ck_parallel_for(oh, im2col_task, &j);
+}

@@ -1,0 +1,190 @@
+// The other steps of a quantized network on 8-bit codes, each computing what onnxruntime's
+// QLinear kernel computes (the same float operations in the same order), so codes match:
+// depthwise convolution (QLinearConv with group = channels), QLinearAdd, QLinearAveragePool
+// and QLinearSoftmax. Codes travel as floats holding small integers (Tabby's uint8 tensors).
+#include "ck_parallel.h"
+#include "qgemm_internal.h"
+
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  const float *x, *wd;
+  long h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+  float in_scale, zero;
+  float *y;
+  const ck_requant *rq;
+} dw_job;
+
+/// One channel: (x − zero) into a zero-padded plane, then the taps as float multiply-adds of
+/// small integers (exact: |sum| ≤ 256·255·255 < 2^24), then MLAS's requantization.
+static inline void depthwise_plane(const dw_job *j, long ch, float *pad, float *acc) {
+  long ph = (j->oh - 1) * j->sh + (j->kh - 1) * j->dh + 1, pw = (j->ow - 1) * j->sw + (j->kw - 1) * j->dw + 1;
+  const float *x = j->x + ch * j->h * j->w;
+  memset(pad, 0, sizeof(float) * (size_t)(ph * pw));
+  for (long r = 0; r < ph; r++) {
+    long iy = r - j->pt;
+    if (iy < 0 || iy >= j->h) continue;
+    for (long c = 0; c < pw; c++) {
+      long ix = c - j->pl;
+      if (ix >= 0 && ix < j->w) pad[r * pw + c] = ck_code_of(x[iy * j->w + ix], j->in_scale, j->zero) - j->zero;
+    }
+  }
+  const float *wd = j->wd + ch * j->kh * j->kw;
+  long n = j->oh * j->ow;
+  for (long i = 0; i < n; i++) acc[i] = 0;
+  for (long ky = 0; ky < j->kh; ky++) {
+    for (long kx = 0; kx < j->kw; kx++) {
+      float wv = wd[ky * j->kw + kx];
+      for (long oy = 0; oy < j->oh; oy++) {
+        const float *row = pad + (oy * j->sh + ky * j->dh) * pw + kx * j->dw;
+        float *out = acc + oy * j->ow;
+        if (j->sw == 1) {
+          for (long ox = 0; ox < j->ow; ox++) out[ox] = out[ox] + wv * row[ox];
+        } else {
+          for (long ox = 0; ox < j->ow; ox++) out[ox] = out[ox] + wv * row[ox * j->sw];
+        }
+      }
+    }
+  }
+  float *y = j->y + ch * n;
+  int32_t b = j->rq->bias[ch];
+  for (long i = 0; i < n; i++) y[i] = ck_requant1((int32_t)acc[i] + b, ch, j->rq);
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void depthwise_avx512(const dw_job *j, long ch,
+                                                                                   float *pad, float *acc) {
+  depthwise_plane(j, ch, pad, acc);
+}
+
+__attribute__((target("avx2"))) static void depthwise_avx2(const dw_job *j, long ch, float *pad, float *acc) {
+  depthwise_plane(j, ch, pad, acc);
+}
+
+static void depthwise_task(void *context, long ch) {
+  const dw_job *j = context;
+  long ph = (j->oh - 1) * j->sh + (j->kh - 1) * j->dh + 1, pw = (j->ow - 1) * j->sw + (j->kw - 1) * j->dw + 1;
+  float *pad = malloc(sizeof(float) * (size_t)(ph * pw + j->oh * j->ow));
+  if (!pad) abort();
+  if (ck_q_has_vnni()) depthwise_avx512(j, ch, pad, pad + ph * pw);
+  else if (ck_q_has_avx2()) depthwise_avx2(j, ch, pad, pad + ph * pw);
+  else depthwise_plane(j, ch, pad, pad + ph * pw);
+  free(pad);
+}
+
+void ck_qdepthwise(const float *x, long c, long h, long w, const float *wd, long kh, long kw, long sh, long sw,
+                   long pt, long pl, long dh, long dw, long oh, long ow, float in_scale, float zero, float *y,
+                   const ck_requant *rq) {
+  if (oh <= 0 || ow <= 0) return;
+  dw_job j = {x, wd, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow, in_scale, zero, y, rq};
+  ck_parallel_for(c, depthwise_task, &j);
+}
+
+typedef struct {
+  const float *a, *b;
+  long count, chunk;
+  float sa, za, as, sb, zb, bs, sc, zc, lo, hi;
+  int dequantize;
+  float *y;
+} add_job;
+
+__attribute__((target("avx2,fma"))) static void add_range_fma(const add_job *j, long i0, long i1) {
+  float rac = j->sa / j->sc, rbc = j->sb / j->sc;
+  float ta = rac * j->za, tb = rbc * j->zb;
+  float t = ta + tb;
+  float fixed = j->zc - t;
+  for (long i = i0; i < i1; i++) {
+    float a = ck_code_of(j->a[i], j->as, j->za), b = ck_code_of(j->b[i], j->bs, j->zb);
+    float c = __builtin_fmaf(a, rac, __builtin_fmaf(b, rbc, fixed));
+    c = ck_round(c > -4194304.0f ? (c < 4194304.0f ? c : 4194304.0f) : -4194304.0f);
+    c = c > j->lo ? c : j->lo;
+    c = c < j->hi ? c : j->hi;
+    j->y[i] = j->dequantize ? (c - j->zc) * j->sc : c;
+  }
+}
+
+static void add_range(const add_job *j, long i0, long i1) {
+  float rac = j->sa / j->sc, rbc = j->sb / j->sc;
+  float ta = rac * j->za, tb = rbc * j->zb;
+  float t = ta + tb;
+  float fixed = j->zc - t;
+  for (long i = i0; i < i1; i++) {
+    float a = ck_code_of(j->a[i], j->as, j->za), b = ck_code_of(j->b[i], j->bs, j->zb);
+    float c = fmaf(a, rac, fmaf(b, rbc, fixed));
+    c = ck_round(c > -4194304.0f ? (c < 4194304.0f ? c : 4194304.0f) : -4194304.0f);
+    c = c > j->lo ? c : j->lo;
+    c = c < j->hi ? c : j->hi;
+    j->y[i] = j->dequantize ? (c - j->zc) * j->sc : c;
+  }
+}
+
+static void add_task(void *context, long t) {
+  const add_job *j = context;
+  long i0 = t * j->chunk, i1 = i0 + j->chunk < j->count ? i0 + j->chunk : j->count;
+  if (ck_q_has_avx2()) add_range_fma(j, i0, i1);
+  else add_range(j, i0, i1);
+}
+
+void ck_qadd(const float *a, const float *b, long count, float sa, float za, float a_scale, float sb, float zb,
+             float b_scale, float sc, float zc, float lo, float hi, int dequantize, float *y) {
+  add_job j = {a, b, count, 16384, sa, za, a_scale, sb, zb, b_scale, sc, zc, lo, hi, dequantize, y};
+  ck_parallel_for((count + j.chunk - 1) / j.chunk, add_task, &j);
+}
+
+void ck_qavgpool(const float *x, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt, long pl,
+                 long oh, long ow, int count_include_pad, float xs, float xz, float in_scale, float ys, float yz,
+                 float lo, float hi, int dequantize, float *y) {
+  for (long c = 0; c < planes; c++) {
+    const float *xp = x + c * h * w;
+    for (long oy = 0; oy < oh; oy++) {
+      long y0 = oy * sh - pt, y1 = y0 + kh < h ? y0 + kh : h;
+      y0 = y0 > 0 ? y0 : 0;
+      for (long ox = 0; ox < ow; ox++) {
+        long x0 = ox * sw - pl, x1 = x0 + kw < w ? x0 + kw : w;
+        x0 = x0 > 0 ? x0 : 0;
+        float sum = 0;
+        for (long iy = y0; iy < y1; iy++) {
+          for (long ix = x0; ix < x1; ix++) {
+            float code = ck_code_of(xp[iy * w + ix], in_scale, xz);
+            sum += xs * (float)((int32_t)code - (int32_t)xz);
+          }
+        }
+        long count = count_include_pad ? kh * kw : (y1 - y0) * (x1 - x0);
+        sum /= (float)count;
+        float q = nearbyintf(sum / ys + yz);
+        q = q < hi ? q : hi;
+        q = q > lo ? q : lo;
+        y[(c * oh + oy) * ow + ox] = dequantize ? (q - yz) * ys : q;
+      }
+    }
+  }
+}
+
+void ck_qsoftmax(const float *x, long rows, long d, float xs, float xz, float in_scale, float ys, float yz,
+                 float *y) {
+  if (d <= 0) return;
+  // onnxruntime's table: exp((i − 255 + shift)·xs) with a shift that keeps Σ below FLT_MAX.
+  float table[256];
+  double shift = log((double)(FLT_MAX / (float)d));
+  shift = (shift - 5 > 0 ? shift - 5 : 0) / (double)xs;
+  for (int i = 0; i < 256; i++) table[i] = (float)exp(((double)i - 255 + shift) * (double)xs);
+  float yscale = floorf(1.0f / ys);
+  for (long r = 0; r < rows; r++) {
+    const float *xr = x + r * d;
+    float *yr = y + r * d;
+    int codes_max = 0;
+    for (long i = 0; i < d; i++) {
+      int c = (int)ck_code_of(xr[i], in_scale, xz);
+      codes_max = c > codes_max ? c : codes_max;
+    }
+    const float *shifted = table + 255 - codes_max;
+    float sum = 0;
+    for (long i = 0; i < d; i++) sum += shifted[(int)ck_code_of(xr[i], in_scale, xz)];
+    for (long i = 0; i < d; i++) {
+      float t = shifted[(int)ck_code_of(xr[i], in_scale, xz)];
+      float q = nearbyintf((t * yscale) / sum) + yz;
+      yr[i] = sum == 0 ? yz : (q > 255 ? 255 : q);
+    }
+  }
+}
