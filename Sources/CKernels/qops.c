@@ -32,25 +32,26 @@ static inline void depthwise_plane(const dw_job *j, long ch, float *pad, float *
     }
   }
   const float *wd = j->wd + ch * j->kh * j->kw;
-  long n = j->oh * j->ow;
-  for (long i = 0; i < n; i++) acc[i] = 0;
-  for (long ky = 0; ky < j->kh; ky++) {
-    for (long kx = 0; kx < j->kw; kx++) {
-      float wv = wd[ky * j->kw + kx];
-      for (long oy = 0; oy < j->oh; oy++) {
-        const float *row = pad + (oy * j->sh + ky * j->dh) * pw + kx * j->dw;
-        float *out = acc + oy * j->ow;
+  float *y = j->y + ch * j->oh * j->ow;
+  int32_t b = j->rq->bias[ch];
+  // One output row at a time, so it stays in L1 while every tap adds to it.
+  for (long oy = 0; oy < j->oh; oy++) {
+    for (long ox = 0; ox < j->ow; ox++) acc[ox] = 0;
+    for (long ky = 0; ky < j->kh; ky++) {
+      const float *prow = pad + (oy * j->sh + ky * j->dh) * pw;
+      for (long kx = 0; kx < j->kw; kx++) {
+        float wv = wd[ky * j->kw + kx];
+        const float *row = prow + kx * j->dw;
         if (j->sw == 1) {
-          for (long ox = 0; ox < j->ow; ox++) out[ox] = out[ox] + wv * row[ox];
+          for (long ox = 0; ox < j->ow; ox++) acc[ox] = acc[ox] + wv * row[ox];
         } else {
-          for (long ox = 0; ox < j->ow; ox++) out[ox] = out[ox] + wv * row[ox * j->sw];
+          for (long ox = 0; ox < j->ow; ox++) acc[ox] = acc[ox] + wv * row[ox * j->sw];
         }
       }
     }
+    float *out = y + oy * j->ow;
+    for (long ox = 0; ox < j->ow; ox++) out[ox] = ck_requant1((int32_t)acc[ox] + b, ch, j->rq);
   }
-  float *y = j->y + ch * n;
-  int32_t b = j->rq->bias[ch];
-  for (long i = 0; i < n; i++) y[i] = ck_requant1((int32_t)acc[i] + b, ch, j->rq);
 }
 
 __attribute__((target("avx512f,avx512bw,avx512vl"))) static void depthwise_avx512(const dw_job *j, long ch,
@@ -65,7 +66,7 @@ __attribute__((target("avx2"))) static void depthwise_avx2(const dw_job *j, long
 static void depthwise_task(void *context, long ch) {
   const dw_job *j = context;
   long ph = (j->oh - 1) * j->sh + (j->kh - 1) * j->dh + 1, pw = (j->ow - 1) * j->sw + (j->kw - 1) * j->dw + 1;
-  float *pad = malloc(sizeof(float) * (size_t)(ph * pw + j->oh * j->ow));
+  float *pad = malloc(sizeof(float) * (size_t)(ph * pw + j->ow));
   if (!pad) abort();
   if (ck_q_has_vnni()) depthwise_avx512(j, ch, pad, pad + ph * pw);
   else if (ck_q_has_avx2()) depthwise_avx2(j, ch, pad, pad + ph * pw);
@@ -187,4 +188,80 @@ void ck_qsoftmax(const float *x, long rows, long d, float xs, float xz, float in
       yr[i] = sum == 0 ? yz : (q > 255 ? 255 : q);
     }
   }
+}
+
+typedef struct {
+  const float *x;
+  long n, chunk, plane, channels;
+  float in_scale, zero;
+  float *y;
+  const ck_requant *rq;
+} elementwise_job;
+
+static inline void centre_range(const elementwise_job *j, long i0, long i1) {
+  const float *x = j->x;
+  float *y = j->y;
+  float s = j->in_scale, z = j->zero;
+  if (s == 0) {
+    for (long i = i0; i < i1; i++) y[i] = x[i] - z;
+  } else {
+    for (long i = i0; i < i1; i++) y[i] = ck_code_of(x[i], s, z) - z;
+  }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void centre_avx512(const elementwise_job *j, long i0,
+                                                                                long i1) {
+  centre_range(j, i0, i1);
+}
+
+static void centre_task(void *context, long t) {
+  const elementwise_job *j = context;
+  long i0 = t * j->chunk, i1 = i0 + j->chunk < j->n ? i0 + j->chunk : j->n;
+  if (ck_q_has_vnni()) centre_avx512(j, i0, i1);
+  else centre_range(j, i0, i1);
+}
+
+void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y) {
+  elementwise_job j = {x, n, 16384, 0, 1, in_scale, zero, y, NULL};
+  ck_parallel_for((n + j.chunk - 1) / j.chunk, centre_task, &j);
+}
+
+/// One plane with the requantization's parameters in locals, so the loop vectorises.
+static inline void requant_plane(const elementwise_job *j, long c) {
+  const float *acc = j->x + c * j->plane;
+  float *y = j->y + c * j->plane;
+  int32_t b = j->rq->bias[c % j->channels];
+  float s = j->rq->scale[c % j->channels], zero = j->rq->zero, lo = j->rq->lo - zero, hi = j->rq->hi - zero;
+  float os = j->rq->out_scale;
+  if (j->rq->dequantize) {
+    for (long i = 0; i < j->plane; i++) {
+      float f = (float)((int32_t)acc[i] + b) * s;
+      f = f > lo ? f : lo;
+      f = f < hi ? f : hi;
+      y[i] = ck_round(f) * os;
+    }
+  } else {
+    for (long i = 0; i < j->plane; i++) {
+      float f = (float)((int32_t)acc[i] + b) * s;
+      f = f > lo ? f : lo;
+      f = f < hi ? f : hi;
+      y[i] = ck_round(f) + zero;
+    }
+  }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void requant_plane_avx512(const elementwise_job *j,
+                                                                                       long c) {
+  requant_plane(j, c);
+}
+
+static void requant_task(void *context, long c) {
+  const elementwise_job *j = context;
+  if (ck_q_has_vnni()) requant_plane_avx512(j, c);
+  else requant_plane(j, c);
+}
+
+void ck_qrequant_planes(const float *acc, long planes, long channels, long plane, const ck_requant *rq, float *y) {
+  elementwise_job j = {acc, planes * plane, 0, plane, channels, 0, 0, y, rq};
+  ck_parallel_for(planes, requant_task, &j);
 }

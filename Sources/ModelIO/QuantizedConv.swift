@@ -18,6 +18,8 @@ final class QuantizedConv: @unchecked Sendable {
   private let wzero: [Int32], bias: [Int32], scale: [Float]
   /// Depthwise: w − wzero per tap, as floats.
   private let taps: [Float]
+  /// Depthwise 3×3: the float kernel, which sums centred codes exactly (integers below 2^24).
+  private var direct3x3: Depthwise3x3?
 
   /// Packs `codes` ([outputs, channels/groups, kh, kw] uint8 or int8 with per-tensor or
   /// per-output `scales`/`zeros`) and the int32 `biasCodes`.
@@ -61,6 +63,11 @@ final class QuantizedConv: @unchecked Sendable {
       let xz = Int(input.zeroPoint)
       bias = (0..<n).map { Int32(truncatingIfNeeded: Int(b[$0]) - xz * sums[$0] + k * xz * wz[$0]) }
     }
+    if depthwise && g.kernelH == 3 && g.kernelW == 3 && g.strideH == g.strideW && g.dilationH == 1 && g.dilationW == 1 {
+      direct3x3 = Depthwise3x3(
+        channels: n, height: g.height, width: g.width, stride: g.strideH, padTop: g.padTop, padLeft: g.padLeft,
+        outH: g.outH, outW: g.outW, weights: taps, bias: Array(repeating: 0, count: n), activation: nil)
+    }
     let resolved = path == Int32(CK_Q_AUTO) ? ck_q_best() : path
     w16 = !depthwise && resolved == Int32(CK_Q_AVX2) ? Self.widened(packed) : nil
     wt = !depthwise && resolved == Int32(CK_Q_VNNI) && g.outPlane < 16 ? Self.quads(packed, n: n, kq: kq) : nil
@@ -97,7 +104,17 @@ final class QuantizedConv: @unchecked Sendable {
           out_scale: out.scale, dequantize: dequantize ? 1 : 0)
         y.withUnsafeMutableBufferPointer { yp in
           x.withUnsafeBufferPointer { xp in
-            if depthwise {
+            if let direct3x3 {
+              // Centred codes → exact float sums → requantized.
+              var centred = Tensor(uninitializedShape: x.shape)
+              centred.withUnsafeMutableBufferPointer { cp in
+                ck_qcentre(xp.baseAddress, xp.count, inputScale, inputZero, cp.baseAddress)
+              }
+              let sums = direct3x3(centred, batch: batch)
+              sums.withUnsafeBufferPointer { sp in
+                ck_qrequant_planes(sp.baseAddress, batch * outputs, outputs, g.outPlane, &rq, yp.baseAddress)
+              }
+            } else if depthwise {
               runDepthwise(xp.baseAddress!, yp.baseAddress!, &rq)
             } else {
               runGemm(xp.baseAddress!, yp.baseAddress!, &rq)

@@ -19,7 +19,7 @@ extension Planner {
     let shape = try ShapeRules.broadcast(node, a.shape, b.shape)
     let (sa, sb) = (a.dtype.isInteger ? 0 : qa.scale, b.dtype.isInteger ? 0 : qb.scale)
     let dequantize: Int32 = node.fusion.emitsCodes ? 0 : 1
-    try bind(node, shape, Planner.int8Output(node, c), inputs: [a.slot, b.slot]) { args in
+    try bind(node, shape, Planner.int8Output(node, c), inputs: [a.slot, b.slot], kind: "Add(int8)") { args in
       let x = args[0].shape == shape ? args[0] : try args[0].broadcast(to: shape)
       let z = args[1].shape == shape ? args[1] : try args[1].broadcast(to: shape)
       var y = Tensor(uninitializedShape: shape)

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// The int8 path's decisions, made once on the rewritten graph: which nodes run on 8-bit codes
 /// with onnxruntime's QLinear arithmetic (`fusion.int8Inputs`), and which outputs stay codes
 /// because only such nodes read them (`fusion.emitsCodes`). A Conv qualifies when its input is
@@ -6,7 +10,11 @@
 /// onnxruntime drops it); residual Adds, an AveragePool and a final Softmax qualify when their
 /// inputs and outputs are quantized.
 extension GraphRewrite {
+  /// TABBY_INT8=0 keeps quantized models on the float path (fake quantization), for A/B runs.
+  static let int8Enabled: Bool = getenv("TABBY_INT8").map { String(cString: $0) != "0" } ?? true
+
   static func markInt8(_ g: inout Graph) {
+    guard int8Enabled else { return }
     var params: [String: FusedQuantization] = [:]
     let producer = Dictionary(g.nodes.enumerated().flatMap { i, n in n.outputs.map { ($0, i) } }) { a, _ in a }
     let outputs = Set(g.outputs.map(\.name))

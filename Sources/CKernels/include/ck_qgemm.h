@@ -66,6 +66,14 @@ void ck_qdepthwise(const float *x, long c, long h, long w, const float *wd, long
                    long sw, long pt, long pl, long dh, long dw, long oh, long ow, float in_scale, float zero,
                    float *y, const ck_requant *rq);
 
+/// y[i] = code(x[i]) − zero: centred codes (in_scale as in ck_qpack_rows), which a float
+/// depthwise kernel sums exactly (small integers). Runs on the pool.
+void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y);
+
+/// y[c·plane + i] = requant((int32)acc[c·plane + i] + bias[c mod channels]) (rq's bias and scale
+/// per channel) for c < planes.
+void ck_qrequant_planes(const float *acc, long planes, long channels, long plane, const ck_requant *rq, float *y);
+
 /// onnxruntime's QLinearAdd: c = clamp(roundHalfEven(a·(sa/sc) + (b·(sb/sc) + fixed)), lo, hi)
 /// with fixed = zc − ((sa/sc)·za + (sb/sc)·zb), each step rounded to float (fused multiply-adds
 /// as MLAS's AVX2 kernel). a_scale / b_scale = 0: codes; otherwise dequantized values.
