@@ -197,33 +197,33 @@ typedef struct {
   int32_t *asum;
 } im2col_job;
 
-/// Output row oy of every im2col row; asum for those pixels is summed separately.
+/// Output row oy of every im2col row, and its pixels' code sums.
 static void im2col_task(void *context, long oy) {
   const im2col_job *j = context;
   long k = j->c * j->kh * j->kw;
   long kq = (k + 3) / 4 * 4;
+  int32_t *sums = j->asum + oy * j->ow;
+  uint8_t zero = (uint8_t)(int32_t)j->zero;
+  for (long ox = 0; ox < j->ow; ox++) sums[ox] = 0;
   for (long r = 0; r < kq; r++) {
     uint8_t *dst = j->a + ((r / 4) * j->pp + oy * j->ow) * 4 + r % 4;
-    if (r >= k) {
-      for (long ox = 0; ox < j->ow; ox++) dst[4 * ox] = 0;
-      continue;
-    }
     long ci = r / (j->kh * j->kw), i = r / j->kw % j->kh, jj = r % j->kw;
     long iy = oy * j->sh + i * j->dh - j->pt;
+    if (r >= k || iy < 0 || iy >= j->h) {
+      uint8_t v = r >= k ? 0 : zero;
+      for (long ox = 0; ox < j->ow; ox++) {
+        dst[4 * ox] = v;
+        sums[ox] += v;
+      }
+      continue;
+    }
     const float *row = j->x + (ci * j->h + iy) * j->w;
     for (long ox = 0; ox < j->ow; ox++) {
       long ix = ox * j->sw + jj * j->dw - j->pl;
-      float v = iy >= 0 && iy < j->h && ix >= 0 && ix < j->w ? ck_code_of(row[ix], j->in_scale, j->zero) : j->zero;
-      dst[4 * ox] = (uint8_t)(int32_t)v;
+      uint8_t v = ix >= 0 && ix < j->w ? (uint8_t)(int32_t)ck_code_of(row[ix], j->in_scale, j->zero) : zero;
+      dst[4 * ox] = v;
+      sums[ox] += v;
     }
-  }
-  for (long ox = 0; ox < j->ow; ox++) {
-    int32_t s = 0;
-    for (long kk = 0; kk < kq / 4; kk++) {
-      const uint8_t *q = j->a + (kk * j->pp + oy * j->ow + ox) * 4;
-      s += q[0] + q[1] + q[2] + q[3];
-    }
-    j->asum[oy * j->ow + ox] = s;
   }
 }
 

@@ -226,42 +226,81 @@ void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y) {
   ck_parallel_for((n + j.chunk - 1) / j.chunk, centre_task, &j);
 }
 
-/// One plane with the requantization's parameters in locals, so the loop vectorises.
-static inline void requant_plane(const elementwise_job *j, long c) {
-  const float *acc = j->x + c * j->plane;
-  float *y = j->y + c * j->plane;
-  int32_t b = j->rq->bias[c % j->channels];
-  float s = j->rq->scale[c % j->channels], zero = j->rq->zero, lo = j->rq->lo - zero, hi = j->rq->hi - zero;
+typedef struct {
+  const float *acc, *wd;
+  long channels, oh, ow, h, w, kh, kw, sh, sw, pt, pl;
+  float xz;
+  float *y;
+  const ck_requant *rq;
+} requant_dw_job;
+
+/// Requantizes one plane of float sums Σ x·(w − wz) over the taps inside the image, taking
+/// off xz·Σ (w − wz) over those same taps (all of them inside, fewer at the borders).
+static inline void requant_dw_plane(const requant_dw_job *j, long c) {
+  long ch = c % j->channels, n = j->oh * j->ow;
+  const float *acc = j->acc + c * n, *wd = j->wd + ch * j->kh * j->kw;
+  float *y = j->y + c * n;
+  int32_t b = j->rq->bias[ch];
+  float s = j->rq->scale[ch], zero = j->rq->zero, lo = j->rq->lo - zero, hi = j->rq->hi - zero;
   float os = j->rq->out_scale;
-  if (j->rq->dequantize) {
-    for (long i = 0; i < j->plane; i++) {
-      float f = (float)((int32_t)acc[i] + b) * s;
-      f = f > lo ? f : lo;
-      f = f < hi ? f : hi;
-      y[i] = ck_round(f) * os;
+  int deq = j->rq->dequantize;
+  int32_t xz = (int32_t)j->xz;
+  // Columns whose taps all fall inside the image.
+  long ox0 = (j->pl + j->sw - 1) / j->sw;
+  long ox1 = j->w - j->kw + j->pl >= 0 ? (j->w - j->kw + j->pl) / j->sw + 1 : 0;
+  if (ox0 > j->ow) ox0 = j->ow;
+  if (ox1 < ox0) ox1 = ox0;
+  if (ox1 > j->ow) ox1 = j->ow;
+  int32_t rowsum[16];
+  for (long oy = 0; oy < j->oh; oy++) {
+    long iy = oy * j->sh - j->pt;
+    for (long kx = 0; kx < j->kw; kx++) {
+      rowsum[kx] = 0;
+      for (long ky = 0; ky < j->kh; ky++)
+        if (iy + ky >= 0 && iy + ky < j->h) rowsum[kx] += (int32_t)wd[ky * j->kw + kx];
     }
-  } else {
-    for (long i = 0; i < j->plane; i++) {
-      float f = (float)((int32_t)acc[i] + b) * s;
+    int32_t full = 0;
+    for (long kx = 0; kx < j->kw; kx++) full += rowsum[kx];
+    const float *ar = acc + oy * j->ow;
+    float *yr = y + oy * j->ow;
+    for (long ox = 0; ox < j->ow;) {
+      if (ox == ox0 && ox0 < ox1) {
+        int32_t base = b - xz * full;
+        for (; ox < ox1; ox++) {
+          float f = (float)((int32_t)ar[ox] + base) * s;
+          f = f > lo ? f : lo;
+          f = f < hi ? f : hi;
+          yr[ox] = deq ? ck_round(f) * os : ck_round(f) + zero;
+        }
+        continue;
+      }
+      long ix = ox * j->sw - j->pl;
+      int32_t corr = 0;
+      for (long kx = 0; kx < j->kw; kx++)
+        if (ix + kx >= 0 && ix + kx < j->w) corr += rowsum[kx];
+      float f = (float)((int32_t)ar[ox] + b - xz * corr) * s;
       f = f > lo ? f : lo;
       f = f < hi ? f : hi;
-      y[i] = ck_round(f) + zero;
+      yr[ox] = deq ? ck_round(f) * os : ck_round(f) + zero;
+      ox++;
     }
   }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static void requant_plane_avx512(const elementwise_job *j,
-                                                                                       long c) {
-  requant_plane(j, c);
+__attribute__((target("avx512f,avx512bw,avx512vl"))) static void requant_dw_avx512(const requant_dw_job *j, long c) {
+  requant_dw_plane(j, c);
 }
 
-static void requant_task(void *context, long c) {
-  const elementwise_job *j = context;
-  if (ck_q_has_vnni()) requant_plane_avx512(j, c);
-  else requant_plane(j, c);
+static void requant_dw_task(void *context, long c) {
+  const requant_dw_job *j = context;
+  if (ck_q_has_vnni()) requant_dw_avx512(j, c);
+  else requant_dw_plane(j, c);
 }
 
-void ck_qrequant_planes(const float *acc, long planes, long channels, long plane, const ck_requant *rq, float *y) {
-  elementwise_job j = {acc, planes * plane, 0, plane, channels, 0, 0, y, rq};
-  ck_parallel_for(planes, requant_task, &j);
+void ck_qrequant_depthwise(const float *acc, long planes, long channels, long oh, long ow, long h, long w,
+                           const float *wd, long kh, long kw, long sh, long sw, long pt, long pl, float xz,
+                           const ck_requant *rq, float *y) {
+  if (kw > 16) abort();
+  requant_dw_job j = {acc, wd, channels, oh, ow, h, w, kh, kw, sh, sw, pt, pl, xz, y, rq};
+  ck_parallel_for(planes, requant_dw_task, &j);
 }

@@ -105,14 +105,25 @@ final class QuantizedConv: @unchecked Sendable {
         y.withUnsafeMutableBufferPointer { yp in
           x.withUnsafeBufferPointer { xp in
             if let direct3x3 {
-              // Centred codes → exact float sums → requantized.
-              var centred = Tensor(uninitializedShape: x.shape)
-              centred.withUnsafeMutableBufferPointer { cp in
-                ck_qcentre(xp.baseAddress, xp.count, inputScale, inputZero, cp.baseAddress)
+              // Exact float sums of codes (or of centred codes, from dequantized values),
+              // then the zero point's share off and requantized.
+              var sums: Tensor
+              if inputScale == 0 {
+                sums = direct3x3(x, batch: batch)
+              } else {
+                var centred = Tensor(uninitializedShape: x.shape)
+                centred.withUnsafeMutableBufferPointer { cp in
+                  ck_qcentre(xp.baseAddress, xp.count, inputScale, inputZero, cp.baseAddress)
+                }
+                sums = direct3x3(centred, batch: batch)
               }
-              let sums = direct3x3(centred, batch: batch)
+              let xz = inputScale == 0 ? inputZero : 0
               sums.withUnsafeBufferPointer { sp in
-                ck_qrequant_planes(sp.baseAddress, batch * outputs, outputs, g.outPlane, &rq, yp.baseAddress)
+                taps.withUnsafeBufferPointer { tp in
+                  ck_qrequant_depthwise(
+                    sp.baseAddress, batch * outputs, outputs, g.outH, g.outW, g.height, g.width, tp.baseAddress, 3, 3,
+                    g.strideH, g.strideW, g.padTop, g.padLeft, xz, &rq, yp.baseAddress)
+                }
               }
             } else if depthwise {
               runDepthwise(xp.baseAddress!, yp.baseAddress!, &rq)

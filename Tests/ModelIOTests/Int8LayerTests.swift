@@ -38,35 +38,42 @@ import Testing
 
   /// DequantizeLinear(x) → Conv → QuantizeLinear, weights and bias dequantized from codes.
   static func model(_ l: Layer, _ p: Params) throws -> LoadedModel {
-    let k = (l.depthwise ? 1 : l.channels) * l.kernel * l.kernel
+    let g = Graph(
+      nodes: try rawNodes(l, p, output: "y"),
+      inputs: [ValueInfo(name: "x", dtype: .uint8, shape: [1, l.channels, l.size, l.size].map { .fixed($0) })],
+      outputs: [ValueInfo(name: "y", dtype: .uint8, shape: nil)], initializers: try initializers(l, p), opset: 13, format: "test")
+    return try LoadedModel(graph: g, format: .onnx, file: "test")
+  }
+
+  static func initializers(_ l: Layer, _ p: Params) throws -> [String: HostArray] {
     let wShape = [l.outputs, l.depthwise ? 1 : l.channels, l.kernel, l.kernel]
     let n = p.ws.count
-    var inits: [String: HostArray] = [
+    return [
       "xs": HostArray(shape: [], floats: [p.xs]), "xz": HostArray(dtype: .uint8, shape: [], integers: [Int64(p.xz)]),
       "w": HostArray(dtype: .uint8, shape: wShape, integers: p.w.map(Int64.init)),
       "ws": HostArray(shape: n > 1 ? [n] : [], floats: p.ws),
       "wz": HostArray(dtype: .uint8, shape: n > 1 ? [n] : [], integers: p.wz.map(Int64.init)),
       "b": HostArray(dtype: .int32, shape: [l.outputs], integers: p.bias.map(Int64.init)),
+      "bs": HostArray(shape: [], floats: [p.xs * p.ws[0]]),
       "ys": HostArray(shape: [], floats: [p.ys]), "yz": HostArray(dtype: .uint8, shape: [], integers: [Int64(p.yz)]),
     ]
-    inits["bs"] = HostArray(shape: [], floats: [p.xs * p.ws[0]])
-    precondition(p.w.count == l.outputs * k)
+  }
+
+  static func rawNodes(_ l: Layer, _ p: Params, output: String) throws -> [Node] {
     let pads = [l.pad, l.pad, l.pad, l.pad]
-    let nodes = [
+    return [
       Node(op: "DequantizeLinear", name: "dx", inputs: ["x", "xs", "xz"], outputs: ["xf"]),
-      Node(op: "DequantizeLinear", name: "dw", inputs: ["w", "ws", "wz"], outputs: ["wf"], attributes: n > 1 ? ["axis": .int(0)] : [:]),
+      Node(
+        op: "DequantizeLinear", name: "dw", inputs: ["w", "ws", "wz"], outputs: ["wf"],
+        attributes: p.ws.count > 1 ? ["axis": .int(0)] : [:]),
       Node(op: "DequantizeLinear", name: "db", inputs: ["b", "bs"], outputs: ["bf"]),
       Node(
         op: "Conv", name: "conv", inputs: ["xf", "wf", "bf"], outputs: ["c"],
         attributes: [
           "strides": .ints([l.stride, l.stride]), "pads": .ints(pads), "group": .int(l.depthwise ? l.channels : 1),
         ]),
-      Node(op: "QuantizeLinear", name: "q", inputs: ["c", "ys", "yz"], outputs: ["y"]),
+      Node(op: "QuantizeLinear", name: "q", inputs: ["c", "ys", "yz"], outputs: [output]),
     ]
-    let g = Graph(
-      nodes: nodes, inputs: [ValueInfo(name: "x", dtype: .uint8, shape: [1, l.channels, l.size, l.size].map { .fixed($0) })],
-      outputs: [ValueInfo(name: "y", dtype: .uint8, shape: nil)], initializers: inits, opset: 13, format: "test")
-    return try LoadedModel(graph: g, format: .onnx, file: "test")
   }
 
   /// The exact result: integer sums of (x − xz)(w − wz), + bias, then float(acc) · (xs·ws/ys),
@@ -114,6 +121,38 @@ import Testing
       let wrong = zip(y.scalars, want).filter { $0 != $1 }.count
       #expect(y.scalars.count == want.count && wrong == 0, "\(l): \(wrong) of \(want.count) codes differ")
     }
+  }
+
+  /// A pointwise layer feeding a depthwise one: the codes pass between the two int8 steps as
+  /// codes (emitsCodes), and the depthwise kernel takes the input's zero point off itself.
+  @Test func codesFlowBetweenInt8Steps() throws {
+    let a = Layer(channels: 6, outputs: 10, size: 8, kernel: 1, stride: 1, pad: 0, depthwise: false, perChannel: false)
+    let b = Layer(channels: 10, outputs: 10, size: 8, kernel: 3, stride: 2, pad: 1, depthwise: true, perChannel: true)
+    var rng = SplitMix(seed: 5)
+    let pa = Self.random(a, &rng)
+    var pb = Self.random(b, &rng)
+    (pb.xs, pb.xz) = (pa.ys, pa.yz)
+    // Rename the second layer's values and parameters, then read the first layer's codes.
+    func renamed(_ v: String) -> String { v == "x" ? "y1" : v == "y" ? "y" : v.isEmpty ? v : "b." + v }
+    var nodes = try Self.rawNodes(a, pa, output: "y1")
+    nodes += try Self.rawNodes(b, pb, output: "y").map { n in
+      var n = n
+      n.inputs = n.inputs.map(renamed)
+      n.outputs = n.outputs.map(renamed)
+      n.name = "b." + n.name
+      return n
+    }
+    var inits = try Self.initializers(a, pa)
+    for (k, v) in try Self.initializers(b, pb) { inits["b." + k] = v }
+    let g = Graph(
+      nodes: nodes, inputs: [ValueInfo(name: "x", dtype: .uint8, shape: [1, a.channels, a.size, a.size].map { .fixed($0) })],
+      outputs: [ValueInfo(name: "y", dtype: .uint8, shape: nil)], initializers: inits, opset: 13, format: "test")
+    let m = try LoadedModel(graph: g, format: .onnx, file: "test")
+    #expect(m.graph.nodes.filter { $0.op == "Conv" }.map(\.fusion.emitsCodes) == [true, true])
+    let x = (0..<(a.channels * a.size * a.size)).map { _ in Int(rng.next() % 256) }
+    let y = try m.run(["x": try Tensor(shape: [1, a.channels, a.size, a.size], scalars: x.map(Float.init))])[0]
+    let middle = Self.reference(a, pa, x).map { Int($0) }
+    #expect(y.scalars == Self.reference(b, pb, middle))
   }
 
   /// onnxruntime's QLinearAdd: codes in, codes out, its float steps in its order.

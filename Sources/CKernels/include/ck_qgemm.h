@@ -70,9 +70,13 @@ void ck_qdepthwise(const float *x, long c, long h, long w, const float *wd, long
 /// depthwise kernel sums exactly (small integers). Runs on the pool.
 void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y);
 
-/// y[c·plane + i] = requant((int32)acc[c·plane + i] + bias[c mod channels]) (rq's bias and scale
-/// per channel) for c < planes.
-void ck_qrequant_planes(const float *acc, long planes, long channels, long plane, const ck_requant *rq, float *y);
+/// Requantizes a depthwise convolution's float sums acc = Σ x·wd over the taps inside the
+/// image (a float kernel's zero padding), x the codes: the zero point's share xz·Σ wd over
+/// those taps comes off, then y = requant(acc − that + bias[c mod channels]). Sums must be
+/// exact (integers below 2^24); kw ≤ 16. Runs on the pool.
+void ck_qrequant_depthwise(const float *acc, long planes, long channels, long oh, long ow, long h, long w,
+                           const float *wd, long kh, long kw, long sh, long sw, long pt, long pl, float xz,
+                           const ck_requant *rq, float *y);
 
 /// onnxruntime's QLinearAdd: c = clamp(roundHalfEven(a·(sa/sc) + (b·(sb/sc) + fixed)), lo, hi)
 /// with fixed = zc − ((sa/sc)·za + (sb/sc)·zb), each step rounded to float (fused multiply-adds
