@@ -226,6 +226,28 @@ void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y) {
   ck_parallel_for((n + j.chunk - 1) / j.chunk, centre_task, &j);
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// The requantization of acc[i] + base for the first multiple of 16 of n; returns how many.
+__attribute__((target("avx512f"))) static long ck_requant16(const float *acc, float *y, long n, int32_t base,
+                                                            float s, float lo, float hi, float zero, float os,
+                                                            int deq) {
+  const __m512i vb = _mm512_set1_epi32(base);
+  const __m512 vs = _mm512_set1_ps(s), vlo = _mm512_set1_ps(lo), vhi = _mm512_set1_ps(hi);
+  const __m512 vz = _mm512_set1_ps(zero), vos = _mm512_set1_ps(os);
+  long i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m512i v = _mm512_add_epi32(_mm512_cvttps_epi32(_mm512_loadu_ps(acc + i)), vb);
+    __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), vs);
+    f = _mm512_min_ps(_mm512_max_ps(f, vlo), vhi);
+    f = _mm512_roundscale_ps(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    _mm512_storeu_ps(y + i, deq ? _mm512_mul_ps(f, vos) : _mm512_add_ps(f, vz));
+  }
+  return i;
+}
+#endif
+
 typedef struct {
   const float *acc, *wd;
   long channels, oh, ow, h, w, kh, kw, sh, sw, pt, pl;
@@ -234,67 +256,58 @@ typedef struct {
   const ck_requant *rq;
 } requant_dw_job;
 
-/// Requantizes one plane of float sums Σ x·(w − wz) over the taps inside the image, taking
-/// off xz·Σ (w − wz) over those same taps (all of them inside, fewer at the borders).
-static inline void requant_dw_plane(const requant_dw_job *j, long c) {
+/// One output of a depthwise plane: the zero point's share over the taps inside the image.
+static inline float requant_dw_one(const requant_dw_job *j, const float *wd, long oy, long ox, float a, long ch) {
+  long iy = oy * j->sh - j->pt, ix = ox * j->sw - j->pl;
+  int32_t corr = 0;
+  for (long ky = 0; ky < j->kh; ky++)
+    for (long kx = 0; kx < j->kw; kx++)
+      if (iy + ky >= 0 && iy + ky < j->h && ix + kx >= 0 && ix + kx < j->w) corr += (int32_t)wd[ky * j->kw + kx];
+  return ck_requant1((int32_t)a + j->rq->bias[ch] - (int32_t)j->xz * corr, ch, j->rq);
+}
+
+/// Every output as if all its taps were inside (one vector pass), then the border outputs
+/// (rows and columns whose taps reach into the padding) again with their own share.
+static inline void requant_dw_plane(const requant_dw_job *j, long c, int vector) {
   long ch = c % j->channels, n = j->oh * j->ow;
   const float *acc = j->acc + c * n, *wd = j->wd + ch * j->kh * j->kw;
   float *y = j->y + c * n;
-  int32_t b = j->rq->bias[ch];
+  int32_t full = 0;
+  for (long t = 0; t < j->kh * j->kw; t++) full += (int32_t)wd[t];
+  int32_t base = j->rq->bias[ch] - (int32_t)j->xz * full;
   float s = j->rq->scale[ch], zero = j->rq->zero, lo = j->rq->lo - zero, hi = j->rq->hi - zero;
   float os = j->rq->out_scale;
   int deq = j->rq->dequantize;
-  int32_t xz = (int32_t)j->xz;
-  // Columns whose taps all fall inside the image.
-  long ox0 = (j->pl + j->sw - 1) / j->sw;
+  long i = 0;
+#if defined(__x86_64__)
+  if (vector) i = ck_requant16(acc, y, n, base, s, lo, hi, zero, os, deq);
+#else
+  (void)vector;
+#endif
+  for (; i < n; i++) {
+    float f = (float)((int32_t)acc[i] + base) * s;
+    f = f > lo ? f : lo;
+    f = f < hi ? f : hi;
+    y[i] = deq ? ck_round(f) * os : ck_round(f) + zero;
+  }
+  long oy0 = (j->pt + j->sh - 1) / j->sh, ox0 = (j->pl + j->sw - 1) / j->sw;
+  long oy1 = j->h - j->kh + j->pt >= 0 ? (j->h - j->kh + j->pt) / j->sh + 1 : 0;
   long ox1 = j->w - j->kw + j->pl >= 0 ? (j->w - j->kw + j->pl) / j->sw + 1 : 0;
-  if (ox0 > j->ow) ox0 = j->ow;
-  if (ox1 < ox0) ox1 = ox0;
-  if (ox1 > j->ow) ox1 = j->ow;
-  int32_t rowsum[16];
   for (long oy = 0; oy < j->oh; oy++) {
-    long iy = oy * j->sh - j->pt;
-    for (long kx = 0; kx < j->kw; kx++) {
-      rowsum[kx] = 0;
-      for (long ky = 0; ky < j->kh; ky++)
-        if (iy + ky >= 0 && iy + ky < j->h) rowsum[kx] += (int32_t)wd[ky * j->kw + kx];
-    }
-    int32_t full = 0;
-    for (long kx = 0; kx < j->kw; kx++) full += rowsum[kx];
-    const float *ar = acc + oy * j->ow;
-    float *yr = y + oy * j->ow;
-    for (long ox = 0; ox < j->ow;) {
-      if (ox == ox0 && ox0 < ox1) {
-        int32_t base = b - xz * full;
-        for (; ox < ox1; ox++) {
-          float f = (float)((int32_t)ar[ox] + base) * s;
-          f = f > lo ? f : lo;
-          f = f < hi ? f : hi;
-          yr[ox] = deq ? ck_round(f) * os : ck_round(f) + zero;
-        }
+    int edge_row = oy < oy0 || oy >= oy1;
+    for (long ox = 0; ox < j->ow; ox++) {
+      if (!edge_row && ox >= ox0 && ox < ox1) {
+        ox = ox1 - 1;
         continue;
       }
-      long ix = ox * j->sw - j->pl;
-      int32_t corr = 0;
-      for (long kx = 0; kx < j->kw; kx++)
-        if (ix + kx >= 0 && ix + kx < j->w) corr += rowsum[kx];
-      float f = (float)((int32_t)ar[ox] + b - xz * corr) * s;
-      f = f > lo ? f : lo;
-      f = f < hi ? f : hi;
-      yr[ox] = deq ? ck_round(f) * os : ck_round(f) + zero;
-      ox++;
+      y[oy * j->ow + ox] = requant_dw_one(j, wd, oy, ox, acc[oy * j->ow + ox], ch);
     }
   }
 }
 
-__attribute__((target("avx512f,avx512bw,avx512vl"))) static void requant_dw_avx512(const requant_dw_job *j, long c) {
-  requant_dw_plane(j, c);
-}
-
 static void requant_dw_task(void *context, long c) {
   const requant_dw_job *j = context;
-  if (ck_q_has_vnni()) requant_dw_avx512(j, c);
-  else requant_dw_plane(j, c);
+  requant_dw_plane(j, c, ck_q_has_vnni());
 }
 
 void ck_qrequant_depthwise(const float *acc, long planes, long channels, long oh, long ow, long h, long w,

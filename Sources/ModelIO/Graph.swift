@@ -100,6 +100,9 @@ public struct Fusion: Equatable, Sendable {
   /// Only int8 steps read the output: it is kept as its codes (a uint8/int8 tensor), not
   /// dequantized.
   public var emitsCodes = false
+  /// The emitted codes are stored less their zero point (the readers' `int8Inputs` then give
+  /// zero point 0): what the depthwise kernel sums directly, zero padding included.
+  public var codesCentred = false
 
   /// No fusion.
   public init() {}

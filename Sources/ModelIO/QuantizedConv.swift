@@ -20,16 +20,21 @@ final class QuantizedConv: @unchecked Sendable {
   private let taps: [Float]
   /// Depthwise 3×3: the float kernel, which sums centred codes exactly (integers below 2^24).
   private var direct3x3: Depthwise3x3?
+  private let floatBias: [Float]
 
   /// Packs `codes` ([outputs, channels/groups, kh, kw] uint8 or int8 with per-tensor or
   /// per-output `scales`/`zeros`) and the int32 `biasCodes`.
   init(
     geometry g: ConvGeometry, batch: Int, codes: HostArray, scales: [Float], zeros: [Float], biasCodes: [Int64]?,
-    input: FusedQuantization, inputIsCodes: Bool, output: FusedQuantization, emitsCodes: Bool, depthwise: Bool,
-    path: Int32 = Int32(CK_Q_AUTO)
+    input: FusedQuantization, inputIsCodes: Bool, output: FusedQuantization, emitsCodes: Bool, centred: Bool = false,
+    depthwise: Bool, path: Int32 = Int32(CK_Q_AUTO)
   ) {
     (geometry, self.batch, outputs, self.depthwise) = (g, batch, codes.shape[0], depthwise)
-    (inputZero, inputScale, out, dequantize) = (input.zeroPoint, inputIsCodes ? 0 : input.scale, output, !emitsCodes)
+    (inputZero, inputScale, dequantize) = (input.zeroPoint, inputIsCodes ? 0 : input.scale, !emitsCodes)
+    // Centred codes: the same codes less the zero point (zero point 0, range shifted).
+    out = centred
+      ? FusedQuantization(scale: output.scale, zeroPoint: 0, low: output.low - output.zeroPoint, high: output.high - output.zeroPoint)
+      : output
     self.path = path == Int32(CK_Q_AUTO) ? ck_q_best() : path
     let n = codes.shape[0]
     k = codes.count / max(n, 1)
@@ -54,15 +59,17 @@ final class QuantizedConv: @unchecked Sendable {
     }
     w = packed
     let wz = zero.map { Int($0) }
+    let biasInts: [Int32]
     if depthwise {
       taps = (0..<n * k).map { Float(packed[($0 / k) * kq + $0 % k]) - zero[$0 / k] }
-      bias = b.map { Int32(truncatingIfNeeded: $0) }
+      biasInts = b.map { Int32(truncatingIfNeeded: $0) }
     } else {
       taps = []
       // Σ (x − xz)(w − wz) = Σ x·w − wz·Σ x − xz·Σ w + k·xz·wz: the last two are constants.
       let xz = Int(input.zeroPoint)
-      bias = (0..<n).map { Int32(truncatingIfNeeded: Int(b[$0]) - xz * sums[$0] + k * xz * wz[$0]) }
+      biasInts = (0..<n).map { Int32(truncatingIfNeeded: Int(b[$0]) - xz * sums[$0] + k * xz * wz[$0]) }
     }
+    (bias, floatBias) = (biasInts, biasInts.map(Float.init))
     if depthwise && g.kernelH == 3 && g.kernelW == 3 && g.strideH == g.strideW && g.dilationH == 1 && g.dilationW == 1 {
       direct3x3 = Depthwise3x3(
         channels: n, height: g.height, width: g.width, stride: g.strideH, padTop: g.padTop, padLeft: g.padLeft,
@@ -104,7 +111,9 @@ final class QuantizedConv: @unchecked Sendable {
           out_scale: out.scale, dequantize: dequantize ? 1 : 0)
         y.withUnsafeMutableBufferPointer { yp in
           x.withUnsafeBufferPointer { xp in
-            if let direct3x3 {
+            if direct3x3 != nil && inputScale == 0 && inputZero == 0 && bias.allSatisfy({ abs($0) < 1 << 24 }) {
+              runFused3x3(xp.baseAddress!, yp.baseAddress!, sp.baseAddress!)
+            } else if let direct3x3 {
               // Exact float sums of codes (or of centred codes, from dequantized values),
               // then the zero point's share off and requantized.
               var sums: Tensor
@@ -135,6 +144,27 @@ final class QuantizedConv: @unchecked Sendable {
       }
     }
     return y
+  }
+
+  /// Centred codes in: the float 3×3 kernel sums them exactly and requantizes as it stores.
+  private func runFused3x3(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ scales: UnsafePointer<Float>) {
+    let g = geometry
+    var p = ck_depthwise_params()
+    (p.channels, p.height, p.width, p.out_height, p.out_width) = (outputs, g.height, g.width, g.outH, g.outW)
+    (p.stride, p.pad_top, p.pad_left) = (Int32(g.strideH), Int32(g.padTop), Int32(g.padLeft))
+    (p.requant, p.requant_zero, p.requant_lo, p.requant_hi) = (1, out.zeroPoint, out.low, out.high)
+    (p.requant_out_scale, p.requant_dequantize) = (out.scale, dequantize ? 1 : 0)
+    let plane = g.outPlane
+    taps.withUnsafeBufferPointer { tp in
+      floatBias.withUnsafeBufferPointer { bp in
+        (p.weights, p.bias, p.requant_scale) = (tp.baseAddress, bp.baseAddress, scales)
+        let params = p
+        parallelChunks(batch * outputs, grain: max(1, 2048 / max(plane, 1))) { planes in
+          var q = params
+          ck_depthwise3x3(&q, x, y, planes.lowerBound, planes.upperBound)
+        }
+      }
+    }
   }
 
   private func runDepthwise(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ rq: inout ck_requant) {
@@ -199,8 +229,10 @@ extension Planner {
     }
     let conv = QuantizedConv(
       geometry: g, batch: x.shape[0], codes: codes, scales: q.scales, zeros: q.zeroPoints, biasCodes: biasCodes,
-      input: iq, inputIsCodes: x.dtype.isInteger, output: oq, emitsCodes: node.fusion.emitsCodes, depthwise: groups > 1)
-    let dtype: ElementType = node.fusion.emitsCodes ? (oq.low < 0 ? .int8 : .uint8) : .float32
+      input: iq, inputIsCodes: x.dtype.isInteger, output: oq, emitsCodes: node.fusion.emitsCodes,
+      centred: node.fusion.codesCentred, depthwise: groups > 1)
+    // Centred codes run from −zeroPoint: a signed type wider than their 8 bits says so.
+    let dtype: ElementType = node.fusion.codesCentred ? .int32 : Planner.int8Output(node, oq)
     try bind(node, outShape, dtype, inputs: [x.slot], kind: groups > 1 ? "Conv(int8 depthwise)" : "Conv(int8)") { conv($0[0]) }
   }
 }

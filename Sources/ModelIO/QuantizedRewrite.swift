@@ -86,6 +86,24 @@ extension GraphRewrite {
       let canEmit = (n.op == "Transpose" && n.fusion.inputDequantization != nil) || !n.fusion.int8Inputs.isEmpty
       if canEmit && int8Readers[n.outputs[0]] == true { g.nodes[i].fusion.emitsCodes = true }
     }
+    centreDepthwiseInputs(&g)
+  }
+
+  /// An int8 convolution read only by int8 depthwise ones stores its codes less the zero point,
+  /// so they sum them directly (their padding then holds the right value, 0).
+  static func centreDepthwiseInputs(_ g: inout Graph) {
+    var readers: [String: [Int]] = [:]
+    for (k, n) in g.nodes.enumerated() { for v in n.inputs where !v.isEmpty { readers[v, default: []].append(k) } }
+    for i in g.nodes.indices {
+      let n = g.nodes[i]
+      guard n.op == "Conv", n.fusion.emitsCodes, !n.fusion.int8Inputs.isEmpty, (n.int("group") ?? 1) == 1,
+        let q = n.fusion.outputQuantization, let rs = readers[n.outputs[0]], !rs.isEmpty,
+        rs.allSatisfy({ g.nodes[$0].op == "Conv" && (g.nodes[$0].int("group") ?? 1) > 1 && g.nodes[$0].inputs[0] == n.outputs[0] })
+      else { continue }
+      g.nodes[i].fusion.codesCentred = true
+      let centred = FusedQuantization(scale: q.scale, zeroPoint: 0, low: q.low - q.zeroPoint, high: q.high - q.zeroPoint)
+      for r in rs { g.nodes[r].fusion.int8Inputs[0] = centred }
+    }
   }
 
   /// The initializer a DequantizeLinear node turns into the value `name`, with its scale and zero point.

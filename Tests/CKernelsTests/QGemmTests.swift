@@ -135,3 +135,49 @@ import Testing
     }
   }
 }
+
+/// ck_depthwise3x3's requantizing epilogue (the int8 path's depthwise on centred codes), AVX2
+/// and portable, against integer loops and the requantization formula.
+@Suite(.serialized) struct DepthwiseRequantTests {
+  @Test(arguments: [1, 2], [false, true])
+  func matchesIntegerReference(stride: Int, portable: Bool) {
+    var rng = QGemmTests.Rng(state: UInt64(stride * 7 + (portable ? 1 : 0)))
+    let (c, h, w) = (5, 9 + stride, 13)
+    let (oh, ow) = ((h + 1 - 3) / stride + 1, (w + 1 - 3) / stride + 1)  // pads: top/left 0, bottom/right 1
+    let zx = rng.next(256)
+    let x = (0..<(c * h * w)).map { _ in rng.next(256) }
+    let wts = (0..<(c * 9)).map { _ in rng.next(511) - 255 }
+    let bias = (0..<c).map { _ in rng.next(20_000) - 10_000 }
+    let scale = (0..<c).map { _ in Float(1 + rng.next(300)) / 100_000 }
+    let zero: Float = 17
+    var p = ck_depthwise_params()
+    (p.channels, p.height, p.width, p.out_height, p.out_width) = (c, h, w, oh, ow)
+    (p.stride, p.pad_top, p.pad_left, p.force_portable) = (Int32(stride), 0, 0, portable ? 1 : 0)
+    (p.requant, p.requant_zero, p.requant_lo, p.requant_hi) = (1, zero, 0, 255)
+    let centred = x.map { Float($0 - zx) }, wf = wts.map(Float.init), bf = bias.map(Float.init)
+    var y = [Float](repeating: .nan, count: c * oh * ow)
+    wf.withUnsafeBufferPointer { wp in
+      bf.withUnsafeBufferPointer { bp in
+        scale.withUnsafeBufferPointer { sp in
+          (p.weights, p.bias, p.requant_scale) = (wp.baseAddress, bp.baseAddress, sp.baseAddress)
+          ck_depthwise3x3(&p, centred, &y, 0, c)
+        }
+      }
+    }
+    for ch in 0..<c {
+      for oy in 0..<oh {
+        for ox in 0..<ow {
+          var acc = bias[ch]
+          for i in 0..<3 {
+            for j in 0..<3 {
+              let (iy, ix) = (oy * stride + i, ox * stride + j)
+              if iy < h && ix < w { acc += (x[(ch * h + iy) * w + ix] - zx) * wts[ch * 9 + i * 3 + j] }
+            }
+          }
+          let want = QGemmTests.requant(acc, scale: scale[ch], zero: zero)
+          #expect(y[(ch * oh + oy) * ow + ox] == want, "stride \(stride) portable \(portable) [\(ch), \(oy), \(ox)]")
+        }
+      }
+    }
+  }
+}

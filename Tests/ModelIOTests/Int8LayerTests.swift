@@ -149,6 +149,7 @@ import Testing
       outputs: [ValueInfo(name: "y", dtype: .uint8, shape: nil)], initializers: inits, opset: 13, format: "test")
     let m = try LoadedModel(graph: g, format: .onnx, file: "test")
     #expect(m.graph.nodes.filter { $0.op == "Conv" }.map(\.fusion.emitsCodes) == [true, true])
+    #expect(m.graph.nodes.filter { $0.op == "Conv" }.map(\.fusion.codesCentred) == [true, false])
     let x = (0..<(a.channels * a.size * a.size)).map { _ in Int(rng.next() % 256) }
     let y = try m.run(["x": try Tensor(shape: [1, a.channels, a.size, a.size], scalars: x.map(Float.init))])[0]
     let middle = Self.reference(a, pa, x).map { Int($0) }
