@@ -197,34 +197,77 @@ typedef struct {
   int32_t *asum;
 } im2col_job;
 
-/// Output row oy of every im2col row, and its pixels' code sums.
+/// One code of the im2col matrix: the pixel at column ix of `row`, or the padding's code.
+static inline uint32_t im2col_code(const im2col_job *j, const float *row, long ix, uint32_t pad) {
+  if (!row || ix < 0 || ix >= j->w) return pad;
+  return (uint32_t)(int32_t)ck_code_of(row[ix], j->in_scale, j->zero) & 255u;
+}
+
+/// Output row oy: four im2col rows at a time make one 32-bit word per pixel, and the pixels'
+/// code sums. Columns whose taps all fall inside the image skip the bounds checks.
 static void im2col_task(void *context, long oy) {
   const im2col_job *j = context;
   long k = j->c * j->kh * j->kw;
   long kq = (k + 3) / 4 * 4;
   int32_t *sums = j->asum + oy * j->ow;
-  uint8_t zero = (uint8_t)(int32_t)j->zero;
+  uint32_t zero = (uint32_t)(int32_t)j->zero & 255u;
   for (long ox = 0; ox < j->ow; ox++) sums[ox] = 0;
-  for (long r = 0; r < kq; r++) {
-    uint8_t *dst = j->a + ((r / 4) * j->pp + oy * j->ow) * 4 + r % 4;
-    long ci = r / (j->kh * j->kw), i = r / j->kw % j->kh, jj = r % j->kw;
-    long iy = oy * j->sh + i * j->dh - j->pt;
-    if (r >= k || iy < 0 || iy >= j->h) {
-      uint8_t v = r >= k ? 0 : zero;
-      for (long ox = 0; ox < j->ow; ox++) {
-        dst[4 * ox] = v;
-        sums[ox] += v;
-      }
-      continue;
+  // Rows of the padding's code and of 0 (rows past k), read like image rows by the fast loop
+  // at any column it visits (codes input only).
+  long span = j->ow * j->sw + j->kw * j->dw + j->pl + 8;
+  float *fill = malloc(sizeof(float) * (size_t)(4 * span));
+  if (!fill) abort();
+  for (long i = 0; i < 2 * span; i++) fill[i] = j->zero;
+  for (long i = 2 * span; i < 4 * span; i++) fill[i] = 0;
+  const float *pad_row = fill + span, *zero_row = fill + 3 * span;
+  for (long kk = 0; kk < kq / 4; kk++) {
+    const float *rows[4];
+    long off[4];
+    uint32_t pad[4];
+    long lo = 0, hi = j->ow;
+    for (int t = 0; t < 4; t++) {
+      long r = 4 * kk + t;
+      long ci = r / (j->kh * j->kw), i = r / j->kw % j->kh, jj = r % j->kw;
+      long iy = oy * j->sh + i * j->dh - j->pt;
+      // Rows past k hold 0 (no weight reads them); padding rows the zero point's code.
+      rows[t] = r < k && iy >= 0 && iy < j->h ? j->x + (ci * j->h + iy) * j->w : NULL;
+      pad[t] = r < k ? zero : 0;
+      off[t] = jj * j->dw - j->pl;
+      if (!rows[t]) continue;
+      // Columns ox with 0 ≤ ox·sw + off < w.
+      long first = off[t] >= 0 ? 0 : (-off[t] + j->sw - 1) / j->sw;
+      long last = j->w - off[t] > 0 ? (j->w - off[t] - 1) / j->sw + 1 : 0;
+      lo = first > lo ? first : lo;
+      hi = last < hi ? last : hi;
     }
-    const float *row = j->x + (ci * j->h + iy) * j->w;
+    uint32_t *dst = (uint32_t *)(j->a + (kk * j->pp + oy * j->ow) * 4);
+    int whole = j->in_scale == 0 && lo < hi;
+    const float *fast[4];
+    for (int t = 0; t < 4; t++) fast[t] = rows[t] ? rows[t] + off[t] : (4 * kk + t < k ? pad_row : zero_row);
     for (long ox = 0; ox < j->ow; ox++) {
-      long ix = ox * j->sw + jj * j->dw - j->pl;
-      uint8_t v = ix >= 0 && ix < j->w ? (uint8_t)(int32_t)ck_code_of(row[ix], j->in_scale, j->zero) : zero;
-      dst[4 * ox] = v;
-      sums[ox] += v;
+      if (whole && ox == lo) {
+        const float *r0 = fast[0], *r1 = fast[1], *r2 = fast[2], *r3 = fast[3];
+        for (; ox < hi; ox++) {
+          long ix = ox * j->sw;
+          uint32_t c0 = (uint32_t)(int32_t)r0[ix] & 255u, c1 = (uint32_t)(int32_t)r1[ix] & 255u;
+          uint32_t c2 = (uint32_t)(int32_t)r2[ix] & 255u, c3 = (uint32_t)(int32_t)r3[ix] & 255u;
+          dst[ox] = c0 | c1 << 8 | c2 << 16 | c3 << 24;
+          sums[ox] += (int32_t)(c0 + c1 + c2 + c3);
+        }
+        if (ox >= j->ow) break;
+      }
+      uint32_t word = 0;
+      int32_t sum = 0;
+      for (int t = 0; t < 4; t++) {
+        uint32_t c = im2col_code(j, rows[t], ox * j->sw + off[t], pad[t]);
+        word |= c << (8 * t);
+        sum += (int32_t)c;
+      }
+      dst[ox] = word;
+      sums[ox] += sum;
     }
   }
+  free(fill);
 }
 
 void ck_qpack_im2col(const float *x, long c, long h, long w, long kh, long kw, long sh, long sw, long pt,
