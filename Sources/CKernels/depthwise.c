@@ -48,7 +48,15 @@ static float *scratch(size_t floats) {
 }
 
 // The epilogue as written in the header: the reference every path must match.
-static inline float epilogue1(float v, const ck_depthwise_params *p) {
+static inline float epilogue1(float v, const ck_depthwise_params *p, long c) {
+  if (p->requant) {
+    float lo = p->requant_lo - p->requant_zero, hi = p->requant_hi - p->requant_zero;
+    float f = v * p->requant_scale[c];
+    f = f > lo ? f : lo;
+    f = f < hi ? f : hi;
+    f = (f + 12582912.0f) - 12582912.0f;
+    return p->requant_dequantize ? f * p->requant_out_scale : f + p->requant_zero;
+  }
   if (p->activation == CK_ACTIVATION_RELU) {
     v = v > 0 ? v : 0;
   } else if (p->activation == CK_ACTIVATION_CLIP) {
@@ -78,7 +86,7 @@ static void fill_plain(const ck_dw_layout *l, const ck_depthwise_params *p, cons
 }
 
 static void plane_portable(const ck_dw_layout *l, const ck_depthwise_params *p, const float *pad, const float *w,
-                           float b, float *y) {
+                           float b, float *y, long c) {
   long s = p->stride, pitch = l->pitch;
   for (long oy = 0; oy < p->out_height; oy++) {
     const float *r0 = pad + oy * s * pitch, *r1 = r0 + pitch, *r2 = r1 + pitch;
@@ -95,13 +103,13 @@ static void plane_portable(const ck_dw_layout *l, const ck_depthwise_params *p, 
       v = fmaf(w[6], r2[i], v);
       v = fmaf(w[7], r2[i + 1], v);
       v = fmaf(w[8], r2[i + 2], v);
-      out[ox] = epilogue1(v, p);
+      out[ox] = epilogue1(v, p, c);
     }
   }
 }
 
 // Without scratch memory: bounds checks on every tap, same order and rounding.
-static void plane_direct(const ck_depthwise_params *p, const float *x, const float *w, float b, float *y) {
+static void plane_direct(const ck_depthwise_params *p, const float *x, const float *w, float b, float *y, long ch) {
   for (long oy = 0; oy < p->out_height; oy++) {
     for (long ox = 0; ox < p->out_width; ox++) {
       float v = b;
@@ -110,7 +118,7 @@ static void plane_direct(const ck_depthwise_params *p, const float *x, const flo
         // Padding taps add w·0 like the padded copies do (it can turn a -0 sum into +0).
         v = fmaf(w[k], r >= 0 && r < p->height && c >= 0 && c < p->width ? x[r * p->width + c] : 0.0f, v);
       }
-      y[oy * p->out_width + ox] = epilogue1(v, p);
+      y[oy * p->out_width + ox] = epilogue1(v, p, ch);
     }
   }
 }
@@ -135,9 +143,9 @@ void ck_depthwise3x3(const ck_depthwise_params *p, const float *x, float *y, lon
     float b = p->bias ? p->bias[c] : 0.0f;
     if (pad) {
       fill_plain(&l, p, xp, pad);
-      plane_portable(&l, p, pad, w, b, yp);
+      plane_portable(&l, p, pad, w, b, yp, c);
     } else {
-      plane_direct(p, xp, w, b, yp);
+      plane_direct(p, xp, w, b, yp, c);
     }
   }
 }

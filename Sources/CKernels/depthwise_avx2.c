@@ -38,10 +38,12 @@ int ck_dw_avx2_usable(const ck_depthwise_params *p) {
   return ck_depthwise_has_avx2();
 }
 
-enum { EPILOGUE_NONE, EPILOGUE_MAX, EPILOGUE_CLAMP, EPILOGUE_QUANTIZE };
+enum { EPILOGUE_NONE, EPILOGUE_MAX, EPILOGUE_CLAMP, EPILOGUE_QUANTIZE, EPILOGUE_REQUANT };
 
 typedef struct {
   __m256 lo, hi, scale;
+  // EPILOGUE_REQUANT: what the rounded value is then multiplied by and added to.
+  __m256 out_mul, out_add;
   int mode;
 } epilogue_t;
 
@@ -50,6 +52,15 @@ AVX2 static epilogue_t epilogue_for(const ck_depthwise_params *p) {
   float b = p->activation == CK_ACTIVATION_CLIP ? p->act_max : INFINITY;
   epilogue_t e = {.lo = _mm256_set1_ps(a), .hi = _mm256_set1_ps(b), .scale = _mm256_set1_ps(1), .mode = EPILOGUE_NONE};
   if (p->activation != CK_ACTIVATION_NONE) e.mode = p->activation == CK_ACTIVATION_RELU ? EPILOGUE_MAX : EPILOGUE_CLAMP;
+  if (p->requant) {
+    // The scale is set per channel (ck_dw_avx2_planes).
+    e.lo = _mm256_set1_ps(p->requant_lo - p->requant_zero);
+    e.hi = _mm256_set1_ps(p->requant_hi - p->requant_zero);
+    e.out_mul = _mm256_set1_ps(p->requant_dequantize ? p->requant_out_scale : 1.0f);
+    e.out_add = _mm256_set1_ps(p->requant_dequantize ? 0.0f : p->requant_zero);
+    e.mode = EPILOGUE_REQUANT;
+    return e;
+  }
   if (!p->fake_quant) return e;
   float s = p->fq_scale, lo = p->fq_lo - p->fq_zero, hi = p->fq_hi - p->fq_zero;
   if (p->activation != CK_ACTIVATION_NONE) {
@@ -83,6 +94,11 @@ AVX2 static inline __m256 epilogue(__m256 v, const epilogue_t *e) {
     q = _mm256_add_ps(q, _mm256_setzero_ps());
     q = _mm256_min_ps(_mm256_max_ps(q, e->lo), e->hi);
     return _mm256_mul_ps(q, e->scale);
+  }
+  case EPILOGUE_REQUANT: {
+    __m256 f = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, e->scale), e->lo), e->hi);
+    f = _mm256_round_ps(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    return _mm256_add_ps(_mm256_mul_ps(f, e->out_mul), e->out_add);
   }
   default: return v;
   }
@@ -247,16 +263,18 @@ PLANE(0, 1)
 PLANE(1, 1)
 PLANE(2, 1)
 PLANE(3, 1)
+PLANE(4, 1)
 PLANE(0, 2)
 PLANE(1, 2)
 PLANE(2, 2)
 PLANE(3, 2)
+PLANE(4, 2)
 
 typedef void (*plane_fn)(const ck_dw_layout *, const ck_depthwise_params *, const float *, const filter_t *, float *);
 
 static plane_fn plane_for(int mode, int stride) {
-  static const plane_fn table[2][4] = {{plane_0_1, plane_1_1, plane_2_1, plane_3_1},
-                                       {plane_0_2, plane_1_2, plane_2_2, plane_3_2}};
+  static const plane_fn table[2][5] = {{plane_0_1, plane_1_1, plane_2_1, plane_3_1, plane_4_1},
+                                       {plane_0_2, plane_1_2, plane_2_2, plane_3_2, plane_4_2}};
   return table[stride - 1][mode];
 }
 
@@ -270,6 +288,7 @@ AVX2 void ck_dw_avx2_planes(const ck_dw_layout *l, const ck_depthwise_params *p,
     long c = index % p->channels;
     for (int k = 0; k < 9; k++) f.w[k] = _mm256_set1_ps(p->weights[c * 9 + k]);
     f.bias = _mm256_set1_ps(p->bias ? p->bias[c] : 0.0f);
+    if (p->requant) f.e.scale = _mm256_set1_ps(p->requant_scale[c]);
     if (p->stride == 1) {
       fill_rows(l, p, x + index * in_plane, pad);
     } else {

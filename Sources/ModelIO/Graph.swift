@@ -94,6 +94,15 @@ public struct Fusion: Equatable, Sendable {
   public var outputQuantization: FusedQuantization?
   /// Per-tensor dequantization of a uint8/int8 input as a Transpose moves it.
   public var inputDequantization: FusedQuantization?
+  /// The int8 path (GraphRewrite.markInt8): the code parameters of each input when the node
+  /// runs on 8-bit codes with onnxruntime's QLinear arithmetic; empty on the float path.
+  public var int8Inputs: [FusedQuantization] = []
+  /// Only int8 steps read the output: it is kept as its codes (a uint8/int8 tensor), not
+  /// dequantized.
+  public var emitsCodes = false
+  /// The emitted codes are stored less their zero point (the readers' `int8Inputs` then give
+  /// zero point 0): what the depthwise kernel sums directly, zero padding included.
+  public var codesCentred = false
 
   /// No fusion.
   public init() {}

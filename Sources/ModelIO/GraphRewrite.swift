@@ -15,6 +15,8 @@ enum GraphRewrite {
     fuseTransposeDequantize(&g)
     // A fused shortcut may be computed after its Conv in the original order.
     g.nodes = try topologicalOrder(g)
+    // Needs producers before readers (it follows code parameters along the graph).
+    markInt8(&g)
     return g
   }
 

@@ -63,6 +63,8 @@ extension Planner {
     } catch {
       throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(w.shape) do not fit: \(error)")
     }
+    // On 8-bit codes with onnxruntime's arithmetic (GraphRewrite.markInt8).
+    if !node.fusion.int8Inputs.isEmpty { return try lowerInt8Conv(node, input: x, geometry, outShape: outShape, groups: groups) }
     var bias: Tensor?
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       guard let b = constant(node, 2) else { throw fail(node, "the bias must be a constant (initializer)") }

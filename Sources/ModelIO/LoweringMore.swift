@@ -89,6 +89,7 @@ extension Planner {
   }
 
   mutating func lowerPool(_ node: Node) throws(ModelLoadError) {
+    if !node.fusion.int8Inputs.isEmpty { return try lowerInt8AveragePool(node) }
     let x = try operand(node, 0)
     guard x.shape.count == 4 else { throw fail(node, "only 2-D pooling is supported (input shape \(x.shape))") }
     guard let kernel = node.ints("kernel_shape"), kernel.count == 2, kernel.allSatisfy({ $0 > 0 }) else {
@@ -158,6 +159,7 @@ extension Planner {
   }
 
   mutating func lowerSoftmax(_ node: Node) throws(ModelLoadError) {
+    if !node.fusion.int8Inputs.isEmpty { return try lowerInt8Softmax(node) }
     let x = try operand(node, 0)
     let coerce = graph.opset < 13 || node.int("coerce_2d") == 1
     let axis = try ShapeRules.axis(node, node.int("axis") ?? (coerce ? 1 : -1), rank: x.shape.count)

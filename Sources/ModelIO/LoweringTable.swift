@@ -48,6 +48,7 @@ extension Planner {
   }
 
   mutating func lowerBinary(_ node: Node) throws(ModelLoadError) {
+    if node.op == "Add", !node.fusion.int8Inputs.isEmpty { return try lowerInt8Add(node) }
     if node.op == "Add", let q = node.fusion.outputQuantization { return try lowerQuantizedAdd(node, q) }
     // Max and Min take any number of operands (one at least); the others exactly two.
     var parts: [(slot: Int, shape: [Int], dtype: ElementType)] = []
@@ -89,6 +90,7 @@ extension Planner {
   }
 
   mutating func lowerTranspose(_ node: Node) throws(ModelLoadError) {
+    if node.fusion.emitsCodes { return try lowerTransposeCodes(node) }
     if let q = node.fusion.inputDequantization { return try lowerTransposeDequantize(node, q) }
     let x = try operand(node, 0)
     let perm = try ShapeRules.permutation(node, rank: x.shape.count)

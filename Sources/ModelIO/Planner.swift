@@ -21,6 +21,9 @@ struct Planner {
   /// Weights that are dequantized 8-bit codes: the codes (or the values to quantize) and
   /// their parameters, by value name.
   var int8Weights: [String: (values: HostArray, q: Quantization, quantize: Bool)] = [:]
+  /// Constant int32 codes a DequantizeLinear turns into values (quantized biases), by value
+  /// name: the int8 path adds the codes themselves.
+  var int32Codes: [String: HostArray] = [:]
   /// How many nodes (and graph outputs, +100 each) read each value.
   let uses: [String: Int]
 
@@ -138,6 +141,7 @@ struct Planner {
       {
         int8Weights[node.outputs[0]] = (x, q, fakeQuant)
       }
+      if node.op == "DequantizeLinear", let x = arrays[0], x.dtype == .int32 { int32Codes[node.outputs[0]] = x }
       return
     }
     try lowerRuntime(node, values)

@@ -34,6 +34,14 @@ typedef struct {
   float fq_scale, fq_zero, fq_lo, fq_hi;
   /// Non-zero: use the portable C code even where AVX2 and FMA are available (tests).
   int force_portable;
+  /// Non-zero (the int8 path: exact integer sums of centred codes): instead of the activation
+  /// and fake quantization, onnxruntime's requantization
+  ///   q = roundHalfEven(clamp(v · requant_scale[c], requant_lo − requant_zero, requant_hi − requant_zero)),
+  /// stored as q + requant_zero, or as q · requant_out_scale when requant_dequantize is set.
+  int requant;
+  const float *requant_scale;
+  float requant_zero, requant_lo, requant_hi, requant_out_scale;
+  int requant_dequantize;
 } ck_depthwise_params;
 
 /// Computes output planes [plane_begin, plane_end) of x (batch × channels planes of
