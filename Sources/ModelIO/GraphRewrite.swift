@@ -3,7 +3,9 @@
 /// folding, GELU recognised, Conv+activation fusion and QuantizeLinear→DequantizeLinear
 /// pairs merged into one fake-quantization step.
 enum GraphRewrite {
-  static func apply(_ g: consuming Graph) throws(ModelLoadError) -> Graph {
+  /// The rewritten graph; with `int8`, quantized nodes are marked for the int8 path
+  /// (`markInt8`), else it is the float path with fake quantization (what DeviceInference runs).
+  static func apply(_ g: consuming Graph, int8: Bool = true) throws(ModelLoadError) -> Graph {
     g.nodes = try topologicalOrder(g)
     hoistConstants(&g)
     foldBatchNorm(&g)
@@ -16,7 +18,7 @@ enum GraphRewrite {
     // A fused shortcut may be computed after its Conv in the original order.
     g.nodes = try topologicalOrder(g)
     // Needs producers before readers (it follows code parameters along the graph).
-    markInt8(&g)
+    if int8 { markInt8(&g) }
     return g
   }
 

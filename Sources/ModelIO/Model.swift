@@ -125,6 +125,9 @@ public final class LoadedModel: Sendable {
   /// The results `run` returns, in order.
   public let outputs: [TensorInfo]
   let graph: Graph
+  /// The same rewrites without the int8 path's marks (float with fake quantization), for
+  /// executors that have no int8 kernels (DeviceInference); shares `graph`'s weights.
+  let floatGraph: Graph
   let file: String
   private let plans = Mutex<[[[Int]]: ExecutionPlan]>([:])
 
@@ -141,8 +144,11 @@ public final class LoadedModel: Sendable {
     var outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
     let rewritten: Graph
     do throws(ModelLoadError) {
-      rewritten = try GraphRewrite.apply(consume raw)
+      floatGraph = try GraphRewrite.apply(consume raw, int8: false)
     } catch { throw error.inFile(file) }
+    var marked = floatGraph
+    GraphRewrite.markInt8(&marked)
+    rewritten = marked
     graph = rewritten
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }

@@ -28,8 +28,10 @@ public struct PlannedGraph: Sendable {
 
 extension LoadedModel {
   /// Plans the rewritten graph for these input shapes (shapes inferred, constants folded,
-  /// operators checked, exactly as `run` plans it) and returns it in the form above.
+  /// operators checked, exactly as `run` plans it) and returns it in the form above: the
+  /// float path (fake quantization), without the CPU's int8 marks.
   public func plannedGraph(inputShapes: [[Int]]) throws(ModelLoadError) -> PlannedGraph {
+    let graph = floatGraph
     var planner = Planner(graph: graph)
     do throws(ModelLoadError) { _ = try planner.plan(inputShapes: inputShapes) } catch { throw error.inFile(file) }
     var values: [String: PlannedGraph.Value] = [:]

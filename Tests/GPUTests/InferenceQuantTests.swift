@@ -55,8 +55,11 @@ import Testing
       "sIn": T.scalar(1.0 / 128), "zp": Self.u8(128), "s1": T.scalar(0.05), "sSum": T.scalar(0.1),
       "lo": T.scalar(0), "hi": T.scalar(6), "sOut": T.scalar(1.0 / 256), "shape": T.i64([2, 4]),
     ]
-    // Codes 0…255 in; the output's codes may differ by one where a value sits on a rounding
-    // edge (the two gemms sum in different orders), so the tolerance is one code.
-    try T.compare(nodes, input: [2, 5, 5, 3], inits, inputType: .uint8, range: 0...255, tolerance: 1.0 / 256 + 1e-6)
+    // Codes 0…255 in. The device runs the float path (fake quantization after each float
+    // step); the CPU runs this block on its int8 path (onnxruntime's QLinear arithmetic:
+    // integer accumulation, one requantization per step, a quantized softmax). The two round
+    // at different points, so a few output codes differ; four codes bound it (as the CPU vs
+    // onnxruntime tests bound the whole MobileNetV2 by six).
+    try T.compare(nodes, input: [2, 5, 5, 3], inits, inputType: .uint8, range: 0...255, tolerance: 4.0 / 256 + 1e-6)
   }
 }
