@@ -85,24 +85,44 @@ final class ExecutionPlan: @unchecked Sendable {
 }
 
 extension ExecutionPlan {
-  /// Runs each image of `x` through the batch-1 plan and stacks the outputs.
+  /// Runs each image of `x` through the batch-1 plan and stacks the outputs. The images
+  /// are shared out among the engine's threads, each running whole images (the kernels'
+  /// own parallel loops run serially inside a pool task), so the threads meet once per batch
+  /// instead of at every layer.
   fileprivate func runImageByImage(_ plan: ExecutionPlan, _ x: Tensor) throws(ModelLoadError) -> [Tensor] {
-    var results = outputShapes.map { Tensor(uninitializedShape: $0) }
     let batch = outputShapes.first?.first ?? 1
     let per = x.count / max(1, batch)
     let imageShape = [1] + x.shape.dropFirst()
-    for i in 0..<batch {
-      var image = Tensor(uninitializedShape: imageShape)
-      image.withUnsafeMutableBufferPointer { dst in
-        x.withUnsafeBufferPointer { dst.baseAddress!.update(from: $0.baseAddress! + i * per, count: per) }
+    // One result per image, each written by the one thread that ran it.
+    let results = UnsafeMutableBufferPointer<Result<[Tensor], ModelLoadError>?>.allocate(capacity: batch)
+    results.initialize(repeating: nil)
+    defer {
+      _ = results.deinitialize()
+      results.deallocate()
+    }
+    x.withUnsafeBufferPointer { xp in
+      parallelChunks(batch, grain: 1) { range in
+        for i in range {
+          var image = Tensor(uninitializedShape: imageShape)
+          image.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: xp.baseAddress! + i * per, count: per) }
+          do throws(ModelLoadError) {
+            results[i] = .success(try plan.run([image]))
+          } catch {
+            results[i] = .failure(error)
+          }
+        }
       }
-      let ys = try plan.run([image])
+    }
+    var stacked = outputShapes.map { Tensor(uninitializedShape: $0) }
+    for i in 0..<batch {
+      guard let result = results[i] else { throw ModelLoadError("batch image \(i) was not run") }
+      let ys = try result.get()
       for (k, y) in ys.enumerated() {
-        results[k].withUnsafeMutableBufferPointer { dst in
+        stacked[k].withUnsafeMutableBufferPointer { dst in
           y.withUnsafeBufferPointer { dst.baseAddress!.advanced(by: i * $0.count).update(from: $0.baseAddress!, count: $0.count) }
         }
       }
     }
-    return results
+    return stacked
   }
 }
