@@ -29,16 +29,26 @@ int ck_q_has_vnni(void) {
   return cached;
 }
 
-/// Requantizes 16 accumulators of row o (pixels p..p+16 of asum) and stores the first n.
-VNNI static inline void store16(__m512i acc, long o, const int32_t *asum, const ck_qweights *w,
-                                const ck_requant *rq, float *dst, int n) {
-  __m512i v = _mm512_add_epi32(acc, _mm512_set1_epi32(rq->bias[o]));
-  v = _mm512_sub_epi32(v, _mm512_mullo_epi32(_mm512_set1_epi32(w->wzero[o]), _mm512_loadu_si512(asum)));
-  __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(rq->scale[o]));
-  f = _mm512_max_ps(f, _mm512_set1_ps(rq->lo - rq->zero));
-  f = _mm512_min_ps(f, _mm512_set1_ps(rq->hi - rq->zero));
+/// The requantization's constants, loaded once per tile (stores through y could alias rq).
+typedef struct {
+  __m512 lo, hi, out_mul, out_add;
+} vnni_requant;
+
+VNNI static inline vnni_requant vnni_requant_for(const ck_requant *rq) {
+  vnni_requant r = {_mm512_set1_ps(rq->lo - rq->zero), _mm512_set1_ps(rq->hi - rq->zero),
+                    _mm512_set1_ps(rq->dequantize ? rq->out_scale : 1.0f), _mm512_set1_ps(rq->dequantize ? 0.0f : rq->zero)};
+  return r;
+}
+
+/// Requantizes 16 accumulators less their weight-zero-point terms `corr` (wzero·Σ codes of
+/// each pixel) and stores the first n.
+VNNI static inline void store16(__m512i acc, __m512i corr, int32_t bias, float scale, const vnni_requant *c,
+                                float *dst, int n) {
+  __m512i v = _mm512_sub_epi32(_mm512_add_epi32(acc, _mm512_set1_epi32(bias)), corr);
+  __m512 f = _mm512_mul_ps(_mm512_cvtepi32_ps(v), _mm512_set1_ps(scale));
+  f = _mm512_min_ps(_mm512_max_ps(f, c->lo), c->hi);
   f = _mm512_roundscale_ps(f, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-  f = rq->dequantize ? _mm512_mul_ps(f, _mm512_set1_ps(rq->out_scale)) : _mm512_add_ps(f, _mm512_set1_ps(rq->zero));
+  f = _mm512_add_ps(_mm512_mul_ps(f, c->out_mul), c->out_add);
   __mmask16 m = n >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << n) - 1);
   _mm512_mask_storeu_ps(dst, m, f);
 }
@@ -47,6 +57,8 @@ VNNI static inline void store16(__m512i acc, long o, const int32_t *asum, const 
 VNNI void ck_qtile_vnni(const ck_qweights *w, const uint8_t *a, const int32_t *asum, long pp, long p0, long pn,
                         long o0, long o1, float *y, long ldy, const ck_requant *rq) {
   long kq4 = w->kq / 4;
+  const vnni_requant c = vnni_requant_for(rq);
+  __m512i corr0 = _mm512_setzero_si512(), corr1 = _mm512_setzero_si512();
   for (long o = o0; o < o1; o += 8) {
     const int32_t *wr[8];
     for (int r = 0; r < 8; r++) wr[r] = (const int32_t *)(w->w + (o + r < o1 ? o + r : o1 - 1) * w->kq);
@@ -61,10 +73,17 @@ VNNI void ck_qtile_vnni(const ck_qweights *w, const uint8_t *a, const int32_t *a
         acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], x1, b);
       }
     }
+    const __m512i s0 = _mm512_loadu_si512(asum + p0), s1 = _mm512_loadu_si512(asum + p0 + 16);
     for (int r = 0; r < 8 && o + r < o1; r++) {
       float *dst = y + (o + r) * ldy + p0;
-      store16(acc[r][0], o + r, asum + p0, w, rq, dst, (int)(pn < 16 ? pn : 16));
-      if (pn > 16) store16(acc[r][1], o + r, asum + p0 + 16, w, rq, dst + 16, (int)(pn - 16));
+      // One multiply for all rows when the weights' zero point is per tensor (the common case).
+      int32_t z = w->wzero[o + r];
+      if (r == 0 || z != w->wzero[o + r - 1]) {
+        corr0 = _mm512_mullo_epi32(_mm512_set1_epi32(z), s0);
+        corr1 = _mm512_mullo_epi32(_mm512_set1_epi32(z), s1);
+      }
+      store16(acc[r][0], corr0, rq->bias[o + r], rq->scale[o + r], &c, dst, (int)(pn < 16 ? pn : 16));
+      if (pn > 16) store16(acc[r][1], corr1, rq->bias[o + r], rq->scale[o + r], &c, dst + 16, (int)(pn - 16));
     }
   }
 }

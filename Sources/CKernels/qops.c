@@ -192,10 +192,9 @@ void ck_qsoftmax(const float *x, long rows, long d, float xs, float xz, float in
 
 typedef struct {
   const float *x;
-  long n, chunk, plane, channels;
+  long n, chunk;
   float in_scale, zero;
   float *y;
-  const ck_requant *rq;
 } elementwise_job;
 
 static inline void centre_range(const elementwise_job *j, long i0, long i1) {
@@ -222,7 +221,7 @@ static void centre_task(void *context, long t) {
 }
 
 void ck_qcentre(const float *x, long n, float in_scale, float zero, float *y) {
-  elementwise_job j = {x, n, 16384, 0, 1, in_scale, zero, y, NULL};
+  elementwise_job j = {x, n, 16384, in_scale, zero, y};
   ck_parallel_for((n + j.chunk - 1) / j.chunk, centre_task, &j);
 }
 

@@ -156,6 +156,27 @@ import Testing
     #expect(y.scalars == Self.reference(b, pb, middle))
   }
 
+  /// A depthwise layer on a quantized model's NHWC input moved as codes (zero point ≠ 0): the
+  /// kernel sums raw codes and takes the zero point's share off per output, borders included.
+  @Test(arguments: [1, 2]) func depthwiseOnRawCodes(stride: Int) throws {
+    let l = Layer(channels: 7, outputs: 7, size: 10, kernel: 3, stride: stride, pad: 1, depthwise: true, perChannel: false)
+    var rng = SplitMix(seed: 9 + UInt64(stride))
+    let p = Self.random(l, &rng)
+    var nodes = try Self.rawNodes(l, p, output: "y")
+    nodes.insert(Node(op: "Transpose", name: "t", inputs: ["nhwc"], outputs: ["x"], attributes: ["perm": .ints([0, 3, 1, 2])]), at: 0)
+    let g = Graph(
+      nodes: nodes, inputs: [ValueInfo(name: "nhwc", dtype: .uint8, shape: [1, l.size, l.size, l.channels].map { .fixed($0) })],
+      outputs: [ValueInfo(name: "y", dtype: .uint8, shape: nil)], initializers: try Self.initializers(l, p), opset: 13,
+      format: "test")
+    let m = try LoadedModel(graph: g, format: .onnx, file: "test")
+    #expect(m.graph.nodes.first?.fusion.emitsCodes == true)
+    let nhwc = (0..<(l.channels * l.size * l.size)).map { _ in Int(rng.next() % 256) }
+    var nchw = [Int](repeating: 0, count: nhwc.count)
+    for c in 0..<l.channels { for i in 0..<(l.size * l.size) { nchw[c * l.size * l.size + i] = nhwc[i * l.channels + c] } }
+    let y = try m.run(["nhwc": try Tensor(shape: [1, l.size, l.size, l.channels], scalars: nhwc.map(Float.init))])[0]
+    #expect(y.scalars == Self.reference(l, p, nchw))
+  }
+
   /// onnxruntime's QLinearAdd: codes in, codes out, its float steps in its order.
   @Test func residualSumsEqualQLinearAdd() throws {
     let shape = [1, 4, 6, 6]
