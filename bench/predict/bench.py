@@ -43,6 +43,7 @@ def percentile(values, q):
 
 
 def tabby(binary, model, runs):
+    """Tabby's figures for one model (the same runs and batch as onnxruntime's below)."""
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(THREADS))
     env.pop("TABBY_MODELS", None)
     out = subprocess.run(
@@ -97,6 +98,7 @@ def onnxruntime(model, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--archs", type=pathlib.Path, help="also the nets tools/export_archs.py wrote here")
     args = parser.parse_args()
     binary = os.environ["TABBY_BIN"]
     print(f"{THREADS} threads, {args.runs} timed runs per image, {len(IMAGES)} images, batch {BATCH}; "
@@ -106,7 +108,11 @@ def main():
     print(header)
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
-        for label, path in models(pathlib.Path(tmp)):
+        nets = models(pathlib.Path(tmp))
+        if args.archs:
+            manifest = json.loads((args.archs / "manifest.json").read_text())
+            nets += [(arch, args.archs / f"{arch}.onnx") for arch in manifest["archs"]]
+        for label, path in nets:
             t = tabby(binary, path, args.runs)
             o = onnxruntime(path, args.runs)
             print(f"{label:<18} {'tabby':<12} {t['load_ms']:9.1f} {t['p50']:8.2f} {t['p90']:8.2f} "

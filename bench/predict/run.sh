@@ -2,6 +2,8 @@
 # Tabby vs onnxruntime on the same ONNX files and images, 2 threads each: batch-1 latency
 # p50/p90, images/s at batch 16, load time, and the ratios.
 #   bench/predict/run.sh [RUNS]        (default 30 timed runs per image)
+#   ARCHS=1 bench/predict/run.sh 10    also the five PyTorch-exported nets (tools/export_archs.py,
+#                                      needs torch in .venv-bench; exported to a temporary folder)
 # TABBY_BIN overrides the binary (default: a release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,4 +17,11 @@ if [ ! -x .venv-bench/bin/python ] || ! .venv-bench/bin/python -c "import onnxru
   "${PYTHON:-python3}" -m venv .venv-bench
   .venv-bench/bin/pip install -q --disable-pip-version-check onnxruntime numpy
 fi
-exec env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS"
+EXTRA=()
+if [ "${ARCHS:-0}" = 1 ]; then
+  ARCH_DIR=$(mktemp -d)
+  trap 'rm -rf "$ARCH_DIR"' EXIT
+  .venv-bench/bin/python tools/export_archs.py "$ARCH_DIR" >&2
+  EXTRA=(--archs "$ARCH_DIR")
+fi
+env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS" "${EXTRA[@]}"
