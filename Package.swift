@@ -148,7 +148,7 @@ let package = Package(
     // Helpers the engine's test targets share (seeded numbers, tensor comparisons, and
     // `.needsShared`: the tests that read ../shared skip without it, fail in CI).
     .target(name: "TestSupport", dependencies: ["Tensor", "Datasets"], path: "Tests/TestSupport"),
-    .testTarget(name: "TensorTests", dependencies: ["Tensor", "COpenBLAS", "TestSupport"]),
+    .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets", "TestSupport"]),
     .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(

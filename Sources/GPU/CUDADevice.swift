@@ -21,6 +21,8 @@ public final class CUDADevice: ComputeDevice, @unchecked Sendable {
   /// sizes every batch.
   let pool = Mutex<[Int: [DeviceAddress]]>([:])
   let sizes = Mutex<[DeviceAddress: Int]>([:])
+  /// The stream and pinned buffers of `beginCopy`, made at its first use.
+  let copies = Mutex<CopyStream?>(nil)
 
   /// Opens GPU `index`: loads the libraries along `search`, retains the primary context,
   /// and loads the kernels. Errors say what to do: no driver or device → `noCUDADevice`,

@@ -32,6 +32,12 @@ public protocol ComputeDevice: AnyObject, Sendable {
     b: DeviceAddress, ldb: Int, beta: Float, c: DeviceAddress, ldc: Int) throws(GPUError)
   /// Waits for all queued work.
   func synchronize() throws(GPUError)
+  /// Host → device that overlaps the work queued around it (the next training batch while
+  /// this one computes), through staging buffer `slot` (0 or 1, used in turn). `from` may
+  /// be reused on return; `to` holds the data only for work queued after `awaitCopy(slot:)`.
+  func beginCopy(to: DeviceAddress, from: UnsafeRawPointer, bytes: Int, slot: Int) throws(GPUError)
+  /// Queues the work that follows behind staging buffer `slot`'s last copy.
+  func awaitCopy(slot: Int) throws(GPUError)
 }
 
 /// A device failure, typed so the kernel can say `MemoryError` or `DeviceError`.

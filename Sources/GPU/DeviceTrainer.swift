@@ -17,6 +17,13 @@ public final class DeviceTrainer {
   var weights: [ObjectIdentifier: DeviceTensor] = [:]
   var slots: [ObjectIdentifier: (DeviceTensor, DeviceTensor)] = [:]
   var steps = 0
+  /// Batches whose copy has begun (`prefetch`), oldest first: the loop prefetches the next
+  /// batch before stepping the current one, so at most two are in flight (one per slot).
+  var prefetched: [(key: ArraySlice<Int>, images: DeviceTensor, labels: [Int32], slot: Int)] = []
+  /// The staging slot the next prefetch uses (two, in turn).
+  var nextSlot = 0
+  /// Steps whose batch had been copied ahead (for tests and the GPU check).
+  public private(set) var prefetchedSteps = 0
 
   /// Copies the model's parameters to `device`; refuses a layer the device cannot train.
   public init(model: Sequential, optimizer: any Optimizer, device: any ComputeDevice) throws(GPUError) {
@@ -53,8 +60,42 @@ public final class DeviceTrainer {
   /// floats, are copied back for the count: cheap next to the step).
   @discardableResult
   public func step(images: Tensor, labels: [Int32]) throws(GPUError) -> StepResult {
+    try step(input: try ops.upload(images, "batch \(images.shape)"), labels: labels)
+  }
+
+  /// Begins copying the batch `key` names to the device; a later `step(key:)` for the same
+  /// key computes on it once the copy is in (the device, not the host, waits for it).
+  public func prefetch(images: Tensor, labels: [Int32], key: ArraySlice<Int>) throws(GPUError) {
+    let x = try DeviceTensor(device: ops.device, shape: images.shape, purpose: "batch \(images.shape)")
+    let (slot, device, dst) = (nextSlot, ops.device, x.buffer.address)
+    nextSlot ^= 1
+    let failure = images.withUnsafeBufferPointer { p in
+      attempt { () throws(GPUError) in
+        if let base = p.baseAddress { try device.beginCopy(to: dst, from: base, bytes: p.count * 4, slot: slot) }
+      }
+    }
+    if let failure { throw failure }
+    // A batch the loop never stepped (a stop) must not hold the slot this copy now reuses.
+    prefetched.removeAll { $0.slot == slot }
+    prefetched.append((key, x, labels, slot))
+  }
+
+  /// One step on the batch `key` names: the prefetched copy when it is that batch, else
+  /// `batch()` uploaded now.
+  public func step(key: ArraySlice<Int>, batch: () -> (Tensor, [Int32])) throws(GPUError) -> StepResult {
+    guard let i = prefetched.firstIndex(where: { $0.key == key }) else {
+      let (images, labels) = batch()
+      return try step(images: images, labels: labels)
+    }
+    let p = prefetched.remove(at: i)
+    try ops.device.awaitCopy(slot: p.slot)
+    prefetchedSteps += 1
+    return try step(input: p.images, labels: p.labels)
+  }
+
+  func step(input: DeviceTensor, labels: [Int32]) throws(GPUError) -> StepResult {
     steps += 1
-    var x = try ops.upload(images, "batch \(images.shape)")
+    var x = input
     let deviceLabels = try deviceInts(labels, on: ops.device, purpose: "labels")
     var tape: [Saved] = []
     for layer in model.layers {

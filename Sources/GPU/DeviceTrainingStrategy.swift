@@ -12,9 +12,13 @@ extension DeviceTrainer: TrainingStrategy {
   public func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws
     -> TrainingStepResult
   {
-    let (images, labels) = data.batch(indices)
-    let r = try step(images: images, labels: labels)
+    let r = try step(key: indices) { data.batch(indices) }
     return TrainingStepResult(lossSum: Double(r.loss) * Double(indices.count), correct: r.correct)
+  }
+
+  public func prefetch(_ data: LabeledImages, _ indices: ArraySlice<Int>) throws {
+    let (images, labels) = data.batch(indices)
+    try prefetch(images: images, labels: labels, key: indices)
   }
 
   public func testAccuracy(on test: LabeledImages) throws -> Double? {
@@ -23,6 +27,13 @@ extension DeviceTrainer: TrainingStrategy {
 
   public func end(failed: Bool) throws {
     model.isTraining = false
+    // A batch copied ahead but never stepped (a stop): its copy must finish before its
+    // buffer goes back to the allocation pool.
+    if !prefetched.isEmpty {
+      for p in prefetched { try? ops.device.awaitCopy(slot: p.slot) }
+      try? ops.device.synchronize()
+      prefetched = []
+    }
     // After a failure the device may be what failed: its weights are best effort.
     if failed { try? copyWeightsToHost() } else { try copyWeightsToHost() }
   }

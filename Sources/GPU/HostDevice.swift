@@ -17,6 +17,8 @@ public final class HostDevice: ComputeDevice {
   public let maxBlocks: Int
   let memoryLimit: Int?
   let used = Mutex<[DeviceAddress: Int]>([:])
+  /// Copies begun but not yet awaited, by staging slot: their bytes, not yet in "device" memory.
+  let pendingCopies = Mutex<[Int: (DeviceAddress, [UInt8])]>([:])
   let indices: [Kernel: Int32]
 
   /// An emulated device; `memoryLimit` (bytes) makes allocations fail like a full GPU.
@@ -86,4 +88,23 @@ public final class HostDevice: ComputeDevice {
   }
 
   public func synchronize() throws(GPUError) {}
+}
+
+/// The emulated asynchronous copy keeps the real one's contract strict: `beginCopy` only
+/// stages the bytes, and device memory changes at `awaitCopy`, so code that reads a batch
+/// before awaiting its copy sees stale data in the tests, as it could on a GPU.
+extension HostDevice {
+  public func beginCopy(to: DeviceAddress, from: UnsafeRawPointer, bytes: Int, slot: Int) throws(GPUError) {
+    let staged = Array(UnsafeRawBufferPointer(start: from, count: bytes))
+    pendingCopies.withLock { $0[slot & 1] = (to, staged) }
+  }
+
+  public func awaitCopy(slot: Int) throws(GPUError) {
+    guard let (to, staged) = pendingCopies.withLock({ p in p.removeValue(forKey: slot & 1) }) else { return }
+    staged.withUnsafeBytes { b in
+      if let base = b.baseAddress, let dst = UnsafeMutableRawPointer(bitPattern: UInt(to)) {
+        dst.copyMemory(from: base, byteCount: b.count)
+      }
+    }
+  }
 }

@@ -26,7 +26,7 @@ extension Planner {
       f = try scalarFunction(node)
     }
     try bind(node, x.shape, inputs: [x.slot]) { [f] in
-      if let op { return Tensor.unary(op, $0[0]) }
+      if let op { return Self.parallelUnary(op, $0[0]) }
       var y = $0[0]
       y.withUnsafeMutableBufferPointer { p in
         let (base, f) = (p.baseAddress!, f!)
@@ -34,6 +34,21 @@ extension Planner {
       }
       return y
     }
+  }
+
+  /// An engine unary op split over the engine's threads (a standalone activation, such as
+  /// EfficientNet's SiLU sigmoids, is otherwise one thread's pass over a whole feature map).
+  static func parallelUnary(_ op: UnaryOp, _ x: Tensor) -> Tensor {
+    var y = Tensor(uninitializedShape: x.shape)
+    y.withUnsafeMutableBufferPointer { yp in
+      x.withUnsafeBufferPointer { xp in
+        let (src, dst) = (xp.baseAddress!, yp.baseAddress!)
+        parallelChunks(xp.count) { r in
+          CPUBackend.shared.unary(op, src + r.lowerBound, dst + r.lowerBound, count: r.count)
+        }
+      }
+    }
+    return y
   }
 
   /// The per-element function of a unary operator without an engine kernel.

@@ -141,6 +141,7 @@ struct TrainingRun {
       if let schedule {
         optimizer.learningRate = schedule.rate(epoch: epoch, fraction: Double(b) / Double(batches.count))
       }
+      if b + 1 < batches.count { try strategy.prefetch(data, batches[b + 1]) }
       let step = try strategy.step(data, indices, shouldStop: shouldStop)
       lossSum += step.lossSum
       correct += step.correct

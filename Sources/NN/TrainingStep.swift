@@ -29,6 +29,8 @@ public protocol TrainingStrategy: AnyObject {
   var stopsCollectively: Bool { get }
   /// Before each epoch's first batch.
   func beginEpoch()
+  /// Called before `step` with the batch after it, so a device can copy it meanwhile.
+  func prefetch(_ data: LabeledImages, _ indices: ArraySlice<Int>) throws
   /// One batch (indices into `data`): forward, backward, update.
   func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws -> TrainingStepResult
   /// The test accuracy after an epoch; nil where this process does not evaluate.
@@ -40,6 +42,7 @@ public protocol TrainingStrategy: AnyObject {
 extension TrainingStrategy {
   public var stopsCollectively: Bool { false }
   public func beginEpoch() {}
+  public func prefetch(_ data: LabeledImages, _ indices: ArraySlice<Int>) throws {}
   public func end(failed: Bool) throws {}
 }
 

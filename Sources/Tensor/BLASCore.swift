@@ -1,48 +1,17 @@
-import COpenBLAS
+import CKernels
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// Which of OpenBLAS's kernel sets runs Tabby's gemms.
-///
-/// A DYNAMIC_ARCH OpenBLAS picks kernels for the CPU model it recognises. Debian 12's (0.3.21)
-/// does not know CPUs newer than itself (Sapphire and Emerald Rapids among them) and falls
-/// back to "Prescott", its SSE3 kernels: several times slower than the AVX-512 ones the CPU
-/// can run (LeNet training went from ~1,000 to ~1,800 images/s on one thread here). So before
-/// the first gemm, a fallback core is replaced by the kernels the CPU's vector level allows.
-/// A user's own OPENBLAS_CORETYPE is always kept.
+/// Which of OpenBLAS's kernel sets runs Tabby's gemms. Debian 12's OpenBLAS falls back to its
+/// SSE3 kernels on CPUs newer than itself; CKernels' `blas_core.c` replaces that fallback by
+/// the CPU's AVX-512/AVX2 kernels before main runs (see there for why then).
 public enum BLASCore {
-  /// The kernel set in use now, as OpenBLAS names it ("SkylakeX", "Haswell", …).
-  public static var name: String {
-    guard let p = openblas_get_corename() else { return "unknown" }
-    return String(cString: p)
-  }
+  /// The kernel set in use, as OpenBLAS names it ("SkylakeX", "Haswell", …).
+  public static var name: String { ck_blas_core().map { String(cString: $0) } ?? "none" }
 
-  /// Re-picks once per process; every gemm goes through here first (a one-time check).
-  public static let ensured: String = choose()
+  /// The widest vector level of this CPU that OpenBLAS has kernels for (0 … 3).
+  public static var cpuVectorLevel: Int { Int(ck_cpu_vector_level()) }
 
-  /// The kernel set for a CPU of this vector level when OpenBLAS fell back to a generic one,
-  /// nil when the current choice stands.
+  /// The kernel set that replaces `current` on a CPU of `vectorLevel`, nil when it stands.
   static func replacement(current: String, vectorLevel: Int) -> String? {
-    // The cores OpenBLAS falls back to for a CPU model it does not know.
-    let fallbacks: Set<String> = ["prescott", "core2", "unknown"]
-    guard fallbacks.contains(current.lowercased()) else { return nil }
-    switch vectorLevel {
-    case 3: return "SkylakeX"
-    case 2: return "Haswell"
-    case 1: return "Sandybridge"
-    default: return nil
-    }
-  }
-
-  private static func choose() -> String {
-    guard getenv("OPENBLAS_CORETYPE") == nil, tabby_openblas_can_repick() != 0,
-      let better = replacement(current: name, vectorLevel: Int(tabby_cpu_vector_level()))
-    else { return name }
-    setenv("OPENBLAS_CORETYPE", better, 1)
-    tabby_openblas_repick()
-    // Child processes (mpirun's ranks, a restarted kernel) then start with the same choice.
-    return name
+    ck_blas_replacement(current, Int32(vectorLevel)).map { String(cString: $0) }
   }
 }

@@ -71,7 +71,6 @@ public struct CPUBackend: Backend {
     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
     if m == 0 || n == 0 { return }
-    _ = BLASCore.ensured
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
