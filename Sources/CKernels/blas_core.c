@@ -10,11 +10,13 @@
 #include "ck_blas_core.h"
 
 #include <stdlib.h>
+#include <unistd.h>
 #include <strings.h>
 
 extern void gotoblas_dynamic_init(void) __attribute__((weak));
 extern void gotoblas_dynamic_quit(void) __attribute__((weak));
 extern char *openblas_get_corename(void) __attribute__((weak));
+extern char **environ;
 
 int ck_cpu_vector_level(void) {
 #if defined(__x86_64__)
@@ -50,8 +52,13 @@ __attribute__((constructor)) static void ck_blas_pick_core(void) {
   if (getenv("OPENBLAS_CORETYPE")) return;
   const char *better = ck_blas_replacement(openblas_get_corename(), ck_cpu_vector_level());
   if (!better) return;
-  // Read by gotoblas_dynamic_init; child processes (mpirun's ranks) then start with it too.
+  // gotoblas_dynamic_init reads the core from the environment. The process's own environment
+  // array is put back afterwards: Swift's static runtime finds argv next to it (a setenv
+  // before main moves `environ` to the heap, and the command line came out empty). Child
+  // processes run this constructor themselves.
+  char **original = environ;
   setenv("OPENBLAS_CORETYPE", better, 1);
   gotoblas_dynamic_quit();
   gotoblas_dynamic_init();
+  environ = original;
 }
