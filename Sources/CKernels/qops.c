@@ -90,22 +90,9 @@ typedef struct {
   float *y;
 } add_job;
 
-__attribute__((target("avx2,fma"))) static void add_range_fma(const add_job *j, long i0, long i1) {
-  float rac = j->sa / j->sc, rbc = j->sb / j->sc;
-  float ta = rac * j->za, tb = rbc * j->zb;
-  float t = ta + tb;
-  float fixed = j->zc - t;
-  for (long i = i0; i < i1; i++) {
-    float a = ck_code_of(j->a[i], j->as, j->za), b = ck_code_of(j->b[i], j->bs, j->zb);
-    float c = __builtin_fmaf(a, rac, __builtin_fmaf(b, rbc, fixed));
-    c = ck_round(c > -4194304.0f ? (c < 4194304.0f ? c : 4194304.0f) : -4194304.0f);
-    c = c > j->lo ? c : j->lo;
-    c = c < j->hi ? c : j->hi;
-    j->y[i] = j->dequantize ? (c - j->zc) * j->sc : c;
-  }
-}
-
-static void add_range(const add_job *j, long i0, long i1) {
+// One body for both builds: fmaf is exact (one rounding) either way; inlined into the
+// AVX2/FMA function it becomes the hardware instruction, elsewhere the libm call.
+static inline __attribute__((always_inline)) void add_body(const add_job *j, long i0, long i1) {
   float rac = j->sa / j->sc, rbc = j->sb / j->sc;
   float ta = rac * j->za, tb = rbc * j->zb;
   float t = ta + tb;
@@ -119,6 +106,12 @@ static void add_range(const add_job *j, long i0, long i1) {
     j->y[i] = j->dequantize ? (c - j->zc) * j->sc : c;
   }
 }
+
+__attribute__((target("avx2,fma"))) static void add_range_fma(const add_job *j, long i0, long i1) {
+  add_body(j, i0, i1);
+}
+
+static void add_range(const add_job *j, long i0, long i1) { add_body(j, i0, i1); }
 
 static void add_task(void *context, long t) {
   const add_job *j = context;

@@ -4,14 +4,14 @@ import Tensor
 
 extension DeviceLowering {
   mutating func lowerPool(_ node: Node) throws {
-    guard let x = shape(node.inputs[0]), x.count == 4, let kernel = node.intsAttribute("kernel_shape"), kernel.count == 2
+    guard let x = shape(node.inputs[0]), x.count == 4, let kernel = node.ints("kernel_shape"), kernel.count == 2
     else { throw unsupported(node, "only 2-D pooling runs") }
-    guard (node.intsAttribute("dilations") ?? [1, 1]) == [1, 1] else { throw unsupported(node, "dilated pooling") }
-    let strides = node.intsAttribute("strides") ?? [1, 1]
+    guard (node.ints("dilations") ?? [1, 1]) == [1, 1] else { throw unsupported(node, "dilated pooling") }
+    let strides = node.ints("strides") ?? [1, 1]
     let p = try pads(node, input: Array(x[2...]), kernel: kernel, strides: strides, dilations: [1, 1])
     let options = Pool2DOptions(
-      kernel: kernel, stride: strides, pads: p, ceilMode: (node.intAttribute("ceil_mode") ?? 0) != 0,
-      countIncludePad: (node.intAttribute("count_include_pad") ?? 0) != 0)
+      kernel: kernel, stride: strides, pads: p, ceilMode: (node.int("ceil_mode") ?? 0) != 0,
+      countIncludePad: (node.int("count_include_pad") ?? 0) != 0)
     try checkPoolShape(node, x, options)
     try emit(node, node.op == "MaxPool" ? .maxPool(options) : .averagePool(options), inputs: try operands(node, 0..<1))
   }
@@ -33,7 +33,7 @@ extension DeviceLowering {
 
   mutating func lowerConcat(_ node: Node) throws {
     guard let out = shape(node.outputs[0]) else { throw unsupported(node, "no planned shape") }
-    var axis = node.intAttribute("axis") ?? 1
+    var axis = node.int("axis") ?? 1
     if axis < 0 { axis += out.count }
     guard axis >= 0 && axis < out.count else { throw unsupported(node, "axis \(axis) is out of range") }
     try emit(node, .concat(axis: axis), inputs: try operands(node))
@@ -41,8 +41,8 @@ extension DeviceLowering {
 
   mutating func lowerSoftmax(_ node: Node) throws {
     guard let x = shape(node.inputs[0]), !x.isEmpty else { throw unsupported(node, "a scalar input") }
-    let coerce = graph.opset < 13 || node.intAttribute("coerce_2d") == 1
-    var axis = node.intAttribute("axis") ?? (coerce ? 1 : -1)
+    let coerce = graph.opset < 13 || node.int("coerce_2d") == 1
+    var axis = node.int("axis") ?? (coerce ? 1 : -1)
     if axis < 0 { axis += x.count }
     guard axis >= 0 && axis < x.count else { throw unsupported(node, "axis \(axis) is out of range") }
     // Rows of contiguous columns: the coerced form, or the last axis.
@@ -52,7 +52,7 @@ extension DeviceLowering {
 
   mutating func lowerTranspose(_ node: Node) throws {
     guard let x = shape(node.inputs[0]), x.count <= 4 else { throw unsupported(node, "rank past 4") }
-    let perm = node.intsAttribute("perm") ?? Array((0..<x.count).reversed())
+    let perm = node.ints("perm") ?? Array((0..<x.count).reversed())
     try emit(node, .permute(perm, dequantize: node.fusion.inputDequantization), inputs: try operands(node, 0..<1))
   }
 
@@ -63,7 +63,7 @@ extension DeviceLowering {
       guard let a = constantArray(node, k), a.count == x[1] else { throw unsupported(node, "non-constant parameters") }
       params.append(a.floats())
     }
-    let eps = node.floatAttribute("epsilon") ?? 1e-5
+    let eps = node.float("epsilon") ?? 1e-5
     let invStd = params[3].map { 1 / ($0 + eps).squareRoot() }
     let c = [x[1]]
     var inputs = [try operand(node.inputs[0], context: label(node))]

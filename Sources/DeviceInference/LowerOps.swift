@@ -2,46 +2,12 @@ import GPU
 import ModelIO
 import Tensor
 
-extension Node {
-  func intAttribute(_ key: String) -> Int? {
-    if case .int(let v) = attributes[key] { return v }
-    return nil
-  }
-  func floatAttribute(_ key: String) -> Float? {
-    switch attributes[key] {
-    case .float(let v): return v
-    case .int(let v): return Float(v)
-    default: return nil
-    }
-  }
-  func intsAttribute(_ key: String) -> [Int]? {
-    if case .ints(let v) = attributes[key] { return v }
-    return nil
-  }
-  func stringAttribute(_ key: String) -> String? {
-    if case .string(let v) = attributes[key] { return v }
-    return nil
-  }
-}
-
 extension DeviceLowering {
-  /// ONNX pads [top, left, bottom, right] with auto_pad resolved (as ModelIO's planner).
+  /// ONNX pads [top, left, bottom, right] with auto_pad resolved (ModelIO's own rule).
   func pads(_ node: Node, input: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws -> [Int] {
-    switch node.stringAttribute("auto_pad") ?? "NOTSET" {
-    case "NOTSET": return node.intsAttribute("pads") ?? [0, 0, 0, 0]
-    case "VALID": return [0, 0, 0, 0]
-    case let mode where mode == "SAME_UPPER" || mode == "SAME_LOWER":
-      var begin: [Int] = [], end: [Int] = []
-      for i in 0..<2 {
-        let out = (input[i] + strides[i] - 1) / strides[i]
-        let total = max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - input[i])
-        let b = mode == "SAME_UPPER" ? total / 2 : total - total / 2
-        begin.append(b)
-        end.append(total - b)
-      }
-      return begin + end
-    case let other: throw unsupported(node, "auto_pad '\(other)' is not supported")
-    }
+    do throws(Node.PaddingError) {
+      return try node.spatialPads(input: input, kernel: kernel, strides: strides, dilations: dilations)
+    } catch { throw unsupported(node, error.message) }
   }
 
   /// The activation a rewrite fused into the node, as the device's unary op.
@@ -60,12 +26,12 @@ extension DeviceLowering {
       throw unsupported(node, "a weight that is not a 4-D constant is not supported")
     }
     let kernel = Array(w.shape[2...])
-    let strides = node.intsAttribute("strides") ?? [1, 1]
-    let dilations = node.intsAttribute("dilations") ?? [1, 1]
+    let strides = node.ints("strides") ?? [1, 1]
+    let dilations = node.ints("dilations") ?? [1, 1]
     let p = try pads(node, input: Array(x[2...]), kernel: kernel, strides: strides, dilations: dilations)
     let options = Conv2DOptions(
       stride: (strides[0], strides[1]), pads: p, dilation: (dilations[0], dilations[1]),
-      groups: node.intAttribute("group") ?? 1)
+      groups: node.int("group") ?? 1)
     let hasBias = node.inputs.count > 2 && !node.inputs[2].isEmpty
     let hasResidual = node.inputs.count > 3 && !node.inputs[3].isEmpty
     var inputs = [try operand(node.inputs[0], context: label(node)), try operand(node.inputs[1], context: label(node))]
@@ -78,9 +44,9 @@ extension DeviceLowering {
   }
 
   mutating func lowerGemm(_ node: Node) throws {
-    let transA = (node.intAttribute("transA") ?? 0) != 0
-    let transB = (node.intAttribute("transB") ?? 0) != 0
-    let (alpha, beta) = (node.floatAttribute("alpha") ?? 1, node.floatAttribute("beta") ?? 1)
+    let transA = (node.int("transA") ?? 0) != 0
+    let transB = (node.int("transB") ?? 0) != 0
+    let (alpha, beta) = (node.float("alpha") ?? 1, node.float("beta") ?? 1)
     var inputs = try operands(node, 0..<2)
     let hasC = node.inputs.count > 2 && !node.inputs[2].isEmpty
     if hasC {
@@ -136,10 +102,10 @@ extension DeviceLowering {
     case "Exp": op = .exp
     case "Neg": op = .negate
     case "Sqrt": op = .sqrt
-    case "LeakyRelu": op = .leakyRelu(alpha: node.floatAttribute("alpha") ?? 0.01)
+    case "LeakyRelu": op = .leakyRelu(alpha: node.float("alpha") ?? 0.01)
     default:
-      var lo = node.floatAttribute("min") ?? -.greatestFiniteMagnitude
-      var hi = node.floatAttribute("max") ?? .greatestFiniteMagnitude
+      var lo = node.float("min") ?? -.greatestFiniteMagnitude
+      var hi = node.float("max") ?? .greatestFiniteMagnitude
       for k in [1, 2] where k < node.inputs.count && !node.inputs[k].isEmpty {
         guard let a = constantArray(node, k), a.count == 1 else { throw unsupported(node, "run-time bounds are not supported") }
         if k == 1 { lo = a.floats()[0] } else { hi = a.floats()[0] }

@@ -162,23 +162,28 @@ public struct Graph: Sendable {
   }
 }
 
+/// Typed attribute access (ModelIO's planner and DeviceInference's lowering read them alike).
 extension Node {
-  func int(_ key: String) -> Int? {
+  /// An integer attribute.
+  public func int(_ key: String) -> Int? {
     if case .int(let v) = attributes[key] { return v }
     return nil
   }
-  func float(_ key: String) -> Float? {
+  /// A float attribute (an integer one converted).
+  public func float(_ key: String) -> Float? {
     switch attributes[key] {
     case .float(let v): return v
     case .int(let v): return Float(v)
     default: return nil
     }
   }
-  func ints(_ key: String) -> [Int]? {
+  /// An integer-list attribute.
+  public func ints(_ key: String) -> [Int]? {
     if case .ints(let v) = attributes[key] { return v }
     return nil
   }
-  func string(_ key: String) -> String? {
+  /// A string attribute.
+  public func string(_ key: String) -> String? {
     if case .string(let v) = attributes[key] { return v }
     return nil
   }

@@ -5,25 +5,9 @@ extension Planner {
   func spatialPads(_ node: Node, input: [Int], kernel: [Int], strides: [Int], dilations: [Int]) throws(ModelLoadError)
     -> [Int]
   {
-    let n = input.count
-    switch node.string("auto_pad") ?? "NOTSET" {
-    case "NOTSET":
-      let pads = node.ints("pads") ?? Array(repeating: 0, count: 2 * n)
-      guard pads.count == 2 * n, pads.allSatisfy({ $0 >= 0 }) else { throw fail(node, "pads \(pads) are invalid") }
-      return pads
-    case "VALID": return Array(repeating: 0, count: 2 * n)
-    case let mode where mode == "SAME_UPPER" || mode == "SAME_LOWER":
-      var begin: [Int] = [], end: [Int] = []
-      for i in 0..<n {
-        let out = (input[i] + strides[i] - 1) / strides[i]
-        let total = max(0, (out - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - input[i])
-        let b = mode == "SAME_UPPER" ? total / 2 : total - total / 2
-        begin.append(b)
-        end.append(total - b)
-      }
-      return begin + end
-    case let other: throw fail(node, "auto_pad '\(other)' is not supported")
-    }
+    do throws(Node.PaddingError) {
+      return try node.spatialPads(input: input, kernel: kernel, strides: strides, dilations: dilations)
+    } catch { throw fail(node, error.message) }
   }
 
   func spatialAttribute(_ node: Node, _ key: String, count: Int, default d: Int) throws(ModelLoadError) -> [Int] {

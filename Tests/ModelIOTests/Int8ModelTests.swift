@@ -19,20 +19,7 @@ enum OnnxRuntimePython {
 
   /// Runs `script` with `arguments`; its stdout parsed as JSON.
   static func run(_ script: String, _ arguments: [String]) throws -> JSON {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = ["-c", script] + arguments
-    let (out, err) = (Pipe(), Pipe())
-    (p.standardOutput, p.standardError) = (out, err)
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    do {
-      return try JSON.parse([UInt8](data))
-    } catch {
-      throw ModelLoadError("onnxruntime script failed (status \(p.terminationStatus)): \(String(decoding: errors.suffix(600), as: UTF8.self))")
-    }
+    try runPythonJSON(path, script, arguments, what: "onnxruntime")
   }
 }
 

@@ -13,23 +13,7 @@ import Testing
   static let python = SharedData.mxnetPython
 
   static func runPython(_ script: String) throws -> JSON {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: python)
-    p.arguments = ["-c", script]
-    let out = Pipe()
-    let err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    let errors = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    do {
-      return try JSON.parse([UInt8](data))
-    } catch {
-      throw ModelLoadError(
-        "MXNet script failed (status \(p.terminationStatus)): " + String(decoding: errors.suffix(600), as: UTF8.self))
-    }
+    try runPythonJSON(python, script, what: "MXNet")
   }
 
   static func tempDir() -> String {
