@@ -131,6 +131,10 @@ public final class MPICommunicator: Communicator {
   /// Zeroes the allreduce timer (after the initial broadcast, which is not a training step).
   public func resetTimer() { allReduceSeconds = 0 }
 
+  /// The agreement and broadcast before the first step wait for every rank to start (seconds
+  /// under oversubscription); the report's allreduce share counts the steps only.
+  public func trainingBegins() { resetTimer() }
+
   /// Every rank's value gathered on rank 0 in rank order (other ranks get an empty array).
   public func gatherToRoot(_ value: UInt64) throws -> [UInt64] {
     var mine = value

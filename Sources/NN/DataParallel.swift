@@ -11,6 +11,13 @@ public protocol Communicator: AnyObject {
   /// Replaces `buffer` on every rank by the element-wise sum over all ranks; every rank must
   /// receive bitwise the same result (MPI_Allreduce with MPI_SUM gives this).
   func allReduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws
+  /// Called once the setup collectives (agreement, broadcast) are done and steps begin: what
+  /// a communicator times from here is training's, not the ranks' start-up skew.
+  func trainingBegins()
+}
+
+extension Communicator {
+  public func trainingBegins() {}
 }
 
 /// Data-parallel pieces of `train`: sharding a global batch, one fused gradient buffer per

@@ -69,6 +69,7 @@ public final class CPUTraining: TrainingStrategy {
       try DataParallel.checkAgreement(
         [("training images", data.count), ("batch size", batchSize), ("epochs", epochs)], over: comm)
       try DataParallel.broadcastParameters(model.parameters, over: comm)
+      comm.trainingBegins()
     }
   }
 
