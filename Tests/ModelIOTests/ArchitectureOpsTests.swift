@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import Tensor
 import Testing
@@ -83,6 +84,34 @@ import Testing
     let rewritten = try GraphRewrite.apply(g)
     #expect(rewritten.nodes.map(\.op) == ["Gelu"])
     let y = try Self.run(Self.geluNodes(), input: [50], values: x)
+    let expected = x.map { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
+    #expect(Self.close(y.scalars, expected))
+  }
+
+  /// The vectorised erf/GELU kernels against double-precision libm, over an odd count (a
+  /// vector tail), past ±4 (where erf is ±1 in float), and with NaN and infinities.
+  @Test func erfAndGeluKernelsMatchLibm() {
+    var x = (0..<1001).map { Float(-7 + 14 * Double($0) / 1000) }
+    x += [.nan, .infinity, -.infinity, 0, -0.0, 1e-30]
+    var e = [Float](repeating: 0, count: x.count), g = e
+    ck_erf(x, &e, x.count)
+    ck_gelu(x, &g, x.count)
+    for (i, v) in x.enumerated() where v.isFinite {
+      let exactErf = erf(Double(v))
+      let exactGelu = 0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))
+      #expect(abs(Double(e[i]) - exactErf) <= 1e-6, "erf(\(v)) = \(e[i]), libm \(exactErf)")
+      #expect(abs(Double(g[i]) - exactGelu) <= 2e-6 * max(1, abs(exactGelu)), "gelu(\(v)) = \(g[i])")
+    }
+    #expect(e[1001].isNaN && g[1001].isNaN)
+    #expect(e[1002] == 1 && e[1003] == -1 && g[1002] == .infinity)
+  }
+
+  /// A Gelu node over more elements than one parallel chunk (the kernel runs per chunk).
+  @Test func geluNodeOverSeveralChunks() throws {
+    let n = 40_003
+    let x = Self.random(n, seed: 7, in: -5...5)
+    let node = Node(op: "Gelu", name: "g", inputs: ["x"], outputs: ["y"])
+    let y = try Self.run([node], input: [n], values: x, opset: 20)
     let expected = x.map { v in Float(0.5 * Double(v) * (1 + erf(Double(v) / 2.0.squareRoot()))) }
     #expect(Self.close(y.scalars, expected))
   }
