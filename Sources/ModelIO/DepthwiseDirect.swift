@@ -1,3 +1,4 @@
+import CKernels
 import Tensor
 
 extension Planner {
@@ -64,7 +65,9 @@ struct DepthwiseDirect: @unchecked Sendable {
       x.withUnsafeBufferPointer { xp in
         let (xb, yb) = (xp.baseAddress!, yp.baseAddress!)
         parallelChunks(batch * channels, grain: max(1, 4096 / max(plane * kernelH * kernelW / 8, 1))) { planes in
-          var scratch = [Float](repeating: 0, count: paddedH * paddedW)
+          // The padded plane, then room for its even and odd columns (stride 2).
+          let padded = paddedH * paddedW
+          var scratch = [Float](repeating: 0, count: padded + paddedH * (paddedW + 1))
           scratch.withUnsafeMutableBufferPointer { s in
             for p in planes {
               let out = yb + p * plane
@@ -93,6 +96,11 @@ struct DepthwiseDirect: @unchecked Sendable {
     }
     weights.withUnsafeBufferPointer { wp in
       let w = wp.baseAddress! + c * kernelH * kernelW
+      if strideW <= 2 {
+        // Sums held in vector registers over all taps (CKernels/dw_direct.c).
+        ck_dw_direct_plane(s, ph, pw, w, kernelH, kernelW, strideH, strideW, bias[c], out, outH, outW, s + ph * pw)
+        return
+      }
       let b = bias[c]
       for oy in 0..<outH {
         let row = out + oy * outW
@@ -102,11 +110,7 @@ struct DepthwiseDirect: @unchecked Sendable {
           for kx in 0..<kernelW {
             let v = w[ky * kernelW + kx]
             let tap = src + kx
-            if strideW == 1 {
-              for ox in 0..<outW { row[ox] += v * tap[ox] }
-            } else {
-              for ox in 0..<outW { row[ox] += v * tap[ox * strideW] }
-            }
+            for ox in 0..<outW { row[ox] += v * tap[ox * strideW] }
           }
         }
       }

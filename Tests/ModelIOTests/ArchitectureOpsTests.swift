@@ -177,6 +177,30 @@ import Testing
     #expect(Self.close(y.scalars, reference.scalars, 1e-4))
   }
 
+  /// Wide planes (several 64-column register blocks and a ragged tail) at every kernel level
+  /// of CKernels/dw_direct.c, strides 1 and 2, and stride 3 (the Swift loop).
+  @Test(arguments: [(7, 1, 3), (5, 2, 2), (5, 1, 2), (3, 3, 1)])
+  func depthwiseDirectAtEveryLevel(k: Int, stride: Int, pad: Int) throws {
+    let (c, h, w) = (3, 9, 150)
+    let x = Self.random(c * h * w, seed: 21)
+    let weights = Self.random(c * k * k, seed: 22), b = Self.random(c, seed: 23)
+    let node = Node(op: "Conv", name: "dw", inputs: ["x", "w", "b"], outputs: ["y"], attributes: [
+      "group": .int(c), "strides": .ints([1, stride]), "pads": .ints([pad, pad, pad, pad]), "kernel_shape": .ints([k, k]),
+    ])
+    let reference = try Tensor.conv2d(
+      try Tensor(shape: [1, c, h, w], scalars: x), weight: try Tensor(shape: [c, 1, k, k], scalars: weights),
+      bias: try Tensor(shape: [c], scalars: b), options: Conv2DOptions(stride: (1, stride), pads: [pad, pad, pad, pad], groups: c))
+    defer { _ = ck_dw_direct_force_level(-1) }
+    for level: Int32 in [0, 1, 2] {
+      let running = ck_dw_direct_force_level(level)
+      let y = try Self.run([node], input: [1, c, h, w], values: x, initializers: [
+        "w": HostArray(shape: [c, 1, k, k], floats: weights), "b": HostArray(shape: [c], floats: b),
+      ])
+      #expect(y.shape == reference.shape)
+      #expect(Self.close(y.scalars, reference.scalars, 1e-4), "level \(running)")
+    }
+  }
+
   /// Many rows (packed as the gemm's A side) and few (PackedDense).
   @Test(arguments: [[2, 3, 4, 6], [1, 2, 6], [3, 6]])
   func matMulOfPermutedTensorsByAConstant(shape: [Int]) throws {

@@ -1,0 +1,164 @@
+// Direct depthwise convolution of any kernel size, one plane at a time.
+//
+// Each block of output columns keeps its sums in vector registers for all kh·kw taps (one
+// load and one FMA per vector and tap), instead of adding every tap into the output row in
+// memory (a load, an FMA and a store). Stride 2 splits the padded plane into its even and
+// odd columns first, so tap kx reads half-plane kx % 2 at offset kx / 2, contiguously.
+#include "ck_dwdirect.h"
+
+#include <stdatomic.h>
+
+// A plane as the kernels read it: column tap kx starts at plane[kx % step] + kx / step.
+typedef struct {
+  const float *plane[2];
+  long row_stride;  // floats between rows
+  long step;        // 1 (one plane) or 2 (even and odd columns)
+} source;
+
+// step is 1 or 2: shifts and masks, not a division per tap.
+static inline const float *tap_row(const source *s, long row, long kx) {
+  long odd = kx & (s->step - 1);
+  return s->plane[odd] + row * s->row_stride + (kx >> (s->step - 1));
+}
+
+static void plane_portable(const source *s, const float *w, long kh, long kw, long sh, float bias, float *y,
+                           long oh, long ow) {
+  for (long oy = 0; oy < oh; oy++) {
+    float *out = y + oy * ow;
+    for (long ox = 0; ox < ow; ox++) out[ox] = bias;
+    for (long ky = 0; ky < kh; ky++) {
+      for (long kx = 0; kx < kw; kx++) {
+        const float *in = tap_row(s, oy * sh + ky, kx);
+        float v = w[ky * kw + kx];
+        for (long ox = 0; ox < ow; ox++) out[ox] += v * in[ox];
+      }
+    }
+  }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+// Two output rows × nv vectors of columns (nv ≤ 4, a constant in each specialisation):
+// up to eight independent sums, enough to keep both FMA units busy through the latency.
+__attribute__((target("avx512f"), always_inline)) static inline void block_avx512(
+    const source *s, const float *w, long kh, long kw, long sh, float bias, float *y, long ow, long oy, int two,
+    long x0, const int nv) {
+  __mmask16 m[4];
+  for (int j = 0; j < nv; j++) {
+    long left = ow - x0 - 16 * j;
+    m[j] = left >= 16 ? 0xFFFF : (__mmask16)((1u << left) - 1);
+  }
+  __m512 a[2][4];
+  for (int j = 0; j < nv; j++) a[0][j] = a[1][j] = _mm512_set1_ps(bias);
+  long next = two ? sh * s->row_stride : 0;
+  for (long ky = 0; ky < kh; ky++) {
+    for (long kx = 0; kx < kw; kx++) {
+      __m512 v = _mm512_set1_ps(w[ky * kw + kx]);
+      const float *in0 = tap_row(s, oy * sh + ky, kx) + x0;
+      for (int j = 0; j < nv; j++) {
+        a[0][j] = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m[j], in0 + 16 * j), a[0][j]);
+        a[1][j] = _mm512_fmadd_ps(v, _mm512_maskz_loadu_ps(m[j], in0 + next + 16 * j), a[1][j]);
+      }
+    }
+  }
+  for (int j = 0; j < nv; j++) {
+    _mm512_mask_storeu_ps(y + oy * ow + x0 + 16 * j, m[j], a[0][j]);
+    if (two) _mm512_mask_storeu_ps(y + (oy + 1) * ow + x0 + 16 * j, m[j], a[1][j]);
+  }
+}
+
+__attribute__((target("avx512f"))) static void plane_avx512(const source *s, const float *w, long kh, long kw,
+                                                             long sh, float bias, float *y, long oh, long ow) {
+  for (long oy = 0; oy < oh; oy += 2) {
+    int two = oy + 1 < oh;
+    for (long x0 = 0; x0 < ow; x0 += 64) {
+      switch ((ow - x0 + 15) / 16) {
+      case 1: block_avx512(s, w, kh, kw, sh, bias, y, ow, oy, two, x0, 1); break;
+      case 2: block_avx512(s, w, kh, kw, sh, bias, y, ow, oy, two, x0, 2); break;
+      case 3: block_avx512(s, w, kh, kw, sh, bias, y, ow, oy, two, x0, 3); break;
+      default: block_avx512(s, w, kh, kw, sh, bias, y, ow, oy, two, x0, 4); break;
+      }
+    }
+  }
+}
+
+__attribute__((target("avx2,fma"))) static __m256i lanes_below(long n) {
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n < 0 ? 0 : n > 8 ? 8 : n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+__attribute__((target("avx2,fma"))) static void plane_avx2(const source *s, const float *w, long kh, long kw,
+                                                            long sh, float bias, float *y, long oh, long ow) {
+  for (long oy = 0; oy < oh; oy++) {
+    for (long x0 = 0; x0 < ow; x0 += 32) {
+      __m256i m[4];
+      int live[4];
+      for (int j = 0; j < 4; j++) {
+        m[j] = lanes_below(ow - x0 - 8 * j);
+        live[j] = ow - x0 - 8 * j > 0;
+      }
+      __m256 a0 = _mm256_set1_ps(bias), a1 = a0, a2 = a0, a3 = a0;
+      for (long ky = 0; ky < kh; ky++) {
+        for (long kx = 0; kx < kw; kx++) {
+          const float *in = tap_row(s, oy * sh + ky, kx) + x0;
+          __m256 v = _mm256_set1_ps(w[ky * kw + kx]);
+          a0 = _mm256_fmadd_ps(v, _mm256_maskload_ps(in, m[0]), a0);
+          if (live[1]) a1 = _mm256_fmadd_ps(v, _mm256_maskload_ps(in + 8, m[1]), a1);
+          if (live[2]) a2 = _mm256_fmadd_ps(v, _mm256_maskload_ps(in + 16, m[2]), a2);
+          if (live[3]) a3 = _mm256_fmadd_ps(v, _mm256_maskload_ps(in + 24, m[3]), a3);
+        }
+      }
+      float *out = y + oy * ow + x0;
+      _mm256_maskstore_ps(out, m[0], a0);
+      _mm256_maskstore_ps(out + 8, m[1], a1);
+      _mm256_maskstore_ps(out + 16, m[2], a2);
+      _mm256_maskstore_ps(out + 24, m[3], a3);
+    }
+  }
+}
+
+static int cpu_level(void) {
+  static atomic_int cached = -1;
+  int level = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (level < 0) {
+    __builtin_cpu_init();
+    level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
+    atomic_store_explicit(&cached, level, memory_order_relaxed);
+  }
+  return level;
+}
+#else
+static int cpu_level(void) { return 0; }
+#endif
+
+static atomic_int forced = -1;
+
+int ck_dw_direct_force_level(int level) {
+  int best = cpu_level();
+  atomic_store(&forced, level);
+  return level < 0 || level > best ? best : level;
+}
+
+void ck_dw_direct_plane(const float *padded, long padded_height, long padded_width, const float *w, long kh,
+                        long kw, long stride_h, long stride_w, float bias, float *y, long out_h, long out_w,
+                        float *scratch) {
+  source s = {{padded, padded}, padded_width, 1};
+  if (stride_w == 2) {
+    // Even columns first, then odd ones, each half-plane with the even half's row stride.
+    long half = (padded_width + 1) / 2;
+    float *even = scratch, *odd = scratch + padded_height * half;
+    for (long r = 0; r < padded_height; r++) {
+      const float *row = padded + r * padded_width;
+      for (long c = 0; c < padded_width; c++) (c % 2 ? odd : even)[r * half + c / 2] = row[c];
+    }
+    s = (source){{even, odd}, half, 2};
+  }
+  int level = atomic_load(&forced);
+  int best = cpu_level();
+  if (level < 0 || level > best) level = best;
+#if defined(__x86_64__)
+  if (level == 2) return plane_avx512(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+  if (level == 1) return plane_avx2(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+#endif
+  plane_portable(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+}
