@@ -72,6 +72,10 @@ extension DeviceLowering {
     inputs.append(try constant(node.inputs[1], try Tensor(shape: c, scalars: params[0])))
     inputs.append(try constant(node.inputs[2], try Tensor(shape: c, scalars: params[1])))
     try emit(node, .batchNorm, inputs: inputs)
+    // An activation the rewrites fused into the batch norm (DenseNet's BN → ReLU) runs after it.
+    if let activation = Self.activation(node.fusion.activation), let normalized = slots[node.outputs[0]] {
+      try emit(node, .unary(activation), inputs: [normalized])
+    }
   }
 
   /// QuantizeLinear, DequantizeLinear and the rewrites' FakeQuant, per tensor.

@@ -156,7 +156,8 @@ enum GraphRewrite {
   static func fuseActivations(_ g: inout Graph) {
     fusing(&g) { g, i, readers in
       let c = g.nodes[i]
-      guard c.op == "Conv", c.fusion.activation == nil, c.outputs.count == 1,
+      // BatchNormalization too: DenseNet's BN → ReLU pairs cannot fold into a convolution.
+      guard c.op == "Conv" || c.op == "BatchNormalization", c.fusion.activation == nil, c.outputs.count == 1,
         let j = readers.sole(c.outputs[0]), g.nodes[j].inputs.first == c.outputs[0]
       else { return nil }
       let act = g.nodes[j]

@@ -98,21 +98,45 @@ extension Planner {
     return (lo, hi)
   }
 
+  /// Inference batch norm as one per-channel affine pass, y = a·x + b with a = γ/√(σ²+ε) and
+  /// b = β − μ·a worked out once here, the following activation fused (DenseNet's BN → ReLU
+  /// pairs, which cannot fold into a convolution), planes split over the engine's threads.
   mutating func lowerBatchNorm(_ node: Node) throws(ModelLoadError) {
     let x = try operand(node, 0)
     guard x.shape.count >= 2 else { throw fail(node, "input \(x.shape) has no channel axis") }
-    var params: [Tensor] = []
+    var params: [[Float]] = []
     for k in 1...4 {
       guard let a = constant(node, k) else { throw fail(node, "input \(k) must be a constant") }
       guard a.count == x.shape[1] else {
         throw fail(node, "'\(node.inputs[k])' has shape \(a.shape) but the input has \(x.shape[1]) channels")
       }
-      params.append(try tensor(a, node.inputs[k]))
+      params.append(a.floats())
     }
     let eps = node.float("epsilon") ?? 1e-5
-    try bind(node, x.shape, inputs: [x.slot]) {
-      try Tensor.batchNormInference($0[0], scale: params[0], bias: params[1], mean: params[2], variance: params[3], epsilon: eps)
+    let scale = (0..<x.shape[1]).map { params[0][$0] / (params[3][$0] + eps).squareRoot() }
+    let shift = (0..<x.shape[1]).map { params[1][$0] - params[2][$0] * scale[$0] }
+    let activation = Self.activation(node)
+    try bind(node, x.shape, inputs: [x.slot]) { Self.channelAffine($0[0], scale, shift, activation) }
+  }
+
+  static func channelAffine(_ x: Tensor, _ scale: [Float], _ shift: [Float], _ activation: UnaryOp?) -> Tensor {
+    let channels = scale.count
+    let plane = x.count / max(x.shape[0] * channels, 1)
+    var y = Tensor(uninitializedShape: x.shape)
+    y.withUnsafeMutableBufferPointer { yp in
+      x.withUnsafeBufferPointer { xp in
+        let (src, dst) = (xp.baseAddress!, yp.baseAddress!)
+        parallelChunks(x.shape[0] * channels, grain: max(1, 16_384 / max(plane, 1))) { planes in
+          for p in planes {
+            let (a, b) = (scale[p % channels], shift[p % channels])
+            let (from, to) = (src + p * plane, dst + p * plane)
+            for i in 0..<plane { to[i] = from[i] * a + b }
+            if let activation { applyActivation(activation, to, plane) }
+          }
+        }
+      }
     }
+    return y
   }
 
   mutating func lowerPool(_ node: Node) throws(ModelLoadError) {

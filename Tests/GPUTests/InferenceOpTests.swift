@@ -69,8 +69,9 @@ import Testing
       Self.conv("c", "a3", "c1", ["pads": .ints([1, 1, 1, 1])]),
       Node(op: "Add", name: "add", inputs: ["c1", "x"], outputs: ["s"]),
       Node(op: "Relu", name: "r2", inputs: ["s"], outputs: ["t"]),
-      // A batch norm no convolution absorbs runs as its own step.
-      Node(op: "BatchNormalization", name: "bn2", inputs: ["t", "g", "b", "m", "v"], outputs: ["y"]),
+      // A batch norm no convolution absorbs runs as its own step, with the ReLU after it fused.
+      Node(op: "BatchNormalization", name: "bn2", inputs: ["t", "g", "b", "m", "v"], outputs: ["u"]),
+      Node(op: "Relu", name: "r3", inputs: ["u"], outputs: ["y"]),
     ]
     let inits = [
       "a.w": Self.weights([4, 4, 3, 3], seed: 3), "c.w": Self.weights([4, 4, 3, 3], seed: 4),

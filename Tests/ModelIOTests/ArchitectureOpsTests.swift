@@ -201,6 +201,30 @@ import Testing
     }
   }
 
+  /// DenseNet's BN → ReLU (no convolution before it to fold into): one node, one pass.
+  @Test func batchNormThenReluIsOneAffinePass() throws {
+    let (n, c, plane) = (2, 3, 20)
+    let x = Self.random(n * c * plane, seed: 24)
+    let g = Self.random(c, seed: 25, in: 0.5...1.5), b = Self.random(c, seed: 26)
+    let m = Self.random(c, seed: 27), v = Self.random(c, seed: 28, in: 0.5...2)
+    let nodes = [
+      Node(op: "BatchNormalization", name: "bn", inputs: ["x", "g", "b", "m", "v"], outputs: ["t"]),
+      Node(op: "Relu", name: "r", inputs: ["t"], outputs: ["y"]),
+    ]
+    let inits = ["g": HostArray(shape: [c], floats: g), "b": HostArray(shape: [c], floats: b),
+                 "m": HostArray(shape: [c], floats: m), "v": HostArray(shape: [c], floats: v)]
+    let graph = Graph(nodes: nodes, inputs: [ValueInfo(name: "x", dtype: .float32, shape: [n, c, 4, 5].map { .fixed($0) })],
+      outputs: [ValueInfo(name: "y", dtype: nil, shape: nil)], initializers: inits, opset: 17, format: "test")
+    let rewritten = try GraphRewrite.apply(graph)
+    #expect(rewritten.nodes.map(\.op) == ["BatchNormalization"] && rewritten.nodes[0].fusion.activation == .relu)
+    let y = try Self.run(nodes, input: [n, c, 4, 5], values: x, initializers: inits)
+    let expected = x.enumerated().map { i, e -> Float in
+      let k = (i / plane) % c
+      return max(0, (e - m[k]) / (v[k] + 1e-5).squareRoot() * g[k] + b[k])
+    }
+    #expect(Self.close(y.scalars, expected))
+  }
+
   /// Many rows (packed as the gemm's A side) and few (PackedDense).
   @Test(arguments: [[2, 3, 4, 6], [1, 2, 6], [3, 6]])
   func matMulOfPermutedTensorsByAConstant(shape: [Int]) throws {
