@@ -138,7 +138,11 @@ extension Planner {
       let (k, n) = (b.shape[0], b.shape[1])
       let rows = a.shape.dropLast().reduce(1, *)
       let outShape = shape
-      if rows >= 16 {
+      // RowsTimesConstant repacks W for every tile of up to 384 rows; PackedDense packs W once
+      // but transposes X and Y on each call. Whichever moves fewer floats: ConvNeXt's late
+      // stages (196 and 49 rows against 384×1536 and 768×3072 weights) take PackedDense.
+      let rowTiles = (rows + 383) / 384
+      if rows >= 16 && rowTiles * k * n <= rows * (k + n) {
         let product = RowsTimesConstant(weights: w.floats(), inputs: k, outputs: n)
         try bind(node, shape, inputs: [a.slot]) { try product(try $0[0].reshaped([rows, k]), rows: rows).reshaped(outShape) }
       } else {

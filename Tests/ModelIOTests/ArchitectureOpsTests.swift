@@ -237,6 +237,18 @@ import Testing
     #expect(Self.close(y.scalars, reference.scalars, 1e-5))
   }
 
+  /// Rows enough for RowsTimesConstant but weights large enough that PackedDense (packed
+  /// once) moves fewer floats: ConvNeXt's late stages.
+  @Test(arguments: [(20, 64, 96), (400, 8, 8), (50, 200, 300)])
+  func matMulPicksTheCheaperLayout(rows: Int, k: Int, n: Int) throws {
+    let x = Self.random(rows * k, seed: 29), w = Self.random(k * n, seed: 30)
+    let node = Node(op: "MatMul", name: "fc", inputs: ["x", "w"], outputs: ["y"])
+    let y = try Self.run([node], input: [1, rows, k], values: x, initializers: ["w": HostArray(shape: [k, n], floats: w)])
+    let reference = try Tensor.matmul(try Tensor(shape: [rows, k], scalars: x), try Tensor(shape: [k, n], scalars: w))
+    #expect(y.shape == [1, rows, n])
+    #expect(Self.close(y.scalars, reference.scalars, 1e-4))
+  }
+
   @Test func squeezeAndExcitationBroadcastsPerChannel() throws {
     // x · sigmoid(mean over the plane): EfficientNet's gate on an N×C×H×W tensor.
     let x = Self.random(2 * 3 * 4 * 4, seed: 13)
