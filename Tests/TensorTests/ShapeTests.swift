@@ -34,6 +34,27 @@ func transposeMatchesIndexMap(_ perm: [Int]) throws {
   #expect(throws: TensorError.self) { try x.transposed([0, 0, 1]) }
 }
 
+/// Permutations the blocked transpose takes (a 2-D swap after merging axes that move
+/// together: Xᵀ, NCHW ↔ NHWC) and ones it leaves to the strided copy, on sizes with ragged
+/// 16 × 16 tiles, against the index map.
+@Test(arguments: [
+  ([37, 21], [1, 0]), ([2, 5, 3, 19], [0, 2, 3, 1]), ([2, 3, 19, 5], [0, 3, 1, 2]),
+  ([3, 17, 18], [0, 2, 1]), ([4, 3, 5, 2], [2, 3, 0, 1]), ([2, 3, 4, 5], [1, 0, 3, 2]),
+])
+func transposeOfLargerTensorsMatchesIndexMap(_ shape: [Int], _ perm: [Int]) throws {
+  let x = randomTensor(shape, seed: 32)
+  let y = try x.transposed(perm)
+  #expect(y.shape == perm.map { shape[$0] })
+  var mismatches = 0
+  for i in 0..<x.count {
+    var idx = [Int](repeating: 0, count: shape.count)
+    var rest = i
+    for a in shape.indices.reversed() { (idx[a], rest) = (rest % shape[a], rest / shape[a]) }
+    if y.scalars[flat(perm.map { idx[$0] }, y.shape)] != x.scalars[i] { mismatches += 1 }
+  }
+  #expect(mismatches == 0)
+}
+
 @Test(arguments: [0, 1, 2])
 func concatThenSplitRoundTrips(_ axis: Int) throws {
   var sa = [2, 3, 4]

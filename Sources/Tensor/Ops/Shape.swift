@@ -60,13 +60,36 @@ extension Tensor {
     let outShape = perm.map { shape[$0] }
     let own = Tensor.strides(of: shape)
     var y = Tensor(uninitializedShape: outShape)
+    let swap = Tensor.batchedSwap(shape, perm)
     y.withUnsafeMutableBufferPointer { yp in
       withUnsafeBufferPointer { xp in
-        stridedCopy(
-          xp.baseAddress!, strides: perm.map { own[$0] }, shape: outShape, into: yp.baseAddress!)
+        if let (batch, rows, cols) = swap {
+          blockedTranspose(xp.baseAddress!, batch: batch, rows: rows, cols: cols, into: yp.baseAddress!)
+        } else {
+          stridedCopy(xp.baseAddress!, strides: perm.map { own[$0] }, shape: outShape, into: yp.baseAddress!)
+        }
       }
     }
     return y
+  }
+
+  /// A permutation that, once axes moving together are merged, swaps the last two of three
+  /// ([batch, rows, cols] → [batch, cols, rows]): a 2-D transpose, NCHW ↔ NHWC, Xᵀ. Nil for
+  /// anything else (or when nothing moves across a long row, where the strided copy is fine).
+  static func batchedSwap(_ shape: [Int], _ perm: [Int]) -> (batch: Int, rows: Int, cols: Int)? {
+    // Runs of input axes that stay consecutive in the output, in output order.
+    var runs: [[Int]] = []
+    for a in perm {
+      if let last = runs.last?.last, last + 1 == a { runs[runs.count - 1].append(a) } else { runs.append([a]) }
+    }
+    let size = { (run: [Int]) in run.reduce(1) { $0 * shape[$1] } }
+    switch runs.count {
+    case 2 where runs[0].first! > runs[1].first!:
+      return (1, size(runs[1]), size(runs[0]))
+    case 3 where runs[0].first! == 0 && runs[1].first! > runs[2].first!:
+      return (size(runs[0]), size(runs[2]), size(runs[1]))
+    default: return nil
+    }
   }
 
   /// Joins tensors along an axis; all other dimensions must match.
@@ -134,6 +157,25 @@ extension Tensor {
       pieces.append(piece)
     }
     return pieces
+  }
+}
+
+/// `batch` row-major [rows, cols] matrices into [cols, rows], in 16 × 16 tiles: a plain
+/// column-by-column copy touches a new cache line for every element once the matrix
+/// outgrows the cache (ConvNeXt's NCHW ↔ NHWC permutes, a dense layer's Xᵀ).
+func blockedTranspose(_ src: UnsafePointer<Float>, batch: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+  let tile = 16
+  for b in 0..<batch {
+    let (s, d) = (src + b * rows * cols, dst + b * rows * cols)
+    for r0 in stride(from: 0, to: rows, by: tile) {
+      let r1 = min(r0 + tile, rows)
+      for c0 in stride(from: 0, to: cols, by: tile) {
+        let c1 = min(c0 + tile, cols)
+        for c in c0..<c1 {
+          for r in r0..<r1 { d[c * rows + r] = s[r * cols + c] }
+        }
+      }
+    }
   }
 }
 
