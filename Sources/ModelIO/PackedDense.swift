@@ -15,10 +15,10 @@ final class PackedDense: @unchecked Sendable {
   init(weights: [Float], transB: Bool, inputs: Int, outputs: Int, transA: Bool, alpha: Float, bias: [Float]?) {
     (self.inputs, self.outputs, self.transA) = (inputs, outputs, transA)
     // op(B)ᵀ as [outputs, inputs], alpha folded in.
-    var w = [Float](repeating: 0, count: inputs * outputs)
-    for o in 0..<outputs {
-      for i in 0..<inputs { w[o * inputs + i] = alpha * (transB ? weights[o * inputs + i] : weights[i * outputs + o]) }
-    }
+    precondition(weights.count == inputs * outputs, "PackedDense: \(weights.count) weights for \(inputs)×\(outputs)")
+    // A tiled transpose: ConvNeXt's last layers hold millions of weights, read down columns.
+    var w = transB ? weights : ((try? Tensor(shape: [inputs, outputs], scalars: weights).transposed([1, 0]))?.scalars ?? [])
+    if alpha != 1 { for j in w.indices { w[j] *= alpha } }
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ck_gemm_packed_a_count(outputs, inputs)))
     ck_gemm_pack_a(outputs, inputs, w, inputs, packed)
     self.packed = packed
