@@ -28,12 +28,20 @@ enum WinogradRule {
     }
   }
 
-  /// The rule measured on bench/predict's nets (2 threads, batch 1; see the commit that set it):
-  /// F(4,3) wins where a map has at least 7×7 tiles of 4×4 (28×28 and 56×56 maps): its 36
-  /// gemms each have enough columns. On smaller maps the gemms are narrow and read the
-  /// transformed weights (4× the direct path's) for few columns, so they stay direct.
+  /// The rule measured on this machine (2 threads, batch 1, one layer at a time against the
+  /// direct packed gemm, best of 150 interleaved runs; ResNet's and DenseNet's shapes):
+  /// - 56×56 maps: F(4,3) at 0.65–0.74× the direct time (F(2,3) 0.73–0.95×);
+  /// - 28×28: F(4,3) 0.72× with 128 outputs; with 32 outputs F(2,3) 0.68×, F(4,3) 0.90×;
+  /// - 14×14: F(2,3) 0.79× with 256 channels (F(4,3) the same, with twice the weights to
+  ///   transform at load); with 32 outputs both are slower (1.25×, 1.35×);
+  /// - 7×7 with 512 channels: F(2,3) 0.82×, but transforming its 16 MB of weights adds
+  ///   tens of milliseconds to the load, so it stays direct (F(4,3): 2.2×).
+  /// Small maps make narrow gemms that read the transformed weights for few columns.
   static func measuredTile(_ g: ConvGeometry, outputs: Int) -> Int {
-    let tiles = ((g.outH + 3) / 4) * ((g.outW + 3) / 4)
-    return tiles >= 49 ? 4 : 0
+    let plane = g.outH * g.outW
+    if plane >= 40 * 40 { return 4 }
+    if plane >= 24 * 24 { return outputs >= 64 ? 4 : 2 }
+    if plane >= 12 * 12 { return outputs >= 128 && g.channels >= 128 ? 2 : 0 }
+    return 0
   }
 }

@@ -44,8 +44,9 @@ import Testing
     let direct = conv(0)
     #expect(direct.winograd == 0)
     let want = try direct(x, residual: residual)
-    // Σ|x·w| ≤ 9·cin here (|x|, |w| ≤ 1); F(4,3)'s error stays within 256·ε of it (WinogradTests).
-    let tolerance = Float(9 * c.cin) * 256 * Float.ulpOfOne + 1e-6
+    // Σ|x·w| ≤ 9·cin here (|x|, |w| ≤ 1): F(4,3)'s error stays within 64·ε of it
+    // (WinogradTests), the direct path's (the same sum in another order) within a few ε.
+    let tolerance = Float(9 * c.cin) * 80 * Float.ulpOfOne
     for tile in [2, 4] {
       let wino = conv(tile)
       #expect(wino.winograd == tile)
