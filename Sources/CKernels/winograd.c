@@ -221,9 +221,11 @@ static void input_task(void *context, long task) {
 
 static void gemm_task(void *context, long x) {
   const wino_job *j = context;
-  // Inside a pool task the gemm runs on this thread alone.
-  int status = ck_gemm(j->cout, j->cols, j->cin, j->packed + x * j->block, j->v + x * j->cin * j->cols, j->cols,
-                       j->mm + x * j->cout * j->cols, j->cols, NULL);
+  // Inside a pool task the gemm runs on this thread alone: one tile where it fits (the
+  // threads share the ξ, not each gemm).
+  int status = ck__run_gemm((gemm_job){.m = j->cout, .n = j->cols, .k = j->cin, .ldb = j->cols, .ldc = j->cols,
+                                       .packed_a = j->packed + x * j->block, .b = j->v + x * j->cin * j->cols,
+                                       .c = j->mm + x * j->cout * j->cols, .serial = 1});
   if (status) atomic_store(j->failed, 1);
 }
 
