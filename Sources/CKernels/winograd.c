@@ -259,11 +259,6 @@ static float *work_scratch(long count) {
   return work_buffer;
 }
 
-#ifdef WINO_TIMING
-#include <time.h>
-double wt_acc[3];
-static double wt_now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
-#endif
 // Images [0, job->images) of the job: the three passes.
 static int run_images(wino_job *j) {
   int a = j->m + 2;
@@ -276,22 +271,9 @@ static int run_images(wino_job *j) {
   j->mm = work + vcount;
   atomic_int failed = 0;
   j->failed = &failed;
-#ifdef WINO_TIMING
-  double t0 = wt_now();
-#endif
   ck_parallel_for(j->images * j->cin, input_task, j);
-#ifdef WINO_TIMING
-  double t1 = wt_now();
-#endif
   if (!atomic_load(&failed)) ck_parallel_for(a * a, gemm_task, j);
-#ifdef WINO_TIMING
-  double t2 = wt_now();
-#endif
   if (!atomic_load(&failed)) ck_parallel_for(j->images * j->cout, output_task, j);
-#ifdef WINO_TIMING
-  double t3 = wt_now();
-  if (t1 - t0 < wt_acc[0]) wt_acc[0] = t1 - t0; if (t2 - t1 < wt_acc[1]) wt_acc[1] = t2 - t1; if (t3 - t2 < wt_acc[2]) wt_acc[2] = t3 - t2;
-#endif
   return atomic_load(&failed) ? -1 : 0;
 }
 
