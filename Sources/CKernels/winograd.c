@@ -28,7 +28,7 @@ typedef struct {
 } pack_job;
 
 // u = G g Gᵀ for one 3×3 kernel g (row-major), α×α row-major.
-static inline void transform_kernel(int m, const float *g, float *u) {
+WINO_INLINE void transform_kernel(const int m, const float *g, float *u) {
   const float sixth = 1.0f / 6, f12 = 1.0f / 12, f24 = 1.0f / 24;
   int a = m + 2;
   float t[6][3];  // G g: α rows of 3
@@ -56,16 +56,15 @@ static inline void transform_kernel(int m, const float *g, float *u) {
 // into a local block, then copied as one run per U[ξ] (storing each value straight to its
 // U[ξ] would hit (m + 2)² addresses a power of two apart: one cache set).
 enum { CI = 32 };
-static void pack_panel(void *context, long panel) {
-  const pack_job *j = context;
-  int a = j->m + 2;
+WINO_INLINE void pack_panel_tile(const pack_job *j, long panel, const int m) {
+  const int a = m + 2;
   float u[36], local[36 * CI * MR];
   for (long c0 = 0; c0 < j->cin; c0 += CI) {
     long cn = j->cin - c0 < CI ? j->cin - c0 : CI;
     for (long ci = 0; ci < cn; ci++) {
       for (int r = 0; r < MR; r++) {
         long co = panel * MR + r;
-        if (co < j->cout) transform_kernel(j->m, j->w + (co * j->cin + c0 + ci) * 9, u);
+        if (co < j->cout) transform_kernel(m, j->w + (co * j->cin + c0 + ci) * 9, u);
         else memset(u, 0, sizeof u);
         for (int x = 0; x < a * a; x++) local[(x * CI + ci) * MR + r] = u[x];
       }
@@ -74,6 +73,13 @@ static void pack_panel(void *context, long panel) {
       memcpy(j->packed + x * j->block + (panel * j->cin + c0) * MR, local + x * CI * MR, (size_t)cn * MR * sizeof(float));
     }
   }
+}
+
+// The tile size a constant in each copy, so the transform's loops unroll.
+static void pack_panel(void *context, long panel) {
+  const pack_job *j = context;
+  if (j->m == 2) pack_panel_tile(j, panel, 2);
+  else pack_panel_tile(j, panel, 4);
 }
 
 void ck_winograd_pack_weights(int m, long cout, long cin, const float *weights, float *packed) {
