@@ -274,12 +274,12 @@ int ck__run_gemm(gemm_job job) {
   long blocks = (k + KC_MAX - 1) / KC_MAX;
   job.kc = (k + blocks - 1) / blocks;
   long mp = (m + MR - 1) / MR, np = (n + NR - 1) / NR;
-  if (np <= 4 && mp >= 16) return run_narrow(job, mp, np);
+  if (np <= 4 && mp >= 16 && !job.serial) return run_narrow(job, mp, np);
   // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
   // panels (256 columns), in whole kernel blocks, halved until every thread has about three.
   long rp = job.kern.row_panels, cp = job.kern.col_panels;
   long mb = mp < 32 ? mp : 32, nb = np < 16 ? np : 16;
-  long threads = ck_threads();
+  long threads = job.serial ? 1 : ck_threads();
   while (threads > 1 && ((mp + mb - 1) / mb) * ((np + nb - 1) / nb) < 3 * threads) {
     if (nb >= 4 * cp && nb * NR >= mb * MR) nb = (nb + 1) / 2;
     else if (mb >= 4 * rp) mb = (mb + 1) / 2;

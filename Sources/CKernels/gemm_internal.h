@@ -49,6 +49,7 @@ typedef struct {
   long image_cols, b_image, c_image, residual_image;
   atomic_int *failed;  // set when a task could not get its panel buffer
   float *shared;       // narrow B packed once for all tasks (see run_narrow), or NULL
+  int serial;          // runs on the calling thread alone (inside a pool task): no split for threads
 } gemm_job;
 
 /// Runs a gemm job on the pool (tiles, packing, kernels); 0, or -1 without scratch memory.

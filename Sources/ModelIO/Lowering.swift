@@ -77,15 +77,17 @@ extension Planner {
     let conv = w.withFloats { PackedConv(
       weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
       fakeQuant: fq) }
+    // TABBY_PROFILE shows the Winograd convolutions apart.
+    let kind = conv.winograd > 0 ? "Conv(winograd F\(conv.winograd))" : nil
     if residual {
       let r = try operand(node, 3)
       guard r.shape == outShape else {
         throw fail(node, "residual '\(node.inputs[3])' has shape \(r.shape), the convolution's output \(outShape)")
       }
-      try bind(node, outShape, inputs: [x.slot, r.slot]) { try conv($0[0], residual: $0[1]) }
+      try bind(node, outShape, inputs: [x.slot, r.slot], kind: kind) { try conv($0[0], residual: $0[1]) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot, r.slot])
     } else {
-      try bind(node, outShape, inputs: [x.slot]) { try conv($0[0], residual: nil) }
+      try bind(node, outShape, inputs: [x.slot], kind: kind) { try conv($0[0], residual: nil) }
       packedConvs[slotCount - 1] = (steps.count - 1, conv, [x.slot])
     }
   }

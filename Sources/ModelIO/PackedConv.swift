@@ -17,26 +17,38 @@ final class PackedConv: @unchecked Sendable {
   let fused: KernelEpilogue
   /// What the gemm cannot fuse (other activations), applied afterwards with the fake quant.
   let after: ConvEpilogue?
-  /// Packed weights, one block of `perGroup` floats per group (immutable after init).
+  /// Packed weights, one block of `perGroup` floats per group (immutable after init); with
+  /// `winograd`, the transformed weights U[ξ] packed for its gemms instead.
   private let packed: UnsafeMutablePointer<Float>
   private let perGroup: Int
+  /// The Winograd tile size m of F(m×m, 3×3), or 0 for the direct packed gemm.
+  let winograd: Int
 
   init(
     weights: UnsafeBufferPointer<Float>, geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
-    activation: UnaryOp?, fakeQuant: [Float]?
+    activation: UnaryOp?, fakeQuant: [Float]?, winogradTile: Int? = nil
   ) {
     self.geometry = g
     self.groups = groups
     self.outShape = outShape
     self.bias = bias
     let coutG = outShape[1] / groups
-    let perGroup = ck_gemm_packed_a_count(coutG, g.patchSize)
+    // A tile size given (by tests) applies only where Winograd computes the convolution.
+    let tile = winogradTile.map { WinogradRule.eligible(g, groups: groups) ? $0 : 0 }
+      ?? WinogradRule.tile(g, groups: groups, outputs: outShape[1])
+    let perGroup = tile > 0
+      ? ck_winograd_packed_count(Int32(tile), coutG, g.channels) : ck_gemm_packed_a_count(coutG, g.patchSize)
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, perGroup * groups))
     adviseHugePages(UnsafeMutableRawPointer(packed), byteCount: perGroup * groups * 4)
-    for gi in 0..<groups {
-      ck_gemm_pack_a(coutG, g.patchSize, weights.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
+    if tile > 0 {
+      ck_winograd_pack_weights(Int32(tile), coutG, g.channels, weights.baseAddress!, packed)
+    } else {
+      for gi in 0..<groups {
+        ck_gemm_pack_a(
+          coutG, g.patchSize, weights.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
+      }
     }
-    (self.perGroup, self.packed) = (perGroup, packed)
+    (self.perGroup, self.packed, winograd) = (perGroup, packed, tile)
     // An activation the kernels cannot fuse runs afterwards, with the fake quantization.
     if let fused = KernelEpilogue(activation: activation, fakeQuant: fakeQuant) {
       (self.fused, after) = (fused, nil)
@@ -67,6 +79,7 @@ final class PackedConv: @unchecked Sendable {
     let (batch, cout, plane) = (outShape[0], outShape[1], geometry.outPlane)
     let coutG = cout / groups
     let inGroup = geometry.channels * geometry.height * geometry.width
+    if winograd > 0 { return runWinograd(x, residual: residual, into: y + offset * plane, channels: total) }
     let chunk = Self.stackedImages(plane: plane, batch: batch)
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
@@ -84,6 +97,29 @@ final class PackedConv: @unchecked Sendable {
               status |= gemm(group: gi, src, out, &ep, count == 1 ? nil : images)
             }
           }
+        }
+      }
+    }
+    return status == 0
+  }
+
+  /// The whole batch as one Winograd convolution (its images' tiles share the gemms).
+  private func runWinograd(_ x: Tensor, residual: Tensor?, into out: UnsafeMutablePointer<Float>, channels total: Int)
+    -> Bool
+  {
+    let g = geometry
+    let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
+    var images = ck_batch(
+      count: batch, x_stride: g.channels * g.height * g.width, c_stride: total * plane, residual_stride: cout * plane)
+    var source = ck_conv_source(
+      x: nil, channels: g.channels, height: g.height, width: g.width, kernel_h: 3, kernel_w: 3, stride_h: 1,
+      stride_w: 1, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: 1, dilation_w: 1, out_h: g.outH, out_w: g.outW)
+    let status = x.withUnsafeBufferPointer { xp in
+      withOptionalPointer(residual) { rp in
+        withOptionalPointer(bias) { bp in
+          source.x = xp.baseAddress
+          var ep = epilogue(bias: bp, residual: rp, ld: plane)
+          return ck_winograd_conv(Int32(winograd), cout, packed, &source, &images, out, plane, &ep)
         }
       }
     }
