@@ -138,6 +138,47 @@ AVX512 static void across_avx512(const float *s, long out_w, long kw, long sw, f
   }
 }
 
+// 3-wide windows at stride 2 (every common 3×3/s2 pooling) in registers, no scratch row:
+// per 16 outputs, the column maxima of 32 input columns (masked loads: -inf outside the
+// row, i.e. in the padding) split into even (tap 0) and odd (tap 1) columns; tap 2 is the
+// evens shifted by one lane, the next block's first even shifted in.
+AVX512 static inline __m512 column_max16(const float *src, long width, long rows, long c0) {
+  if (c0 >= 0 && c0 + 16 <= width) {
+    // Inside the row (most blocks): plain loads, three rows unrolled.
+    __m512 m = _mm512_loadu_ps(src + c0);
+    if (rows == 3) {
+      m = _mm512_max_ps(_mm512_loadu_ps(src + width + c0), m);
+      return _mm512_max_ps(_mm512_loadu_ps(src + 2 * width + c0), m);
+    }
+    for (long r = 1; r < rows; r++) m = _mm512_max_ps(_mm512_loadu_ps(src + r * width + c0), m);
+    return m;
+  }
+  long lo = c0 < 0 ? -c0 : 0, hi = width - c0 < 16 ? width - c0 : 16;
+  __mmask16 k = hi <= lo ? 0 : (__mmask16)(((1u << hi) - 1) & ~((1u << lo) - 1));
+  const __m512 none = _mm512_set1_ps(-INFINITY);
+  __m512 m = _mm512_mask_loadu_ps(none, k, src + c0);
+  for (long r = 1; r < rows; r++) m = _mm512_max_ps(_mm512_mask_loadu_ps(none, k, src + r * width + c0), m);
+  return m;
+}
+
+AVX512 static void row3s2_avx512(const float *src, long width, long rows, long pad_left, long out_w, float *out) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  __m512 a = column_max16(src, width, rows, -pad_left), b = column_max16(src, width, rows, 16 - pad_left);
+  __m512 e = _mm512_permutex2var_ps(a, even, b), o = _mm512_permutex2var_ps(a, odd, b);
+  for (long ox = 0; ox < out_w; ox += 16) {
+    long c0 = 2 * ox + 32 - pad_left;
+    __m512 na = column_max16(src, width, rows, c0), nb = column_max16(src, width, rows, c0 + 16);
+    __m512 ne = _mm512_permutex2var_ps(na, even, nb);
+    __m512 e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(ne), _mm512_castps_si512(e), 1));
+    __m512 m = _mm512_max_ps(e2, _mm512_max_ps(o, e));
+    __mmask16 k = out_w - ox >= 16 ? 0xFFFF : (__mmask16)((1u << (out_w - ox)) - 1);
+    _mm512_mask_storeu_ps(out + ox, k, m);
+    e = ne;
+    o = _mm512_permutex2var_ps(na, odd, nb);
+  }
+}
+
 #endif
 
 // --- driver ------------------------------------------------------------------------------
@@ -157,6 +198,10 @@ static void plane(const pool_job *j, const float *src, float *dst, float *scratc
     switch (j->level) {
 #if defined(__x86_64__)
     case CK_LEVEL_AVX512:
+      if (p->kernel_w == 3 && p->stride_w == 2) {
+        row3s2_avx512(first, p->width, hi - lo, p->pad_left, p->out_width, out);
+        break;
+      }
       columns_avx512(first, p->width, hi - lo, columns);
       across_avx512(scratch, p->out_width, p->kernel_w, p->stride_w, out);
       break;
