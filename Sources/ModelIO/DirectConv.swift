@@ -16,12 +16,13 @@ final class DirectConv: @unchecked Sendable {
   private let fused: KernelEpilogue
 
   /// Nil where the direct kernel does not apply (more channels, groups, dilation, an
-  /// activation it cannot fuse, fake quantization, no AVX2) or is turned off by
+  /// activation it cannot fuse, fake quantization, a small output, no AVX-512) or is turned off by
   /// TABBY_DIRECT_CONV=0 (for measurements).
   init?(weights: UnsafeBufferPointer<Float>, geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
     activation: UnaryOp?, fakeQuant: [Float]?)
   {
-    guard groups == 1, fakeQuant == nil, Self.enabled,
+    // Small outputs (a squeeze-and-excitation's 1×1 convolutions on 4 channels) gain nothing.
+    guard groups == 1, fakeQuant == nil, Self.enabled, g.outPlane >= 1024,
       let fused = KernelEpilogue(activation: activation, fakeQuant: nil)
     else { return nil }
     var source = Self.source(g, x: nil)

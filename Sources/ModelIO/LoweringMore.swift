@@ -34,6 +34,7 @@ extension Planner {
       }
       return y
     }
+    if node.op == "Sigmoid", x.dtype == .float32 { sigmoidSteps[node.outputs[0]] = (steps.count - 1, x.slot) }
   }
 
   /// An engine unary op split over the engine's threads (a standalone activation, such as
