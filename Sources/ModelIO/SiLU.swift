@@ -1,9 +1,10 @@
+import CKernels
 import Tensor
 
 extension Planner {
   /// PyTorch's SiLU as exported — `Mul(x, Sigmoid(x))`, the Sigmoid read by that Mul alone —
-  /// runs as one step: the Sigmoid's step is absorbed and the Mul computes x·σ(x) from x in
-  /// cache-sized pieces (one pass over the feature map instead of two, and no σ(x) tensor).
+  /// runs as one step: the Sigmoid's step is absorbed and the Mul computes x·σ(x) from x
+  /// (one pass over the feature map instead of two, and no σ(x) tensor).
   /// The graph keeps both nodes, so other lowerings (the device path) see them unchanged.
   /// False when the node is not that pattern.
   mutating func lowerSiLU(_ node: Node) throws(ModelLoadError) -> Bool {
@@ -20,22 +21,18 @@ extension Planner {
     return false
   }
 
-  /// x·σ(x) with the engine's sigmoid, split over the engine's threads; each thread works
-  /// through its range in pieces small enough that σ's output is still in L1 when multiplied.
-  static func silu(_ x: Tensor) -> Tensor {
+  /// x·σ(x) by CKernels' vectorised exp, split over the engine's threads.
+  static func silu(_ x: Tensor) -> Tensor { parallelActivation(x, ck_silu) }
+
+  /// `kernel` (CKernels' sigmoid or SiLU) over `x`, split over the engine's threads.
+  static func parallelActivation(
+    _ x: Tensor, _ kernel: (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int, Int32) -> Void
+  ) -> Tensor {
     var y = Tensor(uninitializedShape: x.shape)
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         let (src, dst) = (xp.baseAddress!, yp.baseAddress!)
-        parallelChunks(xp.count) { r in
-          var i = r.lowerBound
-          while i < r.upperBound {
-            let n = min(4096, r.upperBound - i)
-            CPUBackend.shared.unary(.sigmoid, src + i, dst + i, count: n)
-            for j in i..<(i + n) { dst[j] = src[j] * dst[j] }
-            i += n
-          }
-        }
+        parallelChunks(xp.count) { r in kernel(src + r.lowerBound, dst + r.lowerBound, r.count, -1) }
       }
     }
     return y
