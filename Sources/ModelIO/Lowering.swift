@@ -74,6 +74,13 @@ extension Planner {
       try bind(node, outShape, inputs: [x.slot], kind: "Conv(int8 gemv)") { gemv($0[0]) }
       return
     }
+    if !residual, let direct = w.withFloats({ DirectConv(
+      weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
+      fakeQuant: fq) })
+    {
+      try bind(node, outShape, inputs: [x.slot], kind: "Conv(direct)") { try direct($0[0]) }
+      return
+    }
     let conv = w.withFloats { PackedConv(
       weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
       fakeQuant: fq) }

@@ -33,6 +33,8 @@ extension Planner {
       f = try scalarFunction(node)
     }
     try bind(node, x.shape, inputs: [x.slot]) { [f] in
+      // Sigmoid by CKernels' vectorised exp (EfficientNet's squeeze-and-excitation gates).
+      if op == .sigmoid { return Self.parallelActivation($0[0], ck_sigmoid) }
       if let op { return Self.parallelUnary(op, $0[0]) }
       var y = $0[0]
       y.withUnsafeMutableBufferPointer { p in
@@ -41,6 +43,7 @@ extension Planner {
       }
       return y
     }
+    if node.op == "Sigmoid", x.dtype == .float32 { sigmoidSteps[node.outputs[0]] = (steps.count - 1, x.slot) }
   }
 
   /// An engine unary op split over the engine's threads (a standalone activation, such as

@@ -18,6 +18,8 @@ struct Planner {
   var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
   /// Steps folded into a later one (a Concat that runs its convolutions itself).
   var absorbedSteps = Set<Int>()
+  /// Standalone Sigmoid steps by output name, with their input slot (for SiLU fusion).
+  var sigmoidSteps: [String: (step: Int, input: Int)] = [:]
   /// Weights that are dequantized 8-bit codes: the codes (or the values to quantize) and
   /// their parameters, by value name.
   var int8Weights: [String: (values: HostArray, q: Quantization, quantize: Bool)] = [:]

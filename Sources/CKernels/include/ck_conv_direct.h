@@ -1,0 +1,29 @@
+#ifndef CK_CONV_DIRECT_H
+#define CK_CONV_DIRECT_H
+
+#include "ck_gemm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Whether ck_conv_direct runs this convolution: a network's first layer (few input
+/// channels, no dilation), an epilogue of bias and ReLU/Clip only (no residual, no fake
+/// quantization), on a CPU with AVX-512 (the portable path, for tests and other CPUs'
+/// fallback, is far slower than the gemm).
+int ck_conv_direct_usable(long m, const ck_conv_source *source, const ck_epilogue *epilogue);
+
+/// C (m planes of out_h·out_w, plane stride ldc) = the convolution of source->x by `weights`
+/// (m × channels × kernel_h × kernel_w, as ONNX stores them), then the epilogue's bias and
+/// activation. Vectorised over output columns, four output channels at a time sharing each
+/// input load, from a zero-padded copy of the input whose columns are split by stride phase
+/// (so every tap reads contiguous vectors). Rows split over the pool's threads. `level` caps
+/// the code path (CK_LEVEL_*; -1: the CPU's best; below AVX-512: the portable C). Returns 0,
+/// or -1 without scratch memory.
+int ck_conv_direct(long m, const float *weights, const ck_conv_source *source, float *c, long ldc,
+                   const ck_epilogue *epilogue, int level);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,66 @@
+import CKernels
+import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A network's first convolution (at most four input channels) by CKernels' direct kernel
+/// (ck_conv_direct), where the im2col gemm's short depth (27 for 3×3 on RGB) wastes its
+/// packing; bias and ReLU/Clip applied as each output is stored.
+final class DirectConv: @unchecked Sendable {
+  let geometry: ConvGeometry
+  let outShape: [Int]
+  let weights: [Float]
+  let bias: [Float]?
+  private let fused: KernelEpilogue
+
+  /// Nil where the direct kernel does not apply (more channels, groups, dilation, an
+  /// activation it cannot fuse, fake quantization, a small output, no AVX-512) or is turned off by
+  /// TABBY_DIRECT_CONV=0 (for measurements).
+  init?(weights: UnsafeBufferPointer<Float>, geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
+    activation: UnaryOp?, fakeQuant: [Float]?)
+  {
+    // Small outputs (a squeeze-and-excitation's 1×1 convolutions on 4 channels) gain nothing.
+    guard groups == 1, fakeQuant == nil, Self.enabled, g.outPlane >= 1024,
+      let fused = KernelEpilogue(activation: activation, fakeQuant: nil)
+    else { return nil }
+    var source = Self.source(g, x: nil)
+    var ep = fused.with(bias: nil)
+    guard ck_conv_direct_usable(outShape[1], &source, &ep) != 0 else { return nil }
+    (geometry, self.outShape, self.weights, self.bias, self.fused) = (g, outShape, Array(weights), bias, fused)
+  }
+
+  static let enabled: Bool = {
+    guard let s = getenv("TABBY_DIRECT_CONV") else { return true }
+    return String(cString: s) != "0"
+  }()
+
+  static func source(_ g: ConvGeometry, x: UnsafePointer<Float>?) -> ck_conv_source {
+    ck_conv_source(
+      x: x, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
+      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
+      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+  }
+
+  /// The convolution of `x`, image by image; `level` caps the kernels (CK_LEVEL_*), for tests.
+  func callAsFunction(_ x: Tensor, level: Int32 = -1) throws(ModelLoadError) -> Tensor {
+    var y = Tensor(uninitializedShape: outShape)
+    let (cout, plane) = (outShape[1], geometry.outPlane)
+    let inImage = geometry.channels * geometry.height * geometry.width
+    var status: Int32 = 0
+    y.withUnsafeMutableBufferPointer { yp in
+      x.withUnsafeBufferPointer { xp in
+        withOptionalPointer(bias) { bp in
+          var ep = fused.with(bias: bp)
+          for n in 0..<outShape[0] {
+            var source = Self.source(geometry, x: xp.baseAddress! + n * inImage)
+            status |= ck_conv_direct(cout, weights, &source, yp.baseAddress! + n * cout * plane, plane, &ep, level)
+          }
+        }
+      }
+    }
+    if status != 0 { throw .outOfScratchMemory }
+    return y
+  }
+}
