@@ -29,8 +29,9 @@ extension Planner {
 
 /// A direct depthwise convolution of any kernel size and stride (one filter per channel,
 /// dilation 1) for what `Depthwise3x3` does not cover: EfficientNet's 5×5, ConvNeXt's 7×7.
-/// Each plane is copied once into a zero-padded scratch plane, so every tap is a plain,
-/// vectorisable row update with no bounds checks; planes are split over the engine's threads.
+/// Each plane is copied once into a zero-padded scratch plane, so no tap needs a bounds
+/// check; `ck_dw_direct_plane` then holds each block's sums in vector registers over all taps
+/// (column strides above 2 take a plain row loop). Planes are split over the engine's threads.
 /// (As a grouped gemm each channel would be a 1-row product: far slower.)
 struct DepthwiseDirect: @unchecked Sendable {
   /// One group's geometry (one channel in, one out); `channels` counts the groups.
