@@ -119,27 +119,9 @@ extension Planner {
     let scale = (0..<x.shape[1]).map { params[0][$0] / (params[3][$0] + eps).squareRoot() }
     let shift = (0..<x.shape[1]).map { params[1][$0] - params[2][$0] * scale[$0] }
     let activation = Self.activation(node)
-    try bind(node, x.shape, inputs: [x.slot]) { Self.channelAffine($0[0], scale, shift, activation) }
-  }
-
-  static func channelAffine(_ x: Tensor, _ scale: [Float], _ shift: [Float], _ activation: UnaryOp?) -> Tensor {
-    let channels = scale.count
-    let plane = x.count / max(x.shape[0] * channels, 1)
-    var y = Tensor(uninitializedShape: x.shape)
-    y.withUnsafeMutableBufferPointer { yp in
-      x.withUnsafeBufferPointer { xp in
-        let (src, dst) = (xp.baseAddress!, yp.baseAddress!)
-        parallelChunks(x.shape[0] * channels, grain: max(1, 16_384 / max(plane, 1))) { planes in
-          for p in planes {
-            let (a, b) = (scale[p % channels], shift[p % channels])
-            let (from, to) = (src + p * plane, dst + p * plane)
-            for i in 0..<plane { to[i] = from[i] * a + b }
-            if let activation { applyActivation(activation, to, plane) }
-          }
-        }
-      }
+    try bind(node, x.shape, inputs: [x.slot]) {
+      Tensor.channelAffine($0[0], a: scale, b: shift, finish: activation.map { op in { applyActivation(op, $0, $1) } })
     }
-    return y
   }
 
   mutating func lowerPool(_ node: Node) throws(ModelLoadError) {

@@ -25,17 +25,24 @@ extension Tensor {
   }
 
   /// Applies y = a[c]·x + b[c] over [N, C, ...].
-  static func channelAffine(_ x: Tensor, a: [Float], b: [Float]) -> Tensor {
+  /// y = a[c]·x + b[c] for every element of channel c (axis 1), planes split over the engine's
+  /// threads; `finish`, when given, then runs over each finished plane (an inference plan's
+  /// fused activation).
+  public static func channelAffine(
+    _ x: Tensor, a: [Float], b: [Float], finish: ((UnsafeMutablePointer<Float>, Int) -> Void)? = nil
+  ) -> Tensor {
     let (n, c) = (x.shape[0], x.shape[1])
     let plane = x.count / Swift.max(n * c, 1)
     var y = Tensor(uninitializedShape: x.shape)
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
-        for i in 0..<n {
-          for ch in 0..<c {
-            let off = (i * c + ch) * plane
-            let (s, t) = (a[ch], b[ch])
-            for j in 0..<plane { yp[off + j] = xp[off + j] * s + t }
+        let (src, dst) = (xp.baseAddress!, yp.baseAddress!)
+        parallelChunks(n * c, grain: Swift.max(1, 16_384 / Swift.max(plane, 1))) { planes in
+          for p in planes {
+            let (s, t) = (a[p % c], b[p % c])
+            let (from, to) = (src + p * plane, dst + p * plane)
+            for j in 0..<plane { to[j] = from[j] * s + t }
+            finish?(to, plane)
           }
         }
       }

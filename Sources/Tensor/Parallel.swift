@@ -1,10 +1,9 @@
 import CKernels
-import Tensor
 
 /// Splits 0..<count into one contiguous chunk per engine thread (`Threads.current`, the same
 /// budget OpenBLAS uses; the two never run at once, since steps run one after another) and
 /// runs them on CKernels' spinning pool. Small jobs stay on the calling thread.
-func parallelChunks(_ count: Int, grain: Int = 16_384, _ body: (Range<Int>) -> Void) {
+public func parallelChunks(_ count: Int, grain: Int = 16_384, _ body: (Range<Int>) -> Void) {
   let threads = min(Threads.current, max(1, count / max(grain, 1)))
   if threads <= 1 {
     body(0..<count)
