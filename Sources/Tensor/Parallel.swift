@@ -1,6 +1,6 @@
 import CKernels
 
-/// Splits 0..<count into one contiguous chunk per engine thread (`Threads.current`, the same
+/// Splits 0..<count into contiguous chunks for the engine's threads (`Threads.current`, the same
 /// budget OpenBLAS uses; the two never run at once, since steps run one after another) and
 /// runs them on CKernels' spinning pool. Small jobs stay on the calling thread.
 public func parallelChunks(_ count: Int, grain: Int = 16_384, _ body: (Range<Int>) -> Void) {
@@ -9,13 +9,17 @@ public func parallelChunks(_ count: Int, grain: Int = 16_384, _ body: (Range<Int
     body(0..<count)
     return
   }
-  let per = (count + threads - 1) / threads
+  // Up to four chunks per thread, handed out as threads come free: on a shared machine a
+  // thread that starts late (descheduled, or still waking) then does less, instead of the
+  // others waiting for its fixed share.
+  let chunks = min(threads * 4, max(threads, count / max(grain, 1)))
+  let per = (count + chunks - 1) / chunks
   withoutActuallyEscaping(body) { body in
     // The chunks are disjoint and the call returns only when all are done, so handing the
     // body to the pool's threads through a pointer is safe.
     var job = ChunkJob(body: body, count: count, per: per)
     withUnsafeMutablePointer(to: &job) { p in
-      ck_parallel_for(threads, { context, t in
+      ck_parallel_for((count + per - 1) / per, { context, t in
         let job = context!.assumingMemoryBound(to: ChunkJob.self).pointee
         let lo = t * job.per
         let hi = min(job.count, lo + job.per)

@@ -98,10 +98,13 @@ def onnxruntime(model, runs):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="measure each model this many times, the runtimes alternating; report medians")
     parser.add_argument("--archs", type=pathlib.Path, help="also the nets tools/export_archs.py wrote here")
     args = parser.parse_args()
     binary = os.environ["TABBY_BIN"]
-    print(f"{THREADS} threads, {args.runs} timed runs per image, {len(IMAGES)} images, batch {BATCH}; "
+    print(f"{THREADS} threads, {args.runs} timed runs per image, {len(IMAGES)} images, batch {BATCH}, "
+          f"{args.rounds} round(s); "
           f"onnxruntime {ort.__version__}")
     header = (f"{'model':<18} {'runtime':<12} {'load ms':>9} {'p50 ms':>8} {'p90 ms':>8} "
               f"{'img/s@16':>9} {'predict p50':>11}")
@@ -113,15 +116,36 @@ def main():
             manifest = json.loads((args.archs / "manifest.json").read_text())
             nets += [(arch, args.archs / f"{arch}.onnx") for arch in manifest["archs"]]
         for label, path in nets:
-            t = tabby(binary, path, args.runs)
-            o = onnxruntime(path, args.runs)
+            # Rounds alternate which runtime goes first, so a busy spell on this shared
+            # machine lands on both alike; the table shows each figure's median over the
+            # rounds and, with several rounds, the spread of the per-round ratios.
+            rounds = []
+            for r in range(args.rounds):
+                if r % 2 == 0:
+                    t = tabby(binary, path, args.runs)
+                    o = onnxruntime(path, args.runs)
+                else:
+                    o = onnxruntime(path, args.runs)
+                    t = tabby(binary, path, args.runs)
+                rounds.append((t, o))
+            t = {k: median([r[0][k] for r in rounds]) for k in rounds[0][0]}
+            o = {k: median([r[1][k] for r in rounds]) for k in rounds[0][1]}
             print(f"{label:<18} {'tabby':<12} {t['load_ms']:9.1f} {t['p50']:8.2f} {t['p90']:8.2f} "
                   f"{t['ips']:9.1f} {t['predict_p50']:11.2f}")
             print(f"{'':<18} {'onnxruntime':<12} {o['load_ms']:9.1f} {o['p50']:8.2f} {o['p90']:8.2f} "
                   f"{o['ips']:9.1f}")
             print(f"{'':<18} {'tabby/ort':<12} {t['load_ms'] / o['load_ms']:8.2f}x "
                   f"{t['p50'] / o['p50']:7.2f}x {t['p90'] / o['p90']:7.2f}x {t['ips'] / o['ips']:8.2f}x")
+            if len(rounds) > 1:
+                def spread(key):
+                    ratios = sorted(a[key] / b[key] for a, b in rounds)
+                    return f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
+                print(f"{'':<18} {'spread':<12} {spread('load_ms'):>9} {spread('p50'):>8} {spread('p90'):>8} "
+                      f"{spread('ips'):>9}")
 
+
+def median(values):
+    return float(np.median(values))
 
 if __name__ == "__main__":
     main()

@@ -4,6 +4,8 @@
 #   bench/predict/run.sh [RUNS]        (default 30 timed runs per image)
 #   ARCHS=1 bench/predict/run.sh 10    also the five PyTorch-exported nets (tools/export_archs.py,
 #                                      needs torch in .venv-bench; exported to a temporary folder)
+#   ROUNDS=5 bench/predict/run.sh 10  each model measured 5 times, the runtimes alternating:
+#                                      medians, and the spread of the per-round ratios
 # TABBY_BIN overrides the binary (default: a release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,4 +26,4 @@ if [ "${ARCHS:-0}" = 1 ]; then
   .venv-bench/bin/python tools/export_archs.py "$ARCH_DIR" >&2
   EXTRA=(--archs "$ARCH_DIR")
 fi
-env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS" "${EXTRA[@]}"
+env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS" --rounds "${ROUNDS:-1}" "${EXTRA[@]}"
