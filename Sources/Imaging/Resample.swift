@@ -1,3 +1,5 @@
+import CImageCodecs
+
 /// How `resized` computes new pixels.
 public enum Interpolation: String, Sendable, CaseIterable {
   /// Pillow's `Image.resize(BILINEAR)`: a triangle filter whose support widens with the
@@ -100,6 +102,17 @@ extension Image {
     let c = channels
     let outWidth = kernel.start.count
     var out = [UInt8](repeating: 0, count: outWidth * rows.count * c)
+    if c == 3 {
+      pixels.withUnsafeBufferPointer { src in
+        out.withUnsafeMutableBufferPointer { dst in
+          guard let source = src.baseAddress, let target = dst.baseAddress else { return }
+          tabby_resample_horizontal_rgb(
+            source + rows.lowerBound * width * 3, source + src.count, width, rows.count, target, outWidth,
+            kernel.start, kernel.count, kernel.weights, kernel.size)
+        }
+      }
+      return Image(unchecked: outWidth, rows.count, c, out)
+    }
     pixels.withUnsafeBufferPointer { src in
       out.withUnsafeMutableBufferPointer { dst in
         kernel.weights.withUnsafeBufferPointer { weights in
@@ -113,14 +126,10 @@ extension Image {
               let taps = kernel.count[xx]
               let first = input + kernel.start[xx] * c
               let w = weight + xx * kernel.size
-              if c == 3 {
-                Self.filter3(first, w, taps, output + xx * 3)
-              } else {
-                for ch in 0..<c {
-                  var sum = ResampleKernel.half
-                  for i in 0..<taps { sum &+= Int32(first[i * c + ch]) &* w[i] }
-                  output[xx * c + ch] = ResampleKernel.clip8(sum)
-                }
+              for ch in 0..<c {
+                var sum = ResampleKernel.half
+                for i in 0..<taps { sum &+= Int32(first[i * c + ch]) &* w[i] }
+                output[xx * c + ch] = ResampleKernel.clip8(sum)
               }
             }
           }
@@ -128,25 +137,6 @@ extension Image {
       }
     }
     return Image(unchecked: outWidth, rows.count, c, out)
-  }
-
-  /// One RGB output pixel of the horizontal pass; sums stay below 2^31 because the
-  /// bilinear weights are non-negative and add up to about 2^22.
-  @inline(__always)
-  private static func filter3(
-    _ pixel: UnsafePointer<UInt8>, _ w: UnsafePointer<Int32>, _ taps: Int,
-    _ out: UnsafeMutablePointer<UInt8>
-  ) {
-    var (r, g, b) = (ResampleKernel.half, ResampleKernel.half, ResampleKernel.half)
-    for i in 0..<taps {
-      let p = pixel + i * 3
-      r &+= Int32(p[0]) &* w[i]
-      g &+= Int32(p[1]) &* w[i]
-      b &+= Int32(p[2]) &* w[i]
-    }
-    out[0] = ResampleKernel.clip8(r)
-    out[1] = ResampleKernel.clip8(g)
-    out[2] = ResampleKernel.clip8(b)
   }
 
   private func verticalPass(_ kernel: ResampleKernel, rowShift: Int) -> Image {

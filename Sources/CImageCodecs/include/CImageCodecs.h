@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tabby_resample.h"
+
 /// Outcome of a codec call.
 typedef enum {
   TABBY_CODEC_OK = 0,

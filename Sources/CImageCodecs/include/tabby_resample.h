@@ -1,0 +1,17 @@
+#ifndef TABBY_RESAMPLE_H
+#define TABBY_RESAMPLE_H
+// The inner loop of Imaging's Pillow-exact resize (the horizontal pass on RGB rows), in C
+// so one output pixel's three channels are summed as one SSE4.1 vector. Imaging's own C
+// target, beside its codecs.
+
+#include <stdint.h>
+
+/// Filters `rows` RGB rows of `in_width` pixels (packed, starting at `src`) into rows of
+/// `out_width` pixels at `dst`: output pixel x sums `count[x]` input pixels from `start[x]`
+/// with the 22-bit fixed-point `weights[x * size ...]`, rounds and clips to uint8 exactly as
+/// Pillow's ImagingResampleHorizontal_8bpc. `src_end` bounds every read.
+void tabby_resample_horizontal_rgb(const uint8_t *src, const uint8_t *src_end, long in_width, long rows,
+                                   uint8_t *dst, long out_width, const long *start, const long *count,
+                                   const int32_t *weights, long size);
+
+#endif

@@ -1,0 +1,88 @@
+// Pillow's 8-bit horizontal resampling on RGB. The SSE4.1 path loads each input pixel as
+// four bytes (its RGB and the next pixel's red, weighted but never stored), so one
+// multiply-add serves all three channels; the clip to 0...255 is the saturating packs,
+// which agree with Pillow's clip8 on every int32 (values at or above 2^30 saturate, values
+// at or below zero shift to at most zero).
+#include "tabby_resample.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+enum { PRECISION_BITS = 22 };
+
+static inline uint8_t clip8(int32_t v) {
+  if (v >= 1 << (PRECISION_BITS + 8)) return 255;
+  if (v <= 0) return 0;
+  return (uint8_t)(v >> PRECISION_BITS);
+}
+
+static void pixel_scalar(const uint8_t *first, const int32_t *w, long taps, uint8_t *out) {
+  int32_t r = 1 << (PRECISION_BITS - 1), g = r, b = r;
+  for (long i = 0; i < taps; i++) {
+    r += (int32_t)first[3 * i] * w[i];
+    g += (int32_t)first[3 * i + 1] * w[i];
+    b += (int32_t)first[3 * i + 2] * w[i];
+  }
+  out[0] = clip8(r);
+  out[1] = clip8(g);
+  out[2] = clip8(b);
+}
+
+static void rows_scalar(const uint8_t *src, long in_width, long rows, uint8_t *dst, long out_width,
+                        const long *start, const long *count, const int32_t *weights, long size) {
+  for (long y = 0; y < rows; y++) {
+    const uint8_t *in = src + y * in_width * 3;
+    uint8_t *out = dst + y * out_width * 3;
+    for (long x = 0; x < out_width; x++) pixel_scalar(in + start[x] * 3, weights + x * size, count[x], out + x * 3);
+  }
+}
+
+#if defined(__x86_64__)
+__attribute__((target("sse4.1"))) static void rows_sse41(const uint8_t *src, const uint8_t *src_end, long in_width,
+                                                         long rows, uint8_t *dst, long out_width, const long *start,
+                                                         const long *count, const int32_t *weights, long size) {
+  const __m128i half = _mm_set1_epi32(1 << (PRECISION_BITS - 1));
+  for (long y = 0; y < rows; y++) {
+    const uint8_t *in = src + y * in_width * 3;
+    uint8_t *out = dst + y * out_width * 3;
+    for (long x = 0; x < out_width; x++) {
+      const uint8_t *first = in + start[x] * 3;
+      const int32_t *w = weights + x * size;
+      long taps = count[x];
+      // The four-byte load of the window's last pixel reads one byte past it.
+      if (first + taps * 3 + 1 > src_end) {
+        pixel_scalar(first, w, taps, out + x * 3);
+        continue;
+      }
+      __m128i acc = half;
+      for (long i = 0; i < taps; i++) {
+        int32_t four;
+        __builtin_memcpy(&four, first + 3 * i, 4);
+        __m128i p = _mm_cvtepu8_epi32(_mm_cvtsi32_si128(four));
+        acc = _mm_add_epi32(acc, _mm_mullo_epi32(p, _mm_set1_epi32(w[i])));
+      }
+      __m128i packed = _mm_packus_epi16(_mm_packs_epi32(_mm_srai_epi32(acc, PRECISION_BITS), acc), acc);
+      int32_t rgbx = _mm_cvtsi128_si32(packed);
+      uint8_t bytes[4];
+      __builtin_memcpy(bytes, &rgbx, 4);
+      out[x * 3] = bytes[0];
+      out[x * 3 + 1] = bytes[1];
+      out[x * 3 + 2] = bytes[2];
+    }
+  }
+}
+#endif
+
+void tabby_resample_horizontal_rgb(const uint8_t *src, const uint8_t *src_end, long in_width, long rows,
+                                   uint8_t *dst, long out_width, const long *start, const long *count,
+                                   const int32_t *weights, long size) {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("sse4.1")) {
+    rows_sse41(src, src_end, in_width, rows, dst, out_width, start, count, weights, size);
+    return;
+  }
+#endif
+  (void)src_end;
+  rows_scalar(src, in_width, rows, dst, out_width, start, count, weights, size);
+}
