@@ -170,11 +170,35 @@ static float *panels(long count) {
   return panel_buffer;
 }
 
+// sweep for a direct job: the blocks read B's rows [pc, pc + kc) where they lie.
+static void sweep_direct(const gemm_job *j, long pc, long kc, long r0, long r1, long c0, long c1,
+                         const ck_epilogue *ep) {
+  long sr = j->kern.row_panels * MR, sc = j->kern.col_panels * NR;
+  for (long jr = c0; jr < c1; jr += sc) {
+    long cols = c1 - jr < sc ? c1 - jr : sc;
+    for (long ir = r0; ir < r1; ir += sr) {
+      long rows = r1 - ir < sr ? r1 - ir : sr;
+      ck_epilogue local;
+      if (ep) {
+        local = *ep;
+        if (ep->bias) local.bias = ep->bias + ir;
+        if (ep->residual) local.residual = ep->residual + ir * ep->residual_ld + jr;
+      }
+      j->kern.direct(kc, j->packed_a + ir * j->k + pc * MR, MR * j->k, j->b + pc * j->ldb + jr, j->ldb,
+                     j->c + ir * j->ldc + jr, j->ldc, rows, cols, pc > 0, ep ? &local : NULL);
+    }
+  }
+}
+
 // The rows [r0, r1) of C against `cols` columns at c0 of one packed K block.
 static void sweep(const gemm_job *j, long pc, long kc, const float *bp, long r0, long r1, long c0, long c1,
                   int columns_outer) {
   const ck_epilogue *ep = pc + kc >= j->k ? j->ep : NULL;
   long sr = j->kern.row_panels * MR, sc = j->kern.col_panels * NR;
+  if (j->direct) {
+    sweep_direct(j, pc, kc, r0, r1, c0, c1, ep);
+    return;
+  }
   // Columns outer: each B block stays in L1 while the rows sweep past it (a task's own
   // panels); rows outer: each A block stays in L1 across B's few shared panels.
   long outer_n = columns_outer ? (c1 - c0 + sc - 1) / sc : (r1 - r0 + sr - 1) / sr;
@@ -194,6 +218,10 @@ static void gemm_task(void *context, long task) {
   long r0 = task % j->row_tiles * j->tile_rows, c0 = task / j->row_tiles * j->tile_cols;
   long r1 = r0 + j->tile_rows < j->m ? r0 + j->tile_rows : j->m;
   long c1 = c0 + j->tile_cols < j->n ? c0 + j->tile_cols : j->n;
+  if (j->direct) {
+    for (long pc = 0; pc < j->k; pc += j->kc) sweep(j, pc, j->k - pc < j->kc ? j->k - pc : j->kc, NULL, r0, r1, c0, c1, 1);
+    return;
+  }
   long padded = (c1 - c0 + NR - 1) / NR * NR;
   float *bp = panels(j->kc * padded + NR);
   if (!bp) {
@@ -255,6 +283,16 @@ static void finish_zeros(const gemm_job *j) {
     }
 }
 
+// Whether the kernels may read B in place: TABBY_GEMM_DIRECT=0 turns it off, for A/B runs.
+static int direct_enabled(void) {
+  static int enabled = -1;
+  if (enabled < 0) {
+    const char *v = getenv("TABBY_GEMM_DIRECT");
+    enabled = !(v && v[0] == '0');
+  }
+  return enabled;
+}
+
 static kernel_family family(void) {
   switch (ck_gemm_level()) {
   case CK_LEVEL_AVX512: return ck__family_avx512();
@@ -274,7 +312,11 @@ int ck__run_gemm(gemm_job job) {
   long blocks = (k + KC_MAX - 1) / KC_MAX;
   job.kc = (k + blocks - 1) / blocks;
   long mp = (m + MR - 1) / MR, np = (n + NR - 1) / NR;
-  if (np <= 4 && mp >= 16 && !job.serial) return run_narrow(job, mp, np);
+  // A plain B (a 1×1 convolution's input, a dense layer's) is read where it lies when the
+  // family can: packing it cost more than it saved on every shape measured (bench/README.md),
+  // most of all with few rows of A, where each packed panel served only a block or two.
+  job.direct = job.kern.direct && !job.source && !job.image_cols && direct_enabled();
+  if (np <= 4 && mp >= 16 && !job.serial && !job.direct) return run_narrow(job, mp, np);
   // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
   // panels (256 columns), in whole kernel blocks, halved until every thread has about three.
   long rp = job.kern.row_panels, cp = job.kern.col_panels;
@@ -286,6 +328,14 @@ int ck__run_gemm(gemm_job job) {
     else if (nb >= 2 * cp) nb = (nb + 1) / 2;
     else if (mb >= 2 * rp) mb = (mb + 1) / 2;
     else break;
+  }
+  // Equal tiles, as many as shares evenly among the threads: otherwise a partial last tile
+  // leaves a thread idle at the end (a 1000-row classifier: 5 tiles of 32 panels and one of
+  // 7, three for one thread and 2.2 for the other).
+  long row_tiles = (mp + mb - 1) / mb, col_tiles = (np + nb - 1) / nb;
+  if (threads > 1) {
+    while ((row_tiles * col_tiles) % threads != 0 && row_tiles < (mp + rp - 1) / rp) row_tiles++;
+    mb = (mp + row_tiles - 1) / row_tiles;
   }
   mb = (mb + rp - 1) / rp * rp;
   nb = (nb + cp - 1) / cp * cp;

@@ -37,15 +37,27 @@ CK_AVX512 static inline __m512 finish16(__m512 y, long r, long t, __mmask16 mask
 
 // One block of (6·RP) × (16·NV): RP and NV are constants at each call site, so the loops
 // unroll and the accumulators live in registers.
+// DIRECT: B is read in place (row p at b + p·bld, the second vector 16 columns on, the last
+// vector masked to the live columns) instead of from packed panels (row p at b + p·NR, the
+// second panel b_next on, zero-padded).
 CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
-    const int RP, const int NV, long kc, const float *a, long a_next, const float *b, long b_next, float *c,
-    long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
+    const int RP, const int NV, const int DIRECT, long kc, const float *a, long a_next, const float *b,
+    long b_next, long bld, float *c, long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
   // The first step multiplies instead of adding to zeros (kc >= 1): zeroing the
   // accumulators made the compiler memset them in a stack array on every call.
   __m512 acc[2 * MR][2];
   const float *a1 = a + a_next, *b1 = b + b_next;
+  long last_live = cols - (NV - 1) * NR;  // live columns of the last vector, 1...16
+  __mmask16 live = (__mmask16)(last_live >= NR ? 0xFFFF : (1u << last_live) - 1);
   for (long p = 0; p < kc; p++) {
-    __m512 b0v = _mm512_load_ps(b + p * NR), b1v = NV > 1 ? _mm512_load_ps(b1 + p * NR) : b0v;
+    __m512 b0v, b1v;
+    if (DIRECT) {
+      b0v = NV > 1 ? _mm512_loadu_ps(b + p * bld) : _mm512_maskz_loadu_ps(live, b + p * bld);
+      b1v = NV > 1 ? _mm512_maskz_loadu_ps(live, b1 + p * bld) : b0v;
+    } else {
+      b0v = _mm512_load_ps(b + p * NR);
+      b1v = NV > 1 ? _mm512_load_ps(b1 + p * NR) : b0v;
+    }
     for (int h = 0; h < RP; h++) {
       const float *ah = (h ? a1 : a) + p * MR;
       for (int r = 0; r < MR; r++) {
@@ -56,14 +68,12 @@ CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
       }
     }
   }
-  long last = cols - (NV - 1) * NR;  // live columns of the last vector, 1...16
-  __mmask16 tail = (__mmask16)(last >= NR ? 0xFFFF : (1u << last) - 1);
   // Constant bounds and no early exit: the loops unroll, so the accumulators never go
   // through memory (a break here made the compiler keep them in a zeroed stack array).
   for (int r = 0; r < RP * MR; r++) {
     if (r >= rows) continue;
     for (int v = 0; v < NV; v++) {
-      __mmask16 mask = v == NV - 1 ? tail : 0xFFFF;
+      __mmask16 mask = v == NV - 1 ? live : 0xFFFF;
       float *row = c + r * ldc + v * NR;
       __m512 y = acc[r][v];
       if (accumulate) y = _mm512_add_ps(y, _mm512_maskz_loadu_ps(mask, row));
@@ -75,22 +85,22 @@ CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
 
 CK_AVX512 static void block_2x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
                                 long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 2, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+  block_rn(2, 2, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
 }
 
 CK_AVX512 static void block_2x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
                                 long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 1, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+  block_rn(2, 1, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
 }
 
 CK_AVX512 static void block_1x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
                                 long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 2, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+  block_rn(1, 2, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
 }
 
 CK_AVX512 static void block_1x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
                                 long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 1, kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
+  block_rn(1, 1, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
 }
 
 // Picks the smallest block that covers the live rows and columns, so a block never reads
@@ -101,7 +111,33 @@ static void block_avx512(long kc, const float *a, long a_next, const float *b, l
   f(kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
 }
 
-kernel_family ck__family_avx512(void) { return (kernel_family){block_avx512, 2, 2}; }
+CK_AVX512 static void direct_2x2(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(2, 2, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void direct_2x1(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(2, 1, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void direct_1x2(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(1, 2, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
+}
+
+CK_AVX512 static void direct_1x1(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  block_rn(1, 1, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
+}
+
+static void direct_avx512(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                          long rows, long cols, int accumulate, const ck_epilogue *ep) {
+  direct_block_fn f = rows > MR ? (cols > NR ? direct_2x2 : direct_2x1) : (cols > NR ? direct_1x2 : direct_1x1);
+  f(kc, a, a_next, b, ldb, c, ldc, rows, cols, accumulate, ep);
+}
+
+kernel_family ck__family_avx512(void) { return (kernel_family){block_avx512, 2, 2, direct_avx512}; }
 #else
 kernel_family ck__family_avx512(void) { return ck__family_avx2(); }
 #endif

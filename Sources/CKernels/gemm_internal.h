@@ -29,10 +29,18 @@ typedef struct {
 typedef void (*block_fn)(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
                          long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep);
 
-/// A kernel family: its block function and the block's size in 6-row and 16-column panels.
+/// The same block reading B where it lies (row k of the block's columns at b + k·ldb), not
+/// from packed panels: for gemms with so few rows of A that packing B would cost about as
+/// much as multiplying it. Reads only the live columns.
+typedef void (*direct_block_fn)(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
+                                long rows, long cols, int accumulate, const ck_epilogue *ep);
+
+/// A kernel family: its block function and the block's size in 6-row and 16-column panels,
+/// and its direct-B block (NULL when the family has none).
 typedef struct {
   block_fn block;
   int row_panels, col_panels;
+  direct_block_fn direct;
 } kernel_family;
 
 typedef struct {
@@ -50,6 +58,7 @@ typedef struct {
   atomic_int *failed;  // set when a task could not get its panel buffer
   float *shared;       // narrow B packed once for all tasks (see run_narrow), or NULL
   int serial;          // runs on the calling thread alone (inside a pool task): no split for threads
+  int direct;          // the kernels read B in place (kern.direct): nothing is packed
 } gemm_job;
 
 /// Runs a gemm job on the pool (tiles, packing, kernels); 0, or -1 without scratch memory.
