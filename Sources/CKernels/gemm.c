@@ -253,6 +253,37 @@ static void shared_task(void *context, long task) {
   }
 }
 
+// The largest per-thread share of a tiling with `mb` row panels per tile, in panels: tiles
+// go out one at a time, a tile that ends in half a kernel block costs half a panel more,
+// and each task a quarter panel for its hand-off and packing.
+static double tiling_cost(long mp, long mb, long col_tiles, long threads, long rp) {
+  long tasks = (mp + mb - 1) / mb * col_tiles, per_thread = (tasks + threads - 1) / threads;
+  return (double)per_thread * ((double)mb + (mb % rp ? 0.5 : 0.0) + 0.25);
+}
+
+// The row panels per tile, near `mb`, that share best among the threads: a partial last
+// tile otherwise leaves a thread idle at the end (SqueezeNet's classifier: 5 tiles of 32
+// panels and one of 7, three for one thread and 2.2 for the other; ResNet's 7×7 layers:
+// 5 of 16 and one of 6). Tries equal tiles of a few counts, in whole kernel blocks or not.
+static long balanced_row_panels(long mp, long mb, long col_tiles, long threads, long rp) {
+  long best = (mb + rp - 1) / rp * rp;
+  if (threads <= 1) return best;
+  double best_cost = tiling_cost(mp, best, col_tiles, threads, rp);
+  long first = (mp + mb - 1) / mb;
+  for (long tiles = first; tiles <= first + 2 * threads && tiles <= mp; tiles++) {
+    long even = (mp + tiles - 1) / tiles;
+    long candidates[2] = {even, (even + rp - 1) / rp * rp};
+    for (int c = 0; c < 2; c++) {
+      double cost = tiling_cost(mp, candidates[c], col_tiles, threads, rp);
+      if (cost < best_cost - 1e-9) {
+        best_cost = cost;
+        best = candidates[c];
+      }
+    }
+  }
+  return best;
+}
+
 // For a B of at most 4 column panels (7×7 feature maps) with many rows of A: B is packed
 // once, in parallel by K block, and the tasks split only the rows, so no task repacks it.
 static int run_narrow(gemm_job job, long mp, long np) {
@@ -263,7 +294,7 @@ static int run_narrow(gemm_job job, long mp, long np) {
   ck_parallel_for(blocks, pack_shared_task, &job);
   long threads = ck_threads(), mb = mp < 16 ? mp : 16;
   while (threads > 1 && (mp + mb - 1) / mb < 3 * threads && mb >= 2 * rp) mb = (mb + 1) / 2;
-  mb = (mb + rp - 1) / rp * rp;
+  mb = balanced_row_panels(mp, mb, 1, threads, rp);
   job.tile_rows = mb * MR;
   ck_parallel_for((mp + mb - 1) / mb, shared_task, &job);
   free(job.shared);
@@ -329,16 +360,8 @@ int ck__run_gemm(gemm_job job) {
     else if (mb >= 2 * rp) mb = (mb + 1) / 2;
     else break;
   }
-  // Equal tiles, as many as shares evenly among the threads: otherwise a partial last tile
-  // leaves a thread idle at the end (a 1000-row classifier: 5 tiles of 32 panels and one of
-  // 7, three for one thread and 2.2 for the other).
-  long row_tiles = (mp + mb - 1) / mb, col_tiles = (np + nb - 1) / nb;
-  if (threads > 1) {
-    while ((row_tiles * col_tiles) % threads != 0 && row_tiles < (mp + rp - 1) / rp) row_tiles++;
-    mb = (mp + row_tiles - 1) / row_tiles;
-  }
-  mb = (mb + rp - 1) / rp * rp;
   nb = (nb + cp - 1) / cp * cp;
+  mb = balanced_row_panels(mp, mb, (np + nb - 1) / nb, threads, rp);
   job.tile_rows = mb * MR;
   job.tile_cols = nb * NR;
   job.row_tiles = (mp + mb - 1) / mb;
