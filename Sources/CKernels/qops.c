@@ -126,33 +126,60 @@ void ck_qadd(const float *a, const float *b, long count, float sa, float za, flo
   ck_parallel_for((count + j.chunk - 1) / j.chunk, add_task, &j);
 }
 
-void ck_qavgpool(const float *x, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt, long pl,
-                 long oh, long ow, int count_include_pad, float xs, float xz, float in_scale, float ys, float yz,
-                 float lo, float hi, int dequantize, float *y) {
-  for (long c = 0; c < planes; c++) {
-    const float *xp = x + c * h * w;
-    for (long oy = 0; oy < oh; oy++) {
-      long y0 = oy * sh - pt, y1 = y0 + kh < h ? y0 + kh : h;
-      y0 = y0 > 0 ? y0 : 0;
-      for (long ox = 0; ox < ow; ox++) {
-        long x0 = ox * sw - pl, x1 = x0 + kw < w ? x0 + kw : w;
-        x0 = x0 > 0 ? x0 : 0;
-        float sum = 0;
-        for (long iy = y0; iy < y1; iy++) {
-          for (long ix = x0; ix < x1; ix++) {
-            float code = ck_code_of(xp[iy * w + ix], in_scale, xz);
-            sum += xs * (float)((int32_t)code - (int32_t)xz);
+typedef struct {
+  const float *x;
+  long planes, h, w, kh, kw, sh, sw, pt, pl, oh, ow;
+  int count_include_pad, dequantize;
+  float xs, xz, in_scale, ys, yz, lo, hi;
+  float *y;
+} avgpool_job;
+
+enum { POOL_LANES = 8, POOL_PLANES_PER_TASK = 64 };
+
+// Planes [c0, c0 + n), n ≤ POOL_LANES, in lockstep: each plane's sum adds its taps in the
+// same order as one plane alone would (onnxruntime's), but the planes' sums are independent
+// chains, so the adds overlap instead of waiting on each other's latency.
+static void avgpool_lanes(const avgpool_job *j, long c0, long n) {
+  for (long oy = 0; oy < j->oh; oy++) {
+    long y0 = oy * j->sh - j->pt, y1 = y0 + j->kh < j->h ? y0 + j->kh : j->h;
+    y0 = y0 > 0 ? y0 : 0;
+    for (long ox = 0; ox < j->ow; ox++) {
+      long x0 = ox * j->sw - j->pl, x1 = x0 + j->kw < j->w ? x0 + j->kw : j->w;
+      x0 = x0 > 0 ? x0 : 0;
+      float sum[POOL_LANES] = {0};
+      for (long iy = y0; iy < y1; iy++) {
+        for (long ix = x0; ix < x1; ix++) {
+          for (long k = 0; k < n; k++) {
+            float code = ck_code_of(j->x[(c0 + k) * j->h * j->w + iy * j->w + ix], j->in_scale, j->xz);
+            sum[k] += j->xs * (float)((int32_t)code - (int32_t)j->xz);
           }
         }
-        long count = count_include_pad ? kh * kw : (y1 - y0) * (x1 - x0);
-        sum /= (float)count;
-        float q = nearbyintf(sum / ys + yz);
-        q = q < hi ? q : hi;
-        q = q > lo ? q : lo;
-        y[(c * oh + oy) * ow + ox] = dequantize ? (q - yz) * ys : q;
+      }
+      long count = j->count_include_pad ? j->kh * j->kw : (y1 - y0) * (x1 - x0);
+      for (long k = 0; k < n; k++) {
+        float mean = sum[k] / (float)count;
+        float q = nearbyintf(mean / j->ys + j->yz);
+        q = q < j->hi ? q : j->hi;
+        q = q > j->lo ? q : j->lo;
+        j->y[((c0 + k) * j->oh + oy) * j->ow + ox] = j->dequantize ? (q - j->yz) * j->ys : q;
       }
     }
   }
+}
+
+static void avgpool_task(void *context, long t) {
+  const avgpool_job *j = context;
+  long first = t * POOL_PLANES_PER_TASK;
+  long last = first + POOL_PLANES_PER_TASK < j->planes ? first + POOL_PLANES_PER_TASK : j->planes;
+  for (long c = first; c < last; c += POOL_LANES) avgpool_lanes(j, c, last - c < POOL_LANES ? last - c : POOL_LANES);
+}
+
+void ck_qavgpool(const float *x, long planes, long h, long w, long kh, long kw, long sh, long sw, long pt, long pl,
+                 long oh, long ow, int count_include_pad, float xs, float xz, float in_scale, float ys, float yz,
+                 float lo, float hi, int dequantize, float *y) {
+  avgpool_job j = {x, planes, h, w, kh, kw, sh, sw, pt, pl, oh, ow, count_include_pad, dequantize,
+                   xs, xz, in_scale, ys, yz, lo, hi, y};
+  ck_parallel_for((planes + POOL_PLANES_PER_TASK - 1) / POOL_PLANES_PER_TASK, avgpool_task, &j);
 }
 
 void ck_qsoftmax(const float *x, long rows, long d, float xs, float xz, float in_scale, float ys, float yz,

@@ -40,6 +40,8 @@ func transposeMatchesIndexMap(_ perm: [Int]) throws {
 @Test(arguments: [
   ([37, 21], [1, 0]), ([2, 5, 3, 19], [0, 2, 3, 1]), ([2, 3, 19, 5], [0, 3, 1, 2]),
   ([3, 17, 18], [0, 2, 1]), ([4, 3, 5, 2], [2, 3, 0, 1]), ([2, 3, 4, 5], [1, 0, 3, 2]),
+  // Few columns (NHWC images to NCHW): 3, 2 and 4 channels, and rows enough to split.
+  ([2, 7, 9, 3], [0, 3, 1, 2]), ([1, 130, 129, 3], [0, 3, 1, 2]), ([3, 40, 2], [0, 2, 1]), ([5, 4], [1, 0]),
 ])
 func transposeOfLargerTensorsMatchesIndexMap(_ shape: [Int], _ perm: [Int]) throws {
   let x = randomTensor(shape, seed: 32)

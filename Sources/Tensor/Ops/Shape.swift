@@ -164,6 +164,29 @@ extension Tensor {
 /// column-by-column copy touches a new cache line for every element once the matrix
 /// outgrows the cache (ConvNeXt's NCHW ↔ NHWC permutes, a dense layer's Xᵀ).
 func blockedTranspose(_ src: UnsafePointer<Float>, batch: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
+  if cols <= 4 {
+    // A channels-last image with few channels (an NHWC network input): one pass down the
+    // rows, each row's values to their planes, the rows shared among the threads (16-wide
+    // tiles of 3 columns spent their time on loop control).
+    for b in 0..<batch {
+      let (s, d) = (src + b * rows * cols, dst + b * rows * cols)
+      parallelChunks(rows, grain: 16_384) { range in
+        if cols == 3 {
+          // RGB, the common case, unrolled.
+          let (d1, d2) = (d + rows, d + 2 * rows)
+          for r in range {
+            let p = s + 3 * r
+            (d[r], d1[r], d2[r]) = (p[0], p[1], p[2])
+          }
+        } else {
+          for r in range {
+            for c in 0..<cols { d[c * rows + r] = s[r * cols + c] }
+          }
+        }
+      }
+    }
+    return
+  }
   let tile = 16
   for b in 0..<batch {
     let (s, d) = (src + b * rows * cols, dst + b * rows * cols)
