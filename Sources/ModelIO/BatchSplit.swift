@@ -13,7 +13,7 @@ enum BatchSplit {
     "Conv", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "HardSigmoid", "HardSwish", "Elu", "Selu", "Erf",
     "Neg", "Abs", "Sqrt", "Exp", "Log", "Floor", "Ceil", "Round", "Reciprocal", "Identity", "Dropout",
     "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "LRN", "Add", "Sub",
-    "Mul", "Div", "Pow", "Max", "Min", "Sum", "FakeQuant",
+    "Mul", "Div", "Pow", "Max", "Min", "Sum", "FakeQuant", "Gelu",
   ]
 
   /// The batch-1 input shapes to run image by image, or nil when the batch must run whole.
@@ -36,6 +36,10 @@ enum BatchSplit {
     case "Concat": return notBatch(node.int("axis"))
     case "Flatten": return notBatch(node.int("axis") ?? 1)
     case "Softmax", "LogSoftmax": return notBatch(node.int("axis") ?? (graph.opset < 13 ? 1 : -1))
+    case "LayerNormalization":
+      // Normalizes over axes [axis, rank): each image alone unless that starts at the batch.
+      let constants = (1..<node.inputs.count).allSatisfy { node.inputs[$0].isEmpty || constant($0) }
+      return constants && notBatch(node.int("axis") ?? -1)
     case "Gemm": return (node.int("transA") ?? 0) == 0 && constant(1)
     case "MatMul": return constant(1) && !constant(0)
     case "Transpose": return node.ints("perm")?.first == 0

@@ -47,6 +47,30 @@ import Testing
     }
   }
 
+  /// A channels-last block as ConvNeXt's: Transpose → LayerNormalization over the last axis →
+  /// Gelu → Transpose, at batch 3: image by image, each image equal to its batch-1 run.
+  @Test func aLayerNormAndGeluBlockRunsImageByImage() throws {
+    let nodes = [
+      Node(op: "Transpose", name: "t", inputs: ["x"], outputs: ["t"], attributes: ["perm": .ints([0, 2, 3, 1])]),
+      Node(op: "LayerNormalization", name: "n", inputs: ["t", "scale", "bias"], outputs: ["n"],
+        attributes: ["axis": .int(-1)]),
+      Node(op: "Gelu", name: "g", inputs: ["n"], outputs: ["g"]),
+      Node(op: "Transpose", name: "u", inputs: ["g"], outputs: ["y"], attributes: ["perm": .ints([0, 3, 1, 2])]),
+    ]
+    let inits = [
+      "scale": HostArray(shape: [3], floats: Self.values(3, seed: 6)),
+      "bias": HostArray(shape: [3], floats: Self.values(3, seed: 7)),
+    ]
+    let m = try Self.model(nodes, inits: inits)
+    #expect(try m.plan(for: [[3, 3, 5, 5]]).perImage != nil, "this graph keeps images apart")
+    let x = Self.values(3 * 75, seed: 8)
+    let y = try m.run(try Tensor(shape: [3, 3, 5, 5], scalars: x))[0]
+    for i in 0..<3 {
+      let one = try m.run(try Tensor(shape: [1, 3, 5, 5], scalars: Array(x[i * 75..<(i + 1) * 75])))[0]
+      #expect(Array(y.scalars[i * 75..<(i + 1) * 75]) == one.scalars, "image \(i)")
+    }
+  }
+
   /// Operators that could mix images keep the batch in one plan.
   @Test(arguments: [
     Node(op: "Softmax", name: "s", inputs: ["x"], outputs: ["y"], attributes: ["axis": .int(0)]),
@@ -55,9 +79,13 @@ import Testing
     Node(op: "Transpose", name: "t", inputs: ["x"], outputs: ["y"], attributes: ["perm": .ints([1, 0, 2, 3])]),
     Node(op: "Reshape", name: "r", inputs: ["x", "shape"], outputs: ["y"]),
     Node(op: "ReduceMean", name: "m", inputs: ["x"], outputs: ["y"], attributes: ["axes": .ints([0])]),
+    Node(op: "LayerNormalization", name: "n", inputs: ["x", "ln"], outputs: ["y"], attributes: ["axis": .int(0)]),
   ])
   func mixingOperatorsKeepTheBatchWhole(_ node: Node) throws {
-    let m = try Self.model([node], inits: ["shape": HostArray(dtype: .int64, shape: [2], integers: [-1, 25])])
+    let m = try Self.model([node], inits: [
+      "shape": HostArray(dtype: .int64, shape: [2], integers: [-1, 25]),
+      "ln": HostArray(shape: [3, 5, 5], floats: Self.values(75, seed: 9)),
+    ])
     let plan = try m.plan(for: [[2, 3, 5, 5]])
     #expect(plan.perImage == nil, "\(node.op)")
   }
