@@ -301,6 +301,28 @@ static int run_narrow(gemm_job job, long mp, long np) {
   return 0;
 }
 
+typedef struct {
+  const gemm_job *j;
+  long chunk;  // panels per task
+} gemv_job;
+
+static void gemv_task(void *context, long t) {
+  const gemv_job *g = context;
+  long p0 = t * g->chunk, mp = (g->j->m + MR - 1) / MR;
+  ck__gemv_avx512(g->j, p0, p0 + g->chunk < mp ? p0 + g->chunk : mp);
+}
+
+// A one-column gemm: the panels shared among the threads in runs of whole 4-panel groups,
+// about four runs a thread.
+static int run_gemv(const gemm_job *job, long mp) {
+  long threads = job->serial ? 1 : ck_threads();
+  long chunk = (mp + 4 * threads - 1) / (4 * threads);
+  chunk = (chunk + 3) / 4 * 4;
+  gemv_job g = {job, chunk < 4 ? 4 : chunk};
+  ck_parallel_for((mp + g.chunk - 1) / g.chunk, gemv_task, &g);
+  return 0;
+}
+
 // C = the epilogue applied to zeros (k = 0: nothing to multiply).
 static void finish_zeros(const gemm_job *j) {
   static const ck_epilogue none = {0};
@@ -347,6 +369,7 @@ int ck__run_gemm(gemm_job job) {
   // family can: packing it cost more than it saved on every shape measured (bench/README.md),
   // most of all with few rows of A, where each packed panel served only a block or two.
   job.direct = job.kern.direct && !job.source && !job.image_cols && direct_enabled();
+  if (job.direct && n == 1 && ck_gemm_level() == CK_LEVEL_AVX512) return run_gemv(&job, mp);
   if (np <= 4 && mp >= 16 && !job.serial && !job.direct) return run_narrow(job, mp, np);
   // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
   // panels (256 columns), in whole kernel blocks, halved until every thread has about three.

@@ -61,6 +61,10 @@ typedef struct {
   int direct;          // the kernels read B in place (kern.direct): nothing is packed
 } gemm_job;
 
+/// C = A·b for a job with one column (n = 1) and b read in place, over A's 6-row panels
+/// [p0, p1), AVX-512 (gemm_avx512.c); the same results as the AVX-512 blocks.
+void ck__gemv_avx512(const gemm_job *j, long p0, long p1);
+
 /// Runs a gemm job on the pool (tiles, packing, kernels); 0, or -1 without scratch memory.
 int ck__run_gemm(gemm_job job);
 

@@ -130,6 +130,33 @@ import Testing
     }
   }
 
+  /// One column (a dense layer on one image, which AVX-512 runs as a gemv) is bit for bit
+  /// that column of a wider gemm (the same image inside a batch), epilogue included, at
+  /// depths on both sides of the 256-deep blocks and on one and two threads.
+  @Test(arguments: [(1, 1), (7, 255), (13, 256), (100, 257), (1000, 1280)], levels)
+  func oneColumnEqualsThatColumnOfAWiderGemm(_ shape: (Int, Int), level: Int32) {
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
+    let (m, k) = shape
+    let a = Self.values(m * k, seed: 41), x = Self.values(k, seed: 42), other = Self.values(k, seed: 43)
+    let wide = zip(x, other).flatMap { [$0, $1] }  // x as column 0 of a k×2 B
+    var ep = ck_epilogue()
+    let bias = Self.values(m, seed: 44)
+    let previous = ck_threads()
+    defer { ck_set_threads(previous) }
+    bias.withUnsafeBufferPointer { bp in
+      ep.bias = bp.baseAddress
+      ep.activation = Int32(CK_ACT_RELU)
+      for threads: Int32 in [1, 2] {
+        ck_set_threads(threads)
+        let one = Self.run(Case(m: m, n: 1, k: k), a, x, ep: ep)
+        let two = Self.run(Case(m: m, n: 2, k: k), a, wide, ep: ep)
+        let differing = (0..<m).filter { one[$0].bitPattern != two[2 * $0].bitPattern }
+        #expect(differing.isEmpty, "\(m)×\(k), \(threads) threads: rows \(differing.prefix(5)) differ")
+      }
+    }
+  }
+
   @Test func theCPUCheckAgreesWithTheForcedSwitch() {
     ck_gemm_force_portable(1)
     #expect(ck_gemm_uses_avx2() == 0)
