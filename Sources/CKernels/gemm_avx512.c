@@ -89,25 +89,22 @@ CK_AVX512 static inline __attribute__((always_inline)) void block_rn(
   }
 }
 
-CK_AVX512 static void block_2x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
-                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 2, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void block_2x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
-                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 1, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void block_1x2(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
-                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 2, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void block_1x1(long kc, const float *a, long a_next, const float *b, long b_next, float *c,
-                                long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 1, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);
-}
+// The blocks with constant shapes, packed (block_RxN) and reading B in place (direct_RxN).
+#define CK_BLOCKS(RP, NV)                                                                                          \
+  CK_AVX512 static void block_##RP##x##NV(long kc, const float *a, long a_next, const float *b, long b_next,      \
+                                          float *c, long ldc, long rows, long cols, int accumulate,               \
+                                          const ck_epilogue *ep) {                                                \
+    block_rn(RP, NV, 0, kc, a, a_next, b, b_next, NR, c, ldc, rows, cols, accumulate, ep);                        \
+  }                                                                                                               \
+  CK_AVX512 static void direct_##RP##x##NV(long kc, const float *a, long a_next, const float *b, long ldb,        \
+                                           float *c, long ldc, long rows, long cols, int accumulate,              \
+                                           const ck_epilogue *ep) {                                               \
+    block_rn(RP, NV, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);                          \
+  }
+CK_BLOCKS(2, 2)
+CK_BLOCKS(2, 1)
+CK_BLOCKS(1, 2)
+CK_BLOCKS(1, 1)
 
 // Picks the smallest block that covers the live rows and columns, so a block never reads
 // an A or B panel that was not packed.
@@ -115,26 +112,6 @@ static void block_avx512(long kc, const float *a, long a_next, const float *b, l
                          long ldc, long rows, long cols, int accumulate, const ck_epilogue *ep) {
   block_fn f = rows > MR ? (cols > NR ? block_2x2 : block_2x1) : (cols > NR ? block_1x2 : block_1x1);
   f(kc, a, a_next, b, b_next, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void direct_2x2(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
-                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 2, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void direct_2x1(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
-                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(2, 1, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void direct_1x2(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
-                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 2, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
-}
-
-CK_AVX512 static void direct_1x1(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
-                                 long rows, long cols, int accumulate, const ck_epilogue *ep) {
-  block_rn(1, 1, 1, kc, a, a_next, b, NR, ldb, c, ldc, rows, cols, accumulate, ep);
 }
 
 static void direct_avx512(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
