@@ -138,6 +138,16 @@ static void straddling_block(const gemm_job *j, long kc, const float *a, const f
   copy_block(j, c, j->ldc, j->c_image, scratch, W, rows, col0, cols, 0);
 }
 
+// `ep` (or NULL) as the block at (row0, col0) sees it: bias and residual offset to the block.
+static const ck_epilogue *block_epilogue(const gemm_job *j, const ck_epilogue *ep, long row0, long col0,
+                                         ck_epilogue *local) {
+  if (!ep) return NULL;
+  *local = *ep;
+  if (ep->bias) local->bias = ep->bias + row0;
+  if (ep->residual) local->residual = ep->residual + c_offset(j, row0, col0, ep->residual_ld, j->residual_image);
+  return local;
+}
+
 // The block of C at (row0, col0): `a` and `b` are its first A and B panels.
 static void run_block(const gemm_job *j, long kc, const float *a, const float *b, long row0, long col0, long rows,
                       long cols, int accumulate, const ck_epilogue *ep) {
@@ -147,13 +157,9 @@ static void run_block(const gemm_job *j, long kc, const float *a, const float *b
     return;
   }
   ck_epilogue local;
-  if (ep) {
-    local = *ep;
-    if (ep->bias) local.bias = ep->bias + row0;
-    if (ep->residual) local.residual = ep->residual + c_offset(j, row0, col0, ep->residual_ld, j->residual_image);
-  }
   float *c = j->c + c_offset(j, row0, col0, j->ldc, j->c_image);
-  j->kern.block(kc, a, MR * j->k, b, kc * NR, c, j->ldc, rows, cols, accumulate, ep ? &local : NULL);
+  j->kern.block(kc, a, MR * j->k, b, kc * NR, c, j->ldc, rows, cols, accumulate,
+                block_epilogue(j, ep, row0, col0, &local));
 }
 
 // Each pool thread keeps its B panel buffer between calls.
@@ -179,13 +185,8 @@ static void sweep_direct(const gemm_job *j, long pc, long kc, long r0, long r1, 
     for (long ir = r0; ir < r1; ir += sr) {
       long rows = r1 - ir < sr ? r1 - ir : sr;
       ck_epilogue local;
-      if (ep) {
-        local = *ep;
-        if (ep->bias) local.bias = ep->bias + ir;
-        if (ep->residual) local.residual = ep->residual + ir * ep->residual_ld + jr;
-      }
       j->kern.direct(kc, j->packed_a + ir * j->k + pc * MR, MR * j->k, j->b + pc * j->ldb + jr, j->ldb,
-                     j->c + ir * j->ldc + jr, j->ldc, rows, cols, pc > 0, ep ? &local : NULL);
+                     j->c + ir * j->ldc + jr, j->ldc, rows, cols, pc > 0, block_epilogue(j, ep, ir, jr, &local));
     }
   }
 }
@@ -219,7 +220,9 @@ static void gemm_task(void *context, long task) {
   long r1 = r0 + j->tile_rows < j->m ? r0 + j->tile_rows : j->m;
   long c1 = c0 + j->tile_cols < j->n ? c0 + j->tile_cols : j->n;
   if (j->direct) {
-    for (long pc = 0; pc < j->k; pc += j->kc) sweep(j, pc, j->k - pc < j->kc ? j->k - pc : j->kc, NULL, r0, r1, c0, c1, 1);
+    for (long pc = 0; pc < j->k; pc += j->kc) {
+      sweep(j, pc, j->k - pc < j->kc ? j->k - pc : j->kc, NULL, r0, r1, c0, c1, 1);
+    }
     return;
   }
   long padded = (c1 - c0 + NR - 1) / NR * NR;
@@ -309,7 +312,7 @@ typedef struct {
 static void gemv_task(void *context, long t) {
   const gemv_job *g = context;
   long p0 = t * g->chunk, mp = (g->j->m + MR - 1) / MR;
-  ck__gemv_avx512(g->j, p0, p0 + g->chunk < mp ? p0 + g->chunk : mp);
+  g->j->kern.gemv(g->j, p0, p0 + g->chunk < mp ? p0 + g->chunk : mp);
 }
 
 // A one-column gemm: the panels shared among the threads in runs of whole 4-panel groups,
@@ -369,7 +372,7 @@ int ck__run_gemm(gemm_job job) {
   // family can: packing it cost more than it saved on every shape measured (bench/README.md),
   // most of all with few rows of A, where each packed panel served only a block or two.
   job.direct = job.kern.direct && !job.source && !job.image_cols && direct_enabled();
-  if (job.direct && n == 1 && ck_gemm_level() == CK_LEVEL_AVX512) return run_gemv(&job, mp);
+  if (job.direct && n == 1 && job.kern.gemv) return run_gemv(&job, mp);
   if (np <= 4 && mp >= 16 && !job.serial && !job.direct) return run_narrow(job, mp, np);
   // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
   // panels (256 columns), in whole kernel blocks, halved until every thread has about three.

@@ -126,7 +126,7 @@ static void direct_avx512(long kc, const float *a, long a_next, const float *b, 
 // the blocks' sums added in turn, the same epilogue), so one image gives bit for bit what the
 // same image gives inside a batch; the blocks would spend 12 or 24 multiply-adds per step on
 // one live column.
-CK_AVX512 void ck__gemv_avx512(const gemm_job *j, long p0, long p1) {
+CK_AVX512 static void gemv_avx512(const gemm_job *j, long p0, long p1) {
   const __mmask16 live_rows = (1u << MR) - 1;
   for (long p = p0; p < p1; p += 4) {
     int count = p1 - p < 4 ? (int)(p1 - p) : 4;
@@ -158,12 +158,7 @@ CK_AVX512 void ck__gemv_avx512(const gemm_job *j, long p0, long p1) {
   }
 }
 
-kernel_family ck__family_avx512(void) { return (kernel_family){block_avx512, 2, 2, direct_avx512}; }
+kernel_family ck__family_avx512(void) { return (kernel_family){block_avx512, 2, 2, direct_avx512, gemv_avx512}; }
 #else
-// No AVX-512 here: ck_gemm_level never reports it, so gemm.c never runs the gemv.
-void ck__gemv_avx512(const gemm_job *j, long p0, long p1) {
-  (void)j, (void)p0, (void)p1;
-}
-
 kernel_family ck__family_avx512(void) { return ck__family_avx2(); }
 #endif

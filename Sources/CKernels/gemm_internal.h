@@ -35,15 +35,22 @@ typedef void (*block_fn)(long kc, const float *a, long a_next, const float *b, l
 typedef void (*direct_block_fn)(long kc, const float *a, long a_next, const float *b, long ldb, float *c, long ldc,
                                 long rows, long cols, int accumulate, const ck_epilogue *ep);
 
+struct gemm_job;
+
+/// C = A·b for a job with one column (n = 1) and b read in place, over A's 6-row panels
+/// [p0, p1); the same results as the family's blocks.
+typedef void (*gemv_fn)(const struct gemm_job *j, long p0, long p1);
+
 /// A kernel family: its block function and the block's size in 6-row and 16-column panels,
-/// and its direct-B block (NULL when the family has none).
+/// its direct-B block and its gemv (NULL when the family has none).
 typedef struct {
   block_fn block;
   int row_panels, col_panels;
   direct_block_fn direct;
+  gemv_fn gemv;
 } kernel_family;
 
-typedef struct {
+typedef struct gemm_job {
   long m, n, k, ldb, ldc, kc;
   long tile_rows, tile_cols, row_tiles;
   const float *packed_a, *b;
@@ -60,10 +67,6 @@ typedef struct {
   int serial;          // runs on the calling thread alone (inside a pool task): no split for threads
   int direct;          // the kernels read B in place (kern.direct): nothing is packed
 } gemm_job;
-
-/// C = A·b for a job with one column (n = 1) and b read in place, over A's 6-row panels
-/// [p0, p1), AVX-512 (gemm_avx512.c); the same results as the AVX-512 blocks.
-void ck__gemv_avx512(const gemm_job *j, long p0, long p1);
 
 /// Runs a gemm job on the pool (tiles, packing, kernels); 0, or -1 without scratch memory.
 int ck__run_gemm(gemm_job job);

@@ -178,7 +178,7 @@ static void block_portable(long kc, const float *a, long a_next, const float *b,
   tile(kernel_portable, NULL, kc, a, b, c, ldc, rows, cols, accumulate, ep);
 }
 
-kernel_family ck__family_portable(void) { return (kernel_family){block_portable, 1, 1, NULL}; }
+kernel_family ck__family_portable(void) { return (kernel_family){block_portable, 1, 1, NULL, NULL}; }
 
 #if defined(__x86_64__)
 static void block_avx2(long kc, const float *a, long a_next, const float *b, long b_next, float *c, long ldc,
@@ -187,7 +187,7 @@ static void block_avx2(long kc, const float *a, long a_next, const float *b, lon
   tile(kernel_avx2, kernel8_avx2, kc, a, b, c, ldc, rows, cols, accumulate, ep);
 }
 
-kernel_family ck__family_avx2(void) { return (kernel_family){block_avx2, 1, 1, NULL}; }
+kernel_family ck__family_avx2(void) { return (kernel_family){block_avx2, 1, 1, NULL, NULL}; }
 #else
 kernel_family ck__family_avx2(void) { return ck__family_portable(); }
 #endif
