@@ -93,17 +93,23 @@ typedef struct {
 // One body for both builds: fmaf is exact (one rounding) either way; inlined into the
 // AVX2/FMA function it becomes the hardware instruction, elsewhere the libm call.
 static inline __attribute__((always_inline)) void add_body(const add_job *j, long i0, long i1) {
-  float rac = j->sa / j->sc, rbc = j->sb / j->sc;
-  float ta = rac * j->za, tb = rbc * j->zb;
+  // The job's fields in locals and the arrays restrict: stores to y could otherwise alias the
+  // job's floats, which keeps the compiler from vectorising the loop (1.7 ns an element).
+  const float *restrict xa = j->a, *restrict xb = j->b;
+  float *restrict y = j->y;
+  const float as = j->as, za = j->za, bs = j->bs, zb = j->zb, zc = j->zc, sc = j->sc, lo = j->lo, hi = j->hi;
+  const int dequantize = j->dequantize;
+  float rac = j->sa / sc, rbc = j->sb / sc;
+  float ta = rac * za, tb = rbc * zb;
   float t = ta + tb;
-  float fixed = j->zc - t;
+  float fixed = zc - t;
   for (long i = i0; i < i1; i++) {
-    float a = ck_code_of(j->a[i], j->as, j->za), b = ck_code_of(j->b[i], j->bs, j->zb);
+    float a = ck_code_of(xa[i], as, za), b = ck_code_of(xb[i], bs, zb);
     float c = fmaf(a, rac, fmaf(b, rbc, fixed));
     c = ck_round(c > -4194304.0f ? (c < 4194304.0f ? c : 4194304.0f) : -4194304.0f);
-    c = c > j->lo ? c : j->lo;
-    c = c < j->hi ? c : j->hi;
-    j->y[i] = j->dequantize ? (c - j->zc) * j->sc : c;
+    c = c > lo ? c : lo;
+    c = c < hi ? c : hi;
+    y[i] = dequantize ? (c - zc) * sc : c;
   }
 }
 
