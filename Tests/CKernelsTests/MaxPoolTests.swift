@@ -63,6 +63,9 @@ import Testing
       Layer(planes: 3, h: 112, w: 112, k: (3, 3), s: (2, 2), pad: (1, 1, 1, 1)),  // ResNet's
       Layer(planes: 4, h: 14, w: 13, k: (3, 3), s: (1, 1), pad: (1, 1, 1, 1)),
       Layer(planes: 2, h: 9, w: 40, k: (2, 2), s: (2, 2)),
+      // SqueezeNet's pool2 (13 outputs: one partial block) and exactly one full block of 16.
+      Layer(planes: 3, h: 27, w: 27, k: (3, 3), s: (2, 2), ceil: true),
+      Layer(planes: 2, h: 5, w: 33, k: (3, 3), s: (2, 2)),
     ]
     while layers.count < count {
       var l = Layer(planes: 1 + next(6), h: 1 + next(40), w: 1 + next(70), ceil: next(2) == 1)
