@@ -187,8 +187,14 @@ AVX512 __attribute__((always_inline)) static inline void tile512(
   int act = ep ? ep->activation : CK_ACT_NONE;
   __m512 lo = _mm512_set1_ps(act == CK_ACT_RELU ? 0 : ep && act == CK_ACT_CLIP ? ep->clip_lo : 0);
   __m512 hi = _mm512_set1_ps(ep && act == CK_ACT_CLIP ? ep->clip_hi : 0);
-  for (int o = 0; o < OCB && blk * OCB + o < j->m; o++) {
+  // Fully unrolled (a constant trip count, the channel test inside): with a data-dependent
+  // loop bound here, clang indexed acc[o] at run time, so it kept the accumulators in a
+  // stack array and stored all of them after every tap (48 → 95 GFLOP/s, 4-vector tiles).
+#pragma clang loop unroll(full)
+  for (int o = 0; o < OCB; o++) {
+    if (blk * OCB + o >= j->m) break;
     float *out = j->c + (blk * OCB + o) * j->ldc + oy * s->out_w + ox0;
+#pragma clang loop unroll(full)
     for (int v = 0; v < nv; v++) {
       __m512 y = acc[o][v];
       if (act == CK_ACT_RELU) y = _mm512_max_ps(y, lo);
