@@ -74,7 +74,11 @@ VNNI void ck_qtile_vnni(const ck_qweights *w, const uint8_t *a, const int32_t *a
       }
     }
     const __m512i s0 = _mm512_loadu_si512(asum + p0), s1 = _mm512_loadu_si512(asum + p0 + 16);
-    for (int r = 0; r < 8 && o + r < o1; r++) {
+    // Fully unrolled, the row test inside: a data-dependent bound here made clang index acc
+    // at run time and keep it in a stack array, stored to and reloaded around every tile.
+#pragma clang loop unroll(full)
+    for (int r = 0; r < 8; r++) {
+      if (o + r >= o1) break;
       float *dst = y + (o + r) * ldy + p0;
       // One multiply for all rows when the weights' zero point is per tensor (the common case).
       int32_t z = w->wzero[o + r];
@@ -101,10 +105,15 @@ VNNI void ck_qnarrow_vnni(const ck_qweights *w, const uint8_t *a, const int32_t 
       const int8_t *wp = w->wt + o * 4;
       for (long kk = 0; kk < kq4; kk++, wp += nq * 4) {
         __m512i x = _mm512_set1_epi32(*(const int32_t *)(a + (kk * pp + p) * 4));
-        for (int v = 0; v < vecs; v++) acc[v] = _mm512_dpbusd_epi32(acc[v], x, _mm512_loadu_si512(wp + 64 * v));
+        // Constant indices (the count tested inside), so acc stays in registers.
+#pragma clang loop unroll(full)
+        for (int v = 0; v < 4; v++) {
+          if (v < vecs) acc[v] = _mm512_dpbusd_epi32(acc[v], x, _mm512_loadu_si512(wp + 64 * v));
+        }
       }
       int32_t lanes[64];
-      for (int v = 0; v < vecs; v++) _mm512_storeu_si512(lanes + 16 * v, acc[v]);
+#pragma clang loop unroll(full)
+      for (int v = 0; v < 4; v++) _mm512_storeu_si512(lanes + 16 * v, acc[v]);
       for (long r = 0; r < 16 * vecs && o + r < o1; r++) {
         int32_t s = lanes[r] + rq->bias[o + r] - w->wzero[o + r] * asum[p];
         y[(o + r) * ldy + p] = ck_requant1(s, o + r, rq);
@@ -151,7 +160,9 @@ AVX2 void ck_qtile_avx2(const ck_qweights *w, const uint8_t *a, const int32_t *a
         }
       }
       int n = (int)(pn - pb < 8 ? pn - pb : 8);
-      for (int r = 0; r < 4 && o + r < o1; r++) {
+#pragma clang loop unroll(full)
+      for (int r = 0; r < 4; r++) {
+        if (o + r >= o1) break;
         // [p0a p0b p1a p1b | p2a p2b p3a p3b] and pixels 4..7 → one sum per pixel, in order.
         __m256i s = _mm256_hadd_epi32(acc[r][0], acc[r][1]);
         s = _mm256_permute4x64_epi64(s, 0xD8);
