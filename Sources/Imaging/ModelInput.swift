@@ -30,7 +30,21 @@ extension Preprocessing {
   /// The image after the geometric steps and colour conversion (still uint8).
   public func transform(_ image: Image) throws(ImageError) -> Image {
     var current = colorMode == .gray ? image.grayscale() : image.rgb()
-    for step in steps {
+    var index = steps.startIndex
+    while index < steps.endIndex {
+      let step = steps[index]
+      index += 1
+      // A resize followed by a centre crop computes only the pixels the crop keeps.
+      if index < steps.endIndex, case .centerCrop(let cropWidth, let cropHeight) = steps[index],
+        let (newWidth, newHeight, interpolation) = Self.resizeTarget(of: step, from: current),
+        cropWidth <= newWidth, cropHeight <= newHeight
+      {
+        index += 1
+        current = try current.resized(
+          width: newWidth, height: newHeight, interpolation: interpolation,
+          croppedTo: (newWidth - cropWidth) / 2, (newHeight - cropHeight) / 2, cropWidth, cropHeight)
+        continue
+      }
       switch step {
       case .resizeShorterSide(let side, let interpolation):
         current = try current.resized(shorterSide: side, interpolation: interpolation)
@@ -43,6 +57,22 @@ extension Preprocessing {
       }
     }
     return current
+  }
+
+  /// The size a resize step gives `image` (as `Image.resized` computes it), or nil for
+  /// other steps and sizes `resized` refuses (left to it, with its own message).
+  private static func resizeTarget(of step: Step, from image: Image) -> (Int, Int, Interpolation)? {
+    switch step {
+    case .resize(let width, let height, let interpolation):
+      return (width, height, interpolation)
+    case .resizeShorterSide(let side, let interpolation):
+      guard side > 0, side <= 1 << 20 else { return nil }
+      return image.width <= image.height
+        ? (side, image.height * side / image.width, interpolation)
+        : (image.width * side / image.height, side, interpolation)
+    default:
+      return nil
+    }
   }
 
   /// A batch of one: `[1, C, H, W]` or `[1, H, W, C]`.

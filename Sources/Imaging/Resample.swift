@@ -45,6 +45,24 @@ extension Image {
     return try resized(width: width * side / height, height: side, interpolation: interpolation)
   }
 
+  /// `resized(width:height:interpolation:)` then `cropped(x:y:width:height:)`, bit for bit,
+  /// computing only the kept pixels: a 640×427 photo resized to 384×256 for a 224 centre crop
+  /// filters half the pixels (preprocessing is a tenth of `tabby serve`'s CPU per request).
+  public func resized(
+    width newWidth: Int, height newHeight: Int, interpolation: Interpolation = .bilinear,
+    croppedTo x: Int, _ y: Int, _ cropWidth: Int, _ cropHeight: Int
+  ) throws(ImageError) -> Image {
+    guard interpolation == .bilinear, newWidth != width, newHeight != height, newWidth > 0, newHeight > 0,
+      newWidth <= 1 << 20, newHeight <= 1 << 20, cropWidth > 0, cropHeight > 0, x >= 0, y >= 0,
+      x <= newWidth - cropWidth, y <= newHeight - cropHeight
+    else {
+      // Other cases (and every error, with its usual message) the two steps' own way.
+      return try resized(width: newWidth, height: newHeight, interpolation: interpolation)
+        .cropped(x: x, y: y, width: cropWidth, height: cropHeight)
+    }
+    return bilinearResized(newWidth, newHeight, columns: x..<(x + cropWidth), rows: y..<(y + cropHeight))
+  }
+
   private func nearestResized(_ newWidth: Int, _ newHeight: Int) -> Image {
     let columns = Self.nearestSources(count: newWidth, inSize: width)
     let rows = Self.nearestSources(count: newHeight, inSize: height)
@@ -84,16 +102,23 @@ extension Image {
   /// Pillow 13 runs the vertical pass first when the height shrinks by more than twice
   /// the width's change (python-pillow/Pillow#9549); otherwise the horizontal pass runs
   /// first, over only the rows the vertical pass reads. The order changes the rounding.
-  private func bilinearResized(_ newWidth: Int, _ newHeight: Int) -> Image {
-    let vertical = ResampleKernel(inSize: height, outSize: newHeight)
+  ///
+  /// With `columns` and `rows` (both axes resized), only that window of the output: each
+  /// kept pixel is computed from the same inputs with the same weights as in the whole.
+  private func bilinearResized(
+    _ newWidth: Int, _ newHeight: Int, columns: Range<Int>? = nil, rows: Range<Int>? = nil
+  ) -> Image {
+    let vertical = ResampleKernel(inSize: height, outSize: newHeight).slice(rows ?? 0..<newHeight)
     guard newWidth != width else { return verticalPass(vertical, rowShift: 0) }
-    let horizontal = ResampleKernel(inSize: width, outSize: newWidth)
+    let horizontal = ResampleKernel(inSize: width, outSize: newWidth).slice(columns ?? 0..<newWidth)
+    // The order follows the whole resize's sizes, as Pillow's does.
     if newHeight < height && height - newHeight > 2 * (width - newWidth) {
       let shrunk = verticalPass(vertical, rowShift: 0)
-      return shrunk.horizontalPass(horizontal, rows: 0..<newHeight)
+      return shrunk.horizontalPass(horizontal, rows: 0..<shrunk.height)
     }
+    let kept = vertical.start.count
     let first = vertical.start[0]
-    let last = vertical.start[newHeight - 1] + vertical.count[newHeight - 1]
+    let last = vertical.start[kept - 1] + vertical.count[kept - 1]
     let stretched = horizontalPass(horizontal, rows: first..<last)
     return newHeight == height ? stretched : stretched.verticalPass(vertical, rowShift: first)
   }
@@ -207,6 +232,16 @@ struct ResampleKernel {
       start.append(xmin)
       count.append(max(0, xmax))
     }
+  }
+
+  /// The windows of outputs `range` only (the output index restarts at 0).
+  func slice(_ range: Range<Int>) -> ResampleKernel {
+    guard range != 0..<start.count else { return self }
+    var kernel = self
+    kernel.start = Array(start[range])
+    kernel.count = Array(count[range])
+    kernel.weights = Array(weights[(range.lowerBound * size)..<(range.upperBound * size)])
+    return kernel
   }
 
   static func triangle(_ x: Double) -> Double {

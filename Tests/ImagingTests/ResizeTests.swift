@@ -126,3 +126,47 @@ func orientationMovesEveryPixelWhereEXIFSays(orientation: Int) throws {
   #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: Int.max)(image) }
   #expect(throws: ImageError.self) { try Preprocessing.imagenet(size: 0)(image) }
 }
+
+/// A resize with its crop computed together (only the kept pixels) equals resizing the
+/// whole image and cropping it, bit for bit: both of Pillow's pass orders, up and down,
+/// windows at the edges, and the cases that fall back to the two steps.
+@Test func resizeWithCropEqualsResizeThenCrop() throws {
+  var seed: UInt64 = 0x9E37_79B9_7F4A_7C15
+  func next(_ bound: Int) -> Int {
+    seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((seed >> 33) % UInt64(bound))
+  }
+  let source = try Image.load(path: Paths.fixture("resize_source.png"))  // 37x23
+  var cases = [(384, 256), (16, 23), (37, 9), (200, 3), (36, 5), (50, 40), (7, 60)]
+  for _ in 0..<24 { cases.append((1 + next(90), 1 + next(60))) }
+  for (channels, image) in [(3, source.rgb()), (1, source.grayscale())] {
+    for (w, h) in cases {
+      for _ in 0..<3 {
+        let (cw, ch) = (1 + next(w), 1 + next(h))
+        let (x, y) = (next(w - cw + 1), next(h - ch + 1))
+        let whole = try image.resized(width: w, height: h).cropped(x: x, y: y, width: cw, height: ch)
+        let window = try image.resized(width: w, height: h, croppedTo: x, y, cw, ch)
+        #expect(window == whole, "\(channels) channels, \(w)x\(h), crop \(cw)x\(ch) at (\(x), \(y))")
+      }
+    }
+  }
+  #expect(throws: ImageError.self) { try source.resized(width: 10, height: 10, croppedTo: 5, 5, 6, 6) }
+}
+
+/// The ImageNet preprocessing (resize the shorter side, centre crop) through the fused step
+/// equals its two steps run one after the other.
+@Test func preprocessingFusesResizeAndCenterCrop() throws {
+  let image = try Image.load(path: Paths.fixture("resize_source.png")).rgb()
+  for (size, big) in [(224, try image.resized(width: 640, height: 427)), (5, image), (20, image)] {
+    let steps = Preprocessing.imagenet(size: size)
+    var manual = big
+    for step in steps.steps {
+      switch step {
+      case .resizeShorterSide(let side, let interpolation): manual = try manual.resized(shorterSide: side, interpolation: interpolation)
+      case .centerCrop(let w, let h): manual = try manual.centerCropped(width: w, height: h)
+      default: Issue.record("unexpected step \(step)")
+      }
+    }
+    #expect(try steps.transform(big) == manual, "size \(size)")
+  }
+}
