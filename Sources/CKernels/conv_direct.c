@@ -10,6 +10,7 @@
 // column ox + kx / s onward: contiguous. Each output adds bias then its taps in (channel, ky,
 // kx) order with one rounding per FMA on every path.
 #include "ck_conv_direct.h"
+#include "ck_pool.h"
 #include "ck_parallel.h"
 
 #include <stdatomic.h>
@@ -31,6 +32,11 @@ typedef struct {
   const long *offsets;  // [taps]: where tap (ci, ky, kx) of output (0, 0) reads in buf
   float *c;
   long m, ldc, rows, pitch, band;  // rows: a band's input rows
+  // Where output (channel, row) goes: c + (channel - c_chan0)·ldc + (row - c_row0)·out_w
+  // (both 0 except when a band's rows go to scratch for the fused max pooling).
+  long c_chan0, c_row0;
+  const ck_maxpool_params *pool;  // or NULL; then `band` counts pooled rows
+  long group_blocks;              // with `pool`: channel blocks per task
   int level;
   atomic_int failed;
 } direct_job;
@@ -56,6 +62,18 @@ static float *scratch(size_t floats) {
   scratch_buffer = malloc(floats * sizeof(float));
   scratch_floats = scratch_buffer ? floats : 0;
   return scratch_buffer;
+}
+
+// A channel block's convolution rows before they are pooled (fused max pooling), likewise.
+static _Thread_local float *rows_buffer;
+static _Thread_local size_t rows_floats;
+
+static float *rows_scratch(size_t floats) {
+  if (floats <= rows_floats) return rows_buffer;
+  free(rows_buffer);
+  rows_buffer = malloc(floats * sizeof(float));
+  rows_floats = rows_buffer ? floats : 0;
+  return rows_buffer;
 }
 
 static inline float act1(float v, const ck_epilogue *ep) {
@@ -137,7 +155,7 @@ static void row_portable(const direct_job *j, long oy, long blk) {
   long taps = s->channels * s->kernel_h * s->kernel_w, sw = s->stride_w;
   for (long o = 0; o < OCB && blk * OCB + o < j->m; o++) {
     long oc = blk * OCB + o;
-    float *out = j->c + oc * j->ldc + oy * s->out_w;
+    float *out = j->c + (oc - j->c_chan0) * j->ldc + (oy - j->c_row0) * s->out_w;
     float b = j->ep && j->ep->bias ? j->ep->bias[oc] : 0;
     for (long ox = 0; ox < s->out_w; ox++) {
       float acc = b;
@@ -193,7 +211,7 @@ AVX512 __attribute__((always_inline)) static inline void tile512(
 #pragma clang loop unroll(full)
   for (int o = 0; o < OCB; o++) {
     if (blk * OCB + o >= j->m) break;
-    float *out = j->c + (blk * OCB + o) * j->ldc + oy * s->out_w + ox0;
+    float *out = j->c + (blk * OCB + o - j->c_chan0) * j->ldc + (oy - j->c_row0) * s->out_w + ox0;
 #pragma clang loop unroll(full)
     for (int v = 0; v < nv; v++) {
       __m512 y = acc[o][v];
@@ -234,48 +252,88 @@ AVX512 static void row_avx512(const direct_job *j, long oy, long blk) {
 
 #endif
 
-// A band of output rows: its input rows copied into this thread's scratch (small enough to
-// stay in L1/L2 while every channel block reads them), then each row, four channels at a time.
+// Copies the input rows of output rows [first, last) into this thread's scratch (small
+// enough to stay in L1/L2 while every channel block reads them); 0, or -1 without memory.
+static int prepare_band(direct_job *j, long first, long last) {
+  const ck_conv_source *s = j->s;
+  j->buf = scratch((size_t)(s->channels * j->rows * s->stride_w * j->pitch));
+  if (!j->buf) return -1;
+  j->row0 = first;
+  long rows = (last - 1 - first) * s->stride_h + s->kernel_h;
+  for (long ci = 0; ci < s->channels; ci++) {
+    for (long r = 0; r < rows; r++) copy_row(j, ci, r, first * s->stride_h - s->pad_top + r);
+  }
+  return 0;
+}
+
+static void conv_row(const direct_job *j, long oy, long blk) {
+#if defined(__x86_64__)
+  if (j->level == CK_LEVEL_AVX512) {
+    row_avx512(j, oy, blk);
+    return;
+  }
+#endif
+  row_portable(j, oy, blk);
+}
+
+// A band of output rows, each row four channels at a time.
 static void band_task(void *context, long t) {
   direct_job *shared = context;
   direct_job j = *shared;
-  const ck_conv_source *s = j.s;
-  long first = t * j.band, last = first + j.band < s->out_h ? first + j.band : s->out_h;
-  j.buf = scratch((size_t)(s->channels * j.rows * s->stride_w * j.pitch));
-  if (!j.buf) {
+  long first = t * j.band, last = first + j.band < j.s->out_h ? first + j.band : j.s->out_h;
+  if (prepare_band(&j, first, last) != 0) {
     atomic_store(&shared->failed, 1);
     return;
   }
-  j.row0 = first;
-  long rows = (last - 1 - first) * s->stride_h + s->kernel_h;
-  for (long ci = 0; ci < s->channels; ci++) {
-    for (long r = 0; r < rows; r++) copy_row(&j, ci, r, first * s->stride_h - s->pad_top + r);
-  }
   long blocks = (j.m + OCB - 1) / OCB;
   for (long oy = first; oy < last; oy++) {
-    for (long blk = 0; blk < blocks; blk++) {
-#if defined(__x86_64__)
-      if (j.level == CK_LEVEL_AVX512) {
-        row_avx512(&j, oy, blk);
-        continue;
+    for (long blk = 0; blk < blocks; blk++) conv_row(&j, oy, blk);
+  }
+}
+
+// A band of pooled rows: the convolution rows their windows reach, four channels at a time
+// into a small scratch (in L1), each channel's rows pooled into the output at once; the full
+// convolution output (SqueezeNet's 64×111×111, 3 MB) is never written.
+static void pooled_band_task(void *context, long t) {
+  direct_job *shared = context;
+  direct_job j = *shared;
+  const ck_maxpool_params *p = j.pool;
+  long blocks = (j.m + OCB - 1) / OCB, groups = (blocks + j.group_blocks - 1) / j.group_blocks;
+  long b0 = t % groups * j.group_blocks, b1 = b0 + j.group_blocks < blocks ? b0 + j.group_blocks : blocks;
+  t /= groups;
+  long p0 = t * j.band, p1 = p0 + j.band < p->out_height ? p0 + j.band : p->out_height;
+  long lo = p0 * p->stride_h - p->pad_top, hi = (p1 - 1) * p->stride_h - p->pad_top + p->kernel_h;
+  lo = lo > 0 ? lo : 0;
+  hi = hi < j.s->out_h ? hi : j.s->out_h;
+  long count = hi - lo, plane = j.s->out_w * count;
+  float *rows = count > 0 ? rows_scratch((size_t)(OCB * plane)) : NULL;
+  if (count > 0 && (!rows || prepare_band(&j, lo, hi) != 0)) {
+    atomic_store(&shared->failed, 1);
+    return;
+  }
+  long out_plane = p->out_height * p->out_width;
+  j.ldc = plane;
+  j.c_row0 = lo;
+  for (long blk = b0; blk < b1; blk++) {
+    j.c = rows;
+    j.c_chan0 = blk * OCB;
+    for (long oy = lo; oy < hi; oy++) conv_row(&j, oy, blk);
+    for (long o = 0; o < OCB && blk * OCB + o < j.m; o++) {
+      if (ck__maxpool_rows(p, rows + o * plane, lo, p0, p1, shared->c + (blk * OCB + o) * out_plane, j.level) != 0) {
+        atomic_store(&shared->failed, 1);
       }
-#endif
-      row_portable(&j, oy, blk);
     }
   }
 }
 
-int ck_conv_direct(long m, const float *weights, const ck_conv_source *s, float *c, long ldc,
-                   const ck_epilogue *ep, int level) {
+// Runs `task` over `tasks` bands of `band` rows (output rows, or pooled rows with `pool`)
+// with the packed weights and tap offsets, for bands of at most `conv_rows` convolution rows.
+static int run_direct(long m, const float *weights, const ck_conv_source *s, float *c, long ldc,
+                      const ck_epilogue *ep, const ck_maxpool_params *pool, long group_blocks, long band,
+                      long conv_rows, long tasks, ck_task_fn task, int level) {
   int cpu = ck_gemm_cpu_level();
   long taps = s->channels * s->kernel_h * s->kernel_w, blocks = (m + OCB - 1) / OCB;
-  // Bands of at least four rows (each reads kernel_h - stride_h rows its neighbour copies
-  // too) and about 256K multiply-adds.
-  long per_row = m * s->out_w * taps;
-  long band = 262144 / (per_row > 0 ? per_row : 1);
-  band = band < 4 ? 4 : band;
-  band = band < s->out_h ? band : s->out_h;
-  long rows = (band - 1) * s->stride_h + s->kernel_h;
+  long rows = (conv_rows - 1) * s->stride_h + s->kernel_h;
   // Every tap's last vector stays inside its phase row: ox + kx / s + 16 ≤ pitch.
   long pitch = (s->out_w + 15) / 16 * 16 + (s->kernel_w - 1) / s->stride_w;
   long needed = (s->width + s->pad_left + s->stride_w - 1) / s->stride_w;
@@ -299,10 +357,44 @@ int ck_conv_direct(long m, const float *weights, const ck_conv_source *s, float 
     }
   }
   direct_job j = {.s = s, .ep = ep, .packed = packed, .offsets = offsets, .c = c, .m = m, .ldc = ldc,
-                  .rows = rows, .pitch = pitch, .band = band, .level = level >= 0 && level < cpu ? level : cpu};
+                  .rows = rows, .pitch = pitch, .band = band, .pool = pool, .group_blocks = group_blocks,
+                  .level = level >= 0 && level < cpu ? level : cpu};
   atomic_init(&j.failed, 0);
-  ck_parallel_for((s->out_h + band - 1) / band, band_task, &j);
+  ck_parallel_for(tasks, task, &j);
   free(packed);
   free(offsets);
   return atomic_load(&j.failed) ? -1 : 0;
+}
+
+// Output rows per band: at least four (each band reads kernel_h - stride_h rows its
+// neighbour copies too) and about 256K multiply-adds.
+static long band_rows(long m, const ck_conv_source *s) {
+  long per_row = m * s->out_w * s->channels * s->kernel_h * s->kernel_w;
+  long band = 262144 / (per_row > 0 ? per_row : 1);
+  band = band < 4 ? 4 : band;
+  return band < s->out_h ? band : s->out_h;
+}
+
+int ck_conv_direct(long m, const float *weights, const ck_conv_source *s, float *c, long ldc,
+                   const ck_epilogue *ep, int level) {
+  long band = band_rows(m, s);
+  return run_direct(m, weights, s, c, ldc, ep, NULL, 0, band, band, (s->out_h + band - 1) / band, band_task, level);
+}
+
+int ck_conv_direct_maxpool(long m, const float *weights, const ck_conv_source *s, const ck_epilogue *ep,
+                           const ck_maxpool_params *pool, float *y, int level) {
+  if (pool->height != s->out_h || pool->width != s->out_w || pool->out_height <= 0 || pool->out_width <= 0) return -1;
+  // Bands of up to 12 pooled rows: neighbouring bands both compute the convolution rows
+  // their windows share (kernel_h - stride_h of them), a twelfth or less of the work here
+  // (at 2 pooled rows a band it was a quarter, and slower than not fusing). Channel blocks
+  // are split among tasks instead, for about four tasks a thread.
+  long band = pool->out_height < 12 ? pool->out_height : 12, bands = (pool->out_height + band - 1) / band;
+  long blocks = (m + OCB - 1) / OCB, threads = ck_threads();
+  long groups = (4 * threads + bands - 1) / bands;
+  groups = groups < 1 ? 1 : groups > blocks ? blocks : groups;
+  long group_blocks = (blocks + groups - 1) / groups;
+  groups = (blocks + group_blocks - 1) / group_blocks;
+  long conv_rows = (band - 1) * pool->stride_h + pool->kernel_h;
+  return run_direct(m, weights, s, y, 0, ep, pool, group_blocks, band, conv_rows, bands * groups, pooled_band_task,
+                    level);
 }

@@ -24,7 +24,6 @@ typedef struct {
   float *y;
   int level;
   long chunk;  // planes per task
-  long padded_width;
   atomic_int failed;
 } pool_job;
 
@@ -191,10 +190,11 @@ AVX512 static void row3s2_avx512(const float *src, long width, long rows, long p
 
 // --- driver ------------------------------------------------------------------------------
 
-static void plane(const pool_job *j, const float *src, float *dst, float *scratch) {
-  const ck_maxpool_params *p = j->p;
+// Output rows [oy0, oy1) of one plane, whose input rows from row0 on are at src.
+static void plane_rows(const ck_maxpool_params *p, int level, const float *src, long row0, long oy0, long oy1,
+                       float *dst, float *scratch) {
   float *columns = scratch + p->pad_left;
-  for (long oy = 0; oy < p->out_height; oy++) {
+  for (long oy = oy0; oy < oy1; oy++) {
     long start = oy * p->stride_h - p->pad_top;
     long lo = start > 0 ? start : 0, hi = start + p->kernel_h < p->height ? start + p->kernel_h : p->height;
     float *out = dst + oy * p->out_width;
@@ -202,8 +202,8 @@ static void plane(const pool_job *j, const float *src, float *dst, float *scratc
       for (long ox = 0; ox < p->out_width; ox++) out[ox] = -INFINITY;
       continue;
     }
-    const float *first = src + lo * p->width;
-    switch (j->level) {
+    const float *first = src + (lo - row0) * p->width;
+    switch (level) {
 #if defined(__x86_64__)
     case CK_LEVEL_AVX512:
       if (p->kernel_w == 3 && p->stride_w == 2) {
@@ -225,11 +225,35 @@ static void plane(const pool_job *j, const float *src, float *dst, float *scratc
   }
 }
 
+static void plane(const pool_job *j, const float *src, float *dst, float *scratch) {
+  plane_rows(j->p, j->level, src, 0, 0, j->p->out_height, dst, scratch);
+}
+
+// Floats of scratch row a plane needs: the padded row, slack for the vector reads of the
+// last (partial) vector of outputs.
+static long scratch_floats(const ck_maxpool_params *p) {
+  long padded = p->width + p->pad_left;
+  long reach = (p->out_width - 1) * p->stride_w + p->kernel_w;
+  return (padded > reach ? padded : reach) + 2 * 16 + p->kernel_w + 16;
+}
+
+int ck__maxpool_rows(const ck_maxpool_params *p, const float *rows, long row0, long oy0, long oy1, float *dst,
+                     int level) {
+  int cpu = ck_gemm_cpu_level();
+  long floats = scratch_floats(p);
+  float stack[4096];
+  float *scratch = floats <= 4096 ? stack : malloc((size_t)floats * sizeof(float));
+  if (!scratch) return -1;
+  for (long i = 0; i < floats; i++) scratch[i] = -INFINITY;
+  plane_rows(p, level >= 0 && level < cpu ? level : cpu, rows, row0, oy0, oy1, dst, scratch);
+  if (scratch != stack) free(scratch);
+  return 0;
+}
+
 static void pool_task(void *context, long t) {
   pool_job *j = context;
   const ck_maxpool_params *p = j->p;
-  // Slack past the padded row for the vector reads of the last (partial) vector of outputs.
-  long floats = j->padded_width + 2 * 16 + p->kernel_w + 16;
+  long floats = scratch_floats(p);
   float stack[4096];
   float *scratch = floats <= 4096 ? stack : malloc((size_t)floats * sizeof(float));
   long first = t * j->chunk, last = first + j->chunk < p->planes ? first + j->chunk : p->planes;
@@ -246,8 +270,6 @@ static void pool_task(void *context, long t) {
 int ck_maxpool2d(const ck_maxpool_params *p, const float *x, float *y, int level) {
   if (p->planes <= 0 || p->out_height <= 0 || p->out_width <= 0) return 0;
   int cpu = ck_gemm_cpu_level();
-  long padded = p->width + p->pad_left;
-  long reach = (p->out_width - 1) * p->stride_w + p->kernel_w;
   long work = p->out_height * p->out_width * p->kernel_h * p->kernel_w;
   // About 32K taps a task: enough to pay for a hand-off, small enough to balance.
   long chunk = 32768 / (work > 0 ? work : 1);
@@ -255,8 +277,7 @@ int ck_maxpool2d(const ck_maxpool_params *p, const float *x, float *y, int level
                 .x = x,
                 .y = y,
                 .level = level >= 0 && level < cpu ? level : cpu,
-                .chunk = chunk < 1 ? 1 : chunk,
-                .padded_width = padded > reach ? padded : reach};
+                .chunk = chunk < 1 ? 1 : chunk};
   atomic_init(&j.failed, 0);
   ck_parallel_for((p->planes + j.chunk - 1) / j.chunk, pool_task, &j);
   return atomic_load(&j.failed) ? -1 : 0;

@@ -36,6 +36,13 @@ final class DirectConv: @unchecked Sendable {
     return String(cString: s) != "0"
   }()
 
+  /// Whether a max pooling that alone reads this convolution's output runs fused with it
+  /// (ck_conv_direct_maxpool); TABBY_DIRECT_POOL=0 turns it off, for measurements.
+  static let poolingEnabled: Bool = {
+    guard let s = getenv("TABBY_DIRECT_POOL") else { return true }
+    return String(cString: s) != "0"
+  }()
+
   static func source(_ g: ConvGeometry, x: UnsafePointer<Float>?) -> ck_conv_source {
     ck_conv_source(
       x: x, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
@@ -56,6 +63,31 @@ final class DirectConv: @unchecked Sendable {
           for n in 0..<outShape[0] {
             var source = Self.source(geometry, x: xp.baseAddress! + n * inImage)
             status |= ck_conv_direct(cout, weights, &source, yp.baseAddress! + n * cout * plane, plane, &ep, level)
+          }
+        }
+      }
+    }
+    if status != 0 { throw .outOfScratchMemory }
+    return y
+  }
+
+  /// The max pooling `pool` (over this convolution's output planes) of the convolution of
+  /// `x`, equal bit for bit to pooling `self(x)`, without ever holding that whole output.
+  func pooled(_ x: Tensor, _ pool: ck_maxpool_params, level: Int32 = -1) throws(ModelLoadError) -> Tensor {
+    let (n, cout) = (outShape[0], outShape[1])
+    let outPlane = pool.out_height * pool.out_width
+    var y = Tensor(uninitializedShape: [n, cout, pool.out_height, pool.out_width])
+    let inImage = geometry.channels * geometry.height * geometry.width
+    var status: Int32 = 0
+    y.withUnsafeMutableBufferPointer { yp in
+      x.withUnsafeBufferPointer { xp in
+        withOptionalPointer(bias) { bp in
+          var ep = fused.with(bias: bp)
+          var params = pool
+          for i in 0..<n {
+            var source = Self.source(geometry, x: xp.baseAddress! + i * inImage)
+            status |= ck_conv_direct_maxpool(
+              cout, weights, &source, &ep, &params, yp.baseAddress! + i * cout * outPlane, level)
           }
         }
       }

@@ -79,6 +79,7 @@ extension Planner {
       fakeQuant: fq) })
     {
       try bind(node, outShape, inputs: [x.slot], kind: "Conv(direct)") { try direct($0[0]) }
+      directConvs[slotCount - 1] = (steps.count - 1, direct, x.slot)
       return
     }
     let conv = w.withFloats { PackedConv(

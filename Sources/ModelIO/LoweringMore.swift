@@ -149,6 +149,13 @@ extension Planner {
     }
     if node.op == "MaxPool" {
       let pool = MaxPool2DPlan(shape: x.shape, kernel: kernel, strides: strides, pads: pads, out: out)
+      if let direct = directConvs[x.slot], uses[node.inputs[0]] == 1, DirectConv.poolingEnabled {
+        // The first convolution's output (3 MB for SqueezeNet) goes straight into the pooling.
+        absorbedSteps.insert(direct.step)
+        let (conv, params) = (direct.conv, pool.params)
+        try bind(node, out, x.dtype, inputs: [direct.input], kind: "Conv(direct)+MaxPool") { try conv.pooled($0[0], params) }
+        return
+      }
       try bind(node, out, x.dtype, inputs: [x.slot]) { try pool($0[0]).reshaped(out) }
     } else if out[2] == 1 && out[3] == 1 && kernel == Array(x.shape[2...]) && pads.allSatisfy({ $0 == 0 }) {
       // The window is the whole plane (MobileNet's last pooling): a plain mean per plane.

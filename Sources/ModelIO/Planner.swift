@@ -16,6 +16,9 @@ struct Planner {
   var constants: [(Int, Tensor)] = []
   /// Packed convolutions by output slot, with their step and input slots (for Concat fusion).
   var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
+  /// Direct (first-layer) convolutions by output slot, with their step and input slot (for
+  /// fusing the max pooling that follows).
+  var directConvs: [Int: (step: Int, conv: DirectConv, input: Int)] = [:]
   /// Steps folded into a later one (a Concat that runs its convolutions itself).
   var absorbedSteps = Set<Int>()
   /// Standalone Sigmoid steps by output name, with their input slot (for SiLU fusion).

@@ -65,6 +65,62 @@ import Testing
     }
   }
 
+  /// The fused convolution + max pooling equals the convolution then ck_maxpool2d, bit for
+  /// bit, at every level and thread count: pooling windows of 1–4 at strides 1–3 with pads,
+  /// ceil-mode edges, bands that end mid-window, channel counts off the four-channel blocks.
+  @Test(arguments: GemmTests.levels)
+  func fusedMaxPoolEqualsConvThenPool(level: Int32) {
+    var state: UInt64 = 11
+    func next(_ n: Int) -> Int {
+      state = state &* 6364136223846793005 &+ 1442695040888963407
+      return Int(state >> 33) % n
+    }
+    for (n, l) in Self.layers().prefix(24).enumerated() {
+      let (k, s) = (n < 2 ? (3, 3) : (1 + next(4), 1 + next(4)), n < 2 ? (2, 2) : (1 + next(3), 1 + next(3)))
+      let pads = n == 1 ? (1, 1) : (next(k.0), next(k.1))
+      guard l.outH + 2 * pads.0 >= k.0, l.outW + 2 * pads.1 >= k.1 else { continue }
+      let ceil = n % 2 == 1
+      func outSize(_ size: Int, _ k: Int, _ s: Int, _ p: Int) -> Int {
+        let span = size + 2 * p - k
+        var o = (ceil ? (span + s - 1) / s : span / s) + 1
+        if ceil && (o - 1) * s >= size + p { o -= 1 }
+        return o
+      }
+      var pool = ck_maxpool_params(
+        planes: l.m, height: l.outH, width: l.outW, out_height: outSize(l.outH, k.0, s.0, pads.0),
+        out_width: outSize(l.outW, k.1, s.1, pads.1), kernel_h: k.0, kernel_w: k.1, stride_h: s.0, stride_w: s.1,
+        pad_top: pads.0, pad_left: pads.1)
+      let x = GemmTests.values(l.c * l.h * l.w, seed: UInt64(3 * n + 1))
+      let wt = GemmTests.values(l.m * l.c * l.k.0 * l.k.1, seed: UInt64(3 * n + 2))
+      let bias = GemmTests.values(l.m, seed: UInt64(n + 200))
+      let outPlane = pool.out_height * pool.out_width
+      for threads in [1, 2] {
+        ck_set_threads(Int32(threads))
+        var conv = [Float](repeating: .nan, count: l.m * l.outH * l.outW)
+        var want = [Float](repeating: .nan, count: l.m * outPlane), got = want
+        bias.withUnsafeBufferPointer { bp in
+          var ep = ck_epilogue()
+          (ep.bias, ep.activation, ep.clip_lo, ep.clip_hi) = (bp.baseAddress, Int32(l.act), -0.5, 0.75)
+          x.withUnsafeBufferPointer { xp in
+            var source = l.source(xp.baseAddress)
+            #expect(ck_conv_direct(l.m, wt, &source, &conv, l.outH * l.outW, &ep, level) == 0)
+            #expect(ck_maxpool2d(&pool, conv, &want, level) == 0)
+            #expect(ck_conv_direct_maxpool(l.m, wt, &source, &ep, &pool, &got, level) == 0)
+          }
+        }
+        #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "\(l) pool k\(k) s\(s) p\(pads) ceil \(ceil), level \(level), \(threads) threads")
+      }
+    }
+    ck_set_threads(2)
+    // A pooling over another size than the convolution's output is refused.
+    var source = Layer(c: 3, h: 8, w: 8, m: 4, k: (3, 3)).source(nil)
+    var pool = ck_maxpool_params(
+      planes: 4, height: 5, width: 6, out_height: 2, out_width: 2, kernel_h: 3, kernel_w: 3, stride_h: 2, stride_w: 2,
+      pad_top: 0, pad_left: 0)
+    var y = [Float](repeating: 0, count: 16)
+    #expect(ck_conv_direct_maxpool(4, [Float](repeating: 0, count: 108), &source, nil, &pool, &y, level) == -1)
+  }
+
   @Test func declinesWhatItDoesNotRun() {
     var source = Layer(c: 5, h: 8, w: 8, m: 4, k: (3, 3)).source(nil)
     #expect(ck_conv_direct_usable(4, &source, nil) == 0)

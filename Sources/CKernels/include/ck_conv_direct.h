@@ -2,6 +2,7 @@
 #define CK_CONV_DIRECT_H
 
 #include "ck_gemm.h"
+#include "ck_pool.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -22,6 +23,14 @@ int ck_conv_direct_usable(long m, const ck_conv_source *source, const ck_epilogu
 /// or -1 without scratch memory.
 int ck_conv_direct(long m, const float *weights, const ck_conv_source *source, float *c, long ldc,
                    const ck_epilogue *epilogue, int level);
+
+/// ck_conv_direct followed by a 2-D max pooling of its output, computed band by band so the
+/// convolution's output is only ever held a few rows and four channels at a time: y (m
+/// planes of pool->out_height·out_width) equals ck_maxpool2d of ck_conv_direct's C, bit for
+/// bit. pool->height and width must be the convolution's out_h and out_w (else -1);
+/// pool->planes is not read. Returns 0, or -1 without scratch memory.
+int ck_conv_direct_maxpool(long m, const float *weights, const ck_conv_source *source,
+                           const ck_epilogue *epilogue, const ck_maxpool_params *pool, float *y, int level);
 
 #ifdef __cplusplus
 }

@@ -19,6 +19,14 @@ typedef struct {
 /// a very wide row's scratch memory could not be allocated (y then partly unwritten).
 int ck_maxpool2d(const ck_maxpool_params *p, const float *x, float *y, int level);
 
+/// Output rows [oy0, oy1) of one plane (p->planes is not read), on the calling thread, from
+/// input rows row0… held at `rows` (row stride p->width): every input row those outputs'
+/// windows reach must be there. Writes y + oy·out_width for each row, exactly as
+/// ck_maxpool2d does. Returns 0, or -1 without scratch memory. (ck_conv_direct_maxpool
+/// pools each band of convolution rows while it is in cache.)
+int ck__maxpool_rows(const ck_maxpool_params *p, const float *rows, long row0, long oy0, long oy1, float *y,
+                     int level);
+
 #ifdef __cplusplus
 }
 #endif
