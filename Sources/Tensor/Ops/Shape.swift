@@ -1,3 +1,4 @@
+import CKernels
 /// Layout ops: broadcasting, transpose, concat, slicing helpers.
 extension Tensor {
   /// Row-major strides of a shape.
@@ -160,9 +161,8 @@ extension Tensor {
   }
 }
 
-/// `batch` row-major [rows, cols] matrices into [cols, rows], in 16 × 16 tiles: a plain
-/// column-by-column copy touches a new cache line for every element once the matrix
-/// outgrows the cache (ConvNeXt's NCHW ↔ NHWC permutes, a dense layer's Xᵀ).
+/// `batch` row-major [rows, cols] matrices into [cols, rows] (ConvNeXt's NCHW ↔ NHWC permutes,
+/// a dense layer's Xᵀ): CKernels' blocked, vectorised, threaded ck_transpose.
 func blockedTranspose(_ src: UnsafePointer<Float>, batch: Int, rows: Int, cols: Int, into dst: UnsafeMutablePointer<Float>) {
   if cols <= 4 {
     // A channels-last image with few channels (an NHWC network input): one pass down the
@@ -187,19 +187,7 @@ func blockedTranspose(_ src: UnsafePointer<Float>, batch: Int, rows: Int, cols: 
     }
     return
   }
-  let tile = 16
-  for b in 0..<batch {
-    let (s, d) = (src + b * rows * cols, dst + b * rows * cols)
-    for r0 in stride(from: 0, to: rows, by: tile) {
-      let r1 = min(r0 + tile, rows)
-      for c0 in stride(from: 0, to: cols, by: tile) {
-        let c1 = min(c0 + tile, cols)
-        for c in c0..<c1 {
-          for r in r0..<r1 { d[c * rows + r] = s[r * cols + c] }
-        }
-      }
-    }
-  }
+  ck_transpose(src, batch, rows, cols, dst, -1)
 }
 
 /// Copies a strided view of `src` with logical `shape` into contiguous `dst`.
