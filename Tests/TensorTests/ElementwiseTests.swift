@@ -52,6 +52,9 @@ func softmaxAlongAxis(_ axis: Int) throws {
 @Test(arguments: [
   ([2, 3, 4], [2, 3, 4]), ([2, 3, 4], [4]), ([2, 3, 4], [3, 1]), ([1, 3, 1], [2, 1, 4]),
   ([2, 1, 4, 5], [3, 1, 1]), ([5], []),
+  // Large enough to be split over the threads: a squeeze-and-excitation scale, rows that
+  // start mid-plane, and a same-shape sum.
+  ([2, 24, 40, 41], [2, 24, 1, 1]), ([3, 7, 1000], [7, 1]), ([40_000], [40_000]),
 ])
 func broadcastArithmeticMatchesNaive(_ sa: [Int], _ sb: [Int]) throws {
   let a = randomTensor(sa, seed: 22)

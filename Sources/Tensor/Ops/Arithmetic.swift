@@ -20,10 +20,15 @@ extension Tensor {
       a.withUnsafeBufferPointer { ap in
         b.withUnsafeBufferPointer { bp in
           let (x, z, d) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
+          // Split over the threads (large maps: EfficientNet's squeeze-and-excitation scaling,
+          // ConvNeXt's layer scale); each element is computed alone, so the split changes no bit.
           if a.shape == b.shape {
-            binaryRow(op, x, 1, z, 1, d, total)
+            parallelChunks(total) { r in binaryRow(op, x + r.lowerBound, 1, z + r.lowerBound, 1, d + r.lowerBound, r.count) }
           } else {
-            stridedBinary(op, x, sa, z, sb, shape, d)
+            let inner = shape.last ?? 1
+            parallelChunks(total / inner, grain: max(1, 16_384 / max(inner, 1))) { rows in
+              stridedBinary(op, x, sa, z, sb, shape, d, rows: rows)
+            }
           }
         }
       }
@@ -82,18 +87,28 @@ func binaryRow(
   }
 }
 
+/// Rows `rows` (of the shape's last axis; all by default) of the broadcast a ∘ b.
 func stridedBinary(
   _ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: [Int], _ b: UnsafePointer<Float>, _ sb: [Int],
-  _ shape: [Int], _ d: UnsafeMutablePointer<Float>
+  _ shape: [Int], _ d: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil
 ) {
-  let total = Tensor.elementCount(shape)
   let inner = shape.last ?? 1
+  let rows = rows ?? 0..<(inner == 0 ? 0 : Tensor.elementCount(shape) / inner)
+  let total = rows.upperBound * inner
   let ia = sa.last ?? 0
   let ib = sb.last ?? 0
+  // The first row's index along the outer axes, and where it reads a and b.
   var index = [Int](repeating: 0, count: shape.count)
-  var out = 0
   var offA = 0
   var offB = 0
+  var rest = rows.lowerBound
+  for axis in stride(from: shape.count - 2, through: 0, by: -1) where rest > 0 {
+    index[axis] = rest % shape[axis]
+    rest /= shape[axis]
+    offA += index[axis] * sa[axis]
+    offB += index[axis] * sb[axis]
+  }
+  var out = rows.lowerBound * inner
   while out < total {
     binaryRow(op, a + offA, ia, b + offB, ib, d + out, inner)
     out += inner
