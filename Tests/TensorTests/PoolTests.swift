@@ -104,3 +104,11 @@ func avgPoolMatchesNaive(_ pc: PoolCase) throws {
     try Tensor.avgPool2D(Tensor(zeros: [4, 4]), Pool2DOptions(kernel: [2, 2]))
   }
 }
+
+/// Enough planes to be split over the threads (a DenseNet transition's 2×2 pooling).
+@Test func avgPoolSplitOverThreadsMatchesNaive() throws {
+  let pc = PoolCase(h: 28, w: 27, kernel: [2, 2], stride: [2, 2], ceil: true)
+  let x = randomTensor([2, 64, pc.h, pc.w], seed: 10)
+  let o = Pool2DOptions(kernel: pc.kernel, stride: pc.stride, pads: pc.pads, ceilMode: pc.ceil)
+  expectClose(try Tensor.avgPool2D(x, o), naivePool(x, pc, max: false))
+}

@@ -144,18 +144,22 @@ extension Tensor {
     var y = Tensor(uninitializedShape: [x.shape[0], x.shape[1], ah.out, aw.out])
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
-        for pl in 0..<planes {
-          let src = xp.baseAddress! + pl * inPlane
-          let dst = yp.baseAddress! + pl * outPlane
-          for oy in 0..<ah.out {
-            let rows = ah.valid(oy)
-            for ox in 0..<aw.out {
-              let cols = aw.valid(ox)
-              var sum: Float = 0
-              for iy in rows { for ix in cols { sum += src[iy * aw.size + ix] } }
-              let n =
-                options.countIncludePad ? ah.padded(oy) * aw.padded(ox) : rows.count * cols.count
-              dst[oy * aw.out + ox] = n > 0 ? sum / Float(n) : 0
+        let (source, target) = (xp.baseAddress!, yp.baseAddress!)
+        // Planes split over the threads (DenseNet's transitions pool 56² maps of 128 channels).
+        parallelChunks(planes, grain: Swift.max(1, 16_384 / Swift.max(inPlane, 1))) { range in
+          for pl in range {
+            let src = source + pl * inPlane
+            let dst = target + pl * outPlane
+            for oy in 0..<ah.out {
+              let rows = ah.valid(oy)
+              for ox in 0..<aw.out {
+                let cols = aw.valid(ox)
+                var sum: Float = 0
+                for iy in rows { for ix in cols { sum += src[iy * aw.size + ix] } }
+                let n =
+                  options.countIncludePad ? ah.padded(oy) * aw.padded(ox) : rows.count * cols.count
+                dst[oy * aw.out + ox] = n > 0 ? sum / Float(n) : 0
+              }
             }
           }
         }
