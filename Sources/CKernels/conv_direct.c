@@ -9,6 +9,11 @@
 // (columns q·s + p for phase p), so the tap (ky, kx) of outputs ox… reads phase kx % s from
 // column ox + kx / s onward: contiguous. Each output adds bias then its taps in (channel, ky,
 // kx) order with one rounding per FMA on every path.
+//
+// ck_conv_direct_maxpool runs the max pooling that follows a stem (SqueezeNet's, ResNet's)
+// band by band: each task computes the convolution rows its pooled rows need, four channels
+// at a time into a small scratch, and pools them at once (ck__maxpool_rows), so the stem's
+// full output never goes through memory.
 #include "ck_conv_direct.h"
 #include "ck_pool.h"
 #include "ck_parallel.h"
