@@ -61,25 +61,20 @@ int ck_conv_direct_usable(long m, const ck_conv_source *s, const ck_epilogue *ep
 static _Thread_local float *scratch_buffer;
 static _Thread_local size_t scratch_floats;
 
-static float *scratch(size_t floats) {
-  if (floats <= scratch_floats) return scratch_buffer;
-  free(scratch_buffer);
-  scratch_buffer = malloc(floats * sizeof(float));
-  scratch_floats = scratch_buffer ? floats : 0;
-  return scratch_buffer;
-}
-
 // A channel block's convolution rows before they are pooled (fused max pooling), likewise.
 static _Thread_local float *rows_buffer;
 static _Thread_local size_t rows_floats;
 
-static float *rows_scratch(size_t floats) {
-  if (floats <= rows_floats) return rows_buffer;
-  free(rows_buffer);
-  rows_buffer = malloc(floats * sizeof(float));
-  rows_floats = rows_buffer ? floats : 0;
-  return rows_buffer;
+static float *grown(float **buffer, size_t *have, size_t floats) {
+  if (floats <= *have) return *buffer;
+  free(*buffer);
+  *buffer = malloc(floats * sizeof(float));
+  *have = *buffer ? floats : 0;
+  return *buffer;
 }
+
+static float *scratch(size_t floats) { return grown(&scratch_buffer, &scratch_floats, floats); }
+static float *rows_scratch(size_t floats) { return grown(&rows_buffer, &rows_floats, floats); }
 
 static inline float act1(float v, const ck_epilogue *ep) {
   if (!ep) return v;
