@@ -52,42 +52,39 @@ final class DirectConv: @unchecked Sendable {
 
   /// The convolution of `x`, image by image; `level` caps the kernels (CK_LEVEL_*), for tests.
   func callAsFunction(_ x: Tensor, level: Int32 = -1) throws(ModelLoadError) -> Tensor {
-    var y = Tensor(uninitializedShape: outShape)
     let (cout, plane) = (outShape[1], geometry.outPlane)
-    let inImage = geometry.channels * geometry.height * geometry.width
-    var status: Int32 = 0
-    y.withUnsafeMutableBufferPointer { yp in
-      x.withUnsafeBufferPointer { xp in
-        withOptionalPointer(bias) { bp in
-          var ep = fused.with(bias: bp)
-          for n in 0..<outShape[0] {
-            var source = Self.source(geometry, x: xp.baseAddress! + n * inImage)
-            status |= ck_conv_direct(cout, weights, &source, yp.baseAddress! + n * cout * plane, plane, &ep, level)
-          }
-        }
-      }
+    return try eachImage(x, into: outShape) { source, ep, y in
+      ck_conv_direct(cout, weights, &source, y, plane, &ep, level)
     }
-    if status != 0 { throw .outOfScratchMemory }
-    return y
   }
 
   /// The max pooling `pool` (over this convolution's output planes) of the convolution of
   /// `x`, equal bit for bit to pooling `self(x)`, without ever holding that whole output.
   func pooled(_ x: Tensor, _ pool: ck_maxpool_params, level: Int32 = -1) throws(ModelLoadError) -> Tensor {
-    let (n, cout) = (outShape[0], outShape[1])
-    let outPlane = pool.out_height * pool.out_width
-    var y = Tensor(uninitializedShape: [n, cout, pool.out_height, pool.out_width])
+    var params = pool
+    let shape = [outShape[0], outShape[1], pool.out_height, pool.out_width]
+    return try eachImage(x, into: shape) { source, ep, y in
+      ck_conv_direct_maxpool(shape[1], weights, &source, &ep, &params, y, level)
+    }
+  }
+
+  /// A new tensor of `shape` filled image by image by `kernel`, given the image's source,
+  /// the fused epilogue and where the image's output goes; a kernel's -1 is out of memory.
+  private func eachImage(
+    _ x: Tensor, into shape: [Int],
+    _ kernel: (inout ck_conv_source, inout ck_epilogue, UnsafeMutablePointer<Float>) -> Int32
+  ) throws(ModelLoadError) -> Tensor {
+    var y = Tensor(uninitializedShape: shape)
     let inImage = geometry.channels * geometry.height * geometry.width
+    let outImage = shape.dropFirst().reduce(1, *)
     var status: Int32 = 0
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         withOptionalPointer(bias) { bp in
           var ep = fused.with(bias: bp)
-          var params = pool
-          for i in 0..<n {
-            var source = Self.source(geometry, x: xp.baseAddress! + i * inImage)
-            status |= ck_conv_direct_maxpool(
-              cout, weights, &source, &ep, &params, yp.baseAddress! + i * cout * outPlane, level)
+          for n in 0..<shape[0] {
+            var source = Self.source(geometry, x: xp.baseAddress! + n * inImage)
+            status |= kernel(&source, &ep, yp.baseAddress! + n * outImage)
           }
         }
       }
