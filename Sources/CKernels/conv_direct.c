@@ -292,8 +292,9 @@ static void band_task(void *context, long t) {
 }
 
 // A band of pooled rows: the convolution rows their windows reach, four channels at a time
-// into a small scratch (in L1), each channel's rows pooled into the output at once; the full
-// convolution output (SqueezeNet's 64×111×111, 3 MB) is never written.
+// into a small scratch (44 KB for SqueezeNet's stem: it stays in L2), each channel's rows
+// pooled into the output at once; the full convolution output (64×111×111, 3 MB) is never
+// written.
 static void pooled_band_task(void *context, long t) {
   direct_job *shared = context;
   direct_job j = *shared;
