@@ -15,6 +15,17 @@ import Testing
         x: x, channels: c, height: h, width: w, kernel_h: k.0, kernel_w: k.1, stride_h: s.0, stride_w: s.1,
         pad_top: pad.0, pad_left: pad.1, dilation_h: 1, dilation_w: 1, out_h: outH, out_w: outW)
     }
+    /// The layer's source over `x` and its epilogue: `bias`, its activation, Clip to [-0.5, 0.75].
+    func withArguments(_ x: [Float], bias: [Float], _ body: (inout ck_conv_source, inout ck_epilogue) -> Void) {
+      bias.withUnsafeBufferPointer { bp in
+        var ep = ck_epilogue()
+        (ep.bias, ep.activation, ep.clip_lo, ep.clip_hi) = (bp.baseAddress, Int32(act), -0.5, 0.75)
+        x.withUnsafeBufferPointer { xp in
+          var source = self.source(xp.baseAddress)
+          body(&source, &ep)
+        }
+      }
+    }
   }
 
   static func layers() -> [Layer] {
@@ -48,17 +59,12 @@ import Testing
       let bias = GemmTests.values(l.m, seed: UInt64(n + 100))
       let plane = l.outH * l.outW
       var want = [Float](repeating: .nan, count: l.m * plane), got = want
-      bias.withUnsafeBufferPointer { bp in
-        var ep = ck_epilogue()
-        (ep.bias, ep.activation, ep.clip_lo, ep.clip_hi) = (bp.baseAddress, Int32(l.act), -0.5, 0.75)
-        x.withUnsafeBufferPointer { xp in
-          var source = l.source(xp.baseAddress)
-          #expect(ck_conv_direct_usable(l.m, &source, &ep) == (ck_gemm_cpu_level() >= CK_LEVEL_AVX512 ? 1 : 0), "\(l)")
-          var packed = [Float](repeating: 0, count: ck_gemm_packed_a_count(l.m, l.c * l.k.0 * l.k.1))
-          ck_gemm_pack_a(l.m, l.c * l.k.0 * l.k.1, wt, l.c * l.k.0 * l.k.1, &packed)
-          #expect(ck_conv_gemm(l.m, packed, &source, &want, plane, &ep) == 0)
-          #expect(ck_conv_direct(l.m, wt, &source, &got, plane, &ep, level) == 0)
-        }
+      l.withArguments(x, bias: bias) { source, ep in
+        #expect(ck_conv_direct_usable(l.m, &source, &ep) == (ck_gemm_cpu_level() >= CK_LEVEL_AVX512 ? 1 : 0), "\(l)")
+        var packed = [Float](repeating: 0, count: ck_gemm_packed_a_count(l.m, l.c * l.k.0 * l.k.1))
+        ck_gemm_pack_a(l.m, l.c * l.k.0 * l.k.1, wt, l.c * l.k.0 * l.k.1, &packed)
+        #expect(ck_conv_gemm(l.m, packed, &source, &want, plane, &ep) == 0)
+        #expect(ck_conv_direct(l.m, wt, &source, &got, plane, &ep, level) == 0)
       }
       let bad = got.indices.first { !(abs(got[$0] - want[$0]) <= 1e-5 * (1 + abs(want[$0])) * Float(l.c * l.k.0)) }
       #expect(bad == nil, "\(l) level \(level): at \(bad ?? 0): \(bad.map { got[$0] } ?? 0) vs \(bad.map { want[$0] } ?? 0)")
@@ -98,15 +104,10 @@ import Testing
         ck_set_threads(Int32(threads))
         var conv = [Float](repeating: .nan, count: l.m * l.outH * l.outW)
         var want = [Float](repeating: .nan, count: l.m * outPlane), got = want
-        bias.withUnsafeBufferPointer { bp in
-          var ep = ck_epilogue()
-          (ep.bias, ep.activation, ep.clip_lo, ep.clip_hi) = (bp.baseAddress, Int32(l.act), -0.5, 0.75)
-          x.withUnsafeBufferPointer { xp in
-            var source = l.source(xp.baseAddress)
-            #expect(ck_conv_direct(l.m, wt, &source, &conv, l.outH * l.outW, &ep, level) == 0)
-            #expect(ck_maxpool2d(&pool, conv, &want, level) == 0)
-            #expect(ck_conv_direct_maxpool(l.m, wt, &source, &ep, &pool, &got, level) == 0)
-          }
+        l.withArguments(x, bias: bias) { source, ep in
+          #expect(ck_conv_direct(l.m, wt, &source, &conv, l.outH * l.outW, &ep, level) == 0)
+          #expect(ck_maxpool2d(&pool, conv, &want, level) == 0)
+          #expect(ck_conv_direct_maxpool(l.m, wt, &source, &ep, &pool, &got, level) == 0)
         }
         #expect(got.map(\.bitPattern) == want.map(\.bitPattern), "\(l) pool k\(k) s\(s) p\(pads) ceil \(ceil), level \(level), \(threads) threads")
       }
