@@ -67,9 +67,8 @@ extension Preprocessing {
       return (width, height, interpolation)
     case .resizeShorterSide(let side, let interpolation):
       guard side > 0, side <= 1 << 20 else { return nil }
-      return image.width <= image.height
-        ? (side, image.height * side / image.width, interpolation)
-        : (image.width * side / image.height, side, interpolation)
+      let (width, height) = image.size(shorterSide: side)
+      return (width, height, interpolation)
     default:
       return nil
     }

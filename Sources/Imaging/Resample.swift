@@ -39,10 +39,13 @@ extension Image {
     guard side > 0, side <= 1 << 20 else {
       throw ImageError(.invalidArgument, "shorter side must be in 1...1048576, got \(side)")
     }
-    if width <= height {
-      return try resized(width: side, height: height * side / width, interpolation: interpolation)
-    }
-    return try resized(width: width * side / height, height: side, interpolation: interpolation)
+    let (newWidth, newHeight) = size(shorterSide: side)
+    return try resized(width: newWidth, height: newHeight, interpolation: interpolation)
+  }
+
+  /// The size with the shorter side `side` and the longer `floor(long · side / short)`.
+  func size(shorterSide side: Int) -> (width: Int, height: Int) {
+    width <= height ? (side, height * side / width) : (width * side / height, side)
   }
 
   /// `resized(width:height:interpolation:)` then `cropped(x:y:width:height:)`, bit for bit,

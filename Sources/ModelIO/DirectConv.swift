@@ -31,17 +31,11 @@ final class DirectConv: @unchecked Sendable {
     (geometry, self.outShape, self.weights, self.bias, self.fused) = (g, outShape, Array(weights), bias, fused)
   }
 
-  static let enabled: Bool = {
-    guard let s = getenv("TABBY_DIRECT_CONV") else { return true }
-    return String(cString: s) != "0"
-  }()
+  static let enabled: Bool = getenv("TABBY_DIRECT_CONV").map { String(cString: $0) != "0" } ?? true
 
   /// Whether a max pooling that alone reads this convolution's output runs fused with it
   /// (ck_conv_direct_maxpool); TABBY_DIRECT_POOL=0 turns it off, for measurements.
-  static let poolingEnabled: Bool = {
-    guard let s = getenv("TABBY_DIRECT_POOL") else { return true }
-    return String(cString: s) != "0"
-  }()
+  static let poolingEnabled: Bool = getenv("TABBY_DIRECT_POOL").map { String(cString: $0) != "0" } ?? true
 
   static func source(_ g: ConvGeometry, x: UnsafePointer<Float>?) -> ck_conv_source {
     ck_conv_source(

@@ -87,13 +87,12 @@ func binaryRow(
   }
 }
 
-/// Rows `rows` (of the shape's last axis; all by default) of the broadcast a ∘ b.
+/// Rows `rows` (runs along the shape's last axis) of the broadcast a ∘ b.
 func stridedBinary(
   _ op: BinaryOp, _ a: UnsafePointer<Float>, _ sa: [Int], _ b: UnsafePointer<Float>, _ sb: [Int],
-  _ shape: [Int], _ d: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil
+  _ shape: [Int], _ d: UnsafeMutablePointer<Float>, rows: Range<Int>
 ) {
   let inner = shape.last ?? 1
-  let rows = rows ?? 0..<(inner == 0 ? 0 : Tensor.elementCount(shape) / inner)
   let total = rows.upperBound * inner
   let ia = sa.last ?? 0
   let ib = sb.last ?? 0
