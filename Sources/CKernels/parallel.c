@@ -1,8 +1,8 @@
 // The inference thread pool. Workers spin briefly between jobs (a network runs dozens of
 // parallel loops well under a millisecond apart, and waking a sleeping thread costs tens of
 // microseconds on a VM), then sleep on a condition variable so an idle kernel uses no CPU.
-// Each worker has its own mailbox, so a job is only ever read by the workers it was handed
-// to, and the submitter waits for exactly those before the job (on its stack) goes away.
+// Each worker has its own mailbox, so a job is only ever read by the workers that joined
+// it, and the submitter waits for exactly those before the job (on its stack) goes away.
 #include "ck_parallel.h"
 
 #include <pthread.h>
@@ -21,10 +21,15 @@ typedef struct {
   atomic_long next;
 } job_t;
 
+// A mailbox's slot holds NULL (idle), a posted job, or BUSY (its worker has joined that
+// job). A worker joins by swapping the job for BUSY and leaves by setting NULL; the
+// submitter, once every task is claimed, takes back a job nobody joined by swapping it for
+// NULL. So a worker the OS has not run yet (a busy machine, a shared core) never holds up
+// the loop: the submitter waits only for workers that are inside it.
+#define BUSY ((job_t *)1)
+
 typedef struct {
-  _Alignas(64) atomic_ulong ticket;  // bumped by the submitter to hand over `job`
-  atomic_ulong done;                 // set to the ticket by the worker when it has finished
-  job_t *job;
+  _Alignas(64) _Atomic(job_t *) slot;
 } mailbox_t;
 
 static mailbox_t mailboxes[CK_MAX_WORKERS];
@@ -61,11 +66,17 @@ static void run_tasks(job_t *job) {
   inside_task = was;
 }
 
-static unsigned long wait_for_ticket(mailbox_t *box, unsigned long seen) {
+static inline job_t *posted(mailbox_t *box) {
+  job_t *job = atomic_load_explicit(&box->slot, memory_order_acquire);
+  return job == BUSY ? NULL : job;
+}
+
+/// Waits until a job is posted in the mailbox: spinning for a while, then asleep.
+static job_t *wait_for_job(mailbox_t *box) {
   long start = now_ns();
   for (int spins = 0;; spins++) {
-    unsigned long t = atomic_load_explicit(&box->ticket, memory_order_acquire);
-    if (t != seen) return t;
+    job_t *job = posted(box);
+    if (job) return job;
     cpu_relax();
     if ((spins & 255) == 255) {
       if (now_ns() - start > CK_SPIN_NS) break;
@@ -74,22 +85,22 @@ static unsigned long wait_for_ticket(mailbox_t *box, unsigned long seen) {
   }
   pthread_mutex_lock(&sleep_lock);
   atomic_fetch_add(&sleeping, 1);
-  unsigned long t;
-  while ((t = atomic_load(&box->ticket)) == seen) pthread_cond_wait(&wake, &sleep_lock);
+  job_t *job;
+  while (!(job = posted(box))) pthread_cond_wait(&wake, &sleep_lock);
   atomic_fetch_sub(&sleeping, 1);
   pthread_mutex_unlock(&sleep_lock);
-  return t;
+  return job;
 }
 
 static void *worker(void *arg) {
   mailbox_t *box = arg;
-  // Not a load of the ticket: a job may already be waiting when this thread first runs.
-  // Mailboxes start at zero and each gets exactly one worker, before any hand-off.
-  unsigned long seen = 0;
   for (;;) {
-    seen = wait_for_ticket(box, seen);
-    run_tasks(box->job);
-    atomic_store_explicit(&box->done, seen, memory_order_release);
+    job_t *job = wait_for_job(box);
+    // The submitter may have taken the job back meanwhile; then the swap fails and the
+    // worker waits for the next one. A job it does join stays alive until it sets NULL.
+    if (!atomic_compare_exchange_strong(&box->slot, &job, BUSY)) continue;
+    run_tasks(job);
+    atomic_store_explicit(&box->slot, NULL, memory_order_release);
   }
   return NULL;
 }
@@ -128,12 +139,7 @@ void ck_parallel_for(long tasks, ck_task_fn fn, void *context) {
 
   job_t job = {.fn = fn, .context = context, .tasks = tasks};
   atomic_init(&job.next, 0);
-  unsigned long tickets[CK_MAX_WORKERS];
-  for (int i = 0; i < workers; i++) {
-    mailboxes[i].job = &job;
-    tickets[i] = atomic_load(&mailboxes[i].ticket) + 1;
-    atomic_store_explicit(&mailboxes[i].ticket, tickets[i], memory_order_seq_cst);
-  }
+  for (int i = 0; i < workers; i++) atomic_store_explicit(&mailboxes[i].slot, &job, memory_order_seq_cst);
   if (atomic_load(&sleeping) > 0) {
     pthread_mutex_lock(&sleep_lock);
     pthread_cond_broadcast(&wake);
@@ -141,8 +147,10 @@ void ck_parallel_for(long tasks, ck_task_fn fn, void *context) {
   }
   run_tasks(&job);
   for (int i = 0; i < workers; i++) {
+    job_t *expected = &job;
+    if (atomic_compare_exchange_strong(&mailboxes[i].slot, &expected, NULL)) continue;
     // Yield now and then: on a busy machine the worker we wait for may need our CPU.
-    for (int spins = 1; atomic_load_explicit(&mailboxes[i].done, memory_order_acquire) != tickets[i]; spins++) {
+    for (int spins = 1; atomic_load_explicit(&mailboxes[i].slot, memory_order_acquire) != NULL; spins++) {
       if (spins % 64 == 0) sched_yield(); else cpu_relax();
     }
   }

@@ -22,6 +22,27 @@ import Testing
     }
   }
 
+  /// Short loops back to back on more threads than CPUs: most workers are not running when
+  /// a loop is posted, so the submitter usually takes the job back from them (the path a
+  /// busy machine takes) and must still see every task run once, and no job run twice.
+  @Test func takenBackJobsRunOnce() {
+    ck_set_threads(8)
+    defer { ck_set_threads(2) }
+    let counts = UnsafeMutablePointer<Int>.allocate(capacity: 3)
+    defer { counts.deallocate() }
+    for round in 0..<5000 {
+      counts.initialize(repeating: 0, count: 3)
+      ck_parallel_for(3, { context, t in
+        let c = context!.assumingMemoryBound(to: Int.self)
+        c[t] += 1
+      }, counts)
+      if (0..<3).contains(where: { counts[$0] != 1 }) {
+        Issue.record("round \(round): counts \((0..<3).map { counts[$0] })")
+        return
+      }
+    }
+  }
+
   /// A loop started from inside a task runs on the calling thread instead of deadlocking.
   @Test func nestedLoopsRunSerially() {
     ck_set_threads(2)
