@@ -56,6 +56,17 @@ void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed) {
   }
 }
 
+void ck_gemm_pack_a_transposed(long m, long k, const float *at, long ldat, float *packed) {
+  for (long i0 = 0; i0 < m; i0 += MR) {
+    float *dst = packed + i0 * k;
+    long rows = m - i0 < MR ? m - i0 : MR;
+    for (long p = 0; p < k; p++) {
+      const float *src = at + p * ldat + i0;
+      for (int r = 0; r < MR; r++) dst[p * MR + r] = r < rows ? src[r] : 0.0f;
+    }
+  }
+}
+
 // For ck_gemv_s8: one finished element of row `row`.
 float ck_finish_element(float y, long row, const ck_epilogue *ep) {
   ck_epilogue local = *ep;

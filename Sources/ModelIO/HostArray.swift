@@ -109,6 +109,7 @@ public struct HostArray: Equatable, Sendable {
   /// All elements converted to Float32.
   public func floats() -> [Float] {
     [Float](unsafeUninitializedCapacity: count) { buf, n in
+      adviseHugePages(UnsafeMutableRawPointer(buf.baseAddress), byteCount: count * 4)
       copyFloats(into: buf)
       n = count
     }

@@ -16,11 +16,18 @@ final class PackedDense: @unchecked Sendable {
     (self.inputs, self.outputs, self.transA) = (inputs, outputs, transA)
     // op(B)ᵀ as [outputs, inputs], alpha folded in.
     precondition(weights.count == inputs * outputs, "PackedDense: \(weights.count) weights for \(inputs)×\(outputs)")
-    // A tiled transpose: ConvNeXt's last layers hold millions of weights, read down columns.
-    var w = transB ? weights : ((try? Tensor(shape: [inputs, outputs], scalars: weights).transposed([1, 0]))?.scalars ?? [])
-    if alpha != 1 { for j in w.indices { w[j] *= alpha } }
-    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ck_gemm_packed_a_count(outputs, inputs)))
-    ck_gemm_pack_a(outputs, inputs, w, inputs, packed)
+    let count = max(1, ck_gemm_packed_a_count(outputs, inputs))
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    adviseHugePages(UnsafeMutableRawPointer(packed), byteCount: count * 4)
+    // [inputs, outputs] weights are packed straight from their columns: no transposed copy
+    // of ConvNeXt's millions of weights (fresh pages, each faulted in) on the way.
+    if transB {
+      ck_gemm_pack_a(outputs, inputs, weights, inputs, packed)
+    } else {
+      ck_gemm_pack_a_transposed(outputs, inputs, weights, outputs, packed)
+    }
+    // The padding stays zero; every weight is multiplied once, as before packing.
+    if alpha != 1 { for j in 0..<ck_gemm_packed_a_count(outputs, inputs) { packed[j] *= alpha } }
     self.packed = packed
     self.bias = bias
   }

@@ -157,6 +157,19 @@ import Testing
     }
   }
 
+  /// Packing from Aᵀ as stored (a Linear layer's [inputs, outputs]) lays out exactly the
+  /// panels that packing A itself does, padding included.
+  @Test(arguments: shapes)
+  func packingFromTheTransposeMatches(_ c: Case) {
+    let a = (0..<(c.m * c.k)).map { Float($0 % 97) - 48.5 }
+    let at = (0..<(c.k * c.m)).map { a[($0 % c.m) * c.k + $0 / c.m] }
+    let count = ck_gemm_packed_a_count(c.m, c.k)
+    var direct = [Float](repeating: .nan, count: count), transposed = [Float](repeating: .nan, count: count)
+    ck_gemm_pack_a(c.m, c.k, a, c.k, &direct)
+    ck_gemm_pack_a_transposed(c.m, c.k, at, c.m, &transposed)
+    #expect(direct.map(\.bitPattern) == transposed.map(\.bitPattern), "\(c)")
+  }
+
   @Test func theCPUCheckAgreesWithTheForcedSwitch() {
     ck_gemm_force_portable(1)
     #expect(ck_gemm_uses_avx2() == 0)

@@ -29,6 +29,10 @@ long ck_gemm_packed_a_count(long m, long k);
 /// Packs row-major A (m×k, row stride lda) into panels of CK_GEMM_MR rows, zero-padded.
 void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed);
 
+/// The same panels from Aᵀ as stored: row-major k×m (row stride ldat), as a Linear layer's
+/// [inputs, outputs] weights are, so they need no transposed copy first.
+void ck_gemm_pack_a_transposed(long m, long k, const float *at, long ldat, float *packed);
+
 /// C (m×n, row stride ldc) = packed A · B (k×n, row stride ldb), then the epilogue (may be
 /// NULL). Runs on ck_parallel_for's pool. Uses AVX2/FMA when the CPU has them. Returns 0,
 /// or -1 when scratch memory could not be had (C is then incomplete).
