@@ -16,7 +16,8 @@ void ck_set_threads(int threads);
 int ck_threads(void);
 
 /// Runs fn(context, t) for t in 0..<tasks on the pool and the calling thread, and returns
-/// when all have finished. Tasks are claimed dynamically, one at a time. Nested calls (from
+/// when all have finished. Tasks are claimed dynamically, in runs of consecutive tasks of
+/// about an eighth of a thread's share (one at a time when there are few). Nested calls (from
 /// inside a task) and calls from a second thread while the pool is busy run serially.
 void ck_parallel_for(long tasks, ck_task_fn fn, void *context);
 
