@@ -16,8 +16,8 @@ final class PackedDense: @unchecked Sendable {
     (self.inputs, self.outputs, self.transA) = (inputs, outputs, transA)
     // op(B)ᵀ as [outputs, inputs], alpha folded in.
     precondition(weights.count == inputs * outputs, "PackedDense: \(weights.count) weights for \(inputs)×\(outputs)")
-    let count = max(1, ck_gemm_packed_a_count(outputs, inputs))
-    let packed = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    let count = ck_gemm_packed_a_count(outputs, inputs)
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, count))
     adviseHugePages(UnsafeMutableRawPointer(packed), byteCount: count * 4)
     // [inputs, outputs] weights are packed straight from their columns: no transposed copy
     // of ConvNeXt's millions of weights (fresh pages, each faulted in) on the way.
@@ -27,7 +27,7 @@ final class PackedDense: @unchecked Sendable {
       ck_gemm_pack_a_transposed(outputs, inputs, weights, outputs, packed)
     }
     // The padding stays zero; every weight is multiplied once, as before packing.
-    if alpha != 1 { for j in 0..<ck_gemm_packed_a_count(outputs, inputs) { packed[j] *= alpha } }
+    if alpha != 1 { for j in 0..<count { packed[j] *= alpha } }
     self.packed = packed
     self.bias = bias
   }
