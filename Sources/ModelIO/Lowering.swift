@@ -85,8 +85,8 @@ extension Planner {
     let conv = w.withFloats { PackedConv(
       weights: $0, geometry: geometry, groups: groups, outShape: outShape, bias: bias?.scalars, activation: act,
       fakeQuant: fq) }
-    // TABBY_PROFILE shows the Winograd convolutions apart.
-    let kind = conv.winograd > 0 ? "Conv(winograd F\(conv.winograd))" : nil
+    // TABBY_PROFILE shows the Winograd and blocked convolutions apart.
+    let kind = conv.winograd > 0 ? "Conv(winograd F\(conv.winograd))" : conv.blocked ? "Conv(blocked)" : nil
     if residual {
       let r = try operand(node, 3)
       guard r.shape == outShape else {

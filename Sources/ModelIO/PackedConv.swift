@@ -23,6 +23,9 @@ final class PackedConv: @unchecked Sendable {
   private let perGroup: Int
   /// The Winograd tile size m of F(m×m, 3×3), or 0 for the direct packed gemm.
   let winograd: Int
+  /// Whether the channel-blocked direct kernel runs it (BlockedConvRule), with the weights
+  /// packed for that kernel instead of the gemm.
+  let blocked: Bool
 
   init(
     weights: UnsafeBufferPointer<Float>, geometry g: ConvGeometry, groups: Int, outShape: [Int], bias: [Float]?,
@@ -36,26 +39,28 @@ final class PackedConv: @unchecked Sendable {
     // A tile size given (by tests) applies only where Winograd computes the convolution.
     let tile = winogradTile.map { WinogradRule.eligible(g, groups: groups) ? $0 : 0 }
       ?? WinogradRule.tile(g, groups: groups, outputs: outShape[1])
+    // An activation the kernels cannot fuse runs afterwards, with the fake quantization.
+    let kernelEpilogue = KernelEpilogue(activation: activation, fakeQuant: fakeQuant)
+    let fused = kernelEpilogue ?? KernelEpilogue()
+    after = kernelEpilogue == nil ? ConvEpilogue(activation: activation, fakeQuant: fakeQuant) : nil
+    self.fused = fused
+    let blocked = tile == 0 && BlockedConvRule.applies(g, groups: groups, outputs: coutG, epilogue: fused.with(bias: nil))
     let perGroup = tile > 0
-      ? ck_winograd_packed_count(Int32(tile), coutG, g.channels) : ck_gemm_packed_a_count(coutG, g.patchSize)
+      ? ck_winograd_packed_count(Int32(tile), coutG, g.channels)
+      : blocked ? ck_conv_blocked_packed_count(coutG, g.patchSize) : ck_gemm_packed_a_count(coutG, g.patchSize)
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, perGroup * groups))
     adviseHugePages(UnsafeMutableRawPointer(packed), byteCount: perGroup * groups * 4)
     if tile > 0 {
       ck_winograd_pack_weights(Int32(tile), coutG, g.channels, weights.baseAddress!, packed)
+    } else if blocked {
+      ck_conv_blocked_pack(coutG, g.patchSize, weights.baseAddress!, packed)
     } else {
       for gi in 0..<groups {
         ck_gemm_pack_a(
           coutG, g.patchSize, weights.baseAddress! + gi * coutG * g.patchSize, g.patchSize, packed + gi * perGroup)
       }
     }
-    (self.perGroup, self.packed, winograd) = (perGroup, packed, tile)
-    // An activation the kernels cannot fuse runs afterwards, with the fake quantization.
-    if let fused = KernelEpilogue(activation: activation, fakeQuant: fakeQuant) {
-      (self.fused, after) = (fused, nil)
-    } else {
-      fused = KernelEpilogue()
-      after = ConvEpilogue(activation: activation, fakeQuant: fakeQuant)
-    }
+    (self.perGroup, self.packed, winograd, self.blocked) = (perGroup, packed, tile, blocked)
   }
 
   deinit { packed.deallocate() }
@@ -79,7 +84,9 @@ final class PackedConv: @unchecked Sendable {
     let (batch, cout, plane) = (outShape[0], outShape[1], geometry.outPlane)
     let coutG = cout / groups
     let inGroup = geometry.channels * geometry.height * geometry.width
-    if winograd > 0 { return runWinograd(x, residual: residual, into: y + offset * plane, channels: total) }
+    if winograd > 0 || blocked {
+      return runWhole(x, residual: residual, into: y + offset * plane, channels: total)
+    }
     let chunk = Self.stackedImages(plane: plane, batch: batch)
     x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
@@ -103,8 +110,9 @@ final class PackedConv: @unchecked Sendable {
     return status == 0
   }
 
-  /// The whole batch as one Winograd convolution (its images' tiles share the gemms).
-  private func runWinograd(_ x: Tensor, residual: Tensor?, into out: UnsafeMutablePointer<Float>, channels total: Int)
+  /// The whole batch as one Winograd convolution (its images' tiles share the gemms), or as
+  /// one call of the blocked kernel.
+  private func runWhole(_ x: Tensor, residual: Tensor?, into out: UnsafeMutablePointer<Float>, channels total: Int)
     -> Bool
   {
     let g = geometry
@@ -112,13 +120,15 @@ final class PackedConv: @unchecked Sendable {
     var images = ck_batch(
       count: batch, x_stride: g.channels * g.height * g.width, c_stride: total * plane, residual_stride: cout * plane)
     var source = ck_conv_source(
-      x: nil, channels: g.channels, height: g.height, width: g.width, kernel_h: 3, kernel_w: 3, stride_h: 1,
-      stride_w: 1, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: 1, dilation_w: 1, out_h: g.outH, out_w: g.outW)
+      x: nil, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
+      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
+      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
     let status = x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
           source.x = xp.baseAddress
           var ep = epilogue(bias: bp, residual: rp, ld: plane)
+          if blocked { return ck_conv_blocked(cout, packed, &source, &images, out, plane, &ep) }
           return ck_winograd_conv(Int32(winograd), cout, packed, &source, &images, out, plane, &ep)
         }
       }

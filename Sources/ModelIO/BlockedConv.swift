@@ -1,0 +1,36 @@
+import CKernels
+import Tensor
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Which convolutions run on CKernels' channel-blocked direct kernel (conv_blocked.c) rather
+/// than the im2col gemm: the small late maps, where the gemm's 32-column blocks go partly
+/// empty and it repacks its B panels for every tile. The sums are the gemm's bit for bit, so
+/// the choice changes speed only. Winograd, where its rule picks it, comes first.
+enum BlockedConvRule {
+  /// `TABBY_BLOCKED_CONV=0` keeps every convolution on the gemm (A/B runs).
+  static let enabled: Bool = getenv("TABBY_BLOCKED_CONV").map { String(cString: $0) != "0" } ?? true
+
+  /// Measured with TABBY_PROFILE (2 threads, batch 1, TABBY_BLOCKED_CONV=0 against 1,
+  /// alternating runs; bench/README.md, 2026-12-05), per step:
+  /// - SqueezeNet's 13×13 Fire modules (expand 1×1 + 3×3): 0.77–0.79× (fire9 378 → 299 µs);
+  /// - 7×7 3×3 layers: ResNet-18's 0.72–0.80×, ResNet-50's 0.72–0.77×, DenseNet-121's 0.45×;
+  /// - stride-2 3×3 layers to 14×14 and 7×7 (ResNet-18): 0.76×;
+  /// - 14×14 with 256 channels: slower than Winograd F(2,3) (1.37×), which keeps them;
+  /// - 27×27 and 55×55 maps (in 14-column segments): the same as the gemm, which keeps them;
+  /// - 1×1 convolutions (no im2col to save): 1.04–1.2× slower, so they stay on the gemm.
+  static let maxWidth = 14
+
+  /// Whether the convolution of geometry `g` with epilogue `ep` takes the blocked kernel.
+  static func applies(_ g: ConvGeometry, groups: Int, outputs: Int, epilogue ep: ck_epilogue) -> Bool {
+    guard enabled, groups == 1, !g.isPointwise, g.outW <= maxWidth else { return false }
+    var source = ck_conv_source(
+      x: nil, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
+      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
+      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    var ep = ep
+    return ck_conv_blocked_usable(outputs, &source, &ep) != 0
+  }
+}
