@@ -128,7 +128,10 @@ final class PackedConv: @unchecked Sendable {
         withOptionalPointer(bias) { bp in
           source.x = xp.baseAddress
           var ep = epilogue(bias: bp, residual: rp, ld: plane)
-          if blocked { return ck_conv_blocked(cout, packed, &source, &images, out, plane, &ep) }
+          if blocked {
+            var flat = BlockedConvRule.source(g, x: source.x)
+            return ck_conv_blocked(cout, packed, &flat, &images, out, plane, &ep)
+          }
           return ck_winograd_conv(Int32(winograd), cout, packed, &source, &images, out, plane, &ep)
         }
       }
