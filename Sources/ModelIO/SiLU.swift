@@ -15,6 +15,21 @@ extension Planner {
         slot == sigmoid.input
       else { continue }
       absorbedSteps.insert(sigmoid.step)
+      if uses[x] == 2, let p = steps.indices.last(where: { steps[$0].output == slot }), !absorbedSteps.contains(p) {
+        // x feeds only this SiLU (its Sigmoid and Mul): the step that makes x runs with the
+        // SiLU in place on its output, while the output is still in the caches, instead of
+        // a pass that reads it back and writes a second, cold buffer (bench/README.md,
+        // 2026-12-05).
+        let producer = steps[p]
+        absorbedSteps.insert(p)
+        let label = producer.label.split(separator: " ").first.map(String.init) ?? "Step"
+        try bind(node, shape, inputs: producer.inputs, kind: "\(label)+SiLU") { args in
+          var y = try producer.body(args)
+          Self.siluInPlace(&y)
+          return y
+        }
+        return true
+      }
       try bind(node, shape, inputs: [slot], kind: "SiLU") { Self.silu($0[0]) }
       return true
     }
@@ -23,6 +38,14 @@ extension Planner {
 
   /// x·σ(x) by CKernels' vectorised exp, split over the engine's threads.
   static func silu(_ x: Tensor) -> Tensor { parallelActivation(x, ck_silu) }
+
+  /// x·σ(x) written over x (the step's own fresh output; a shared one is copied first).
+  static func siluInPlace(_ x: inout Tensor) {
+    x.withUnsafeMutableBufferPointer { xp in
+      let p = xp.baseAddress!
+      parallelChunks(xp.count) { r in ck_silu(p + r.lowerBound, p + r.lowerBound, r.count, -1) }
+    }
+  }
 
   /// `kernel` (CKernels' sigmoid or SiLU) over `x`, split over the engine's threads.
   static func parallelActivation(

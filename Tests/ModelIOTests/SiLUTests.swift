@@ -41,4 +41,37 @@ import Testing
     let y = try ArchitectureOpsTests.run(nodes, input: Self.shape, values: x)
     #expect(ArchitectureOpsTests.close(y.scalars, x.map { ($0 + 1) / (1 + expf(-$0)) }, 2e-6))
   }
+
+  /// A SiLU whose input only it reads runs inside the step that makes that input (here a
+  /// packed convolution), in place on its output, and gives the same bits as the two steps.
+  @Test func fusesIntoTheStepThatMakesItsInput() throws {
+    let (shape, outputs) = ([1, 6, 9, 11], 5)
+    let w = HostArray(shape: [outputs, 6, 3, 3], floats: ArchitectureOpsTests.random(outputs * 54, seed: 31))
+    let b = HostArray(shape: [outputs], floats: ArchitectureOpsTests.random(outputs, seed: 32))
+    let conv = Node(
+      op: "Conv", name: "c", inputs: ["x", "w", "b"], outputs: ["c"],
+      attributes: ["pads": .ints([1, 1, 1, 1])])
+    let silu = [
+      Node(op: "Sigmoid", name: "s", inputs: ["c"], outputs: ["s"]),
+      Node(op: "Mul", name: "m", inputs: ["c", "s"], outputs: ["y"]),
+    ]
+    let inits = ["w": w, "b": b]
+    func graph(alsoOutput: [String]) -> Graph {
+      Graph(
+        nodes: [conv] + silu, inputs: [ValueInfo(name: "x", dtype: .float32, shape: shape.map { .fixed($0) })],
+        outputs: (["y"] + alsoOutput).map { ValueInfo(name: $0, dtype: nil, shape: nil) }, initializers: inits,
+        opset: 17, format: "test")
+    }
+    let model = try LoadedModel(graph: graph(alsoOutput: []), format: .onnx, file: "test")
+    let labels = try model.plan(for: [shape]).steps.map(\.label)
+    #expect(labels.count == 1 && labels[0].hasPrefix("Conv") && labels[0].contains("+SiLU"), "\(labels)")
+    // The same with the convolution's output also a graph output: two steps.
+    let apart = try LoadedModel(graph: graph(alsoOutput: ["c"]), format: .onnx, file: "test")
+    #expect(try apart.plan(for: [shape]).steps.count == 2)
+    let x = ArchitectureOpsTests.random(shape.reduce(1, *), seed: 33)
+    let fused = try model.run(try Tensor(shape: shape, scalars: x))[0]
+    let twoSteps = try apart.run(try Tensor(shape: shape, scalars: x))[0]
+    #expect(fused.shape == [1, outputs, 9, 11])
+    #expect(fused.scalars.map(\.bitPattern) == twoSteps.scalars.map(\.bitPattern))
+  }
 }
