@@ -119,15 +119,23 @@ def main():
             # Rounds alternate which runtime goes first, so a busy spell on this shared
             # machine lands on both alike; the table shows each figure's median over the
             # rounds and, with several rounds, the spread of the per-round ratios.
-            rounds = []
+            # With PINGPONG (run.sh builds spell.sh's probe), a round is kept only if the
+            # CPU 0 <-> CPU 1 round trip was quiet before and after it (bench/README.md,
+            # "slow spells"); the spell rounds are counted, and used only if all were.
+            rounds, spells = [], []
             for r in range(args.rounds):
+                before = round_trip()
                 if r % 2 == 0:
                     t = tabby(binary, path, args.runs)
                     o = onnxruntime(path, args.runs)
                 else:
                     o = onnxruntime(path, args.runs)
                     t = tabby(binary, path, args.runs)
-                rounds.append((t, o))
+                (rounds if max(before, round_trip()) < SPELL_NS else spells).append((t, o))
+            if spells:
+                print(f"{label:<18} ({len(spells)} of {args.rounds} rounds in a slow spell"
+                      f"{', all used' if not rounds else ', left out'})")
+            rounds = rounds or spells
             t = {k: median([r[0][k] for r in rounds]) for k in rounds[0][0]}
             o = {k: median([r[1][k] for r in rounds]) for k in rounds[0][1]}
             print(f"{label:<18} {'tabby':<12} {t['load_ms']:9.1f} {t['p50']:8.2f} {t['p90']:8.2f} "
@@ -142,6 +150,21 @@ def main():
                     return f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
                 print(f"{'':<18} {'spread':<12} {spread('load_ms'):>9} {spread('p50'):>8} {spread('p90'):>8} "
                       f"{spread('ips'):>9}")
+
+
+SPELL_NS = 200
+
+
+def round_trip():
+    """The CPU 0 <-> CPU 1 cache-line round trip in ns (0 without the probe)."""
+    probe = os.environ.get("PINGPONG")
+    if not probe:
+        return 0
+    out = subprocess.run([probe], capture_output=True, text=True)
+    try:
+        return float(out.stdout.strip())
+    except ValueError:
+        return 0
 
 
 def median(values):

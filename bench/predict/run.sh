@@ -5,7 +5,8 @@
 #   ARCHS=1 bench/predict/run.sh 10    also the five PyTorch-exported nets (tools/export_archs.py,
 #                                      needs torch in .venv-bench; exported to a temporary folder)
 #   ROUNDS=5 bench/predict/run.sh 10  each model measured 5 times, the runtimes alternating:
-#                                      medians, and the spread of the per-round ratios
+#                                      medians, and the spread of the per-round ratios, over
+#                                      the rounds outside slow spells (spell.sh)
 # TABBY_BIN overrides the binary (default: a release build made here).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -25,5 +26,11 @@ if [ "${ARCHS:-0}" = 1 ]; then
   trap 'rm -rf "$ARCH_DIR"' EXIT
   .venv-bench/bin/python tools/export_archs.py "$ARCH_DIR" >&2
   EXTRA=(--archs "$ARCH_DIR")
+fi
+# The slow-spell probe (spell.sh's): rounds measured in a spell are left out of the medians.
+PROBE_DIR=$(mktemp -d)
+trap 'rm -rf "$PROBE_DIR" ${ARCH_DIR:+"$ARCH_DIR"}' EXIT
+if [ "$(nproc)" -ge 2 ] && "${CC:-cc}" -O2 -pthread bench/predict/pingpong.c -o "$PROBE_DIR/pingpong" 2>/dev/null; then
+  export PINGPONG="$PROBE_DIR/pingpong"
 fi
 env TABBY_BIN="$TABBY_BIN" .venv-bench/bin/python bench/predict/bench.py --runs "$RUNS" --rounds "${ROUNDS:-1}" "${EXTRA[@]}"
