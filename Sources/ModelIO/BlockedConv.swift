@@ -50,9 +50,6 @@ enum BlockedConvRule {
         x: x, channels: g.channels, height: 1, width: g.outPlane, kernel_h: 1, kernel_w: 1, stride_h: 1, stride_w: 1,
         pad_top: 0, pad_left: 0, dilation_h: 1, dilation_w: 1, out_h: 1, out_w: g.outPlane)
     }
-    return ck_conv_source(
-      x: x, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
-      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
-      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    return g.kernelSource(x)
   }
 }

@@ -37,12 +37,7 @@ final class DirectConv: @unchecked Sendable {
   /// (ck_conv_direct_maxpool); TABBY_DIRECT_POOL=0 turns it off, for measurements.
   static let poolingEnabled: Bool = getenv("TABBY_DIRECT_POOL").map { String(cString: $0) != "0" } ?? true
 
-  static func source(_ g: ConvGeometry, x: UnsafePointer<Float>?) -> ck_conv_source {
-    ck_conv_source(
-      x: x, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
-      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
-      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
-  }
+  static func source(_ g: ConvGeometry, x: UnsafePointer<Float>?) -> ck_conv_source { g.kernelSource(x) }
 
   /// The convolution of `x`, image by image; `level` caps the kernels (CK_LEVEL_*), for tests.
   func callAsFunction(_ x: Tensor, level: Int32 = -1) throws(ModelLoadError) -> Tensor {

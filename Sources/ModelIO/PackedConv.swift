@@ -119,10 +119,7 @@ final class PackedConv: @unchecked Sendable {
     let (batch, cout, plane) = (outShape[0], outShape[1], g.outPlane)
     var images = ck_batch(
       count: batch, x_stride: g.channels * g.height * g.width, c_stride: total * plane, residual_stride: cout * plane)
-    var source = ck_conv_source(
-      x: nil, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH, kernel_w: g.kernelW,
-      stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft, dilation_h: g.dilationH,
-      dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    var source = g.kernelSource(nil)
     let status = x.withUnsafeBufferPointer { xp in
       withOptionalPointer(residual) { rp in
         withOptionalPointer(bias) { bp in
@@ -164,10 +161,7 @@ final class PackedConv: @unchecked Sendable {
       guard var images else { return ck_gemm(coutG, plane, g.patchSize, a, src, plane, out, plane, &ep) }
       return ck_gemm_batched(coutG, plane, g.patchSize, a, &images, src, plane, out, plane, &ep)
     }
-    var source = ck_conv_source(
-      x: src, channels: g.channels, height: g.height, width: g.width, kernel_h: g.kernelH,
-      kernel_w: g.kernelW, stride_h: g.strideH, stride_w: g.strideW, pad_top: g.padTop, pad_left: g.padLeft,
-      dilation_h: g.dilationH, dilation_w: g.dilationW, out_h: g.outH, out_w: g.outW)
+    var source = g.kernelSource(src)
     guard var images else { return ck_conv_gemm(coutG, a, &source, out, plane, &ep) }
     return ck_conv_gemm_batched(coutG, a, &source, &images, out, plane, &ep)
   }
@@ -187,4 +181,14 @@ func withOptionalPointer<R>(_ t: Tensor?, _ body: (UnsafePointer<Float>?) -> R) 
 func withOptionalPointer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R) -> R {
   guard let a else { return body(nil) }
   return a.withUnsafeBufferPointer { body($0.baseAddress) }
+}
+
+extension ConvGeometry {
+  /// The geometry as CKernels' convolution kernels take it, reading input `x`.
+  func kernelSource(_ x: UnsafePointer<Float>?) -> ck_conv_source {
+    ck_conv_source(
+      x: x, channels: channels, height: height, width: width, kernel_h: kernelH, kernel_w: kernelW,
+      stride_h: strideH, stride_w: strideW, pad_top: padTop, pad_left: padLeft, dilation_h: dilationH,
+      dilation_w: dilationW, out_h: outH, out_w: outW)
+  }
 }
