@@ -53,6 +53,28 @@ struct Depthwise3x3: @unchecked Sendable {
     return y
   }
 
+  /// Whether the kernel applies the activation itself (no pass afterwards).
+  var activatesItself: Bool { activation == nil || kernelParameters.activation != CK_ACTIVATION_NONE }
+
+  /// Output rows `o` of one image, every channel, into `y` (the image's whole output), from
+  /// `rows`: input rows `r` of every channel, [channels][r.count][width]. The same sums as
+  /// the whole image's: a band's top padding is the image's only at row 0.
+  func band(
+    _ rows: UnsafePointer<Float>, rows r: Range<Int>, outputRows o: Range<Int>, into y: UnsafeMutablePointer<Float>
+  ) {
+    var p = kernelParameters
+    (p.channels, p.height, p.out_height) = (1, r.count, o.count)
+    p.pad_top = Int32(r.lowerBound - (o.lowerBound * stride - padTop))
+    weights.withUnsafeBufferPointer { wp in
+      bias.withUnsafeBufferPointer { bp in
+        for c in 0..<channels {
+          (p.weights, p.bias) = (wp.baseAddress! + 9 * c, bp.baseAddress! + c)
+          ck_depthwise3x3(&p, rows + c * r.count * width, y + (c * outH + o.lowerBound) * outW, 0, 1)
+        }
+      }
+    }
+  }
+
   /// The kernel's parameters, less the weight and bias pointers.
   private var kernelParameters: ck_depthwise_params {
     var p = ck_depthwise_params()

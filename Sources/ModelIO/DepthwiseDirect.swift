@@ -15,6 +15,7 @@ extension Planner {
       let dw = Depthwise3x3(
         channels: groups, height: g.height, width: g.width, stride: g.strideH, padTop: g.padTop, padLeft: g.padLeft,
         outH: g.outH, outW: g.outW, weights: w.floats(), bias: bias, activation: activation, fakeQuant: fakeQuant)
+      if try fuseExpansion(node, input: input, batch: batch, dw) { return true }
       try bind(node, [batch, groups, g.outH, g.outW], inputs: [input], kind: "Conv(depthwise)") { dw($0[0], batch: batch) }
     } else {
       let dw = DepthwiseDirect(

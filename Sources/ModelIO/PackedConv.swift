@@ -110,6 +110,18 @@ final class PackedConv: @unchecked Sendable {
     return status == 0
   }
 
+  /// Rows `rows` of a 1×1 convolution's output for one image (input planes at `x`), every
+  /// channel, into `y` as [channels][rows.count][width], on the calling thread (from inside
+  /// a pool task the gemm runs serially). False without scratch memory.
+  func pointwiseRows(_ x: UnsafePointer<Float>, rows: Range<Int>, into y: UnsafeMutablePointer<Float>) -> Bool {
+    let g = geometry
+    let n = rows.count * g.width
+    return withOptionalPointer(bias) { bp in
+      var ep = epilogue(bias: bp, residual: nil, ld: n)
+      return ck_gemm(outShape[1], n, g.channels, packed, x + rows.lowerBound * g.width, g.outPlane, y, n, &ep) == 0
+    }
+  }
+
   /// The whole batch as one Winograd convolution (its images' tiles share the gemms), or as
   /// one call of the blocked kernel.
   private func runWhole(_ x: Tensor, residual: Tensor?, into out: UnsafeMutablePointer<Float>, channels total: Int)
