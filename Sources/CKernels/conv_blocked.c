@@ -13,16 +13,13 @@
 // blocks' sums added in turn) and the same epilogue (bias, then ReLU or Clip).
 #include "ck_conv_blocked.h"
 #include "ck_parallel.h"
-
-#include <stdatomic.h>
-#include <stdlib.h>
-#include <string.h>
+#include "gemm_internal.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
 
-enum { CB = CK_CONV_BLOCK, MAX_COLS = 14, KC_MAX = 256 };
+enum { CB = CK_CONV_BLOCK, MAX_COLS = 14 };
 
 typedef struct {
   const ck_conv_source *s;
@@ -46,14 +43,6 @@ enum { PAD_PLANES = 8 };  // planes a padding task copies
 static _Thread_local float *scratch_buffer;
 static _Thread_local size_t scratch_floats;
 
-static float *scratch(size_t floats) {
-  if (floats <= scratch_floats) return scratch_buffer;
-  free(scratch_buffer);
-  scratch_buffer = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
-  scratch_floats = scratch_buffer ? floats : 0;
-  return scratch_buffer;
-}
-
 long ck_conv_blocked_packed_count(long m, long k) { return (m + CB - 1) / CB * CB * k; }
 
 void ck_conv_blocked_pack(long m, long k, const float *weights, float *packed) {
@@ -76,27 +65,12 @@ int ck_conv_blocked_usable(long m, const ck_conv_source *s, const ck_epilogue *e
 }
 
 // Planes [t·PAD_PLANES, …) of all the images' inputs (plane q: image q / channels), each
-// copied into its zero-padded place.
+// copied into its zero-padded place, as ck_conv_gemm pads its input.
 static void pad_task(void *context, long t) {
   blocked_job *j = context;
-  const ck_conv_source *s = j->s;
-  long planes = j->images * s->channels, end = (t + 1) * PAD_PLANES < planes ? (t + 1) * PAD_PLANES : planes;
-  // The padded columns that hold input: [lo, hi), input column xx - pad_left.
-  long lo = s->pad_left, hi = s->pad_left + s->width < j->pitch ? s->pad_left + s->width : j->pitch;
+  long planes = j->images * j->s->channels, end = (t + 1) * PAD_PLANES < planes ? (t + 1) * PAD_PLANES : planes;
   for (long q = t * PAD_PLANES; q < end; q++) {
-    long n = q / s->channels, ci = q % s->channels;
-    float *dst = (float *)j->padded + n * j->image_floats + ci * j->padded_h * j->pitch;
-    const float *src = s->x + n * j->x_stride + ci * s->height * s->width;
-    for (long yy = 0; yy < j->padded_h; yy++, dst += j->pitch) {
-      long iy = yy - s->pad_top;
-      if (iy < 0 || iy >= s->height || lo >= hi) {
-        memset(dst, 0, (size_t)j->pitch * sizeof(float));
-        continue;
-      }
-      memset(dst, 0, (size_t)lo * sizeof(float));
-      memcpy(dst + lo, src + iy * s->width, (size_t)(hi - lo) * sizeof(float));
-      memset(dst + hi, 0, (size_t)(j->pitch - hi) * sizeof(float));
-    }
+    ck__pad_plane(j->s, j->x_stride, (float *)j->padded, j->padded_h, j->pitch, q);
   }
 }
 
@@ -232,9 +206,8 @@ int ck_conv_blocked(long m, const float *packed, const ck_conv_source *s, const 
   long pitch = (s->out_w - 1) * s->stride_w + (s->kernel_w - 1) * s->dilation_w + 1;
   long padded_h = (s->out_h - 1) * s->stride_h + (s->kernel_h - 1) * s->dilation_h + 1;
   long image_floats = s->channels * padded_h * pitch;
-  // The same K blocks as the gemm's (ck__run_gemm), so the sums match it bit for bit.
-  long kblocks = (k + KC_MAX - 1) / KC_MAX;
-  blocked_job j = {.s = s, .ep = ep, .packed = packed, .c = c, .m = m, .k = k, .kc = (k + kblocks - 1) / kblocks,
+  // The same K blocks as the gemm's, so the sums match it bit for bit.
+  blocked_job j = {.s = s, .ep = ep, .packed = packed, .c = c, .m = m, .k = k, .kc = ck__gemm_kc(k),
                    .ldc = ldc, .blocks = (m + CB - 1) / CB, .images = images, .pitch = pitch, .padded_h = padded_h,
                    .image_floats = image_floats, .x_stride = batch ? batch->x_stride : 0,
                    .c_stride = batch ? batch->c_stride : 0, .residual_stride = batch ? batch->residual_stride : 0};
@@ -242,7 +215,8 @@ int ck_conv_blocked(long m, const float *packed, const ck_conv_source *s, const 
   int in_place = s->pad_top == 0 && s->pad_left == 0 && pitch == s->width && padded_h == s->height &&
                  (images == 1 || j.x_stride == image_floats);
   size_t offset_floats = ((size_t)k * sizeof(long) + 63) / 64 * 16;
-  float *buffer = scratch(offset_floats + (in_place ? 0 : (size_t)(images * image_floats)));
+  float *buffer =
+      ck__grown(&scratch_buffer, &scratch_floats, offset_floats + (in_place ? 0 : (size_t)(images * image_floats)));
   if (!buffer) return -1;
   long *offsets = (long *)buffer;
   j.padded = in_place ? s->x : buffer + offset_floats;

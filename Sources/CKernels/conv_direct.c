@@ -17,6 +17,7 @@
 #include "ck_conv_direct.h"
 #include "ck_pool.h"
 #include "ck_parallel.h"
+#include "gemm_internal.h"
 
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -65,16 +66,8 @@ static _Thread_local size_t scratch_floats;
 static _Thread_local float *rows_buffer;
 static _Thread_local size_t rows_floats;
 
-static float *grown(float **buffer, size_t *have, size_t floats) {
-  if (floats <= *have) return *buffer;
-  free(*buffer);
-  *buffer = malloc(floats * sizeof(float));
-  *have = *buffer ? floats : 0;
-  return *buffer;
-}
-
-static float *scratch(size_t floats) { return grown(&scratch_buffer, &scratch_floats, floats); }
-static float *rows_scratch(size_t floats) { return grown(&rows_buffer, &rows_floats, floats); }
+static float *scratch(size_t floats) { return ck__grown(&scratch_buffer, &scratch_floats, floats); }
+static float *rows_scratch(size_t floats) { return ck__grown(&rows_buffer, &rows_floats, floats); }
 
 static inline float act1(float v, const ck_epilogue *ep) {
   if (!ep) return v;

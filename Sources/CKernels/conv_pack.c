@@ -97,28 +97,31 @@ typedef struct {
   long hp, wp, x_stride;
 } pad_job;
 
-// Channel c of the stacked images' inputs (image c / channels) with its padding.
-static void pad_channel(void *context, long c) {
-  const pad_job *j = context;
-  const ck_conv_source *s = j->s;
-  float *dst = j->padded + c * j->hp * j->wp;
+void ck__pad_plane(const ck_conv_source *s, long x_stride, float *padded, long hp, long wp, long c) {
+  float *dst = padded + c * hp * wp;
   long img = c / s->channels;
-  const float *src = s->x + img * j->x_stride + (c - img * s->channels) * s->height * s->width;
-  for (long y = 0; y < j->hp; y++) {
+  const float *src = s->x + img * x_stride + (c - img * s->channels) * s->height * s->width;
+  for (long y = 0; y < hp; y++) {
     long iy = y - s->pad_top;
-    float *row = dst + y * j->wp;
+    float *row = dst + y * wp;
     if (iy < 0 || iy >= s->height) {
-      memset(row, 0, (size_t)j->wp * sizeof(float));
+      memset(row, 0, (size_t)wp * sizeof(float));
       continue;
     }
     // Columns [lo, hi) of the padded row come from the input row; the rest are zeros.
-    long lo = s->pad_left < j->wp ? s->pad_left : j->wp;
-    long hi = s->pad_left + s->width < j->wp ? s->pad_left + s->width : j->wp;
+    long lo = s->pad_left < wp ? s->pad_left : wp;
+    long hi = s->pad_left + s->width < wp ? s->pad_left + s->width : wp;
     if (hi < lo) hi = lo;
     memset(row, 0, (size_t)lo * sizeof(float));
     memcpy(row + lo, src + iy * s->width + (lo - s->pad_left), (size_t)(hi - lo) * sizeof(float));
-    memset(row + hi, 0, (size_t)(j->wp - hi) * sizeof(float));
+    memset(row + hi, 0, (size_t)(wp - hi) * sizeof(float));
   }
+}
+
+// Channel c of the stacked images' inputs (image c / channels) with its padding.
+static void pad_channel(void *context, long c) {
+  const pad_job *j = context;
+  ck__pad_plane(j->s, j->x_stride, j->padded, j->hp, j->wp, c);
 }
 
 int ck_conv_gemm_batched(long m, const float *packed_a, const ck_conv_source *s, const ck_batch *batch, float *c,

@@ -376,8 +376,7 @@ int ck__run_gemm(gemm_job job) {
     return 0;
   }
   job.kern = family();
-  long blocks = (k + KC_MAX - 1) / KC_MAX;
-  job.kc = (k + blocks - 1) / blocks;
+  job.kc = ck__gemm_kc(k);
   long mp = (m + MR - 1) / MR, np = (n + NR - 1) / NR;
   // A plain B (a 1×1 convolution's input, a dense layer's) is read where it lies when the
   // family can: packing it cost more than it saved on every shape measured (bench/README.md),

@@ -1,17 +1,37 @@
 // Shared between the packed gemm's driver (gemm.c), its micro-kernels (gemm_kernels.c,
-// gemm_avx512.c) and conv_pack.c (convolutions packed from the image): the blocking
-// constants, the job a gemm runs as, the epilogue's scalar rule and the packing entry points.
+// gemm_avx512.c), conv_pack.c (convolutions packed from the image) and the direct
+// convolutions (conv_direct.c, conv_blocked.c): the blocking constants, the job a gemm runs
+// as, the epilogue's scalar rule, the packing and padding entry points, scratch buffers.
 #ifndef CK_GEMM_INTERNAL_H
 #define CK_GEMM_INTERNAL_H
 
 #include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
 
 #include "ck_gemm.h"
 
 #define MR CK_GEMM_MR
 #define NR CK_GEMM_NR
 #define KC_MAX 256
+
+/// The depth of each K block of a gemm of depth k: k split evenly into blocks of at most
+/// KC_MAX. Kernels that must give the gemm's sums bit for bit (conv_blocked.c) take theirs.
+static inline long ck__gemm_kc(long k) {
+  long blocks = (k + KC_MAX - 1) / KC_MAX;
+  return (k + blocks - 1) / blocks;
+}
+
+/// `*buffer` (of `*have` floats) if it holds `floats`, else a new 64-byte-aligned one in its
+/// place: a thread's scratch, grown when a larger layer comes and never shrunk (a fresh
+/// allocation each call would fault in new pages, or map and unmap them, every time).
+static inline float *ck__grown(float **buffer, size_t *have, size_t floats) {
+  if (floats <= *have) return *buffer;
+  free(*buffer);
+  *buffer = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
+  *have = *buffer ? floats : 0;
+  return *buffer;
+}
 
 // The input of a convolution with its padding written out (zeros), so packing never tests
 // bounds: column (oy, ox) of kernel row (c, ki, kj) of image i reads
@@ -75,6 +95,11 @@ int ck__run_gemm(gemm_job job);
 /// matrix (images stacked as columns, `image_cols` each) into 16-column panels (as gemm.c
 /// packs B).
 void ck__pack_conv(long kc, long pc, long c0, long cols, long image_cols, const padded_t *v, float *dst);
+
+/// Input plane c of s's images (image c / channels, images x_stride floats apart) into
+/// `padded` + c·hp·wp as hp rows of wp: the rows and columns a convolution's windows reach,
+/// zeros where they fall in the padding.
+void ck__pad_plane(const ck_conv_source *s, long x_stride, float *padded, long hp, long wp, long c);
 
 /// The kernel families: portable C, AVX2/FMA (x86-64 only), AVX-512 (x86-64 only).
 kernel_family ck__family_portable(void);
