@@ -41,6 +41,9 @@ static pthread_mutex_t submit = PTHREAD_MUTEX_INITIALIZER;
 static atomic_int wanted_threads = 1;
 static int started_workers = 0;
 static _Thread_local int inside_task = 0;
+// Set by ck_set_serial: this thread runs its loops itself (a server's batch workers, one
+// per core, each whole batch on its own thread).
+static _Thread_local int serial_here = 0;
 
 static inline void cpu_relax(void) {
 #if defined(__x86_64__)
@@ -115,6 +118,12 @@ void ck_set_threads(int threads) {
 
 int ck_threads(void) { return atomic_load(&wanted_threads); }
 
+int ck_set_serial(int on) {
+  int was = serial_here;
+  serial_here = on != 0;
+  return was;
+}
+
 static void start_workers(int count) {
   while (started_workers < count) {
     pthread_t t;
@@ -131,7 +140,7 @@ static void start_workers(int count) {
 void ck_parallel_for(long tasks, ck_task_fn fn, void *context) {
   if (tasks <= 0) return;
   int threads = atomic_load(&wanted_threads);
-  if (tasks == 1 || threads <= 1 || inside_task || pthread_mutex_trylock(&submit) != 0) {
+  if (tasks == 1 || threads <= 1 || inside_task || serial_here || pthread_mutex_trylock(&submit) != 0) {
     for (long t = 0; t < tasks; t++) fn(context, t);
     return;
   }

@@ -20,7 +20,7 @@ public final class PretrainedModel: @unchecked Sendable {
   /// Seconds spent resolving and loading (including any download).
   public let loadSeconds: Double
   let network: any Network
-  // The network's run is not re-entrant; callers on several threads take turns.
+  // A device run is not re-entrant (one stream, the device's buffers); callers take turns.
   private let lock = RunLock()
 
   init(
@@ -45,13 +45,12 @@ public final class PretrainedModel: @unchecked Sendable {
       + "\(input.elementType.rawValue) \(size), profile \(profileName), \(classes)"
   }
 
-  /// Runs the network on a prepared batch, one caller at a time: on `device` when given
-  /// (a GPU context), else on the CPU.
+  /// Runs the network on a prepared batch: on `device` when given (a GPU context), one
+  /// caller at a time, else on the CPU, where runs may overlap (a plan's steps keep their
+  /// state per run; the plans themselves are behind a lock).
   func run(_ batch: ModelInput, on device: (any GPU.ComputeDevice)? = nil) throws -> NetworkOutput {
-    try lock.withLock {
-      guard let device else { return try network.run(batch) }
-      return try network.run(batch, on: device)
-    }
+    guard let device else { return try network.run(batch) }
+    return try lock.withLock { try network.run(batch, on: device) }
   }
 }
 

@@ -1,4 +1,5 @@
 import Imaging
+import Tensor
 
 // What a model server needs beyond `predict`: run a prepared batch and keep the raw
 // outputs (a tensor protocol returns them), then score each output exactly as `predict`
@@ -8,13 +9,14 @@ extension PretrainedModel {
   /// Whether the graph ends in a softmax; nil when the file does not tell.
   public var endsInSoftmax: Bool? { network.endsInSoftmax }
 
-  /// Runs a prepared batch (one caller at a time) and returns each image's raw output
-  /// vector, dequantized. With a context, on its device and thread budget (a GPU context
-  /// runs the model through DeviceInference), else on the CPU as the process is set up.
-  public func runRaw(_ batch: ModelInput, on context: ComputeContext? = nil) throws -> [[Float]] {
-    let output =
-      try context?.place(cpu: { _ in try run(batch) }, gpu: { device, _ in try run(batch, on: device) })
-      ?? run(batch)
+  /// Runs a prepared batch and returns each image's raw output vector, dequantized. With a
+  /// context, on its device and thread budget (a GPU context runs the model through
+  /// DeviceInference, one caller at a time), else on the CPU as the process is set up. CPU
+  /// runs may overlap; `ownThreadOnly` keeps this one on the calling thread (a server whose
+  /// batch workers keep every core busy), with the same results.
+  public func runRaw(_ batch: ModelInput, on context: ComputeContext? = nil, ownThreadOnly: Bool = false) throws -> [[Float]] {
+    let cpu = { () throws -> NetworkOutput in ownThreadOnly ? try Threads.serially { try self.run(batch) } : try self.run(batch) }
+    let output = try context?.place(cpu: { _ in try cpu() }, gpu: { device, _ in try run(batch, on: device) }) ?? cpu()
     guard output.values.count == batch.shape.first else {
       throw ClassifierError(
         .unsupportedModel,

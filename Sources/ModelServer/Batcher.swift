@@ -1,8 +1,9 @@
 import Foundation
 
 /// Dynamic batching: items that arrive within `delay` of the oldest waiting one run together
-/// in one call of `run`, up to `maxBatch` items. One worker thread per batcher calls `run`,
-/// so a blocking network run never holds a Swift concurrency thread.
+/// in one call of `run`, up to `maxBatch` items. Worker threads (one by default) call `run`,
+/// so a blocking network run never holds a Swift concurrency thread; with several, each
+/// takes the next batch while the others run theirs.
 ///
 /// Each request's items are answered in order; a request whose items fail gets the error
 /// `run` returned for them. Items that `canJoin` says differ (another input shape) wait
@@ -19,17 +20,20 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   public let delay: Duration
   /// The most items waiting.
   public let maxQueue: Int
+  /// Threads that run batches.
+  public let workers: Int
 
   private let run: @Sendable ([Item]) -> [Result<Output, any Error>]
   private let canJoin: @Sendable (Item, Item) -> Bool
   private let onBatch: @Sendable (Int, Duration) -> Void
   private let idle: (after: Duration, call: @Sendable () -> Void)?
   private var ranSinceIdle = false
+  /// Batches being run now.
+  private var running = 0
   private let condition = NSCondition()
   private var queue: [Waiting] = []
   private var stopped = false
-  private var finished = false
-  private var thread: Thread?
+  private var finished = 0
 
   /// One item in the queue and the request it belongs to.
   private struct Waiting {
@@ -54,13 +58,15 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   /// Makes a batcher and starts its worker thread.
   ///
   /// - Parameters:
-  ///   - run: answers a batch, one result per item in order (called on the worker thread).
+  ///   - workers: threads that run batches, each one batch at a time.
+  ///   - run: answers a batch, one result per item in order (called on a worker thread,
+  ///     by several at once when `workers` > 1).
   ///   - canJoin: whether two items may share a batch (same shape); default: always.
   ///   - onBatch: told each batch's size and run time (metrics).
   ///   - onIdle: called on the worker thread once a busy spell is over: after `after` with
   ///     nothing queued since the last batch (the server returns freed memory then).
   public init(
-    maxBatch: Int, delay: Duration, maxQueue: Int,
+    maxBatch: Int, delay: Duration, maxQueue: Int, workers: Int = 1,
     canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
     onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
     onIdle: (after: Duration, call: @Sendable () -> Void)? = nil,
@@ -69,15 +75,17 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     self.maxBatch = max(1, maxBatch)
     self.delay = max(.zero, delay)
     self.maxQueue = max(1, maxQueue)
+    self.workers = max(1, workers)
     self.run = run
     self.canJoin = canJoin
     self.onBatch = onBatch
     self.idle = onIdle
-    // The thread holds the batcher until `stop` ends its loop.
-    let thread = Thread { self.work() }
-    thread.name = "tabby-batcher"
-    self.thread = thread
-    thread.start()
+    // The threads hold the batcher until `stop` ends their loops.
+    for _ in 0..<self.workers {
+      let thread = Thread { self.work() }
+      thread.name = "tabby-batcher"
+      thread.start()
+    }
   }
 
   /// Items waiting now.
@@ -105,12 +113,12 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     }
   }
 
-  /// Refuses new items, answers those queued, then ends the worker; returns when it has.
+  /// Refuses new items, answers those queued, then ends the workers; returns when they have.
   public func stop() {
     condition.lock()
     stopped = true
     condition.broadcast()
-    while !finished { condition.wait() }
+    while finished < workers { condition.wait() }
     condition.unlock()
   }
 
@@ -125,7 +133,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
       complete(batch, results)
     }
     condition.lock()
-    finished = true
+    finished += 1
     condition.broadcast()
     condition.unlock()
   }
@@ -134,16 +142,21 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private func nextBatch() -> [Waiting]? {
     condition.lock()
     defer { condition.unlock() }
-    while queue.isEmpty {
-      if stopped { return nil }
-      waitForItems()
+    // Another worker may take what this one waited for: then wait for more.
+    while true {
+      while queue.isEmpty {
+        if stopped { return nil }
+        waitForItems()
+      }
+      let deadline = queue[0].arrival + delay
+      while !stopped, !queue.isEmpty, joinable() < maxBatch, ContinuousClock.now < deadline {
+        let left = deadline - ContinuousClock.now
+        _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, Self.seconds(left))))
+      }
+      if !queue.isEmpty { break }
     }
     ranSinceIdle = true
-    let deadline = queue[0].arrival + delay
-    while !stopped, joinable() < maxBatch, ContinuousClock.now < deadline {
-      let left = deadline - ContinuousClock.now
-      _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, Self.seconds(left))))
-    }
+    running += 1
     var taken: [Waiting] = []
     var kept: [Waiting] = []
     for waiting in queue {
@@ -162,7 +175,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private func waitForItems() {
     guard let idle, ranSinceIdle else { return condition.wait() }
     if condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(idle.after))) { return }
-    guard queue.isEmpty, !stopped else { return }
+    guard queue.isEmpty, running == 0, !stopped else { return }
     ranSinceIdle = false
     condition.unlock()
     idle.call()
@@ -183,6 +196,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private func complete(_ batch: [Waiting], _ results: [Result<Output, any Error>]) {
     var ready: [(CheckedContinuation<[Output], any Error>, Result<[Output], any Error>)] = []
     condition.lock()
+    running -= 1
     for (index, waiting) in batch.enumerated() {
       let request = waiting.request
       let result: Result<Output, any Error> =

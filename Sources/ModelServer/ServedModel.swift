@@ -1,6 +1,7 @@
 import Classifier
 import Foundation
 import Imaging
+import Synchronization
 
 /// What the server knows about a model, for metadata endpoints and answers.
 public struct ModelDescription: Sendable {
@@ -80,6 +81,13 @@ public protocol InferenceEngine: Sendable {
   func prepare(_ image: Image) throws -> ModelInput
   /// Runs a batch and returns each item's raw output vector.
   func run(_ batch: ModelInput) throws -> [[Float]]
+  /// The same, on the calling thread only when `ownThreadOnly` (several batch workers,
+  /// one per core); the answers do not change.
+  func run(_ batch: ModelInput, ownThreadOnly: Bool) throws -> [[Float]]
+}
+
+extension InferenceEngine {
+  public func run(_ batch: ModelInput, ownThreadOnly: Bool) throws -> [[Float]] { try run(batch) }
 }
 
 /// A loaded model with its batcher.
@@ -91,21 +99,34 @@ public final class ServedModel: Sendable {
   /// Collects single-item inputs into batches.
   public let batcher: Batcher<ModelInput, [Float]>
 
-  /// Wraps `engine`; `onBatch` is told every batch's size and run time, `onIdle` when a busy
-  /// spell has ended (see `Batcher`).
+  /// Wraps `engine`; `workers` batches run at once (one per core on a CPU); `onBatch` is told
+  /// every batch's size and run time, `onIdle` when a busy spell has ended (see `Batcher`).
   public init(
     description: ModelDescription, engine: any InferenceEngine, maxBatch: Int, delay: Duration,
-    maxQueue: Int, onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
+    maxQueue: Int, workers: Int = 1, onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
     onIdle: (after: Duration, call: @Sendable () -> Void)? = nil
   ) {
     self.description = description
     self.engine = engine
     // A model with a fixed batch size takes its inputs one at a time.
     let limit = description.input.batch == nil ? maxBatch : 1
+    let running = Mutex(0)
     self.batcher = Batcher(
-      maxBatch: limit, delay: delay, maxQueue: maxQueue,
+      maxBatch: limit, delay: delay, maxQueue: maxQueue, workers: workers,
       canJoin: { a, b in a.shape == b.shape && Self.sameType(a, b) }, onBatch: onBatch,
-      onIdle: onIdle, run: { items in Self.runBatch(engine, items) })
+      onIdle: onIdle,
+      run: { items in
+        let others = running.withLock { count in
+          defer { count += 1 }
+          return count
+        }
+        defer { running.withLock { $0 -= 1 } }
+        // One image with the other workers idle (a quiet server) uses every core for the
+        // lowest latency; under load each worker keeps to its own thread, so the cores run
+        // whole images side by side instead of meeting at every layer.
+        let ownThread = workers > 1 && (items.count > 1 || others > 0)
+        return Self.runBatch(engine, items, ownThreadOnly: ownThread)
+      })
   }
 
   /// Classifies batches-of-one through the batcher; returns one raw output per input.
@@ -143,7 +164,9 @@ public final class ServedModel: Sendable {
   }
 
   /// Stacks batches-of-one into one input, runs it, and splits the outputs.
-  static func runBatch(_ engine: any InferenceEngine, _ items: [ModelInput]) -> [Result<[Float], any Error>] {
+  static func runBatch(
+    _ engine: any InferenceEngine, _ items: [ModelInput], ownThreadOnly: Bool = false
+  ) -> [Result<[Float], any Error>] {
     guard let first = items.first else { return [] }
     let shape = [items.reduce(0) { $0 + ($1.shape.first ?? 1) }] + first.shape.dropFirst()
     let values: ModelInput.Values
@@ -154,7 +177,7 @@ public final class ServedModel: Sendable {
       values = .uint8(items.flatMap { $0.bytes ?? [] })
     }
     do {
-      let outputs = try engine.run(ModelInput(values, shape: shape))
+      let outputs = try engine.run(ModelInput(values, shape: shape), ownThreadOnly: ownThreadOnly)
       guard outputs.count == items.count else {
         throw ServeError(500, "the model returned \(outputs.count) outputs for \(items.count) inputs")
       }
@@ -182,4 +205,8 @@ public struct ClassifierEngine: InferenceEngine {
   public func prepare(_ image: Image) throws -> ModelInput { try model.preprocessing(image) }
 
   public func run(_ batch: ModelInput) throws -> [[Float]] { try model.runRaw(batch, on: context) }
+
+  public func run(_ batch: ModelInput, ownThreadOnly: Bool) throws -> [[Float]] {
+    try model.runRaw(batch, on: context, ownThreadOnly: ownThreadOnly)
+  }
 }

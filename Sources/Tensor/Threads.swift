@@ -24,6 +24,15 @@ public enum Threads {
     ck_set_threads(count)
   }
 
+  /// Runs `body` with this thread's parallel loops run by this thread alone: for callers
+  /// that keep every core busy themselves (the model server's batch workers). The result is
+  /// the same as on the pool.
+  public static func serially<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    let was = ck_set_serial(1)
+    defer { ck_set_serial(was) }
+    return try body()
+  }
+
   /// How many threads OpenBLAS uses now.
   public static var current: Int { Int(openblas_get_num_threads()) }
 

@@ -32,6 +32,9 @@ struct ServeCommand: ParsableCommand {
   @Option(name: .long, help: "Engine threads (default: every CPU available).")
   var threads: Int?
 
+  @Option(name: .long, help: "Batches run at once per model (default: one per engine thread on the CPU, 1 on a GPU).")
+  var workers: Int?
+
   @Option(name: .long, help: "Most inputs per network run.")
   var maxBatch = 8
 
@@ -60,6 +63,7 @@ struct ServeCommand: ParsableCommand {
     guard (1...1_000_000).contains(maxQueue) else { throw ValidationError("--max-queue must be 1…1000000") }
     guard (1...3600).contains(timeout) else { throw ValidationError("--timeout must be 1…3600 seconds") }
     if let threads, !(1...1024).contains(threads) { throw ValidationError("--threads must be 1…1024") }
+    if let workers, !(1...1024).contains(workers) { throw ValidationError("--workers must be 1…1024") }
     _ = try DeviceOption.parse(device)
     _ = try Self.byteCount(maxBody)
     guard !models.isEmpty || modelStore != nil else {
@@ -99,7 +103,9 @@ struct ServeCommand: ParsableCommand {
     let scratch = NSTemporaryDirectory() + "/tabby-serve-\(getpid())"
     defer { try? FileManager.default.removeItem(atPath: scratch) }
     let loader = ModelLoader(session: session, store: modelStore, scratch: scratch, log: { printError($0) })
-    startLoading(specs, loader: loader, into: core)
+    // Under load each worker runs whole batches on its own core; a GPU takes one at a time.
+    let workers = self.workers ?? (context.device == .cpu ? context.threads : 1)
+    startLoading(specs, loader: loader, workers: workers, into: core)
     let settings = HTTPServerSettings(
       host: host, port: port, maxBody: try Self.byteCount(maxBody),
       idleTimeout: .seconds(timeout), bodyTimeout: .seconds(timeout))
@@ -123,7 +129,7 @@ struct ServeCommand: ParsableCommand {
 
   /// Loads the models on a thread of their own, so health checks answer (not ready) while
   /// they load; a model that fails to load stops the server with its error.
-  private func startLoading(_ specs: [ModelSpec], loader: ModelLoader, into core: ServerCore) {
+  private func startLoading(_ specs: [ModelSpec], loader: ModelLoader, workers: Int, into core: ServerCore) {
     let (maxBatch, maxQueue) = (self.maxBatch, self.maxQueue)
     let delay = Duration.microseconds(Int64(batchDelayMs * 1000))
     let thread = Thread {
@@ -133,7 +139,7 @@ struct ServeCommand: ParsableCommand {
           let metrics = core.metrics
           let served = ServedModel(
             description: description, engine: ClassifierEngine(model: model, context: loader.session.context), maxBatch: maxBatch,
-            delay: delay, maxQueue: maxQueue,
+            delay: delay, maxQueue: maxQueue, workers: workers,
             onBatch: { metrics.batch(model: spec.name, size: $0, duration: $1) },
             onIdle: (after: .seconds(2), call: { ProcessMemory.returnFreePages() }))
           core.metrics.loaded(model: spec.name, seconds: description.loadSeconds)

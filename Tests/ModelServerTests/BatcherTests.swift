@@ -49,6 +49,33 @@ final class BatchLog: Sendable {
     #expect(log.all.reduce(0, +) == 10)
   }
 
+  @Test func severalWorkersRunBatchesSideBySideAndAnswerEachItemOnce() async throws {
+    let inside = Mutex((now: 0, most: 0))
+    let sizes = BatchLog()
+    let batcher = Batcher<Int, Int>(maxBatch: 2, delay: .zero, maxQueue: 100, workers: 3) { items in
+      sizes.record(items.count)
+      inside.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+      Thread.sleep(forTimeInterval: 0.05)
+      inside.withLock { $0.now -= 1 }
+      return items.map { .success($0 * 2) }
+    }
+    let answers = try await withThrowingTaskGroup(of: (Int, [Int]).self) { group in
+      for i in 0..<12 { group.addTask { (i, try await batcher.submit([i])) } }
+      var all: [Int: [Int]] = [:]
+      for try await (i, answer) in group { all[i] = answer }
+      return all
+    }
+    batcher.stop()
+    #expect(answers.count == 12)
+    for (i, answer) in answers { #expect(answer == [i * 2]) }
+    #expect(sizes.all.reduce(0, +) == 12)
+    #expect(!sizes.all.contains(0))
+    #expect(sizes.all.allSatisfy { $0 <= 2 })
+    // Twelve items in batches of at most two take six 50 ms runs: more than one at a time.
+    #expect(inside.withLock { $0.most } > 1)
+    #expect(inside.withLock { $0.most } <= 3)
+  }
+
   @Test func zeroDelayRunsAtOnce() async throws {
     let ranAt = Mutex<ContinuousClock.Instant?>(nil)
     let batcher = Batcher<Int, Int>(maxBatch: 8, delay: .zero, maxQueue: 100) { items in

@@ -15,6 +15,11 @@ void ck_set_threads(int threads);
 /// How many threads parallel loops use.
 int ck_threads(void);
 
+/// Makes the calling thread run its own parallel loops serially (on != 0), as a pool task's
+/// nested loops do, or on the pool again (0); returns the previous setting. Results do not
+/// change: only who runs the tasks.
+int ck_set_serial(int on);
+
 /// Runs fn(context, t) for t in 0..<tasks on the pool and the calling thread, and returns
 /// when all have finished. Tasks are claimed dynamically, in runs of consecutive tasks of
 /// about an eighth of a thread's share (one at a time when there are few). Nested calls (from
