@@ -23,7 +23,8 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   /// Threads that run batches.
   public let workers: Int
 
-  private let run: @Sendable ([Item]) -> [Result<Output, any Error>]
+  /// Answers a batch; told how many other batches were running when it was taken.
+  private let run: @Sendable ([Item], Int) -> [Result<Output, any Error>]
   private let canJoin: @Sendable (Item, Item) -> Bool
   private let onBatch: @Sendable (Int, Duration) -> Void
   private let idle: (after: Duration, call: @Sendable () -> Void)?
@@ -60,7 +61,8 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   /// - Parameters:
   ///   - workers: threads that run batches, each one batch at a time.
   ///   - run: answers a batch, one result per item in order (called on a worker thread,
-  ///     by several at once when `workers` > 1).
+  ///     by several at once when `workers` > 1), and told how many other batches were
+  ///     running when this one was taken.
   ///   - canJoin: whether two items may share a batch (same shape); default: always.
   ///   - onBatch: told each batch's size and run time (metrics).
   ///   - onIdle: called on the worker thread once a busy spell is over: after `after` with
@@ -70,7 +72,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
     onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
     onIdle: (after: Duration, call: @Sendable () -> Void)? = nil,
-    run: @escaping @Sendable ([Item]) -> [Result<Output, any Error>]
+    run: @escaping @Sendable (_ items: [Item], _ alongside: Int) -> [Result<Output, any Error>]
   ) {
     self.maxBatch = max(1, maxBatch)
     self.delay = max(.zero, delay)
@@ -86,6 +88,19 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
       thread.name = "tabby-batcher"
       thread.start()
     }
+  }
+
+  /// The same, with a `run` that needs only the items.
+  public convenience init(
+    maxBatch: Int, delay: Duration, maxQueue: Int, workers: Int = 1,
+    canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
+    onBatch: @escaping @Sendable (Int, Duration) -> Void = { _, _ in },
+    onIdle: (after: Duration, call: @Sendable () -> Void)? = nil,
+    run: @escaping @Sendable ([Item]) -> [Result<Output, any Error>]
+  ) {
+    self.init(
+      maxBatch: maxBatch, delay: delay, maxQueue: maxQueue, workers: workers, canJoin: canJoin,
+      onBatch: onBatch, onIdle: onIdle, run: { items, _ in run(items) })
   }
 
   /// Items waiting now.
@@ -125,9 +140,9 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   /// The worker loop: wait for items, give late-comers until the oldest one's deadline,
   /// run one batch, answer it.
   private func work() {
-    while let batch = nextBatch() {
+    while let (batch, alongside) = nextBatch() {
       let start = ContinuousClock.now
-      let results = run(batch.map(\.item))
+      let results = run(batch.map(\.item), alongside)
       let elapsed = ContinuousClock.now - start
       onBatch(batch.count, elapsed)
       complete(batch, results)
@@ -138,8 +153,8 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     condition.unlock()
   }
 
-  /// Takes the next batch, or nil when stopped and empty.
-  private func nextBatch() -> [Waiting]? {
+  /// Takes the next batch and counts the batches already running, or nil when stopped and empty.
+  private func nextBatch() -> (batch: [Waiting], alongside: Int)? {
     condition.lock()
     defer { condition.unlock() }
     // Another worker may take what this one waited for: then wait for more.
@@ -156,6 +171,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
       if !queue.isEmpty { break }
     }
     ranSinceIdle = true
+    let alongside = running
     running += 1
     var taken: [Waiting] = []
     var kept: [Waiting] = []
@@ -167,7 +183,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
       }
     }
     queue = kept
-    return taken
+    return (taken, alongside)
   }
 
   /// Waits (holding the lock on return) for a signal; after a batch, at most the idle time,

@@ -1,7 +1,6 @@
 import Classifier
 import Foundation
 import Imaging
-import Synchronization
 
 /// What the server knows about a model, for metadata endpoints and answers.
 public struct ModelDescription: Sendable {
@@ -110,21 +109,15 @@ public final class ServedModel: Sendable {
     self.engine = engine
     // A model with a fixed batch size takes its inputs one at a time.
     let limit = description.input.batch == nil ? maxBatch : 1
-    let running = Mutex(0)
     self.batcher = Batcher(
       maxBatch: limit, delay: delay, maxQueue: maxQueue, workers: workers,
       canJoin: { a, b in a.shape == b.shape && Self.sameType(a, b) }, onBatch: onBatch,
       onIdle: onIdle,
-      run: { items in
-        let others = running.withLock { count in
-          defer { count += 1 }
-          return count
-        }
-        defer { running.withLock { $0 -= 1 } }
+      run: { items, alongside in
         // One image with the other workers idle (a quiet server) uses every core for the
         // lowest latency; under load each worker keeps to its own thread, so the cores run
         // whole images side by side instead of meeting at every layer.
-        let ownThread = workers > 1 && (items.count > 1 || others > 0)
+        let ownThread = workers > 1 && (items.count > 1 || alongside > 0)
         return Self.runBatch(engine, items, ownThreadOnly: ownThread)
       })
   }
