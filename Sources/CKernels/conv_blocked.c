@@ -43,6 +43,8 @@ enum { PAD_PLANES = 8 };  // planes a padding task copies
 static _Thread_local float *scratch_buffer;
 static _Thread_local size_t scratch_floats;
 
+void ck__release_conv_blocked_scratch(void) { ck__scratch_free(&scratch_buffer, &scratch_floats); }
+
 long ck_conv_blocked_packed_count(long m, long k) { return (m + CB - 1) / CB * CB * k; }
 
 void ck_conv_blocked_pack(long m, long k, const float *weights, float *packed) {

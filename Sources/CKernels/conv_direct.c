@@ -69,6 +69,11 @@ static _Thread_local size_t rows_floats;
 static float *scratch(size_t floats) { return ck__grown(&scratch_buffer, &scratch_floats, floats); }
 static float *rows_scratch(size_t floats) { return ck__grown(&rows_buffer, &rows_floats, floats); }
 
+void ck__release_conv_direct_scratch(void) {
+  ck__scratch_free(&scratch_buffer, &scratch_floats);
+  ck__scratch_free(&rows_buffer, &rows_floats);
+}
+
 static inline float act1(float v, const ck_epilogue *ep) {
   if (!ep) return v;
   if (ep->activation == CK_ACT_RELU) return v > 0 ? v : 0;

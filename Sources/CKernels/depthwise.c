@@ -9,6 +9,7 @@
 // identical and a fake-quantized output matches the Swift fakeQuantize bit for bit.
 #include "ck_depthwise.h"
 #include "depthwise_internal.h"
+#include "scratch_internal.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -31,21 +32,14 @@ ck_dw_layout ck_dw_layout_for(const ck_depthwise_params *p, int split) {
   return l;
 }
 
-// One buffer per thread, grown when a larger plane comes; never shrunk (a few hundred KB).
+// One buffer per thread, grown when a larger plane comes (a few hundred KB), kept until
+// ck_release_thread_scratch.
 static _Thread_local float *scratch_buffer;
 static _Thread_local size_t scratch_floats;
 
-static float *scratch(size_t floats) {
-  if (floats <= scratch_floats) return scratch_buffer;
-  free(scratch_buffer);
-  scratch_buffer = NULL;
-  scratch_floats = 0;
-  void *memory = NULL;
-  if (posix_memalign(&memory, 64, floats * sizeof(float)) != 0) return NULL;
-  scratch_buffer = memory;
-  scratch_floats = floats;
-  return scratch_buffer;
-}
+static float *scratch(size_t floats) { return ck__scratch_grow(&scratch_buffer, &scratch_floats, floats); }
+
+void ck__release_depthwise_scratch(void) { ck__scratch_free(&scratch_buffer, &scratch_floats); }
 
 // The epilogue as written in the header: the reference every path must match.
 static inline float epilogue1(float v, const ck_depthwise_params *p, long c) {

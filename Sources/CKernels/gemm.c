@@ -175,17 +175,11 @@ static void run_block(const gemm_job *j, long kc, const float *a, const float *b
 
 // Each pool thread keeps its B panel buffer between calls.
 static _Thread_local float *panel_buffer = NULL;
-static _Thread_local long panel_capacity = 0;
+static _Thread_local size_t panel_capacity = 0;
 
-static float *panels(long count) {
-  if (count > panel_capacity) {
-    free(panel_buffer);
-    size_t bytes = ((size_t)count * sizeof(float) + 63) / 64 * 64;
-    panel_buffer = aligned_alloc(64, bytes);
-    panel_capacity = panel_buffer ? count : 0;
-  }
-  return panel_buffer;
-}
+static float *panels(long count) { return ck__scratch_grow(&panel_buffer, &panel_capacity, (size_t)count); }
+
+void ck__release_gemm_scratch(void) { ck__scratch_free(&panel_buffer, &panel_capacity); }
 
 // sweep for a direct job: the blocks read B's rows [pc, pc + kc) where they lie.
 static void sweep_direct(const gemm_job *j, long pc, long kc, long r0, long r1, long c0, long c1,

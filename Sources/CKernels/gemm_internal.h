@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include "ck_gemm.h"
+#include "scratch_internal.h"
 
 #define MR CK_GEMM_MR
 #define NR CK_GEMM_NR
@@ -22,15 +23,9 @@ static inline long ck__gemm_kc(long k) {
   return (k + blocks - 1) / blocks;
 }
 
-/// `*buffer` (of `*have` floats) if it holds `floats`, else a new 64-byte-aligned one in its
-/// place: a thread's scratch, grown when a larger layer comes and never shrunk (a fresh
-/// allocation each call would fault in new pages, or map and unmap them, every time).
+/// A thread's scratch buffer grown to `floats` (scratch_internal.h).
 static inline float *ck__grown(float **buffer, size_t *have, size_t floats) {
-  if (floats <= *have) return *buffer;
-  free(*buffer);
-  *buffer = aligned_alloc(64, (floats * sizeof(float) + 63) / 64 * 64);
-  *have = *buffer ? floats : 0;
-  return *buffer;
+  return ck__scratch_grow(buffer, have, floats);
 }
 
 // The input of a convolution with its padding written out (zeros), so packing never tests

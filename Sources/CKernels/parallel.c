@@ -1,9 +1,11 @@
 // The inference thread pool. Workers spin briefly between jobs (a network runs dozens of
 // parallel loops well under a millisecond apart, and waking a sleeping thread costs tens of
-// microseconds on a VM), then sleep on a condition variable so an idle kernel uses no CPU.
+// microseconds on a VM), then sleep on a condition variable so an idle kernel uses no CPU
+// and, having freed their kernel scratch first, holds no memory for them either.
 // Each worker has its own mailbox, so a job is only ever read by the workers that joined
 // it, and the submitter waits for exactly those before the job (on its stack) goes away.
 #include "ck_parallel.h"
+#include "ck_scratch.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -88,6 +90,9 @@ static job_t *wait_for_job(mailbox_t *box) {
       sched_yield();
     }
   }
+  // Not inside a task here, so this thread's scratch is free to go; the next job after a
+  // sleep allocates it again (from the heap's free lists unless the process trimmed them).
+  ck_release_thread_scratch();
   pthread_mutex_lock(&sleep_lock);
   atomic_fetch_add(&sleeping, 1);
   job_t *job;

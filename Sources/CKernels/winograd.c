@@ -104,16 +104,9 @@ typedef struct {
 
 // Each pool thread keeps its padded plane between calls.
 static _Thread_local float *plane_buffer = NULL;
-static _Thread_local long plane_capacity = 0;
+static _Thread_local size_t plane_capacity = 0;
 
-static float *plane_scratch(long count) {
-  if (count > plane_capacity) {
-    free(plane_buffer);
-    plane_buffer = malloc((size_t)count * sizeof(float));
-    plane_capacity = plane_buffer ? count : 0;
-  }
-  return plane_buffer;
-}
+static float *plane_scratch(long count) { return ck__scratch_grow(&plane_buffer, &plane_capacity, (size_t)count); }
 
 // Input plane `ch` of image `img` with its padding (zeros) written out, hp × wp.
 static void pad_plane(const wino_job *j, long img, long ch, float *pad) {
@@ -254,15 +247,13 @@ static void output_task(void *context, long task) {
 // The calling thread keeps V and M between calls (a layer's are megabytes: reusing them
 // spares the page faults of fresh memory).
 static _Thread_local float *work_buffer = NULL;
-static _Thread_local long work_capacity = 0;
+static _Thread_local size_t work_capacity = 0;
 
-static float *work_scratch(long count) {
-  if (count > work_capacity) {
-    free(work_buffer);
-    work_buffer = aligned_alloc(64, ((size_t)count * sizeof(float) + 63) / 64 * 64);
-    work_capacity = work_buffer ? count : 0;
-  }
-  return work_buffer;
+static float *work_scratch(long count) { return ck__scratch_grow(&work_buffer, &work_capacity, (size_t)count); }
+
+void ck__release_winograd_scratch(void) {
+  ck__scratch_free(&plane_buffer, &plane_capacity);
+  ck__scratch_free(&work_buffer, &work_capacity);
 }
 
 // Images [0, job->images) of the job: the three passes.

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 #if canImport(Glibc)
   import Glibc
@@ -6,8 +7,9 @@ import Foundation
 
 /// Memory housekeeping for a long-running process such as `tabby serve`.
 public enum ProcessMemory {
-  /// Hands the heap's free pages back to the system (glibc's `malloc_trim`), and says
-  /// whether it could.
+  /// Frees the calling thread's kernel scratch (`Threads.releaseScratch`), then hands the
+  /// heap's free pages back to the system (glibc's `malloc_trim`), and says whether it could.
+  /// Call it between runs, from a thread that is not running a network.
   ///
   /// Inference raises glibc's trim threshold so a run reuses the last run's freed
   /// activations instead of faulting in fresh pages (ModelIO's `mallocTunedForInference`);
@@ -16,6 +18,7 @@ public enum ProcessMemory {
   /// loaded and when a busy spell ends: the next request faults a few pages back in, once.
   @discardableResult
   public static func returnFreePages() -> Bool {
+    Threads.releaseScratch()
     #if canImport(Glibc)
       // Looked up at run time: Glibc's Swift module does not include <malloc.h>.
       typealias Trim = @convention(c) (Int) -> Int32

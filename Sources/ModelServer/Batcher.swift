@@ -28,7 +28,6 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private let canJoin: @Sendable (Item, Item) -> Bool
   private let onBatch: @Sendable (Int, Duration) -> Void
   private let idle: (after: Duration, call: @Sendable () -> Void)?
-  private var ranSinceIdle = false
   /// Batches being run now.
   private var running = 0
   private let condition = NSCondition()
@@ -65,8 +64,9 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   ///     running when this one was taken.
   ///   - canJoin: whether two items may share a batch (same shape); default: always.
   ///   - onBatch: told each batch's size and run time (metrics).
-  ///   - onIdle: called on the worker thread once a busy spell is over: after `after` with
-  ///     nothing queued since the last batch (the server returns freed memory then).
+  ///   - onIdle: called once a busy spell is over (`after` with nothing queued and no batch
+  ///     running), on each worker thread that ran a batch in it: the server frees that
+  ///     thread's kernel scratch and returns freed memory then.
   public init(
     maxBatch: Int, delay: Duration, maxQueue: Int, workers: Int = 1,
     canJoin: @escaping @Sendable (Item, Item) -> Bool = { _, _ in true },
@@ -140,7 +140,9 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   /// The worker loop: wait for items, give late-comers until the oldest one's deadline,
   /// run one batch, answer it.
   private func work() {
-    while let (batch, alongside) = nextBatch() {
+    // Whether this worker ran a batch since it last told `onIdle`.
+    var ranSinceIdle = false
+    while let (batch, alongside) = nextBatch(ranSinceIdle: &ranSinceIdle) {
       let start = ContinuousClock.now
       let results = run(batch.map(\.item), alongside)
       let elapsed = ContinuousClock.now - start
@@ -154,14 +156,14 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   }
 
   /// Takes the next batch and counts the batches already running, or nil when stopped and empty.
-  private func nextBatch() -> (batch: [Waiting], alongside: Int)? {
+  private func nextBatch(ranSinceIdle: inout Bool) -> (batch: [Waiting], alongside: Int)? {
     condition.lock()
     defer { condition.unlock() }
     // Another worker may take what this one waited for: then wait for more.
     while true {
       while queue.isEmpty {
         if stopped { return nil }
-        waitForItems()
+        waitForItems(ranSinceIdle: &ranSinceIdle)
       }
       let deadline = queue[0].arrival + delay
       while !stopped, !queue.isEmpty, joinable() < maxBatch, ContinuousClock.now < deadline {
@@ -187,8 +189,9 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   }
 
   /// Waits (holding the lock on return) for a signal; after a batch, at most the idle time,
-  /// and if nothing came by then, tells `onIdle` once, with the lock released.
-  private func waitForItems() {
+  /// and if nothing came by then and no batch is running, tells `onIdle` once, with the
+  /// lock released.
+  private func waitForItems(ranSinceIdle: inout Bool) {
     guard let idle, ranSinceIdle else { return condition.wait() }
     if condition.wait(until: Date(timeIntervalSinceNow: Self.seconds(idle.after))) { return }
     guard queue.isEmpty, running == 0, !stopped else { return }

@@ -33,6 +33,15 @@ public enum Threads {
     return try body()
   }
 
+  /// Frees the scratch this thread's kernels keep between runs (packing panels, padded
+  /// inputs, Winograd's transforms: megabytes for a batch): for a long-lived thread between
+  /// bursts of work, never from inside a run. The pool's own threads free theirs before they
+  /// sleep, and every thread when it exits. Results do not change.
+  public static func releaseScratch() { ck_release_thread_scratch() }
+
+  /// Bytes of kernel scratch all threads hold now.
+  public static var scratchBytes: Int { Int(ck_scratch_live_bytes()) }
+
   /// How many threads OpenBLAS uses now.
   public static var current: Int { Int(openblas_get_num_threads()) }
 

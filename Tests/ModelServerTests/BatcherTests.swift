@@ -160,6 +160,39 @@ final class BatchLog: Sendable {
     try #require(await eventually { idles.withLock { $0 } == 2 })
   }
 
+  /// Each worker that ran a batch is told on its own thread (where its kernel scratch lives),
+  /// and only once no batch is running.
+  @Test func idleIsToldOnEveryWorkerThatRan() async throws {
+    let running = Mutex(0)
+    let told = Mutex<(threads: Set<UInt>, whileRunning: Int)>(([], 0))
+    let batcher = Batcher<Int, Int>(
+      maxBatch: 1, delay: .zero, maxQueue: 100, workers: 2,
+      onIdle: (
+        after: .milliseconds(100),
+        call: {
+          let busy = running.withLock { $0 }
+          told.withLock {
+            $0.threads.insert(UInt(pthread_self()))
+            if busy > 0 { $0.whileRunning += 1 }
+          }
+        })
+    ) { items in
+      running.withLock { $0 += 1 }
+      // Long enough that the second item is taken by the other worker.
+      Thread.sleep(forTimeInterval: 0.3)
+      running.withLock { $0 -= 1 }
+      return items.map { .success($0) }
+    }
+    defer { batcher.stop() }
+    async let first = batcher.submit([1])
+    async let second = batcher.submit([2])
+    #expect(try await [first, second] == [[1], [2]])
+    try #require(await eventually { told.withLock { $0.threads.count } == 2 })
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(told.withLock { $0.threads.count } == 2, "once per worker, not every interval")
+    #expect(told.withLock { $0.whileRunning } == 0)
+  }
+
   @Test func stopAnswersWhatIsQueuedThenRefuses() async throws {
     let log = BatchLog()
     let batcher = doubler(log, maxBatch: 1, delay: .zero, pause: 0.05)
