@@ -142,6 +142,19 @@ static void start_workers(int count) {
   }
 }
 
+int ck_pool_wait_asleep(long timeout_ms) {
+  long deadline = now_ns() + timeout_ms * 1000000L;
+  for (;;) {
+    pthread_mutex_lock(&submit);
+    int workers = started_workers;
+    pthread_mutex_unlock(&submit);
+    if (atomic_load(&sleeping) >= workers) return 1;
+    if (now_ns() >= deadline) return 0;
+    struct timespec pause = {0, 500000};  // 0.5 ms: workers go to sleep 3 ms after their last job
+    nanosleep(&pause, NULL);
+  }
+}
+
 void ck_parallel_for(long tasks, ck_task_fn fn, void *context) {
   if (tasks <= 0) return;
   int threads = atomic_load(&wanted_threads);

@@ -7,9 +7,10 @@ import Tensor
 
 /// Memory housekeeping for a long-running process such as `tabby serve`.
 public enum ProcessMemory {
-  /// Frees the calling thread's kernel scratch (`Threads.releaseScratch`), then hands the
-  /// heap's free pages back to the system (glibc's `malloc_trim`), and says whether it could.
-  /// Call it between runs, from a thread that is not running a network.
+  /// Frees the calling thread's kernel scratch (`Threads.releaseScratch`) and gives the
+  /// kernel pool's workers a moment (at most 20 ms) to free theirs as they go to sleep, then
+  /// hands the heap's free pages back to the system (glibc's `malloc_trim`), and says whether
+  /// it could. Call it between runs, from a thread that is not running a network.
   ///
   /// Inference raises glibc's trim threshold so a run reuses the last run's freed
   /// activations instead of faulting in fresh pages (ModelIO's `mallocTunedForInference`);
@@ -19,6 +20,7 @@ public enum ProcessMemory {
   @discardableResult
   public static func returnFreePages() -> Bool {
     Threads.releaseScratch()
+    Threads.waitForIdlePool(milliseconds: 20)
     #if canImport(Glibc)
       // Looked up at run time: Glibc's Swift module does not include <malloc.h>.
       typealias Trim = @convention(c) (Int) -> Int32

@@ -39,6 +39,11 @@ public enum Threads {
   /// sleep, and every thread when it exits. Results do not change.
   public static func releaseScratch() { ck_release_thread_scratch() }
 
+  /// Waits up to `milliseconds` for the kernel pool's workers to be asleep, which they are
+  /// 3 ms after their last job, their scratch freed; false when the pool is busy meanwhile.
+  @discardableResult
+  public static func waitForIdlePool(milliseconds: Int) -> Bool { ck_pool_wait_asleep(milliseconds) == 1 }
+
   /// Bytes of kernel scratch all threads hold now.
   public static var scratchBytes: Int { Int(ck_scratch_live_bytes()) }
 

@@ -60,4 +60,16 @@ import Testing
     }
     #expect(freed >= grew, "freed \(freed) of \(grew) bytes at exit")
   }
+
+  /// After a loop on the pool, its workers go to sleep (3 ms after their last job) and say so.
+  @Test func poolWorkersFallAsleepAfterALoop() {
+    ck_set_threads(2)
+    let t = Self.shape
+    let x = GemmTests.values(t.images * t.c * t.h * t.w, seed: 23), wt = GemmTests.values(t.out * t.c * 9, seed: 24)
+    var packed = [Float](repeating: .nan, count: ck_winograd_packed_count(4, t.out, t.c))
+    ck_winograd_pack_weights(4, t.out, t.c, wt, &packed)
+    _ = WinogradTests().run(t, tile: 4, packed: packed, x: x, bias: nil, residual: nil)
+    #expect(ck_pool_wait_asleep(5000) == 1)
+    ck_release_thread_scratch()
+  }
 }

@@ -20,6 +20,10 @@ int ck_threads(void);
 /// change: only who runs the tasks.
 int ck_set_serial(int on);
 
+/// Waits up to `timeout_ms` for every started pool worker to be asleep (having freed its
+/// kernel scratch); returns 1 when they all are, 0 on timeout (the pool is busy elsewhere).
+int ck_pool_wait_asleep(long timeout_ms);
+
 /// Runs fn(context, t) for t in 0..<tasks on the pool and the calling thread, and returns
 /// when all have finished. Tasks are claimed dynamically, in runs of consecutive tasks of
 /// about an eighth of a thread's share (one at a time when there are few). Nested calls (from
