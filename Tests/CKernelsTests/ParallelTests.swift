@@ -1,4 +1,5 @@
 import CKernels
+import Glibc
 import Testing
 
 /// The pool must run every task exactly once, also right after its workers start and when
@@ -60,5 +61,39 @@ import Testing
       }
     }, counts)
     #expect((0..<outer * inner).allSatisfy { counts[$0] == 1 })
+  }
+
+  /// Each thread starts at the front of its own contiguous part (two threads, 64 tasks: the
+  /// caller's is 0..<32, the worker's 32..<64) and takes from the end of another's: so a
+  /// thread that ran any task of its own part ran that part's first task. (Which thread ends
+  /// up with how much depends on the scheduler; this holds whatever it does.)
+  @Test func eachThreadStartsAtTheFrontOfItsPart() {
+    ck_set_threads(2)
+    let tasks = 64
+    let ran = UnsafeMutablePointer<pthread_t>.allocate(capacity: tasks)
+    defer { ran.deallocate() }
+    var checked = 0, poolHelped = 0
+    for _ in 0..<2000 where poolHelped < 200 {
+      for t in 0..<tasks { ran[t] = 0 }
+      ck_parallel_for(tasks, { context, t in
+        // A little work per task, so both threads are inside the loop together.
+        var x = UInt64(t)
+        for _ in 0..<2000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        if x == 42 { print("") }
+        context!.assumingMemoryBound(to: pthread_t.self)[t] = pthread_self()
+      }, ran)
+      // Another suite may set the thread count meanwhile; only two-thread calls are checked.
+      guard ck_threads() == 2 else { continue }
+      checked += 1
+      let me = pthread_self()
+      let callerRanOwnPart = (0..<32).contains { pthread_equal(ran[$0], me) != 0 }
+      #expect(!callerRanOwnPart || pthread_equal(ran[0], me) != 0, "the caller did not start at task 0")
+      let worker = (32..<64).first { pthread_equal(ran[$0], me) == 0 }
+      if let worker {
+        poolHelped += 1
+        #expect(pthread_equal(ran[32], ran[worker]) != 0, "the worker did not start at task 32")
+      }
+    }
+    #expect(checked > 0 && poolHelped > 0, "the worker never ran a task of its part")
   }
 }

@@ -25,8 +25,10 @@ int ck_set_serial(int on);
 int ck_pool_wait_asleep(long timeout_ms);
 
 /// Runs fn(context, t) for t in 0..<tasks on the pool and the calling thread, and returns
-/// when all have finished. Tasks are claimed dynamically, in runs of consecutive tasks of
-/// about an eighth of a thread's share (one at a time when there are few). Nested calls (from
+/// when all have finished. Each thread starts on its own contiguous part of 0..<tasks, the
+/// same part in every call with the same count and threads (data stays in its cache from
+/// one loop to the next), in runs of about an eighth of the part (one task when there are
+/// few); a thread done early takes runs from the end of the others'. Nested calls (from
 /// inside a task) and calls from a second thread while the pool is busy run serially.
 void ck_parallel_for(long tasks, ck_task_fn fn, void *context);
 
