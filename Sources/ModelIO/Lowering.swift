@@ -29,11 +29,14 @@ extension Planner {
   mutating func lowerConv(_ node: Node) throws(ModelLoadError) {
     let x = try operand(node, 0)
     guard x.shape.count == 4 else { throw fail(node, "only 2-D convolution is supported (input shape \(x.shape))") }
-    guard let w = constant(node, 1) else { throw fail(node, "the weight must be a constant (initializer)") }
-    guard w.shape.count == 4 else { throw fail(node, "weight '\(node.inputs[1])' has shape \(w.shape), not 4-D") }
-    let kernel = node.ints("kernel_shape") ?? Array(w.shape[2...])
-    guard kernel == Array(w.shape[2...]) else {
-      throw fail(node, "kernel_shape \(kernel) does not match weight '\(node.inputs[1])' shape \(w.shape)")
+    // The weight's shape only: an int8 convolution reads its codes, never its float values.
+    guard node.inputs.count > 1, let wShape = env.constantShape(node.inputs[1]) else {
+      throw fail(node, "the weight must be a constant (initializer)")
+    }
+    guard wShape.count == 4 else { throw fail(node, "weight '\(node.inputs[1])' has shape \(wShape), not 4-D") }
+    let kernel = node.ints("kernel_shape") ?? Array(wShape[2...])
+    guard kernel == Array(wShape[2...]) else {
+      throw fail(node, "kernel_shape \(kernel) does not match weight '\(node.inputs[1])' shape \(wShape)")
     }
     let strides = try spatialAttribute(node, "strides", count: 2, default: 1)
     let dilations = try spatialAttribute(node, "dilations", count: 2, default: 1)
@@ -43,12 +46,13 @@ extension Planner {
       stride: (strides[0], strides[1]), pads: pads, dilation: (dilations[0], dilations[1]), groups: groups)
     let geometry: ConvGeometry, outShape: [Int]
     do {
-      (geometry, outShape) = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: options)
+      (geometry, outShape) = try Tensor.conv2dGeometry(input: x.shape, weight: wShape, options: options)
     } catch {
-      throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(w.shape) do not fit: \(error)")
+      throw fail(node, "input \(x.shape) and weight '\(node.inputs[1])' \(wShape) do not fit: \(error)")
     }
     // On 8-bit codes with onnxruntime's arithmetic (GraphRewrite.markInt8).
     if !node.fusion.int8Inputs.isEmpty { return try lowerInt8Conv(node, input: x, geometry, outShape: outShape, groups: groups) }
+    let w = constant(node, 1)!
     var bias: Tensor?
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       guard let b = constant(node, 2) else { throw fail(node, "the bias must be a constant (initializer)") }

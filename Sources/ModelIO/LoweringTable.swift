@@ -38,7 +38,7 @@ extension Planner {
   /// Operators the executor runs (beyond those only folded at load time).
   static var supported: Set<String> { Set(lowerings.keys) }
 
-  mutating func lowerRuntime(_ node: Node, _ values: [Value?]) throws(ModelLoadError) {
+  mutating func lowerRuntime(_ node: Node) throws(ModelLoadError) {
     // The rewrites' own operator (a Q→DQ pair merged, GraphRewrite.mergeQDQ).
     if node.domain == Node.internalDomain && node.op == "FakeQuant" { return try lowerQuantization(node) }
     guard node.domain != Node.internalDomain, let lowering = Planner.lowerings[node.op] else {

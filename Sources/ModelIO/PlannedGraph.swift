@@ -35,7 +35,7 @@ extension LoadedModel {
     var planner = Planner(graph: graph)
     do throws(ModelLoadError) { _ = try planner.plan(inputShapes: inputShapes) } catch { throw error.inFile(file) }
     var values: [String: PlannedGraph.Value] = [:]
-    for (name, v) in planner.env {
+    for (name, v) in planner.env.all {
       switch v {
       case .constant(let a): values[name] = .constant(a)
       case .runtime(_, let shape, let dtype): values[name] = .runtime(shape: shape, dtype: dtype)

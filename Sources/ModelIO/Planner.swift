@@ -8,7 +8,7 @@ struct Planner {
   }
 
   let graph: Graph
-  var env: [String: Value] = [:]
+  var env = PlannerEnvironment()
   var steps: [Step] = []
   var slotCount = 0
   var tensors: [String: Tensor] = [:]
@@ -129,14 +129,15 @@ struct Planner {
     guard node.domain.isEmpty || node.domain == "ai.onnx" || node.domain == "tabby" else {
       throw fail(node, "operator domain '\(node.domain)' is not supported")
     }
-    let values: [Value?] = node.inputs.map { $0.isEmpty ? nil : env[$0] }
-    for (k, v) in values.enumerated() where v == nil && !node.inputs[k].isEmpty {
-      throw fail(node, "input '\(node.inputs[k])' is not defined")
+    // Looked at without making deferred constants: only folding needs their values.
+    for name in node.inputs where !name.isEmpty && !env.isDefined(name) {
+      throw fail(node, "input '\(name)' is not defined")
     }
-    let allConstant = values.allSatisfy { v in if case .runtime? = v { false } else { true } }
+    let allConstant = node.inputs.allSatisfy { $0.isEmpty || env.constantShape($0) != nil }
     if allConstant && ConstantFolder.foldable.contains(node.op) && node.op != "Shape" {
-      let arrays = values.map { v -> HostArray? in if case .constant(let a)? = v { a } else { nil } }
-      env[node.outputs[0]] = .constant(try ConstantFolder.evaluate(node, arrays, opset: graph.opset))
+      let arrays = node.inputs.map { name -> HostArray? in
+        if !name.isEmpty, case .constant(let a)? = env[name] { a } else { nil }
+      }
       // Weights that are 8-bit codes (stored, or quantized at load by a Q→DQ pair) stay at
       // hand for the steps that read them as codes; the codes are made only when used.
       let fakeQuant = node.op == "FakeQuant" && node.domain == Node.internalDomain
@@ -145,10 +146,16 @@ struct Planner {
         node.op == "DequantizeLinear" ? x.dtype == .int8 || x.dtype == .uint8 : q.type == .int8 || q.type == .uint8
       {
         int8Weights[node.outputs[0]] = (x, q, fakeQuant)
+        if node.op == "DequantizeLinear" {
+          // ConstantFolder's DequantizeLinear, made only if a float step reads it.
+          env.deferConstant(node.outputs[0], shape: x.shape) { x.mapFloats { q.dequantize($0, into: $1, count: $0.count, shape: x.shape) } }
+          return
+        }
       }
+      env[node.outputs[0]] = .constant(try ConstantFolder.evaluate(node, arrays, opset: graph.opset))
       if node.op == "DequantizeLinear", let x = arrays[0], x.dtype == .int32 { int32Codes[node.outputs[0]] = x }
       return
     }
-    try lowerRuntime(node, values)
+    try lowerRuntime(node)
   }
 }

@@ -123,6 +123,22 @@ import Testing
     }
   }
 
+  /// The int8 path reads the weights as codes: planning it leaves their dequantized float
+  /// values (four times the codes' bytes) unmade; the float path, which reads them, makes them.
+  @Test(arguments: [layers[0], layers[3]])
+  func int8PlansLeaveFloatWeightsUnmade(_ l: Layer) throws {
+    var rng = SplitMix(seed: 11)
+    let m = try Self.model(l, Self.random(l, &rng))
+    let shape = [[1, l.channels, l.size, l.size]]
+    var int8 = Planner(graph: m.graph)
+    let labels = try int8.plan(inputShapes: shape).steps.map(\.label)
+    #expect(labels.contains { $0.hasPrefix("Conv(int8") }, "\(labels)")
+    #expect(int8.env.isPending("wf"), "the int8 plan made the float weights")
+    var float = Planner(graph: m.floatGraph)
+    _ = try float.plan(inputShapes: shape)
+    #expect(float.env.isDefined("wf") && !float.env.isPending("wf"), "the float plan did not read the weights")
+  }
+
   /// A pointwise layer feeding a depthwise one: the codes pass between the two int8 steps as
   /// codes (emitsCodes), and the depthwise kernel takes the input's zero point off itself.
   @Test func codesFlowBetweenInt8Steps() throws {
