@@ -75,6 +75,8 @@ import Testing
     var checked = 0, poolHelped = 0
     for _ in 0..<2000 where poolHelped < 200 {
       for t in 0..<tasks { ran[t] = 0 }
+      ck_set_threads(2)
+      let threadsBefore = ck_threads()
       ck_parallel_for(tasks, { context, t in
         // A little work per task, so both threads are inside the loop together.
         var x = UInt64(t)
@@ -82,8 +84,9 @@ import Testing
         if x == 42 { print("") }
         context!.assumingMemoryBound(to: pthread_t.self)[t] = pthread_self()
       }, ran)
-      // Another suite may set the thread count meanwhile; only two-thread calls are checked.
-      guard ck_threads() == 2 else { continue }
+      // Another suite may set the thread count meanwhile (and back); only calls that began
+      // and ended with two threads are checked.
+      guard threadsBefore == 2, ck_threads() == 2 else { continue }
       checked += 1
       let me = pthread_self()
       let callerRanOwnPart = (0..<32).contains { pthread_equal(ran[$0], me) != 0 }
