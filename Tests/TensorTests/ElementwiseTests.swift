@@ -55,6 +55,10 @@ func softmaxAlongAxis(_ axis: Int) throws {
   // Large enough to be split over the threads: a squeeze-and-excitation scale, rows that
   // start mid-plane, and a same-shape sum.
   ([2, 24, 40, 41], [2, 24, 1, 1]), ([3, 7, 1000], [7, 1]), ([40_000], [40_000]),
+  // Axes that merge (coalesced) and ones that do not: the smaller operand first, an outer
+  // product, every axis of length 1, four axes left apart, and a scale over many short rows.
+  ([1, 24, 1, 1], [2, 24, 40, 41]), ([6, 1], [1, 5]), ([1, 1], [1]), ([2, 3, 4, 5], [2, 1, 4, 1]),
+  ([1, 300, 7, 7], [1, 300, 1, 1]),
 ])
 func broadcastArithmeticMatchesNaive(_ sa: [Int], _ sb: [Int]) throws {
   let a = randomTensor(sa, seed: 22)
