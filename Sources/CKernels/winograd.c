@@ -158,7 +158,7 @@ WINO_INLINE void input_plane4(const wino_job *j, const float *pad, long img, lon
 }
 
 // Each tile row's outputs go to `rows` (M rows of whole 16-tile groups), then each output
-// row is finished and copied to C in one piece.
+// row is copied to C and finished there.
 #define OUTPUT_BODY(M, A, TRANSFORM, SCATTER)                                                      \
   const ck_conv_source *s = j->s;                                                                  \
   const float *src = j->mm + co * j->cols + img * j->tiles;                                        \
@@ -176,8 +176,7 @@ WINO_INLINE void input_plane4(const wino_job *j, const float *pad, long img, lon
     }                                                                                              \
     for (int i = 0; i < M && ty * M + i < s->out_h; i++) {                                         \
       long at = (ty * M + i) * s->out_w;                                                           \
-      if (ep) finish_row(rows + i * wrow, s->out_w, bias, res ? res + at : NULL, ep);              \
-      memcpy(c + at, rows + i * wrow, (size_t)s->out_w * sizeof(float));                           \
+      finish_row(c + at, rows + i * wrow, s->out_w, bias, res ? res + at : NULL, ep);              \
     }                                                                                              \
   }
 
