@@ -163,6 +163,7 @@ WINO_INLINE void input_plane4(const wino_job *j, const float *pad, long img, lon
   const ck_conv_source *s = j->s;                                                                  \
   const float *src = j->mm + co * j->cols + img * j->tiles;                                        \
   long stride = j->cout * j->cols, wrow = (j->tw + WL - 1) / WL * WL * M;                          \
+  long plane = s->out_h * s->out_w, whole = (s->out_w + WL - 1) / WL * WL;                         \
   float *c = j->c + img * j->c_image + co * j->ldc;                                                \
   const ck_epilogue *ep = j->ep;                                                                   \
   const float *bias = ep && ep->bias ? ep->bias + co : NULL;                                       \
@@ -176,7 +177,10 @@ WINO_INLINE void input_plane4(const wino_job *j, const float *pad, long img, lon
     }                                                                                              \
     for (int i = 0; i < M && ty * M + i < s->out_h; i++) {                                         \
       long at = (ty * M + i) * s->out_w;                                                           \
-      finish_row(c + at, rows + i * wrow, s->out_w, bias, res ? res + at : NULL, ep);              \
+      /* Whole vectors where they stay in this plane: the columns past the row's end land on  */  \
+      /* the rows after it, which this task writes next (no residual: it could be C itself).  */  \
+      long len = !res && at + whole <= plane ? whole : s->out_w;                                   \
+      finish_row(c + at, rows + i * wrow, len, bias, res ? res + at : NULL, ep);                   \
     }                                                                                              \
   }
 
