@@ -2,8 +2,8 @@
 # Load time only, Tabby against onnxruntime, each load in a fresh process and the two runtimes
 # interleaved ROUNDS times (a busy spell then lands on both), medians and the ratio:
 #   bench/predict/load.sh [ROUNDS]      (default 7; TABBY_BIN overrides the binary)
-# bench/predict/run.sh times onnxruntime's sessions inside one long-lived Python process,
-# whose freed memory later sessions reuse, against a fresh `tabby` process per model.
+# bench/predict/run.sh's load column is timed the same way (both fresh), once per round
+# next to the latency runs; this script is the load alone, more rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-7}"
