@@ -156,16 +156,40 @@ extension Planner {
       // but transposes X and Y on each call. Whichever moves fewer floats: ConvNeXt's late
       // stages (196 and 49 rows against 384×1536 and 768×3072 weights) take PackedDense.
       let rowTiles = (rows + 383) / 384
+      let run: (Tensor, [Float]?) throws -> Tensor
       if rows >= 16 && rowTiles * k * n <= rows * (k + n) {
         let product = RowsTimesConstant(weights: w.floats(), inputs: k, outputs: n)
-        try bind(node, shape, inputs: [a.slot]) { try product(try $0[0].reshaped([rows, k]), rows: rows).reshaped(outShape) }
+        run = { x, bias in try product(try x.reshaped([rows, k]), rows: rows, bias: bias).reshaped(outShape) }
       } else {
         let dense = PackedDense(weights: w.floats(), transB: false, inputs: k, outputs: n, transA: false, alpha: 1, bias: nil)
-        try bind(node, shape, inputs: [a.slot]) { try dense(try $0[0].reshaped([rows, k])).reshaped(outShape) }
+        run = { x, bias in try dense(try x.reshaped([rows, k]), bias: bias).reshaped(outShape) }
       }
+      try bind(node, shape, inputs: [a.slot]) { try run($0[0], nil) }
+      linearProducts[slotCount - 1] = (steps.count - 1, a.slot, { try run($0, $1) })
       return
     }
     try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
+  }
+}
+
+extension Planner {
+  /// `Add(MatMul(x, W), b)` with b one value per output column (a Linear layer's bias, as
+  /// PyTorch exports it on [N, H, W, C] tensors; ConvNeXt has 36) runs as one step: the bias
+  /// is added in the gemm's epilogue instead of a pass over the product. The sum is the
+  /// same (x·W + b, one rounding), so outputs do not change. False when not that pattern.
+  mutating func lowerLinearBias(_ node: Node) throws(ModelLoadError) -> Bool {
+    guard node.op == "Add", node.inputs.count == 2, node.fusion == Fusion() else { return false }
+    for k in 0..<2 {
+      guard case .runtime(let slot, let shape, .float32)? = env[node.inputs[k]], let linear = linearProducts[slot],
+        uses[node.inputs[k]] == 1, !absorbedSteps.contains(linear.step), let b = constant(node, 1 - k),
+        let n = shape.last, b.count == n, b.shape.count <= shape.count, b.shape.dropLast().allSatisfy({ $0 == 1 })
+      else { continue }
+      let bias = b.floats()
+      absorbedSteps.insert(linear.step)
+      try bind(node, shape, inputs: [linear.input], kind: "MatMul+Add") { try linear.run($0[0], bias) }
+      return true
+    }
+    return false
   }
 }
 

@@ -50,6 +50,7 @@ extension Planner {
   mutating func lowerBinary(_ node: Node) throws(ModelLoadError) {
     if node.op == "Add", !node.fusion.int8Inputs.isEmpty { return try lowerInt8Add(node) }
     if node.op == "Add", let q = node.fusion.outputQuantization { return try lowerQuantizedAdd(node, q) }
+    if try lowerLinearBias(node) { return }
     if try lowerSiLU(node) { return }
     // Max and Min take any number of operands (one at least); the others exactly two.
     var parts: [(slot: Int, shape: [Int], dtype: ElementType)] = []

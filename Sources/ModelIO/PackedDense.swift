@@ -34,7 +34,8 @@ final class PackedDense: @unchecked Sendable {
 
   deinit { packed.deallocate() }
 
-  func callAsFunction(_ a: Tensor) throws(ModelLoadError) -> Tensor {
+  /// `extra`, when given, is the bias per output instead of the one made with the layer.
+  func callAsFunction(_ a: Tensor, bias extra: [Float]? = nil) throws(ModelLoadError) -> Tensor {
     let rows = transA ? a.shape[1] : a.shape[0]
     var y = Tensor(uninitializedShape: [rows, outputs])
     // op(A)ᵀ is [inputs, rows]: A itself when transA or for a single row.
@@ -42,7 +43,7 @@ final class PackedDense: @unchecked Sendable {
     var yt = rows == 1 ? y : Tensor(uninitializedShape: [outputs, rows])
     let status = yt.withUnsafeMutableBufferPointer { yp in
       xt.withUnsafeBufferPointer { xp in
-        withOptionalPointer(bias) { bp in
+        withOptionalPointer(extra ?? bias) { bp in
           var ep = ck_epilogue()
           ep.bias = bp
           return ck_gemm(outputs, rows, inputs, packed, xp.baseAddress!, rows, yp.baseAddress!, rows, &ep)
@@ -69,14 +70,22 @@ final class RowsTimesConstant: @unchecked Sendable {
     (self.weights, self.inputs, self.outputs) = (weights, inputs, outputs)
   }
 
-  func callAsFunction(_ x: Tensor, rows: Int) throws(ModelLoadError) -> Tensor {
+  /// With `bias` (one value per output column), Y = X·W + bias: the bias goes in the gemm's
+  /// epilogue as a residual whose rows all start at the same place (row stride 0).
+  func callAsFunction(_ x: Tensor, rows: Int, bias: [Float]? = nil) throws(ModelLoadError) -> Tensor {
+    precondition(bias.map { $0.count == outputs } ?? true, "RowsTimesConstant: bias of \(bias?.count ?? 0) for \(outputs)")
     var y = Tensor(uninitializedShape: [rows, outputs])
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: max(1, ck_gemm_packed_a_count(rows, inputs)))
     defer { packed.deallocate() }
     x.withUnsafeBufferPointer { ck_gemm_pack_a(rows, inputs, $0.baseAddress!, inputs, packed) }
     let status = y.withUnsafeMutableBufferPointer { yp in
       weights.withUnsafeBufferPointer { wp in
-        ck_gemm(rows, outputs, inputs, packed, wp.baseAddress!, outputs, yp.baseAddress!, outputs, nil)
+        withOptionalPointer(bias) { bp in
+          guard let bp else { return ck_gemm(rows, outputs, inputs, packed, wp.baseAddress!, outputs, yp.baseAddress!, outputs, nil) }
+          var ep = ck_epilogue()
+          (ep.residual, ep.residual_ld) = (bp, 0)
+          return ck_gemm(rows, outputs, inputs, packed, wp.baseAddress!, outputs, yp.baseAddress!, outputs, &ep)
+        }
       }
     }
     if status != 0 { throw .outOfScratchMemory }

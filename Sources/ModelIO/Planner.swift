@@ -19,6 +19,9 @@ struct Planner {
   /// Direct (first-layer) convolutions by output slot, with their step and input slot (for
   /// fusing the max pooling that follows).
   var directConvs: [Int: (step: Int, conv: DirectConv, input: Int)] = [:]
+  /// MatMul steps with constant weights by output slot, with their step, input slot, and the
+  /// product with a bias per output column added in its epilogue (for the Add that follows).
+  var linearProducts: [Int: (step: Int, input: Int, run: (Tensor, [Float]) throws -> Tensor)] = [:]
   /// Steps folded into a later one (a Concat that runs its convolutions itself).
   var absorbedSteps = Set<Int>()
   /// Standalone Sigmoid steps by output name, with their input slot (for SiLU fusion).
