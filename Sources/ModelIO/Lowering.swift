@@ -165,7 +165,7 @@ extension Planner {
         run = { x, bias in try dense(try x.reshaped([rows, k]), bias: bias).reshaped(outShape) }
       }
       try bind(node, shape, inputs: [a.slot]) { try run($0[0], nil) }
-      linearProducts[slotCount - 1] = (steps.count - 1, a.slot, { try run($0, $1) })
+      linearProducts[slotCount - 1] = (steps.count - 1, a.slot, run)
       return
     }
     try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }

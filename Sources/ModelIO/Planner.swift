@@ -21,7 +21,7 @@ struct Planner {
   var directConvs: [Int: (step: Int, conv: DirectConv, input: Int)] = [:]
   /// MatMul steps with constant weights by output slot, with their step, input slot, and the
   /// product with a bias per output column added in its epilogue (for the Add that follows).
-  var linearProducts: [Int: (step: Int, input: Int, run: (Tensor, [Float]) throws -> Tensor)] = [:]
+  var linearProducts: [Int: (step: Int, input: Int, run: (Tensor, [Float]?) throws -> Tensor)] = [:]
   /// Steps folded into a later one (a Concat that runs its convolutions itself).
   var absorbedSteps = Set<Int>()
   /// Standalone Sigmoid steps by output name, with their input slot (for SiLU fusion).

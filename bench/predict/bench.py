@@ -69,22 +69,12 @@ def ort_input(session, batch):
     return info.name, rng.standard_normal(dims, dtype=np.float32), fixed
 
 
-# onnxruntime's session made in a fresh process, as each `tabby predict` is: a session made in
-# this long-lived process reuses the memory earlier sessions freed, where a fresh process (the
-# user's case, and Tabby's here) pays for every new page.
-FRESH_LOAD = """
-import sys, time
-import onnxruntime as ort
-opts = ort.SessionOptions()
-opts.intra_op_num_threads, opts.inter_op_num_threads = int(sys.argv[2]), 1
-start = time.perf_counter()
-ort.InferenceSession(sys.argv[1], opts, providers=["CPUExecutionProvider"])
-print((time.perf_counter() - start) * 1000)
-"""
-
-
 def onnxruntime_load_ms(model):
-    out = subprocess.run([sys.executable, "-c", FRESH_LOAD, str(model), str(THREADS)],
+    # In a fresh process, as each `tabby predict` is: a session made in this long-lived
+    # process reuses the memory earlier sessions freed, where a fresh process (the user's
+    # case, and Tabby's here) pays for every new page.
+    script = pathlib.Path(__file__).with_name("ort_load.py")
+    out = subprocess.run([sys.executable, str(script), str(model), str(THREADS)],
                          capture_output=True, text=True, check=True, timeout=300)
     return float(out.stdout.strip())
 

@@ -22,16 +22,7 @@ for model in "$SHARED/reference/models/squeezenet1.1.onnx" "$TMP/resnet18_v1.onn
   for _ in $(seq "$ROUNDS"); do
     tabby+=("$("$TABBY_BIN" predict --json --model "$model" --bench 1 --batch-size 16 --threads 2 "$IMAGE" 2>/dev/null |
       "$PY" -c "import json, sys; print(round(json.load(sys.stdin)['load_ms'], 1))")")
-    ort+=("$("$PY" - "$model" <<'PY'
-import sys, time
-import onnxruntime as ort
-opts = ort.SessionOptions()
-opts.intra_op_num_threads, opts.inter_op_num_threads = 2, 1
-start = time.perf_counter()
-ort.InferenceSession(sys.argv[1], opts, providers=["CPUExecutionProvider"])
-print(round((time.perf_counter() - start) * 1000, 1))
-PY
-)")
+    ort+=("$("$PY" bench/predict/ort_load.py "$model" 2)")
   done
   "$PY" - "$(basename "$model")" "${tabby[*]}" "${ort[*]}" <<'PY'
 import statistics, sys
