@@ -5,8 +5,8 @@ import Tensor
   import Glibc
 #endif
 
-/// MobileNetV2's expansion (a 1×1 packed convolution) and the 3×3 depthwise convolution that
-/// alone reads it, as one step run by bands of output rows. Each task expands just the rows
+/// MobileNetV2's expansion (a 1×1 packed convolution, EfficientNet's with its SiLU) and the
+/// 3×3 depthwise convolution that alone reads it, as one step run by bands of output rows. Each task expands just the rows
 /// its band's depthwise reads (a band's first input row is also its neighbour's last, so it
 /// is expanded twice) into a buffer that stays in the L2, and runs the depthwise on them at
 /// once: the expanded map (six times the block's channels, 4.8 MB at 112×112) is never
@@ -18,6 +18,8 @@ import Tensor
 final class ExpandDepthwise: @unchecked Sendable {
   let expand: PackedConv
   let depthwise: Depthwise3x3
+  /// x·σ(x) on the expanded rows (EfficientNet's SiLU), in the band buffer while it is hot.
+  let expandSiLU: Bool
   /// Output rows per band: a band's expanded rows fill about `bandBytes`.
   let bandRows: Int
   static let bandBytes = 512 << 10
@@ -28,14 +30,14 @@ final class ExpandDepthwise: @unchecked Sendable {
   /// Nil unless `expand` is a plain 1×1 packed gemm (no Winograd, blocked kernel or later
   /// pass) whose output is `depthwise`'s whole input, and the depthwise applies its
   /// activation itself, on a map of at least `minimumPlane` positions.
-  init?(expand: PackedConv, depthwise: Depthwise3x3) {
+  init?(expand: PackedConv, depthwise: Depthwise3x3, expandSiLU: Bool = false) {
     let g = expand.geometry
     guard Self.enabled, g.isPointwise, expand.groups == 1, expand.winograd == 0, !expand.blocked,
       expand.after == nil, depthwise.fakeQuant == nil, depthwise.activatesItself, !depthwise.forcePortable,
       depthwise.channels == expand.outShape[1], depthwise.height == g.outH, depthwise.width == g.outW,
       g.outPlane >= Self.minimumPlane
     else { return nil }
-    (self.expand, self.depthwise) = (expand, depthwise)
+    (self.expand, self.depthwise, self.expandSiLU) = (expand, depthwise, expandSiLU)
     let rowsIn = max(4, Self.bandBytes / (depthwise.channels * depthwise.width * 4))
     bandRows = max(1, (rowsIn - 3) / depthwise.stride + 1)
   }
@@ -70,6 +72,8 @@ final class ExpandDepthwise: @unchecked Sendable {
             let oy0 = band * bandRows, oy1 = min(d.outH, oy0 + bandRows)
             let (r0, r1) = inputRows(oy0, oy1)
             if !expand.pointwiseRows(xb + n * inImage, rows: r0..<r1, into: buffer) { failed = true }
+            // Elementwise, so the same bits as the SiLU pass over the whole map.
+            if expandSiLU { ck_silu(buffer, buffer, d.channels * (r1 - r0) * d.width, -1) }
             d.band(buffer, rows: r0..<r1, outputRows: oy0..<oy1, into: yb + n * outImage)
           }
         }
@@ -82,15 +86,17 @@ final class ExpandDepthwise: @unchecked Sendable {
 
 extension Planner {
   /// A 3×3 depthwise convolution whose input only it reads, made by a 1×1 packed
-  /// convolution: the two become one ExpandDepthwise step. False when that does not hold.
+  /// convolution (or by one and its SiLU): the two become one ExpandDepthwise step. False when that does not hold.
   mutating func fuseExpansion(_ node: Node, input: Int, batch: Int, _ dw: Depthwise3x3) throws(ModelLoadError)
     -> Bool
   {
-    guard let c = packedConvs[input], c.inputs.count == 1, uses[node.inputs[0]] == 1,
-      let fused = ExpandDepthwise(expand: c.conv, depthwise: dw)
+    let silu = packedConvs[input] == nil
+    guard let c = packedConvs[input] ?? siluConvs[input], c.inputs.count == 1, uses[node.inputs[0]] == 1,
+      let fused = ExpandDepthwise(expand: c.conv, depthwise: dw, expandSiLU: silu)
     else { return false }
     absorbedSteps.insert(c.step)
-    try bind(node, [batch, dw.channels, dw.outH, dw.outW], inputs: c.inputs, kind: "Conv(expand+depthwise)") {
+    let kind = silu ? "Conv(expand+SiLU+depthwise)" : "Conv(expand+depthwise)"
+    try bind(node, [batch, dw.channels, dw.outH, dw.outW], inputs: c.inputs, kind: kind) {
       try fused($0[0], batch: batch)
     }
     return true

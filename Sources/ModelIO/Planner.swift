@@ -16,6 +16,9 @@ struct Planner {
   var constants: [(Int, Tensor)] = []
   /// Packed convolutions by output slot, with their step and input slots (for Concat fusion).
   var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
+  /// The same for packed convolutions whose step applies a SiLU to their output (for the
+  /// expansion a depthwise convolution reads, EfficientNet's).
+  var siluConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
   /// Direct (first-layer) convolutions by output slot, with their step and input slot (for
   /// fusing the max pooling that follows).
   var directConvs: [Int: (step: Int, conv: DirectConv, input: Int)] = [:]

@@ -28,6 +28,7 @@ extension Planner {
           Self.siluInPlace(&y)
           return y
         }
+        if let c = packedConvs[slot], c.step == p { siluConvs[slotCount - 1] = (steps.count - 1, c.conv, c.inputs) }
         return true
       }
       try bind(node, shape, inputs: [slot], kind: "SiLU") { Self.silu($0[0]) }
