@@ -6,15 +6,15 @@ import Tensor
 #endif
 
 /// MobileNetV2's expansion (a 1×1 packed convolution, EfficientNet's with its SiLU) and the
-/// 3×3 depthwise convolution that alone reads it, as one step run by bands of output rows. Each task expands just the rows
-/// its band's depthwise reads (a band's first input row is also its neighbour's last, so it
-/// is expanded twice) into a buffer that stays in the L2, and runs the depthwise on them at
-/// once: the expanded map (six times the block's channels, 4.8 MB at 112×112) is never
-/// written to memory and read back. Alone, the 16→96 expansion writes its 4.8 MB in 255 µs
-/// into a buffer still in the L3 and in 430–460 µs into one that is not, as in the net
-/// (bench/README.md, 2026-12-05). The arithmetic is the two steps' bit for bit: the gemm's
-/// sums do not depend on which columns a call takes, nor the depthwise's on where a band
-/// starts (its padding taps add zero products either way).
+/// 3×3 depthwise convolution that alone reads it, as one step run by bands of output rows.
+/// Each task expands just the rows its band's depthwise reads (a band's first input row is
+/// also its neighbour's last, so it is expanded twice) into a buffer that stays in the L2,
+/// and runs the depthwise on them at once: the expanded map (six times the block's
+/// channels, 4.8 MB at 112×112) is never written to memory and read back. Alone, the 16→96
+/// expansion writes its 4.8 MB in 255 µs into a buffer still in the L3 and in 430–460 µs
+/// into one that is not, as in the net (bench/README.md, 2026-12-05). The arithmetic is the
+/// two steps' bit for bit: the gemm's sums do not depend on which columns a call takes, nor
+/// the depthwise's on where a band starts (its padding taps add zero products either way).
 final class ExpandDepthwise: @unchecked Sendable {
   let expand: PackedConv
   let depthwise: Depthwise3x3
@@ -86,7 +86,8 @@ final class ExpandDepthwise: @unchecked Sendable {
 
 extension Planner {
   /// A 3×3 depthwise convolution whose input only it reads, made by a 1×1 packed
-  /// convolution (or by one and its SiLU): the two become one ExpandDepthwise step. False when that does not hold.
+  /// convolution (or by one and its SiLU): the two become one ExpandDepthwise step. False
+  /// when that does not hold.
   mutating func fuseExpansion(_ node: Node, input: Int, batch: Int, _ dw: Depthwise3x3) throws(ModelLoadError)
     -> Bool
   {
