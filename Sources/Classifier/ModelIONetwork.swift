@@ -90,6 +90,8 @@ final class ModelIONetwork: Network {
     return try ModelIONetwork.count(Array(out.dropFirst()), model.outputs[0].name, path)
   }
 
+  func dropPlanningWeights() -> Bool { model.dropGraphWeights() }
+
   func run(_ batch: ModelInput) throws -> NetworkOutput {
     let outputs: [Tensor]
     do {

@@ -52,6 +52,12 @@ public final class PretrainedModel: @unchecked Sendable {
     guard let device else { return try network.run(batch) }
     return try lock.withLock { try network.run(batch, on: device) }
   }
+
+  /// For a holder that will run this model only on the CPU, on images of its declared size
+  /// in batches of any size (`tabby serve --device cpu`, after the warm-up run): gives up the
+  /// file's weights that only planning reads (the plan keeps its own converted copy), when
+  /// no later run can need another plan. Says whether it did; a GPU run afterwards fails.
+  public func dropPlanningWeights() -> Bool { network.dropPlanningWeights() }
 }
 
 /// A plain pthread mutex: Synchronization.Mutex would demand a `sending` result from run.

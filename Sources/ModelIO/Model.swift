@@ -124,12 +124,14 @@ public final class LoadedModel: Sendable {
   public let inputs: [TensorInfo]
   /// The results `run` returns, in order.
   public let outputs: [TensorInfo]
-  let graph: Graph
+  /// The rewritten graph that plans are made from, with its weights (see `dropGraphWeights`).
+  var graph: Graph { source.withLock { $0.graph } }
   /// The same rewrites without the int8 path's marks (float with fake quantization), for
   /// executors that have no int8 kernels (DeviceInference); shares `graph`'s weights.
-  let floatGraph: Graph
+  var floatGraph: Graph { source.withLock { $0.floatGraph } }
   let file: String
-  private let plans = Mutex<[[[Int]]: ExecutionPlan]>([:])
+  let source: Mutex<PlanningSource>
+  let plans = Mutex<[[[Int]]: ExecutionPlan]>([:])
 
   /// Takes the graph over (`consuming`): when no one else holds its weights, the rewrites
   /// change them in place instead of copying them.
@@ -143,13 +145,14 @@ public final class LoadedModel: Sendable {
     }
     var outputs = raw.outputs.map { LoadedModel.describe($0, in: raw) }
     let rewritten: Graph
+    let floatGraph: Graph
     do throws(ModelLoadError) {
       floatGraph = try GraphRewrite.apply(consume raw, int8: false)
     } catch { throw error.inFile(file) }
     var marked = floatGraph
     GraphRewrite.markInt8(&marked)
     rewritten = marked
-    graph = rewritten
+    source = Mutex(PlanningSource(graph: rewritten, floatGraph: floatGraph))
     // Validate shapes and operators now when the input shape is known up to the batch.
     let concrete = inputs.map { $0.shape.enumerated().map { i, d in d.value ?? (i == 0 ? 1 : -1) } }
     var first: ExecutionPlan?
@@ -190,6 +193,8 @@ public final class LoadedModel: Sendable {
 
   func plan(for shapes: [[Int]]) throws(ModelLoadError) -> ExecutionPlan {
     if let p = plans.withLock({ $0[shapes] }) { return p }
+    let (graph, dropped) = source.withLock { ($0.graph, $0.droppedFor) }
+    if let image = dropped { return try planWithoutWeights(for: shapes, image: image) }
     // A batch of a graph that keeps images apart runs image by image (see BatchSplit).
     if let one = BatchSplit.imageShapes(graph, shapes), let single = try? plan(for: one),
       single.outputShapes.allSatisfy({ $0.first == 1 })
@@ -228,6 +233,7 @@ public final class LoadedModel: Sendable {
   private func checkOperators() throws(ModelLoadError) {
     let known: Set<String> = Planner.supported.union(ConstantFolder.foldable)
     // The rewrites' own operators (domain "tabby") are lowered apart; files cannot hold them.
+    let graph = self.graph
     for n in graph.nodes where !known.contains(n.op) && n.domain != Node.internalDomain {
       throw ModelLoadError(
         "\(n.op) node '\(n.label)' (opset \(graph.opset)): operator '\(n.op)' is not supported", file: file)

@@ -32,6 +32,11 @@ extension LoadedModel {
   /// float path (fake quantization), without the CPU's int8 marks.
   public func plannedGraph(inputShapes: [[Int]]) throws(ModelLoadError) -> PlannedGraph {
     let graph = floatGraph
+    if graphWeightsDropped {
+      throw ModelLoadError(
+        "this model's weights were released after it was planned for the CPU; load it again to run it elsewhere",
+        file: file)
+    }
     var planner = Planner(graph: graph)
     do throws(ModelLoadError) { _ = try planner.plan(inputShapes: inputShapes) } catch { throw error.inFile(file) }
     var values: [String: PlannedGraph.Value] = [:]

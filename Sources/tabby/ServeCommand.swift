@@ -136,6 +136,10 @@ struct ServeCommand: ParsableCommand {
       for spec in specs {
         do {
           let (model, description) = try loader.load(spec)
+          // Warmed up on the CPU, the plan holds its own weights: the file's copy can go.
+          if loader.session.context.device == .cpu, model.dropPlanningWeights() {
+            printError("tabby serve: \(spec.name): planned; its source weights released")
+          }
           let metrics = core.metrics
           let served = ServedModel(
             description: description, engine: ClassifierEngine(model: model, context: loader.session.context), maxBatch: maxBatch,
