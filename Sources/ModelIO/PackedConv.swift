@@ -194,13 +194,3 @@ func withOptionalPointer<R>(_ a: [Float]?, _ body: (UnsafePointer<Float>?) -> R)
   guard let a else { return body(nil) }
   return a.withUnsafeBufferPointer { body($0.baseAddress) }
 }
-
-extension ConvGeometry {
-  /// The geometry as CKernels' convolution kernels take it, reading input `x`.
-  func kernelSource(_ x: UnsafePointer<Float>?) -> ck_conv_source {
-    ck_conv_source(
-      x: x, channels: channels, height: height, width: width, kernel_h: kernelH, kernel_w: kernelW,
-      stride_h: strideH, stride_w: strideW, pad_top: padTop, pad_left: padLeft, dilation_h: dilationH,
-      dilation_w: dilationW, out_h: outH, out_w: outW)
-  }
-}

@@ -37,6 +37,70 @@ func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
   }
 }
 
+/// A 1×1 convolution (the packed forward reads the images as the gemm's B) without a bias.
+@Test func pointwiseConv2dGradients() throws {
+  let x = randomTensor([2, 3, 4, 5], seed: 14)
+  let w = randomTensor([7, 3, 1, 1], seed: 15)
+  try checkGradients([x, w]) { try Conv2DFunction.apply($0[0], weight: $0[1], bias: nil) }
+}
+
+/// LeNet's second convolution: more output channels than one micro-kernel's rows, a patch
+/// longer than a packed block's, several images as one gemm, against the inference path
+/// and against the input gradient made with OpenBLAS (the gemm it replaced).
+@Test func conv2dTrainingMatchesReferenceAtLeNetSize() throws {
+  let x = randomTensor([3, 20, 12, 12], seed: 16)
+  let w = randomTensor([50, 20, 5, 5], seed: 17, range: -0.1...0.1)
+  let b = randomTensor([50], seed: 18)
+  let xv = Variable(x, requiresGrad: true)
+  let y = try Conv2DFunction.apply(xv, weight: Variable(w, requiresGrad: true), bias: Variable(b), activation: .tanh)
+  expectClose(y.value, try Tensor.conv2d(x, weight: w, bias: b, activation: .tanh), tolerance: 1e-5)
+  let gy = randomTensor(y.shape, seed: 19)
+  let grads = try y.creator!.backward(gy)
+  // dx by the definition: col2im(Wᵀ · dT) with OpenBLAS, dT the activation's derivative.
+  let (g, _) = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: .init())
+  let (n, cout, k, p) = (3, 50, g.patchSize, g.outPlane)
+  var dT = [Float](repeating: 0, count: cout * n * p)
+  for i in 0..<n {
+    for oc in 0..<cout {
+      for j in 0..<p {
+        let yv = y.value.scalars[(i * cout + oc) * p + j]
+        dT[(oc * n + i) * p + j] = gy.scalars[(i * cout + oc) * p + j] * (1 - yv * yv)
+      }
+    }
+  }
+  var dcols = [Float](repeating: 0, count: k * n * p)
+  var dx = Tensor(zeros: x.shape)
+  w.withUnsafeBufferPointer { wp in
+    CPUBackend.shared.gemm(
+      transA: true, transB: false, m: k, n: n * p, k: cout, alpha: 1, a: wp.baseAddress!, lda: k, b: dT,
+      ldb: n * p, beta: 0, c: &dcols, ldc: n * p)
+  }
+  dx.withUnsafeMutableBufferPointer { xp in
+    CPUBackend.shared.col2im(dcols, imageStride: x.count / n, images: n, geometry: g, into: xp.baseAddress!)
+  }
+  expectClose(try #require(grads[0]), dx, tolerance: 1e-4)
+}
+
+/// The packed gemms share out output tiles, never the sum over the patch, so a training
+/// run's numbers do not depend on how many threads the pool has.
+@Test func packedConvTrainingIsTheSameOnAnyThreadCount() throws {
+  let x = randomTensor([4, 20, 12, 12], seed: 20)
+  let w = randomTensor([50, 20, 5, 5], seed: 21, range: -0.1...0.1)
+  let gy = randomTensor([4, 50, 8, 8], seed: 22)
+  let before = Threads.current
+  defer { Threads.set(before) }
+  var runs: [[[Float]]] = []
+  for threads in [1, 2, 3] {
+    Threads.set(threads)
+    let y = try Conv2DFunction.apply(
+      Variable(x, requiresGrad: true), weight: Variable(w, requiresGrad: true), bias: nil, activation: .tanh)
+    let grads = try y.creator!.backward(gy)
+    runs.append([y.value.scalars] + grads.map { $0?.scalars ?? [] })
+  }
+  #expect(runs[0] == runs[1])
+  #expect(runs[0] == runs[2])
+}
+
 @Test func conv2dTrainingForwardMatchesInference() throws {
   let x = randomTensor([3, 2, 7, 7], seed: 9)
   let w = randomTensor([4, 2, 3, 3], seed: 10)

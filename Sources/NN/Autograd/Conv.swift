@@ -1,23 +1,23 @@
 import Tensor
 
-/// y = f(conv2d(x, W) + b) over NCHW with groups = 1; keeps the im2col columns for backward.
+/// y = f(conv2d(x, W) + b) over NCHW with groups = 1. The forward gemm packs its panels
+/// straight from the images (CPUBackend.convForwardPacked), so the unfolded columns are
+/// only made in backward, where the weight gradient reads them.
 public final class Conv2DFunction: Function {
   public let inputs: [Variable]
   let geometry: ConvGeometry
   let activation: Activation
-  let columns: Tensor
   let output: Tensor
 
-  init(_ inputs: [Variable], _ g: ConvGeometry, _ act: Activation, _ cols: Tensor, _ y: Tensor) {
+  init(_ inputs: [Variable], _ g: ConvGeometry, _ act: Activation, _ y: Tensor) {
     self.inputs = inputs
     geometry = g
     activation = act
-    columns = cols
     output = y
   }
 
-  /// Forward pass: one im2col and one sgemm over the whole batch, then bias and activation
-  /// fused into the scatter to NCHW.
+  /// Forward pass: one packed gemm over the whole batch with the bias in its epilogue, then
+  /// the activation over the NCHW output.
   public static func apply(
     _ x: Variable, weight: Variable, bias: Variable?, options: Conv2DOptions = .init(),
     activation: Activation = .identity
@@ -27,48 +27,32 @@ public final class Conv2DFunction: Function {
     }
     let (g, outShape) = try Tensor.conv2dGeometry(
       input: x.shape, weight: weight.shape, options: options)
+    if let bias, bias.value.count != outShape[1] {
+      throw TensorError("conv2d: bias \(bias.shape) does not match \(outShape[1]) output channels")
+    }
     guard GradMode.isEnabled && (x.requiresGrad || weight.requiresGrad) else {
       let y = try Tensor.conv2d(
         x.value, weight: weight.value, bias: bias?.value, options: options,
         activation: activation.unaryOp)
       return Variable(y)
     }
-    let (n, cout, k, p) = (outShape[0], outShape[1], g.patchSize, g.outPlane)
-    var cols = Tensor(uninitializedShape: [k, n * p])
-    var tmp = Tensor(uninitializedShape: [cout, n * p])
     var y = Tensor(uninitializedShape: outShape)
-    let backend = CPUBackend.shared
-    cols.withUnsafeMutableBufferPointer { cp in
-      x.value.withUnsafeBufferPointer { xp in
-        backend.im2col(
-          xp.baseAddress!, imageStride: x.value.count / max(n, 1), images: n, geometry: g,
-          into: cp.baseAddress!)
-      }
-      tmp.withUnsafeMutableBufferPointer { tp in
-        weight.value.withUnsafeBufferPointer { wp in
-          backend.gemm(
-            transA: false, transB: false, m: cout, n: n * p, k: k, alpha: 1, a: wp.baseAddress!,
-            lda: k,
-            b: cp.baseAddress!, ldb: n * p, beta: 0, c: tp.baseAddress!, ldc: n * p)
-        }
-      }
-    }
-    let biasValues = bias?.value.scalars
-    y.withUnsafeMutableBufferPointer { yp in
-      tmp.withUnsafeBufferPointer { tp in
-        for oc in 0..<cout {
-          let b = biasValues?[oc] ?? 0
-          for i in 0..<n {
-            let src = tp.baseAddress! + (oc * n + i) * p
-            let dst = yp.baseAddress! + (i * cout + oc) * p
-            for j in 0..<p { dst[j] = src[j] + b }
-            activation.apply(dst, count: p)
+    let biasValue = bias?.value
+    try y.withUnsafeMutableBufferPointer { yp in
+      try x.value.withUnsafeBufferPointer { xp in
+        try weight.value.withUnsafeBufferPointer { wp in
+          func run(_ b: UnsafePointer<Float>?) throws {
+            try CPUBackend.shared.convForwardPacked(
+              xp.baseAddress!, images: outShape[0], weight: wp.baseAddress!, outputs: outShape[1], bias: b,
+              geometry: g, into: yp.baseAddress!)
           }
+          if let biasValue { try biasValue.withUnsafeBufferPointer { try run($0.baseAddress) } } else { try run(nil) }
         }
       }
+      activation.apply(yp.baseAddress!, count: yp.count)
     }
     let ins = [x, weight] + (bias.map { [$0] } ?? [])
-    return Variable(y, creator: Conv2DFunction(ins, g, activation, cols, y))
+    return Variable(y, creator: Conv2DFunction(ins, g, activation, y))
   }
 
   public func backward(_ gy: Tensor) throws -> [Tensor?] {
@@ -91,10 +75,19 @@ public final class Conv2DFunction: Function {
         }
       }
     }
+    let x = inputs[0].value
+    var columns = Tensor(uninitializedShape: [k, n * p])
+    columns.withUnsafeMutableBufferPointer { cp in
+      x.withUnsafeBufferPointer { xp in
+        backend.im2col(
+          xp.baseAddress!, imageStride: x.count / max(n, 1), images: n, geometry: geometry,
+          into: cp.baseAddress!)
+      }
+    }
     let w = inputs[1].value
     var dw = Tensor(uninitializedShape: w.shape)
     var dx: Tensor? = nil
-    dT.withUnsafeBufferPointer { dp in
+    try dT.withUnsafeBufferPointer { dp in
       columns.withUnsafeBufferPointer { cp in
         dw.withUnsafeMutableBufferPointer { dwp in
           backend.gemm(
@@ -105,12 +98,10 @@ public final class Conv2DFunction: Function {
       }
       if inputs[0].requiresGrad {
         var dcols = Tensor(uninitializedShape: [k, n * p])
-        dcols.withUnsafeMutableBufferPointer { dcp in
-          w.withUnsafeBufferPointer { wp in
-            backend.gemm(
-              transA: true, transB: false, m: k, n: n * p, k: cout, alpha: 1, a: wp.baseAddress!,
-              lda: k,
-              b: dp.baseAddress!, ldb: n * p, beta: 0, c: dcp.baseAddress!, ldc: n * p)
+        try dcols.withUnsafeMutableBufferPointer { dcp in
+          try w.withUnsafeBufferPointer { wp in
+            try backend.gemmTransposedA(
+              m: k, n: n * p, k: cout, a: wp.baseAddress!, b: dp.baseAddress!, c: dcp.baseAddress!)
           }
         }
         var d = Tensor(zeros: inputs[0].shape)
