@@ -46,7 +46,8 @@ func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
 
 /// LeNet's second convolution: more output channels than one micro-kernel's rows, a patch
 /// longer than a packed block's, several images as one gemm, against the inference path
-/// and against the input gradient made with OpenBLAS (the gemm it replaced).
+/// and against the input and weight gradients made with im2col and OpenBLAS (the gemms
+/// the packed ones replaced).
 @Test func conv2dTrainingMatchesReferenceAtLeNetSize() throws {
   let x = randomTensor([3, 20, 12, 12], seed: 16)
   let w = randomTensor([50, 20, 5, 5], seed: 17, range: -0.1...0.1)
@@ -79,6 +80,18 @@ func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
     CPUBackend.shared.col2im(dcols, imageStride: x.count / n, images: n, geometry: g, into: xp.baseAddress!)
   }
   expectClose(try #require(grads[0]), dx, tolerance: 1e-4)
+  // dW by the definition: dT · colsᵀ with OpenBLAS over the im2col columns.
+  var cols = [Float](repeating: 0, count: k * n * p)
+  var dw = Tensor(zeros: w.shape)
+  x.withUnsafeBufferPointer { xp in
+    CPUBackend.shared.im2col(xp.baseAddress!, imageStride: x.count / n, images: n, geometry: g, into: &cols)
+  }
+  dw.withUnsafeMutableBufferPointer { wp in
+    CPUBackend.shared.gemm(
+      transA: false, transB: true, m: cout, n: k, k: n * p, alpha: 1, a: dT, lda: n * p, b: cols, ldb: n * p,
+      beta: 0, c: wp.baseAddress!, ldc: k)
+  }
+  expectClose(try #require(grads[1]), dw, tolerance: 1e-4)
 }
 
 /// The packed gemms share out output tiles, never the sum over the patch, so a training

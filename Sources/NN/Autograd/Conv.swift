@@ -1,8 +1,8 @@
 import Tensor
 
 /// y = f(conv2d(x, W) + b) over NCHW with groups = 1. The forward gemm packs its panels
-/// straight from the images (CPUBackend.convForwardPacked), so the unfolded columns are
-/// only made in backward, where the weight gradient reads them.
+/// straight from the images (CPUBackend.convForwardPacked), so the unfolded input is only
+/// made in backward, as rows the weight gradient's gemm reads in place.
 public final class Conv2DFunction: Function {
   public let inputs: [Variable]
   let geometry: ConvGeometry
@@ -75,33 +75,32 @@ public final class Conv2DFunction: Function {
         }
       }
     }
+    // dW = dT · colsᵀ: the columns made here as rows (one per output position), so the
+    // packed gemm reads them in place as its B.
     let x = inputs[0].value
-    var columns = Tensor(uninitializedShape: [k, n * p])
-    columns.withUnsafeMutableBufferPointer { cp in
+    var rows = Tensor(uninitializedShape: [n * p, k])
+    rows.withUnsafeMutableBufferPointer { rp in
       x.withUnsafeBufferPointer { xp in
-        backend.im2col(
+        backend.im2rows(
           xp.baseAddress!, imageStride: x.count / max(n, 1), images: n, geometry: geometry,
-          into: cp.baseAddress!)
+          into: rp.baseAddress!)
       }
     }
     let w = inputs[1].value
     var dw = Tensor(uninitializedShape: w.shape)
     var dx: Tensor? = nil
     try dT.withUnsafeBufferPointer { dp in
-      columns.withUnsafeBufferPointer { cp in
-        dw.withUnsafeMutableBufferPointer { dwp in
-          backend.gemm(
-            transA: false, transB: true, m: cout, n: k, k: n * p, alpha: 1, a: dp.baseAddress!,
-            lda: n * p,
-            b: cp.baseAddress!, ldb: n * p, beta: 0, c: dwp.baseAddress!, ldc: k)
+      try rows.withUnsafeBufferPointer { rp in
+        try dw.withUnsafeMutableBufferPointer { dwp in
+          try backend.packedGemm(m: cout, n: k, k: n * p, a: dp.baseAddress!, b: rp.baseAddress!, c: dwp.baseAddress!)
         }
       }
       if inputs[0].requiresGrad {
         var dcols = Tensor(uninitializedShape: [k, n * p])
         try dcols.withUnsafeMutableBufferPointer { dcp in
           try w.withUnsafeBufferPointer { wp in
-            try backend.gemmTransposedA(
-              m: k, n: n * p, k: cout, a: wp.baseAddress!, b: dp.baseAddress!, c: dcp.baseAddress!)
+            try backend.packedGemm(
+              m: k, n: n * p, k: cout, a: wp.baseAddress!, transposedA: true, b: dp.baseAddress!, c: dcp.baseAddress!)
           }
         }
         var d = Tensor(zeros: inputs[0].shape)

@@ -40,15 +40,27 @@ extension CPUBackend {
     if status != 0 { throw TensorError("conv2d: out of memory for the packed panels") }
   }
 
-  /// c (m × n) = aᵀ · b, with a stored row-major k × m and b row-major k × n.
-  public func gemmTransposedA(
-    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+  /// c (m × n) = a · b, or aᵀ · b with `transposedA` (a then stored row-major k × m), b
+  /// row-major k × n.
+  public func packedGemm(
+    m: Int, n: Int, k: Int, a: UnsafePointer<Float>, transposedA: Bool = false, b: UnsafePointer<Float>,
+    c: UnsafeMutablePointer<Float>
   ) throws(TensorError) {
     let packed = UnsafeMutablePointer<Float>.allocate(capacity: ck_gemm_packed_a_count(m, k))
     defer { packed.deallocate() }
-    ck_gemm_pack_a_transposed(m, k, a, m, packed)
+    if transposedA { ck_gemm_pack_a_transposed(m, k, a, m, packed) } else { ck_gemm_pack_a(m, k, a, k, packed) }
     if ck_gemm(m, n, k, packed, b, n, c, n, nil) != 0 {
       throw TensorError("gemm: out of memory for the packed panels")
     }
+  }
+
+  /// The im2col matrix transposed: one row of `g.patchSize` values per output position
+  /// (image, oy, ox), so the weight gradient dT · colsᵀ is a plain gemm reading it as B.
+  public func im2rows(
+    _ x: UnsafePointer<Float>, imageStride: Int, images: Int, geometry g: ConvGeometry,
+    into rows: UnsafeMutablePointer<Float>
+  ) {
+    var source = g.kernelSource(nil)
+    ck_im2rows(x, imageStride, images, &source, rows)
   }
 }
