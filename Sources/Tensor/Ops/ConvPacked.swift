@@ -14,9 +14,9 @@ extension ConvGeometry {
 /// OpenBLAS's gemm packs both operands on every call; for a convolution's forward pass that
 /// meant writing the unfolded input (im2col), packing it again, and scattering the
 /// [Cout, N·P] product into NCHW. Here the panels are packed straight from the images and
-/// the product lands in NCHW with its bias; the input-gradient gemm reads its B (the
-/// output gradient) where it lies. Both run on the engine's pool (serially inside a
-/// training shard, where the pool is set to one thread).
+/// the product lands in NCHW with its bias; the gradient gemms read their B (the output
+/// gradient, the unfolded input as rows) where it lies. All run on the engine's pool
+/// (serially inside a training shard, where the pool is set to one thread).
 extension CPUBackend {
   /// y (NCHW, [n, cout, outH, outW]) = conv(x, w) + bias over `images` images of `g`.
   public func convForwardPacked(
