@@ -26,4 +26,29 @@ import Testing
       if !(okS && okY) { break }
     }
   }
+
+  /// ck_tanh: within a few ulp of tanh near zero, the identity below 0.0004, ±1 past the
+  /// clamp, NaN through, and the same bits on every path (training must not depend on the CPU).
+  @Test func tanhIsAccurateAndTheSameOnEveryPath() {
+    var x = Self.inputs.map { $0 / 3 }
+    x += [3e-4, -3e-4, 5e-4, 7.9, -7.9, 7.95, -7.95, .infinity, -.infinity, .nan]
+    var reference = [Float](repeating: 0, count: x.count)
+    ck_tanh(x, &reference, x.count, 0)
+    for i in x.indices where !x[i].isNaN {
+      let t = tanh(Double(x[i]))
+      let ok = abs(Double(reference[i]) - t) <= 2e-7 + 2e-6 * abs(t)
+      #expect(ok, "x \(x[i]): \(reference[i]) vs \(t)")
+      if !ok { break }
+    }
+    #expect(reference.last!.isNaN)
+    for level in GemmTests.levels where level != 0 {
+      var y = [Float](repeating: 0, count: x.count)
+      ck_tanh(x, &y, x.count, level)
+      #expect(y.map(\.bitPattern) == reference.map(\.bitPattern), "level \(level)")
+      // In place, and a length off the vector width.
+      var z = Array(x.prefix(21))
+      z.withUnsafeMutableBufferPointer { ck_tanh($0.baseAddress, $0.baseAddress, 21, level) }
+      #expect(z.map(\.bitPattern) == reference.prefix(21).map(\.bitPattern), "level \(level) in place")
+    }
+  }
 }

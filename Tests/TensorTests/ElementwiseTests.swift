@@ -29,6 +29,13 @@ func unaryMatchesLibm(_ op: UnaryOp, _ f: @Sendable (Float) -> Float) {
   }
 }
 
+/// The buffer op (CKernels' vector ck_tanh) rounds exactly as the scalar fastTanh.
+@Test func tanhOpIsFastTanhBitForBit() {
+  let x = randomTensor([3, 333], seed: 22, range: -10...10)
+  let y = Tensor.unary(.tanh, x)
+  #expect(y.scalars.map(\.bitPattern) == x.scalars.map { fastTanh($0).bitPattern })
+}
+
 @Test(arguments: [0, 1, 2, -1])
 func softmaxAlongAxis(_ axis: Int) throws {
   let x = randomTensor([2, 3, 4], seed: 21, range: -5...5)

@@ -14,6 +14,11 @@ void ck_sigmoid(const float *x, float *y, long n, int level);
 /// y[i] = x[i] / (1 + exp(-x[i])), SiLU (x·σ(x)), with ck_sigmoid's exp.
 void ck_silu(const float *x, float *y, long n, int level);
 
+/// y[i] = tanh(x[i]) (y may be x): Eigen's float rational polynomial on x clamped to
+/// ±7.9053, x itself where |x| < 0.0004. Separate multiplies and adds (no FMA), so every
+/// level gives the same bits as the Swift engine's scalar `fastTanh`.
+void ck_tanh(const float *x, float *y, long n, int level);
+
 #ifdef __cplusplus
 }
 #endif
