@@ -1,3 +1,4 @@
+import Dispatch
 import Tensor
 
 #if canImport(Glibc)
@@ -8,8 +9,33 @@ import Tensor
 public protocol Optimizer: AnyObject {
   /// The step size used by the next update.
   var learningRate: Float { get set }
-  /// One step over all trainable parameters that have a gradient.
-  func update(_ parameters: [Parameter])
+  /// One step over all trainable parameters that have a gradient; the elementwise work of a
+  /// large parameter is split over up to `threads` threads (the result is the same on any count).
+  func update(_ parameters: [Parameter], threads: Int)
+}
+
+extension Optimizer {
+  /// One step on this thread.
+  public func update(_ parameters: [Parameter]) { update(parameters, threads: 1) }
+}
+
+/// Runs `body` over 0..<count in contiguous chunks on up to `threads` of Dispatch's threads
+/// (the ones training's shards run on, which wait parked rather than spinning); arrays of
+/// fewer than 32 Ki elements stay on this thread. Chunks are disjoint: elementwise updates
+/// give the same result on any thread count.
+func forChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+  let parts = min(threads, count / 32_768)
+  if parts <= 1 {
+    body(0..<count)
+    return
+  }
+  withoutActuallyEscaping(body) { body in
+    // concurrentPerform returns only when every chunk is done, so the body outlives them all.
+    let work = UncheckedBox(body)
+    DispatchQueue.concurrentPerform(iterations: parts) { s in
+      work.value(s * count / parts..<(s + 1) * count / parts)
+    }
+  }
 }
 
 /// SGD with momentum and weight decay, MXNet's update rule:
@@ -27,7 +53,7 @@ public final class SGD: Optimizer {
     self.weightDecay = weightDecay
   }
 
-  public func update(_ parameters: [Parameter]) {
+  public func update(_ parameters: [Parameter], threads: Int) {
     let (lr, mu, wd) = (learningRate, momentum, weightDecay)
     for p in parameters where p.isTrainable {
       guard let g = p.variable.grad else { continue }
@@ -40,9 +66,11 @@ public final class SGD: Optimizer {
       w.withUnsafeMutableBufferPointer { wp in
         v.withUnsafeMutableBufferPointer { vp in
           g.withUnsafeBufferPointer { gp in
-            for i in 0..<wp.count {
-              vp[i] = mu * vp[i] - lr * (gp[i] + wd * wp[i])
-              wp[i] += vp[i]
+            forChunks(wp.count, threads: threads) { range in
+              for i in range {
+                vp[i] = mu * vp[i] - lr * (gp[i] + wd * wp[i])
+                wp[i] += vp[i]
+              }
             }
           }
         }
@@ -72,7 +100,7 @@ public final class Adam: Optimizer {
     self.weightDecay = weightDecay
   }
 
-  public func update(_ parameters: [Parameter]) {
+  public func update(_ parameters: [Parameter], threads: Int) {
     step += 1
     let (b1, b2, eps, wd) = (beta1, beta2, epsilon, weightDecay)
     let lr = learningRate * (1 - powf(b2, Float(step))).squareRoot() / (1 - powf(b1, Float(step)))
@@ -88,11 +116,13 @@ public final class Adam: Optimizer {
         m.withUnsafeMutableBufferPointer { mp in
           v.withUnsafeMutableBufferPointer { vp in
             g.withUnsafeBufferPointer { gp in
-              for i in 0..<wp.count {
-                let gi = gp[i] + wd * wp[i]
-                mp[i] = b1 * mp[i] + (1 - b1) * gi
-                vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
-                wp[i] -= lr * mp[i] / (vp[i].squareRoot() + eps)
+              forChunks(wp.count, threads: threads) { range in
+                for i in range {
+                  let gi = gp[i] + wd * wp[i]
+                  mp[i] = b1 * mp[i] + (1 - b1) * gi
+                  vp[i] = b2 * vp[i] + (1 - b2) * gi * gi
+                  wp[i] -= lr * mp[i] / (vp[i].squareRoot() + eps)
+                }
               }
             }
           }

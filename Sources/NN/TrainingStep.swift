@@ -95,7 +95,7 @@ public final class CPUTraining: TrainingStrategy {
       let mine = try trainStep(model, data: data, indices: indices, shards: shards)
       result = TrainingStepResult(lossSum: mine.lossSum, correct: mine.correct)
     }
-    optimizer.update(model.parameters)
+    optimizer.update(model.parameters, threads: threadCount)
     return result
   }
 
@@ -175,11 +175,14 @@ func trainStep(
   for p in model.parameters where p.isTrainable {
     var total: Tensor? = nil
     for sink in sinks {
-      guard let g = sink.gradient(for: p.variable) else { continue }
+      // Taken out of the sink, the first shard's gradient is the sum's only reference.
+      guard let g = sink.takeGradient(for: p.variable) else { continue }
       if var t = total {
         total = nil
         t.withUnsafeMutableBufferPointer { tp in
-          g.withUnsafeBufferPointer { gp in for i in 0..<tp.count { tp[i] += gp[i] } }
+          g.withUnsafeBufferPointer { gp in
+            forChunks(tp.count, threads: parts) { range in for i in range { tp[i] += gp[i] } }
+          }
         }
         total = t
       } else {

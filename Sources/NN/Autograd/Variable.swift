@@ -145,4 +145,10 @@ public final class GradientSink {
 
   /// The gradient collected for a leaf, if any.
   public func gradient(for leaf: Variable) -> Tensor? { gradients[ObjectIdentifier(leaf)]?.grad }
+
+  /// The gradient collected for a leaf, removed from the sink: the caller then holds its only
+  /// reference and can add into it in place (no copy-on-write).
+  public func takeGradient(for leaf: Variable) -> Tensor? {
+    gradients.removeValue(forKey: ObjectIdentifier(leaf))?.grad
+  }
 }
