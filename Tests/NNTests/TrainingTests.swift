@@ -76,6 +76,27 @@ func referenceSet() throws -> LabeledImages {
   #expect(abs(q.value.scalars[0] - 0.99) < 1e-5)
 }
 
+/// A large parameter's update split over threads (chunks at uneven boundaries) gives the
+/// same bits as on one thread, for SGD and Adam, step after step.
+@Test(arguments: [2, 3])
+func optimiserUpdatesAreTheSameOnAnyThreadCount(_ threads: Int) throws {
+  let count = 100_003
+  let start = randomTensor([count], seed: 51, range: -1...1)
+  for makeOptimizer in [{ SGD() as any Optimizer }, { Adam(learningRate: 0.01, weightDecay: 1e-4) }] {
+    let (one, many) = (Parameter(name: "a", value: start), Parameter(name: "b", value: start))
+    let (serial, split) = (makeOptimizer(), makeOptimizer())
+    for step in 0..<3 {
+      let g = randomTensor([count], seed: 52 + UInt64(step), range: -1...1)
+      one.variable.grad = g
+      many.variable.grad = g
+      serial.update([one], threads: 1)
+      split.update([many], threads: threads)
+    }
+    #expect(one.value.scalars != start.scalars)
+    #expect(one.value.scalars.map(\.bitPattern) == many.value.scalars.map(\.bitPattern), "\(type(of: serial))")
+  }
+}
+
 @Test func schedules() {
   let step = StepSchedule(base: 0.1, stepEpochs: 2, factor: 0.5)
   #expect(step.rate(epoch: 1, fraction: 0.9) == 0.1 && step.rate(epoch: 2, fraction: 0) == 0.05)
