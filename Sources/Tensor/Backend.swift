@@ -127,39 +127,9 @@ public struct CPUBackend: Backend {
     _ cols: UnsafePointer<Float>, imageStride: Int, images: Int, geometry g: ConvGeometry,
     into x: UnsafeMutablePointer<Float>
   ) {
-    let rowLength = images * g.outPlane
-    for c in 0..<g.channels {
-      for ki in 0..<g.kernelH {
-        for kj in 0..<g.kernelW {
-          let row = cols + ((c * g.kernelH + ki) * g.kernelW + kj) * rowLength
-          for n in 0..<images {
-            let plane = x + n * imageStride + c * g.height * g.width
-            col2imRow(row + n * g.outPlane, g, ki: ki, kj: kj, into: plane)
-          }
-        }
-      }
-    }
-  }
-
-  @inline(__always)
-  private func col2imRow(
-    _ src: UnsafePointer<Float>, _ g: ConvGeometry, ki: Int, kj: Int,
-    into plane: UnsafeMutablePointer<Float>
-  ) {
-    let xOffset = kj * g.dilationW - g.padLeft
-    let lo = xOffset >= 0 ? 0 : min(g.outW, (-xOffset + g.strideW - 1) / g.strideW)
-    let hi = max(lo, min(g.outW, (g.width - xOffset + g.strideW - 1) / g.strideW))
-    for oy in 0..<g.outH {
-      let iy = oy * g.strideH - g.padTop + ki * g.dilationH
-      if iy < 0 || iy >= g.height { continue }
-      let dst = plane + iy * g.width + xOffset
-      let row = src + oy * g.outW
-      if g.strideW == 1 {
-        for ox in lo..<hi { dst[ox] += row[ox] }
-      } else {
-        for ox in lo..<hi { dst[ox * g.strideW] += row[ox] }
-      }
-    }
+    // CKernels' ck_col2im: its AVX-512 path adds an output row with one masked operation.
+    var source = g.kernelSource(nil)
+    ck_col2im(cols, imageStride, images, &source, x)
   }
 
   public func unary(
