@@ -44,14 +44,16 @@ func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
   try checkGradients([x, w]) { try Conv2DFunction.apply($0[0], weight: $0[1], bias: nil) }
 }
 
-/// LeNet's second convolution: more output channels than one micro-kernel's rows, a patch
-/// longer than a packed block's, several images as one gemm, against the inference path
-/// and against the input and weight gradients made with im2col and OpenBLAS (the gemms
-/// the packed ones replaced).
-@Test func conv2dTrainingMatchesReferenceAtLeNetSize() throws {
-  let x = randomTensor([3, 20, 12, 12], seed: 16)
-  let w = randomTensor([50, 20, 5, 5], seed: 17, range: -0.1...0.1)
-  let b = randomTensor([50], seed: 18)
+/// LeNet's convolutions against the inference path and against the input and weight
+/// gradients made with im2col and OpenBLAS (the gemms the packed ones replaced). The second:
+/// more output channels than one micro-kernel's rows, a patch longer than a packed block's,
+/// several images as one gemm; the first: one channel, and a weight gradient whose sum runs
+/// over thousands of output positions (many packed blocks of K).
+@Test(arguments: [([3, 20, 12, 12], [50, 20, 5, 5]), ([9, 1, 28, 28], [20, 1, 5, 5])])
+func conv2dTrainingMatchesReferenceAtLeNetSize(_ xShape: [Int], _ wShape: [Int]) throws {
+  let x = randomTensor(xShape, seed: 16)
+  let w = randomTensor(wShape, seed: 17, range: -0.1...0.1)
+  let b = randomTensor([wShape[0]], seed: 18)
   let xv = Variable(x, requiresGrad: true)
   let y = try Conv2DFunction.apply(xv, weight: Variable(w, requiresGrad: true), bias: Variable(b), activation: .tanh)
   expectClose(y.value, try Tensor.conv2d(x, weight: w, bias: b, activation: .tanh), tolerance: 1e-5)
@@ -59,7 +61,7 @@ func conv2dGradients(_ o: Conv2DOptions, _ act: Activation) throws {
   let grads = try y.creator!.backward(gy)
   // dx by the definition: col2im(Wᵀ · dT) with OpenBLAS, dT the activation's derivative.
   let (g, _) = try Tensor.conv2dGeometry(input: x.shape, weight: w.shape, options: .init())
-  let (n, cout, k, p) = (3, 50, g.patchSize, g.outPlane)
+  let (n, cout, k, p) = (xShape[0], wShape[0], g.patchSize, g.outPlane)
   var dT = [Float](repeating: 0, count: cout * n * p)
   for i in 0..<n {
     for oc in 0..<cout {
