@@ -1,4 +1,3 @@
-import Dispatch
 import Tensor
 
 #if canImport(Glibc)
@@ -19,23 +18,16 @@ extension Optimizer {
   public func update(_ parameters: [Parameter]) { update(parameters, threads: 1) }
 }
 
-/// Runs `body` over 0..<count in contiguous chunks on up to `threads` of Dispatch's threads
-/// (the ones training's shards run on, which wait parked rather than spinning); arrays of
-/// fewer than 32 Ki elements stay on this thread. Chunks are disjoint: elementwise updates
-/// give the same result on any thread count.
+/// Runs `body` over 0..<count in `threads` contiguous chunks on the kernel pool (the one
+/// training's shards run on, `parallelTasks`); arrays of fewer than 32 Ki elements stay on
+/// this thread. Chunks are disjoint: elementwise updates give the same result on any count.
 func forChunks(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
   let parts = min(threads, count / 32_768)
   if parts <= 1 {
     body(0..<count)
     return
   }
-  withoutActuallyEscaping(body) { body in
-    // concurrentPerform returns only when every chunk is done, so the body outlives them all.
-    let work = UncheckedBox(body)
-    DispatchQueue.concurrentPerform(iterations: parts) { s in
-      work.value(s * count / parts..<(s + 1) * count / parts)
-    }
-  }
+  parallelTasks(parts) { s in body(s * count / parts..<(s + 1) * count / parts) }
 }
 
 /// SGD with momentum and weight decay, MXNet's update rule:

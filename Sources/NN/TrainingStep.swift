@@ -1,5 +1,4 @@
 import Datasets
-import Dispatch
 import Tensor
 
 #if canImport(Glibc)
@@ -77,7 +76,7 @@ public final class CPUTraining: TrainingStrategy {
 
   public func beginEpoch() {
     model.isTraining = true
-    Threads.set(shards > 1 ? 1 : threadCount)
+    if shards > 1 { Threads.setForShards(threadCount) } else { Threads.set(threadCount) }
   }
 
   public func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws
@@ -123,8 +122,8 @@ func keepFreedMemory() {
   let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
   _ = mallopt(mmapThreshold, 32 << 20)
   _ = mallopt(trimThreshold, 64 << 20)
-  // Shards run on whichever pool threads Dispatch picks; one arena per thread would each
-  // keep a batch's worth of freed buffers, so the arenas are capped.
+  // Shards run on the kernel pool's threads (evaluation's on Dispatch's); one arena per
+  // thread would each keep a batch's worth of freed buffers, so the arenas are capped.
   _ = mallopt(arenaMax, 2)
 }
 
@@ -158,11 +157,7 @@ func trainStep(
       results.set(s, .failure(error))
     }
   }
-  if parts == 1 {
-    run(0)
-  } else {
-    DispatchQueue.concurrentPerform(iterations: parts) { run($0) }
-  }
+  parallelTasks(parts) { run($0) }
   var lossSum = 0.0
   var correct = 0
   var sinks: [GradientSink] = []

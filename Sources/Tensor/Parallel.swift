@@ -34,3 +34,29 @@ private struct ChunkJob {
   let count: Int
   let per: Int
 }
+
+/// Runs body(i) for i in 0..<count, each index a task, on CKernels' pool (its own thread
+/// count, which `Threads.setForShards` sets apart from OpenBLAS's), returning when all are
+/// done. Like Dispatch's concurrentPerform, but on the pool's workers, which spin a few
+/// milliseconds between jobs: training's steps come back every fraction of a millisecond
+/// for a small net, and waking a parked thread each time cost more than the work. The
+/// kernels a task calls run serially on its thread.
+public func parallelTasks(_ count: Int, _ body: (Int) -> Void) {
+  if count <= 1 {
+    if count == 1 { body(0) }
+    return
+  }
+  withoutActuallyEscaping(body) { body in
+    // ck_parallel_for returns only when every task is done, so the body outlives them all.
+    var job = TaskJob(body: body)
+    withUnsafeMutablePointer(to: &job) { p in
+      ck_parallel_for(count, { context, t in
+        context!.assumingMemoryBound(to: TaskJob.self).pointee.body(t)
+      }, p)
+    }
+  }
+}
+
+private struct TaskJob {
+  let body: (Int) -> Void
+}

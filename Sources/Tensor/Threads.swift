@@ -24,6 +24,14 @@ public enum Threads {
     ck_set_threads(count)
   }
 
+  /// For data-parallel training: OpenBLAS on one thread and the kernel pool on `n`, which
+  /// runs the shards themselves (`parallelTasks`); the kernels inside a shard then run
+  /// serially on its thread, so the two pools never oversubscribe the CPUs.
+  public static func setForShards(_ n: Int) {
+    openblas_set_num_threads(1)
+    ck_set_threads(Int32(clamping: max(1, n)))
+  }
+
   /// Runs `body` with this thread's parallel loops run by this thread alone: for callers
   /// that keep every core busy themselves (the model server's batch workers). The result is
   /// the same as on the pool.
