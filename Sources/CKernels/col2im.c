@@ -45,8 +45,8 @@ static void portable(const float *cols, long image_stride, long images, const ck
 
 #if defined(__x86_64__)
 
-// dst[i] += s[i] over n floats: 8, then 4, then one at a time. Unmasked: Zen 4 runs masked
-// stores far slower than plain ones.
+// dst[i] += s[i] over n floats: 8, then 4, then one at a time. Unmasked: a masked
+// load-add-store per row took twice as long on Zen 4 (10.5 % of a LeNet step against 5.3 %).
 __attribute__((target("avx2"))) static inline void add_row(float *dst, const float *s, long n) {
   long i = 0;
   for (; i + 8 <= n; i += 8) _mm256_storeu_ps(dst + i, _mm256_add_ps(_mm256_loadu_ps(dst + i), _mm256_loadu_ps(s + i)));
