@@ -54,6 +54,10 @@ public final class CPUTraining: TrainingStrategy {
   let comm: (any Communicator)?
   let threadCount: Int
   let shards: Int
+  /// The kernel pool's threads while training: the shard count, but no more than the CPUs
+  /// this process may use; its workers spin between jobs, and more of them than CPUs would
+  /// spin against each other (the shards, fixed by `threadCount`, are then shared out).
+  let poolThreads: Int
 
   /// Prepares `model` for training on this process's CPUs (and ranks, with `dataParallel`).
   public init(
@@ -62,6 +66,7 @@ public final class CPUTraining: TrainingStrategy {
   ) throws {
     (self.model, self.optimizer, self.comm) = (model, optimizer, comm)
     threadCount = max(1, threads ?? Threads.current)
+    poolThreads = min(threadCount, Threads.available)
     shards = min(threadCount, batchSize)
     keepFreedMemory()
     if let comm {
@@ -76,7 +81,7 @@ public final class CPUTraining: TrainingStrategy {
 
   public func beginEpoch() {
     model.isTraining = true
-    if shards > 1 { Threads.setForShards(threadCount) } else { Threads.set(threadCount) }
+    if shards > 1 { Threads.setForShards(poolThreads) } else { Threads.set(threadCount) }
   }
 
   public func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws
@@ -94,7 +99,7 @@ public final class CPUTraining: TrainingStrategy {
       let mine = try trainStep(model, data: data, indices: indices, shards: shards)
       result = TrainingStepResult(lossSum: mine.lossSum, correct: mine.correct)
     }
-    optimizer.update(model.parameters, threads: threadCount)
+    optimizer.update(model.parameters, threads: poolThreads)
     return result
   }
 
