@@ -127,7 +127,7 @@ public struct CPUBackend: Backend {
     _ cols: UnsafePointer<Float>, imageStride: Int, images: Int, geometry g: ConvGeometry,
     into x: UnsafeMutablePointer<Float>
   ) {
-    // CKernels' ck_col2im: its AVX-512 path adds an output row with one masked operation.
+    // CKernels' ck_col2im: with AVX2 it adds each output row a vector at a time.
     var source = g.kernelSource(nil)
     ck_col2im(cols, imageStride, images, &source, x)
   }
