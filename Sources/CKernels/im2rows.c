@@ -47,6 +47,9 @@ static void portable(const float *x, long image_stride, long images, const ck_co
 
 #if defined(__x86_64__)
 
+// portable's loop nest again, with the column mask worked out once per output position: one
+// nest shared through an inlined row callback measured half again as slow (9.1 % of a LeNet
+// step against 6.2 %).
 __attribute__((target("avx512f"))) static void run512(
     const float *x, long image_stride, long images, const ck_conv_source *g, float *rows) {
   const long kh = g->kernel_h, kw = g->kernel_w, h = g->height, w = g->width;
