@@ -8,6 +8,7 @@
 #include "ck_gemm.h"
 #include "ck_parallel.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,6 +293,141 @@ static long balanced_row_panels(long mp, long mb, long col_tiles, long threads, 
   return best;
 }
 
+// The tilings chosen so far, by shape: a few dozen per network, in a small hash table
+// (a shape whose slots are all taken replaces the first of them).
+typedef struct {
+  long mp, np, k, threads, direct, rp, cp;
+} tiling_key;
+typedef struct {
+  tiling_key key;
+  long mb, nb;
+  int used;
+} tiling_entry;
+#define TILINGS 256
+#define TILING_PROBES 8
+#define CK_MAX_THREADS 64  // ck_set_threads' cap
+static tiling_entry tilings[TILINGS];
+static pthread_mutex_t tilings_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned long tiling_slot(const tiling_key *key) {
+  unsigned long h = 1469598103934665603ul;
+  const long *words = (const long *)key;
+  for (size_t i = 0; i < sizeof *key / sizeof(long); i++) h = (h ^ (unsigned long)words[i]) * 1099511628211ul;
+  return h % TILINGS;
+}
+
+static int tiling_lookup(const tiling_key *key, long *mb, long *nb) {
+  unsigned long slot = tiling_slot(key);
+  int found = 0;
+  pthread_mutex_lock(&tilings_lock);
+  for (int i = 0; i < TILING_PROBES && !found; i++) {
+    const tiling_entry *e = &tilings[(slot + i) % TILINGS];
+    if (e->used && memcmp(&e->key, key, sizeof *key) == 0) {
+      *mb = e->mb;
+      *nb = e->nb;
+      found = 1;
+    }
+  }
+  pthread_mutex_unlock(&tilings_lock);
+  return found;
+}
+
+static void tiling_remember(const tiling_key *key, long mb, long nb) {
+  unsigned long slot = tiling_slot(key), at = slot;
+  pthread_mutex_lock(&tilings_lock);
+  for (int i = 0; i < TILING_PROBES; i++) {
+    if (!tilings[(slot + i) % TILINGS].used) {
+      at = (slot + i) % TILINGS;
+      break;
+    }
+  }
+  tilings[at] = (tiling_entry){*key, mb, nb, 1};
+  pthread_mutex_unlock(&tilings_lock);
+}
+
+// When a thread finishes a tiling's tasks, in units of one 6-row panel of A against one
+// 16-column panel of B over all of K: tasks are handed out as ck_parallel_for does (one
+// contiguous part per thread, a thread that has run its own taking tasks from the end of
+// the next part). A task costs its rows × columns, its hand-off (about 600 cycles, where a
+// unit is 6·k), and the fetching of its operands: 0.2 per row panel (A from L3, at about 20
+// bytes a cycle) and `per_column` per column panel (B read in place, or packed). So a split
+// that makes two tasks read the same A or B costs what the extra reads cost (MobileNetV2's
+// 1280×49×320 gemm ran 10 % slower on two column tiles than on one). At most 256 tasks.
+static double tiling_makespan(long mp, long np, long mb, long nb, long k, long threads, double per_column) {
+  long rt = (mp + mb - 1) / mb, tasks = rt * ((np + nb - 1) / nb);
+  double work[256], clock[CK_MAX_THREADS] = {0};
+  long front[CK_MAX_THREADS], back[CK_MAX_THREADS];
+  for (long t = 0; t < tasks; t++) {
+    long r = t % rt, c = t / rt;
+    long rows = mp - r * mb < mb ? mp - r * mb : mb, cols = np - c * nb < nb ? np - c * nb : nb;
+    work[t] = (double)rows * (double)cols + 100.0 / (double)k + 0.2 * (double)rows + per_column * (double)cols;
+  }
+  for (long p = 0; p < threads; p++) {
+    front[p] = tasks * p / threads;
+    back[p] = tasks * (p + 1) / threads;
+  }
+  for (long left = tasks; left > 0; left--) {
+    long p = 0;  // the thread free first takes the next task
+    for (long q = 1; q < threads; q++)
+      if (clock[q] < clock[p]) p = q;
+    long from = p;
+    for (long step = 1; front[from] >= back[from] && step < threads; step++) from = (p + step) % threads;
+    clock[p] += work[from == p ? front[p]++ : --back[from]];
+  }
+  double makespan = 0;
+  for (long p = 0; p < threads; p++) makespan = clock[p] > makespan ? clock[p] : makespan;
+  return makespan;
+}
+
+// The tile size in row panels (at most 32: 192 rows of A stay in L2) and column panels (at
+// most 16, in whole kernel blocks). The rule: the largest tiles, halved until every thread
+// has about three, then row tiles of equal size. Where that leaves the threads clearly
+// unequal shares (by the model above), the tiling the model finishes first replaces it:
+// splitting MobileNetV2's 196 columns made tiles of 128 and 68 columns and one thread ran
+// a third longer than the other, where splitting only the rows gives equal tasks (its
+// 576×196×96 gemm: 131 → 110 µs). Only clear gains: where the model sees under 5 %, the rule
+// measured as well or better (192×784×32: 57 µs against 61). A shape's choice is remembered,
+// as a network asks for the same few on every run.
+static void choose_tiles(const gemm_job *j, long mp, long np, long threads, long *mb_out, long *nb_out) {
+  long rp = j->kern.row_panels, cp = j->kern.col_panels;
+  long mb = mp < 32 ? mp : 32, nb = np < 16 ? np : 16;
+  while (threads > 1 && ((mp + mb - 1) / mb) * ((np + nb - 1) / nb) < 3 * threads) {
+    if (nb >= 4 * cp && nb * NR >= mb * MR) nb = (nb + 1) / 2;
+    else if (mb >= 4 * rp) mb = (mb + 1) / 2;
+    else if (nb >= 2 * cp) nb = (nb + 1) / 2;
+    else if (mb >= 2 * rp) mb = (mb + 1) / 2;
+    else break;
+  }
+  nb = (nb + cp - 1) / cp * cp;
+  mb = balanced_row_panels(mp, mb, (np + nb - 1) / nb, threads, rp);
+  *mb_out = mb;
+  *nb_out = nb;
+  long tasks = ((mp + mb - 1) / mb) * ((np + nb - 1) / nb);
+  if (threads <= 1 || threads > CK_MAX_THREADS || tasks >= 8 * threads) return;
+  tiling_key key = {mp, np, j->k, threads, j->direct, rp, cp};
+  if (tiling_lookup(&key, mb_out, nb_out)) return;
+  double per_column = j->direct ? 0.3 : 0.6;
+  double best = 0.95 * tiling_makespan(mp, np, mb, nb, j->k, threads, per_column);
+  long first_r = (mp + 31) / 32, first_c = (np + 15) / 16;
+  for (long r = first_r; r <= first_r + 4 * threads && r <= mp; r++) {
+    long even = (mp + r - 1) / r, rows[2] = {even, (even + rp - 1) / rp * rp};
+    for (long c = first_c; c <= first_c + 2 * threads; c++) {
+      long cols = ((np + c - 1) / c + cp - 1) / cp * cp;
+      for (int v = 0; v < 2; v++) {
+        if (rows[v] > 32 || cols > 16 || ((mp + rows[v] - 1) / rows[v]) * ((np + cols - 1) / cols) > 256)
+          continue;
+        double t = tiling_makespan(mp, np, rows[v], cols, j->k, threads, per_column);
+        if (t < best - 1e-9) {
+          best = t;
+          *mb_out = rows[v];
+          *nb_out = cols;
+        }
+      }
+    }
+  }
+  tiling_remember(&key, *mb_out, *nb_out);
+}
+
 // For a B of at most 4 column panels (7×7 feature maps) with many rows of A: B is packed
 // once, in parallel by K block, and the tasks split only the rows, so no task repacks it.
 static int run_narrow(gemm_job job, long mp, long np) {
@@ -378,20 +514,8 @@ int ck__run_gemm(gemm_job job) {
   job.direct = job.kern.direct && !job.source && !job.image_cols && direct_enabled();
   if (job.direct && n == 1 && job.kern.gemv) return run_gemv(&job, mp);
   if (np <= 4 && mp >= 16 && !job.serial && !job.direct) return run_narrow(job, mp, np);
-  // Tiles of at most 32 row panels (192 rows: their A block stays in L2) by 16 column
-  // panels (256 columns), in whole kernel blocks, halved until every thread has about three.
-  long rp = job.kern.row_panels, cp = job.kern.col_panels;
-  long mb = mp < 32 ? mp : 32, nb = np < 16 ? np : 16;
-  long threads = job.serial ? 1 : ck_threads();
-  while (threads > 1 && ((mp + mb - 1) / mb) * ((np + nb - 1) / nb) < 3 * threads) {
-    if (nb >= 4 * cp && nb * NR >= mb * MR) nb = (nb + 1) / 2;
-    else if (mb >= 4 * rp) mb = (mb + 1) / 2;
-    else if (nb >= 2 * cp) nb = (nb + 1) / 2;
-    else if (mb >= 2 * rp) mb = (mb + 1) / 2;
-    else break;
-  }
-  nb = (nb + cp - 1) / cp * cp;
-  mb = balanced_row_panels(mp, mb, (np + nb - 1) / nb, threads, rp);
+  long threads = job.serial ? 1 : ck_threads(), mb, nb;
+  choose_tiles(&job, mp, np, threads, &mb, &nb);
   job.tile_rows = mb * MR;
   job.tile_cols = nb * NR;
   job.row_tiles = (mp + mb - 1) / mb;
@@ -399,6 +523,15 @@ int ck__run_gemm(gemm_job job) {
   job.failed = &failed;
   ck_parallel_for(job.row_tiles * ((np + nb - 1) / nb), gemm_task, &job);
   return atomic_load(&failed) ? -1 : 0;
+}
+
+void ck_gemm_tiles(long m, long n, long k, int threads, long *tile_rows, long *tile_cols) {
+  gemm_job job = {.m = m, .n = n, .k = k, .kern = family()};
+  job.direct = job.kern.direct && direct_enabled();
+  long mb, nb;
+  choose_tiles(&job, (m + MR - 1) / MR, (n + NR - 1) / NR, threads, &mb, &nb);
+  *tile_rows = mb * MR;
+  *tile_cols = nb * NR;
 }
 
 int ck_gemm(long m, long n, long k, const float *packed_a, const float *b, long ldb, float *c, long ldc,

@@ -16,6 +16,8 @@ import Testing
     .init(m: 13, n: 49, k: 256), .init(m: 64, n: 100, k: 300), .init(m: 100, n: 1, k: 600), .init(m: 2, n: 700, k: 27),
     .init(m: 200, n: 49, k: 530), .init(m: 97, n: 64, k: 40), .init(m: 12, n: 32, k: 5), .init(m: 25, n: 33, k: 70),
     .init(m: 18, n: 31, k: 513), .init(m: 130, n: 300, k: 64),
+    // Tiled by the balance model rather than the halving rule (see tilesShareTheWorkEvenly).
+    .init(m: 192, n: 169, k: 48), .init(m: 48, n: 169, k: 256), .init(m: 160, n: 49, k: 576),
   ]
 
   /// The kernel families the tests run: portable, AVX2, AVX-512.
@@ -155,6 +157,26 @@ import Testing
         #expect(differing.isEmpty, "\(m)×\(k), \(threads) threads: rows \(differing.prefix(5)) differ")
       }
     }
+  }
+
+  /// On two threads each thread's own tasks (ck_parallel_for's contiguous halves) hold the
+  /// same work, where halving the columns gave MobileNetV2's 196 columns tiles of 128 and 68
+  /// (one thread 35 % longer). Work: a task's live rows × live 16-column panels.
+  @Test(arguments: [Case(m: 576, n: 196, k: 96), Case(m: 384, n: 196, k: 64), Case(m: 192, n: 169, k: 48)])
+  func tilesShareTheWorkEvenly(_ c: Case) {
+    ck_gemm_force_level(Int32(CK_LEVEL_AVX512))
+    defer { ck_gemm_force_level(-1) }
+    var rows = 0, cols = 0
+    ck_gemm_tiles(c.m, c.n, c.k, 2, &rows, &cols)
+    #expect(rows > 0 && cols > 0 && cols % 16 == 0, "\(c): tiles \(rows)×\(cols)")
+    let rowTiles = (c.m + rows - 1) / rows, colTiles = (c.n + cols - 1) / cols
+    let work = (0..<(rowTiles * colTiles)).map { t in
+      let (r, col) = (t % rowTiles, t / rowTiles)
+      return min(rows, c.m - r * rows) * ((min(cols, c.n - col * cols) + 15) / 16)
+    }
+    let half = work.count / 2
+    let shares = [work[..<half].reduce(0, +), work[half...].reduce(0, +)]
+    #expect(work.count >= 2 && shares.max()! * 10 <= shares.min()! * 11, "\(c): tiles \(rows)×\(cols), shares \(shares)")
   }
 
   /// Packing from Aᵀ as stored (a Linear layer's [inputs, outputs]) lays out exactly the

@@ -92,6 +92,10 @@ int ck_gemm_level(void);
 /// Whether ck_gemm uses AVX2/FMA (or better) on this CPU now.
 int ck_gemm_uses_avx2(void);
 
+/// The tiles (rows and columns of C) ck_gemm splits an m×n×k product into on `threads`
+/// threads, each tile one task; for tests and measurements.
+void ck_gemm_tiles(long m, long n, long k, int threads, long *tile_rows, long *tile_cols);
+
 #ifdef __cplusplus
 }
 #endif
