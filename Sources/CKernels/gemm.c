@@ -526,6 +526,8 @@ int ck__run_gemm(gemm_job job) {
 }
 
 void ck_gemm_tiles(long m, long n, long k, int threads, long *tile_rows, long *tile_cols) {
+  *tile_rows = *tile_cols = 0;
+  if (m <= 0 || n <= 0 || k <= 0) return;  // ck_gemm splits no such product
   gemm_job job = {.m = m, .n = n, .k = k, .kern = family()};
   job.direct = job.kern.direct && direct_enabled();
   long mb, nb;

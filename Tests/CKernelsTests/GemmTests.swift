@@ -175,6 +175,9 @@ import Testing
       return min(rows, c.m - r * rows) * ((min(cols, c.n - col * cols) + 15) / 16)
     }
     let half = work.count / 2
+    var (emptyRows, emptyCols) = (-1, -1)
+    ck_gemm_tiles(0, c.n, c.k, 2, &emptyRows, &emptyCols)
+    #expect(emptyRows == 0 && emptyCols == 0)
     let shares = [work[..<half].reduce(0, +), work[half...].reduce(0, +)]
     #expect(work.count >= 2 && shares.max()! * 10 <= shares.min()! * 11, "\(c): tiles \(rows)×\(cols), shares \(shares)")
   }

@@ -93,7 +93,7 @@ int ck_gemm_level(void);
 int ck_gemm_uses_avx2(void);
 
 /// The tiles (rows and columns of C) ck_gemm splits an m×n×k product into on `threads`
-/// threads, each tile one task; for tests and measurements.
+/// threads, each tile one task (0 × 0 for an empty product); for tests and measurements.
 void ck_gemm_tiles(long m, long n, long k, int threads, long *tile_rows, long *tile_cols);
 
 #ifdef __cplusplus
