@@ -6,6 +6,12 @@ struct Step: @unchecked Sendable {
   let inputs: [Int]
   let output: Int
   let body: ([Tensor]) throws -> Tensor
+
+  /// The kind a label names ("Conv(depthwise 5×5)" of "Conv(depthwise 5×5) node 'x'"): the
+  /// text before " node '", all of it when there is none.
+  static func kind(ofLabel label: String) -> String {
+    label.firstRange(of: " node '").map { String(label[..<$0.lowerBound]) } ?? label
+  }
 }
 
 /// A graph lowered for one set of input shapes: shapes inferred, constants folded, weights

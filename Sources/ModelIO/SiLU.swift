@@ -22,8 +22,7 @@ extension Planner {
         // 2026-12-05).
         let producer = steps[p]
         absorbedSteps.insert(p)
-        let label = producer.label.split(separator: " ").first.map(String.init) ?? "Step"
-        try bind(node, shape, inputs: producer.inputs, kind: "\(label)+SiLU") { args in
+        try bind(node, shape, inputs: producer.inputs, kind: "\(Step.kind(ofLabel: producer.label))+SiLU") { args in
           var y = try producer.body(args)
           Self.siluInPlace(&y)
           return y

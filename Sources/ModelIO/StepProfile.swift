@@ -44,7 +44,7 @@ enum StepProfile {
     guard !steps.isEmpty else { return }
     var kinds: [String: Entry] = [:]
     for (label, e) in steps {
-      let kind = label.firstRange(of: " node '").map { String(label[..<$0.lowerBound]) } ?? label
+      let kind = Step.kind(ofLabel: label)
       kinds[kind, default: Entry()].nanoseconds += e.nanoseconds
       kinds[kind, default: Entry()].calls += e.calls
     }

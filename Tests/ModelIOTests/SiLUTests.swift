@@ -42,6 +42,28 @@ import Testing
     #expect(ArchitectureOpsTests.close(y.scalars, x.map { ($0 + 1) / (1 + expf(-$0)) }, 2e-6))
   }
 
+  /// The fused step keeps its producer's whole kind in its label (the profile groups by it),
+  /// spaces included: EfficientNet's 5×5 depthwise convolutions.
+  @Test func fusedLabelKeepsTheWholeKind() throws {
+    let (shape, k) = ([1, 4, 9, 9], 5)
+    let w = HostArray(shape: [4, 1, k, k], floats: ArchitectureOpsTests.random(4 * k * k, seed: 41))
+    let nodes = [
+      Node(
+        op: "Conv", name: "dw", inputs: ["x", "w"], outputs: ["c"],
+        attributes: ["group": .int(4), "pads": .ints([2, 2, 2, 2])]),
+      Node(op: "Sigmoid", name: "s", inputs: ["c"], outputs: ["s"]),
+      Node(op: "Mul", name: "m", inputs: ["c", "s"], outputs: ["y"]),
+    ]
+    let graph = Graph(
+      nodes: nodes, inputs: [ValueInfo(name: "x", dtype: .float32, shape: shape.map { .fixed($0) })],
+      outputs: [ValueInfo(name: "y", dtype: nil, shape: nil)], initializers: ["w": w], opset: 17, format: "test")
+    let model = try LoadedModel(graph: graph, format: .onnx, file: "test")
+    let labels = try model.plan(for: [shape]).steps.map(\.label)
+    #expect(labels == ["Conv(depthwise 5×5)+SiLU node 'm'"])
+    #expect(Step.kind(ofLabel: labels[0]) == "Conv(depthwise 5×5)+SiLU")
+    #expect(Step.kind(ofLabel: "no node here") == "no node here")
+  }
+
   /// A SiLU whose input only it reads runs inside the step that makes that input (here a
   /// packed convolution), in place on its output, and gives the same bits as the two steps.
   @Test func fusesIntoTheStepThatMakesItsInput() throws {
