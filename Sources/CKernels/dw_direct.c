@@ -2,11 +2,14 @@
 //
 // Each block of output columns keeps its sums in vector registers for all kh·kw taps (one
 // load and one FMA per vector and tap), instead of adding every tap into the output row in
-// memory (a load, an FMA and a store). Stride 2 splits the padded plane into its even and
-// odd columns first, so tap kx reads half-plane kx % 2 at offset kx / 2, contiguously.
+// memory (a load, an FMA and a store). The input plane is first copied, zero-padded, into
+// scratch so no tap needs a bounds check; for stride 2 the copy goes straight into the
+// plane's even and odd columns, so tap kx reads half-plane kx % 2 at offset kx / 2,
+// contiguously.
 #include "ck_dwdirect.h"
 
 #include <stdatomic.h>
+#include <string.h>
 
 // A plane as the kernels read it: column tap kx starts at plane[kx % step] + kx / step.
 typedef struct {
@@ -21,8 +24,10 @@ static inline const float *tap_row(const source *s, long row, long kx) {
   return s->plane[odd] + row * s->row_stride + (kx >> (s->step - 1));
 }
 
-static void plane_portable(const source *s, const float *w, long kh, long kw, long sh, float bias, float *y,
-                           long oh, long ow) {
+// cs: the source's column stride, 1 for a split or stride-1 plane, stride_w for a wider
+// column stride (read from the unsplit plane).
+static void plane_portable(const source *s, const float *w, long kh, long kw, long sh, long cs, float bias,
+                           float *y, long oh, long ow) {
   for (long oy = 0; oy < oh; oy++) {
     float *out = y + oy * ow;
     for (long ox = 0; ox < ow; ox++) out[ox] = bias;
@@ -30,7 +35,7 @@ static void plane_portable(const source *s, const float *w, long kh, long kw, lo
       for (long kx = 0; kx < kw; kx++) {
         const float *in = tap_row(s, oy * sh + ky, kx);
         float v = w[ky * kw + kx];
-        for (long ox = 0; ox < ow; ox++) out[ox] += v * in[ox];
+        for (long ox = 0; ox < ow; ox++) out[ox] += v * in[ox * cs];
       }
     }
   }
@@ -139,20 +144,54 @@ int ck_dw_direct_force_level(int level) {
   return level < 0 || level > best ? best : level;
 }
 
-void ck_dw_direct_plane(const float *padded, long padded_height, long padded_width, const float *w, long kh,
-                        long kw, long stride_h, long stride_w, float bias, float *y, long out_h, long out_w,
-                        float *scratch) {
-  source s = {{padded, padded}, padded_width, 1};
-  if (stride_w == 2) {
-    // Even columns first, then odd ones, each half-plane with the even half's row stride.
-    long half = (padded_width + 1) / 2;
-    float *even = scratch, *odd = scratch + padded_height * half;
-    for (long r = 0; r < padded_height; r++) {
-      const float *row = padded + r * padded_width;
-      for (long c = 0; c < padded_width; c++) (c % 2 ? odd : even)[r * half + c / 2] = row[c];
-    }
-    s = (source){{even, odd}, half, 2};
+static long padded_size(long out, long stride, long k) { return (out - 1) * stride + k; }
+
+long ck_dw_direct_scratch_count(long kh, long kw, long stride_h, long stride_w, long out_h, long out_w) {
+  return padded_size(out_h, stride_h, kh) * (padded_size(out_w, stride_w, kw) + 1);
+}
+
+// Copies the plane into scratch with its zero padding: as one padded plane, or for stride 2
+// as its even columns then its odd ones (each half-plane with the even half's row stride).
+static source pad_plane(const float *x, long height, long width, long pad_top, long pad_left, long ph, long pw,
+                        long stride_w, float *restrict scratch) {
+  // Input rows and columns that land inside the padded plane.
+  long rows = height < ph - pad_top ? height : ph - pad_top;
+  long cols = width < pw - pad_left ? width : pw - pad_left;
+  if (rows < 0) rows = 0;
+  if (cols < 0) cols = 0;
+  if (stride_w != 2) {
+    memset(scratch, 0, sizeof(float) * ph * pw);
+    for (long r = 0; r < rows; r++) memcpy(scratch + (r + pad_top) * pw + pad_left, x + r * width, sizeof(float) * cols);
+    return (source){{scratch, scratch}, pw, 1};
   }
+  long half = (pw + 1) / 2;
+  float *even = scratch, *odd = scratch + ph * half;
+  memset(scratch, 0, sizeof(float) * 2 * ph * half);
+  // Input column c lands in padded column pad_left + c: pairs of input columns go one to
+  // each half, so the loop has two plain stores and no select (it becomes vector shuffles).
+  float *first = (pad_left & 1 ? odd : even) + (pad_left >> 1);
+  float *second = ((pad_left + 1) & 1 ? odd : even) + ((pad_left + 1) >> 1);
+  long pairs = cols / 2;
+  for (long r = 0; r < rows; r++) {
+    const float *restrict in = x + r * width;
+    float *restrict f = first + (r + pad_top) * half;
+    float *restrict g = second + (r + pad_top) * half;
+    for (long j = 0; j < pairs; j++) {
+      f[j] = in[2 * j];
+      g[j] = in[2 * j + 1];
+    }
+    if (cols & 1) f[pairs] = in[cols - 1];
+  }
+  return (source){{even, odd}, half, 2};
+}
+
+void ck_dw_direct_plane(const float *x, long height, long width, long pad_top, long pad_left, const float *w,
+                        long kh, long kw, long stride_h, long stride_w, float bias, float *y, long out_h, long out_w,
+                        float *scratch) {
+  long ph = padded_size(out_h, stride_h, kh), pw = padded_size(out_w, stride_w, kw);
+  source s = pad_plane(x, height, width, pad_top, pad_left, ph, pw, stride_w, scratch);
+  // Column strides above 2 read the unsplit plane every stride_w columns: the portable loop.
+  if (stride_w > 2) return plane_portable(&s, w, kh, kw, stride_h, stride_w, bias, y, out_h, out_w);
   int level = atomic_load(&forced);
   int best = cpu_level();
   if (level < 0 || level > best) level = best;
@@ -160,5 +199,5 @@ void ck_dw_direct_plane(const float *padded, long padded_height, long padded_wid
   if (level == 2) return plane_avx512(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
   if (level == 1) return plane_avx2(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
 #endif
-  plane_portable(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+  plane_portable(&s, w, kh, kw, stride_h, 1, bias, y, out_h, out_w);
 }

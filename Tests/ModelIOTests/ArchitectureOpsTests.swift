@@ -158,7 +158,12 @@ import Testing
     #expect(Self.close(y.scalars, expected))
   }
 
-  @Test(arguments: [(5, 5, 1, 2, [2, 2, 2, 2]), (5, 5, 2, 2, [1, 2, 2, 1]), (7, 7, 1, 1, [3, 3, 3, 3]), (3, 5, 2, 1, [0, 1, 2, 0])])
+  /// Stride-2 columns with an even and an odd left pad (the plane's columns land in the other
+  /// half-plane) and an odd count of input columns.
+  @Test(arguments: [
+    (5, 5, 1, 2, [2, 2, 2, 2]), (5, 5, 2, 2, [1, 2, 2, 1]), (5, 5, 2, 2, [1, 1, 1, 1]), (7, 7, 1, 1, [3, 3, 3, 3]),
+    (3, 5, 2, 1, [0, 1, 2, 0]), (5, 3, 1, 3, [2, 1, 2, 1]),
+  ])
   func depthwiseOfAnyKernelMatchesTheEngine(kh: Int, kw: Int, sh: Int, sw: Int, pads: [Int]) throws {
     let c = 5
     let x = Self.random(2 * c * 11 * 9, seed: 8)
@@ -178,8 +183,9 @@ import Testing
   }
 
   /// Wide planes (several 64-column register blocks and a ragged tail) at every kernel level
-  /// of CKernels/dw_direct.c, strides 1 and 2, and stride 3 (the Swift loop).
-  @Test(arguments: [(7, 1, 3), (5, 2, 2), (5, 1, 2), (3, 3, 1)])
+  /// of CKernels/dw_direct.c, strides 1 and 2 (even and odd padding), and stride 3 (the
+  /// portable loop at every level).
+  @Test(arguments: [(7, 1, 3), (5, 2, 2), (5, 2, 1), (5, 1, 2), (3, 3, 1)])
   func depthwiseDirectAtEveryLevel(k: Int, stride: Int, pad: Int) throws {
     let (c, h, w) = (3, 9, 150)
     let x = Self.random(c * h * w, seed: 21)
