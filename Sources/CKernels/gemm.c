@@ -48,13 +48,80 @@ int ck_gemm_uses_avx2(void) { return ck_gemm_level() >= CK_LEVEL_AVX2; }
 
 long ck_gemm_packed_a_count(long m, long k) { return (m + MR - 1) / MR * MR * k; }
 
-void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed) {
-  for (long i0 = 0; i0 < m; i0 += MR) {
-    float *dst = packed + i0 * k;
-    for (long p = 0; p < k; p++) {
-      for (int r = 0; r < MR; r++) dst[p * MR + r] = i0 + r < m ? a[(i0 + r) * lda + p] : 0.0f;
-    }
+// Depth [p0, p1) of the panel of rows [i0, i0 + MR), element by element (zeros below m).
+static void pack_a_columns(long m, long k, const float *a, long lda, long i0, long p0, long p1, float *packed) {
+  float *dst = packed + i0 * k;
+  for (long p = p0; p < p1; p++) {
+    for (int r = 0; r < MR; r++) dst[p * MR + r] = i0 + r < m ? a[(i0 + r) * lda + p] : 0.0f;
   }
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+// A whole panel (MR = 6 rows) eight depths at a time: the six rows and two zero rows are
+// transposed as an 8×8 block in registers, and each depth's eight lanes are stored at its
+// place in the panel; the last two lanes spill into the next depth's place, which the next
+// store overwrites, so the last block of a panel (whose spill would land in the next panel)
+// is left to the element loop. A pure copy: the same panels as the element loop.
+_Static_assert(MR == 6, "the AVX2 packing transposes six rows");
+__attribute__((target("avx2"))) static long pack_a_panel_avx2(long k, const float *a, long lda, float *dst) {
+  const __m256 zero = _mm256_setzero_ps();
+  long p = 0;
+  for (; p + 8 < k; p += 8) {
+    const float *s = a + p;
+    __m256 a0 = _mm256_loadu_ps(s), a1 = _mm256_loadu_ps(s + lda), a2 = _mm256_loadu_ps(s + 2 * lda);
+    __m256 a3 = _mm256_loadu_ps(s + 3 * lda), a4 = _mm256_loadu_ps(s + 4 * lda), a5 = _mm256_loadu_ps(s + 5 * lda);
+    __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
+    __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
+    __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
+    __m256 t6 = _mm256_unpacklo_ps(zero, zero), t7 = t6;
+    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+    float *q = dst + p * MR;
+    _mm256_storeu_ps(q, _mm256_permute2f128_ps(u0, u4, 0x20));
+    _mm256_storeu_ps(q + MR, _mm256_permute2f128_ps(u1, u5, 0x20));
+    _mm256_storeu_ps(q + 2 * MR, _mm256_permute2f128_ps(u2, u6, 0x20));
+    _mm256_storeu_ps(q + 3 * MR, _mm256_permute2f128_ps(u3, u7, 0x20));
+    _mm256_storeu_ps(q + 4 * MR, _mm256_permute2f128_ps(u0, u4, 0x31));
+    _mm256_storeu_ps(q + 5 * MR, _mm256_permute2f128_ps(u1, u5, 0x31));
+    _mm256_storeu_ps(q + 6 * MR, _mm256_permute2f128_ps(u2, u6, 0x31));
+    _mm256_storeu_ps(q + 7 * MR, _mm256_permute2f128_ps(u3, u7, 0x31));
+  }
+  return p;
+}
+#endif
+
+typedef struct {
+  long m, k, lda, panels_per_task;
+  const float *a;
+  float *packed;
+  int vector;
+} pack_a_job;
+
+static void pack_a_task(void *context, long t) {
+  const pack_a_job *j = context;
+  long panels = (j->m + MR - 1) / MR, first = t * j->panels_per_task;
+  long last = first + j->panels_per_task < panels ? first + j->panels_per_task : panels;
+  for (long panel = first; panel < last; panel++) {
+    long i0 = panel * MR, p0 = 0;
+#if defined(__x86_64__)
+    if (j->vector && i0 + MR <= j->m) p0 = pack_a_panel_avx2(j->k, j->a + i0 * j->lda, j->lda, j->packed + i0 * j->k);
+#endif
+    pack_a_columns(j->m, j->k, j->a, j->lda, i0, p0, j->k, j->packed);
+  }
+}
+
+// Packing runs once per call where A changes every call (activations times constant weights,
+// training's products): ConvNeXt's 3136×384 inputs took 340 µs on one thread element by
+// element. Runs of panels of about 16 K floats each go to the pool's threads.
+void ck_gemm_pack_a(long m, long k, const float *a, long lda, float *packed) {
+  if (m <= 0 || k <= 0) return;
+  long panels = (m + MR - 1) / MR, per = (16384 / (MR * k)) + 1;
+  pack_a_job j = {m, k, lda, per, a, packed, ck_gemm_level() >= CK_LEVEL_AVX2};
+  ck_parallel_for((panels + per - 1) / per, pack_a_task, &j);
 }
 
 void ck_gemm_pack_a_transposed(long m, long k, const float *at, long ldat, float *packed) {

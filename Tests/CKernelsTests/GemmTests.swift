@@ -195,6 +195,34 @@ import Testing
     #expect(direct.map(\.bitPattern) == transposed.map(\.bitPattern), "\(c)")
   }
 
+  /// Packing A lays out each 6-row panel depth by depth, zeros below the last row, from rows
+  /// with a stride wider than the depth; the same on every level (AVX2 transposes 8×8 blocks)
+  /// and thread count (runs of panels on the pool), and nothing past the panels is written.
+  @Test(arguments: [(1, 1), (5, 8), (6, 8), (6, 9), (7, 16), (12, 16), (13, 17), (97, 25), (600, 96), (3136, 40)], levels)
+  func packingAMatchesTheElementLoop(_ size: (Int, Int), level: Int32) {
+    let (m, k) = size
+    ck_gemm_force_level(level)
+    defer { ck_gemm_force_level(-1) }
+    let previous = ck_threads()
+    defer { ck_set_threads(previous) }
+    let lda = k + 3
+    let a = (0..<(m * lda)).map { Float($0 % 89) - 44.25 }
+    let count = ck_gemm_packed_a_count(m, k)
+    var expected = [Float](repeating: 0, count: count)
+    for i0 in stride(from: 0, to: m, by: 6) {
+      for p in 0..<k {
+        for r in 0..<6 where i0 + r < m { expected[i0 * k + p * 6 + r] = a[(i0 + r) * lda + p] }
+      }
+    }
+    for threads: Int32 in [1, 2] {
+      ck_set_threads(threads)
+      var packed = [Float](repeating: .nan, count: count + 16)
+      ck_gemm_pack_a(m, k, a, lda, &packed)
+      #expect(packed[..<count].map(\.bitPattern) == expected.map(\.bitPattern), "\(m)×\(k), \(threads) threads")
+      #expect(packed[count...].allSatisfy { $0.isNaN }, "\(m)×\(k): wrote past the panels")
+    }
+  }
+
   @Test func theCPUCheckAgreesWithTheForcedSwitch() {
     ck_gemm_force_portable(1)
     #expect(ck_gemm_uses_avx2() == 0)
