@@ -54,21 +54,33 @@ struct DepthwiseDirect: @unchecked Sendable {
     var y = Tensor(uninitializedShape: [batch, channels, outH, outW])
     let g = geometry
     let plane = outH * outW
-    let scratchCount = ck_dw_direct_scratch_count(kernelH, kernelW, g.strideH, g.strideW, outH, outW)
+    // Narrow maps go sixteen channels at a time (ck_dw_direct_channels16), others plane by plane.
+    let group = ck_dw_direct_channels16_usable(outW) != 0 ? 16 : 1
+    let groups = (channels + group - 1) / group
+    let scratchCount = ck_dw_direct_channels16_scratch_count(kernelH, kernelW, g.strideH, g.strideW, outH, outW)
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         weights.withUnsafeBufferPointer { wp in
-          let (xb, yb, wb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!)
-          parallelChunks(batch * channels, grain: max(1, 4096 / max(plane * kernelH * kernelW / 8, 1))) { planes in
-            var scratch = [Float](repeating: 0, count: scratchCount)
-            scratch.withUnsafeMutableBufferPointer { s in
-              for p in planes {
-                let (c, out) = (p % channels, yb + p * plane)
-                ck_dw_direct_plane(
-                  xb + p * g.height * g.width, g.height, g.width, g.padTop, g.padLeft, wb + c * kernelH * kernelW,
-                  kernelH, kernelW, g.strideH, g.strideW, bias[c], out, outH, outW, s.baseAddress!)
-                if let activation { applyActivation(activation, out, plane) }
-                if let q = fakeQuant { fakeQuantize(out, plane, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3]) }
+          bias.withUnsafeBufferPointer { bp in
+            let (xb, yb, wb, bb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!, bp.baseAddress!)
+            let grain = max(1, 4096 / max(group * plane * kernelH * kernelW / 8, 1))
+            parallelChunks(batch * groups, grain: grain) { chunk in
+              var scratch = [Float](repeating: 0, count: scratchCount)
+              scratch.withUnsafeMutableBufferPointer { s in
+                for t in chunk {
+                  let (n, c0) = (t / groups, t % groups * group)
+                  let count = min(group, channels - c0)
+                  let first = n * channels + c0
+                  ck_dw_direct_channels16(
+                    xb + first * g.height * g.width, count, g.height, g.width, g.padTop, g.padLeft,
+                    wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bb + c0, yb + first * plane,
+                    outH, outW, s.baseAddress!)
+                  let out = yb + first * plane
+                  if let activation { applyActivation(activation, out, count * plane) }
+                  if let q = fakeQuant {
+                    fakeQuantize(out, count * plane, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3])
+                  }
+                }
               }
             }
           }

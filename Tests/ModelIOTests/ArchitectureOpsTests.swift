@@ -207,6 +207,50 @@ import Testing
     }
   }
 
+  /// Narrow maps (EfficientNet's and ConvNeXt's 7×7) run sixteen channels at a time with
+  /// AVX-512: 37 channels (two full groups and a partial one), two images, strides 1 and 2,
+  /// odd pads; against the engine at every level, and at the AVX-512 level bit for bit the
+  /// planes one by one (CKernels' ck_dw_direct_plane).
+  @Test(arguments: [(5, 1, 7, [2, 2, 2, 2]), (5, 2, 14, [1, 2, 2, 1]), (5, 1, 11, [0, 0, 0, 0]), (7, 1, 9, [3, 3, 3, 3])])
+  func narrowMapsSixteenChannelsAtATime(k: Int, stride: Int, size: Int, pads: [Int]) throws {
+    let (n, c) = (2, 37)
+    let x = Self.random(n * c * size * size, seed: 51)
+    let weights = Self.random(c * k * k, seed: 52), b = Self.random(c, seed: 53)
+    let node = Node(op: "Conv", name: "dw", inputs: ["x", "w", "b"], outputs: ["y"], attributes: [
+      "group": .int(c), "strides": .ints([stride, stride]), "pads": .ints(pads),
+    ])
+    let inits = ["w": HostArray(shape: [c, 1, k, k], floats: weights), "b": HostArray(shape: [c], floats: b)]
+    let reference = try Tensor.conv2d(
+      try Tensor(shape: [n, c, size, size], scalars: x), weight: try Tensor(shape: [c, 1, k, k], scalars: weights),
+      bias: try Tensor(shape: [c], scalars: b), options: Conv2DOptions(stride: (stride, stride), pads: pads, groups: c))
+    defer { _ = ck_dw_direct_force_level(-1) }
+    for level: Int32 in [0, 1, 2] {
+      let running = ck_dw_direct_force_level(level)
+      let y = try Self.run([node], input: [n, c, size, size], values: x, initializers: inits)
+      #expect(y.shape == reference.shape)
+      #expect(Self.close(y.scalars, reference.scalars, 1e-4), "level \(running)")
+      guard running == 2 else { continue }
+      #expect(ck_dw_direct_channels16_usable(reference.shape[3]) != 0)
+      // The planes one by one through the plane kernel at the same level.
+      let (oh, ow) = (reference.shape[2], reference.shape[3])
+      var planes = [Float](repeating: 0, count: n * c * oh * ow)
+      var scratch = [Float](repeating: 0, count: ck_dw_direct_scratch_count(k, k, stride, stride, oh, ow))
+      for p in 0..<(n * c) {
+        let ch = p % c
+        x.withUnsafeBufferPointer { xp in
+          weights.withUnsafeBufferPointer { wp in
+            planes.withUnsafeMutableBufferPointer { yp in
+              ck_dw_direct_plane(
+                xp.baseAddress! + p * size * size, size, size, pads[0], pads[1], wp.baseAddress! + ch * k * k, k, k,
+                stride, stride, b[ch], yp.baseAddress! + p * oh * ow, oh, ow, &scratch)
+            }
+          }
+        }
+      }
+      #expect(y.scalars.map(\.bitPattern) == planes.map(\.bitPattern))
+    }
+  }
+
   /// DenseNet's BN → ReLU (no convolution before it to fold into): one node, one pass.
   @Test func batchNormThenReluIsOneAffinePass() throws {
     let (n, c, plane) = (2, 3, 20)

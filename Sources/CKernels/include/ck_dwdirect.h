@@ -19,6 +19,21 @@ void ck_dw_direct_plane(const float *x, long height, long width, long pad_top, l
 /// Floats of scratch ck_dw_direct_plane needs for these kernel, stride and output sizes.
 long ck_dw_direct_scratch_count(long kh, long kw, long stride_h, long stride_w, long out_h, long out_w);
 
+/// Up to sixteen consecutive channels (planes contiguous in x, y, weights [channels][kh·kw],
+/// bias[channels]) of the same convolution, each as ck_dw_direct_plane computes it: with
+/// AVX-512 on narrow outputs (ck_dw_direct_channels16_usable) the channels share the
+/// vectors, the same bits as the AVX-512 plane kernel; otherwise plane by plane. `scratch`
+/// holds ck_dw_direct_channels16_scratch_count floats (at least ck_dw_direct_scratch_count).
+void ck_dw_direct_channels16(const float *x, long channels, long height, long width, long pad_top, long pad_left,
+                             const float *w, long kh, long kw, long stride_h, long stride_w, const float *bias,
+                             float *y, long out_h, long out_w, float *scratch);
+
+/// Whether ck_dw_direct_channels16 shares vectors between channels for this output width.
+int ck_dw_direct_channels16_usable(long out_w);
+
+/// Floats of scratch ck_dw_direct_channels16 needs.
+long ck_dw_direct_channels16_scratch_count(long kh, long kw, long stride_h, long stride_w, long out_h, long out_w);
+
 /// Forces the code path for tests: 0 portable, 1 AVX2, 2 AVX-512, -1 the best the CPU has.
 /// Returns the level that will run (a forced level the CPU lacks falls back).
 int ck_dw_direct_force_level(int level);
