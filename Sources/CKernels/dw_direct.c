@@ -163,12 +163,16 @@ __attribute__((target("avx512f"))) static void channels16(const float *x, long n
   memset(wt, 0, sizeof(float) * taps * 16);
   long rows = height < ph - pad_top ? height : ph - pad_top;
   long cols = width < pw - pad_left ? width : pw - pad_left;
+  // The interleaving loops stay scalar: clang's vectorised versions (gathers and scatters)
+  // made the whole kernel 20–30 % slower on Zen 4.
   for (long c = 0; c < nc; c++) {
     const float *plane = x + c * height * width;
     for (long r = 0; r < rows; r++) {
       float *row = in + ((r + pad_top) * pw + pad_left) * 16 + c;
+#pragma clang loop vectorize(disable)
       for (long q = 0; q < cols; q++) row[q * 16] = plane[r * width + q];
     }
+#pragma clang loop vectorize(disable)
     for (long t = 0; t < taps; t++) wt[t * 16 + c] = w[c * taps + t];
   }
   __mmask16 live = nc >= 16 ? 0xFFFF : (__mmask16)((1u << nc) - 1);
@@ -194,6 +198,7 @@ __attribute__((target("avx512f"))) static void channels16(const float *x, long n
     for (int i = 0; i < 4 && p0 + i < outputs; i++) _mm512_storeu_ps(out + (p0 + i) * 16, a[i]);
   }
   for (long c = 0; c < nc; c++) {
+#pragma clang loop vectorize(disable)
     for (long p = 0; p < outputs; p++) y[c * outputs + p] = out[p * 16 + c];
   }
 }
@@ -257,7 +262,8 @@ void ck_dw_direct_plane(const float *x, long height, long width, long pad_top, l
 }
 
 // Below this many output columns sharing vectors between channels wins (16 channels, one
-// thread, against the plane kernel: 7 columns 1.4–2.2×, 11 1.3×, 13 1.2×; 14 0.6–1.2×).
+// thread, against the plane kernel: 7 columns 2.0–2.7×, 11 1.7×, 13 1.5×; 14 0.6–1.5×, the
+// slow end stride 2 from a 28-column plane).
 enum { NARROW = 14 };
 
 int ck_dw_direct_channels16_usable(long out_w) {
