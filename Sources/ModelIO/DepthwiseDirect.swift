@@ -57,7 +57,10 @@ struct DepthwiseDirect: @unchecked Sendable {
     // Narrow maps go sixteen channels at a time (ck_dw_direct_channels16), others plane by plane.
     let group = ck_dw_direct_channels16_usable(outW) != 0 ? 16 : 1
     let groups = (channels + group - 1) / group
-    let scratchCount = ck_dw_direct_channels16_scratch_count(kernelH, kernelW, g.strideH, g.strideW, outH, outW)
+    let scratchCount =
+      group == 16
+      ? ck_dw_direct_channels16_scratch_count(kernelH, kernelW, g.strideH, g.strideW, outH, outW)
+      : ck_dw_direct_scratch_count(kernelH, kernelW, g.strideH, g.strideW, outH, outW)
     y.withUnsafeMutableBufferPointer { yp in
       x.withUnsafeBufferPointer { xp in
         weights.withUnsafeBufferPointer { wp in
@@ -65,16 +68,25 @@ struct DepthwiseDirect: @unchecked Sendable {
             let (xb, yb, wb, bb) = (xp.baseAddress!, yp.baseAddress!, wp.baseAddress!, bp.baseAddress!)
             let grain = max(1, 4096 / max(group * plane * kernelH * kernelW / 8, 1))
             parallelChunks(batch * groups, grain: grain) { chunk in
-              var scratch = [Float](repeating: 0, count: scratchCount)
+              // The kernels write every float of scratch they read.
+              var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { $1 = scratchCount }
               scratch.withUnsafeMutableBufferPointer { s in
                 for t in chunk {
                   let (n, c0) = (t / groups, t % groups * group)
                   let count = min(group, channels - c0)
                   let first = n * channels + c0
-                  ck_dw_direct_channels16(
-                    xb + first * g.height * g.width, count, g.height, g.width, g.padTop, g.padLeft,
-                    wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bb + c0, yb + first * plane,
-                    outH, outW, s.baseAddress!)
+                  // (Plane by plane calls the plane kernel itself: its scratch is the smaller.)
+                  if group == 16 {
+                    ck_dw_direct_channels16(
+                      xb + first * g.height * g.width, count, g.height, g.width, g.padTop, g.padLeft,
+                      wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bb + c0, yb + first * plane,
+                      outH, outW, s.baseAddress!)
+                  } else {
+                    ck_dw_direct_plane(
+                      xb + first * g.height * g.width, g.height, g.width, g.padTop, g.padLeft,
+                      wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bias[c0], yb + first * plane,
+                      outH, outW, s.baseAddress!)
+                  }
                   let out = yb + first * plane
                   if let activation { applyActivation(activation, out, count * plane) }
                   if let q = fakeQuant {
