@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gemm_internal.h"
+#include "transpose_internal.h"
 
 // Atomic: tests set it while the pool's workers may read it.
 static atomic_int forced_level = -1;
@@ -69,26 +70,10 @@ __attribute__((target("avx2"))) static long pack_a_panel_avx2(long k, const floa
   const __m256 zero = _mm256_setzero_ps();
   long p = 0;
   for (; p + 8 < k; p += 8) {
-    const float *s = a + p;
-    __m256 a0 = _mm256_loadu_ps(s), a1 = _mm256_loadu_ps(s + lda), a2 = _mm256_loadu_ps(s + 2 * lda);
-    __m256 a3 = _mm256_loadu_ps(s + 3 * lda), a4 = _mm256_loadu_ps(s + 4 * lda), a5 = _mm256_loadu_ps(s + 5 * lda);
-    __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
-    __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
-    __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
-    __m256 t6 = _mm256_unpacklo_ps(zero, zero), t7 = t6;
-    __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-    __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-    __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-    __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-    float *q = dst + p * MR;
-    _mm256_storeu_ps(q, _mm256_permute2f128_ps(u0, u4, 0x20));
-    _mm256_storeu_ps(q + MR, _mm256_permute2f128_ps(u1, u5, 0x20));
-    _mm256_storeu_ps(q + 2 * MR, _mm256_permute2f128_ps(u2, u6, 0x20));
-    _mm256_storeu_ps(q + 3 * MR, _mm256_permute2f128_ps(u3, u7, 0x20));
-    _mm256_storeu_ps(q + 4 * MR, _mm256_permute2f128_ps(u0, u4, 0x31));
-    _mm256_storeu_ps(q + 5 * MR, _mm256_permute2f128_ps(u1, u5, 0x31));
-    _mm256_storeu_ps(q + 6 * MR, _mm256_permute2f128_ps(u2, u6, 0x31));
-    _mm256_storeu_ps(q + 7 * MR, _mm256_permute2f128_ps(u3, u7, 0x31));
+    __m256 v[8] = {zero, zero, zero, zero, zero, zero, zero, zero};
+    for (int i = 0; i < MR; i++) v[i] = _mm256_loadu_ps(a + i * lda + p);
+    ck__transpose8x8(v);
+    for (int i = 0; i < 8; i++) _mm256_storeu_ps(dst + (p + i) * MR, v[i]);
   }
   return p;
 }

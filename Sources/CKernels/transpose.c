@@ -4,6 +4,7 @@
 #include "ck_transpose.h"
 #include "ck_gemm.h"
 #include "ck_parallel.h"
+#include "transpose_internal.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -35,27 +36,11 @@ __attribute__((target("avx2"))) static void blocks_avx2(const transpose_job *j, 
   for (long r = r0; r + 8 <= r1; r += 8) {
     const float *p = s + r * cols;
     for (long c = c0; c < c1; c += 8) {
-      __m256 a0 = _mm256_loadu_ps(p + c), a1 = _mm256_loadu_ps(p + cols + c);
-      __m256 a2 = _mm256_loadu_ps(p + 2 * cols + c), a3 = _mm256_loadu_ps(p + 3 * cols + c);
-      __m256 a4 = _mm256_loadu_ps(p + 4 * cols + c), a5 = _mm256_loadu_ps(p + 5 * cols + c);
-      __m256 a6 = _mm256_loadu_ps(p + 6 * cols + c), a7 = _mm256_loadu_ps(p + 7 * cols + c);
-      __m256 t0 = _mm256_unpacklo_ps(a0, a1), t1 = _mm256_unpackhi_ps(a0, a1);
-      __m256 t2 = _mm256_unpacklo_ps(a2, a3), t3 = _mm256_unpackhi_ps(a2, a3);
-      __m256 t4 = _mm256_unpacklo_ps(a4, a5), t5 = _mm256_unpackhi_ps(a4, a5);
-      __m256 t6 = _mm256_unpacklo_ps(a6, a7), t7 = _mm256_unpackhi_ps(a6, a7);
-      __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-      __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-      __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-      __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+      __m256 v[8];
+      for (int i = 0; i < 8; i++) v[i] = _mm256_loadu_ps(p + i * cols + c);
+      ck__transpose8x8(v);
       float *q = d + c * rows + r;
-      _mm256_storeu_ps(q, _mm256_permute2f128_ps(u0, u4, 0x20));
-      _mm256_storeu_ps(q + rows, _mm256_permute2f128_ps(u1, u5, 0x20));
-      _mm256_storeu_ps(q + 2 * rows, _mm256_permute2f128_ps(u2, u6, 0x20));
-      _mm256_storeu_ps(q + 3 * rows, _mm256_permute2f128_ps(u3, u7, 0x20));
-      _mm256_storeu_ps(q + 4 * rows, _mm256_permute2f128_ps(u0, u4, 0x31));
-      _mm256_storeu_ps(q + 5 * rows, _mm256_permute2f128_ps(u1, u5, 0x31));
-      _mm256_storeu_ps(q + 6 * rows, _mm256_permute2f128_ps(u2, u6, 0x31));
-      _mm256_storeu_ps(q + 7 * rows, _mm256_permute2f128_ps(u3, u7, 0x31));
+      for (int i = 0; i < 8; i++) _mm256_storeu_ps(q + i * rows, v[i]);
     }
   }
 }
