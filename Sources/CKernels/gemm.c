@@ -58,8 +58,6 @@ static void pack_a_columns(long m, long k, const float *a, long lda, long i0, lo
 }
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 // A whole panel (MR = 6 rows) eight depths at a time: the six rows and two zero rows are
 // transposed as an 8×8 block in registers, and each depth's eight lanes are stored at its
 // place in the panel; the last two lanes spill into the next depth's place, which the next

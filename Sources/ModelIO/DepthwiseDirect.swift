@@ -75,19 +75,18 @@ struct DepthwiseDirect: @unchecked Sendable {
                   let (n, c0) = (t / groups, t % groups * group)
                   let count = min(group, channels - c0)
                   let first = n * channels + c0
+                  let input = xb + first * g.height * g.width
+                  let (filters, out) = (wb + c0 * kernelH * kernelW, yb + first * plane)
                   // (Plane by plane calls the plane kernel itself: its scratch is the smaller.)
                   if group == 16 {
                     ck_dw_direct_channels16(
-                      xb + first * g.height * g.width, count, g.height, g.width, g.padTop, g.padLeft,
-                      wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bb + c0, yb + first * plane,
-                      outH, outW, s.baseAddress!)
+                      input, count, g.height, g.width, g.padTop, g.padLeft, filters, kernelH, kernelW, g.strideH,
+                      g.strideW, bb + c0, out, outH, outW, s.baseAddress!)
                   } else {
                     ck_dw_direct_plane(
-                      xb + first * g.height * g.width, g.height, g.width, g.padTop, g.padLeft,
-                      wb + c0 * kernelH * kernelW, kernelH, kernelW, g.strideH, g.strideW, bias[c0], yb + first * plane,
-                      outH, outW, s.baseAddress!)
+                      input, g.height, g.width, g.padTop, g.padLeft, filters, kernelH, kernelW, g.strideH, g.strideW,
+                      bb[c0], out, outH, outW, s.baseAddress!)
                   }
-                  let out = yb + first * plane
                   if let activation { applyActivation(activation, out, count * plane) }
                   if let q = fakeQuant {
                     fakeQuantize(out, count * plane, scale: q[0], zeroPoint: q[1], lo: q[2], hi: q[3])
