@@ -87,20 +87,23 @@ public final class CPUTraining: TrainingStrategy {
   public func step(_ data: LabeledImages, _ indices: ArraySlice<Int>, shouldStop: () -> Bool) throws
     -> TrainingStepResult
   {
-    var result: TrainingStepResult
     if let comm {
       let local = DataParallel.shard(indices, rank: comm.rank, ranks: comm.size)
-      let mine = local.isEmpty ? (lossSum: 0, correct: 0) : try trainStep(model, data: data, indices: local, shards: shards)
+      var mine =
+        local.isEmpty
+        ? ShardedStep(parameterCount: model.parameters.count)
+        : try trainStep(model, data: data, indices: local, shards: shards)
+      // The ranks exchange whole gradients: this rank's pieces are summed first.
+      sumShardGradients(model.parameters, &mine.gradients, threads: poolThreads)
       let totals = try DataParallel.reduceStep(
         model.parameters, localImages: local.count, globalImages: indices.count,
         lossSum: mine.lossSum, correct: mine.correct, stop: shouldStop(), over: comm)
-      result = TrainingStepResult(lossSum: totals.lossSum, correct: totals.correct, stop: totals.stop)
-    } else {
-      let mine = try trainStep(model, data: data, indices: indices, shards: shards)
-      result = TrainingStepResult(lossSum: mine.lossSum, correct: mine.correct)
+      optimizer.update(model.parameters, threads: poolThreads)
+      return TrainingStepResult(lossSum: totals.lossSum, correct: totals.correct, stop: totals.stop)
     }
-    optimizer.update(model.parameters, threads: poolThreads)
-    return result
+    var mine = try trainStep(model, data: data, indices: indices, shards: shards)
+    optimizer.update(model.parameters, shardGradients: &mine.gradients, threads: poolThreads)
+    return TrainingStepResult(lossSum: mine.lossSum, correct: mine.correct)
   }
 
   /// Weights are identical on every rank: only rank 0 evaluates (the others wait in the next step).
@@ -132,11 +135,12 @@ func keepFreedMemory() {
   _ = mallopt(arenaMax, 2)
 }
 
-/// Forward and backward over one batch split into shards run in parallel; the parameter
-/// gradients are summed in shard order, so results do not depend on thread timing.
+/// Forward and backward over one batch split into shards run in parallel; each parameter's
+/// gradient comes back in pieces in shard order (the optimiser sums them in that order), so
+/// results do not depend on thread timing.
 func trainStep(
   _ model: Sequential, data: LabeledImages, indices: ArraySlice<Int>, shards: Int
-) throws -> (lossSum: Double, correct: Int) {
+) throws -> ShardedStep {
   let n = indices.count
   let parts = min(shards, n)
   let bounds = (0...parts).map { indices.startIndex + $0 * n / parts }
@@ -163,35 +167,30 @@ func trainStep(
     }
   }
   parallelTasks(parts) { run($0) }
-  var lossSum = 0.0
-  var correct = 0
+  var step = ShardedStep(parameterCount: 0)
   var sinks: [GradientSink] = []
   for s in 0..<parts {
     let (sink, l, c) = try results.get(s).get()
     sinks.append(sink)
-    lossSum += l
-    correct += c
+    step.lossSum += l
+    step.correct += c
   }
-  for p in model.parameters where p.isTrainable {
-    var total: Tensor? = nil
-    for sink in sinks {
-      // Taken out of the sink, the first shard's gradient is the sum's only reference.
-      guard let g = sink.takeGradient(for: p.variable) else { continue }
-      if var t = total {
-        total = nil
-        t.withUnsafeMutableBufferPointer { tp in
-          g.withUnsafeBufferPointer { gp in
-            forChunks(tp.count, threads: parts) { range in for i in range { tp[i] += gp[i] } }
-          }
-        }
-        total = t
-      } else {
-        total = g
-      }
-    }
-    p.variable.grad = total
+  // Taken out of the sinks, each piece's only holder is the step.
+  step.gradients = model.parameters.map { p in
+    p.isTrainable ? sinks.compactMap { $0.takeGradient(for: p.variable) } : []
   }
-  return (lossSum, correct)
+  return step
+}
+
+/// What one batch's shards produced: the summed loss, the correct count, and each
+/// parameter's gradient in pieces, one per shard in shard order (`Optimizer.update(_:shardGradients:threads:)`).
+struct ShardedStep {
+  var lossSum = 0.0
+  var correct = 0
+  var gradients: [[Tensor]]
+
+  /// A step with no images: no pieces for any of `parameterCount` parameters.
+  init(parameterCount: Int) { gradients = Array(repeating: [], count: parameterCount) }
 }
 
 /// Lets shards share the model: they only read parameters and write their own results.

@@ -97,6 +97,32 @@ func optimiserUpdatesAreTheSameOnAnyThreadCount(_ threads: Int) throws {
   }
 }
 
+/// A gradient in shard pieces gives the weights of its sum (added in order) through
+/// `update(_:shardGradients:threads:)`: SGD's one-pass kernel and Adam's sum-then-step alike,
+/// step after step, on one and several threads.
+@Test(arguments: [1, 2])
+func shardPiecesGiveTheWeightsOfTheirSum(_ threads: Int) throws {
+  let count = 70_001
+  let start = randomTensor([count], seed: 61, range: -1...1)
+  for makeOptimizer in [{ SGD() as any Optimizer }, { Adam(learningRate: 0.01, weightDecay: 1e-4) }] {
+    let (summed, pieces) = (Parameter(name: "a", value: start), Parameter(name: "b", value: start))
+    let (first, second) = (makeOptimizer(), makeOptimizer())
+    for step in 0..<3 {
+      let parts = (0..<3).map { randomTensor([count], seed: 70 + UInt64(step * 3 + $0), range: -1...1) }
+      var total = parts[0].scalars
+      for part in parts.dropFirst() { for (i, x) in part.scalars.enumerated() { total[i] += x } }
+      summed.variable.grad = try Tensor(shape: [count], scalars: total)
+      first.update([summed], threads: threads)
+      var shardGradients = [parts]
+      second.update([pieces], shardGradients: &shardGradients, threads: threads)
+      #expect(shardGradients[0].isEmpty && pieces.variable.grad == nil)
+    }
+    #expect(summed.value.scalars != start.scalars)
+    #expect(
+      summed.value.scalars.map(\.bitPattern) == pieces.value.scalars.map(\.bitPattern), "\(type(of: first))")
+  }
+}
+
 @Test func schedules() {
   let step = StepSchedule(base: 0.1, stepEpochs: 2, factor: 0.5)
   #expect(step.rate(epoch: 1, fraction: 0.9) == 0.1 && step.rate(epoch: 2, fraction: 0) == 0.05)
