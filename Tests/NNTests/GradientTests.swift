@@ -228,3 +228,22 @@ func broadcastGradients(_ op: BinaryOp) throws {
   }
   #expect(y.creator == nil && !y.requiresGrad)
 }
+
+/// Each activation's buffer backward is its scalar derivative, element for element and bit
+/// for bit: outputs around every kink (0, 6 for relu6), ±0, NaN and values either side,
+/// lengths off the eight-lane width, in place too.
+@Test(arguments: Activation.allCases)
+func activationBackwardIsTheDerivativeOnEveryElement(_ act: Activation) {
+  var y: [Float] = [0, -0.0, 6, 5.999999, 6.000001, 1e-30, -1e-30, .nan, .infinity, -.infinity, 3, -3]
+  y += randomTensor([45], seed: 81, range: -7...7).scalars
+  let g = randomTensor([y.count], seed: 82, range: -2...2).scalars
+  for count in [y.count, 13, 7, 1] {
+    var d = [Float](repeating: .nan, count: count)
+    act.backward(g, output: y, into: &d, count: count)
+    let expected = (0..<count).map { act.derivative(g[$0], output: y[$0]) }
+    #expect(d.map(\.bitPattern) == expected.map(\.bitPattern), "\(act) count \(count)")
+    var inPlace = Array(g.prefix(count))
+    inPlace.withUnsafeMutableBufferPointer { act.backward($0.baseAddress!, output: y, into: $0.baseAddress!, count: count) }
+    #expect(inPlace.map(\.bitPattern) == expected.map(\.bitPattern), "\(act) count \(count) in place")
+  }
+}

@@ -39,10 +39,34 @@ public enum Activation: String, Sendable, CaseIterable {
   ) {
     switch self {
     case .identity: if UnsafePointer(d) != g { d.update(from: g, count: count) }
-    case .relu: for i in 0..<count { d[i] = y[i] > 0 ? g[i] : 0 }
-    case .relu6: for i in 0..<count { d[i] = y[i] > 0 && y[i] < 6 ? g[i] : 0 }
+    case .relu: Self.masked(g, y, d, count) { $0 .> 0 }
+    case .relu6: Self.masked(g, y, d, count) { ($0 .> 0) .& ($0 .< 6) }
     case .tanh: for i in 0..<count { d[i] = g[i] * (1 - y[i] * y[i]) }
     case .sigmoid: for i in 0..<count { d[i] = g[i] * y[i] * (1 - y[i]) }
+    }
+  }
+}
+
+extension Activation {
+  /// d[i] = keep(y[i]) ? g[i] : 0, eight lanes at a time with a select: the scalar ternary
+  /// compiled to a branch per element, mispredicted on about half of a ReLU's outputs (the
+  /// MLP's ReLU backward was 4 % of a training step).
+  @inline(__always)
+  static func masked(
+    _ g: UnsafePointer<Float>, _ y: UnsafePointer<Float>, _ d: UnsafeMutablePointer<Float>, _ count: Int,
+    _ keep: (SIMD8<Float>) -> SIMDMask<SIMD8<Int32>>
+  ) {
+    var i = 0
+    while i + 8 <= count {
+      let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
+      let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(d + i).storeBytes(of: gv.replacing(with: 0, where: .!keep(yv)), as: SIMD8<Float>.self)
+      i += 8
+    }
+    while i < count {
+      let yv = SIMD8<Float>(repeating: y[i])
+      d[i] = keep(yv)[0] ? g[i] : 0
+      i += 1
     }
   }
 }
