@@ -61,18 +61,12 @@ public struct LabeledImages: Sendable {
 
   /// One batch: the images at `indices` as [n, C, H, W] floats scaled to [0, 1], and labels.
   public func batch(_ indices: ArraySlice<Int>) -> (images: Tensor, labels: [Int32]) {
-    let size = imageSize
-    var t = Tensor(uninitializedShape: [indices.count] + imageShape)
-    t.withUnsafeMutableBufferPointer { dst in
+    let images = indices.withUnsafeBufferPointer { rows in
       pixels.withUnsafeBufferPointer { src in
-        for (row, index) in indices.enumerated() {
-          let s = src.baseAddress! + index * size
-          let d = dst.baseAddress! + row * size
-          for j in 0..<size { d[j] = Float(s[j]) * (1 / 255) }
-        }
+        Tensor(gatheringRows: rows, of: src, rowLength: imageSize, scale: 1 / 255, shape: [indices.count] + imageShape)
       }
     }
-    return (t, indices.map { Int32(labels[$0]) })
+    return (images, indices.map { Int32(labels[$0]) })
   }
 
   /// Batches in order (seed nil) or shuffled by a seed; the last batch may be smaller.
