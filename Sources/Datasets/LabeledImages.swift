@@ -63,7 +63,8 @@ public struct LabeledImages: Sendable {
   public func batch(_ indices: ArraySlice<Int>) -> (images: Tensor, labels: [Int32]) {
     let images = indices.withUnsafeBufferPointer { rows in
       pixels.withUnsafeBufferPointer { src in
-        Tensor(gatheringRows: rows, of: src, rowLength: imageSize, scale: 1 / 255, shape: [indices.count] + imageShape)
+        Tensor(
+          gatheringRows: rows, of: src, rowLength: imageSize, scale: 1 / 255, shape: [indices.count] + imageShape)
       }
     }
     return (images, indices.map { Int32(labels[$0]) })

@@ -46,7 +46,7 @@ public func sumShardGradients(_ parameters: [Parameter], _ shardGradients: inout
       precondition(g.count == total.count, "gradient pieces of different sizes")
       total.withUnsafeMutableBufferPointer { tp in
         g.withUnsafeBufferPointer { gp in
-          forChunks(tp.count, threads: threads) { range in for i in range { tp[i] += gp[i] } }
+          forChunks(tp.count, threads: threads) { range in for j in range { tp[j] += gp[j] } }
         }
       }
     }

@@ -60,7 +60,8 @@ extension Activation {
     while i + 8 <= count {
       let yv = UnsafeRawPointer(y + i).loadUnaligned(as: SIMD8<Float>.self)
       let gv = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-      UnsafeMutableRawPointer(d + i).storeBytes(of: gv.replacing(with: 0, where: .!keep(yv)), as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(d + i).storeBytes(
+        of: gv.replacing(with: 0, where: .!keep(yv)), as: SIMD8<Float>.self)
       i += 8
     }
     while i < count {
