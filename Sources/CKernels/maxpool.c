@@ -186,6 +186,44 @@ AVX512 static void row3s2_avx512(const float *src, long width, long rows, long p
   }
 }
 
+// Two output rows whose windows are both whole (five input rows from src, the middle one
+// shared) in one pass: the same operations in the same order as two row3s2_avx512 calls,
+// interleaved. On small planes one row's work is a short dependency chain (loads, max,
+// permutes, store) with bookkeeping around it; two independent chains side by side keep the
+// core busy (SqueezeNet's 27² → 13² pooling: 0.22 µs a plane on one thread before).
+AVX512 static void rows3s2_pair_avx512(const float *src, long width, long pad_left, long out_w, float *out0,
+                                       float *out1) {
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  const float *rows[2] = {src, src + 2 * width};
+  float *outs[2] = {out0, out1};
+  __m512 e[2], o[2];
+  for (int i = 0; i < 2; i++) {
+    __m512 a = column_max16(rows[i], width, 3, -pad_left), b = column_max16(rows[i], width, 3, 16 - pad_left);
+    e[i] = _mm512_permutex2var_ps(a, even, b);
+    o[i] = _mm512_permutex2var_ps(a, odd, b);
+  }
+  for (long ox = 0; ox < out_w; ox += 16) {
+    if (out_w - ox < 16) {
+      __mmask16 k = (__mmask16)((1u << (out_w - ox)) - 1);
+      for (int i = 0; i < 2; i++) {
+        __m512 e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(e[i]), _mm512_castps_si512(e[i]), 1));
+        _mm512_mask_storeu_ps(outs[i] + ox, k, _mm512_max_ps(e2, _mm512_max_ps(o[i], e[i])));
+      }
+      return;
+    }
+    long c0 = 2 * ox + 32 - pad_left;
+    for (int i = 0; i < 2; i++) {
+      __m512 na = column_max16(rows[i], width, 3, c0), nb = column_max16(rows[i], width, 3, c0 + 16);
+      __m512 ne = _mm512_permutex2var_ps(na, even, nb);
+      __m512 e2 = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(ne), _mm512_castps_si512(e[i]), 1));
+      _mm512_storeu_ps(outs[i] + ox, _mm512_max_ps(e2, _mm512_max_ps(o[i], e[i])));
+      e[i] = ne;
+      o[i] = _mm512_permutex2var_ps(na, odd, nb);
+    }
+  }
+}
+
 #endif
 
 // --- driver ------------------------------------------------------------------------------
@@ -207,6 +245,12 @@ static void plane_rows(const ck_maxpool_params *p, int level, const float *src, 
 #if defined(__x86_64__)
     case CK_LEVEL_AVX512:
       if (p->kernel_w == 3 && p->stride_w == 2) {
+        // This row and the next both whole 3-row windows, two rows apart: as a pair.
+        if (p->kernel_h == 3 && p->stride_h == 2 && start >= 0 && oy + 1 < oy1 && start + 5 <= p->height) {
+          rows3s2_pair_avx512(first, p->width, p->pad_left, p->out_width, out, out + p->out_width);
+          oy++;
+          break;
+        }
         row3s2_avx512(first, p->width, hi - lo, p->pad_left, p->out_width, out);
         break;
       }
