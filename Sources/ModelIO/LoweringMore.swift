@@ -8,6 +8,15 @@ import Tensor
 extension Planner {
   mutating func lowerUnary(_ node: Node) throws(ModelLoadError) {
     let x = try operand(node, 0)
+    // Erf, and Gelu's exact form (the tanh approximation takes the scalar path below): vectorised
+    // kernels (CKernels/erf.c); libm's erff, one element at a time, was 30 % of ConvNeXt.
+    let erf = node.op == "Erf"
+    if erf || (node.op == "Gelu" && (node.string("approximate") ?? "none") == "none") {
+      try bind(node, x.shape, inputs: [x.slot]) {
+        Self.parallelArrayFunction({ x, y, n in erf ? ck_erf(x, y, n) : ck_gelu(x, y, n) }, $0[0])
+      }
+      return
+    }
     let op: UnaryOp?
     var f: (@Sendable (Float) -> Float)?
     switch node.op {
@@ -21,13 +30,6 @@ extension Planner {
     case "Exp": op = .exp
     case "Neg": op = .negate
     case "Sqrt": op = .sqrt
-    case "Erf", "Gelu" where (node.string("approximate") ?? "none") == "none":
-      // Vectorised kernels (CKernels/erf.c): libm's erff, one element at a time, was 30 % of ConvNeXt.
-      let erf = node.op == "Erf"
-      try bind(node, x.shape, inputs: [x.slot]) {
-        Self.parallelArrayFunction({ x, y, n in erf ? ck_erf(x, y, n) : ck_gelu(x, y, n) }, $0[0])
-      }
-      return
     default:
       op = nil
       f = try scalarFunction(node)
