@@ -330,7 +330,6 @@ static void pooled_band_task(void *context, long t) {
 static int run_direct(long m, const float *weights, const ck_conv_source *s, float *c, long ldc,
                       const ck_epilogue *ep, const ck_maxpool_params *pool, long group_blocks, long band,
                       long conv_rows, long tasks, ck_task_fn task, int level) {
-  int cpu = ck_gemm_cpu_level();
   long taps = s->channels * s->kernel_h * s->kernel_w, blocks = (m + OCB - 1) / OCB;
   long rows = (conv_rows - 1) * s->stride_h + s->kernel_h;
   // Every tap's last vector stays inside its phase row: ox + kx / s + 16 ≤ pitch.
@@ -357,7 +356,7 @@ static int run_direct(long m, const float *weights, const ck_conv_source *s, flo
   }
   direct_job j = {.s = s, .ep = ep, .packed = packed, .offsets = offsets, .c = c, .m = m, .ldc = ldc,
                   .rows = rows, .pitch = pitch, .band = band, .pool = pool, .group_blocks = group_blocks,
-                  .level = level >= 0 && level < cpu ? level : cpu};
+                  .level = ck_level_capped(level)};
   atomic_init(&j.failed, 0);
   ck_parallel_for(tasks, task, &j);
   free(packed);

@@ -49,8 +49,7 @@ __attribute__((target("avx2"))) static void row256(const unsigned char *s, long 
 void ck_gather_bytes(const unsigned char *src, long length, const long *rows, long count, float scale, float *dst,
                      int level) {
   if (length <= 0 || count <= 0) return;
-  int cpu = ck_gemm_cpu_level();
-  level = level >= 0 && level < cpu ? level : cpu;
+  level = ck_level_capped(level);
   void (*convert)(const unsigned char *, long, float, float *) = portable_row;
 #if defined(__x86_64__)
   if (level == CK_LEVEL_AVX512) convert = row512;

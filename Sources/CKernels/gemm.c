@@ -41,8 +41,12 @@ int ck_gemm_cpu_level(void) {
 }
 
 int ck_gemm_level(void) {
-  int cpu = ck_gemm_cpu_level(), forced = atomic_load_explicit(&forced_level, memory_order_relaxed);
-  return forced >= 0 && forced < cpu ? forced : cpu;
+  return ck_level_capped(atomic_load_explicit(&forced_level, memory_order_relaxed));
+}
+
+int ck_level_capped(int level) {
+  int cpu = ck_gemm_cpu_level();
+  return level >= 0 && level < cpu ? level : cpu;
 }
 
 int ck_gemm_uses_avx2(void) { return ck_gemm_level() >= CK_LEVEL_AVX2; }

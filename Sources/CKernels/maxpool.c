@@ -283,13 +283,12 @@ static long scratch_floats(const ck_maxpool_params *p) {
 
 int ck__maxpool_rows(const ck_maxpool_params *p, const float *rows, long row0, long oy0, long oy1, float *dst,
                      int level) {
-  int cpu = ck_gemm_cpu_level();
   long floats = scratch_floats(p);
   float stack[4096];
   float *scratch = floats <= 4096 ? stack : malloc((size_t)floats * sizeof(float));
   if (!scratch) return -1;
   for (long i = 0; i < floats; i++) scratch[i] = -INFINITY;
-  plane_rows(p, level >= 0 && level < cpu ? level : cpu, rows, row0, oy0, oy1, dst, scratch);
+  plane_rows(p, ck_level_capped(level), rows, row0, oy0, oy1, dst, scratch);
   if (scratch != stack) free(scratch);
   return 0;
 }
@@ -313,14 +312,13 @@ static void pool_task(void *context, long t) {
 
 int ck_maxpool2d(const ck_maxpool_params *p, const float *x, float *y, int level) {
   if (p->planes <= 0 || p->out_height <= 0 || p->out_width <= 0) return 0;
-  int cpu = ck_gemm_cpu_level();
   long work = p->out_height * p->out_width * p->kernel_h * p->kernel_w;
   // About 32K taps a task: enough to pay for a hand-off, small enough to balance.
   long chunk = 32768 / (work > 0 ? work : 1);
   pool_job j = {.p = p,
                 .x = x,
                 .y = y,
-                .level = level >= 0 && level < cpu ? level : cpu,
+                .level = ck_level_capped(level),
                 .chunk = chunk < 1 ? 1 : chunk};
   atomic_init(&j.failed, 0);
   ck_parallel_for((p->planes + j.chunk - 1) / j.chunk, pool_task, &j);

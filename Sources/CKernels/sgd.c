@@ -63,8 +63,7 @@ AVX2 static void run256(long n, float *w, float *v, const float *const *grads, i
 void ck_sgd_update(long n, float *w, float *v, const float *const *grads, int parts, float lr, float mu, float wd,
                    int level) {
   if (n <= 0 || parts <= 0) return;
-  int cpu = ck_gemm_cpu_level();
-  level = level >= 0 && level < cpu ? level : cpu;
+  level = ck_level_capped(level);
 #if defined(__x86_64__)
   if (level == CK_LEVEL_AVX512) return run512(n, w, v, grads, parts, lr, mu, wd);
   if (level == CK_LEVEL_AVX2) return run256(n, w, v, grads, parts, lr, mu, wd);

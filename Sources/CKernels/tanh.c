@@ -119,8 +119,7 @@ AVX2 static void run256(const float *x, float *y, long n) {
 #endif
 
 void ck_tanh(const float *x, float *y, long n, int level) {
-  int cpu = ck_gemm_cpu_level();
-  level = level >= 0 && level < cpu ? level : cpu;
+  level = ck_level_capped(level);
 #if defined(__x86_64__)
   if (level == CK_LEVEL_AVX512) return run512(x, y, n);
   if (level == CK_LEVEL_AVX2) return run256(x, y, n);

@@ -68,11 +68,10 @@ static void band_task(void *context, long t) {
 
 void ck_transpose(const float *src, long batch, long rows, long cols, float *dst, int level) {
   if (batch <= 0 || rows <= 0 || cols <= 0) return;
-  int cpu = ck_gemm_cpu_level();
   long row_bands = (rows + ROW_BAND - 1) / ROW_BAND;
   long want = (16 + row_bands - 1) / row_bands;  // column bands for ~16 tasks
   long col_band = ((cols + want - 1) / want + 7) / 8 * 8;
   transpose_job j = {src, dst, rows, cols, row_bands, col_band, (cols + col_band - 1) / col_band,
-                     level >= 0 && level < cpu ? level : cpu};
+                     ck_level_capped(level)};
   ck_parallel_for(batch * row_bands * j.col_bands, band_task, &j);
 }

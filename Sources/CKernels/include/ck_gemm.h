@@ -89,6 +89,11 @@ int ck_gemm_cpu_level(void);
 /// The kernel family ck_gemm uses now (the CPU's, or lower when forced).
 int ck_gemm_level(void);
 
+/// The kernel family a kernel runs when asked for `level` (CK_LEVEL_*, or -1 for the
+/// CPU's best): the request, capped at what this CPU runs (ck_gemm_cpu_level). The kernels
+/// with a `level` argument for tests take it through here, so none runs a family the CPU lacks.
+int ck_level_capped(int level);
+
 /// Whether ck_gemm uses AVX2/FMA (or better) on this CPU now.
 int ck_gemm_uses_avx2(void);
 
