@@ -102,17 +102,20 @@ extension Preprocessing {
     let shape = layout == .nchw ? [n, c, h, w] : [n, h, w, c]
     switch elementType {
     case .uint8:
-      return ModelInput(values: .uint8(arrange(images, zero: 0) { _, p in p }), shape: shape)
+      return ModelInput(values: .uint8(arrange(images) { _, p in p }), shape: shape)
     case .float32:
       let tables = try lookupTables(channels: c)
-      return ModelInput(
-        values: .float32(arrange(images, zero: 0) { ch, p in tables[ch][Int(p)] }), shape: shape)
+      let values = tables.withUnsafeBufferPointer { table in
+        arrange(images) { ch, p in table[ch &* 256 &+ Int(p)] }
+      }
+      return ModelInput(values: .float32(values), shape: shape)
     }
   }
 
   /// Normalised value of every byte per channel, computed exactly as
-  /// `(Float(p) / scale - mean[c]) / std[c]` so results match numpy float32.
-  private func lookupTables(channels: Int) throws(ImageError) -> [[Float]] {
+  /// `(Float(p) / scale - mean[c]) / std[c]` so results match numpy float32: 256 values
+  /// for channel 0, then 256 for channel 1, and so on.
+  private func lookupTables(channels: Int) throws(ImageError) -> [Float] {
     let norm = normalization
     for (name, list) in [("mean", norm.mean), ("std", norm.std)]
     where list.count != 1 && list.count != channels {
@@ -122,31 +125,36 @@ extension Preprocessing {
     guard norm.scale != 0, !norm.std.contains(0) else {
       throw ImageError(.invalidArgument, "normalisation scale and std must be non-zero")
     }
-    return (0..<channels).map { ch in
+    return (0..<channels).flatMap { ch in
       let mean = norm.mean.count == 1 ? norm.mean[0] : norm.mean[ch]
       let std = norm.std.count == 1 ? norm.std[0] : norm.std[ch]
       return (0..<256).map { p in (Float(p) / norm.scale - mean) / std }
     }
   }
 
-  private func arrange<T>(_ images: [Image], zero: T, _ value: (Int, UInt8) -> T) -> [T] {
+  /// The images' samples in the output layout, each mapped by `value(channel, sample)`:
+  /// one loop per image and channel, the layout decided outside it, the output written once
+  /// (no zero fill first). Preprocessing is a tenth of a served request's CPU.
+  @inline(__always)
+  private func arrange<T>(_ images: [Image], _ value: (Int, UInt8) -> T) -> [T] {
     let first = images[0]
     let (h, w, c) = (first.height, first.width, first.channels)
     let plane = h * w
-    var out = [T](repeating: zero, count: images.count * plane * c)
-    out.withUnsafeMutableBufferPointer { dst in
+    let total = images.count * plane * c
+    // Planes (NCHW) or interleaved samples (NHWC): where sample i of channel ch goes.
+    let (pixelStride, channelStride) = layout == .nchw ? (1, plane) : (c, 1)
+    return [T](unsafeUninitializedCapacity: total) { dst, initialized in
+      let out = dst.baseAddress!
       for (n, image) in images.enumerated() {
         image.pixels.withUnsafeBufferPointer { src in
-          let base = n * plane * c
-          for i in 0..<plane {
-            for ch in 0..<c {
-              let target = layout == .nchw ? base + ch * plane + i : base + i * c + ch
-              dst[target] = value(ch, src[i * c + ch])
-            }
+          let from = src.baseAddress!
+          for ch in 0..<c {
+            let target = out + n * plane * c + ch * channelStride
+            for i in 0..<plane { (target + i * pixelStride).initialize(to: value(ch, from[i * c + ch])) }
           }
         }
       }
+      initialized = total
     }
-    return out
   }
 }
