@@ -143,8 +143,20 @@ static void read_header(struct tabby_jpeg_job *job, const uint8_t *data, size_t 
   out->orientation = find_orientation(cinfo);
 }
 
-// Decodes every row into job->pixels as RGB.
-static void read_pixels(struct tabby_jpeg_job *job) {
+// One decoded row (libjpeg's components, `width` pixels from `row`) as RGB at `target`.
+static void row_to_rgb(const JSAMPLE *row, int components, int inverted, uint32_t width, uint8_t *target) {
+  if (components == 3) memcpy(target, row, (size_t)width * 3);
+  else if (components == 1) gray_row_to_rgb(row, target, width);
+  else cmyk_row_to_rgb(row, target, width, inverted);
+}
+
+// Decodes the window `r` (the whole image when r is NULL) into job->pixels as RGB. A window
+// is decoded with a margin (MARGIN pixels each side, then widened by libjpeg to whole iMCU
+// columns): chroma upsampling reads neighbouring samples, so the window's own pixels are
+// those of a whole decode. Rows above the margin are skipped (entropy-decoded only), rows
+// below the window never read, columns outside it neither transformed nor converted.
+#define MARGIN 16
+static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
   j_decompress_ptr cinfo = &job->cinfo;
   int components = choose_color_space(cinfo);
   int inverted = cinfo->saw_Adobe_marker;
@@ -153,25 +165,43 @@ static void read_pixels(struct tabby_jpeg_job *job) {
   if (width != cinfo->image_width || height != cinfo->image_height ||
       cinfo->output_components != components)
     job_fail(job, TABBY_CODEC_UNSUPPORTED, "JPEG: unexpected output geometry");
-  job->pixels = malloc((size_t)width * height * 3);
-  job->row = malloc((size_t)width * components);
+  tabby_region whole = {0, 0, width, height};
+  if (r == NULL) r = &whole;
+  if (r->width == 0 || r->height == 0 || r->x > width || r->width > width - r->x || r->y > height ||
+      r->height > height - r->y)
+    job_fail(job, TABBY_CODEC_BAD_ARGUMENT, "JPEG: region %ux%u at (%u, %u) is not inside the %u x %u image",
+             r->width, r->height, r->x, r->y, width, height);
+  JDIMENSION left = 0, decoded = width;
+  if (r != &whole && (r->x > MARGIN || r->x + r->width + MARGIN < width)) {
+    left = r->x > MARGIN ? r->x - MARGIN : 0;
+    decoded = (r->x + r->width + MARGIN < width ? r->x + r->width + MARGIN : width) - left;
+    jpeg_crop_scanline(cinfo, &left, &decoded);
+  }
+  uint32_t top = r->y > MARGIN ? r->y - MARGIN : 0;
+  if (top > 0 && jpeg_skip_scanlines(cinfo, top) != top)
+    job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: cannot skip to row %u", top);
+  job->pixels = malloc((size_t)r->width * r->height * 3);
+  job->row = malloc((size_t)decoded * components);
   if (job->pixels == NULL || job->row == NULL)
-    job_fail(job, TABBY_CODEC_NO_MEMORY, "JPEG: out of memory for %u x %u", width, height);
-  while (cinfo->output_scanline < height) {
+    job_fail(job, TABBY_CODEC_NO_MEMORY, "JPEG: out of memory for %u x %u", r->width, r->height);
+  // RGB rows as wide as the window go straight to their place; others through job->row.
+  const int direct = components == 3 && decoded == r->width;
+  const size_t skip = (size_t)(r->x - left) * components;
+  while (cinfo->output_scanline < r->y + r->height) {
     uint32_t y = cinfo->output_scanline;
-    uint8_t *target = job->pixels + (size_t)y * width * 3;
-    JSAMPROW rows[1] = {components == 3 ? target : job->row};
+    uint8_t *target = y >= r->y ? job->pixels + (size_t)(y - r->y) * r->width * 3 : NULL;
+    JSAMPROW rows[1] = {direct && target ? target : job->row};
     if (jpeg_read_scanlines(cinfo, rows, 1) != 1)
       job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: no scanline at row %u", y);
-    if (components == 1) gray_row_to_rgb(job->row, target, width);
-    else if (components == 4) cmyk_row_to_rgb(job->row, target, width, inverted);
+    if (target && !direct) row_to_rgb(job->row + skip, components, inverted, r->width, target);
   }
   // No jpeg_finish_decompress: every pixel is in, and a file missing only its EOI
-  // marker is still a complete image.
+  // marker is still a complete image (a window leaves the rest of the file unread).
 }
 
-int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
-                      tabby_decoded *out, char *message, size_t message_size) {
+// Header, then pixels (of `region`, or all) unless header_only; the one entry point's body.
+static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, const tabby_region *region,
+                  int header_only, tabby_decoded *out, char *message, size_t message_size) {
   memset(out, 0, sizeof *out);
   out->orientation = 1;
   tabby_set_message(message, message_size, "");
@@ -198,10 +228,28 @@ int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
     return status;
   }
   read_header(job, data, size, max_pixels, out);
-  read_pixels(job);
+  if (!header_only) {
+    read_pixels(job, region);
+    if (region) (out->width = region->width, out->height = region->height);
+  }
   jpeg_destroy_decompress(&job->cinfo);
   out->pixels = job->pixels;
   free(job->row);
   free(job);
   return TABBY_CODEC_OK;
+}
+
+int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_decoded *out, char *message,
+                      size_t message_size) {
+  return decode(data, size, max_pixels, NULL, 0, out, message, message_size);
+}
+
+int tabby_jpeg_decode_region(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_region region,
+                             tabby_decoded *out, char *message, size_t message_size) {
+  return decode(data, size, max_pixels, &region, 0, out, message, message_size);
+}
+
+int tabby_jpeg_header(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_decoded *out, char *message,
+                      size_t message_size) {
+  return decode(data, size, max_pixels, NULL, 1, out, message, message_size);
 }

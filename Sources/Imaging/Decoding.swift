@@ -79,13 +79,41 @@ extension Image {
     return try runDecoder(format, bytes, UInt64(Image.defaultMaxPixels)).orientation
   }
 
-  private static func runDecoder(_ format: ImageFormat, _ bytes: [UInt8], _ maxPixels: UInt64)
+  /// A JPEG's width, height and EXIF orientation from its header alone (nil for other
+  /// formats); a header `decode` would refuse throws the same error.
+  static func jpegHeader(_ bytes: [UInt8], maxPixels: Int) throws(ImageError) -> (width: Int, height: Int, orientation: Int)? {
+    guard ImageFormat.detect(bytes) == .jpeg, maxPixels > 0 else { return nil }
+    var result = tabby_decoded()
+    var message = [CChar](repeating: 0, count: 512)
+    let status = bytes.withUnsafeBufferPointer {
+      tabby_jpeg_header($0.baseAddress, $0.count, UInt64(maxPixels), &result, &message, message.count)
+    }
+    guard status == Int32(TABBY_CODEC_OK.rawValue) else { throw codecError(status, message) }
+    return (Int(result.width), Int(result.height), Int(result.orientation))
+  }
+
+  /// Columns `columns` and rows `rows` of a JPEG as stored (no orientation applied), decoded
+  /// alone: the pixels `decode(bytes:applyOrientation: false)` has there, bit for bit.
+  static func decodeJPEG(_ bytes: [UInt8], columns: Range<Int>, rows: Range<Int>, maxPixels: Int)
+    throws(ImageError) -> Image
+  {
+    guard let x = UInt32(exactly: columns.lowerBound), let y = UInt32(exactly: rows.lowerBound),
+      let w = UInt32(exactly: columns.count), let h = UInt32(exactly: rows.count), maxPixels > 0
+    else { throw ImageError(.invalidArgument, "JPEG region \(columns) x \(rows) is out of range") }
+    return try runDecoder(.jpeg, bytes, UInt64(maxPixels), region: tabby_region(x: x, y: y, width: w, height: h)).image
+  }
+
+  private static func runDecoder(_ format: ImageFormat, _ bytes: [UInt8], _ maxPixels: UInt64, region: tabby_region? = nil)
     throws(ImageError) -> (image: Image, orientation: Int)
   {
     var result = tabby_decoded()
     var message = [CChar](repeating: 0, count: 512)
     let status = bytes.withUnsafeBufferPointer { buffer in
-      format == .jpeg
+      if let region {
+        return tabby_jpeg_decode_region(
+          buffer.baseAddress, buffer.count, maxPixels, region, &result, &message, message.count)
+      }
+      return format == .jpeg
         ? tabby_jpeg_decode(
           buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
         : tabby_png_decode(

@@ -29,8 +29,13 @@ public struct ModelInput: Equatable, Sendable {
 extension Preprocessing {
   /// The image after the geometric steps and colour conversion (still uint8).
   public func transform(_ image: Image) throws(ImageError) -> Image {
-    var current = colorMode == .gray ? image.grayscale() : image.rgb()
-    var index = steps.startIndex
+    try applySteps(colorMode == .gray ? image.grayscale() : image.rgb(), from: steps.startIndex)
+  }
+
+  /// `steps[start...]` applied to an image already in the colour mode.
+  func applySteps(_ image: Image, from start: Int) throws(ImageError) -> Image {
+    var current = image
+    var index = start
     while index < steps.endIndex {
       let step = steps[index]
       index += 1
@@ -62,13 +67,18 @@ extension Preprocessing {
   /// The size a resize step gives `image` (as `Image.resized` computes it), or nil for
   /// other steps and sizes `resized` refuses (left to it, with its own message).
   private static func resizeTarget(of step: Step, from image: Image) -> (Int, Int, Interpolation)? {
+    resizeTarget(of: step, width: image.width, height: image.height)
+  }
+
+  /// The same for an image of `width` × `height`.
+  static func resizeTarget(of step: Step, width: Int, height: Int) -> (Int, Int, Interpolation)? {
     switch step {
     case .resize(let width, let height, let interpolation):
       return (width, height, interpolation)
     case .resizeShorterSide(let side, let interpolation):
       guard side > 0, side <= 1 << 20 else { return nil }
-      let (width, height) = image.size(shorterSide: side)
-      return (width, height, interpolation)
+      let (newWidth, newHeight) = Image.size(width: width, height: height, shorterSide: side)
+      return (newWidth, newHeight, interpolation)
     default:
       return nil
     }

@@ -45,6 +45,11 @@ extension Image {
 
   /// The size with the shorter side `side` and the longer `floor(long · side / short)`.
   func size(shorterSide side: Int) -> (width: Int, height: Int) {
+    Self.size(width: width, height: height, shorterSide: side)
+  }
+
+  /// The same for an image of `width` × `height`.
+  static func size(width: Int, height: Int, shorterSide side: Int) -> (width: Int, height: Int) {
     width <= height ? (side, height * side / width) : (width * side / height, side)
   }
 
@@ -108,22 +113,55 @@ extension Image {
   ///
   /// With `columns` and `rows` (both axes resized), only that window of the output: each
   /// kept pixel is computed from the same inputs with the same weights as in the whole.
+  ///
+  /// With `window`, this image is only the part of a larger one that the kept pixels read
+  /// (`Resize.sourceWindow`), at `window.origin` in it; the sizes are the larger image's.
   private func bilinearResized(
-    _ newWidth: Int, _ newHeight: Int, columns: Range<Int>? = nil, rows: Range<Int>? = nil
+    _ newWidth: Int, _ newHeight: Int, columns: Range<Int>? = nil, rows: Range<Int>? = nil,
+    window: SourceWindow? = nil
   ) -> Image {
-    let vertical = ResampleKernel(inSize: height, outSize: newHeight).slice(rows ?? 0..<newHeight)
-    guard newWidth != width else { return verticalPass(vertical, rowShift: 0) }
-    let horizontal = ResampleKernel(inSize: width, outSize: newWidth).slice(columns ?? 0..<newWidth)
+    let (inWidth, inHeight) = window.map { ($0.wholeWidth, $0.wholeHeight) } ?? (width, height)
+    let (x0, y0) = window.map { ($0.x, $0.y) } ?? (0, 0)
+    let vertical = ResampleKernel(inSize: inHeight, outSize: newHeight).slice(rows ?? 0..<newHeight)
+    guard newWidth != inWidth else { return verticalPass(vertical, rowShift: y0) }
+    let horizontal = ResampleKernel(inSize: inWidth, outSize: newWidth).slice(columns ?? 0..<newWidth)
+      .shifted(by: x0)
     // The order follows the whole resize's sizes, as Pillow's does.
-    if newHeight < height && height - newHeight > 2 * (width - newWidth) {
-      let shrunk = verticalPass(vertical, rowShift: 0)
+    if newHeight < inHeight && inHeight - newHeight > 2 * (inWidth - newWidth) {
+      let shrunk = verticalPass(vertical, rowShift: y0)
       return shrunk.horizontalPass(horizontal, rows: 0..<shrunk.height)
     }
-    let kept = vertical.start.count
-    let first = vertical.start[0]
-    let last = vertical.start[kept - 1] + vertical.count[kept - 1]
-    let stretched = horizontalPass(horizontal, rows: first..<last)
-    return newHeight == height ? stretched : stretched.verticalPass(vertical, rowShift: first)
+    let span = vertical.span
+    let stretched = horizontalPass(horizontal, rows: (span.lowerBound - y0)..<(span.upperBound - y0))
+    return newHeight == inHeight ? stretched : stretched.verticalPass(vertical, rowShift: span.lowerBound)
+  }
+
+  /// Where a window of a larger image lies in it (see `bilinearResized`).
+  struct SourceWindow {
+    var x: Int, y: Int, wholeWidth: Int, wholeHeight: Int
+  }
+
+  /// The region of a `wholeWidth` × `wholeHeight` image that the kept pixels of
+  /// `resized(width:height:interpolation: .bilinear, croppedTo:)` read: the columns and rows
+  /// their filter windows cover.
+  static func bilinearSourceRegion(
+    wholeWidth: Int, wholeHeight: Int, newWidth: Int, newHeight: Int, columns: Range<Int>, rows: Range<Int>
+  ) -> (columns: Range<Int>, rows: Range<Int>) {
+    (
+      ResampleKernel(inSize: wholeWidth, outSize: newWidth).slice(columns).span,
+      ResampleKernel(inSize: wholeHeight, outSize: newHeight).slice(rows).span
+    )
+  }
+
+  /// `resized(width:height:interpolation: .bilinear, croppedTo:)` of the larger image this one
+  /// is the `bilinearSourceRegion` of, bit for bit. Both sizes must change (as that fused path
+  /// requires).
+  func bilinearResized(
+    window: SourceWindow, width newWidth: Int, height newHeight: Int, croppedTo x: Int, _ y: Int, _ cropWidth: Int,
+    _ cropHeight: Int
+  ) -> Image {
+    bilinearResized(
+      newWidth, newHeight, columns: x..<(x + cropWidth), rows: y..<(y + cropHeight), window: window)
   }
 
   private func horizontalPass(_ kernel: ResampleKernel, rows: Range<Int>) -> Image {
@@ -235,6 +273,20 @@ struct ResampleKernel {
       start.append(xmin)
       count.append(max(0, xmax))
     }
+  }
+
+  /// The inputs the windows read: from the first window's start to the last one's end.
+  var span: Range<Int> {
+    guard let first = start.first, let last = start.last, let n = count.last else { return 0..<0 }
+    return first..<(last + n)
+  }
+
+  /// The same windows over an input that starts `offset` elements later.
+  func shifted(by offset: Int) -> ResampleKernel {
+    guard offset != 0 else { return self }
+    var kernel = self
+    kernel.start = start.map { $0 - offset }
+    return kernel
   }
 
   /// The windows of outputs `range` only (the output index restarts at 0).

@@ -33,6 +33,23 @@ typedef struct {
 int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels,
                       tabby_decoded *out, char *message, size_t message_size);
 
+/// A window of an image: columns [x, x + width), rows [y, y + height).
+typedef struct {
+  uint32_t x, y, width, height;
+} tabby_region;
+
+/// tabby_jpeg_decode's pixels of `region` only, bit for bit (out->width and height are the
+/// region's): for a caller that will read only that part, e.g. a resize and centre crop.
+/// Rows below it are never decoded and columns outside it never transformed. A region not
+/// inside the image is TABBY_CODEC_BAD_ARGUMENT.
+int tabby_jpeg_decode_region(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_region region,
+                             tabby_decoded *out, char *message, size_t message_size);
+
+/// Reads a JPEG's header only: out's width, height and orientation (pixels stay NULL); the
+/// same checks and cap as tabby_jpeg_decode.
+int tabby_jpeg_header(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_decoded *out, char *message,
+                      size_t message_size);
+
 /// Decodes a PNG to RGB: palette and gray expanded, 16-bit reduced to the high byte,
 /// alpha (and tRNS transparency) dropped without compositing.
 int tabby_png_decode(const uint8_t *data, size_t size, uint64_t max_pixels,

@@ -1,0 +1,114 @@
+import Testing
+import TestSupport
+
+@testable import Imaging
+
+/// `Preprocessing(encoded:)` decodes only the part of a JPEG that a resize and centre crop
+/// read; these check that nothing it returns differs from decoding the whole file first.
+
+/// The JPEGs in the repository: 4:2:0 baseline and progressive, gray, CMYK, EXIF-rotated,
+/// and a 4:4:4 photo.
+let repositoryJPEGs = [
+  Paths.fixture("small.jpg"), Paths.fixture("small_progressive.jpg"), Paths.fixture("gray.jpg"),
+  Paths.fixture("cmyk.jpg"), Paths.fixture("orient6.jpg"), Paths.repoRoot + "/notebooks/photos/rocket.jpg",
+]
+
+/// The shared photos: 4:2:0, gray, 4:4:4 and 4:4:0 (1×2) sampling, landscape and portrait.
+func sharedJPEGs() -> [String] {
+  ["astronaut", "camera", "chelsea", "coffee", "rocket"].map { Paths.referenceImages + "/\($0).jpg" }
+    + ["coral_hot_dog", "coral_parrot", "darknet_dog", "darknet_eagle"].map {
+      SharedData.root + "/imagenet/photos/\($0).jpg"
+    }
+}
+
+/// Recipes that take the windowed path (resize + centre crop), at sizes that crop a little or
+/// a lot, in every layout and type, and ones that do not (the whole decode runs).
+let recipes: [Preprocessing] = [
+  .imagenet(), .imagenet(size: 64), .imagenet(size: 320, layout: .nhwc, elementType: .uint8), .mxnetLegacy(),
+  .imagenet().forGrayInput(),
+  Preprocessing(
+    steps: [.resize(width: 300, height: 200, .bilinear), .centerCrop(width: 120, height: 180)],
+    normalization: .init(scale: 255, mean: [0.5], std: [0.25])),
+  Preprocessing(
+    steps: [.resizeShorterSide(160, .bilinear), .centerCrop(width: 150, height: 150), .resize(width: 50, height: 40, .bilinear)],
+    normalization: .init(scale: 1, mean: [0], std: [1])),
+  .inception(), .gray(),
+]
+
+func expectSameInput(_ path: String) throws {
+  let data = try bytes(of: path)
+  let whole = try Image.decode(bytes: data)
+  for recipe in recipes {
+    #expect(try recipe(encoded: data) == recipe(whole), "\(path): \(recipe)")
+  }
+}
+
+@Test(arguments: repositoryJPEGs) func encodedInputEqualsDecodingFirst(_ path: String) throws {
+  try expectSameInput(path)
+}
+
+@Test func theWindowedPathIsTakenWhereItApplies() throws {
+  let upright = try bytes(of: Paths.repoRoot + "/notebooks/photos/rocket.jpg")
+  let maxPixels = Image.defaultMaxPixels
+  #expect(try Preprocessing.imagenet().croppedWindow(upright, maxPixels: maxPixels) != nil)
+  #expect(try Preprocessing.imagenet().forGrayInput().croppedWindow(upright, maxPixels: maxPixels) != nil)
+  // Rotated by EXIF, cropped before resizing, resized without a crop, or not a JPEG: whole.
+  let rotated = try bytes(of: Paths.fixture("orient6.jpg"))
+  #expect(try Preprocessing.imagenet().croppedWindow(rotated, maxPixels: maxPixels) == nil)
+  #expect(try Preprocessing.inception().croppedWindow(upright, maxPixels: maxPixels) == nil)
+  #expect(try Preprocessing.gray().croppedWindow(upright, maxPixels: maxPixels) == nil)
+  let png = try bytes(of: Paths.fixture("small.png"))
+  #expect(try Preprocessing.imagenet().croppedWindow(png, maxPixels: maxPixels) == nil)
+}
+
+@Test(.needsShared) func encodedInputEqualsDecodingFirstOnPhotos() throws {
+  for path in sharedJPEGs() { try expectSameInput(path) }
+}
+
+/// Windows at seeded random places, from one pixel to the whole, against the whole decode.
+func expectWindowsMatch(_ path: String, count: Int) throws {
+  let data = try bytes(of: path)
+  let whole = try Image.decode(bytes: data, applyOrientation: false)
+  var rng = SeededRNG(7)
+  var rects = [(0, 0, whole.width, whole.height), (whole.width - 1, whole.height - 1, 1, 1)]
+  for _ in 0..<count {
+    let w = 1 + rng.int(whole.width), h = 1 + rng.int(whole.height)
+    rects.append((rng.int(whole.width - w + 1), rng.int(whole.height - h + 1), w, h))
+  }
+  for (x, y, w, h) in rects {
+    let window = try Image.decodeJPEG(data, columns: x..<(x + w), rows: y..<(y + h), maxPixels: Image.defaultMaxPixels)
+    #expect(try window == whole.cropped(x: x, y: y, width: w, height: h), "\(path): \(w)x\(h) at (\(x), \(y))")
+  }
+}
+
+@Test(arguments: repositoryJPEGs) func jpegWindowsAreTheWholeDecodesPixels(_ path: String) throws {
+  try expectWindowsMatch(path, count: 40)
+}
+
+@Test(.needsShared) func jpegWindowsAreTheWholeDecodesPixelsOnPhotos() throws {
+  for path in sharedJPEGs() { try expectWindowsMatch(path, count: 25) }
+}
+
+@Test func windowsOutsideTheImageAreRefused() throws {
+  let data = try bytes(of: Paths.fixture("small.jpg"))  // 32 × 24
+  for (columns, rows) in [(0..<33, 0..<24), (30..<33, 0..<1), (0..<1, 24..<25), (5..<5, 0..<3)] {
+    #expect {
+      _ = try Image.decodeJPEG(data, columns: columns, rows: rows, maxPixels: Image.defaultMaxPixels)
+    } throws: { ($0 as? ImageError)?.kind == .invalidArgument }
+  }
+}
+
+@Test func badEncodedInputFailsAsDecodingDoes() throws {
+  let data = try bytes(of: Paths.repoRoot + "/notebooks/photos/rocket.jpg")
+  for broken in [Array(data.prefix(data.count / 2)), Array(data.prefix(300)), [0xFF, 0xD8, 0xFF], []] {
+    var viaDecode: ImageError? = nil
+    do { _ = try Image.decode(bytes: broken) } catch { viaDecode = error }
+    var viaEncoded: ImageError? = nil
+    do { _ = try Preprocessing.imagenet()(encoded: broken) } catch { viaEncoded = error }
+    #expect(viaDecode != nil && viaEncoded?.kind == viaDecode?.kind, "\(broken.count) bytes: \(String(describing: viaEncoded))")
+  }
+  // Over the pixel cap: refused from the header, as decode refuses it.
+  #expect { _ = try Preprocessing.imagenet()(encoded: data, maxPixels: 1000) } throws: {
+    ($0 as? ImageError)?.kind == .tooLarge
+  }
+}
