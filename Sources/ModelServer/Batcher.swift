@@ -3,7 +3,8 @@ import Foundation
 /// Dynamic batching: items that arrive within `delay` of the oldest waiting one run together
 /// in one call of `run`, up to `maxBatch` items. Worker threads (one by default) call `run`,
 /// so a blocking network run never holds a Swift concurrency thread; with several, each
-/// takes the next batch while the others run theirs.
+/// takes the next batch while the others run theirs, and what waits is shared out among the
+/// idle ones rather than taken whole by the first.
 ///
 /// Each request's items are answered in order; a request whose items fail gets the error
 /// `run` returned for them. Items that `canJoin` says differ (another input shape) wait
@@ -30,6 +31,9 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
   private let idle: (after: Duration, call: @Sendable () -> Void)?
   /// Batches being run now.
   private var running = 0
+  /// Whether the front of the queue is what a fair share left (see `nextBatch`): it runs
+  /// without waiting for the delay.
+  private var shareLeft = false
   private let condition = NSCondition()
   private var queue: [Waiting] = []
   private var stopped = false
@@ -166,7 +170,7 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
         waitForItems(ranSinceIdle: &ranSinceIdle)
       }
       let deadline = queue[0].arrival + delay
-      while !stopped, !queue.isEmpty, joinable() < maxBatch, ContinuousClock.now < deadline {
+      while !stopped, !queue.isEmpty, !shareLeft, joinable() < maxBatch, ContinuousClock.now < deadline {
         let left = deadline - ContinuousClock.now
         _ = condition.wait(until: Date(timeIntervalSinceNow: max(0, Self.seconds(left))))
       }
@@ -174,17 +178,27 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     }
     ranSinceIdle = true
     let alongside = running
+    // With other workers waiting, this one takes its fair share and leaves them the rest:
+    // on a CPU each worker runs its batch on one core, image by image, so one long batch
+    // would keep a core idle while another works through it (at 8 clients on 2 cores,
+    // batches of 8 taken by turns).
+    let idleOthers = workers - running - 1
+    let ready = min(maxBatch, joinable())
+    let limit = idleOthers > 0 ? min(ready, (ready + idleOthers) / (idleOthers + 1)) : maxBatch
     running += 1
     var taken: [Waiting] = []
     var kept: [Waiting] = []
     for waiting in queue {
-      if taken.count < maxBatch, taken.isEmpty || canJoin(taken[0].item, waiting.item) {
+      if taken.count < limit, taken.isEmpty || canJoin(taken[0].item, waiting.item) {
         taken.append(waiting)
       } else {
         kept.append(waiting)
       }
     }
     queue = kept
+    // What the share left is a batch closed already: the waiting workers take it now.
+    shareLeft = limit < ready
+    if shareLeft { condition.broadcast() }
     return (taken, alongside)
   }
 

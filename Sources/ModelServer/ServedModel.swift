@@ -78,6 +78,8 @@ public struct ModelDescription: Sendable {
 public protocol InferenceEngine: Sendable {
   /// One image as a batch of one, preprocessed for the model.
   func prepare(_ image: Image) throws -> ModelInput
+  /// The same from the encoded bytes (see the extension's default).
+  func prepare(encoded bytes: [UInt8]) throws -> ModelInput
   /// Runs a batch and returns each item's raw output vector.
   func run(_ batch: ModelInput) throws -> [[Float]]
   /// The same, on the calling thread only when `ownThreadOnly` (several batch workers,
@@ -87,6 +89,11 @@ public protocol InferenceEngine: Sendable {
 
 extension InferenceEngine {
   public func run(_ batch: ModelInput, ownThreadOnly: Bool) throws -> [[Float]] { try run(batch) }
+
+  /// Encoded image bytes as a batch of one: by default decoded whole, then `prepare`d. An
+  /// ImageError other than `.invalidArgument` is the decoder's (the steps' own errors are
+  /// invalid arguments).
+  public func prepare(encoded bytes: [UInt8]) throws -> ModelInput { try prepare(Image.decode(bytes: bytes)) }
 }
 
 /// A loaded model with its batcher.
@@ -137,11 +144,9 @@ public final class ServedModel: Sendable {
 
   /// Decodes and preprocesses one encoded image; a bad image is a 400 naming why.
   public func prepare(encoded bytes: [UInt8], name: String) throws -> ModelInput {
-    let image: Image
-    do { image = try Image.decode(bytes: bytes) } catch {
+    do { return try engine.prepare(encoded: bytes) } catch let error as ImageError where error.kind != .invalidArgument {
       throw ServeError(400, "cannot decode \(name): \(error.message)")
-    }
-    do { return try engine.prepare(image) } catch {
+    } catch {
       throw ServeError(400, "cannot prepare \(name) for the model: \(error)")
     }
   }
@@ -196,6 +201,9 @@ public struct ClassifierEngine: InferenceEngine {
   }
 
   public func prepare(_ image: Image) throws -> ModelInput { try model.preprocessing(image) }
+
+  /// Decodes only what the preprocessing reads (`Preprocessing(encoded:)`), the same input.
+  public func prepare(encoded bytes: [UInt8]) throws -> ModelInput { try model.preprocessing(encoded: bytes) }
 
   public func run(_ batch: ModelInput) throws -> [[Float]] { try model.runRaw(batch, on: context) }
 
