@@ -208,25 +208,13 @@ extension Image {
   private func verticalPass(_ kernel: ResampleKernel, rowShift: Int) -> Image {
     let rowLength = width * channels
     let outHeight = kernel.start.count
-    var out = [UInt8](repeating: 0, count: rowLength * outHeight)
-    var sums = [Int32](repeating: 0, count: rowLength)
-    pixels.withUnsafeBufferPointer { src in
-      out.withUnsafeMutableBufferPointer { dst in
-        sums.withUnsafeMutableBufferPointer { acc in
-          guard let source = src.baseAddress, let target = dst.baseAddress else { return }
-          for yy in 0..<outHeight {
-            for i in 0..<rowLength { acc[i] = ResampleKernel.half }
-            let start = kernel.start[yy] - rowShift
-            for j in 0..<kernel.count[yy] {
-              let weight = kernel.weights[yy * kernel.size + j]
-              let row = source + (start + j) * rowLength
-              for i in 0..<rowLength { acc[i] &+= Int32(row[i]) &* weight }
-            }
-            let output = target + yy * rowLength
-            for i in 0..<rowLength { output[i] = ResampleKernel.clip8(acc[i]) }
-          }
-        }
+    let rows = kernel.shifted(by: rowShift)
+    let out = [UInt8](unsafeUninitializedCapacity: rowLength * outHeight) { dst, initialized in
+      pixels.withUnsafeBufferPointer { src in
+        tabby_resample_vertical(
+          src.baseAddress!, rowLength, dst.baseAddress!, outHeight, rows.start, rows.count, rows.weights, rows.size)
       }
+      initialized = rowLength * outHeight
     }
     return Image(unchecked: width, outHeight, channels, out)
   }

@@ -14,4 +14,11 @@ void tabby_resample_horizontal_rgb(const uint8_t *src, const uint8_t *src_end, l
                                    uint8_t *dst, long out_width, const long *start, const long *count,
                                    const int32_t *weights, long size);
 
+/// The vertical pass: output row yy (of `out_rows`, each `row_length` samples) sums rows
+/// `start[yy]`... of `src` (`count[yy]` of them) with `weights[yy * size ...]`, rounded and
+/// clipped as Pillow's ImagingResampleVertical_8bpc; AVX2 where the CPU has it. Integer
+/// sums, so every path gives the same bytes.
+void tabby_resample_vertical(const uint8_t *src, long row_length, uint8_t *dst, long out_rows, const long *start,
+                             const long *count, const int32_t *weights, long size);
+
 #endif
