@@ -5,6 +5,8 @@
 // at or below zero shift to at most zero).
 #include "tabby_resample.h"
 
+#include <stdlib.h>
+
 #if defined(__x86_64__)
 #include <immintrin.h>
 #endif
@@ -126,10 +128,72 @@ void tabby_resample_vertical(const uint8_t *src, long row_length, uint8_t *dst, 
   if (done < row_length) columns_scalar(src, row_length, dst, out_rows, start, count, weights, size, done);
 }
 
+#if defined(__x86_64__)
+// Two output pixels a vector, one per 128-bit lane (rows_sse41's four-byte loads, the
+// pixels' weights side by side, prepared once for every row): the pair runs the longer of
+// its two windows, the shorter one's extra taps weighing zero (the weights past a window
+// are zeros). A pair whose loads would pass src_end goes to pixel_scalar.
+__attribute__((target("avx2"))) static int rows_avx2(const uint8_t *src, const uint8_t *src_end, long in_width,
+                                                     long rows, uint8_t *dst, long out_width, const long *start,
+                                                     const long *count, const int32_t *weights, long size) {
+  const long pairs = out_width / 2;
+  // Aligned for the vector stores and loads (malloc promises 16 bytes).
+  __m256i *paired = aligned_alloc(32, (size_t)(pairs > 0 ? pairs : 1) * (size > 0 ? size : 1) * sizeof(__m256i));
+  if (paired == NULL) return 0;
+  for (long q = 0; q < pairs; q++) {
+    for (long i = 0; i < size; i++) {
+      paired[q * size + i] = _mm256_setr_epi32(
+          weights[2 * q * size + i], weights[2 * q * size + i], weights[2 * q * size + i], weights[2 * q * size + i],
+          weights[(2 * q + 1) * size + i], weights[(2 * q + 1) * size + i], weights[(2 * q + 1) * size + i],
+          weights[(2 * q + 1) * size + i]);
+    }
+  }
+  const __m256i half = _mm256_set1_epi32(1 << (PRECISION_BITS - 1));
+  for (long y = 0; y < rows; y++) {
+    const uint8_t *in = src + y * in_width * 3;
+    uint8_t *out = dst + y * out_width * 3;
+    for (long q = 0; q < pairs; q++) {
+      const long x = 2 * q;
+      const uint8_t *first0 = in + start[x] * 3, *first1 = in + start[x + 1] * 3;
+      const long taps = count[x] > count[x + 1] ? count[x] : count[x + 1];
+      if (first0 + taps * 3 + 1 > src_end || first1 + taps * 3 + 1 > src_end) {
+        pixel_scalar(first0, weights + x * size, count[x], out + x * 3);
+        pixel_scalar(first1, weights + (x + 1) * size, count[x + 1], out + x * 3 + 3);
+        continue;
+      }
+      const __m256i *w = paired + q * size;
+      __m256i acc = half;
+      for (long i = 0; i < taps; i++) {
+        int32_t a, b;
+        __builtin_memcpy(&a, first0 + 3 * i, 4);
+        __builtin_memcpy(&b, first1 + 3 * i, 4);
+        __m256i p = _mm256_cvtepu8_epi32(_mm_unpacklo_epi32(_mm_cvtsi32_si128(a), _mm_cvtsi32_si128(b)));
+        acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(p, w[i]));
+      }
+      __m256i shifted = _mm256_srai_epi32(acc, PRECISION_BITS);
+      __m128i words = _mm_packs_epi32(_mm256_castsi256_si128(shifted), _mm256_extracti128_si256(shifted, 1));
+      __m128i bytes = _mm_packus_epi16(words, words);
+      uint8_t both[8];
+      _mm_storel_epi64((__m128i *)both, bytes);
+      __builtin_memcpy(out + x * 3, both, 3);
+      __builtin_memcpy(out + x * 3 + 3, both + 4, 3);
+    }
+    if (out_width % 2)
+      pixel_scalar(in + start[out_width - 1] * 3, weights + (out_width - 1) * size, count[out_width - 1],
+                   out + (out_width - 1) * 3);
+  }
+  free(paired);
+  return 1;
+}
+#endif
+
 void tabby_resample_horizontal_rgb(const uint8_t *src, const uint8_t *src_end, long in_width, long rows,
                                    uint8_t *dst, long out_width, const long *start, const long *count,
                                    const int32_t *weights, long size) {
 #if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2") &&
+      rows_avx2(src, src_end, in_width, rows, dst, out_width, start, count, weights, size))
+    return;
   if (__builtin_cpu_supports("sse4.1")) {
     rows_sse41(src, src_end, in_width, rows, dst, out_width, start, count, weights, size);
     return;
