@@ -76,6 +76,27 @@ final class BatchLog: Sendable {
     #expect(inside.withLock { $0.most } <= 3)
   }
 
+  @Test func idleWorkersShareWhatWaits() async throws {
+    // Eight items at once and two workers: each takes four and they run side by side
+    // (taken whole by one worker, the other would idle through a batch of eight). The long
+    // delay must not hold back the half left behind.
+    let inside = Mutex((now: 0, most: 0))
+    let sizes = BatchLog()
+    let batcher = Batcher<Int, Int>(maxBatch: 8, delay: .seconds(10), maxQueue: 100, workers: 2) { items in
+      sizes.record(items.count)
+      inside.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+      Thread.sleep(forTimeInterval: 0.2)
+      inside.withLock { $0.now -= 1 }
+      return items.map { .success($0 * 2) }
+    }
+    defer { batcher.stop() }
+    let start = ContinuousClock.now
+    #expect(try await batcher.submit(Array(0..<8)) == (0..<8).map { $0 * 2 })
+    #expect(ContinuousClock.now - start < .seconds(5))
+    #expect(sizes.all == [4, 4])
+    #expect(inside.withLock { $0.most } == 2)
+  }
+
   @Test func zeroDelayRunsAtOnce() async throws {
     let ranAt = Mutex<ContinuousClock.Instant?>(nil)
     let batcher = Batcher<Int, Int>(maxBatch: 8, delay: .zero, maxQueue: 100) { items in
