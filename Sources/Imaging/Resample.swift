@@ -115,7 +115,8 @@ extension Image {
   /// kept pixel is computed from the same inputs with the same weights as in the whole.
   ///
   /// With `window`, this image is only the part of a larger one that the kept pixels read
-  /// (`Resize.sourceWindow`), at `window.origin` in it; the sizes are the larger image's.
+  /// (`bilinearSourceRegion`), at (`window.x`, `window.y`) in it; the kernels and the pass
+  /// order come from the larger image's sizes.
   private func bilinearResized(
     _ newWidth: Int, _ newHeight: Int, columns: Range<Int>? = nil, rows: Range<Int>? = nil,
     window: SourceWindow? = nil

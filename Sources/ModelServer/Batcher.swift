@@ -179,9 +179,8 @@ public final class Batcher<Item: Sendable, Output: Sendable>: @unchecked Sendabl
     ranSinceIdle = true
     let alongside = running
     // With other workers waiting, this one takes its fair share and leaves them the rest:
-    // on a CPU each worker runs its batch on one core, image by image, so one long batch
-    // would keep a core idle while another works through it (at 8 clients on 2 cores,
-    // batches of 8 taken by turns).
+    // on a CPU each worker runs its batch on one core, image by image, so a burst taken
+    // whole by one worker would keep the other cores idle while it works through it.
     let idleOthers = workers - running - 1
     let ready = min(maxBatch, joinable())
     let limit = idleOthers > 0 ? min(ready, (ready + idleOthers) / (idleOthers + 1)) : maxBatch
