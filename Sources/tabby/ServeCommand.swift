@@ -85,8 +85,6 @@ struct ServeCommand: ParsableCommand {
   }
 
   func run() throws {
-    // Before any thread allocates: one heap keeps the idle server's memory down.
-    ProcessMemory.useOneHeap()
     let token = try readToken()
     var session = try ClassifierSession()
     // The models' batches run on this context: its device is checked here, so an unusable
