@@ -153,8 +153,8 @@ static void row_to_rgb(const JSAMPLE *row, int components, int inverted, uint32_
 // Decodes the window `r` (the whole image when r is NULL) into job->pixels as RGB. A window
 // is decoded with a margin (MARGIN pixels each side, then widened by libjpeg to whole iMCU
 // columns): chroma upsampling reads neighbouring samples, so the window's own pixels are
-// those of a whole decode. Rows above the margin are skipped (entropy-decoded only), rows
-// below the window never read, columns outside it neither transformed nor converted.
+// those of a whole decode. Rows above and below it are skipped (entropy-decoded only, so
+// errors there are still found), columns outside it neither transformed nor converted.
 #define MARGIN 16
 static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
   j_decompress_ptr cinfo = &job->cinfo;
@@ -195,8 +195,17 @@ static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
       job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: no scanline at row %u", y);
     if (target && !direct) row_to_rgb(job->row + skip, components, inverted, r->width, target);
   }
+  // The rows below a window are entropy-decoded too: a file cut short or broken there fails
+  // here as it fails a whole decode, so the two never disagree. All but the last are
+  // skipped (a skip to the very end would read nothing), the last one read.
+  if (cinfo->output_scanline < height) {
+    JDIMENSION rest = height - cinfo->output_scanline;
+    JSAMPROW rows[1] = {job->row};
+    if ((rest > 1 && jpeg_skip_scanlines(cinfo, rest - 1) != rest - 1) || jpeg_read_scanlines(cinfo, rows, 1) != 1)
+      job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: cannot read past row %u", r->y + r->height);
+  }
   // No jpeg_finish_decompress: every pixel is in, and a file missing only its EOI
-  // marker is still a complete image (a window leaves the rest of the file unread).
+  // marker is still a complete image.
 }
 
 // Header, then pixels (of `region`, or all) unless header_only; the one entry point's body.

@@ -1,9 +1,10 @@
 extension Preprocessing {
   /// The model input for encoded JPEG or PNG bytes: `self(Image.decode(bytes:maxPixels:))`,
-  /// bit for bit. A JPEG stored upright whose recipe starts with a bilinear resize and a
-  /// centre crop is decoded only where the kept pixels read: the rows below never, the
-  /// columns outside never transformed (for `tabby serve`, where decoding a photo is the
-  /// largest part of a request after the network). The decoded image is not kept.
+  /// bit for bit, and the same error for a file that does not decode. A JPEG stored upright
+  /// whose recipe starts with a bilinear resize and a centre crop is decoded only where the
+  /// kept pixels read: the other rows only entropy-decoded, the other columns never
+  /// transformed (for `tabby serve`, where decoding a photo is the largest part of a request
+  /// after the network). The decoded image is not kept.
   public func callAsFunction(encoded bytes: [UInt8], maxPixels: Int = Image.defaultMaxPixels)
     throws(ImageError) -> ModelInput
   {

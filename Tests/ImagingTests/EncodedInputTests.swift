@@ -112,3 +112,36 @@ func expectWindowsMatch(_ path: String, count: Int) throws {
     ($0 as? ImageError)?.kind == .tooLarge
   }
 }
+
+/// Seeded corruptions (bit flips, truncations, broken segment lengths) of the repository's
+/// JPEGs: the windowed path and the whole decode agree on every one, the same input or the
+/// same kind of error (a file broken only outside the window fails both ways).
+@Test func mutantsFailOrSucceedAsTheWholeDecodeDoes() throws {
+  let files = try (smallJPEGs + [Paths.repoRoot + "/notebooks/photos/rocket.jpg"]).map { try bytes(of: $0) }
+  var mutator = Mutator(random: SeededRNG(11))
+  // A small centre crop of a larger resize: the window is the middle third of the rows, so
+  // many truncations and flips fall only outside it.
+  let recipe = Preprocessing(
+    steps: [.resizeShorterSide(48, .bilinear), .centerCrop(width: 16, height: 16)],
+    normalization: .init(scale: 255, mean: [0], std: [1]))
+  var (same, errors) = (0, 0)
+  for i in 0..<300 {
+    let original = files[i % files.count]
+    let mutant = i % 3 == 0 ? mutator.jpegSegmentLength(original) : mutator.generic(original)
+    var whole: Result<ModelInput, ImageError>
+    do { whole = .success(try recipe(Image.decode(bytes: mutant, maxPixels: 1 << 20))) } catch { whole = .failure(error) }
+    var windowed: Result<ModelInput, ImageError>
+    do { windowed = .success(try recipe(encoded: mutant, maxPixels: 1 << 20)) } catch { windowed = .failure(error) }
+    switch (whole, windowed) {
+    case (.success(let a), .success(let b)):
+      #expect(a == b, "mutant \(i)")
+      same += 1
+    case (.failure(let a), .failure(let b)):
+      #expect(a.kind == b.kind, "mutant \(i): \(a.message) / \(b.message)")
+      errors += 1
+    default:
+      Issue.record("mutant \(i): whole \(whole), windowed \(windowed)")
+    }
+  }
+  #expect(same > 30 && errors > 30)
+}

@@ -40,8 +40,9 @@ typedef struct {
 
 /// tabby_jpeg_decode's pixels of `region` only, bit for bit (out->width and height are the
 /// region's): for a caller that will read only that part, e.g. a resize and centre crop.
-/// Rows below it are never decoded and columns outside it never transformed. A region not
-/// inside the image is TABBY_CODEC_BAD_ARGUMENT.
+/// Rows outside it are only entropy-decoded and columns outside it never transformed; a file
+/// fails exactly when tabby_jpeg_decode fails on it. A region not inside the image is
+/// TABBY_CODEC_BAD_ARGUMENT.
 int tabby_jpeg_decode_region(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_region region,
                              tabby_decoded *out, char *message, size_t message_size);
 
