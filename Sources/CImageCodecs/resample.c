@@ -1,8 +1,9 @@
-// Pillow's 8-bit horizontal resampling on RGB. The SSE4.1 path loads each input pixel as
-// four bytes (its RGB and the next pixel's red, weighted but never stored), so one
-// multiply-add serves all three channels; the clip to 0...255 is the saturating packs,
-// which agree with Pillow's clip8 on every int32 (values at or above 2^30 saturate, values
-// at or below zero shift to at most zero).
+// Pillow's 8-bit resampling: the horizontal pass on RGB, the vertical pass on any rows. The
+// horizontal SSE4.1 and AVX2 paths load each input pixel as four bytes (its RGB and the next
+// pixel's red, weighted but never stored), so one multiply-add serves all three channels;
+// every path sums integers, so all give the same bytes. The clip to 0...255 is the
+// saturating packs, which agree with Pillow's clip8 on every int32 (values at or above 2^30
+// saturate, values at or below zero shift to at most zero).
 #include "tabby_resample.h"
 
 #include <stdlib.h>
@@ -142,10 +143,8 @@ __attribute__((target("avx2"))) static int rows_avx2(const uint8_t *src, const u
   if (paired == NULL) return 0;
   for (long q = 0; q < pairs; q++) {
     for (long i = 0; i < size; i++) {
-      paired[q * size + i] = _mm256_setr_epi32(
-          weights[2 * q * size + i], weights[2 * q * size + i], weights[2 * q * size + i], weights[2 * q * size + i],
-          weights[(2 * q + 1) * size + i], weights[(2 * q + 1) * size + i], weights[(2 * q + 1) * size + i],
-          weights[(2 * q + 1) * size + i]);
+      paired[q * size + i] = _mm256_set_m128i(_mm_set1_epi32(weights[(2 * q + 1) * size + i]),
+                                              _mm_set1_epi32(weights[2 * q * size + i]));
     }
   }
   const __m256i half = _mm256_set1_epi32(1 << (PRECISION_BITS - 1));

@@ -1,7 +1,7 @@
 #ifndef TABBY_RESAMPLE_H
 #define TABBY_RESAMPLE_H
-// The inner loop of Imaging's Pillow-exact resize (the horizontal pass on RGB rows), in C
-// so one output pixel's three channels are summed as one SSE4.1 vector. Imaging's own C
+// The inner loops of Imaging's Pillow-exact resize (the horizontal pass on RGB rows, the
+// vertical pass on any rows), in C so they run on SSE4.1/AVX2 vectors. Imaging's own C
 // target, beside its codecs.
 
 #include <stdint.h>
