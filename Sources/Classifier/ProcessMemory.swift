@@ -1,4 +1,5 @@
 import Foundation
+import ModelIO
 import Tensor
 
 #if canImport(Glibc)
@@ -9,8 +10,10 @@ import Tensor
 public enum ProcessMemory {
   /// Frees the calling thread's kernel scratch (`Threads.releaseScratch`) and gives the
   /// kernel pool's workers a moment (at most 20 ms) to free theirs as they go to sleep, then
-  /// hands the heap's free pages back to the system (glibc's `malloc_trim`), and says whether
-  /// it could. Call it between runs, from a thread that is not running a network.
+  /// hands the heap's free pages back to the system (glibc's `malloc_trim`, then the free top
+  /// of the calling thread's own arena, which `malloc_trim` leaves resident), and says whether
+  /// it could. Call it between runs, from a thread that is not running a network: the thread
+  /// that loaded a model or ran batches, whose arena holds what they freed.
   ///
   /// Inference raises glibc's trim threshold so a run reuses the last run's freed
   /// activations instead of faulting in fresh pages (ModelIO's `mallocTunedForInference`);
@@ -28,6 +31,8 @@ public enum ProcessMemory {
         return false
       }
       _ = unsafeBitCast(symbol, to: Trim.self)(0)
+      // malloc_trim leaves a thread arena's free top resident (the loader's, a worker's).
+      trimThisThreadsHeap()
       return true
     #else
       return false

@@ -1,6 +1,11 @@
+import CKernels
+
 #if canImport(Glibc)
   import Glibc
 #endif
+
+/// The trim threshold inference runs under: a heap's free top stays resident up to this size.
+let inferenceTrimThreshold = 64 << 20
 
 /// Keeps glibc from returning inference buffers to the kernel between runs: activations are
 /// a few MB each, above the default mmap threshold, so each run would otherwise map and
@@ -14,6 +19,15 @@ let mallocTunedForInference: Void = {
     // M_TRIM_THRESHOLD and M_MMAP_THRESHOLD from <malloc.h> (not in Glibc's Swift module).
     let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)
     _ = mallopt(mmapThreshold, 32 << 20)
-    _ = mallopt(trimThreshold, 64 << 20)
+    _ = mallopt(trimThreshold, Int32(inferenceTrimThreshold))
   #endif
 }()
+
+/// Hands back the free top of the calling thread's malloc arena, which `malloc_trim` leaves
+/// resident in every arena but the main one (CKernels' ck_heap_trim_thread_arena), keeping
+/// inference's trim threshold. Call it on a thread that loaded a model or ran batches, once
+/// it is idle.
+public func trimThisThreadsHeap() {
+  _ = mallocTunedForInference
+  ck_heap_trim_thread_arena(inferenceTrimThreshold)
+}

@@ -1,0 +1,73 @@
+import Foundation
+import ModelIO
+import Testing
+
+@testable import Classifier
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What a thread frees last under inference's malloc tuning sits at its arena's top, which
+/// glibc's malloc_trim leaves resident outside the main arena (a model loader's, a batch
+/// worker's): `returnFreePages` must hand it back on that thread.
+@Suite struct ProcessMemoryTests {
+  /// The process's resident anonymous memory in KiB (/proc/self/status).
+  static func anonKiB() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in status.split(separator: "\n") where line.hasPrefix("RssAnon:") {
+      return Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]) ?? -1
+    }
+    return -1
+  }
+
+  @Test func freedTopOfAThreadsHeapIsHandedBack() {
+    let mib = 16
+    let blocks = mib * 16  // 64 KiB each: below any mmap threshold, so from the arena
+    let results = ThreadResults()
+    let thread = Thread {
+      // Inference's tuning on (trim threshold 64 MiB), this thread's arena in use.
+      trimThisThreadsHeap()
+      let before = Self.anonKiB()
+      // Reserved first: the array growing among the blocks would keep them from the top.
+      var pointers: [UnsafeMutableRawPointer] = []
+      pointers.reserveCapacity(blocks)
+      for _ in 0..<blocks {
+        guard let p = malloc(64 << 10) else { break }
+        memset(p, 1, 64 << 10)
+        pointers.append(p)
+      }
+      // Freed newest first, they merge into the arena's top chunk.
+      for p in pointers.reversed() { free(p) }
+      let afterFree = Self.anonKiB()
+      ProcessMemory.returnFreePages()
+      let afterTrim = Self.anonKiB()
+      results.set(before: before, afterFree: afterFree, afterTrim: afterTrim, allocated: pointers.count)
+    }
+    thread.start()
+    let values = results.wait()
+    #expect(values.allocated == blocks)
+    #expect(values.before > 0)
+    // The scenario: freed, the pages stay resident (the trim threshold keeps them for reuse).
+    #expect(values.afterFree - values.before >= (mib - 4) * 1024, "\(values)")
+    // Trimmed: most of them go back.
+    #expect(values.afterFree - values.afterTrim >= (mib - 4) * 1024, "\(values)")
+  }
+}
+
+/// Hands a thread's measurements to the test.
+private final class ThreadResults: @unchecked Sendable {
+  struct Values { var before = 0, afterFree = 0, afterTrim = 0, allocated = 0 }
+  private let done = DispatchSemaphore(value: 0)
+  private var values = Values()
+
+  func set(before: Int, afterFree: Int, afterTrim: Int, allocated: Int) {
+    values = Values(before: before, afterFree: afterFree, afterTrim: afterTrim, allocated: allocated)
+    done.signal()
+  }
+
+  func wait() -> Values {
+    done.wait()
+    return values
+  }
+}
