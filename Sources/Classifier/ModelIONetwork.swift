@@ -90,7 +90,7 @@ final class ModelIONetwork: Network {
     return try ModelIONetwork.count(Array(out.dropFirst()), model.outputs[0].name, path)
   }
 
-  func dropPlanningWeights() -> Bool { model.dropGraphWeights() }
+  func dropPlanningWeights(image: [Int]?) -> Bool { model.dropGraphWeights(image: image) }
 
   func run(_ batch: ModelInput) throws -> NetworkOutput {
     let outputs: [Tensor]

@@ -80,13 +80,14 @@ protocol Network: AnyObject {
   /// Outputs per image for an input of this shape, found without running; nil if unknown.
   func outputCount(forInputShape shape: [Int]) throws -> Int?
   /// Gives up the weights only planning reads, when the network will only run planned CPU
-  /// shapes from now on (see ModelIO's `dropGraphWeights`); says whether it did.
-  func dropPlanningWeights() -> Bool
+  /// shapes from now on (see ModelIO's `dropGraphWeights`; `image`: the batch-1 shape every
+  /// later input has, where the file leaves the size open); says whether it did.
+  func dropPlanningWeights(image: [Int]?) -> Bool
 }
 
 extension Network {
   func outputCount(forInputShape shape: [Int]) throws -> Int? { nil }
-  func dropPlanningWeights() -> Bool { false }
+  func dropPlanningWeights(image: [Int]?) -> Bool { false }
 
   /// A network without a device version (a test's fake) is refused on a GPU context.
   func run(_ input: ModelInput, on device: any GPU.ComputeDevice) throws -> NetworkOutput {

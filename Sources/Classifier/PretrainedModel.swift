@@ -57,7 +57,9 @@ public final class PretrainedModel: @unchecked Sendable {
   /// in batches of any size (`tabby serve --device cpu`, after the warm-up run): gives up the
   /// file's weights that only planning reads (the plan keeps its own converted copy), when
   /// no later run can need another plan. Says whether it did; a GPU run afterwards fails.
-  public func dropPlanningWeights() -> Bool { network.dropPlanningWeights() }
+  /// Where the file leaves the image size open, `image` names the batch-1 input shape every
+  /// later run has (else the weights stay).
+  public func dropPlanningWeights(image: [Int]? = nil) -> Bool { network.dropPlanningWeights(image: image) }
 }
 
 /// A plain pthread mutex: Synchronization.Mutex would demand a `sending` result from run.

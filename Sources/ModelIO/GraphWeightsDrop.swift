@@ -21,11 +21,25 @@ extension LoadedModel {
   /// and the batch-1 plan exists: every batch then runs image by image through that plan.
   /// Only then are the weights dropped; afterwards a shape other than the model's declared
   /// image size and `plannedGraph` (the GPU executor's input) fail with a ModelLoadError.
-  public func dropGraphWeights() -> Bool {
-    guard inputs.count == 1, inputs[0].shape.count >= 2 else { return false }
-    let dims = inputs[0].shape.dropFirst().map(\.value)
-    guard dims.allSatisfy({ $0 != nil }) else { return false }
-    let image = [1] + dims.map { $0! }
+  ///
+  /// A file that leaves the image size open (an MXNet symbol declares no input shape) keeps
+  /// its weights unless the holder names the batch-1 shape `image` it will run from now on
+  /// (a server's preprocessing makes one size); a file's own size must agree with it.
+  public func dropGraphWeights(image declared: [Int]? = nil) -> Bool {
+    guard inputs.count == 1 else { return false }
+    let shape = inputs[0].shape
+    let dims = shape.dropFirst().map(\.value)
+    let image: [Int]
+    if shape.count >= 2, dims.allSatisfy({ $0 != nil }) {
+      image = [1] + dims.map { $0! }
+      if let declared, declared != image { return false }
+    } else if let declared, declared.count >= 2, declared[0] == 1, declared.allSatisfy({ $0 >= 1 }),
+      shape.count == 1 || shape.count == declared.count
+    {
+      image = declared
+    } else {
+      return false
+    }
     guard let single = plans.withLock({ $0[[image]] }), single.outputShapes.allSatisfy({ $0.first == 1 })
     else { return false }
     return source.withLock { s in

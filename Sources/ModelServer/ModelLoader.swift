@@ -93,6 +93,33 @@ public struct ModelLoader: Sendable {
       endsInSoftmax: model.endsInSoftmax, profile: model.profileName, loadSeconds: model.loadSeconds)
   }
 
+  /// For a server that runs `model` on the CPU alone, after the warm-up: gives up the file's
+  /// weights that only planning reads (`PretrainedModel.dropPlanningWeights`) and says
+  /// whether it did. A file that leaves the image size open (an MXNet checkpoint or archive)
+  /// is then served at the one size its preprocessing makes of every image, which the
+  /// warm-up planned, and `description` declares that size from then on: a raw tensor of
+  /// another size gets a 400, where it would find no plan without the weights.
+  public static func releasePlanningWeights(_ model: PretrainedModel, _ description: inout ModelDescription) -> Bool {
+    let input = description.input
+    guard input.height == nil || input.width == nil else { return model.dropPlanningWeights() }
+    guard input.layout == .nchw, let shape = preparedShape(model), shape.count == 4,
+      model.dropPlanningWeights(image: shape)
+    else { return false }
+    description.input.height = shape[2]
+    description.input.width = shape[3]
+    return true
+  }
+
+  /// The input shape preprocessing makes of an image, when two images of different sizes
+  /// and shapes give the same one; nil otherwise.
+  static func preparedShape(_ model: PretrainedModel) -> [Int]? {
+    let shapes = [(256, 256), (300, 200)].compactMap { size -> [Int]? in
+      guard let blank = try? Image(width: size.0, height: size.1, fill: [128, 128, 128]) else { return nil }
+      return try? model.preprocessing(blank).shape
+    }
+    return shapes.count == 2 && shapes[0] == shapes[1] ? shapes[0] : nil
+  }
+
   /// Loads one model and warms it up with a blank image (which also fixes the output size).
   public func load(_ spec: ModelSpec) throws -> (PretrainedModel, ModelDescription) {
     var source = spec.source

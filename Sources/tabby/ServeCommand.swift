@@ -135,9 +135,10 @@ struct ServeCommand: ParsableCommand {
     let thread = Thread {
       for spec in specs {
         do {
-          let (model, description) = try loader.load(spec)
+          let (model, loaded) = try loader.load(spec)
+          var description = loaded
           // Warmed up on the CPU, the plan holds its own weights: the file's copy can go.
-          if loader.session.context.device == .cpu, model.dropPlanningWeights() {
+          if loader.session.context.device == .cpu, ModelLoader.releasePlanningWeights(model, &description) {
             printError("tabby serve: \(spec.name): planned; its source weights released")
           }
           let metrics = core.metrics

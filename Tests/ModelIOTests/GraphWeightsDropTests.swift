@@ -65,4 +65,37 @@ import Testing
     #expect(!m.dropGraphWeights())
     #expect(try m.run(try Tensor(shape: [1, 3, 6, 6], scalars: BatchSplitTests.values(108, seed: 18)))[0].shape == [1, 4, 4, 4])
   }
+
+  /// An open image size with the one size the holder will run named (a server's
+  /// preprocessing makes one): dropped once that size is planned; other sizes then fail.
+  @Test func anOpenImageSizeDropsForTheNamedSize() throws {
+    let g = Graph(
+      nodes: [Node(op: "Conv", name: "c", inputs: ["x", "w", "b"], outputs: ["y"])],
+      inputs: [ValueInfo(name: "x", dtype: .float32, shape: [.symbolic("N"), .fixed(3), .symbolic("H"), .symbolic("W")])],
+      outputs: [ValueInfo(name: "y", dtype: nil, shape: nil)],
+      initializers: ["w": Self.weights["w"]!, "b": Self.weights["b"]!], opset: 13, format: "test")
+    let m = try LoadedModel(graph: g, format: .onnx, file: "test")
+    #expect(!m.dropGraphWeights(image: [1, 3, 5, 5]), "not planned yet: kept")
+    let x = BatchSplitTests.values(3 * 75, seed: 19)
+    let before = try m.run(try Tensor(shape: [3, 3, 5, 5], scalars: x))[0]
+    _ = try m.run(try Tensor(shape: [1, 3, 5, 5], scalars: Array(x[0..<75])))
+    #expect(!m.dropGraphWeights(image: [2, 3, 5, 5]), "a batch-1 shape only")
+    #expect(!m.dropGraphWeights(image: [1, 3, 5]), "the input's rank")
+    #expect(m.dropGraphWeights(image: [1, 3, 5, 5]))
+    #expect(m.graph.initializers.isEmpty)
+    // A batch size never run before goes image by image through the batch-1 plan.
+    let after = try m.run(try Tensor(shape: [2, 3, 5, 5], scalars: Array(x[0..<150])))[0]
+    #expect(after.shape == [2, 4, 3, 3] && after.scalars == Array(before.scalars[0..<72]))
+    #expect {
+      try m.run(try Tensor(shape: [1, 3, 6, 6], scalars: BatchSplitTests.values(108, seed: 20)))
+    } throws: { "\($0)".contains("weights were then released") }
+  }
+
+  /// A file's own image size must agree with the one named.
+  @Test func aNamedSizeMustAgreeWithTheFile() throws {
+    let m = try BatchSplitTests.model(Self.convNet, inits: Self.weights)
+    _ = try m.run(try Tensor(shape: [1, 3, 5, 5], scalars: BatchSplitTests.values(75, seed: 21)))
+    #expect(!m.dropGraphWeights(image: [1, 3, 6, 6]))
+    #expect(m.dropGraphWeights(image: [1, 3, 5, 5]))
+  }
 }

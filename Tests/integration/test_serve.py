@@ -71,6 +71,11 @@ def test_ping_and_model_listing(server):
     log = server.output()
     assert "sq: planned; its source weights released" in log, log
     assert "mobilenet: planned" not in log, log
+    # The legacy archive's MXNet symbol leaves the image size open: it is served at the one
+    # size its preprocessing makes (224x224), gives up its weights too, and says so.
+    assert "squeezenet: planned; its source weights released" in log, log
+    described = requests.get(server.url + "/models/squeezenet").json()[0]
+    assert described["input"]["shape"] == [-1, 3, 224, 224], described
 
 
 @needs_shared
@@ -226,6 +231,9 @@ def test_triton_errors_are_json(server):
     wrong = {"inputs": [{"name": "data", "shape": [1, 3, 10, 10], "datatype": "FP32", "data": [0.0] * 300}]}
     r = requests.post(server.url + "/v2/models/sq/infer", json=wrong)
     assert r.status_code == 400 and "shape" in r.json()["error"]
+    # The archive's open size became the one it was planned for: another is refused, not run.
+    r = requests.post(server.url + "/v2/models/squeezenet/infer", json=wrong)
+    assert r.status_code == 400 and "[-1, 3, 224, 224]" in r.json()["error"], r.text
     assert requests.post(server.url + "/v2/models/nope/infer", json=wrong).status_code == 404
     assert requests.post(server.url + "/v2/models/sq/infer", data=b"{not json").status_code == 400
 
