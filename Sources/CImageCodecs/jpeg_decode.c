@@ -110,6 +110,9 @@ struct tabby_jpeg_job {
   struct tabby_jpeg_progress progress;
   uint8_t *pixels;
   JSAMPLE *row;
+  // The caller's buffer for a region's pixels (tabby_jpeg_decode_region), else NULL.
+  uint8_t *dest;
+  size_t dest_size;
 };
 
 static void job_fail(struct tabby_jpeg_job *job, int status, const char *format, ...) {
@@ -180,20 +183,33 @@ static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
   uint32_t top = r->y > MARGIN ? r->y - MARGIN : 0;
   if (top > 0 && jpeg_skip_scanlines(cinfo, top) != top)
     job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: cannot skip to row %u", top);
-  job->pixels = malloc((size_t)r->width * r->height * 3);
+  const size_t total = (size_t)r->width * r->height * 3;
+  if (job->dest != NULL && job->dest_size < total)
+    job_fail(job, TABBY_CODEC_BAD_ARGUMENT, "JPEG: a %zu-byte buffer for a %u x %u region", job->dest_size,
+             r->width, r->height);
+  uint8_t *pixels = job->dest != NULL ? job->dest : (job->pixels = malloc(total));
   job->row = malloc((size_t)decoded * components);
-  if (job->pixels == NULL || job->row == NULL)
+  if (pixels == NULL || job->row == NULL)
     job_fail(job, TABBY_CODEC_NO_MEMORY, "JPEG: out of memory for %u x %u", r->width, r->height);
   // RGB rows as wide as the window go straight to their place; others through job->row.
   const int direct = components == 3 && decoded == r->width;
   const size_t skip = (size_t)(r->x - left) * components;
+  // A wider RGB row also goes to its place, shifted `skip` bytes left: it overwrites the
+  // tail of the row above (saved and put back) and spills into the row below (written in
+  // full when its turn comes); the first row and any that would spill past the end go
+  // through job->row. This saves copying every row.
+  uint8_t saved[256];
+  const int shifted = components == 3 && !direct && skip <= sizeof saved;
   while (cinfo->output_scanline < r->y + r->height) {
     uint32_t y = cinfo->output_scanline;
-    uint8_t *target = y >= r->y ? job->pixels + (size_t)(y - r->y) * r->width * 3 : NULL;
-    JSAMPROW rows[1] = {direct && target ? target : job->row};
+    uint8_t *target = y >= r->y ? pixels + (size_t)(y - r->y) * r->width * 3 : NULL;
+    int in_place = shifted && target && y > r->y && (size_t)(target - pixels) + (size_t)decoded * 3 - skip <= total;
+    if (in_place) memcpy(saved, target - skip, skip);
+    JSAMPROW rows[1] = {direct && target ? target : in_place ? target - skip : job->row};
     if (jpeg_read_scanlines(cinfo, rows, 1) != 1)
       job_fail(job, TABBY_CODEC_CORRUPT, "JPEG: no scanline at row %u", y);
-    if (target && !direct) row_to_rgb(job->row + skip, components, inverted, r->width, target);
+    if (in_place) memcpy(target - skip, saved, skip);
+    else if (target && !direct) row_to_rgb(job->row + skip, components, inverted, r->width, target);
   }
   // The rows below a window are entropy-decoded too: a file cut short or broken there fails
   // here as it fails a whole decode, so the two never disagree. All but the last are
@@ -210,7 +226,8 @@ static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
 
 // Header, then pixels (of `region`, or all) unless header_only; the one entry point's body.
 static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, const tabby_region *region,
-                  int header_only, tabby_decoded *out, char *message, size_t message_size) {
+                  uint8_t *dest, size_t dest_size, int header_only, tabby_decoded *out, char *message,
+                  size_t message_size) {
   memset(out, 0, sizeof *out);
   out->orientation = 1;
   tabby_set_message(message, message_size, "");
@@ -228,6 +245,8 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, const t
   job->error.message = message;
   job->error.message_size = message_size;
   job->error.status = TABBY_CODEC_CORRUPT;
+  job->dest = dest;
+  job->dest_size = dest_size;
   if (setjmp(job->error.jump)) {
     int status = job->error.status;
     jpeg_destroy_decompress(&job->cinfo);
@@ -250,15 +269,21 @@ static int decode(const uint8_t *data, size_t size, uint64_t max_pixels, const t
 
 int tabby_jpeg_decode(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_decoded *out, char *message,
                       size_t message_size) {
-  return decode(data, size, max_pixels, NULL, 0, out, message, message_size);
+  return decode(data, size, max_pixels, NULL, NULL, 0, 0, out, message, message_size);
 }
 
 int tabby_jpeg_decode_region(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_region region,
-                             tabby_decoded *out, char *message, size_t message_size) {
-  return decode(data, size, max_pixels, &region, 0, out, message, message_size);
+                             uint8_t *dest, size_t dest_size, tabby_decoded *out, char *message,
+                             size_t message_size) {
+  if (dest == NULL) {
+    tabby_set_message(message, message_size, "JPEG: no buffer for the region");
+    memset(out, 0, sizeof *out);
+    return TABBY_CODEC_BAD_ARGUMENT;
+  }
+  return decode(data, size, max_pixels, &region, dest, dest_size, 0, out, message, message_size);
 }
 
 int tabby_jpeg_header(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_decoded *out, char *message,
                       size_t message_size) {
-  return decode(data, size, max_pixels, NULL, 1, out, message, message_size);
+  return decode(data, size, max_pixels, NULL, NULL, 0, 1, out, message, message_size);
 }

@@ -100,20 +100,32 @@ extension Image {
     guard let x = UInt32(exactly: columns.lowerBound), let y = UInt32(exactly: rows.lowerBound),
       let w = UInt32(exactly: columns.count), let h = UInt32(exactly: rows.count), maxPixels > 0
     else { throw ImageError(.invalidArgument, "JPEG region \(columns) x \(rows) is out of range") }
-    return try runDecoder(.jpeg, bytes, UInt64(maxPixels), region: tabby_region(x: x, y: y, width: w, height: h)).image
+    // The decoder writes the region's rows straight into the image's storage. A region over
+    // the pixel cap gets no buffer: the decoder then fails on the image's size or the
+    // region's place, as a whole decode would, before it needs one.
+    let count = UInt64(w) * UInt64(h) <= UInt64(maxPixels) ? Int(w) * Int(h) * 3 : 0
+    var result = tabby_decoded()
+    var message = [CChar](repeating: 0, count: 512)
+    var status = Int32(TABBY_CODEC_OK.rawValue)
+    let pixels = [UInt8](unsafeUninitializedCapacity: max(count, 1)) { storage, initialized in
+      status = bytes.withUnsafeBufferPointer { buffer in
+        tabby_jpeg_decode_region(
+          buffer.baseAddress, buffer.count, UInt64(maxPixels), tabby_region(x: x, y: y, width: w, height: h),
+          storage.baseAddress, count, &result, &message, message.count)
+      }
+      initialized = status == Int32(TABBY_CODEC_OK.rawValue) ? count : 0
+    }
+    guard status == Int32(TABBY_CODEC_OK.rawValue) else { throw codecError(status, message) }
+    return Image(unchecked: Int(w), Int(h), 3, pixels)
   }
 
-  private static func runDecoder(_ format: ImageFormat, _ bytes: [UInt8], _ maxPixels: UInt64, region: tabby_region? = nil)
+  private static func runDecoder(_ format: ImageFormat, _ bytes: [UInt8], _ maxPixels: UInt64)
     throws(ImageError) -> (image: Image, orientation: Int)
   {
     var result = tabby_decoded()
     var message = [CChar](repeating: 0, count: 512)
     let status = bytes.withUnsafeBufferPointer { buffer in
-      if let region {
-        return tabby_jpeg_decode_region(
-          buffer.baseAddress, buffer.count, maxPixels, region, &result, &message, message.count)
-      }
-      return format == .jpeg
+      format == .jpeg
         ? tabby_jpeg_decode(
           buffer.baseAddress, buffer.count, maxPixels, &result, &message, message.count)
         : tabby_png_decode(

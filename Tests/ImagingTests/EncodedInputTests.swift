@@ -145,3 +145,21 @@ func expectWindowsMatch(_ path: String, count: Int) throws {
   }
   #expect(same > 30 && errors > 30)
 }
+
+/// A window decodes into storage sized for it; a window over the pixel cap gets none, and
+/// still fails as the whole decode fails (the image over the cap), or as a window outside
+/// the image does.
+@Test func windowsOverThePixelCapFailAsTheWholeDecodeDoes() throws {
+  let data = try bytes(of: Paths.fixture("small.jpg"))
+  let whole = try Image.decode(bytes: data, applyOrientation: false)
+  let (w, h) = (whole.width, whole.height)
+  func kind(_ body: () throws -> Image) -> ImageError.Kind? {
+    do { _ = try body() } catch let e as ImageError { return e.kind } catch { return nil }
+    return nil
+  }
+  #expect(kind { try Image.decode(bytes: data, maxPixels: w * h - 1) } == .tooLarge)
+  #expect(kind { try Image.decodeJPEG(data, columns: 0..<w, rows: 0..<h, maxPixels: w * h - 1) } == .tooLarge)
+  #expect(kind { try Image.decodeJPEG(data, columns: 0..<(w * h), rows: 0..<2, maxPixels: w * h) } == .invalidArgument)
+  let all = try Image.decodeJPEG(data, columns: 0..<w, rows: 0..<h, maxPixels: w * h)
+  #expect(all.pixels == whole.pixels)
+}

@@ -38,13 +38,15 @@ typedef struct {
   uint32_t x, y, width, height;
 } tabby_region;
 
-/// tabby_jpeg_decode's pixels of `region` only, bit for bit (out->width and height are the
-/// region's): for a caller that will read only that part, e.g. a resize and centre crop.
-/// Rows outside it are only entropy-decoded and columns outside it never transformed; a file
-/// fails exactly when tabby_jpeg_decode fails on it. A region not inside the image is
-/// TABBY_CODEC_BAD_ARGUMENT.
+/// tabby_jpeg_decode's pixels of `region` only, bit for bit, written as packed RGB rows into
+/// the caller's `dest` (at least region.width × region.height × 3 bytes; out->pixels stays
+/// NULL, out->width and height are the region's): for a caller that will read only that
+/// part, e.g. a resize and centre crop. Rows outside it are only entropy-decoded and columns
+/// outside it never transformed; a file fails exactly when tabby_jpeg_decode fails on it. A
+/// region not inside the image, or a buffer too small, is TABBY_CODEC_BAD_ARGUMENT.
 int tabby_jpeg_decode_region(const uint8_t *data, size_t size, uint64_t max_pixels, tabby_region region,
-                             tabby_decoded *out, char *message, size_t message_size);
+                             uint8_t *dest, size_t dest_size, tabby_decoded *out, char *message,
+                             size_t message_size);
 
 /// Reads a JPEG's header only: out's width, height and orientation (pixels stay NULL); the
 /// same checks and cap as tabby_jpeg_decode.
