@@ -166,16 +166,18 @@ public final class ServedModel: Sendable {
     _ engine: any InferenceEngine, _ items: [ModelInput], ownThreadOnly: Bool = false
   ) -> [Result<[Float], any Error>] {
     guard let first = items.first else { return [] }
-    let shape = [items.reduce(0) { $0 + ($1.shape.first ?? 1) }] + first.shape.dropFirst()
-    let values: ModelInput.Values
-    switch first.values {
-    case .float32:
-      values = .float32(items.flatMap { $0.floats ?? [] })
-    case .uint8:
-      values = .uint8(items.flatMap { $0.bytes ?? [] })
+    let batch: ModelInput
+    if items.count == 1 {
+      batch = first  // as it is: no copy
+    } else {
+      let shape = [items.reduce(0) { $0 + ($1.shape.first ?? 1) }] + first.shape.dropFirst()
+      switch first.values {
+      case .float32: batch = ModelInput(.float32(items.flatMap { $0.floats ?? [] }), shape: shape)
+      case .uint8: batch = ModelInput(.uint8(items.flatMap { $0.bytes ?? [] }), shape: shape)
+      }
     }
     do {
-      let outputs = try engine.run(ModelInput(values, shape: shape), ownThreadOnly: ownThreadOnly)
+      let outputs = try engine.run(batch, ownThreadOnly: ownThreadOnly)
       guard outputs.count == items.count else {
         throw ServeError(500, "the model returned \(outputs.count) outputs for \(items.count) inputs")
       }
