@@ -102,7 +102,7 @@ public struct ModelLoader: Sendable {
   public static func releasePlanningWeights(_ model: PretrainedModel, _ description: inout ModelDescription) -> Bool {
     let input = description.input
     guard input.height == nil || input.width == nil else { return model.dropPlanningWeights() }
-    guard input.layout == .nchw, let shape = preparedShape(model), shape.count == 4,
+    guard input.layout == .nchw, let shape = preparedShape(model), shape.count == 4, shape[1] == input.channels,
       model.dropPlanningWeights(image: shape)
     else { return false }
     description.input.height = shape[2]
