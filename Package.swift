@@ -150,7 +150,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["Tensor", "Datasets"], path: "Tests/TestSupport"),
     .testTarget(name: "TensorTests", dependencies: ["Tensor", "TestSupport"]),
     .testTarget(name: "NNTests", dependencies: ["NN", "Tensor", "Datasets", "TestSupport"]),
-    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
+    .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CImageCodecs", "TestSupport"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ModelIOTests", dependencies: ["ModelIO", "NN", "Tensor", "Imaging", "JSON", "TestSupport"]),
     .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "JSON", "TestSupport"]),

@@ -195,15 +195,16 @@ static void read_pixels(struct tabby_jpeg_job *job, const tabby_region *r) {
   const int direct = components == 3 && decoded == r->width;
   const size_t skip = (size_t)(r->x - left) * components;
   // A wider RGB row also goes to its place, shifted `skip` bytes left: it overwrites the
-  // tail of the row above (saved and put back) and spills into the row below (written in
-  // full when its turn comes); the first row and any that would spill past the end go
-  // through job->row. This saves copying every row.
+  // tail of the rows above (saved and put back) and spills into the rows below (written in
+  // full when their turn comes); rows that would start before the buffer or end past it
+  // (the first, and more in a narrow window) go through job->row. This saves copying rows.
   uint8_t saved[256];
   const int shifted = components == 3 && !direct && skip <= sizeof saved;
   while (cinfo->output_scanline < r->y + r->height) {
     uint32_t y = cinfo->output_scanline;
     uint8_t *target = y >= r->y ? pixels + (size_t)(y - r->y) * r->width * 3 : NULL;
-    int in_place = shifted && target && y > r->y && (size_t)(target - pixels) + (size_t)decoded * 3 - skip <= total;
+    size_t at = target ? (size_t)(target - pixels) : 0;
+    int in_place = shifted && target && at >= skip && at - skip + (size_t)decoded * 3 <= total;
     if (in_place) memcpy(saved, target - skip, skip);
     JSAMPROW rows[1] = {direct && target ? target : in_place ? target - skip : job->row};
     if (jpeg_read_scanlines(cinfo, rows, 1) != 1)

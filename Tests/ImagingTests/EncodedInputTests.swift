@@ -1,3 +1,4 @@
+import CImageCodecs
 import Testing
 import TestSupport
 
@@ -162,4 +163,45 @@ func expectWindowsMatch(_ path: String, count: Int) throws {
   #expect(kind { try Image.decodeJPEG(data, columns: 0..<(w * h), rows: 0..<2, maxPixels: w * h) } == .invalidArgument)
   let all = try Image.decodeJPEG(data, columns: 0..<w, rows: 0..<h, maxPixels: w * h)
   #expect(all.pixels == whole.pixels)
+}
+
+/// The decoder writes a window's rows in place, shifted, into the caller's buffer: nothing
+/// may land outside it, however narrow the window (a row's shift can be wider than a row),
+/// and the pixels are the whole decode's. Guard bytes on both sides catch a stray write
+/// that stays (a spill past the end); a row that would start before the buffer is refused by
+/// the decoder's own check, which an AddressSanitizer build found missing (the bytes it
+/// overwrote were put back, so no guard sees it).
+@Test func windowRowsStayInsideTheCallersBuffer() throws {
+  let guardBytes = 4096
+  for path in smallJPEGs + [Paths.repoRoot + "/notebooks/photos/rocket.jpg"] {
+    let data = try bytes(of: path)
+    let whole = try Image.decode(bytes: data, applyOrientation: false)
+    let (width, height) = (whole.width, whole.height)
+    // Narrow and tall: a row's shift (margin and alignment, 16–47 pixels) is wider than a row.
+    let sizes = [(1, 1), (1, 9), (2, 7), (5, 5), (17, 3), (1, height), (3, height / 2), (8, height), (width, 2), (width - 3, height)]
+    for (w, h) in sizes where w >= 1 && h >= 1 && w <= width && h <= height {
+      for x in Set([0, (width - w) / 2, width - w]) {
+        let y = (height - h) / 2
+        let count = w * h * 3
+        var buffer = [UInt8](repeating: 0xA5, count: count + 2 * guardBytes)
+        var result = tabby_decoded()
+        var message = [CChar](repeating: 0, count: 256)
+        let status = buffer.withUnsafeMutableBufferPointer { b in
+          data.withUnsafeBufferPointer { d in
+            tabby_jpeg_decode_region(
+              d.baseAddress, d.count, 1 << 26, tabby_region(x: UInt32(x), y: UInt32(y), width: UInt32(w), height: UInt32(h)),
+              b.baseAddress! + guardBytes, count, &result, &message, message.count)
+          }
+        }
+        #expect(status == Int32(TABBY_CODEC_OK.rawValue), "\(path) \(w)x\(h) at \(x),\(y)")
+        #expect(buffer[..<guardBytes].allSatisfy { $0 == 0xA5 }, "\(path) \(w)x\(h) at \(x),\(y): written before")
+        #expect(buffer[(guardBytes + count)...].allSatisfy { $0 == 0xA5 }, "\(path) \(w)x\(h) at \(x),\(y): written after")
+        for row in 0..<h {
+          let got = buffer[(guardBytes + row * w * 3)..<(guardBytes + (row + 1) * w * 3)]
+          let start = ((y + row) * width + x) * 3
+          #expect(Array(got) == Array(whole.pixels[start..<(start + w * 3)]), "\(path) \(w)x\(h) at \(x),\(y) row \(row)")
+        }
+      }
+    }
+  }
 }
