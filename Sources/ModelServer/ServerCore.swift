@@ -1,3 +1,4 @@
+import Classifier
 import Foundation
 import JSON
 
@@ -34,6 +35,10 @@ public final class ServerCore: Sendable {
   /// Answers one request and records it in the metrics.
   public func handle(_ request: ServerRequest) async -> ServerResponse {
     let start = ContinuousClock.now
+    // The runtime's threads decode images and build answers: their heaps are handed back
+    // with the batch workers' when the server goes idle.
+    ProcessMemory.noteThread()
+    defer { ProcessMemory.noteThread() }
     let route = Route(request)
     let response: ServerResponse
     do {

@@ -5,11 +5,16 @@
 extern "C" {
 #endif
 
-/// Hands back the free top of the calling thread's malloc arena (all but glibc's pad), which
-/// malloc_trim leaves resident in every arena but the main one, then sets the trim threshold
-/// to `restore_trim_threshold` bytes again. For a thread that ran inference or loaded a
-/// model, between runs; it costs a mallopt pair and one 256 KiB malloc and free.
-void ck_heap_trim_thread_arena(long restore_trim_threshold);
+/// Marks the calling thread's malloc arena for the next ck_heap_trim_thread_arenas (once
+/// per trim; later calls return at once): for threads a caller does not own, such as an
+/// async runtime's, that allocate and free large buffers (a server's request handling).
+void ck_heap_mark_thread_arena(void);
+
+/// Hands back the free top of the calling thread's malloc arena and of every marked one
+/// (all but glibc's pad), which malloc_trim leaves resident in every arena but the main
+/// one, then sets the trim threshold to `restore_trim_threshold` bytes again. Between runs;
+/// it costs a mallopt pair, one 256 KiB malloc and free, and a free per marked thread.
+void ck_heap_trim_thread_arenas(long restore_trim_threshold);
 
 #ifdef __cplusplus
 }
