@@ -53,14 +53,19 @@ import Testing
     #expect(try m.run(try Tensor(shape: [2, 3, 5, 5], scalars: BatchSplitTests.values(150, seed: 16)))[0].shape == [2, 6])
   }
 
-  /// An input whose image size the file leaves open may need a plan per size: kept.
-  @Test func anOpenImageSizeKeepsItsWeights() throws {
+  /// One convolution on an input whose image size the file leaves open (N×3×H×W).
+  static func openSizeModel() throws -> LoadedModel {
     let g = Graph(
       nodes: [Node(op: "Conv", name: "c", inputs: ["x", "w", "b"], outputs: ["y"])],
       inputs: [ValueInfo(name: "x", dtype: .float32, shape: [.symbolic("N"), .fixed(3), .symbolic("H"), .symbolic("W")])],
       outputs: [ValueInfo(name: "y", dtype: nil, shape: nil)],
       initializers: ["w": Self.weights["w"]!, "b": Self.weights["b"]!], opset: 13, format: "test")
-    let m = try LoadedModel(graph: g, format: .onnx, file: "test")
+    return try LoadedModel(graph: g, format: .onnx, file: "test")
+  }
+
+  /// An input whose image size the file leaves open may need a plan per size: kept.
+  @Test func anOpenImageSizeKeepsItsWeights() throws {
+    let m = try Self.openSizeModel()
     _ = try m.run(try Tensor(shape: [1, 3, 4, 4], scalars: BatchSplitTests.values(48, seed: 17)))
     #expect(!m.dropGraphWeights())
     #expect(try m.run(try Tensor(shape: [1, 3, 6, 6], scalars: BatchSplitTests.values(108, seed: 18)))[0].shape == [1, 4, 4, 4])
@@ -69,12 +74,7 @@ import Testing
   /// An open image size with the one size the holder will run named (a server's
   /// preprocessing makes one): dropped once that size is planned; other sizes then fail.
   @Test func anOpenImageSizeDropsForTheNamedSize() throws {
-    let g = Graph(
-      nodes: [Node(op: "Conv", name: "c", inputs: ["x", "w", "b"], outputs: ["y"])],
-      inputs: [ValueInfo(name: "x", dtype: .float32, shape: [.symbolic("N"), .fixed(3), .symbolic("H"), .symbolic("W")])],
-      outputs: [ValueInfo(name: "y", dtype: nil, shape: nil)],
-      initializers: ["w": Self.weights["w"]!, "b": Self.weights["b"]!], opset: 13, format: "test")
-    let m = try LoadedModel(graph: g, format: .onnx, file: "test")
+    let m = try Self.openSizeModel()
     #expect(!m.dropGraphWeights(image: [1, 3, 5, 5]), "not planned yet: kept")
     let x = BatchSplitTests.values(3 * 75, seed: 19)
     let before = try m.run(try Tensor(shape: [3, 3, 5, 5], scalars: x))[0]
