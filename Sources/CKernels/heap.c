@@ -1,5 +1,6 @@
-// Malloc arena tops handed back. glibc's malloc_trim hands back the free pages inside every
-// arena's free chunks, but of the top chunk (the free end of a heap) only the main arena's:
+// The heap's free pages handed back: glibc's malloc_trim, then arena tops. malloc_trim hands
+// back the free pages inside every arena's free chunks, but of the top chunk (the free end of a
+// heap) only the main arena's:
 // a thread arena's top shrinks only when a free of at least 64 KiB into that arena finds it
 // over the trim threshold, which inference raises to tens of MiB (ModelIO's malloc tuning)
 // so that runs reuse their freed activations. So what a model loader, a batch worker or a
@@ -36,7 +37,8 @@ void ck_heap_mark_thread_arena(void) {
   free(token);
 }
 
-void ck_heap_trim_thread_arenas(long restore_trim_threshold) {
+void ck_heap_return_free_pages(long restore_trim_threshold) {
+  malloc_trim(0);
   pthread_mutex_lock(&token_lock);
   mallopt(M_TRIM_THRESHOLD, 0);
   void *probe = malloc(PROBE);

@@ -2,10 +2,6 @@ import Foundation
 import ModelIO
 import Tensor
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// Memory housekeeping for a long-running process such as `tabby serve`.
 public enum ProcessMemory {
   /// Frees the calling thread's kernel scratch (`Threads.releaseScratch`) and gives the
@@ -20,28 +16,18 @@ public enum ProcessMemory {
   /// the price is that memory freed after loading a model (file bytes, unpacked weights)
   /// or after a burst of requests stays resident. A server calls this when a model has
   /// loaded and when a busy spell ends: the next request faults a few pages back in, once.
-  /// Marks the calling thread's heap for the next `returnFreePages`: a thread the caller does
-  /// not own that allocates and frees large buffers (the async runtime's, decoding a
-  /// request's image). Cheap; call it on every request.
-  public static func noteThread() { markThisThreadsHeap() }
-
   @discardableResult
   public static func returnFreePages() -> Bool {
     Threads.releaseScratch()
     Threads.waitForIdlePool(milliseconds: 20)
-    #if canImport(Glibc)
-      // Looked up at run time: Glibc's Swift module does not include <malloc.h>.
-      typealias Trim = @convention(c) (Int) -> Int32
-      guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "malloc_trim") else {
-        return false
-      }
-      _ = unsafeBitCast(symbol, to: Trim.self)(0)
-      // malloc_trim leaves a thread arena's free top resident (the loader's, a worker's, a
-      // marked request thread's).
-      trimThreadHeaps()
-      return true
-    #else
-      return false
-    #endif
+    // malloc_trim, then the free arena tops it leaves resident (the loader's, a worker's, a
+    // marked request thread's).
+    returnFreeHeapPages()
+    return true
   }
+
+  /// Marks the calling thread's heap for the next `returnFreePages`: a thread the caller does
+  /// not own that allocates and frees large buffers (the async runtime's, decoding a
+  /// request's image). Cheap; call it on every request.
+  public static func noteThread() { markThisThreadsHeap() }
 }

@@ -23,16 +23,17 @@ let mallocTunedForInference: Void = {
   #endif
 }()
 
-/// Hands back the free top of the calling thread's malloc arena and of those marked by
-/// `markThisThreadsHeap`, which `malloc_trim` leaves resident in every arena but the main
-/// one (CKernels' heap.c), keeping inference's trim threshold. Call it on a thread that
-/// loaded a model or ran batches, once it is idle.
-public func trimThreadHeaps() {
+/// Hands the heap's free pages back to the system: glibc's `malloc_trim`, then the free top
+/// of the calling thread's malloc arena and of those marked by `markThisThreadsHeap`, which
+/// `malloc_trim` leaves resident in every arena but the main one (CKernels' heap.c), keeping
+/// inference's trim threshold. Call it on a thread that loaded a model or ran batches, once
+/// it is idle.
+public func returnFreeHeapPages() {
   _ = mallocTunedForInference
-  ck_heap_trim_thread_arenas(inferenceTrimThreshold)
+  ck_heap_return_free_pages(inferenceTrimThreshold)
 }
 
-/// Marks the calling thread's malloc arena for the next `trimThreadHeaps`: for a thread the
+/// Marks the calling thread's malloc arena for the next `returnFreeHeapPages`: for a thread the
 /// caller does not own (the async runtime's, handling a request). Cheap after the first
 /// call between two trims.
 public func markThisThreadsHeap() { ck_heap_mark_thread_arena() }

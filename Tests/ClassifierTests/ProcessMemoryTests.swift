@@ -44,7 +44,7 @@ import Testing
     let results = ThreadResults()
     let thread = Thread {
       // Inference's tuning on (trim threshold 64 MiB), this thread's arena in use.
-      trimThreadHeaps()
+      returnFreeHeapPages()
       let before = Self.anonKiB()
       let allocated = Self.touchAndFreeAtTheTop(blocks: blocks)
       let afterFree = Self.anonKiB()
@@ -75,7 +75,7 @@ extension ProcessMemoryTests {
     let trimmed = DispatchSemaphore(value: 0)
     let results = ThreadResults()
     // Tuning on (trim threshold 64 MiB) before anything is freed.
-    trimThreadHeaps()
+    returnFreeHeapPages()
     let marked = Thread {
       ProcessMemory.noteThread()
       results.allocated = Self.touchAndFreeAtTheTop(blocks: blocks)
