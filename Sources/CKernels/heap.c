@@ -26,6 +26,12 @@ static int token_count;
 static atomic_long generation = 1;
 static _Thread_local long marked_generation;
 
+void ck_heap_tune(long mmap_threshold, long trim_threshold, int arena_max) {
+  mallopt(M_MMAP_THRESHOLD, (int)mmap_threshold);
+  mallopt(M_TRIM_THRESHOLD, (int)trim_threshold);
+  if (arena_max > 0) mallopt(M_ARENA_MAX, arena_max);
+}
+
 void ck_heap_mark_thread_arena(void) {
   long now = atomic_load_explicit(&generation, memory_order_acquire);
   if (marked_generation == now) return;

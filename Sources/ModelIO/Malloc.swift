@@ -1,8 +1,5 @@
 import CKernels
-
-#if canImport(Glibc)
-  import Glibc
-#endif
+import Tensor
 
 /// The trim threshold inference runs under: a heap's free top stays resident up to this size.
 let inferenceTrimThreshold = 64 << 20
@@ -11,17 +8,7 @@ let inferenceTrimThreshold = 64 << 20
 /// a few MB each, above the default mmap threshold, so each run would otherwise map and
 /// fault in fresh pages for every intermediate. Raising the mmap and trim thresholds (as
 /// training does) lets the freed buffers be reused from the heap. Done once per process.
-let mallocTunedForInference: Void = {
-  #if canImport(Glibc)
-    typealias Fn = @convention(c) (Int32, Int32) -> Int32
-    guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
-    let mallopt = unsafeBitCast(sym, to: Fn.self)
-    // M_TRIM_THRESHOLD and M_MMAP_THRESHOLD from <malloc.h> (not in Glibc's Swift module).
-    let (trimThreshold, mmapThreshold): (Int32, Int32) = (-1, -3)
-    _ = mallopt(mmapThreshold, 32 << 20)
-    _ = mallopt(trimThreshold, Int32(inferenceTrimThreshold))
-  #endif
-}()
+let mallocTunedForInference: Void = keepFreedBuffers(mmapAbove: 32 << 20, trimAbove: inferenceTrimThreshold)
 
 /// Hands the heap's free pages back to the system: glibc's `malloc_trim`, then the free top
 /// of the calling thread's malloc arena and of those marked by `markThisThreadsHeap`, which

@@ -1,10 +1,6 @@
 import Datasets
 import Tensor
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// What one training step reports: the batch's summed loss (mean × images), how many of
 /// its images the forward pass classified correctly, and whether the ranks voted to stop.
 public struct TrainingStepResult: Sendable {
@@ -121,18 +117,10 @@ public final class CPUTraining: TrainingStrategy {
 /// Per-batch tensors of a few MB are allocated and freed every step; by default glibc maps
 /// and unmaps them each time, paying page faults on every batch. Keeping them in the heap
 /// (mmap only above 32 MiB, trim only above 64 MiB free) removes that cost.
-/// (mallopt is looked up at run time: Glibc's Swift module does not include <malloc.h>.)
 func keepFreedMemory() {
-  typealias Fn = @convention(c) (Int32, Int32) -> Int32
-  guard let handle = dlopen(nil, RTLD_NOW), let sym = dlsym(handle, "mallopt") else { return }
-  let mallopt = unsafeBitCast(sym, to: Fn.self)
-  // M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_ARENA_MAX from <malloc.h>.
-  let (trimThreshold, mmapThreshold, arenaMax): (Int32, Int32, Int32) = (-1, -3, -8)
-  _ = mallopt(mmapThreshold, 32 << 20)
-  _ = mallopt(trimThreshold, 64 << 20)
   // Shards run on the kernel pool's threads (evaluation's on Dispatch's); one arena per
   // thread would each keep a batch's worth of freed buffers, so the arenas are capped.
-  _ = mallopt(arenaMax, 2)
+  keepFreedBuffers(mmapAbove: 32 << 20, trimAbove: 64 << 20, arenas: 2)
 }
 
 /// Forward and backward over one batch split into shards run in parallel; each parameter's

@@ -5,6 +5,11 @@
 extern "C" {
 #endif
 
+/// glibc's malloc tuning (mallopt, which Swift's Glibc module does not declare): blocks of
+/// `mmap_threshold` bytes and more are mapped, the others come from the heap; a heap's free top
+/// stays resident up to `trim_threshold` bytes; `arena_max` > 0 caps the number of arenas.
+void ck_heap_tune(long mmap_threshold, long trim_threshold, int arena_max);
+
 /// Marks the calling thread's malloc arena for the next ck_heap_return_free_pages (once
 /// per trim; later calls return at once): for threads a caller does not own, such as an
 /// async runtime's, that allocate and free large buffers (a server's request handling).
