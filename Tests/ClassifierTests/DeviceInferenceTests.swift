@@ -42,7 +42,7 @@ import Testing
     let dir = NSTemporaryDirectory() + "tabby-device-inference-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    FileManager.default.createFile(atPath: dir + "/m.onnx", contents: Data("x".utf8))
+    #expect(FileManager.default.createFile(atPath: dir + "/m.onnx", contents: Data("x".utf8)))
     let model = try s.loadModel(dir + "/m.onnx")
     #expect {
       _ = try s.predict(model, images: [try Image(width: 40, height: 40, fill: [1, 2, 3])])

@@ -33,7 +33,7 @@ import Testing
   func aConvNetsInputSideFollowsItsDenseLayer(side: Int, expected: [Int]) throws {
     let conv = try Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), activation: .tanh, name: "conv1", seed: 1)
     let flat = (side - 2) * (side - 2) * 2
-    let net = try Sequential(name: "small", [
+    let net = Sequential(name: "small", [
       conv, Flatten(name: "flatten"), try Dense(inputSize: flat, outputSize: 10, name: "fc1", seed: 1),
     ])
     let (_, shape) = try #require(try Self.roundTrip(net))
@@ -42,7 +42,7 @@ import Testing
 
   @Test(arguments: [(144, [1, 12, 12]), (10, [1, 1, 10])])
   func anMLPsInputIsItsFirstWidth(width: Int, expected: [Int]) throws {
-    let net = try Sequential(name: "mlp", [
+    let net = Sequential(name: "mlp", [
       Flatten(name: "flatten"), try Dense(inputSize: width, outputSize: 4, activation: .relu, name: "fc1", seed: 2),
     ])
     let (loaded, shape) = try #require(try Self.roundTrip(net))
@@ -64,7 +64,7 @@ import Testing
   /// An activation after a layer it cannot fuse into is a layer of its own, and the layer
   /// before it stays.
   @Test func anActivationAfterPoolingKeepsThePooling() throws {
-    let net = try Sequential(name: "p", [
+    let net = Sequential(name: "p", [
       try Conv2D(inChannels: 1, outChannels: 2, kernelSize: (3, 3), name: "conv1", seed: 1),
       MaxPool2D(poolSize: (2, 2), name: "pool1"), ActivationLayer(.relu, name: "relu1"),
       Flatten(name: "flatten"), try Dense(inputSize: 338, outputSize: 3, name: "fc1", seed: 1),

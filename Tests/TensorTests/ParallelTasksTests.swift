@@ -17,7 +17,10 @@ import Testing
       // which runs on the task's thread).
       let runs = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
       let nested = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(count, 1))
-      defer { (runs.deallocate(), nested.deallocate()) }
+      defer {
+        runs.deallocate()
+        nested.deallocate()
+      }
       _ = runs.initialize(from: repeatElement(0, count: runs.count))
       _ = nested.initialize(from: repeatElement(0, count: nested.count))
       parallelTasks(count) { i in
