@@ -66,8 +66,11 @@ struct Planner {
       }
     }
     let kept = steps.indices.filter { !absorbedSteps.contains($0) }.map { steps[$0] }
+    // Only the constants a kept step reads: a lowering may have made one as an operand and
+    // then read the file's array instead (packing it), or its step may have been absorbed.
+    let read = Set(kept.flatMap(\.inputs))
     return ExecutionPlan(steps: kept, slotCount: slotCount, inputSlots: inputSlots, outputs: outputs, outputShapes: shapes,
-      constants: constants)
+      constants: constants.filter { read.contains($0.0) })
   }
 
   func fail(_ node: Node, _ why: String) -> ModelLoadError {
