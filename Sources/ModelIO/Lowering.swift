@@ -105,29 +105,26 @@ extension Planner {
   }
 
   mutating func lowerGemm(_ node: Node) throws(ModelLoadError) {
-    let a = try operand(node, 0)
-    // Constant weights are read from the file's array when packed below (as lowerMatMul's).
-    let w = constant(node, 1)
-    let bShape = if let w { w.shape } else { try operand(node, 1).shape }
+    let (a, b) = (try operand(node, 0), try operand(node, 1))
     let transA = (node.int("transA") ?? 0) != 0
     let transB = (node.int("transB") ?? 0) != 0
-    guard a.shape.count == 2, bShape.count == 2 else { throw fail(node, "A \(a.shape) and B \(bShape) must be 2-D") }
+    guard a.shape.count == 2, b.shape.count == 2 else { throw fail(node, "A \(a.shape) and B \(b.shape) must be 2-D") }
     let (m, k) = transA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
-    let (kb, n) = transB ? (bShape[1], bShape[0]) : (bShape[0], bShape[1])
+    let (kb, n) = transB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
     guard k == kb else {
-      throw fail(node, "input has \(k) features but weight '\(node.inputs[1])' has shape \(bShape)")
+      throw fail(node, "input has \(k) features but weight '\(node.inputs[1])' has shape \(b.shape)")
     }
     let (alpha, beta) = (node.float("alpha") ?? 1, node.float("beta") ?? 1)
     // Constant weights and a per-output (or no) bias: the packed fully connected layer.
     let cConst = node.inputs.count > 2 && !node.inputs[2].isEmpty ? constant(node, 2) : nil
     let hasC = node.inputs.count > 2 && !node.inputs[2].isEmpty
-    if let w, !hasC || (cConst.map { $0.count == n } ?? false) {
+    if let w = constant(node, 1), !hasC || (cConst.map { $0.count == n } ?? false) {
       let bias = cConst.map { $0.floats().map { beta * $0 } }
       let dense = PackedDense(weights: w.floats(), transB: transB, inputs: k, outputs: n, transA: transA, alpha: alpha, bias: bias)
       try bind(node, [m, n], inputs: [a.slot]) { try dense($0[0]) }
       return
     }
-    var slots = [a.slot, try operand(node, 1).slot]
+    var slots = [a.slot, b.slot]
     if node.inputs.count > 2 && !node.inputs[2].isEmpty {
       let c = try operand(node, 2)
       guard try ShapeRules.broadcast(node, c.shape, [m, n]) == [m, n] else {
@@ -141,22 +138,18 @@ extension Planner {
   }
 
   mutating func lowerMatMul(_ node: Node) throws(ModelLoadError) {
-    let a = try operand(node, 0)
-    // A constant B is read from the file's array where the packed path below takes it: as an
-    // operand it would also be copied into a constant tensor that no step reads.
-    let w = constant(node, 1)
-    let bShape = if let w { w.shape } else { try operand(node, 1).shape }
-    guard !a.shape.isEmpty, !bShape.isEmpty else { throw fail(node, "scalar operands") }
+    let (a, b) = (try operand(node, 0), try operand(node, 1))
+    guard !a.shape.isEmpty, !b.shape.isEmpty else { throw fail(node, "scalar operands") }
     let a2 = a.shape.count == 1 ? [1] + a.shape : a.shape
-    let b2 = bShape.count == 1 ? bShape + [1] : bShape
-    guard a2[a2.count - 1] == b2[b2.count - 2] else { throw fail(node, "shapes \(a.shape) and \(bShape) do not multiply") }
+    let b2 = b.shape.count == 1 ? b.shape + [1] : b.shape
+    guard a2[a2.count - 1] == b2[b2.count - 2] else { throw fail(node, "shapes \(a.shape) and \(b.shape) do not multiply") }
     var shape = try ShapeRules.broadcast(node, Array(a2.dropLast(2)), Array(b2.dropLast(2)))
     if a.shape.count > 1 { shape.append(a2[a2.count - 2]) }
-    if bShape.count > 1 { shape.append(b2[b2.count - 1]) }
+    if b.shape.count > 1 { shape.append(b2[b2.count - 1]) }
     // A constant 2-D B (a Linear layer, also on [N, H, W, C] tensors): every row of A goes
     // through one packed fully connected layer.
-    if bShape.count == 2, a.shape.count >= 2, let w {
-      let (k, n) = (bShape[0], bShape[1])
+    if b.shape.count == 2, a.shape.count >= 2, let w = constant(node, 1) {
+      let (k, n) = (b.shape[0], b.shape[1])
       let rows = a.shape.dropLast().reduce(1, *)
       let outShape = shape
       // RowsTimesConstant repacks W for every tile of up to 384 rows; PackedDense packs W once
@@ -175,7 +168,6 @@ extension Planner {
       linearProducts[slotCount - 1] = (steps.count - 1, a.slot, run)
       return
     }
-    let b = try operand(node, 1)
     try bind(node, shape, inputs: [a.slot, b.slot]) { try Tensor.matmul($0[0], $0[1]) }
   }
 }

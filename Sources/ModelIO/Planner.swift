@@ -13,7 +13,8 @@ struct Planner {
   var slotCount = 0
   var tensors: [String: Tensor] = [:]
   var constantSlots: [String: Int] = [:]
-  var constants: [(Int, Tensor)] = []
+  /// The constant operands by slot, made tensors when the plan is done (those a step reads).
+  var constants: [(slot: Int, name: String, array: HostArray)] = []
   /// Packed convolutions by output slot, with their step and input slots (for Concat fusion).
   var packedConvs: [Int: (step: Int, conv: PackedConv, inputs: [Int])] = [:]
   /// The same for packed convolutions whose step applies a SiLU to their output (for the
@@ -66,11 +67,14 @@ struct Planner {
       }
     }
     let kept = steps.indices.filter { !absorbedSteps.contains($0) }.map { steps[$0] }
-    // Only the constants a kept step reads: a lowering may have made one as an operand and
-    // then read the file's array instead (packing it), or its step may have been absorbed.
+    // Tensors only for the constants a kept step reads: a lowering may take a weight as an
+    // operand and then pack it from the file's array (a fully connected layer's), or its step
+    // may have been absorbed; a copy of such a weight would be made at load and kept unread.
     let read = Set(kept.flatMap(\.inputs))
+    var made: [(Int, Tensor)] = []
+    for c in constants where read.contains(c.slot) { made.append((c.slot, try tensor(c.array, c.name))) }
     return ExecutionPlan(steps: kept, slotCount: slotCount, inputSlots: inputSlots, outputs: outputs, outputShapes: shapes,
-      constants: constants.filter { read.contains($0.0) })
+      constants: made)
   }
 
   func fail(_ node: Node, _ why: String) -> ModelLoadError {
@@ -105,7 +109,7 @@ struct Planner {
       if let s = constantSlots[name] { return (s, a.shape, a.dtype) }
       let s = slotCount
       slotCount += 1
-      constants.append((s, try tensor(a, name)))
+      constants.append((s, name, a))
       constantSlots[name] = s
       return (s, a.shape, a.dtype)
     }
