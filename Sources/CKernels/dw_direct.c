@@ -7,6 +7,7 @@
 // plane's even and odd columns, so tap kx reads half-plane kx % 2 at offset kx / 2,
 // contiguously.
 #include "ck_dwdirect.h"
+#include "ck_gemm.h"
 
 #include <stdatomic.h>
 #include <string.h>
@@ -122,26 +123,13 @@ __attribute__((target("avx2,fma"))) static void plane_avx2(const source *s, cons
   }
 }
 
-static int cpu_level(void) {
-  static atomic_int cached = -1;
-  int level = atomic_load_explicit(&cached, memory_order_relaxed);
-  if (level < 0) {
-    __builtin_cpu_init();
-    level = __builtin_cpu_supports("avx512f") ? 2 : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? 1 : 0;
-    atomic_store_explicit(&cached, level, memory_order_relaxed);
-  }
-  return level;
-}
-#else
-static int cpu_level(void) { return 0; }
 #endif
 
 static atomic_int forced = -1;
 
 int ck_dw_direct_force_level(int level) {
-  int best = cpu_level();
   atomic_store(&forced, level);
-  return level < 0 || level > best ? best : level;
+  return ck_level_capped(level);
 }
 
 static long padded_size(long out, long stride, long k) { return (out - 1) * stride + k; }
@@ -251,12 +239,10 @@ void ck_dw_direct_plane(const float *x, long height, long width, long pad_top, l
   source s = pad_plane(x, height, width, pad_top, pad_left, ph, pw, stride_w, scratch);
   // Column strides above 2 read the unsplit plane every stride_w columns: the portable loop.
   if (stride_w > 2) return plane_portable(&s, w, kh, kw, stride_h, stride_w, bias, y, out_h, out_w);
-  int level = atomic_load(&forced);
-  int best = cpu_level();
-  if (level < 0 || level > best) level = best;
+  int level = ck_level_capped(atomic_load(&forced));
 #if defined(__x86_64__)
-  if (level == 2) return plane_avx512(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
-  if (level == 1) return plane_avx2(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+  if (level == CK_LEVEL_AVX512) return plane_avx512(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
+  if (level == CK_LEVEL_AVX2) return plane_avx2(&s, w, kh, kw, stride_h, bias, y, out_h, out_w);
 #endif
   plane_portable(&s, w, kh, kw, stride_h, 1, bias, y, out_h, out_w);
 }
@@ -267,9 +253,7 @@ void ck_dw_direct_plane(const float *x, long height, long width, long pad_top, l
 enum { NARROW = 14 };
 
 int ck_dw_direct_channels16_usable(long out_w) {
-  int level = atomic_load(&forced), best = cpu_level();
-  if (level < 0 || level > best) level = best;
-  return level == 2 && out_w < NARROW;
+  return ck_level_capped(atomic_load(&forced)) == CK_LEVEL_AVX512 && out_w < NARROW;
 }
 
 long ck_dw_direct_channels16_scratch_count(long kh, long kw, long stride_h, long stride_w, long out_h, long out_w) {
