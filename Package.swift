@@ -142,7 +142,7 @@ let package = Package(
     // MARK: Tests
     .testTarget(name: "JSONTests", dependencies: ["JSON"]),
     .testTarget(name: "JupyterProtocolTests", dependencies: ["JupyterProtocol", "JSON"]),
-    .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON"]),
+    .testTarget(name: "KernelCoreTests", dependencies: ["KernelCore", "JupyterProtocol", "JSON", "TestSupport"]),
     .testTarget(name: "CellLanguageTests", dependencies: ["CellLanguage", "JSON"]),
     .testTarget(name: "CKernelsTests", dependencies: ["CKernels"]),
     // Helpers the engine's test targets share (seeded numbers, tensor comparisons, and

@@ -2,6 +2,7 @@ import JSON
 import JupyterProtocol
 import KernelCore
 import Synchronization
+import TestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -165,8 +166,5 @@ final class ShutdownLog: @unchecked Sendable {
   var all: [Bool] { log.withLock { $0 } }
 }
 
-/// A fresh empty directory under /tmp.
-func temporaryDirectory() -> String {
-  var template = Array("/tmp/tabby-test-XXXXXX".utf8CString)
-  return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-}
+/// A fresh empty directory, removed with the test process's scratch directory.
+func temporaryDirectory() -> String { Scratch.directory("kernel-core") }

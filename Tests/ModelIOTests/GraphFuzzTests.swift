@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TestSupport
 import Testing
 
 @testable import ModelIO
@@ -130,7 +131,7 @@ func tinyGraph() -> Graph {
     g.nodes[1].outputs = []
     expectFailure(g, ["Relu node 'relu'", "has no outputs"])
     // Through a file and Model.load, as `load()` in a cell reads it.
-    let path = NSTemporaryDirectory() + "tabby-no-outputs-\(getpid()).onnx"
+    let path = Scratch.file("no-outputs.onnx")
     try Data(ONNXWriter.model(g)).write(to: URL(fileURLWithPath: path))
     #expect(throws: ModelLoadError.self) { try Model.load(path: path) }
   }

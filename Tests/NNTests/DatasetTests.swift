@@ -10,7 +10,7 @@ import Testing
 let mnistReference = SharedData.root + "/reference/mnist"
 
 func temporaryFile(_ bytes: [UInt8], name: String) -> String {
-  let path = "/tmp/tabby-engine-test-\(getpid())-\(name)"
+  let path = Scratch.file("engine-test-\(name)")
   let f = fopen(path, "wb")!
   _ = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
   fclose(f)

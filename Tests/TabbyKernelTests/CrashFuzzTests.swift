@@ -8,8 +8,7 @@ import Testing
 
 /// A directory of tiny MNIST-format files (raw IDX): `count` training and test images.
 func tinyMNIST(count: Int = 6, side: Int = 28) -> String {
-  let dir = NSTemporaryDirectory() + "tabby-tiny-mnist-\(getpid())-\(UUID().uuidString)"
-  try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+  let dir = Scratch.directory("tiny-mnist")
   func idx(_ dims: [Int], _ payload: [UInt8]) -> Data {
     var b: [UInt8] = [0, 0, 8, UInt8(dims.count)]
     for d in dims { b += [UInt8(d >> 24 & 0xff), UInt8(d >> 16 & 0xff), UInt8(d >> 8 & 0xff), UInt8(d & 0xff)] }

@@ -1,5 +1,6 @@
 import JSON
 import KernelCore
+import TestSupport
 import Testing
 
 @testable import TabbyKernel
@@ -14,10 +15,6 @@ private let root: String = {
   return parts.joined(separator: "/")
 }()
 
-private func temporaryDirectory() -> String {
-  var template = Array("/tmp/tabby-spec-XXXXXX".utf8CString)
-  return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
-}
 
 @Test func kernelJSONPointsAtTheBinaryAndUsesMessageInterrupts() throws {
   let spec = try JSON.parse(try Kernelspec.kernelJSON(binary: "/opt/tabby/bin/tabby"))
@@ -46,7 +43,7 @@ func logosArePNGsOfTheRightSize(png: [UInt8], size: Int) {
 }
 
 @Test func installReplacesAStalePathAndUninstallRemoves() throws {
-  let prefix = temporaryDirectory()
+  let prefix = Scratch.directory("spec")
   let location = KernelspecLocation.prefix(prefix)
   let dir = try Kernelspec.install(at: location, binary: "/old/tabby")
   #expect(dir == prefix + "/share/jupyter/kernels/tabby")
