@@ -171,12 +171,13 @@ public let maxImageFileBytes = 512 << 20
 func readFile(_ path: String) throws(ImageError) -> [UInt8] {
   let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
   guard fd >= 0 else {
-    throw ImageError(.io, "cannot open \(path): \(String(cString: strerror(errno)))")
+    // "PATH: why", as a decoding error reads, so callers prefix both alike.
+    throw ImageError(.io, "\(path): \(String(cString: strerror(errno)))")
   }
   defer { close(fd) }
   var info = stat()
   guard fstat(fd, &info) == 0 else {
-    throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))")
+    throw ImageError(.io, "\(path): \(String(cString: strerror(errno)))")
   }
   guard info.st_mode & S_IFMT == S_IFREG else {
     throw ImageError(.io, "\(path) is not a regular file (\(fileKind(info.st_mode))); images are read from files")
@@ -190,7 +191,7 @@ func readFile(_ path: String) throws(ImageError) -> [UInt8] {
   while done < size {
     let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, size - done) }
     if n < 0 && errno == EINTR { continue }
-    guard n >= 0 else { throw ImageError(.io, "cannot read \(path): \(String(cString: strerror(errno)))") }
+    guard n >= 0 else { throw ImageError(.io, "\(path): \(String(cString: strerror(errno)))") }
     if n == 0 { break }  // the file shrank while being read
     done += n
   }
