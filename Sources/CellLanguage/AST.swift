@@ -18,8 +18,8 @@ struct Expr {
     case slice(Expr?, Expr?, Expr?)
     /// An f-string: literal text and formatted fields.
     case format([FormatPart])
-    /// `[element for target in iterable if condition]`
-    case listComprehension(element: Expr, target: Expr, iterable: Expr, condition: Expr?)
+    /// `[x for t in xs if c]`, `{x for …}`, `{k: v for …}` or `(x for …)`.
+    case comprehension(Comprehension)
     /// `lambda params: expression` (a function whose body returns the expression).
     case lambda(FunctionDef)
     /// `*xs` as an assignment target (`a, *rest = xs`).
@@ -58,10 +58,39 @@ struct Expr {
         }
       }
     case .slice(let a, let b, let c): see(a); see(b); see(c)
-    case .listComprehension(let e, let t, let i, let c): see(e); see(t); see(i); see(c)
+    case .comprehension(let c):
+      see(c.element)
+      if case .dict(let value) = c.result { see(value) }
+      for clause in c.clauses {
+        switch clause {
+        case .loop(let t, let xs): see(t); see(xs)
+        case .filter(let x): see(x)
+        }
+      }
+      // Each clause is a level of the evaluator's recursion, so it counts as depth.
+      below += c.clauses.count
     }
     depth = below + 1
   }
+}
+
+/// A comprehension: what it makes, and its `for` and `if` clauses in source order (the
+/// first is a `for`; later ones nest inside the earlier, as in Python).
+struct Comprehension {
+  enum Result {
+    /// `[…]`, and `(…)`: a generator expression is evaluated at once, into a list.
+    case list
+    case set
+    /// `{element: value …}`
+    case dict(value: Expr)
+  }
+  enum Clause {
+    case loop(target: Expr, iterable: Expr)
+    case filter(Expr)
+  }
+  var result: Result
+  var element: Expr
+  var clauses: [Clause]
 }
 
 enum FormatPart {

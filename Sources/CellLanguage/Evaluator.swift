@@ -175,8 +175,8 @@ final class Evaluator {
         }
       }
       return .string(out)
-    case .listComprehension(let element, let target, let iterableExpr, let condition):
-      return try comprehension(element, target, iterableExpr, condition)
+    case .comprehension(let c):
+      return try comprehension(c)
     case .lambda(let def):
       return try makeFunction(def)
     case .starred:
@@ -191,20 +191,60 @@ final class Evaluator {
     }
   }
 
-  private func comprehension(_ element: Expr, _ target: Expr, _ iterableExpr: Expr, _ condition: Expr?) throws(CellError) -> Value {
-    let iterable = try eval(iterableExpr)
-    var iterator = try at(iterableExpr.span) { () throws(CellError) in try ValueIterator(iterable) }
-    var items: [Value] = []
-    while let item = iterator.next() {
-      try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
-      try assign(target, item)
-      if let condition, !(try eval(condition).isTruthy) { continue }
-      if items.count == Memory.maxItemCount {
-        try at(iterableExpr.span) { () throws(CellError) in try Memory.checkItems(items.count + 1, "list") }
+  private func comprehension(_ c: Comprehension) throws(CellError) -> Value {
+    switch c.result {
+    case .list:
+      var items: [Value] = []
+      try clauses(c.clauses[...]) { () throws(CellError) in
+        if items.count == Memory.maxItemCount {
+          try at(c.element.span) { () throws(CellError) in try Memory.checkItems(items.count + 1, "list") }
+        }
+        items.append(try eval(c.element))
       }
-      items.append(try eval(element))
+      return .list(ListObject(items))
+    case .set:
+      let set = SetObject()
+      try clauses(c.clauses[...]) { () throws(CellError) in
+        let v = try eval(c.element)
+        try at(c.element.span) { () throws(CellError) in
+          if set.storage.count == Memory.maxItemCount { try Memory.checkItems(set.storage.count + 1, "set") }
+          try set.insert(v)
+        }
+      }
+      return .host(set)
+    case .dict(let valueExpr):
+      let d = DictObject()
+      try clauses(c.clauses[...]) { () throws(CellError) in
+        let key = try eval(c.element)
+        let value = try eval(valueExpr)
+        try at(c.element.span) { () throws(CellError) in
+          if d.count == Memory.maxItemCount { try Memory.checkItems(d.count + 1, "dict") }
+          try d.set(key, value)
+        }
+      }
+      return .dict(d)
     }
-    return .list(ListObject(items))
+  }
+
+  /// Runs `body` once for every binding the clauses make: each `for` loops over its
+  /// iterable (assigning its target, as a `for` statement does), each `if` skips what it
+  /// rejects, and later clauses run inside earlier ones.
+  private func clauses(
+    _ rest: ArraySlice<Comprehension.Clause>, _ body: () throws(CellError) -> Void
+  ) throws(CellError) {
+    guard let first = rest.first else { return try body() }
+    switch first {
+    case .filter(let condition):
+      if try eval(condition).isTruthy { try clauses(rest.dropFirst(), body) }
+    case .loop(let target, let iterableExpr):
+      let iterable = try eval(iterableExpr)
+      var iterator = try at(iterableExpr.span) { () throws(CellError) in try ValueIterator(iterable) }
+      while let item = iterator.next() {
+        try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
+        try assign(target, item)
+        try clauses(rest.dropFirst(), body)
+      }
+    }
   }
 
   private func call(_ calleeExpr: Expr, _ argExprs: [Argument], span: SourceSpan) throws(CellError) -> Value {

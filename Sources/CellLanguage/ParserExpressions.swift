@@ -210,6 +210,12 @@ extension Parser {
       } else {
         let start = current.span
         let value = try expression()
+        if acceptKeyword("for") {
+          // `f(x for x in xs)`: a generator expression that is the only argument needs no
+          // parentheses of its own; the call's ')' closes it.
+          guard args.isEmpty else { throw .syntax("generator expression must be parenthesized", value.span) }
+          return [.positional(try comprehension(.list, value, closing: ")", from: start))]
+        }
         if sawKeyword { throw .syntax("positional argument follows keyword argument", start.through(value.span)) }
         args.append(.positional(value))
       }
@@ -277,6 +283,7 @@ extension Parser {
     defer { nesting -= 1 }
     if accept(")") { return Expr(kind: .tuple([]), span: start.through(tokens[p - 1].span)) }
     let first = try expression()
+    if acceptKeyword("for") { return try comprehension(.list, first, closing: ")", from: start) }
     if accept(")") { return Expr(kind: first.kind, span: start.through(tokens[p - 1].span)) }
     var items = [first]
     while accept(",") {
@@ -294,16 +301,7 @@ extension Parser {
     var items: [Expr] = []
     if !isOp("]") {
       let first = try expression()
-      if acceptKeyword("for") {
-        let target = try target(try targetList())
-        guard acceptKeyword("in") else { throw unexpected("expected 'in'") }
-        let iterable = try orTest()
-        let condition = acceptKeyword("if") ? try orTest() : nil
-        try expect("]", "expected ']'")
-        return Expr(
-          kind: .listComprehension(element: first, target: target, iterable: iterable, condition: condition),
-          span: start.through(tokens[p - 1].span))
-      }
+      if acceptKeyword("for") { return try comprehension(.list, first, closing: "]", from: start) }
       items.append(first)
       while accept(",") {
         if isOp("]") { break }
@@ -321,9 +319,12 @@ extension Parser {
     var pairs: [(Expr, Expr)] = []
     if !isOp("}") {
       let first = try expression()
+      if acceptKeyword("for") { return try comprehension(.set, first, closing: "}", from: start) }
       if !isOp(":") { return try setDisplay(first, start: start) }
       p += 1
-      pairs.append((first, try expression()))
+      let value = try expression()
+      if acceptKeyword("for") { return try comprehension(.dict(value: value), first, closing: "}", from: start) }
+      pairs.append((first, value))
       while accept(",") {
         if isOp("}") { break }
         let key = try expression()
@@ -344,6 +345,23 @@ extension Parser {
     }
     try expect("}", "expected '}'")
     return Expr(kind: .set(items), span: start.through(tokens[p - 1].span))
+  }
+
+  /// The rest of a comprehension after its element and first `for`: `target in iterable`,
+  /// then any `if condition` and further `for … in …` clauses, then `closing`.
+  mutating func comprehension(
+    _ result: Comprehension.Result, _ element: Expr, closing: String, from start: SourceSpan
+  ) throws(CellError) -> Expr {
+    var clauses: [Comprehension.Clause] = []
+    repeat {
+      let target = try target(try targetList())
+      guard acceptKeyword("in") else { throw unexpected("expected 'in'") }
+      clauses.append(.loop(target: target, iterable: try orTest()))
+      while acceptKeyword("if") { clauses.append(.filter(try orTest())) }
+    } while acceptKeyword("for")
+    try expect(closing, "expected '\(closing)'")
+    let c = Comprehension(result: result, element: element, clauses: clauses)
+    return try bounded(Expr(kind: .comprehension(c), span: start.through(tokens[p - 1].span)))
   }
 }
 

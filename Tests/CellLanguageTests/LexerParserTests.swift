@@ -80,7 +80,18 @@ func show(_ e: Expr) -> String {
       case .field(let x, let c, let spec): "{" + show(x) + (c.map { "!\($0)" } ?? "") + (spec.isEmpty ? "" : ":" + spec) + "}"
       }
     }.joined(separator: " ") + ")"
-  case .listComprehension(let el, let t, let it, let c): return "[\(show(el)) for \(show(t)) in \(show(it))\(c.map { " if " + show($0) } ?? "")]"
+  case .comprehension(let c):
+    let clauses = c.clauses.map { clause -> String in
+      switch clause {
+      case .loop(let t, let xs): " for \(show(t)) in \(show(xs))"
+      case .filter(let x): " if \(show(x))"
+      }
+    }.joined()
+    switch c.result {
+    case .list: return "[\(show(c.element))\(clauses)]"
+    case .set: return "{\(show(c.element))\(clauses)}"
+    case .dict(let v): return "{\(show(c.element)): \(show(v))\(clauses)}"
+    }
   case .lambda(let def): return "lambda(\(def.parameters.map(\.name).joined(separator: ", ")))"
   case .starred(let x): return "*\(show(x))"
   case .set(let xs): return "set(" + xs.map(show).joined(separator: ", ") + ")"
@@ -100,6 +111,11 @@ func show(_ e: Expr) -> String {
   ("a if b else c if d else e", "(a if b else (c if d else e))"),
   ("f(*xs, **kw), {1, 2}, lambda a, b=1: a", "tuple(f(*xs, **kw), set(1, 2), lambda(a, b))"),
   ("[x for x in xs if x]", "[x for x in xs if x]"),
+  ("[x * y for x in a if x for y in b if y if x < y]", "[(x * y) for x in a if x for y in b if y if (x < y)]"),
+  ("{k: v for k, v in d}", "{k: v for tuple(k, v) in d}"),
+  ("{x % 3 for x in xs}", "{(x % 3) for x in xs}"),
+  ("(x for x in xs)", "[x for x in xs]"),
+  ("sum(x * x for x in xs)", "sum([(x * x) for x in xs])"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
   ("f'a{x + 1}b{y!r:>5}'", "f('a' {(x + 1)} 'b' {y!r:>5})"),
   ("'x' f'{d[\"k\"]}'", "f('x' {d['k']})"),

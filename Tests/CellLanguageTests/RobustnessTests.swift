@@ -96,3 +96,20 @@ func longBuiltinsSeeTheInterrupt(call: String, setup: String) throws {
   #expect(s.error(call)?.ename == "KeyboardInterrupt")
   #expect(!s.flag.isRaised)
 }
+
+@Test(arguments: ["{x: x for x in range(10**9)}", "{x for x in range(10**9)}", "sum(x for x in range(10**9))",
+  "[y for x in range(10**5) for y in range(10**5)]"])
+func comprehensionsSeeTheInterrupt(code: String) throws {
+  let s = Session()
+  s.flag.raise()
+  #expect(s.error(code)?.ename == "KeyboardInterrupt")
+  #expect(!s.flag.isRaised)
+}
+
+@Test func aComprehensionOfThousandsOfClausesIsASyntaxErrorNotACrash() throws {
+  let s = Session()
+  // Each clause is a level of the evaluator's recursion: the parser bounds them.
+  let e = s.error("[x " + String(repeating: "for x in [1] ", count: 5000) + "]")
+  #expect(e?.ename == "SyntaxError")
+  #expect(try s.result("[x for a in [1, 2] for x in [a, -a] if x]") == "[1, -1, 2, -2]", "the session survives")
+}
