@@ -16,9 +16,18 @@ enum StandardLibrary {
         .string(a["object"]!.repr)
       },
       Builtin(
-        "int(x=0)", summary: "Converts a number or a string of digits to an integer (64-bit).",
-        details: "Floats are truncated toward zero: int(3.9) is 3, int(-3.9) is -3."
-      ) { a, _ in try toInt(a["x"] ?? .int(0)) },
+        "int(x=0, base=None)", summary: "Converts a number or a string of digits to an integer (64-bit).",
+        details: """
+          Floats are truncated toward zero: int(3.9) is 3, int(-3.9) is -3. With a base (2–36) a
+          string is read in it: int('ff', 16) is 255, int('0b101', 2) is 5; base 0 reads the
+          prefix (0x, 0o, 0b) as Python does.
+          """
+      ) { a, _ in
+        guard let base = a["base"], base != .none else { return try toInt(a["x"] ?? .int(0)) }
+        guard case .int(let b) = base else { throw CellError.typeError("'\(base.typeName)' object cannot be interpreted as an integer") }
+        guard case .string(let s) = a["x"] else { throw CellError.typeError("int() can't convert non-string with explicit base") }
+        return .int(try parseInt(s, base: b))
+      },
       Builtin("float(x=0.0)", summary: "Converts a number or a string such as '1.5', 'inf' or 'nan' to a float.") { a, _ in
         try toFloat(a["x"] ?? .float(0))
       },
@@ -98,6 +107,36 @@ enum StandardLibrary {
     default:
       throw .typeError("int() argument must be a string or a number, not '\(v.typeName)'")
     }
+  }
+
+  /// A string of digits in `base` (2–36, or 0: the prefix decides), with an optional sign,
+  /// surrounding spaces, underscores between digits, and the base's own prefix.
+  static func parseInt(_ s: String, base: Int) throws(CellError) -> Int {
+    guard base == 0 || (2...36).contains(base) else { throw .valueError("int() base must be >= 2 and <= 36, or 0") }
+    let invalid = CellError.valueError("invalid literal for int() with base \(base): \(Value.string(s).repr)")
+    var text = Substring(s.trimmingSpaces)
+    var negative = false
+    if let sign = text.first, sign == "+" || sign == "-" { negative = sign == "-"; text = text.dropFirst() }
+    var radix = base == 0 ? 10 : base
+    let prefixes: [(String, Int)] = [("0x", 16), ("0o", 8), ("0b", 2)]
+    if let r = prefixes.first(where: { text.lowercased().hasPrefix($0.0) })?.1, base == 0 || base == r {
+      text = text.dropFirst(2)
+      radix = r
+      if text.first == "_" { text = text.dropFirst() }
+    } else if base == 0, text.count > 1, text.first == "0", text.contains(where: { $0 != "0" && $0 != "_" }) {
+      throw invalid  // Python 3 refuses leading zeros when the prefix decides
+    }
+    guard !text.isEmpty, text.first != "_", text.last != "_", !text.contains("__") else { throw invalid }
+    let digits = text.filter { $0 != "_" }
+    guard digits.allSatisfy({ $0.isASCII && Int(String($0), radix: radix) != nil }) else { throw invalid }
+    let overflow = CellError(ename: "OverflowError", "integer overflow (integers are 64-bit)")
+    guard let magnitude = UInt64(digits, radix: radix) else { throw overflow }
+    if negative {
+      guard magnitude <= UInt64(Int.max) + 1 else { throw overflow }
+      return magnitude == UInt64(Int.max) + 1 ? .min : -Int(magnitude)
+    }
+    guard magnitude <= UInt64(Int.max) else { throw overflow }
+    return Int(magnitude)
   }
 
   static func toFloat(_ v: Value) throws(CellError) -> Value {
