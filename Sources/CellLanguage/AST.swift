@@ -167,6 +167,8 @@ struct Stmt {
     case def(FunctionDef)
     case `return`(Expr?)
     case raise(Expr?)
+    /// `assert test, message`: an AssertionError (with the message's str) when test is false.
+    case assert(Expr, message: Expr?)
     case `try`(body: [Stmt], handlers: [ExceptHandler], else: [Stmt]?, finally: [Stmt]?)
     case global([String])
     /// `%time statement` or a `%%time` cell: runs the statements and prints the wall time.

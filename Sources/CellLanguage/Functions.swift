@@ -110,6 +110,11 @@ extension Evaluator {
       return .returned
     case .raise(let value):
       throw try raised(value, span: s.span)
+    case .assert(let test, let message):
+      // Python evaluates the message only when the assertion fails.
+      if try eval(test).isTruthy { break }
+      let text = try message.map { (m) throws(CellError) in try eval(m).str } ?? ""
+      throw CellError(ename: "AssertionError", text, span: s.span)
     case .try(let body, let handlers, let elseBody, let finallyBody):
       return try runTry(body, handlers, elseBody, finallyBody)
     case .global:

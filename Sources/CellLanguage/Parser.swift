@@ -17,11 +17,11 @@ struct Parser {
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global",
+    "global", "assert",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "import", "from", "class", "with", "nonlocal", "yield", "assert", "as", "async", "await",
+    "import", "from", "class", "with", "nonlocal", "yield", "as", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -165,6 +165,11 @@ struct Parser {
       let value = current.kind == .newline || current.kind == .eof || isOp(";") ? nil : try expression()
       if acceptKeyword("from") { _ = try expression() }
       return Stmt(kind: .raise(value), span: value.map { start.through($0.span) } ?? start)
+    case .name("assert"):
+      p += 1
+      let test = try expression()
+      let message = accept(",") ? try expression() : nil
+      return Stmt(kind: .assert(test, message: message), span: start.through((message ?? test).span))
     case .name("global"):
       p += 1
       var names: [String] = []

@@ -64,6 +64,8 @@ struct Caret: Equatable, CustomStringConvertible {
   ("f(x for x in xs, 1)", "SyntaxError", "expected ')'", Caret("f(x for x in xs, 1)", 15, 1)),
   ("f(1, x for x in xs)", "SyntaxError", "generator expression must be parenthesized", Caret("f(1, x for x in xs)", 5, 1)),
   ("[x for x in]", "SyntaxError", "invalid syntax", Caret("[x for x in]", 11, 1)),
+  ("x = 3\nassert x < 2, f'x is {x}'", "AssertionError", "x is 3", Caret("assert x < 2, f'x is {x}'", 0, 25)),
+  ("assert", "SyntaxError", "invalid syntax", Caret("assert", 6, 1)),
   ("f(a=1, 2)", "SyntaxError", "positional argument follows keyword argument", Caret("f(a=1, 2)", 7, 1)),
   ("x = 1 $ 2", "SyntaxError", "invalid character '$' (U+24)", Caret("x = 1 $ 2", 6, 1)),
   ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),
@@ -143,4 +145,10 @@ func resourceLimitsAreErrorsNotCrashes(_ code: String, _ ename: String) {
 ])
 func integerEdgesAreErrorsNotTraps(_ code: String, _ ename: String?) {
   #expect(Session().error(code)?.ename == ename, "\(code)")
+}
+
+@Test func aFailedAssertWithoutAMessageReadsAsPython() {
+  let e = Session().error("assert 0")
+  #expect(e?.ename == "AssertionError" && e?.evalue == "")
+  #expect(e?.traceback.last == "AssertionError")
 }

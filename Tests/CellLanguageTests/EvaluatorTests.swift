@@ -128,6 +128,8 @@ func evaluates(_ code: String, _ expected: String) throws {
   ("xs = [1, 2, 3]\nxs[0] = 9\nxs[1:3] = [7]\nxs", "[9, 7]"),
   ("xs = [1, 2, 3]\ndel xs[0]\nxs", "[2, 3]"),
   ("t = 0\nfor i in range(5):\n    t += i\nt", "10"),
+  ("assert 1 < 2, undefined_name\nassert [0]\n'ok'", "'ok'"),
+  ("try:\n    assert [], 'empty'\nexcept AssertionError as e:\n    r = repr(e)\nr", "\"AssertionError('empty')\""),
   ("t = []\nfor i, c in enumerate('ab'):\n    t.append(c * (i + 1))\nt", "['a', 'bb']"),
   ("n = 0\nwhile n < 10:\n    n += 3\nn", "12"),
   ("r = []\nfor i in range(10):\n    if i == 2:\n        continue\n    if i > 4:\n        break\n    r.append(i)\nr", "[0, 1, 3, 4]"),
