@@ -35,6 +35,10 @@ enum Operators {
       try Memory.checkText(Memory.sum(x.utf8.count, y.utf8.count))
       return .string(x + y)
     case (.add, .string, _): throw .typeError("can only concatenate str (not \"\(b.typeName)\") to str")
+    case (.modulo, .string(let template), _):
+      let text = try PercentFormat.format(template, b)
+      try Memory.checkText(text.utf8.count)
+      return .string(text)
     case (.add, .list(let x), .list(let y)):
       try Memory.checkItems(Memory.sum(x.items.count, y.items.count), "list")
       if inPlace {  // `a += b` extends the list in place, as in Python

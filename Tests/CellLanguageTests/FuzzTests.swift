@@ -112,3 +112,30 @@ import Testing
   _ = try? session.run("deep = other = chain = nest = r = None")
   #expect((try? session.result("1 + 1")) == "2")
 }
+
+/// Random printf-style templates (fixed seed, bounded count) against a few value shapes:
+/// each gives a string or a named error, never a trap.
+@Test func percentTemplatesNeverTrap() throws {
+  let pieces = ["%", "%%", "s", "d", "f", "x", "c", "r", "e", "g", "i", "(", ")", "(k)", "*", ".", "-", "+", " ",
+    "#", "0", "1", "9", "99999", "h", "q", "é", "ab"]
+  let values = ["(1, 'a', 2.5)", "5", "{'k': 3}", "('x',)", "()", "(-7, 3, 10**6, 2**62)", "[1]", "(None, True)"]
+  var state: UInt64 = 0x2545_F491_4F6C_DD1D
+  func next(_ n: Int) -> Int {
+    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+    return Int((state >> 33) % UInt64(n))
+  }
+  let session = Session()
+  var outcomes = [String: Int]()
+  for _ in 0..<3000 {
+    let template = (0..<(1 + next(8))).map { _ in pieces[next(pieces.count)] }.joined()
+    let code = "'\(template)' % \(values[next(values.count)])"
+    do {
+      _ = try session.run(code)
+      outcomes["ok", default: 0] += 1
+    } catch {
+      outcomes[error.ename, default: 0] += 1
+    }
+  }
+  #expect(outcomes["ok", default: 0] > 0 && outcomes["TypeError", default: 0] > 0 && outcomes["ValueError", default: 0] > 0)
+  #expect(try session.result("'%s' % 'still alive'") == "'still alive'")
+}
