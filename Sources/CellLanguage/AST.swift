@@ -167,6 +167,10 @@ struct Stmt {
     case def(FunctionDef)
     case `return`(Expr?)
     case raise(Expr?)
+    /// `import math, random as r`
+    case importModules([ImportedName])
+    /// `from math import sqrt, pi as PI`; no names: `from math import *`.
+    case importNames(module: String, names: [ImportedName])
     /// `assert test, message`: an AssertionError (with the message's str) when test is false.
     case assert(Expr, message: Expr?)
     case `try`(body: [Stmt], handlers: [ExceptHandler], else: [Stmt]?, finally: [Stmt]?)
@@ -176,4 +180,10 @@ struct Stmt {
   }
   var kind: Kind
   var span: SourceSpan
+}
+
+/// A name an import binds: `name`, or `name as alias`.
+struct ImportedName {
+  var name: String
+  var alias: String?
 }

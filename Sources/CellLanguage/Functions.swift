@@ -110,6 +110,20 @@ extension Evaluator {
       return .returned
     case .raise(let value):
       throw try raised(value, span: s.span)
+    case .importModules(let names):
+      for n in names {
+        let module = try at(s.span) { () throws(CellError) in try interpreter.module(n.name) }
+        try assign(Expr(kind: .name(n.alias ?? n.name), span: s.span), .host(module))
+      }
+    case .importNames(let moduleName, let names):
+      let module = try at(s.span) { () throws(CellError) in try interpreter.module(moduleName) }
+      // `from m import *` binds every member; a name the module lacks is an ImportError.
+      for n in names.isEmpty ? module.order.map({ ImportedName(name: $0) }) : names {
+        guard let value = module.members[n.name] else {
+          throw CellError(ename: "ImportError", "cannot import name '\(n.name)' from '\(moduleName)'", span: s.span)
+        }
+        try assign(Expr(kind: .name(n.alias ?? n.name), span: s.span), value)
+      }
     case .assert(let test, let message):
       // Python evaluates the message only when the assertion fails.
       if try eval(test).isTruthy { break }

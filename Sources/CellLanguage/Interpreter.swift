@@ -73,6 +73,8 @@ public final class Interpreter {
   /// Built-in functions and constants, in registration order (for `help()`).
   var builtins: [String: Value] = [:]
   var builtinNames: [String] = []
+  /// The built-in modules this session imported, made on first import (see Modules).
+  var modules: [String: ModuleObject] = [:]
   /// How many user functions are running (each call nests native frames).
   var callDepth = 0
   /// Colour tracebacks with ANSI escapes (as IPython does); tests turn it off.
@@ -127,6 +129,14 @@ public final class Interpreter {
   public var variableNames: [String] { globals.keys.sorted() }
 
   func lookup(_ name: String) -> Value? { globals[name] ?? builtins[name] }
+
+  /// A built-in module by name, made on its first import; ModuleNotFoundError otherwise.
+  func module(_ name: String) throws(CellError) -> ModuleObject {
+    if let m = modules[name] { return m }
+    guard let m = Modules.make(name) else { throw Modules.notFound(name) }
+    modules[name] = m
+    return m
+  }
 
   // MARK: The kernel's API
 

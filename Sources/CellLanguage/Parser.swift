@@ -17,11 +17,11 @@ struct Parser {
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global", "assert",
+    "global", "assert", "import", "from", "as",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "import", "from", "class", "with", "nonlocal", "yield", "as", "async", "await",
+    "class", "with", "nonlocal", "yield", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -165,6 +165,24 @@ struct Parser {
       let value = current.kind == .newline || current.kind == .eof || isOp(";") ? nil : try expression()
       if acceptKeyword("from") { _ = try expression() }
       return Stmt(kind: .raise(value), span: value.map { start.through($0.span) } ?? start)
+    case .name("import"):
+      p += 1
+      var modules: [ImportedName] = []
+      repeat { modules.append(try importedName(dotted: true)) } while accept(",")
+      return Stmt(kind: .importModules(modules), span: start.through(tokens[p - 1].span))
+    case .name("from"):
+      p += 1
+      let module = try dottedName()
+      guard acceptKeyword("import") else { throw unexpected("expected 'import'") }
+      if accept("*") { return Stmt(kind: .importNames(module: module, names: []), span: start.through(tokens[p - 1].span)) }
+      let parenthesized = accept("(")
+      var names: [ImportedName] = []
+      repeat {
+        if parenthesized && isOp(")") { break }
+        names.append(try importedName(dotted: false))
+      } while accept(",")
+      if parenthesized { try expect(")", "expected ')'") }
+      return Stmt(kind: .importNames(module: module, names: names), span: start.through(tokens[p - 1].span))
     case .name("assert"):
       p += 1
       let test = try expression()
@@ -306,5 +324,30 @@ struct Parser {
     }
     if current.kind == .dedent { p += 1 }
     return body
+  }
+}
+
+// MARK: Imports
+
+extension Parser {
+  /// A module name, its parts joined by dots (`os.path`).
+  mutating func dottedName() throws(CellError) -> String {
+    var parts = [try identifier()]
+    while accept(".") { parts.append(try identifier()) }
+    return parts.joined(separator: ".")
+  }
+
+  /// `name [as alias]` in an import.
+  mutating func importedName(dotted: Bool) throws(CellError) -> ImportedName {
+    let name = dotted ? try dottedName() : try identifier()
+    return ImportedName(name: name, alias: acceptKeyword("as") ? try identifier() : nil)
+  }
+
+  mutating func identifier() throws(CellError) -> String {
+    guard case .name(let n) = current.kind, !Self.keywords.contains(n), !Self.unsupported.contains(n) else {
+      throw unexpected("expected a name")
+    }
+    p += 1
+    return n
   }
 }

@@ -1,0 +1,59 @@
+/// The modules `import` reaches: a few of Python's standard library, built in (there is no
+/// module search path, and no Python). Each interpreter makes its own on first import, so
+/// a session's `random.seed` does not reach another session.
+enum Modules {
+  static let available = ["math", "random"]
+
+  static func make(_ name: String) -> ModuleObject? {
+    switch name {
+    case "math": MathModule.make()
+    case "random": RandomModule.make()
+    default: nil
+    }
+  }
+
+  /// The error for a module that is not built in, with the ones that are.
+  static func notFound(_ name: String) -> CellError {
+    let top = name.split(separator: ".").first.map(String.init) ?? name
+    if available.contains(top) {
+      return CellError(ename: "ModuleNotFoundError", "No module named '\(name)'; '\(top)' is not a package")
+    }
+    return CellError(
+      ename: "ModuleNotFoundError",
+      "No module named '\(top)' (Tabby cells have no Python packages; the built-in modules are "
+        + available.joined(separator: " and ") + ", and array() makes numpy-style arrays)")
+  }
+}
+
+/// A built-in module: its name and its members, in the order `dir()` lists them.
+final class ModuleObject: HostObject {
+  let name: String
+  let summary: String
+  let members: [String: Value]
+  let order: [String]
+
+  init(name: String, summary: String, functions: [Builtin], constants: [(String, Value)] = []) {
+    self.name = name
+    self.summary = summary
+    let all = constants + functions.map { ($0.name, Value.function($0)) }
+    members = Dictionary(all, uniquingKeysWith: { a, _ in a })
+    order = all.map(\.0)
+  }
+
+  var typeName: String { "module" }
+  var repr: String { "<module '\(name)' (built-in)>" }
+  var attributeNames: [String] { order }
+  func attribute(_ name: String) throws -> Value? { members[name] }
+
+  var help: String? {
+    let lines = order.map { n -> String in
+      let text: String
+      switch members[n]! {
+      case .function(let f): text = f.summary
+      case let v: text = v.repr
+      }
+      return "  " + n + String(repeating: " ", count: max(1, 14 - n.count)) + text
+    }
+    return "\(repr)\n\(summary)\n\n" + lines.joined(separator: "\n")
+  }
+}
