@@ -123,6 +123,21 @@ enum Methods {
       for (k, v) in zip(other.keys, other.values) { try dict(d).set(k, v) }
       return .none
     },
+    "setdefault": Spec("setdefault(key, default=None)", "The value for key, first setting it to default if absent.") { d, a, ctx in
+      if let v = try dict(d).get(a["key"]!) { return v }
+      let v = a["default"] ?? .none
+      try dict(d).set(a["key"]!, v)
+      return v
+    },
+    "popitem": Spec("popitem()", "Removes and returns the last (key, value) pair added.") { d, _, ctx in
+      guard let key = dict(d).keys.last else { throw CellError(ename: "KeyError", "'popitem(): dictionary is empty'") }
+      let value = try dict(d).remove(key) ?? .none
+      return .tuple([key, value])
+    },
+    "clear": Spec("clear()", "Removes every pair.") { d, _, ctx in
+      for key in dict(d).keys { _ = try dict(d).remove(key) }
+      return .none
+    },
     "copy": Spec("copy()", "Returns a shallow copy.") { d, _, ctx in
       let c = DictObject()
       for (k, v) in zip(dict(d).keys, dict(d).values) { try c.set(k, v) }

@@ -116,7 +116,21 @@ extension Methods {
     return String(decoding: out, as: UTF8.self)
   }
 
-  static let stringMethods: [String: Spec] = [
+  static let stringMethods = basicStringMethods.merging(moreStringMethods) { basic, _ in basic }
+
+  /// startswith/endswith's argument: one string, or a tuple of them.
+  static func affixes(_ v: Value, _ method: String) throws(CellError) -> [String] {
+    if case .string(let s) = v { return [s] }
+    if case .tuple(let items) = v {
+      return try items.map { (item) throws(CellError) -> String in
+        guard case .string(let s) = item else { throw .typeError("tuple for \(method) must only contain str, not \(item.typeName)") }
+        return s
+      }
+    }
+    throw .typeError("\(method) first arg must be str or a tuple of str, not \(v.typeName)")
+  }
+
+  static let basicStringMethods: [String: Spec] = [
     "upper": Spec("upper()", "Returns the text in upper case.") { s, _, ctx in .string(string(s).uppercased()) },
     "lower": Spec("lower()", "Returns the text in lower case.") { s, _, ctx in .string(string(s).lowercased()) },
     "strip": Spec("strip(chars=None)", "Removes leading and trailing whitespace (or chars).") { s, a, ctx in
@@ -146,11 +160,13 @@ extension Methods {
     "replace": Spec("replace(old, new, count=-1)", "Replaces occurrences of old with new (the first count of them).") { s, a, ctx in
       .string(try replace(string(s), try a.string("old", default: ""), try a.string("new", default: ""), count: try a.int("count", default: -1), ctx))
     },
-    "startswith": Spec("startswith(prefix)", "Whether the text starts with prefix.") { s, a, ctx in
-      .bool(string(s).unicodeScalars.starts(with: try a.string("prefix", default: "").unicodeScalars))
+    "startswith": Spec("startswith(prefix)", "Whether the text starts with prefix (or one of a tuple of them).") { s, a, ctx in
+      .bool(try affixes(a["prefix"]!, "startswith").contains { string(s).unicodeScalars.starts(with: $0.unicodeScalars) })
     },
-    "endswith": Spec("endswith(suffix)", "Whether the text ends with suffix.") { s, a, ctx in
-      .bool(string(s).unicodeScalars.reversed().starts(with: try a.string("suffix", default: "").unicodeScalars.reversed()))
+    "endswith": Spec("endswith(suffix)", "Whether the text ends with suffix (or one of a tuple of them).") { s, a, ctx in
+      .bool(try affixes(a["suffix"]!, "endswith").contains {
+        string(s).unicodeScalars.reversed().starts(with: $0.unicodeScalars.reversed())
+      })
     },
     "find": Spec("find(sub)", "The position of the first occurrence of sub, or -1.") { s, a, ctx in
       .int(try find(string(s), try a.string("sub", default: ""), ctx))
