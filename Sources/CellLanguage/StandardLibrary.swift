@@ -2,7 +2,7 @@
 /// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
 enum StandardLibrary {
   static func builtins() -> [Builtin] {
-    io() + conversions() + sequences() + functional() + introspection() + files() + [ArrayMath.builtin()]
+    io() + conversions() + characters() + sequences() + functional() + introspection() + files() + [ArrayMath.builtin()]
   }
 
   // MARK: Conversions and numbers
