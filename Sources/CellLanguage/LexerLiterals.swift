@@ -163,7 +163,7 @@ extension Lexer {
       } else if c == "{" {
         if !text.isEmpty { parts.append(.text(String(text))) }
         text = String.UnicodeScalarView()
-        parts.append(try field(quote))
+        parts += try field(quote)
       } else if c == "\\" && !raw && peek(1) != "{" && peek(1) != "}" {
         try escape(raw: false, into: &text)
       } else {
@@ -175,8 +175,10 @@ extension Lexer {
     emit(.fstring(parts), from: start)
   }
 
-  /// One `{...}` field; `pos` is at the `{`.
-  private mutating func field(_ quote: Unicode.Scalar) throws(CellError) -> FStringPart {
+  /// One `{...}` field; `pos` is at the `{`. A field `{expr=}` (Python 3.8's self-documenting
+  /// form) is two parts: the text `expr=` as written, then the value (its repr unless a
+  /// conversion or spec says otherwise).
+  private mutating func field(_ quote: Unicode.Scalar) throws(CellError) -> [FStringPart] {
     let open = pos
     pos += 1
     let exprStart = pos
@@ -198,9 +200,20 @@ extension Lexer {
       }
       pos += 1
     }
-    let exprEnd = pos
+    var exprEnd = pos
     guard exprEnd > exprStart, !src[exprStart..<exprEnd].allSatisfy({ $0 == " " }) else {
       throw .syntax("f-string: empty expression not allowed", SourceSpan(open, pos + 1))
+    }
+    // `{x=}` or `{x = }`: a last '=' that is not part of ==, !=, <= or >=.
+    var label: String?
+    if let at = src[exprStart..<exprEnd].lastIndex(where: { $0 != " " }), src[at] == "=",
+      at == exprStart || !"=!<>".unicodeScalars.contains(src[at - 1])
+    {
+      label = String(String.UnicodeScalarView(src[exprStart..<exprEnd]))
+      exprEnd = at
+      guard !src[exprStart..<exprEnd].allSatisfy({ $0 == " " }) else {
+        throw .syntax("f-string: empty expression not allowed", SourceSpan(open, pos + 1))
+      }
     }
     var conversion: Unicode.Scalar?
     if peek() == "!" {
@@ -222,6 +235,8 @@ extension Lexer {
       throw .syntax("f-string: expecting '}'", SourceSpan(open, open + 1), atEnd: peek() == nil)
     }
     pos += 1
-    return .field(source: exprStart..<exprEnd, conversion: conversion, spec: spec)
+    guard let label else { return [.field(source: exprStart..<exprEnd, conversion: conversion, spec: spec)] }
+    let shown = conversion ?? (spec.isEmpty ? "r" : nil)
+    return [.text(label), .field(source: exprStart..<exprEnd, conversion: shown, spec: spec)]
   }
 }

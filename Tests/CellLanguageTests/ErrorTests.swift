@@ -80,6 +80,7 @@ struct Caret: Equatable, CustomStringConvertible {
   ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),
   ("s = f'value: {missing + 1}'", "NameError", "name 'missing' is not defined", Caret("s = f'value: {missing + 1}'", 14, 7)),
   ("f'{}'", "SyntaxError", "f-string: empty expression not allowed", Caret("f'{}'", 2, 2)),
+  ("f'{ =}'", "SyntaxError", "f-string: empty expression not allowed", Caret("f'{ =}'", 2, 4)),
   ("f'{1:q}'", "ValueError", "Unknown format code 'q' for object of type 'int'", Caret("f'{1:q}'", 3, 1)),
   ("input()", "StdinNotImplementedError", "raw_input was called, but this frontend does not support input requests.", Caret("input()", 0, 7)),
 ])

@@ -193,6 +193,9 @@ func runsStatements(_ code: String, _ expected: String) throws {
   ("'{:05d}'.format(42)", "'00042'"),
   ("'{:05d}'.format(-42)", "'-0042'"),
   ("f'{3.5:08.2f}'", "'00003.50'"),
+  // The self-documenting form (CPython 3.11's text).
+  ("x = 3; name = 'ab'\nf'{x=} {name=} {x = } {x=:>4} {name=!s} {x+1=} {x==3} {x!r:>3}'",
+   "\"x=3 name='ab' x = 3 x=   3 name=ab x+1=4 True   3\""),
   ("f'{-3.5:+08.2f}'", "'-0003.50'"),
   ("f'{3.5:+.1f}'", "'+3.5'"),
   ("f'{255:#x} {255:X} {5:b} {8:o} {65:c}'", "'0xff FF 101 10 A'"),
