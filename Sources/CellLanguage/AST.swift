@@ -5,7 +5,8 @@ struct Expr {
     case name(String)
     case list([Expr])
     case tuple([Expr])
-    case dict([(Expr, Expr)])
+    /// `{k: v, **other}`: a nil key is a `**other` entry, its pairs merged in.
+    case dict([(Expr?, Expr)])
     case unary(UnaryOp, Expr)
     case binary(BinaryOp, Expr, Expr)
     case compare(Expr, [(CompareOp, Expr)])

@@ -117,11 +117,17 @@ final class Evaluator {
         throw CellError(ename: "NameError", "name '\(n)' is not defined", span: e.span)
       }
       return v
-    case .list(let items): return .list(ListObject(try items.map { (x) throws(CellError) in try eval(x) }))
-    case .tuple(let items): return .tuple(try items.map { (x) throws(CellError) in try eval(x) })
+    case .list(let items): return .list(ListObject(try spread(items, "list")))
+    case .tuple(let items): return .tuple(try spread(items, "tuple"))
     case .dict(let pairs):
       let d = DictObject()
       for (k, v) in pairs {
+        guard let k else {
+          // `**other`: its pairs, in order, later keys winning.
+          guard case .dict(let other) = try eval(v) else { throw .typeError("'\(try eval(v).typeName)' object is not a mapping", v.span) }
+          for (key, value) in zip(other.keys, other.values) { try at(v.span) { () throws(CellError) in try d.set(key, value) } }
+          continue
+        }
         let key = try eval(k)
         try at(k.span) { () throws(CellError) in try d.set(key, try eval(v)) }
       }
@@ -183,12 +189,25 @@ final class Evaluator {
       throw .syntax("can't use starred expression here", e.span)
     case .set(let items):
       let set = SetObject()
-      for x in items {
-        let v = try eval(x)
-        try at(x.span) { () throws(CellError) in try set.insert(v) }
-      }
+      for v in try spread(items, "set") { try at(e.span) { () throws(CellError) in try set.insert(v) } }
       return .host(set)
     }
+  }
+
+  /// A display's items, each `*xs` spread into its values (`[*a, 0, *b]`), within the
+  /// memory budget.
+  private func spread(_ items: [Expr], _ what: String) throws(CellError) -> [Value] {
+    var out: [Value] = []
+    for x in items {
+      guard case .starred(let inner) = x.kind else {
+        out.append(try eval(x))
+        continue
+      }
+      let values = try at(inner.span) { () throws(CellError) in try ValueIterator.collect(try eval(inner)) }
+      try at(x.span) { () throws(CellError) in try Memory.checkItems(Memory.sum(out.count, values.count), what) }
+      out += values
+    }
+    return out
   }
 
   private func comprehension(_ c: Comprehension) throws(CellError) -> Value {

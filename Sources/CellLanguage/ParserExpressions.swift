@@ -23,7 +23,13 @@ extension Parser {
     return Expr(kind: .tuple(items), span: first.span.through(tokens[p - 1].span))
   }
 
-  /// `*rest` (a starred assignment target) or an expression.
+  /// `e` unless it is starred, which a comprehension's element or a dict key cannot be.
+  func unstarred(_ e: Expr) throws(CellError) -> Expr {
+    guard case .starred = e.kind else { return e }
+    throw .syntax("iterable unpacking cannot be used here", e.span)
+  }
+
+  /// `*rest` (a starred assignment target, or an item spread into a display) or an expression.
   mutating func starredOrExpression() throws(CellError) -> Expr {
     guard isOp("*") else { return try expression() }
     let start = advance().span
@@ -282,13 +288,13 @@ extension Parser {
     try nest(bracket: true)
     defer { nesting -= 1 }
     if accept(")") { return Expr(kind: .tuple([]), span: start.through(tokens[p - 1].span)) }
-    let first = try expression()
-    if acceptKeyword("for") { return try comprehension(.list, first, closing: ")", from: start) }
+    let first = try starredOrExpression()
+    if acceptKeyword("for") { return try comprehension(.list, unstarred(first), closing: ")", from: start) }
     if accept(")") { return Expr(kind: first.kind, span: start.through(tokens[p - 1].span)) }
     var items = [first]
     while accept(",") {
       if isOp(")") { break }
-      items.append(try expression())
+      items.append(try starredOrExpression())
     }
     try expect(")", "expected ')'")
     return Expr(kind: .tuple(items), span: start.through(tokens[p - 1].span))
@@ -300,12 +306,12 @@ extension Parser {
     defer { nesting -= 1 }
     var items: [Expr] = []
     if !isOp("]") {
-      let first = try expression()
-      if acceptKeyword("for") { return try comprehension(.list, first, closing: "]", from: start) }
+      let first = try starredOrExpression()
+      if acceptKeyword("for") { return try comprehension(.list, unstarred(first), closing: "]", from: start) }
       items.append(first)
       while accept(",") {
         if isOp("]") { break }
-        items.append(try expression())
+        items.append(try starredOrExpression())
       }
     }
     try expect("]", "expected ']'")
@@ -316,17 +322,25 @@ extension Parser {
     let start = advance().span
     try nest(bracket: true)
     defer { nesting -= 1 }
-    var pairs: [(Expr, Expr)] = []
+    var pairs: [(Expr?, Expr)] = []
     if !isOp("}") {
-      let first = try expression()
-      if acceptKeyword("for") { return try comprehension(.set, first, closing: "}", from: start) }
-      if !isOp(":") { return try setDisplay(first, start: start) }
-      p += 1
-      let value = try expression()
-      if acceptKeyword("for") { return try comprehension(.dict(value: value), first, closing: "}", from: start) }
-      pairs.append((first, value))
+      if accept("**") {
+        pairs.append((nil, try orTest()))
+      } else {
+        let first = try starredOrExpression()
+        if acceptKeyword("for") { return try comprehension(.set, unstarred(first), closing: "}", from: start) }
+        if !isOp(":") { return try setDisplay(first, start: start) }
+        p += 1
+        let value = try expression()
+        if acceptKeyword("for") { return try comprehension(.dict(value: value), unstarred(first), closing: "}", from: start) }
+        pairs.append((try unstarred(first), value))
+      }
       while accept(",") {
         if isOp("}") { break }
+        if accept("**") {
+          pairs.append((nil, try orTest()))
+          continue
+        }
         let key = try expression()
         try expect(":", "expected ':'")
         pairs.append((key, try expression()))
@@ -341,7 +355,7 @@ extension Parser {
     var items = [first]
     while accept(",") {
       if isOp("}") { break }
-      items.append(try expression())
+      items.append(try starredOrExpression())
     }
     try expect("}", "expected '}'")
     return Expr(kind: .set(items), span: start.through(tokens[p - 1].span))

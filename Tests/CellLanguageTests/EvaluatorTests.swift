@@ -73,6 +73,10 @@ import Testing
   ("{x % 3 for x in range(10)}", "{0, 1, 2}"),
   ("{x for x in []}", "set()"),
   ("sum(x * x for x in range(4))", "14"),
+  // Unpacking in displays (CPython 3.11's results).
+  ("a = [1, 2]; d = {'x': 1}\n[*a, 0, *'bc'], (*a, 3), {*a, *a, 5}, {**d, 'y': 2, **{'x': 9}}, [*range(3)], {'k': 0, **{}}",
+   "([1, 2, 0, 'b', 'c'], (1, 2, 3), {1, 2, 5}, {'x': 9, 'y': 2}, [0, 1, 2], {'k': 0})"),
+  ("a = [1, 2]\nt = *a, 4\nt", "(1, 2, 4)"),
   ("', '.join(str(i) for i in range(3))", "'0, 1, 2'"),
   ("any(x > 2 for x in [1, 3]), all(x > 2 for x in [1, 3])", "(True, False)"),
   ("max((len(w), w) for w in ['bb', 'a', 'ccc'])", "(3, 'ccc')"),

@@ -53,7 +53,7 @@ func show(_ e: Expr) -> String {
   case .name(let n): return n
   case .list(let xs): return "[" + xs.map(show).joined(separator: ", ") + "]"
   case .tuple(let xs): return "tuple(" + xs.map(show).joined(separator: ", ") + ")"
-  case .dict(let ps): return "{" + ps.map { show($0.0) + ": " + show($0.1) }.joined(separator: ", ") + "}"
+  case .dict(let ps): return "{" + ps.map { $0.0.map { show($0) + ": " } ?? "**" }.enumerated().map { $0.element + show(ps[$0.offset].1) }.joined(separator: ", ") + "}"
   case .unary(let op, let x): return "(\(op) \(show(x)))"
   case .binary(let op, let a, let b): return "(\(show(a)) \(op.rawValue) \(show(b)))"
   case .compare(let a, let rest): return "(" + show(a) + rest.map { " \($0.0.rawValue) \(show($0.1))" }.joined() + ")"
@@ -115,6 +115,7 @@ func show(_ e: Expr) -> String {
   ("{k: v for k, v in d}", "{k: v for tuple(k, v) in d}"),
   ("{x % 3 for x in xs}", "{(x % 3) for x in xs}"),
   ("(x for x in xs)", "[x for x in xs]"),
+  ("[*a, 1], {**d, 'k': 2}", "tuple([*a, 1], {**d, 'k': 2})"),
   ("sum(x * x for x in xs)", "sum([(x * x) for x in xs])"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
   ("f'a{x + 1}b{y!r:>5}'", "f('a' {(x + 1)} 'b' {y!r:>5})"),
