@@ -141,11 +141,14 @@ struct ExceptHandler {
   var body: [Stmt]
 }
 
-enum UnaryOp { case negate, plus, not }
+enum UnaryOp { case negate, plus, not, invert }
 
 enum BinaryOp: String {
   case add = "+", subtract = "-", multiply = "*", divide = "/", floorDivide = "//"
   case modulo = "%", power = "**"
+  case bitAnd = "&", bitOr = "|", bitXor = "^", shiftLeft = "<<", shiftRight = ">>"
+
+  var isBitwise: Bool { [.bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight].contains(self) }
 }
 
 enum CompareOp: String {

@@ -55,7 +55,7 @@ enum ArrayMath {
 
   /// `-a` and `+a`.
   static func unary(_ op: UnaryOp, _ v: Value) throws(CellError) -> Value? {
-    guard case .host(let a as ArrayValue) = v, op != .not else { return nil }
+    guard case .host(let a as ArrayValue) = v, op == .negate || op == .plus else { return nil }
     return .host(try ArrayValue(shape: a.shape, storage: op == .negate ? a.storage.map { -$0 } : a.storage, dtype: a.dtype))
   }
 

@@ -170,13 +170,13 @@ struct Lexer {
     emit(.name(name), from: start)
   }
 
-  private static let threeCharOps: Set<String> = ["**=", "//=", "..."]
+  private static let threeCharOps: Set<String> = ["**=", "//=", "...", "<<=", ">>="]
   private static let twoCharOps: Set<String> = [
-    "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "->",
+    "**", "//", "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "->", "<<", ">>", "&=", "|=", "^=",
   ]
   private static let oneCharOps: Set<Unicode.Scalar> = [
     "+", "-", "*", "/", "%", "<", ">", "=", "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "@",
-    "?", "!",
+    "?", "!", "&", "|", "^", "~",
   ]
 
   private mutating func op() throws(CellError) {

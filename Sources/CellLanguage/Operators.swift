@@ -22,13 +22,15 @@ enum Operators {
     case (.negate, .float(let d)?): return .float(-d)
     case (.plus, .int(let i)?): return .int(i)
     case (.plus, .float(let d)?): return .float(d)
+    case (.invert, .int(let i)?) where v.typeName != "float": return .int(~i)
     default:
       if let r = try ArrayMath.unary(op, v) { return r }
-      throw .typeError("bad operand type for unary \(op == .negate ? "-" : "+"): '\(v.typeName)'")
+      throw .typeError("bad operand type for unary \(op == .negate ? "-" : op == .invert ? "~" : "+"): '\(v.typeName)'")
     }
   }
 
   static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool = false) throws(CellError) -> Value {
+    if op.isBitwise { return try bitwise(op, a, b, inPlace: inPlace) }
     if let x = a.numeric, let y = b.numeric { return try numeric(op, x, y) }
     switch (op, a, b) {
     case (.add, .string(let x), .string(let y)):
@@ -102,6 +104,10 @@ enum Operators {
       let r = pow(a, b)
       if r.isInfinite && a.isFinite && b.isFinite { throw CellError(ename: "OverflowError", "(34, 'Numerical result out of range')") }
       return .float(r)
+    case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
+      // Bit operations on a float (binary() sends ints to bitwise first).
+      func value(_ n: Numeric) -> Value { if case .int(let i) = n { .int(i) } else { .float(n.double) } }
+      throw unsupported(op.rawValue, value(x), value(y))
     }
   }
 
@@ -161,6 +167,8 @@ enum Operators {
         }
       }
       return .int(result)
+    case .bitAnd, .bitOr, .bitXor, .shiftLeft, .shiftRight:
+      return try bitwise(op, .int(a), .int(b), inPlace: false)
     }
   }
 

@@ -121,13 +121,32 @@ extension Parser {
   }
 
   mutating func comparison() throws(CellError) -> Expr {
-    let first = try arithmetic()
+    let first = try bitwiseOr()
     var rest: [(CompareOp, Expr)] = []
     while let op = compareOperator() {
-      rest.append((op, try arithmetic()))
+      rest.append((op, try bitwiseOr()))
     }
     guard let last = rest.last else { return first }
     return try bounded(Expr(kind: .compare(first, rest), span: first.span.through(last.1.span)))
+  }
+
+  /// `|`, then `^`, then `&`, then the shifts: Python's levels between comparisons and `+ -`.
+  mutating func bitwiseOr() throws(CellError) -> Expr { try binaryLevel(["|"]) { (p) throws(CellError) in try p.bitwiseXor() } }
+  mutating func bitwiseXor() throws(CellError) -> Expr { try binaryLevel(["^"]) { (p) throws(CellError) in try p.bitwiseAnd() } }
+  mutating func bitwiseAnd() throws(CellError) -> Expr { try binaryLevel(["&"]) { (p) throws(CellError) in try p.shift() } }
+  mutating func shift() throws(CellError) -> Expr { try binaryLevel(["<<", ">>"]) { (p) throws(CellError) in try p.arithmetic() } }
+
+  /// Left-associative operators of one level over operands `next` parses.
+  mutating func binaryLevel(
+    _ ops: Set<String>, _ next: (inout Parser) throws(CellError) -> Expr
+  ) throws(CellError) -> Expr {
+    var left = try next(&self)
+    while case .op(let o) = current.kind, ops.contains(o), let op = BinaryOp(rawValue: o) {
+      p += 1
+      let right = try next(&self)
+      left = try bounded(Expr(kind: .binary(op, left, right), span: left.span.through(right.span)))
+    }
+    return left
   }
 
   mutating func arithmetic() throws(CellError) -> Expr {
@@ -153,7 +172,7 @@ extension Parser {
   }
 
   mutating func factor() throws(CellError) -> Expr {
-    guard case .op(let o) = current.kind, o == "-" || o == "+" else { return try power() }
+    guard case .op(let o) = current.kind, o == "-" || o == "+" || o == "~" else { return try power() }
     let start = advance().span
     try nest()
     defer { nesting -= 1 }
@@ -162,7 +181,7 @@ extension Parser {
     if o == "-", case .literal(.int(let i)) = operand.kind, i != Int.min {
       return Expr(kind: .literal(.int(-i)), span: start.through(operand.span))
     }
-    return Expr(kind: .unary(o == "-" ? .negate : .plus, operand), span: start.through(operand.span))
+    return Expr(kind: .unary(o == "-" ? .negate : o == "~" ? .invert : .plus, operand), span: start.through(operand.span))
   }
 
   mutating func power() throws(CellError) -> Expr {

@@ -77,6 +77,10 @@ import Testing
   ("a = [1, 2]; d = {'x': 1}\n[*a, 0, *'bc'], (*a, 3), {*a, *a, 5}, {**d, 'y': 2, **{'x': 9}}, [*range(3)], {'k': 0, **{}}",
    "([1, 2, 0, 'b', 'c'], (1, 2, 3), {1, 2, 5}, {'x': 9, 'y': 2}, [0, 1, 2], {'k': 0})"),
   ("a = [1, 2]\nt = *a, 4\nt", "(1, 2, 4)"),
+  // Bit operators, set and dict operators, their precedence and in-place forms (CPython 3.11's results).
+  ("s = {1, 2}; t = s; s |= {3}; d = {'a': 1}; e = d; d |= {'b': 2}\n(6 & 3, 6 | 3, 6 ^ 3, 1 << 10, -7 >> 1, ~5, ~True, True & False, True | False, True ^ True, 5 & True, {1, 2, 3} & {2, 3, 4}, {1, 2} | {2, 5}, {1, 2} ^ {2, 3}, {'a': 1} | {'a': 2, 'b': 3}, t, e, 1 + 2 << 1, 2 | 1 == 3, 5 >> 70, -5 >> 70, 3 & 1 + 1)",
+   "(2, 7, 5, 1024, -4, -6, -2, False, True, False, 1, {2, 3}, {1, 2, 5}, {1, 3}, {'a': 2, 'b': 3}, {1, 2, 3}, {'a': 1, 'b': 2}, 6, True, 0, -1, 2)"),
+  ("x = 12\nx &= 10; x <<= 2; x ^= 1; x >>= 1; x", "16"),
   ("', '.join(str(i) for i in range(3))", "'0, 1, 2'"),
   ("any(x > 2 for x in [1, 3]), all(x > 2 for x in [1, 3])", "(True, False)"),
   ("max((len(w), w) for w in ['bb', 'a', 'ccc'])", "(3, 'ccc')"),

@@ -115,6 +115,7 @@ func show(_ e: Expr) -> String {
   ("{k: v for k, v in d}", "{k: v for tuple(k, v) in d}"),
   ("{x % 3 for x in xs}", "{(x % 3) for x in xs}"),
   ("(x for x in xs)", "[x for x in xs]"),
+  ("a | b ^ c & d << 1 + 2 == e", "((a | (b ^ (c & (d << (1 + 2))))) == e)"),
   ("[*a, 1], {**d, 'k': 2}", "tuple([*a, 1], {**d, 'k': 2})"),
   ("sum(x * x for x in xs)", "sum([(x * x) for x in xs])"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
