@@ -27,6 +27,8 @@ struct Expr {
     case starred(Expr)
     /// `{a, b}`
     case set([Expr])
+    /// `name := value` (assigns, and is the value).
+    case namedValue(String, Expr)
   }
   var kind: Kind
   var span: SourceSpan
@@ -45,7 +47,7 @@ struct Expr {
       for case .field(let x, _, _) in parts { see(x) }
     case .list(let xs), .tuple(let xs), .set(let xs): xs.forEach(see)
     case .lambda: break
-    case .starred(let x): see(x)
+    case .starred(let x), .namedValue(_, let x): see(x)
     case .dict(let pairs): pairs.forEach { see($0.0); see($0.1) }
     case .unary(_, let x), .attribute(let x, _): see(x)
     case .binary(_, let a, let b), .and(let a, let b), .or(let a, let b), .index(let a, let b): see(a); see(b)
@@ -164,8 +166,9 @@ struct Stmt {
     case assign([Expr], Expr)
     case augmented(Expr, BinaryOp, Expr)
     case `if`([(Expr, [Stmt])], else: [Stmt]?)
-    case `for`(target: Expr, iterable: Expr, body: [Stmt])
-    case `while`(Expr, [Stmt])
+    /// `for … in …: body`, and an `else:` body run when the loop ends without `break`.
+    case `for`(target: Expr, iterable: Expr, body: [Stmt], else: [Stmt]?)
+    case `while`(Expr, [Stmt], else: [Stmt]?)
     case delete([Expr])
     case pass, `break`, `continue`
     case def(FunctionDef)

@@ -55,15 +55,20 @@ final class Evaluator {
     case .if(let branches, let elseBody):
       for (test, body) in branches where try eval(test).isTruthy { return try run(body) }
       if let elseBody { return try run(elseBody) }
-    case .for(let target, let iterableExpr, let body):
-      return try forLoop(target, try eval(iterableExpr), body, span: iterableExpr.span)
-    case .while(let test, let body):
+    case .for(let target, let iterableExpr, let body, let elseBody):
+      let flow = try forLoop(target, try eval(iterableExpr), body, span: iterableExpr.span)
+      // `else` runs when the loop ran out rather than broke (or returned).
+      if flow == .normal, let elseBody { return try run(elseBody) }
+      return flow == .breakLoop ? .normal : flow
+    case .while(let test, let body, let elseBody):
+      var broke = false
       while try eval(test).isTruthy {
         try at(s.span) { () throws(CellError) in try context.checkInterrupt() }
         let flow = try run(body)
-        if flow == .breakLoop { break }
+        if flow == .breakLoop { broke = true; break }
         if flow == .returned { return flow }
       }
+      if !broke, let elseBody { return try run(elseBody) }
     case .delete(let targets):
       for t in targets { try delete(t) }
     case .pass:
@@ -84,8 +89,7 @@ final class Evaluator {
       try at(span) { () throws(CellError) in try context.checkInterrupt() }
       try assign(target, item)
       let flow = try run(body)
-      if flow == .breakLoop { break }
-      if flow == .returned { return flow }
+      if flow == .breakLoop || flow == .returned { return flow }
     }
     return .normal
   }
@@ -187,6 +191,10 @@ final class Evaluator {
       return try makeFunction(def)
     case .starred:
       throw .syntax("can't use starred expression here", e.span)
+    case .namedValue(let name, let valueExpr):
+      let v = try eval(valueExpr)
+      try assign(Expr(kind: .name(name), span: e.span), v)
+      return v
     case .set(let items):
       let set = SetObject()
       for v in try spread(items, "set") { try at(e.span) { () throws(CellError) in try set.insert(v) } }

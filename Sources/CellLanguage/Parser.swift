@@ -217,6 +217,19 @@ struct Parser {
       }
       return Stmt(kind: .augmented(first, binary, value), span: first.span.through(value.span))
     }
+    // `n: int = 5` or `n: int`: the annotation is parsed and not evaluated (Python evaluates
+    // it and keeps it in __annotations__, which cells do not have).
+    if isOp(":") {
+      switch first.kind {
+      case .name, .attribute, .index: break
+      default: throw .syntax("illegal target for annotation", first.span)
+      }
+      p += 1
+      _ = try expression()
+      guard accept("=") else { return Stmt(kind: .pass, span: first.span) }
+      let value = try expressionList()
+      return Stmt(kind: .assign([try target(first)], value), span: first.span.through(value.span))
+    }
     guard isOp("=") else { return Stmt(kind: .expression(first), span: first.span) }
     var targets = [first]
     var value = first
@@ -288,17 +301,25 @@ struct Parser {
     guard acceptKeyword("in") else { throw unexpected("expected 'in'") }
     let iterable = try expressionList()
     loopDepth += 1
-    defer { loopDepth -= 1 }
     let body = try block(after: "for", line: start)
-    return Stmt(kind: .for(target: t, iterable: iterable, body: body), span: start.through(iterable.span))
+    loopDepth -= 1
+    return Stmt(kind: .for(target: t, iterable: iterable, body: body, else: try loopElse()), span: start.through(iterable.span))
+  }
+
+  /// A loop's `else:` body (a `break` inside it belongs to an enclosing loop, if any).
+  mutating func loopElse() throws(CellError) -> [Stmt]? {
+    guard isKeyword("else") else { return nil }
+    let at = advance().span
+    return try block(after: "else", line: at)
   }
 
   mutating func whileStatement() throws(CellError) -> Stmt {
     let start = advance().span
     let test = try expression()
     loopDepth += 1
-    defer { loopDepth -= 1 }
-    return Stmt(kind: .while(test, try block(after: "while", line: start)), span: start.through(test.span))
+    let body = try block(after: "while", line: start)
+    loopDepth -= 1
+    return Stmt(kind: .while(test, body, else: try loopElse()), span: start.through(test.span))
   }
 
   /// `: NEWLINE INDENT statements DEDENT`, or `: statement` on the same line.

@@ -69,6 +69,15 @@ extension Parser {
 
   mutating func expression() throws(CellError) -> Expr {
     if isKeyword("lambda") { return try lambdaExpression() }
+    if case .name(let n) = current.kind, tokens[p + 1].kind == .op(":="), !Self.keywords.contains(n) {
+      // `name := value`, Python 3.8's assignment expression.
+      let start = current.span
+      p += 2
+      try nest()
+      defer { nesting -= 1 }
+      let value = try expression()
+      return try bounded(Expr(kind: .namedValue(n, value), span: start.through(value.span)))
+    }
     let value = try orTest()
     guard isKeyword("if") else { return value }
     p += 1

@@ -239,8 +239,28 @@ enum StandardLibrary {
       Builtin("tuple(iterable=())", summary: "Makes a tuple from the items of an iterable.") { a, _ in
         .tuple(try a["iterable"].map(ValueIterator.collect) ?? [])
       },
-      Builtin("dict(**pairs)", summary: "Makes a dict from keyword arguments: dict(a=1, b=2).") { a, _ in
+      Builtin(
+        "dict(*source, **pairs)", summary: "Makes a dict: dict(a=1, b=2), dict(other), dict(zip(keys, values)).",
+        details: "source is a dict, or an iterable of (key, value) pairs; keyword arguments are added after it."
+      ) { a, ctx in
         let d = DictObject()
+        guard a.variadic.count <= 1 else {
+          throw CellError.typeError("dict expected at most 1 argument, got \(a.variadic.count)")
+        }
+        if let source = a.variadic.first {
+          if case .dict(let other) = source {
+            for (k, v) in zip(other.keys, other.values) { try d.set(k, v) }
+          } else {
+            for (i, item) in try ValueIterator.collect(source).enumerated() {
+              try ctx.checkInterrupt()
+              let pair = try ValueIterator.collect(item)
+              guard pair.count == 2 else {
+                throw CellError.valueError("dictionary update sequence element #\(i) has length \(pair.count); 2 is required")
+              }
+              try d.set(pair[0], pair[1])
+            }
+          }
+        }
         for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
         return .dict(d)
       },

@@ -94,6 +94,7 @@ func show(_ e: Expr) -> String {
     }
   case .lambda(let def): return "lambda(\(def.parameters.map(\.name).joined(separator: ", ")))"
   case .starred(let x): return "*\(show(x))"
+  case .namedValue(let n, let x): return "(\(n) := \(show(x)))"
   case .set(let xs): return "set(" + xs.map(show).joined(separator: ", ") + ")"
   }
 }
@@ -115,6 +116,7 @@ func show(_ e: Expr) -> String {
   ("{k: v for k, v in d}", "{k: v for tuple(k, v) in d}"),
   ("{x % 3 for x in xs}", "{(x % 3) for x in xs}"),
   ("(x for x in xs)", "[x for x in xs]"),
+  ("(n := len(a)) > 10", "((n := len(a)) > 10)"),
   ("a | b ^ c & d << 1 + 2 == e", "((a | (b ^ (c & (d << (1 + 2))))) == e)"),
   ("[*a, 1], {**d, 'k': 2}", "tuple([*a, 1], {**d, 'k': 2})"),
   ("sum(x * x for x in xs)", "sum([(x * x) for x in xs])"),
