@@ -2,12 +2,14 @@
 /// module search path, and no Python). Each interpreter makes its own on first import, so
 /// a session's `random.seed` does not reach another session.
 enum Modules {
-  static let available = ["math", "random"]
+  static let available = ["json", "math", "random", "time"]
 
   static func make(_ name: String) -> ModuleObject? {
     switch name {
     case "math": MathModule.make()
     case "random": RandomModule.make()
+    case "time": TimeModule.make()
+    case "json": JSONModule.make()
     default: nil
     }
   }
@@ -21,7 +23,7 @@ enum Modules {
     return CellError(
       ename: "ModuleNotFoundError",
       "No module named '\(top)' (Tabby cells have no Python packages; the built-in modules are "
-        + available.joined(separator: " and ") + ", and array() makes numpy-style arrays)")
+        + available.dropLast().joined(separator: ", ") + " and " + available.last! + "; array() makes numpy-style arrays)")
   }
 }
 

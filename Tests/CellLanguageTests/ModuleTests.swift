@@ -109,8 +109,8 @@ func mathErrorsAreNamed(_ code: String, _ ename: String, _ message: String) thro
 }
 
 @Test(arguments: [
-  ("import numpy as np", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are math and random, and array() makes numpy-style arrays)"),
-  ("import os.path", "ModuleNotFoundError", "No module named 'os' (Tabby cells have no Python packages; the built-in modules are math and random, and array() makes numpy-style arrays)"),
+  ("import numpy as np", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are json, math, random and time; array() makes numpy-style arrays)"),
+  ("import os.path", "ModuleNotFoundError", "No module named 'os' (Tabby cells have no Python packages; the built-in modules are json, math, random and time; array() makes numpy-style arrays)"),
   ("import math.linalg", "ModuleNotFoundError", "No module named 'math.linalg'; 'math' is not a package"),
   ("from math import cbrt2", "ImportError", "cannot import name 'cbrt2' from 'math'"),
 ])
@@ -157,4 +157,20 @@ func randomErrorsAreNamed(_ code: String, _ ename: String, _ message: String) th
   _ = try s.run("import random")
   let e = s.error(code)
   #expect(e?.ename == ename && e?.evalue == message, "\(code): \(e?.ename ?? "none"): \(e?.evalue ?? "")")
+}
+
+/// json.dumps writes what CPython 3.11 writes (separators, indent, escapes, key conversion).
+@Test func jsonModuleMatchesPython() throws {
+  let code = "import json\n(json.dumps({'a': [1, 2.5, None, True], 'é': 'x\"y\\n', 3: {}}), json.dumps([1, {'b': 2, 'a': []}], indent=2, sort_keys=True), json.dumps('é😀', ensure_ascii=False), json.dumps('😀'), json.loads('{\"k\": [1, 2.5, null, true, \"s\"]}'), json.dumps((1, 2)), json.dumps(float('nan')))"
+  #expect(try Session().result(code) == "('{\"a\": [1, 2.5, null, true], \"\\\\u00e9\": \"x\\\\\"y\\\\n\", \"3\": {}}', '[\\n  1,\\n  {\\n    \"a\": [],\\n    \"b\": 2\\n  }\\n]', '\"é😀\"', '\"\\\\ud83d\\\\ude00\"', {'k': [1, 2.5, None, True, 's']}, '[1, 2]', 'NaN')")
+  let s = Session()
+  _ = try s.run("import json")
+  #expect(s.error("json.loads('{bad')")?.ename == "JSONDecodeError")
+  #expect(s.error("json.dumps({(1, 2): 3})")?.ename == "TypeError")
+  #expect(s.error("json.dumps(json)")?.evalue == "Object of type module is not JSON serializable")
+}
+
+@Test func timeModuleClocksMove() throws {
+  let s = Session()
+  #expect(try s.result("import time\nt0 = time.perf_counter(); time.sleep(0.01); dt = time.perf_counter() - t0\n0.005 < dt < 5, time.time() > 1.7e9, time.monotonic() > 0") == "(True, True, True)")
 }
