@@ -122,17 +122,20 @@ final class FunctionDef {
   let body: [Stmt]
   /// Names the body declares `global`.
   let globalNames: Set<String>
+  /// Names the body declares `nonlocal`: assignments go to the enclosing function's variable.
+  let nonlocalNames: Set<String>
   /// The first statement when it is a string: the function's help text.
   var docstring: String? {
     guard case .expression(let e)? = body.first?.kind, case .literal(.string(let s)) = e.kind else { return nil }
     return s
   }
 
-  init(name: String, parameters: [Parameter], body: [Stmt], globalNames: Set<String>) {
+  init(name: String, parameters: [Parameter], body: [Stmt], globalNames: Set<String>, nonlocalNames: Set<String> = []) {
     self.name = name
     self.parameters = parameters
     self.body = body
     self.globalNames = globalNames
+    self.nonlocalNames = nonlocalNames
   }
 }
 

@@ -111,7 +111,12 @@ extension Evaluator {
   func assign(_ target: Expr, _ value: Value) throws(CellError) {
     switch target.kind {
     case .name(let n):
-      if let scope, !scope.globalNames.contains(n) {
+      if let scope, scope.nonlocalNames.contains(n) {
+        guard let owner = scope.owner(ofNonlocal: n) else {
+          throw CellError(ename: "NameError", "no binding for nonlocal '\(n)' found", span: target.span)
+        }
+        owner.variables[n] = value
+      } else if let scope, !scope.globalNames.contains(n) {
         scope.variables[n] = value
       } else if var old = interpreter.globals.updateValue(value, forKey: n) {
         Value.dispose(&old)

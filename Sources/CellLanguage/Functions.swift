@@ -11,10 +11,24 @@ final class Scope {
   let parent: Scope?
   /// Names the function declared `global`: assignments to them go to the notebook.
   let globalNames: Set<String>
+  /// Names the function declared `nonlocal`: assignments to them go to an enclosing scope.
+  let nonlocalNames: Set<String>
 
-  init(parent: Scope?, globalNames: Set<String>) {
+  init(parent: Scope?, globalNames: Set<String>, nonlocalNames: Set<String> = []) {
     self.parent = parent
     self.globalNames = globalNames
+    self.nonlocalNames = nonlocalNames
+  }
+
+  /// The scope whose variable `name` is, for a `nonlocal` name: the nearest enclosing
+  /// function scope that has it (nil when none does).
+  func owner(ofNonlocal name: String) -> Scope? {
+    var scope = parent
+    while let s = scope {
+      if s.variables[name] != nil { return s }
+      scope = s.parent
+    }
+    return nil
   }
 
   func lookup(_ name: String) -> Value? {
@@ -40,7 +54,7 @@ extension Interpreter {
     guard callDepth <= Self.maxCallDepth else {
       throw CellError(ename: "RecursionError", "maximum recursion depth exceeded (\(Self.maxCallDepth) nested calls)")
     }
-    let scope = Scope(parent: closure, globalNames: def.globalNames)
+    let scope = Scope(parent: closure, globalNames: def.globalNames, nonlocalNames: def.nonlocalNames)
     for p in def.parameters {
       switch p.kind {
       case .variadic: scope.variables[p.name] = .tuple(bound.variadic)

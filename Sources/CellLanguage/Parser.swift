@@ -12,16 +12,18 @@ struct Parser {
   var functionDepth = 0
   /// The `global` names declared in each enclosing `def`, innermost last.
   var globalNames: [Set<String>] = []
+  /// The `nonlocal` names declared in each enclosing `def`, innermost last.
+  var nonlocalNames: [Set<String>] = []
   static let maxBlockDepth = 50
 
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global", "assert", "import", "from", "as",
+    "global", "nonlocal", "assert", "import", "from", "as",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "class", "with", "nonlocal", "yield", "async", "await",
+    "class", "with", "yield", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -198,6 +200,15 @@ struct Parser {
       } while accept(",")
       if !globalNames.isEmpty { globalNames[globalNames.count - 1].formUnion(names) }
       return Stmt(kind: .global(names), span: start)
+    case .name("nonlocal"):
+      p += 1
+      guard functionDepth > 1 else {
+        throw .syntax(functionDepth == 0 ? "nonlocal declaration not allowed at module level" : "no binding for nonlocal found in an enclosing function", start)
+      }
+      var names: [String] = []
+      repeat { names.append(try identifier()) } while accept(",")
+      nonlocalNames[nonlocalNames.count - 1].formUnion(names)
+      return Stmt(kind: .global([]), span: start)
     default:
       return try expressionStatement()
     }

@@ -14,13 +14,16 @@ extension Parser {
     loopDepth = 0
     functionDepth += 1
     globalNames.append([])
+    nonlocalNames.append([])
     defer {
       loopDepth = savedLoops
       functionDepth -= 1
       globalNames.removeLast()
+      nonlocalNames.removeLast()
     }
     let body = try block(after: "def", line: start)
-    let def = FunctionDef(name: name, parameters: parameters, body: body, globalNames: globalNames.last!)
+    let def = FunctionDef(
+      name: name, parameters: parameters, body: body, globalNames: globalNames.last!, nonlocalNames: nonlocalNames.last!)
     return Stmt(kind: .def(def), span: start)
   }
 

@@ -87,6 +87,7 @@ struct Caret: Equatable, CustomStringConvertible {
   ("print(1): int", "SyntaxError", "illegal target for annotation", Caret("print(1): int", 0, 8)),
   ("dict([(1, 2, 3)])", "ValueError", "dictionary update sequence element #0 has length 3; 2 is required", Caret("dict([(1, 2, 3)])", 0, 17)),
   ("dict({}, {})", "TypeError", "dict expected at most 1 argument, got 2", Caret("dict({}, {})", 0, 12)),
+  ("nonlocal x", "SyntaxError", "nonlocal declaration not allowed at module level", Caret("nonlocal x", 0, 8)),
   ("f(a=1, 2)", "SyntaxError", "positional argument follows keyword argument", Caret("f(a=1, 2)", 7, 1)),
   ("x = 1 $ 2", "SyntaxError", "invalid character '$' (U+24)", Caret("x = 1 $ 2", 6, 1)),
   ("99999999999999999999", "OverflowError", "integer literal too large (integers are 64-bit)", Caret("99999999999999999999", 0, 20)),

@@ -155,6 +155,8 @@ func evaluates(_ code: String, _ expected: String) throws {
   ("xs = [1, 2, 3]\ndel xs[0]\nxs", "[2, 3]"),
   ("t = 0\nfor i in range(5):\n    t += i\nt", "10"),
   ("assert 1 < 2, undefined_name\nassert [0]\n'ok'", "'ok'"),
+  // A closure's counter through nonlocal (CPython 3.11's result).
+  ("def counter():\n    count = 0\n    def inc(step=1):\n        nonlocal count\n        count += step\n        return count\n    return inc\nc = counter()\nd = counter()\nc(), c(), c(10), d()", "(1, 2, 12, 1)"),
   // Loop else, assignment expressions, annotations, dict() from pairs (CPython 3.11's result).
   ("out = []\nfor i in range(3):\n    if i == 5: break\nelse:\n    out.append('no break')\nfor i in range(3):\n    if i == 1: break\nelse:\n    out.append('unreachable')\nn = 0\nwhile n < 2:\n    n += 1\nelse:\n    out.append(n)\ndef f(xs):\n    for x in xs:\n        if x < 0: return x\n    else:\n        return 'none negative'\nout += [f([1, -2]), f([1])]\nif (k := 10) > 5: out.append(k)\nys = [y for x in range(5) if (y := x * x) > 3]\nm: int = 7\nw: float\nout += [ys, m, 'w' in dir()]\nd = {'a': 3, 'b': 1}\nout += [max(d, key=d.get), dict(zip('ab', [1, 2])), dict([('x', 1)], y=2), dict({'z': 0}), list(map(str, [1, 2])), sum([[1], [2]], [])]\nout",
    "['no break', 2, -2, 'none negative', 10, [4, 9, 16], 7, False, 'a', {'a': 1, 'b': 2}, {'x': 1, 'y': 2}, {'z': 0}, ['1', '2'], [1, 2]]"),

@@ -174,3 +174,11 @@ func randomErrorsAreNamed(_ code: String, _ ename: String, _ message: String) th
   let s = Session()
   #expect(try s.result("import time\nt0 = time.perf_counter(); time.sleep(0.01); dt = time.perf_counter() - t0\n0.005 < dt < 5, time.time() > 1.7e9, time.monotonic() > 0") == "(True, True, True)")
 }
+
+@Test func nonlocalNeedsAnEnclosingBinding() throws {
+  let s = Session()
+  #expect(s.error("def f():\n    nonlocal x\n    x = 1")?.evalue == "no binding for nonlocal found in an enclosing function")
+  _ = try s.run("def outer():\n    def inner():\n        nonlocal y\n        y = 2\n    inner()\n    return 1")
+  #expect(s.error("outer()")?.evalue == "no binding for nonlocal 'y' found")
+  #expect(try s.result("1 + 1") == "2", "the session survives")
+}
