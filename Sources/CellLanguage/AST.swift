@@ -181,6 +181,8 @@ struct Stmt {
     case importModules([ImportedName])
     /// `from math import sqrt, pi as PI`; no names: `from math import *`.
     case importNames(module: String, names: [ImportedName])
+    /// `with open(p) as f: body`
+    case with([WithItem], body: [Stmt])
     /// `assert test, message`: an AssertionError (with the message's str) when test is false.
     case assert(Expr, message: Expr?)
     case `try`(body: [Stmt], handlers: [ExceptHandler], else: [Stmt]?, finally: [Stmt]?)
@@ -196,4 +198,10 @@ struct Stmt {
 struct ImportedName {
   var name: String
   var alias: String?
+}
+
+/// One `with` item: the context manager's expression and the optional `as` target.
+struct WithItem {
+  var manager: Expr
+  var target: Expr?
 }

@@ -16,7 +16,7 @@ enum Exceptions {
     "TabError": "IndentationError", "TypeError": "Exception", "AttributeError": "Exception",
     "MemoryError": "Exception", "DataError": "ValueError", "UnicodeDecodeError": "UnicodeError",
     "JSONDecodeError": "ValueError", "AssertionError": "Exception", "StopIteration": "Exception",
-    "ImportError": "Exception", "ModuleNotFoundError": "ImportError",
+    "ImportError": "Exception", "ModuleNotFoundError": "ImportError", "UnsupportedOperation": "OSError",
   ]
 
   /// The types every interpreter defines, including the classifier's own errors.

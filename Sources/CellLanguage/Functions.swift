@@ -145,6 +145,8 @@ extension Evaluator {
       throw CellError(ename: "AssertionError", text, span: s.span)
     case .try(let body, let handlers, let elseBody, let finallyBody):
       return try runTry(body, handlers, elseBody, finallyBody)
+    case .with(let items, let body):
+      return try runWith(items[...], body)
     case .global:
       break
     case .timed(let body):
@@ -170,5 +172,21 @@ extension Evaluator {
     let text = elapsed >= 1 ? "\(Format.printf("%.2f", elapsed)) s" : elapsed >= 1e-3 ? "\(Format.printf("%.2f", elapsed * 1e3)) ms" : "\(Format.printf("%.0f", elapsed * 1e6)) µs"
     context.sink.stream(.stdout, "Wall time: \(text)\n")
     return value
+  }
+}
+
+extension Evaluator {
+  /// The first item's manager entered (its value bound to the target), the rest inside it,
+  /// and its exit run however the body ends: normally, by an error, break or return.
+  func runWith(_ items: ArraySlice<WithItem>, _ body: [Stmt]) throws(CellError) -> Flow {
+    guard let item = items.first else { return try run(body) }
+    let value = try eval(item.manager)
+    guard case .host(let h) = value, let manager = h as? ContextManager else {
+      throw .typeError("'\(value.typeName)' object does not support the context manager protocol", item.manager.span)
+    }
+    let entered = try at(item.manager.span) { () throws(CellError) in try manager.enter() }
+    defer { manager.exit() }
+    if let target = item.target { try assign(target, entered) }
+    return try runWith(items.dropFirst(), body)
   }
 }

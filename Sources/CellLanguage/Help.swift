@@ -106,7 +106,7 @@ extension Interpreter {
 
       Write `name?` or help(name) for details. The language is a small Python:
       numbers, strings, lists, dicts, tuples, sets, if/elif/else, for, while,
-      def, lambda, try/except, assert, list, dict and set comprehensions (generator
+      def, lambda, try/except, with open(...), assert, list, dict and set comprehensions (generator
       expressions make lists), and the built-in modules json, math, random and
       time (import math); see docs/language.md.
       File paths are relative to the notebook's folder; Tab inside a string

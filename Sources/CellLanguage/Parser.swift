@@ -19,11 +19,11 @@ struct Parser {
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global", "nonlocal", "assert", "import", "from", "as",
+    "global", "nonlocal", "assert", "import", "from", "as", "with",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "class", "with", "yield", "async", "await",
+    "class", "yield", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -116,6 +116,7 @@ struct Parser {
     case .name("while"): return ([try whileStatement()], false)
     case .name("def"): return ([try defStatement()], false)
     case .name("try"): return ([try tryStatement()], false)
+    case .name("with"): return ([try withStatement()], false)
     case .op("%") where tokens[p + 1].kind == .name("time"):
       let start = current.span
       p += 2
@@ -381,5 +382,21 @@ extension Parser {
     }
     p += 1
     return n
+  }
+}
+
+// MARK: with
+
+extension Parser {
+  /// `with a as x, b as y: body` (the items nest, first outermost).
+  mutating func withStatement() throws(CellError) -> Stmt {
+    let start = advance().span
+    var items: [WithItem] = []
+    repeat {
+      let manager = try expression()
+      let target = acceptKeyword("as") ? try target(try postfix()) : nil
+      items.append(WithItem(manager: manager, target: target))
+    } while accept(",")
+    return Stmt(kind: .with(items, body: try block(after: "with", line: start)), span: start.through(items.last!.manager.span))
   }
 }

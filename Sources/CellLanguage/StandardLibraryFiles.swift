@@ -12,6 +12,17 @@ extension StandardLibrary {
   static func files() -> [Builtin] {
     [
       Builtin(
+        "open(file, mode='r', encoding='utf-8')",
+        summary: "Opens a text file: mode 'r' to read, 'w' to write it afresh, 'a' to add to its end.",
+        details: "Use it in a with statement, which closes it: with open('log.txt', 'a') as f: f.write('done\\n')."
+      ) { a, ctx in
+        let encoding = try a.string("encoding", default: "utf-8").lowercased()
+        guard encoding == "utf-8" || encoding == "utf8" else {
+          throw CellError(ename: "LookupError", "only UTF-8 text files are supported, not '\(encoding)'")
+        }
+        return .host(try FileObject(path: try a.string("file", default: ""), mode: try a.string("mode", default: "r"), ctx))
+      },
+      Builtin(
         "read_text(path)", summary: "Returns a text file's contents as a string (UTF-8).",
         details: "A missing file is a FileNotFoundError; a file that is not UTF-8 a UnicodeDecodeError."
       ) { a, ctx in .string(try FileAccess.readText(try a.string("path", default: ""), ctx)) },

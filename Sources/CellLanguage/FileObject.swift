@@ -1,0 +1,144 @@
+/// A host object that `with` can manage: `enter` gives what `as` binds, and `exit` runs
+/// however the body ends (normally, by an error, `break` or `return`).
+protocol ContextManager: HostObject {
+  func enter() throws(CellError) -> Value
+  func exit()
+}
+
+/// A text file `open()` returns. Mode 'r' reads the whole file (UTF-8, newlines made `\n`
+/// as Python's text mode does) when it opens and serves reads from that; 'w' empties the
+/// file when it opens and 'a' keeps it, and each write goes straight to the file, so
+/// nothing is lost if the cell stops halfway. `with open(...) as f:` closes it.
+final class FileObject: ContextManager {
+  let path: String
+  let mode: String
+  private var text: [Unicode.Scalar] = []
+  private var position = 0
+  private(set) var closed = false
+
+  init(path: String, mode: String, _ ctx: CallContext) throws {
+    guard ["r", "w", "a", "rt", "wt", "at"].contains(mode) else {
+      if mode.contains("b") { throw CellError.valueError("binary mode '\(mode)' is not supported (Tabby files are text)") }
+      throw CellError.valueError("invalid mode: '\(mode)'")
+    }
+    (self.path, self.mode) = (path, String(mode.prefix(1)))
+    switch self.mode {
+    case "r":
+      // Universal newlines: \r\n and \r read as \n.
+      var previousCR = false
+      for c in try FileAccess.readText(path, ctx).unicodeScalars {
+        defer { previousCR = c == "\r" }
+        if c == "\n" && previousCR { continue }
+        text.append(c == "\r" ? "\n" : c)
+      }
+    case "w": try FileAccess.write(path, [], append: false, ctx)
+    default: try FileAccess.write(path, [], append: true, ctx)
+    }
+  }
+
+  var typeName: String { "TextIOWrapper" }
+  var repr: String { "<_io.TextIOWrapper name='\(path)' mode='\(mode)' encoding='UTF-8'>" }
+  var attributeNames: [String] {
+    ["close", "closed", "mode", "name", "read", "readline", "readlines", "write", "writelines"]
+  }
+
+  func enter() throws(CellError) -> Value {
+    try open()
+    return .host(self)
+  }
+
+  func exit() { closed = true }
+
+  /// Iterating gives the lines still unread.
+  func iterate() throws -> [Value]? {
+    try open()
+    var lines: [Value] = []
+    while let line = nextLine() { lines.append(line) }
+    return lines
+  }
+
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "closed": return .bool(closed)
+    case "name": return .string(path)
+    case "mode": return .string(mode)
+    case "read":
+      return method("read(size=-1)", "The rest of the file (or up to size characters) as a string.") { f, a, _ in
+        try f.readable()
+        let size = try a.int("size", default: -1)
+        let end = size < 0 ? f.text.count : min(f.text.count, f.position + size)
+        defer { f.position = end }
+        return f.string(f.position..<end)
+      }
+    case "readline":
+      return method("readline()", "The next line, with its '\\n' ('' at the end of the file).") { f, _, _ in
+        try f.readable()
+        return f.nextLine() ?? .string("")
+      }
+    case "readlines":
+      return method("readlines()", "The remaining lines, each with its '\\n'.") { f, _, _ in
+        try f.readable()
+        var lines: [Value] = []
+        while let line = f.nextLine() { lines.append(line) }
+        return .list(ListObject(lines))
+      }
+    case "write":
+      return method("write(s)", "Writes a string to the file; returns the characters written.") { f, a, ctx in
+        guard case .string(let s)? = a["s"] else { throw CellError.typeError("write() argument must be str, not \(a["s"]?.typeName ?? "None")") }
+        try f.writable()
+        try FileAccess.write(f.path, Array(s.utf8), append: true, ctx)
+        return .int(s.unicodeScalars.count)
+      }
+    case "writelines":
+      return method("writelines(lines)", "Writes each string in turn (no newlines are added).") { f, a, ctx in
+        try f.writable()
+        var bytes: [UInt8] = []
+        for item in try ValueIterator.collect(a["lines"]!) {
+          guard case .string(let s) = item else { throw CellError.typeError("write() argument must be str, not \(item.typeName)") }
+          bytes += s.utf8
+        }
+        try FileAccess.write(f.path, bytes, append: true, ctx)
+        return .none
+      }
+    case "close":
+      return method("close()", "Closes the file (reads and writes then fail).") { f, _, _ in
+        f.closed = true
+        return .none
+      }
+    default: return nil
+    }
+  }
+
+  private func method(
+    _ signature: String, _ summary: String, _ body: @escaping (FileObject, BoundArguments, CallContext) throws -> Value
+  ) -> Value {
+    .function(Builtin(signature, summary: summary) { [self] a, ctx in try body(self, a, ctx) })
+  }
+
+  private func open() throws(CellError) {
+    if closed { throw .valueError("I/O operation on closed file.") }
+  }
+
+  private func readable() throws(CellError) {
+    try open()
+    if mode != "r" { throw CellError(ename: "UnsupportedOperation", "not readable") }
+  }
+
+  private func writable() throws(CellError) {
+    try open()
+    if mode == "r" { throw CellError(ename: "UnsupportedOperation", "not writable") }
+  }
+
+  private func string(_ range: Range<Int>) -> Value {
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: text[range])
+    return .string(String(view))
+  }
+
+  private func nextLine() -> Value? {
+    guard position < text.count else { return nil }
+    let end = text[position...].firstIndex(of: "\n").map { $0 + 1 } ?? text.count
+    defer { position = end }
+    return string(position..<end)
+  }
+}
