@@ -25,6 +25,14 @@ import Testing
   ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
+  ("import |", ["json", "math", "random", "time"], true),
+  ("import ma|", ["math"], true),
+  ("import math, r|", ["random"], true),
+  ("from ti|", ["time"], true),
+  ("from math import sq|", ["sqrt"], true),
+  ("from math import (pi, fa|", ["fabs", "factorial"], true),
+  ("from random import sh|", ["shuffle"], true),
+  ("from nosuch import x|", [], true),
 ])
 func completes(_ marked: String, _ expected: [String], _ exact: Bool) {
   let s = Session()
