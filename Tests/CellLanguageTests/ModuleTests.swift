@@ -92,8 +92,7 @@ func mathMatchesPython(_ code: String, _ expected: String) throws {
 func mathErrorsAreNamed(_ code: String, _ ename: String, _ message: String) throws {
   let s = Session()
   _ = try s.run("import math")
-  let e = s.error(code)
-  #expect(e?.ename == ename && e?.evalue == message, "\(code): \(e?.ename ?? "no error"): \(e?.evalue ?? "")")
+  expectError(code, ename, message, in: s)
 }
 
 @Test func importFormsBindWhatPythonBinds() throws {
@@ -115,8 +114,7 @@ func mathErrorsAreNamed(_ code: String, _ ename: String, _ message: String) thro
   ("from math import cbrt2", "ImportError", "cannot import name 'cbrt2' from 'math'"),
 ])
 func missingModulesAndNamesAreImportErrors(_ code: String, _ ename: String, _ message: String) {
-  let e = Session().error(code)
-  #expect(e?.ename == ename && e?.evalue == message, "\(e?.ename ?? "none"): \(e?.evalue ?? "")")
+  expectError(code, ename, message)
 }
 
 @Test func importErrorsAreCaughtAsInPython() throws {
@@ -155,8 +153,7 @@ func missingModulesAndNamesAreImportErrors(_ code: String, _ ename: String, _ me
 func randomErrorsAreNamed(_ code: String, _ ename: String, _ message: String) throws {
   let s = Session()
   _ = try s.run("import random")
-  let e = s.error(code)
-  #expect(e?.ename == ename && e?.evalue == message, "\(code): \(e?.ename ?? "none"): \(e?.evalue ?? "")")
+  expectError(code, ename, message, in: s)
 }
 
 /// json.dumps writes what CPython 3.11 writes (separators, indent, escapes, key conversion).

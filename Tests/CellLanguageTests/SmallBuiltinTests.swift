@@ -25,6 +25,5 @@ func smallBuiltinsMatchPython(_ code: String, _ expected: String) throws {
   ("getattr('s', 'nope')", "AttributeError", "'str' object has no attribute 'nope'"),
 ])
 func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
-  let e = Session().error(code)
-  #expect(e?.ename == ename && e?.evalue == message, "\(code): \(e?.ename ?? "none"): \(e?.evalue ?? "")")
+  expectError(code, ename, message)
 }

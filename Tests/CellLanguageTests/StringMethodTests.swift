@@ -33,8 +33,7 @@ func stringMethodsMatchPython(_ code: String, _ expected: String) throws {
   ("{}.popitem()", "KeyError", "'popitem(): dictionary is empty'"),
 ])
 func stringAndDictMethodErrors(_ code: String, _ ename: String, _ message: String) {
-  let e = Session().error(code)
-  #expect(e?.ename == ename && e?.evalue == message, "\(code): \(e?.ename ?? "none"): \(e?.evalue ?? "")")
+  expectError(code, ename, message)
 }
 
 @Test func dictSetdefaultPopitemAndClear() throws {

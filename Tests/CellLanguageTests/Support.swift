@@ -1,5 +1,6 @@
 import CellLanguage
 import JSON
+import Testing
 
 /// A sink that records every event, with scripted answers for `input()`.
 final class RecordingSink: OutputSink {
@@ -52,4 +53,15 @@ struct Session {
       return error
     }
   }
+}
+
+/// Runs `code` in `session` and expects the error `ename` with the message `message` (with
+/// `prefix`, a message that starts with it).
+func expectError(
+  _ code: String, _ ename: String, _ message: String, in session: Session = Session(), prefix: Bool = false,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
+  let e = session.error(code)
+  let matches = prefix ? e?.evalue.hasPrefix(message) == true : e?.evalue == message
+  #expect(e?.ename == ename && matches, "\(code): \(e?.ename ?? "no error"): \(e?.evalue ?? "")", sourceLocation: sourceLocation)
 }
