@@ -29,7 +29,7 @@ extension Interpreter {
       return Self.completePath(src, from: content, cursor: cur)
     }
     if scan.inString || scan.inComment { return Completion(matches: [], cursorStart: cur, cursorEnd: cur) }
-    if let names = Self.importCompletions(line: src[..<start]) {
+    if let names = importCompletions(line: src[..<start]) {
       return Completion(matches: names.filter { $0.hasPrefix(prefix) }, cursorStart: start, cursorEnd: cur)
     }
     var matches: [String] = []
@@ -226,7 +226,7 @@ struct PrefixScan {
 extension Interpreter {
   /// After `import ` or `from ` the module names; after `from m import ` (or a comma in
   /// that list) m's members. Nil when the line is not an import.
-  static func importCompletions(line before: ArraySlice<Unicode.Scalar>) -> [String]? {
+  func importCompletions(line before: ArraySlice<Unicode.Scalar>) -> [String]? {
     let lineStart = before.lastIndex(of: "\n").map { $0 + 1 } ?? before.startIndex
     let words = String(String.UnicodeScalarView(before[lineStart...])).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "(" })
       .map(String.init)
@@ -238,7 +238,7 @@ extension Interpreter {
     case "from" where words.count == 1 || (words.count == 2 && !endsInSpace):
       return Modules.available
     case "from" where words.count >= 3 && words[2] == "import":
-      return Modules.make(words[1])?.order
+      return (try? module(words[1]))?.order
     default:
       return nil
     }

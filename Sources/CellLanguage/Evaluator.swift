@@ -128,7 +128,8 @@ final class Evaluator {
       for (k, v) in pairs {
         guard let k else {
           // `**other`: its pairs, in order, later keys winning.
-          guard case .dict(let other) = try eval(v) else { throw .typeError("'\(try eval(v).typeName)' object is not a mapping", v.span) }
+          let mapping = try eval(v)
+          guard case .dict(let other) = mapping else { throw .typeError("'\(mapping.typeName)' object is not a mapping", v.span) }
           for (key, value) in zip(other.keys, other.values) { try at(v.span) { () throws(CellError) in try d.set(key, value) } }
           continue
         }
@@ -197,7 +198,10 @@ final class Evaluator {
       return v
     case .set(let items):
       let set = SetObject()
-      for v in try spread(items, "set") { try at(e.span) { () throws(CellError) in try set.insert(v) } }
+      // Each item (or each value a `*xs` spreads) is added at its own span, for the caret.
+      for x in items {
+        for v in try spread([x], "set") { try at(x.span) { () throws(CellError) in try set.insert(v) } }
+      }
       return .host(set)
     }
   }

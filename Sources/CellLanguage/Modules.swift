@@ -4,11 +4,12 @@
 enum Modules {
   static let available = ["json", "math", "random", "time"]
 
-  static func make(_ name: String) -> ModuleObject? {
+  /// `builtins`: the interpreter's own, which a module may also offer (time.sleep).
+  static func make(_ name: String, builtins: [String: Value]) -> ModuleObject? {
     switch name {
     case "math": MathModule.make()
     case "random": RandomModule.make()
-    case "time": TimeModule.make()
+    case "time": TimeModule.make(shared: ["time", "sleep"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "json": JSONModule.make()
     default: nil
     }

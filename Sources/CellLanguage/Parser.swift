@@ -209,7 +209,7 @@ struct Parser {
       var names: [String] = []
       repeat { names.append(try identifier()) } while accept(",")
       nonlocalNames[nonlocalNames.count - 1].formUnion(names)
-      return Stmt(kind: .global([]), span: start)
+      return Stmt(kind: .pass, span: start)  // a declaration: the def records the names
     default:
       return try expressionStatement()
     }

@@ -8,8 +8,8 @@ import JSON
 
 /// `import time`: the clock built-ins under their module names, and the monotonic clocks.
 enum TimeModule {
-  static func make() -> ModuleObject {
-    let shared = StandardLibrary.builtins().filter { ["time", "sleep"].contains($0.name) }
+  /// `shared`: the interpreter's time() and sleep(), offered as time.time and time.sleep.
+  static func make(shared: [Builtin]) -> ModuleObject {
     func monotonic(_ name: String, _ summary: String) -> Builtin {
       Builtin("\(name)()", summary: summary) { _, _ in
         var ts = timespec()

@@ -60,6 +60,8 @@ struct Caret: Equatable, CustomStringConvertible {
   ("class C: pass", "SyntaxError", "'class' is not supported in Tabby cells", Caret("class C: pass", 0, 5)),
   ("{[1]: 2 for x in [0]}", "TypeError", "unhashable type: 'list'", Caret("{[1]: 2 for x in [0]}", 1, 3)),
   ("{[x] for x in [0]}", "TypeError", "unhashable type: 'list'", Caret("{[x] for x in [0]}", 1, 3)),
+  ("{1, [2]}", "TypeError", "unhashable type: 'list'", Caret("{1, [2]}", 4, 3)),
+  ("{1, *[[2]]}", "TypeError", "unhashable type: 'list'", Caret("{1, *[[2]]}", 4, 6)),
   ("sum(x for x in 5)", "TypeError", "'int' object is not iterable", Caret("sum(x for x in 5)", 15, 1)),
   ("f(x for x in xs, 1)", "SyntaxError", "expected ')'", Caret("f(x for x in xs, 1)", 15, 1)),
   ("f(1, x for x in xs)", "SyntaxError", "generator expression must be parenthesized", Caret("f(1, x for x in xs)", 5, 1)),
