@@ -37,11 +37,13 @@ extension Methods {
     return text(repeatElement(f, count: before) + s + repeatElement(f, count: width - s.count - before))
   }
 
-  /// The code-point position of the last occurrence of `sub`, or -1.
-  private static func rfind(_ s: Scalars, _ sub: Scalars) -> Int {
+  /// The code-point position of the last occurrence of `sub`, or -1; the interrupt is
+  /// checked every mebibyte of positions, as `find` checks it.
+  private static func rfind(_ s: Scalars, _ sub: Scalars, _ ctx: CallContext) throws(CellError) -> Int {
     guard sub.count <= s.count else { return -1 }
-    for i in stride(from: s.count - sub.count, through: 0, by: -1) where s[i..<(i + sub.count)].elementsEqual(sub) {
-      return i
+    for i in stride(from: s.count - sub.count, through: 0, by: -1) {
+      if i & 0xFFFFF == 0 { try ctx.checkInterrupt() }
+      if s[i..<(i + sub.count)].elementsEqual(sub) { return i }
     }
     return -1
   }
@@ -53,7 +55,7 @@ extension Methods {
     let sep = Array(try a.string("sep", default: "").unicodeScalars)
     guard !sep.isEmpty else { throw .valueError("empty separator") }
     let s = scalars(v)
-    let at = last ? rfind(s, sep) : try find(string(v), String(String.UnicodeScalarView(sep)), ctx)
+    let at = last ? try rfind(s, sep, ctx) : try find(string(v), String(String.UnicodeScalarView(sep)), ctx)
     guard at >= 0 else { return last ? .tuple([.string(""), .string(""), v]) : .tuple([v, .string(""), .string("")]) }
     return .tuple([text(s[..<at]), text(sep), text(s[(at + sep.count)...])])
   }
@@ -141,11 +143,11 @@ extension Methods {
       guard at >= 0 else { throw notFound() }
       return .int(at)
     },
-    "rfind": Spec("rfind(sub)", "The position of the last occurrence of sub, or -1.") { s, a, _ in
-      .int(rfind(scalars(s), Array(try a.string("sub", default: "").unicodeScalars)))
+    "rfind": Spec("rfind(sub)", "The position of the last occurrence of sub, or -1.") { s, a, ctx in
+      .int(try rfind(scalars(s), Array(try a.string("sub", default: "").unicodeScalars), ctx))
     },
-    "rindex": Spec("rindex(sub)", "The position of the last occurrence of sub (ValueError if absent).") { s, a, _ in
-      let at = rfind(scalars(s), Array(try a.string("sub", default: "").unicodeScalars))
+    "rindex": Spec("rindex(sub)", "The position of the last occurrence of sub (ValueError if absent).") { s, a, ctx in
+      let at = try rfind(scalars(s), Array(try a.string("sub", default: "").unicodeScalars), ctx)
       guard at >= 0 else { throw notFound() }
       return .int(at)
     },

@@ -88,6 +88,8 @@ func oneMemoryBudgetForEveryAllocation(code: String, asked: String) {
   ("s.replace('a', 'bb')", "s = 'a' * 10**7"),
   ("xs.index(1)", "xs = [0] * 10**6"),
   ("s.count('b')", "s = 'a' * 10**7"),
+  ("s.rfind('b')", "s = 'a' * 10**7"),
+  ("s.rpartition('b')", "s = 'a' * 10**7"),
 ])
 func longBuiltinsSeeTheInterrupt(call: String, setup: String) throws {
   let s = Session()
