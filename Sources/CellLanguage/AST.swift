@@ -139,6 +139,25 @@ final class FunctionDef {
   }
 }
 
+/// A `class` statement: its bases (evaluated when it runs) and the body that makes its
+/// attributes.
+final class ClassDef {
+  let name: String
+  let bases: [Expr]
+  let body: [Stmt]
+  /// The first statement when it is a string: the class's help text.
+  var docstring: String? {
+    guard case .expression(let e)? = body.first?.kind, case .literal(.string(let s)) = e.kind else { return nil }
+    return s
+  }
+
+  init(name: String, bases: [Expr], body: [Stmt]) {
+    self.name = name
+    self.bases = bases
+    self.body = body
+  }
+}
+
 /// `except Types as name: body`
 struct ExceptHandler {
   var types: Expr?
@@ -175,6 +194,10 @@ struct Stmt {
     case delete([Expr])
     case pass, `break`, `continue`
     case def(FunctionDef)
+    /// `class Name(Bases): body`
+    case classDef(ClassDef)
+    /// `@decorator` lines, then the `def` or `class` they apply to (innermost last).
+    case decorated([Expr], Stmt)
     case `return`(Expr?)
     case raise(Expr?)
     /// `import math, random as r`

@@ -7,6 +7,11 @@ enum Access {
       if let found { return found }
     } else if let method = Methods.bound(object, name) {
       return .function(method)
+    } else if case .function(let f) = object, name == "__name__" {
+      return .string(f.name)
+    }
+    if case .host(let c as ClassObject) = object {
+      throw CellError(ename: "AttributeError", "type object '\(c.name)' has no attribute '\(name)'")
     }
     throw CellError(ename: "AttributeError", "'\(object.typeName)' object has no attribute '\(name)'")
   }
@@ -61,6 +66,7 @@ enum Access {
     case .string(let str): return .string(String(String.UnicodeScalarView(try pick(Array(str.unicodeScalars)))))
     case .host(let r as RangeObject): return .list(ListObject(try s.indices(count: r.count).map { .int(r.element($0)) }))
     case .host(let a as ArrayValue): return try a.index([.host(s)][...])
+    case .host(let i as InstanceObject): return try Protocols.getItem(i, .host(s))
     default: throw .typeError("'\(object.typeName)' object is not subscriptable")
     }
   }
@@ -80,6 +86,8 @@ enum Access {
       l.items[try position(index, count: l.items.count, kind: "list")] = value
     case .dict(let d):
       try d.set(index, value)
+    case .host(let i as InstanceObject):
+      try Protocols.setItem(i, index, value)
     default:
       throw .typeError("'\(object.typeName)' object does not support item assignment")
     }
@@ -101,6 +109,8 @@ enum Access {
       l.items.remove(at: try position(index, count: l.items.count, kind: "list"))
     case .dict(let d):
       if try d.remove(index) == nil { throw CellError(ename: "KeyError", index.repr) }
+    case .host(let i as InstanceObject):
+      try Protocols.deleteItem(i, index)
     default:
       throw .typeError("'\(object.typeName)' object does not support item deletion")
     }
@@ -183,6 +193,9 @@ extension Evaluator {
       let object = try eval(objectExpr)
       let index = try eval(indexExpr)
       try at(target.span) { () throws(CellError) in try Access.deleteItem(object, index) }
+    case .attribute(let objectExpr, let name):
+      let object = try eval(objectExpr)
+      try at(target.span) { () throws(CellError) in try Members.deleteAttribute(object, name) }
     default:
       throw .syntax("cannot delete this expression", target.span)
     }

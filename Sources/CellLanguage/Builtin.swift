@@ -104,7 +104,7 @@ public struct Signature: Sendable {
   }
 
   /// Splits on commas outside quotes and brackets (defaults such as `sep=', '`).
-  private static func splitTopLevel(_ s: String) -> [String] {
+  static func splitTopLevel(_ s: String) -> [String] {
     var parts: [String] = []
     var current = ""
     var quote: Character?

@@ -23,6 +23,9 @@ public struct CellError: Error, Equatable, Sendable, NamedError {
   /// True when the code is merely unfinished (an open bracket or triple-quoted string
   /// at the end): `isComplete` then answers "incomplete" rather than "invalid".
   var atEndOfInput = false
+  /// The raised object when a cell raised an instance of its own exception class, so that
+  /// `except` matches it by class and `as e` gets the same object back.
+  var raisedObject: RaisedObject?
 
   public init(ename: String, _ message: String, span: SourceSpan? = nil) {
     self.ename = ename
@@ -45,6 +48,14 @@ public struct CellError: Error, Equatable, Sendable, NamedError {
   }
   /// What an interrupted cell raises.
   public static var keyboardInterrupt: CellError { CellError(ename: "KeyboardInterrupt", "") }
+}
+
+/// Holds a raised instance inside a `CellError` (a Sendable value). The interpreter runs
+/// a session's cells on one thread at a time, so the object is never shared across threads.
+final class RaisedObject: @unchecked Sendable, Equatable {
+  let instance: InstanceObject
+  init(_ instance: InstanceObject) { self.instance = instance }
+  static func == (a: RaisedObject, b: RaisedObject) -> Bool { a === b }
 }
 
 /// Any Swift error a host handler throws can name itself for Jupyter by conforming to this.

@@ -10,6 +10,9 @@ final class Evaluator {
   var returnValue: Value = .none
   /// The errors being handled by enclosing `except` blocks (for a bare `raise`).
   var handling: [CellError] = []
+  /// Where functions defined here close over, when not `scope`: a class body's functions
+  /// see the scope around the class (and `__class__`), not the class body's names.
+  var functionClosure: Scope?
   /// A second guard on the native stack (the parser already bounds tree depth).
   private var depth = 0
   static let maxDepth = 1000
@@ -41,6 +44,13 @@ final class Evaluator {
   }
 
   func execute(_ s: Stmt) throws(CellError) -> Flow {
+    let flow = try executeStatement(s)
+    // A `__repr__` or `__bool__` that failed where no error could be thrown fails here.
+    if interpreter.errorPending.pointee { try at(s.span) { () throws(CellError) in try interpreter.raiseDeferredError() } }
+    return flow
+  }
+
+  private func executeStatement(_ s: Stmt) throws(CellError) -> Flow {
     switch s.kind {
     case .expression(let e):
       _ = try eval(e)
@@ -280,6 +290,9 @@ final class Evaluator {
 
   private func call(_ calleeExpr: Expr, _ argExprs: [Argument], span: SourceSpan) throws(CellError) -> Value {
     let callee = try eval(calleeExpr)
+    if argExprs.isEmpty, case .name("super") = calleeExpr.kind, case .function(let f) = callee, !f.isUserFunction {
+      return try at(span) { () throws(CellError) in try implicitSuper() }
+    }
     var args = Arguments()
     for a in argExprs {
       switch a {
@@ -296,6 +309,12 @@ final class Evaluator {
         }
       }
     }
-    return try at(span) { () throws(CellError) in try interpreter.call(callee, args, context: context) }
+    return try at(span) { () throws(CellError) in
+      // An argument's repr or truth test may have failed in user code (a `__repr__`).
+      if interpreter.errorPending.pointee { try interpreter.raiseDeferredError() }
+      let result = try interpreter.call(callee, args, context: context)
+      if interpreter.errorPending.pointee { try interpreter.raiseDeferredError() }
+      return result
+    }
   }
 }

@@ -49,7 +49,15 @@ final class ExceptionType: HostObject {
   var repr: String { "<class '\(name)'>" }
   var callSignature: Signature? { Signature("\(name)(*args)") }
   func call(_ arguments: BoundArguments, context: CallContext) throws -> Value {
-    .host(ExceptionValue(name, arguments.variadic.map(\.str).joined(separator: ", "), args: arguments.variadic))
+    // Python's str(KeyError(k)) is repr(k), as a missing key's message is.
+    let args = arguments.variadic
+    let message =
+      switch args.count {
+      case 0: ""
+      case 1: name == "KeyError" ? args[0].repr : args[0].str
+      default: Value.tuple(args).repr
+      }
+    return .host(ExceptionValue(name, message, args: args))
   }
   var help: String? { "\(name): an exception type. raise \(name)('message'); except \(name) as e: ..." }
   func isEqual(to other: any HostObject) -> Bool { (other as? ExceptionType)?.name == name }
@@ -87,32 +95,60 @@ extension Evaluator {
     switch value {
     case .host(let e as ExceptionValue): error = e.error
     case .host(let t as ExceptionType): error = CellError(ename: t.name, "")
+    case .host(let i as InstanceObject) where i.cls.isException:
+      error = CellError(ename: i.cls.name, i.str)
+      error.raisedObject = RaisedObject(i)
+    case .host(let c as ClassObject) where c.isException:
+      // `raise MyError` makes the instance with no arguments, as Python does.
+      let made = try at(valueExpr.span) { () throws(CellError) in try interpreter.call(value, Arguments(), context: context) }
+      guard case .host(let i as InstanceObject) = made else { return CellError(ename: c.name, "") }
+      error = CellError(ename: c.name, i.str)
+      error.raisedObject = RaisedObject(i)
     default: throw .typeError("exceptions must derive from BaseException, not '\(value.typeName)'", valueExpr.span)
     }
     error.span = span
     return error
   }
 
-  /// The exception type names an `except` clause lists.
-  func exceptionNames(_ e: Expr) throws(CellError) -> [String] {
-    if case .name(let n) = e.kind, scope?.lookup(n) ?? interpreter.lookup(n) == nil, Exceptions.looksLikeType(n) {
-      return [n]
+  /// What an `except` clause lists: built-in exception type names, or exception classes
+  /// defined in cells.
+  enum Caught {
+    case name(String)
+    case cls(ClassObject)
+
+    /// Whether `error` is of this type: by class for a raised instance, by name otherwise.
+    func matches(_ error: CellError) -> Bool {
+      let raisedClass = error.raisedObject?.instance.cls
+      switch self {
+      case .name(let n):
+        guard let raisedClass else { return Exceptions.matches(error.ename, n) }
+        return raisedClass.derives(fromException: n)
+      case .cls(let c):
+        return raisedClass?.isSubclass(of: c) ?? false
+      }
     }
-    if case .tuple(let items) = e.kind {
-      var names: [String] = []
-      for item in items { names += try exceptionNames(item) }
-      return names
-    }
-    return try typeNames(try eval(e), span: e.span)
   }
 
-  private func typeNames(_ v: Value, span: SourceSpan) throws(CellError) -> [String] {
+  func caughtTypes(_ e: Expr) throws(CellError) -> [Caught] {
+    if case .name(let n) = e.kind, scope?.lookup(n) ?? interpreter.lookup(n) == nil, Exceptions.looksLikeType(n) {
+      return [.name(n)]
+    }
+    if case .tuple(let items) = e.kind {
+      var types: [Caught] = []
+      for item in items { types += try caughtTypes(item) }
+      return types
+    }
+    return try caughtTypes(try eval(e), span: e.span)
+  }
+
+  private func caughtTypes(_ v: Value, span: SourceSpan) throws(CellError) -> [Caught] {
     switch v {
-    case .host(let t as ExceptionType): return [t.name]
+    case .host(let t as ExceptionType): return [.name(t.name)]
+    case .host(let c as ClassObject) where c.isException: return [.cls(c)]
     case .tuple(let items):
-      var names: [String] = []
-      for item in items { names += try typeNames(item, span: span) }
-      return names
+      var types: [Caught] = []
+      for item in items { types += try caughtTypes(item, span: span) }
+      return types
     default: throw .typeError("catching classes that do not inherit from BaseException is not allowed", span)
     }
   }
@@ -132,7 +168,8 @@ extension Evaluator {
           handling.append(error)
           defer { handling.removeLast() }
           if let name = handler.name {
-            try assign(Expr(kind: .name(name), span: SourceSpan(0, 0)), .host(ExceptionValue(error.ename, error.message)))
+            let caught: any HostObject = error.raisedObject?.instance ?? ExceptionValue(error.ename, error.message)
+            try assign(Expr(kind: .name(name), span: SourceSpan(0, 0)), .host(caught))
           }
           flow = try run(handler.body)
         } else {
@@ -161,7 +198,7 @@ extension Evaluator {
         if error.ename == "KeyboardInterrupt" { continue }
         return h
       }
-      if try exceptionNames(types).contains(where: { Exceptions.matches(error.ename, $0) }) { return h }
+      if try caughtTypes(types).contains(where: { $0.matches(error) }) { return h }
     }
     return nil
   }

@@ -13,6 +13,9 @@ final class Scope {
   let globalNames: Set<String>
   /// Names the function declared `nonlocal`: assignments to them go to an enclosing scope.
   let nonlocalNames: Set<String>
+  /// The function's first parameter when it takes one by position (`self` in a method),
+  /// for `super()`.
+  var firstParameter: String?
 
   init(parent: Scope?, globalNames: Set<String>, nonlocalNames: Set<String> = []) {
     self.parent = parent
@@ -54,7 +57,11 @@ extension Interpreter {
     guard callDepth <= Self.maxCallDepth else {
       throw CellError(ename: "RecursionError", "maximum recursion depth exceeded (\(Self.maxCallDepth) nested calls)")
     }
+    guard StackGuard.currentAddress() > stackLimit else {
+      throw CellError(ename: "RecursionError", "maximum recursion depth exceeded (the native stack is nearly full)")
+    }
     let scope = Scope(parent: closure, globalNames: def.globalNames, nonlocalNames: def.nonlocalNames)
+    if let first = def.parameters.first, first.kind == .normal { scope.firstParameter = first.name }
     for p in def.parameters {
       switch p.kind {
       case .variadic: scope.variables[p.name] = .tuple(bound.variadic)
@@ -105,7 +112,7 @@ extension Evaluator {
       }
     }
     let interpreter = self.interpreter
-    let closure = scope
+    let closure = functionClosure ?? scope
     let summary = def.docstring ?? (def.name == "<lambda>" ? "A lambda function." : "A function defined in this notebook.")
     return .function(
       Builtin(signature: Signature("\(def.name)(\(pieces.joined(separator: ", ")))"), summary: summary, isUserFunction: true) {
@@ -119,6 +126,10 @@ extension Evaluator {
     switch s.kind {
     case .def(let def):
       try assign(Expr(kind: .name(def.name), span: s.span), try makeFunction(def))
+    case .classDef(let def):
+      try assign(Expr(kind: .name(def.name), span: s.span), try makeClass(def, span: s.span))
+    case .decorated(let decorators, let definition):
+      try runDecorated(decorators, definition)
     case .return(let value):
       returnValue = try value.map(eval) ?? .none
       return .returned

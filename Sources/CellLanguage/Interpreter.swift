@@ -77,6 +77,23 @@ public final class Interpreter {
   var modules: [String: ModuleObject] = [:]
   /// How many user functions are running (each call nests native frames).
   var callDepth = 0
+  /// The running cell's context, for user code that Python calls implicitly (a class's
+  /// `__repr__`, `__eq__`, `__len__`); nil between cells, so inspection never runs user code.
+  var currentContext: CallContext?
+  /// An error raised by such a call where no error can be thrown (`repr`, truth tests):
+  /// raised by the evaluator at its next check (see `raiseDeferredError`).
+  var deferredError: CellError? {
+    didSet { errorPending.pointee = deferredError != nil }
+  }
+  /// `deferredError != nil`, read by the evaluator after every statement and call as a plain
+  /// memory load (a class property's read costs a dynamic exclusivity check: ~10 % of a loop).
+  let errorPending: UnsafeMutablePointer<Bool> = {
+    let flag = UnsafeMutablePointer<Bool>.allocate(capacity: 1)
+    flag.initialize(to: false)
+    return flag
+  }()
+  /// The lowest stack address user functions may call at (see StackGuard); 0 outside a cell.
+  var stackLimit: UInt = 0
   /// Colour tracebacks with ANSI escapes (as IPython does); tests turn it off.
   public var colorTracebacks: Bool
 
@@ -86,9 +103,19 @@ public final class Interpreter {
     define(name: "stderr", value: .host(StreamObject(.stderr)))
     define(name: "stdout", value: .host(StreamObject(.stdout)))
     for name in Exceptions.builtinNames.sorted() { define(name: name, value: .host(ExceptionType(name))) }
+    for b in Members.builtins(self) { register(b) }
+    if let root = try? ClassObject(
+      name: "object", bases: [], exceptionBases: [], attributes: [:], doc: "The base of every class.", interpreter: self,
+      isObjectRoot: true)
+    {
+      define(name: "object", value: .host(root))
+    }
+    define(name: "NotImplemented", value: .host(NotImplementedObject()))
     define(name: "In", value: .list(inputs))
     define(name: "Out", value: .dict(outputs))
   }
+
+  deinit { errorPending.deallocate() }
 
   /// `In` and `Out`, as IPython keeps them: every cell's code, and the results by count.
   let inputs = ListObject([.string("")])
@@ -154,13 +181,18 @@ public final class Interpreter {
     context.sink = output
     do throws(CellError) {
       let module = try Parser.parse(src)
-      let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
-      let value = try evaluator.runCell(module.body)
+      let (value, bundle) = try running(CallContext(execution: context, interpreter: self)) { (evaluator) throws(CellError) in
+        let value = try evaluator.runCell(module.body)
+        // The result's display may run a class's `__repr__`: its error is the cell's.
+        let bundle = module.trailingSemicolon ? nil : value?.mimeBundle
+        try raiseDeferredError()
+        return (value, bundle)
+      }
       remember(code: code, count: context.executionCount, result: value)
       let pager = topics.last.map(helpPage)
-      guard let value, !module.trailingSemicolon else { return ExecutionOutcome(pager: pager) }
+      guard let value, let bundle else { return ExecutionOutcome(pager: pager) }
       if case .none = value { return ExecutionOutcome(pager: pager) }
-      return ExecutionOutcome(result: value.mimeBundle, pager: pager)
+      return ExecutionOutcome(result: bundle, pager: pager)
     } catch {
       remember(code: code, count: context.executionCount, result: nil)
       throw renderer(context.executionCount).render(error, source: src)
@@ -176,8 +208,11 @@ public final class Interpreter {
         throw CellError.syntax("expected one expression", SourceSpan(0, src.count))
       }
       let context = ExecutionContext(sink: NullSink(), interrupt: InterruptFlag(), allowStdin: false)
-      let evaluator = Evaluator(interpreter: self, context: CallContext(execution: context, interpreter: self))
-      return (try evaluator.runCell(module.body) ?? .none).mimeBundle
+      return try running(CallContext(execution: context, interpreter: self)) { (evaluator) throws(CellError) in
+        let bundle = (try evaluator.runCell(module.body) ?? .none).mimeBundle
+        try raiseDeferredError()
+        return bundle
+      }
     } catch {
       throw renderer(nil).render(error, source: src)
     }
@@ -197,6 +232,35 @@ public final class Interpreter {
       throw Self.cellError(from: error)
     }
     throw .typeError("'\(callee.typeName)' object is not callable")
+  }
+
+  /// Runs `body` with an evaluator for `context`, which user code that Python calls
+  /// implicitly (`__repr__`) runs in too, under the cell's stack bound.
+  private func running<T>(_ context: CallContext, _ body: (Evaluator) throws(CellError) -> T) throws(CellError) -> T {
+    let saved = (currentContext, deferredError, stackLimit)
+    (currentContext, deferredError) = (context, nil)
+    if stackLimit == 0 { stackLimit = StackGuard.limit(below: StackGuard.currentAddress()) }
+    defer { (currentContext, deferredError, stackLimit) = saved }
+    return try body(Evaluator(interpreter: self, context: context))
+  }
+
+  /// Calls `function` with `receiver` as its first argument (a method call).
+  func callMethod(
+    _ function: Value, on receiver: Value, _ args: [Value], keywords: [(name: String, value: Value)] = [], context: CallContext
+  ) throws(CellError) -> Value {
+    try call(function, Arguments([receiver] + args, keywords: keywords), context: context)
+  }
+
+  /// Keeps the first error of a call that could not throw, for `raiseDeferredError`.
+  func deferError(_ error: CellError) {
+    if deferredError == nil { deferredError = error }
+  }
+
+  /// Throws the error a `__repr__`, `__str__`, `__bool__` (…) call kept, if any.
+  func raiseDeferredError() throws(CellError) {
+    guard let e = deferredError else { return }
+    deferredError = nil
+    throw e
   }
 
   /// Maps whatever a host handler threw to a named cell error.

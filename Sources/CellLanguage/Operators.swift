@@ -25,11 +25,13 @@ enum Operators {
     case (.invert, .int(let i)?) where v.typeName != "float": return .int(~i)
     default:
       if let r = try ArrayMath.unary(op, v) { return r }
+      if let r = try Protocols.unary(op, v) { return r }
       throw .typeError("bad operand type for unary \(op == .negate ? "-" : op == .invert ? "~" : "+"): '\(v.typeName)'")
     }
   }
 
   static func binary(_ op: BinaryOp, _ a: Value, _ b: Value, inPlace: Bool = false) throws(CellError) -> Value {
+    if a.isInstance || b.isInstance, let r = try Protocols.binary(op, a, b, inPlace: inPlace) { return r }
     if op.isBitwise { return try bitwise(op, a, b, inPlace: inPlace) }
     if let x = a.numeric, let y = b.numeric { return try numeric(op, x, y) }
     switch (op, a, b) {
@@ -223,6 +225,7 @@ enum Operators {
     case (.list(let x), .list(let y)): return try sequenceOrdering(x.items, y.items, op, depth)
     case (.tuple(let x), .tuple(let y)): return try sequenceOrdering(x, y, op, depth)
     default:
+      if a.isInstance || b.isInstance, let order = try Protocols.order(a, b, op) { return order }
       throw .typeError("'\(op.rawValue)' not supported between instances of '\(a.typeName)' and '\(b.typeName)'")
     }
   }
@@ -254,6 +257,7 @@ enum Operators {
       }
       return sub.isEmpty || s.unicodeScalars.firstRange(of: sub.unicodeScalars) != nil
     case .host(let set as SetObject): return try set.contains(item)
+    case .host(let instance as InstanceObject): return try Protocols.contains(instance, item)
     case .host(let r as RangeObject):
       guard case .int(let i)? = item.numeric else { return false }
       return r.index(of: i) != nil

@@ -19,11 +19,11 @@ struct Parser {
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global", "nonlocal", "assert", "import", "from", "as", "with",
+    "global", "nonlocal", "assert", "import", "from", "as", "with", "class",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "class", "yield", "async", "await",
+    "yield", "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -115,6 +115,8 @@ struct Parser {
     case .name("for"): return ([try forStatement()], false)
     case .name("while"): return ([try whileStatement()], false)
     case .name("def"): return ([try defStatement()], false)
+    case .name("class"): return ([try classStatement()], false)
+    case .op("@"): return ([try decoratedStatement()], false)
     case .name("try"): return ([try tryStatement()], false)
     case .name("with"): return ([try withStatement()], false)
     case .op("%") where tokens[p + 1].kind == .name("time"):

@@ -1,5 +1,51 @@
-/// `def`, `try`, parameter lists, and the lines that are not Python (`!ls`, `%magic`).
+/// `def`, `class`, decorators, `try`, parameter lists, and the lines that are not Python
+/// (`!ls`, `%magic`).
 extension Parser {
+  /// `class Name:` or `class Name(Base, …):` and its indented body.
+  mutating func classStatement() throws(CellError) -> Stmt {
+    let start = advance().span
+    guard case .name(let name) = current.kind, !Self.keywords.contains(name), !Self.unsupported.contains(name) else {
+      throw unexpected("expected a class name after 'class'")
+    }
+    p += 1
+    var bases: [Expr] = []
+    if accept("(") {
+      while !isOp(")") {
+        if case .name = current.kind, tokens[p + 1].kind == .op("=") {
+          throw .syntax("class keyword arguments (metaclass=…) are not supported in Tabby cells", current.span)
+        }
+        bases.append(try expression())
+        guard accept(",") else { break }
+      }
+      try expect(")", "expected ')'")
+    }
+    // The body is not a function or a loop: `return` and `break` there are errors, as in Python.
+    let (savedLoops, savedFunctions) = (loopDepth, functionDepth)
+    (loopDepth, functionDepth) = (0, 0)
+    defer { (loopDepth, functionDepth) = (savedLoops, savedFunctions) }
+    let body = try block(after: "class", line: start)
+    return Stmt(kind: .classDef(ClassDef(name: name, bases: bases, body: body)), span: start)
+  }
+
+  /// `@expression` lines (each on its own line) and the `def` or `class` they decorate.
+  mutating func decoratedStatement() throws(CellError) -> Stmt {
+    let start = current.span
+    var decorators: [Expr] = []
+    while accept("@") {
+      decorators.append(try expression())
+      guard current.kind == .newline else { throw unexpected("expected a new line after the decorator") }
+      p += 1
+    }
+    let definition: Stmt
+    switch current.kind {
+    case .name("def"): definition = try defStatement()
+    case .name("class"): definition = try classStatement()
+    case .eof: throw .syntax("expected 'def' or 'class' after a decorator", current.span, atEnd: true)
+    default: throw unexpected("expected 'def' or 'class' after a decorator")
+    }
+    return Stmt(kind: .decorated(decorators, definition), span: start.through(decorators.last!.span))
+  }
+
   mutating func defStatement() throws(CellError) -> Stmt {
     let start = advance().span
     guard case .name(let name) = current.kind, !Self.keywords.contains(name), !Self.unsupported.contains(name) else {

@@ -12,6 +12,7 @@ extension Value {
   public var str: String {
     if case .string(let s) = self { return s }
     if case .host(let e as ExceptionValue) = self { return e.message }
+    if case .host(let i as InstanceObject) = self { return i.str }
     return repr
   }
 

@@ -21,6 +21,7 @@ final class RangeObject: HostObject {
   }
 
   var typeName: String { "range" }
+  var truthValue: Bool { count > 0 }
   var repr: String { step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))" }
   var attributeNames: [String] { ["start", "stop", "step"] }
   func attribute(_ name: String) throws -> Value? {

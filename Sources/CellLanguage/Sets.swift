@@ -15,6 +15,7 @@ final class SetObject: HostObject {
   var typeName: String { "set" }
   var repr: String { items.isEmpty ? "set()" : "{" + items.map(\.repr).joined(separator: ", ") + "}" }
   func iterate() throws -> [Value]? { items }
+  var truthValue: Bool { storage.count > 0 }
   func isEqual(to other: any HostObject) -> Bool {
     guard let o = other as? SetObject, o.storage.count == storage.count else { return false }
     return items.allSatisfy { (try? o.contains($0)) == true }

@@ -2,7 +2,7 @@
 /// summary and details feed `help()`, `name?`, Shift-Tab and keyword completion.
 enum StandardLibrary {
   static func builtins() -> [Builtin] {
-    io() + conversions() + characters() + sequences() + functional() + introspection() + files() + [ArrayMath.builtin()]
+    io() + conversions() + characters() + sequences() + functional() + introspection() + files() + iteration() + [ArrayMath.builtin()]
   }
 
   // MARK: Conversions and numbers
@@ -202,7 +202,8 @@ enum StandardLibrary {
     var best = 0
     for i in keys.indices.dropFirst() {
       if i & 0xFFFF == 0 { try ctx.checkInterrupt() }
-      let order = try Operators.ordering(keys[i], keys[best], .less)
+      // Python's test (`item < best`, `item > best`): a NaN or a class's `__gt__` sees the same one.
+      let order = try Operators.ordering(keys[i], keys[best], wantLess ? .less : .greater)
       if wantLess ? order < 0 : order > 0 { best = i }
     }
     return items[best]
@@ -290,6 +291,9 @@ enum StandardLibrary {
     case .dict(let d): return .int(d.count)
     case .host(let r as RangeObject): return .int(r.count)
     case .host(let a as ArrayValue): return .int(a.shape[0])
+    case .host(let i as InstanceObject):
+      guard let n = try Protocols.length(i) else { throw .typeError("object of type '\(v.typeName)' has no len()") }
+      return .int(n)
     case .host(let h):
       if let items = try? h.iterate() { return .int(items.count) }
       fallthrough

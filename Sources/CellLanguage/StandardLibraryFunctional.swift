@@ -45,7 +45,7 @@ extension StandardLibrary {
       },
       Builtin(
         "isinstance(obj, classinfo)", summary: "Whether obj is of the type (or one of a tuple of types): isinstance(x, int).",
-        details: "Types are the built-in names int, float, str, bool, list, tuple, dict, set, and exception types."
+        details: "Types are the built-in names int, float, str, bool, list, tuple, dict, set, exception types and classes defined in cells."
       ) { a, _ in
         .bool(try isInstance(a["obj"]!, a["classinfo"]!))
       },
@@ -87,6 +87,11 @@ extension StandardLibrary {
       return v.typeName == t.name || (t.name == "int" && v.typeName == "bool")
     case .host(let t as ExceptionType):
       if case .host(let e as ExceptionValue) = v { return Exceptions.matches(e.ename, t.name) }
+      if case .host(let i as InstanceObject) = v { return i.cls.derives(fromException: t.name) }
+      return false
+    case .host(let c as ClassObject):
+      if c.isObjectRoot { return true }
+      if case .host(let i as InstanceObject) = v { return i.cls.isSubclass(of: c) }
       return false
     default:
       throw .typeError("isinstance() arg 2 must be a type or tuple of types, not '\(type.typeName)'")

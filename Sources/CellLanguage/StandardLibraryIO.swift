@@ -21,7 +21,9 @@ extension StandardLibrary {
         case .host(let s as StreamObject)?: stream = s.stream
         case let f?: throw CellError.typeError("print() argument 'file' must be stdout or stderr, not '\(f.typeName)'")
         }
-        ctx.sink.stream(stream, a.variadic.map(\.str).joined(separator: sep) + end)
+        let text = a.variadic.map(\.str).joined(separator: sep) + end
+        try ctx.interpreter.raiseDeferredError()  // a `__str__` that failed prints nothing
+        ctx.sink.stream(stream, text)
         return .none
       },
       Builtin(
@@ -109,7 +111,8 @@ extension StandardLibrary {
         return .list(ListObject(attributeNames(of: v).map(Value.string)))
       },
       Builtin("type(obj)", summary: "Returns the type of a value: type(1) is <class 'int'>.") { a, _ in
-        .host(TypeObject(a["obj"]!.typeName))
+        if case .host(let i as InstanceObject) = a["obj"]! { return .host(i.cls) }
+        return .host(TypeObject(a["obj"]!.typeName))
       },
     ]
   }

@@ -88,6 +88,8 @@ enum DictKey: Hashable {
   case string(CodePoints)
   case tuple([DictKey])
   case object(ObjectIdentifier)
+  /// An instance of a cell class that defines `__hash__`: hashed by it, compared by `__eq__`.
+  case instance(InstanceKey)
 
   init(_ v: Value, depth: Int = 0) throws(CellError) {
     guard depth < Value.maxRecursion else { throw Value.recursionError("while hashing") }
@@ -103,6 +105,9 @@ enum DictKey: Hashable {
       for item in items { keys.append(try DictKey(item, depth: depth + 1)) }
       self = .tuple(keys)
     case .function(let f): self = .object(ObjectIdentifier(f))
+    case .host(let i as InstanceObject):
+      guard let key = try Protocols.hashKey(i) else { self = .object(ObjectIdentifier(i)); return }
+      self = .instance(key)
     case .host(let h): self = .object(ObjectIdentifier(h))
     case .list, .dict: throw CellError.typeError("unhashable type: '\(v.typeName)'")
     }
@@ -150,6 +155,8 @@ public protocol HostObject: AnyObject {
   var help: String? { get }
   /// `==`; identity unless the host says otherwise.
   func isEqual(to other: any HostObject) -> Bool
+  /// Python's truth value (`if obj:`); true unless the host says otherwise.
+  var truthValue: Bool { get }
 }
 
 extension HostObject {
@@ -167,6 +174,7 @@ extension HostObject {
   }
   public var help: String? { nil }
   public func isEqual(to other: any HostObject) -> Bool { self === other }
+  public var truthValue: Bool { true }
 }
 
 extension Value {
@@ -197,7 +205,8 @@ extension Value {
     case .list(let l): !l.items.isEmpty
     case .tuple(let t): !t.isEmpty
     case .dict(let d): d.count > 0
-    case .function, .host: true
+    case .function: true
+    case .host(let h): h.truthValue
     }
   }
 
@@ -232,9 +241,12 @@ extension Value: Equatable {
       }
       return true
     case (.function(let x), .function(let y)): return x === y
-    case (.host(let x), .host(let y)): return x.isEqual(to: y)
+    case (.host(let x), .host(let y)):
+      if x is InstanceObject || y is InstanceObject { return try Protocols.equals(a, b) }
+      return x.isEqual(to: y)
     default:
       if let x = a.numeric, let y = b.numeric { return x == y }
+      if a.isInstance || b.isInstance { return try Protocols.equals(a, b) }
       return false
     }
   }
@@ -266,6 +278,8 @@ extension Value: Equatable {
         if isKnownUniquelyReferenced(&d) { d.drain(into: &work) }
       } else if var t = takeTuple(&v) {
         if isSoleOwner(&t) { work.append(contentsOf: t) }
+      } else if var o = takeInstance(&v) {
+        if isKnownUniquelyReferenced(&o) { o.drainFields(into: &work) }
       }
     }
   }
@@ -280,6 +294,12 @@ extension Value: Equatable {
     guard case .dict(let d) = v else { return nil }
     v = .none
     return d
+  }
+
+  private static func takeInstance(_ v: inout Value) -> InstanceObject? {
+    guard case .host(let h) = v, let o = h as? InstanceObject else { return nil }
+    v = .none
+    return o
   }
 
   private static func takeTuple(_ v: inout Value) -> [Value]? {
@@ -312,12 +332,19 @@ extension Value: Equatable {
   var isContainer: Bool {
     switch self {
     case .list, .dict, .tuple: true
+    case .host(let h): h is InstanceObject
     default: false
     }
   }
 
   /// Whether the value is a number (bool included), as format specs see it.
   var isNumber: Bool { numeric != nil }
+
+  /// Whether the value is an instance of a class defined in a cell.
+  var isInstance: Bool {
+    if case .host(let h) = self { return h is InstanceObject }
+    return false
+  }
 
   /// Numbers (bool included) as a comparable pair, nil for anything else.
   var numeric: Numeric? {

@@ -12,7 +12,7 @@ import Testing
   ("wh|", ["while", "who"], true),
   ("my|", ["my_list", "my_number"], true),
   ("print(my_n|", ["my_number"], true),
-  ("print(1, se|", ["sep=", "set"], true),
+  ("print(1, se|", ["sep=", "set", "setattr"], true),
   ("print(\"a\", (1, 2), en|", ["end=", "enumerate"], true),
   ("print(1, |", ["sep=", "end=", "file=", "ArithmeticError"], false),
   ("sleep(|", ["seconds=", "ArithmeticError"], false),
