@@ -27,3 +27,16 @@ func smallBuiltinsMatchPython(_ code: String, _ expected: String) throws {
 func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
   expectError(code, ename, message)
 }
+
+/// Truth of empty sets and ranges, NaN in max/min, and exception messages: CPython 3.11's
+/// results (`print(...)` of the same line there).
+@Test func truthNaNOrderAndExceptionTextAsInPython() throws {
+  let s = Session()
+  _ = try s.run(
+    """
+    nan = float('nan')
+    print(bool(set()), bool({1}), bool(range(0)), bool(range(2)), max([1, nan]), max([nan, 1]), min([nan, 1]), min([1, nan]))
+    print(str(KeyError('k')), str(ValueError(1, 2)), str(ValueError()), repr(KeyError('k')))
+    """)
+  #expect(s.sink.text(.stdout) == "False True False True 1 nan nan 1\n'k' (1, 2)  KeyError('k')\n")
+}
