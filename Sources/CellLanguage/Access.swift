@@ -42,8 +42,9 @@ enum Access {
       let scalars = Array(s.unicodeScalars)
       return .string(String(scalars[try position(index, count: scalars.count, kind: "string")]))
     case .dict(let d):
-      guard let v = try d.get(index) else { throw CellError(ename: "KeyError", index.repr) }
-      return v
+      if let v = try d.get(index) { return v }
+      if let v = try d.flavor?.missing(index, in: d) { return v }
+      throw CellError(ename: "KeyError", index.repr)
     case .host(let r as RangeObject):
       return .int(r.element(try position(index, count: r.count, kind: "range object")))
     case .host(let h):

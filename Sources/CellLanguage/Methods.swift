@@ -15,7 +15,7 @@ enum Methods {
   static func table(for v: Value) -> [String: Spec] {
     switch v {
     case .list: listMethods
-    case .dict: dictMethods
+    case .dict(let d): if case .counter? = d.flavor { counterMethods } else { dictMethods }
     case .string: stringMethods
     default: [:]
     }
@@ -144,4 +144,8 @@ enum Methods {
       return .dict(c)
     },
   ]
+}
+
+extension Methods {
+  static let counterMethods = dictMethods.merging(Counters.methods) { _, counter in counter }
 }

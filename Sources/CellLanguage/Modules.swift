@@ -2,7 +2,7 @@
 /// module search path, and no Python). Each interpreter makes its own on first import, so
 /// a session's `random.seed` does not reach another session.
 enum Modules {
-  static let available = ["json", "math", "random", "time"]
+  static let available = ["collections", "json", "math", "random", "time"]
 
   /// `builtins`: the interpreter's own, which a module may also offer (time.sleep).
   static func make(_ name: String, builtins: [String: Value]) -> ModuleObject? {
@@ -11,6 +11,7 @@ enum Modules {
     case "random": RandomModule.make()
     case "time": TimeModule.make(shared: ["time", "sleep"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "json": JSONModule.make()
+    case "collections": CollectionsModule.make()
     default: nil
     }
   }

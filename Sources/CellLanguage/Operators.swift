@@ -51,6 +51,9 @@ enum Operators {
       }
       return .list(ListObject(x.items + y.items))
     case (.add, .list, _): throw .typeError("can only concatenate list (not \"\(b.typeName)\") to list")
+    case (.add, .dict(let x), .dict(let y)) where x.isCounter && y.isCounter,
+      (.subtract, .dict(let x), .dict(let y)) where x.isCounter && y.isCounter:
+      return try Counters.combine(op, x, y)
     case (.subtract, .host(let x as SetObject), .host(let y as SetObject)):
       var kept: [Value] = []
       for v in x.items where try !y.contains(v) { kept.append(v) }
@@ -261,6 +264,12 @@ enum Operators {
     case .host(let r as RangeObject):
       guard case .int(let i)? = item.numeric else { return false }
       return r.index(of: i) != nil
+    case .host(let h):
+      // Any other iterable host object (a deque, an iterator): a search of its items.
+      let items: [Value]?
+      do { items = try h.iterate() } catch { throw Interpreter.cellError(from: error) }
+      guard let items else { throw .typeError("argument of type '\(container.typeName)' is not iterable") }
+      return try firstIndex(of: item, in: items, context: nil) != nil
     default:
       throw .typeError("argument of type '\(container.typeName)' is not iterable")
     }

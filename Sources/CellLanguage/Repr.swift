@@ -43,14 +43,18 @@ extension Value {
     case .dict(let d):
       guard !seen.contains(ObjectIdentifier(d)), seen.count < 200 else { return out += "{...}" }
       seen.append(ObjectIdentifier(d))
-      out += "{"
-      for (i, (k, value)) in zip(d.keys, d.values).enumerated() {
-        if i > 0 { out += ", " }
-        writeRepr(k, into: &out, seen: &seen)
-        out += ": "
-        writeRepr(value, into: &out, seen: &seen)
+      var items = "{"
+      // A Counter shows its most common items first, as Python's does.
+      var pairs = Array(zip(d.keys, d.values))
+      if d.isCounter, let ordered = try? Counters.mostCommon(d) { pairs = ordered }
+      for (i, (k, value)) in pairs.enumerated() {
+        if i > 0 { items += ", " }
+        writeRepr(k, into: &items, seen: &seen)
+        items += ": "
+        writeRepr(value, into: &items, seen: &seen)
       }
-      out += "}"
+      items += "}"
+      out += d.flavor?.repr(d, items: items) ?? items
       seen.removeLast()
     }
   }

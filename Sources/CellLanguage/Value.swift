@@ -25,6 +25,8 @@ public final class ListObject {
 /// An insertion-ordered dict. Keys must be hashable (None, bool, numbers, str, tuples of those).
 public final class DictObject {
   public private(set) var keys: [Value] = []
+  /// Set for `collections`' Counter, defaultdict and OrderedDict.
+  var flavor: DictFlavor?
   public private(set) var values: [Value] = []
   private var index: [DictKey: Int] = [:]
 
@@ -188,7 +190,7 @@ extension Value {
     case .string: "str"
     case .list: "list"
     case .tuple: "tuple"
-    case .dict: "dict"
+    case .dict(let d): d.flavor?.typeName ?? "dict"
     case .function(let f): f.isUserFunction ? "function" : "builtin_function_or_method"
     case .host(let h): h.typeName
     }
