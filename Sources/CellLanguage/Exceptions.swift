@@ -17,6 +17,7 @@ enum Exceptions {
     "MemoryError": "Exception", "DataError": "ValueError", "UnicodeDecodeError": "UnicodeError",
     "JSONDecodeError": "ValueError", "AssertionError": "Exception", "StopIteration": "Exception",
     "ImportError": "Exception", "ModuleNotFoundError": "ImportError", "UnsupportedOperation": "OSError",
+    "StatisticsError": "ValueError",
   ]
 
   /// The types every interpreter defines, including the classifier's own errors.

@@ -137,8 +137,13 @@ extension Evaluator {
       throw try raised(value, span: s.span)
     case .importModules(let names):
       for n in names {
-        let module = try at(s.span) { () throws(CellError) in try interpreter.module(n.name) }
-        try assign(Expr(kind: .name(n.alias ?? n.name), span: s.span), .host(module))
+        // `import os.path` binds `os` (which has `path`); `import os.path as p` the submodule.
+        let top = n.alias == nil ? String(n.name.prefix { $0 != "." }) : n.name
+        let module = try at(s.span) { () throws(CellError) in
+          _ = try interpreter.module(n.name)
+          return try interpreter.module(top)
+        }
+        try assign(Expr(kind: .name(n.alias ?? top), span: s.span), .host(module))
       }
     case .importNames(let moduleName, let names):
       let module = try at(s.span) { () throws(CellError) in try interpreter.module(moduleName) }

@@ -2,7 +2,9 @@
 /// module search path, and no Python). Each interpreter makes its own on first import, so
 /// a session's `random.seed` does not reach another session.
 enum Modules {
-  static let available = ["collections", "json", "math", "random", "time"]
+  static let available = [
+    "collections", "functools", "itertools", "json", "math", "os", "os.path", "random", "statistics", "time",
+  ]
 
   /// `builtins`: the interpreter's own, which a module may also offer (time.sleep).
   static func make(_ name: String, builtins: [String: Value]) -> ModuleObject? {
@@ -12,6 +14,11 @@ enum Modules {
     case "time": TimeModule.make(shared: ["time", "sleep"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "json": JSONModule.make()
     case "collections": CollectionsModule.make()
+    case "itertools": IterToolsModule.make()
+    case "functools": FuncToolsModule.make()
+    case "statistics": StatisticsModule.make()
+    case "os": OSModule.make(path: PathModule.make())
+    case "os.path": PathModule.make()
     default: nil
     }
   }

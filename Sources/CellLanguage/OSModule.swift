@@ -1,0 +1,160 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// `import os` and `os.path`: the file-system calls notebook code makes (paths, listing,
+/// making folders, the environment), on the C library, with Python's OSError names.
+enum OSModule {
+  static func make(path: ModuleObject) -> ModuleObject {
+    var environment: [(String, Value)] = []
+    var p = environ
+    while let entry = p.pointee {
+      let text = String(cString: entry)
+      if let eq = text.firstIndex(of: "=") { environment.append((String(text[..<eq]), .string(String(text[text.index(after: eq)...])))) }
+      p += 1
+    }
+    return ModuleObject(
+      name: "os", summary: "Files, folders and the environment, as Python's os module (os.path for paths).",
+      functions: [
+        Builtin("getcwd()", summary: "The current folder.") { _, _ in .string(currentDirectory()) },
+        Builtin("listdir(path='.')", summary: "The names in a folder (sorted here; Python's order is the file system's).") { a, _ in
+          .list(try FileAccess.listDirectory(try a.string("path", default: ".")).map(Value.string))
+        },
+        Builtin("makedirs(name, exist_ok=False)", summary: "Makes a folder and any missing parents.") { a, _ in
+          try makeDirectories(try a.string("name", default: ""), existOK: try a.bool("exist_ok", default: false))
+          return .none
+        },
+        Builtin("mkdir(path)", summary: "Makes a folder (its parent must exist).") { a, _ in
+          let path = try a.string("path", default: "")
+          guard Glibc.mkdir(path, 0o777) == 0 else { throw FileAccess.osError(errno, path) }
+          return .none
+        },
+        Builtin("remove(path)", summary: "Deletes a file.") { a, _ in
+          let path = try a.string("path", default: "")
+          guard unlink(path) == 0 else { throw FileAccess.osError(errno, path) }
+          return .none
+        },
+        Builtin("rename(src, dst)", summary: "Renames (moves) a file or folder.") { a, _ in
+          let (src, dst) = (try a.string("src", default: ""), try a.string("dst", default: ""))
+          guard Glibc.rename(src, dst) == 0 else { throw FileAccess.osError(errno, src) }
+          return .none
+        },
+        Builtin("getenv(key, default=None)", summary: "An environment variable's value, or default.") { a, _ in
+          guard let v = Glibc.getenv(try a.string("key", default: "")) else { return a.value("default") ?? .none }
+          return .string(String(cString: v))
+        },
+        Builtin("cpu_count()", summary: "The number of CPUs.") { _, _ in .int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) },
+      ],
+      constants: [("path", .host(path)), ("sep", .string("/")), ("environ", .dict(DictObject(environment)))])
+  }
+
+  static func currentDirectory() -> String {
+    var buffer = [CChar](repeating: 0, count: 4096)
+    return getcwd(&buffer, buffer.count) == nil ? "." : String(cString: buffer)
+  }
+
+  private static func makeDirectories(_ path: String, existOK: Bool) throws(CellError) {
+    if FileAccess.isDirectory(path) {
+      if existOK { return }
+      throw FileAccess.osError(EEXIST, path)
+    }
+    let parent = PathModule.dirname(path)
+    if !parent.isEmpty, parent != path, !FileAccess.isDirectory(parent) { try makeDirectories(parent, existOK: true) }
+    guard Glibc.mkdir(path, 0o777) == 0 || (errno == EEXIST && existOK) else { throw FileAccess.osError(errno, path) }
+  }
+}
+
+/// `os.path`: pure string operations on POSIX paths, and a few questions to the file system.
+enum PathModule {
+  static func make() -> ModuleObject {
+    func text(_ a: BoundArguments, _ name: String = "path") throws(CellError) -> String {
+      guard case .string(let s)? = a[name] else { throw .typeError("expected str, not \(a[name]?.typeName ?? "None")") }
+      return s
+    }
+    func info(_ path: String) -> stat? {
+      var s = stat()
+      return stat(path, &s) == 0 ? s : nil
+    }
+    return ModuleObject(
+      name: "os.path", summary: "Path names: join, split, splitext, basename, dirname, exists, isfile, isdir, getsize.",
+      functions: [
+        Builtin("join(path, *paths)", summary: "Joins path parts with '/' (an absolute part starts over).") { a, _ in
+          var out = try text(a)
+          for v in a.variadic {
+            guard case .string(let part) = v else { throw CellError.typeError("join() argument must be str, not '\(v.typeName)'") }
+            if part.hasPrefix("/") || out.isEmpty { out = part } else { out += (out.hasSuffix("/") ? "" : "/") + part }
+          }
+          return .string(out)
+        },
+        Builtin("basename(path)", summary: "The last part: basename('a/b.jpg') is 'b.jpg'.") { a, _ in .string(split(try text(a)).1) },
+        Builtin("dirname(path)", summary: "All but the last part: dirname('a/b.jpg') is 'a'.") { a, _ in .string(dirname(try text(a))) },
+        Builtin("split(path)", summary: "(dirname, basename).") { a, _ in
+          let (head, tail) = split(try text(a))
+          return .tuple([.string(head), .string(tail)])
+        },
+        Builtin("splitext(path)", summary: "(root, extension): splitext('a/b.tar.gz') is ('a/b.tar', '.gz').") { a, _ in
+          let (root, ext) = splitext(try text(a))
+          return .tuple([.string(root), .string(ext)])
+        },
+        Builtin("exists(path)", summary: "Whether a file or folder is there.") { a, _ in .bool(info(try text(a)) != nil) },
+        Builtin("isfile(path)", summary: "Whether path is a regular file.") { a, _ in
+          .bool(info(try text(a)).map { $0.st_mode & 0o170000 == 0o100000 } ?? false)
+        },
+        Builtin("isdir(path)", summary: "Whether path is a folder.") { a, _ in .bool(FileAccess.isDirectory(try text(a))) },
+        Builtin("isabs(path)", summary: "Whether path starts at the root.") { a, _ in .bool(try text(a).hasPrefix("/")) },
+        Builtin("getsize(path)", summary: "A file's size in bytes.") { a, _ in
+          let path = try text(a)
+          guard let s = info(path) else { throw FileAccess.osError(errno, path) }
+          return .int(Int(s.st_size))
+        },
+        Builtin("abspath(path)", summary: "The path from the root, normalised.") { a, _ in
+          let path = try text(a)
+          return .string(normpath(path.hasPrefix("/") ? path : OSModule.currentDirectory() + "/" + path))
+        },
+        Builtin("normpath(path)", summary: "The path with '.', '..' and doubled '/' resolved as text.") { a, _ in .string(normpath(try text(a))) },
+        Builtin("expanduser(path)", summary: "~ replaced by the home folder.") { a, _ in
+          let path = try text(a)
+          guard path == "~" || path.hasPrefix("~/"), let home = getenv("HOME") else { return .string(path) }
+          return .string(String(cString: home) + path.dropFirst())
+        },
+      ],
+      constants: [("sep", .string("/"))])
+  }
+
+  /// Python's posixpath.split: the head keeps a leading run of slashes, loses trailing ones.
+  static func split(_ path: String) -> (String, String) {
+    guard let slash = path.lastIndex(of: "/") else { return ("", path) }
+    var head = String(path[...slash])
+    let tail = String(path[path.index(after: slash)...])
+    if head.contains(where: { $0 != "/" }) { while head.hasSuffix("/") { head.removeLast() } }
+    return (head, tail)
+  }
+
+  static func dirname(_ path: String) -> String { split(path).0 }
+
+  /// posixpath.splitext: the last dot of the last part, unless the part starts with dots only before it.
+  static func splitext(_ path: String) -> (String, String) {
+    let base = split(path).1
+    guard let dot = base.lastIndex(of: "."), base[..<dot].contains(where: { $0 != "." }) else { return (path, "") }
+    let ext = String(base[dot...])
+    return (String(path.dropLast(ext.count)), ext)
+  }
+
+  /// posixpath.normpath.
+  static func normpath(_ path: String) -> String {
+    if path.isEmpty { return "." }
+    let initial = path.hasPrefix("//") && !path.hasPrefix("///") ? 2 : path.hasPrefix("/") ? 1 : 0
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") where part != "." {
+      if part == "..", let last = parts.last, last != ".." {
+        parts.removeLast()
+      } else if part != ".." || initial == 0 {
+        parts.append(part)
+      }
+    }
+    let joined = String(repeating: "/", count: initial) + parts.joined(separator: "/")
+    return joined.isEmpty ? "." : joined
+  }
+}

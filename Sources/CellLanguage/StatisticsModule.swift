@@ -1,0 +1,202 @@
+/// `import statistics`: averages and spread of numbers as Python's statistics module gives
+/// them. Sums are carried exactly in two floats (Knuth's two-sum), so a mean is the exact
+/// mean rounded once, as Python's exact-fraction arithmetic rounds it.
+enum StatisticsModule {
+  static func make() -> ModuleObject {
+    ModuleObject(
+      name: "statistics", summary: "mean, median, mode, stdev, variance and quantiles, as Python's statistics module.",
+      functions: averages() + spread(),
+      constants: [("StatisticsError", .host(ExceptionType("StatisticsError")))])
+  }
+
+  /// The data as numbers, refusing an empty set where `needed` items are required.
+  private static func numbers(_ v: Value?, _ function: String, needed: Int = 1) throws(CellError) -> [Value] {
+    let xs = try ValueIterator.collect(v ?? .tuple([]))
+    for x in xs where x.numeric == nil { throw .typeError("can't convert type '\(x.typeName)' to numerator/denominator") }
+    guard xs.count >= needed else {
+      throw CellError(ename: "StatisticsError", needed == 1 ? "\(function) requires at least one data point" : "\(function) requires at least two data points")
+    }
+    return xs
+  }
+
+  /// A sum carried as an unevaluated pair hi + lo (exact for a few hundred thousand terms).
+  struct Exact {
+    var hi = 0.0
+    var lo = 0.0
+
+    static func twoSum(_ a: Double, _ b: Double) -> (Double, Double) {
+      let s = a + b
+      let bp = s - a
+      return (s, (a - (s - bp)) + (b - bp))
+    }
+
+    mutating func add(_ x: Double) {
+      let (s, e) = Self.twoSum(hi, x)
+      hi = s
+      lo += e
+    }
+
+    /// (hi + lo) / n, as a pair: the first term's remainder is exact by a fused multiply-add.
+    func divided(by n: Double) -> Exact {
+      let q = hi / n
+      let remainder = hi.addingProduct(-q, n)
+      let (h, l) = Self.twoSum(q, (remainder + lo) / n)
+      return Exact(hi: h, lo: l)
+    }
+
+    var value: Double { hi + lo }
+  }
+
+  private static func exactSum(_ xs: [Double]) -> Exact {
+    var total = Exact()
+    for x in xs { total.add(x) }
+    return total
+  }
+
+  private static func divide(_ sum: Exact, _ n: Double) -> Double { sum.divided(by: n).value }
+
+  private static func mean(_ xs: [Value]) -> Value {
+    if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
+      // Integers: an exact mean when it is whole (Python returns an int then).
+      let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
+      let (total, overflow) = ints.reduce((0, false)) { acc, i in
+        let (s, o) = acc.0.addingReportingOverflow(i)
+        return (s, acc.1 || o)
+      }
+      if !overflow, total % ints.count == 0 { return .int(total / ints.count) }
+    }
+    return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
+  }
+
+  private static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
+    var failure: CellError?
+    let out = xs.sorted { a, b in
+      do throws(CellError) { return try Operators.ordering(a, b, .less) < 0 } catch {
+        failure = error
+        return false
+      }
+    }
+    if let failure { throw failure }
+    return out
+  }
+
+  private static func averages() -> [Builtin] {
+    [
+      Builtin("mean(data)", summary: "The arithmetic mean (an int when the data are ints and it is whole).") { a, _ in
+        mean(try numbers(a["data"], "mean"))
+      },
+      Builtin("fmean(data)", summary: "The arithmetic mean as a float.") { a, _ in
+        let xs = try numbers(a["data"], "fmean")
+        return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
+      },
+      Builtin("median(data)", summary: "The middle value (the mean of the middle two for an even count).") { a, _ in
+        let xs = try sortedNumbers(try numbers(a["data"], "median"))
+        let n = xs.count
+        if n % 2 == 1 { return xs[n / 2] }
+        return try Operators.binary(.divide, try Operators.binary(.add, xs[n / 2 - 1], xs[n / 2]), .int(2))
+      },
+      Builtin("median_low(data)", summary: "The lower of the middle two values.") { a, _ in
+        let xs = try sortedNumbers(try numbers(a["data"], "median_low"))
+        return xs[(xs.count - 1) / 2]
+      },
+      Builtin("median_high(data)", summary: "The higher of the middle two values.") { a, _ in
+        let xs = try sortedNumbers(try numbers(a["data"], "median_high"))
+        return xs[xs.count / 2]
+      },
+      Builtin("mode(data)", summary: "The most common value (the first seen among equals); any hashable values.") { a, _ in
+        let counts = try modeCounts(a["data"], "mode")
+        return counts.first!.0
+      },
+      Builtin("multimode(data)", summary: "Every most common value, in first-seen order.") { a, _ in
+        let counts = try modeCounts(a["data"], nil)
+        guard let top = counts.first?.1 else { return .list([]) }
+        return .list(counts.filter { $0.1 == top }.map(\.0))
+      },
+    ]
+  }
+
+  /// Values with their counts, most common first (first seen first among equals).
+  private static func modeCounts(_ v: Value?, _ function: String?) throws(CellError) -> [(Value, Int)] {
+    let d = DictObject()
+    for x in try ValueIterator.collect(v ?? .tuple([])) {
+      let old = try d.get(x)
+      try d.set(x, .int((old.flatMap { if case .int(let n) = $0 { n } else { nil } } ?? 0) + 1))
+    }
+    if d.count == 0, let function { throw CellError(ename: "StatisticsError", "no \(function) for empty data") }
+    let pairs: [(Value, Int)] = zip(d.keys, d.values).map { k, v in
+      if case .int(let n) = v { return (k, n) }
+      return (k, 0)
+    }
+    let order = pairs.indices.sorted { pairs[$0].1 != pairs[$1].1 ? pairs[$0].1 > pairs[$1].1 : $0 < $1 }
+    return order.map { pairs[$0] }
+  }
+
+  /// The sum of squared deviations from the mean, divided by `n − ddof`: exactly in
+  /// integers for int data (an int when whole, as Python's), else in pairs of floats.
+  private static func variance(_ xs: [Value], ddof: Int) -> Value {
+    let divisor = xs.count - ddof
+    if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
+      let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
+      // n·Σx² − (Σx)² = n² · population variance; divided by n·divisor.
+      var (sum, squares, overflow) = (0, 0, false)
+      for i in ints {
+        let (sq, o1) = i.multipliedReportingOverflow(by: i)
+        let (s1, o2) = sum.addingReportingOverflow(i)
+        let (s2, o3) = squares.addingReportingOverflow(sq)
+        (sum, squares, overflow) = (s1, s2, overflow || o1 || o2 || o3)
+      }
+      let (a, o4) = squares.multipliedReportingOverflow(by: ints.count)
+      let (b, o5) = sum.multipliedReportingOverflow(by: sum)
+      let (denominator, o6) = ints.count.multipliedReportingOverflow(by: divisor)
+      if !(overflow || o4 || o5 || o6) {
+        let numerator = a - b
+        if numerator % denominator == 0 { return .int(numerator / denominator) }
+        return .float(Double(numerator) / Double(denominator))
+      }
+    }
+    let values = xs.map { $0.numeric!.double }
+    let mean = exactSum(values).divided(by: Double(values.count))
+    var total = Exact()
+    for x in values {
+      let (dh, dl0) = Exact.twoSum(x, -mean.hi)
+      let dl = dl0 - mean.lo
+      let p = dh * dh
+      total.add(p)
+      total.add((-p).addingProduct(dh, dh) + 2 * dh * dl + dl * dl)
+    }
+    return .float(total.divided(by: Double(divisor)).value)
+  }
+
+  /// A correctly rounded square root of a variance (one Newton step on the pair).
+  private static func root(_ v: Value) -> Double {
+    let x = v.numeric?.double ?? 0
+    guard x > 0 else { return 0 }
+    let s = x.squareRoot()
+    return s + x.addingProduct(-s, s) / (2 * s)
+  }
+
+  private static func spread() -> [Builtin] {
+    func spreadOf(_ name: String, sample: Bool, sqrt: Bool) -> Builtin {
+      Builtin("\(name)(data)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance").") { a, _ in
+        let xs = try numbers(a["data"], name, needed: sample ? 2 : 1)
+        let v = variance(xs, ddof: sample ? 1 : 0)
+        return sqrt ? .float(root(v)) : v
+      }
+    }
+    return [
+      spreadOf("variance", sample: true, sqrt: false), spreadOf("pvariance", sample: false, sqrt: false),
+      spreadOf("stdev", sample: true, sqrt: true), spreadOf("pstdev", sample: false, sqrt: true),
+      Builtin("quantiles(data, *, n=4)", summary: "The n - 1 cut points dividing the data into n equal groups (Python's 'exclusive' method).") { a, _ in
+        let n = try a.int("n", default: 4)
+        guard n >= 1 else { throw CellError(ename: "StatisticsError", "n must be at least 1") }
+        let xs = try sortedNumbers(try numbers(a["data"], "quantiles", needed: 2)).map { $0.numeric!.double }
+        let m = xs.count + 1
+        return .list((1..<n).map { i in
+          let j = min(max(i * m / n, 1), xs.count - 1)
+          let delta = Double(i * m - j * n)
+          return .float((xs[j - 1] * (Double(n) - delta) + xs[j] * delta) / Double(n))
+        })
+      },
+    ]
+  }
+}
