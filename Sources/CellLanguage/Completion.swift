@@ -29,8 +29,14 @@ extension Interpreter {
       return Self.completePath(src, from: content, cursor: cur)
     }
     if scan.inString || scan.inComment { return Completion(matches: [], cursorStart: cur, cursorEnd: cur) }
-    if let names = importCompletions(line: src[..<start]) {
-      return Completion(matches: names.filter { $0.hasPrefix(prefix) }, cursorStart: start, cursorEnd: cur)
+    // A module name may be dotted (`import os.pa|`): the word runs back over dots.
+    var wordStart = start
+    while wordStart > 0, Self.isIdentifierScalar(src[wordStart - 1]) || src[wordStart - 1] == "." { wordStart -= 1 }
+    if let names = importCompletions(line: src[..<wordStart]) {
+      let typed = String(String.UnicodeScalarView(src[wordStart..<cur]))
+      // Submodules (os.path) once the word has a dot, as IPython offers them.
+      let matches = names.filter { $0.hasPrefix(typed) && (typed.contains(".") || !$0.contains(".")) }
+      return Completion(matches: matches, cursorStart: wordStart, cursorEnd: cur)
     }
     var matches: [String] = []
     if start > 0, src[start - 1] == "." {

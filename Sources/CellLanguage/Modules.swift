@@ -6,6 +6,8 @@ enum Modules {
     "collections", "functools", "itertools", "json", "math", "os", "os.path", "random", "statistics", "time",
   ]
 
+  static let topLevel = available.filter { !$0.contains(".") }
+
   /// `builtins`: the interpreter's own, which a module may also offer (time.sleep).
   static func make(_ name: String, builtins: [String: Value]) -> ModuleObject? {
     switch name {
@@ -32,7 +34,7 @@ enum Modules {
     return CellError(
       ename: "ModuleNotFoundError",
       "No module named '\(top)' (Tabby cells have no Python packages; the built-in modules are "
-        + available.dropLast().joined(separator: ", ") + " and " + available.last! + "; array() makes numpy-style arrays)")
+        + topLevel.dropLast().joined(separator: ", ") + " and " + topLevel.last! + "; array() makes numpy-style arrays)")
   }
 }
 

@@ -25,7 +25,7 @@ import Testing
   ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
-  ("import |", ["json", "math", "random", "time"], true),
+  ("import |", ["collections", "functools", "itertools", "json", "math", "os", "random", "statistics", "time"], true),
   ("import ma|", ["math"], true),
   ("import math, r|", ["random"], true),
   ("from ti|", ["time"], true),
@@ -48,6 +48,12 @@ func completes(_ marked: String, _ expected: [String], _ exact: Bool) {
     while start > 0, scalars[start - 1] == "_" || scalars[start - 1].properties.isAlphabetic { start -= 1 }
     #expect(completion.cursorStart == start && completion.cursorEnd == cursor, "\(marked)")
   }
+}
+
+@Test func importCompletesASubmoduleAfterTheDot() {
+  let s = Session()
+  let completion = s.interpreter.complete("import os.", cursor: 10)
+  #expect(completion.matches == ["os.path"] && completion.cursorStart == 7 && completion.cursorEnd == 10)
 }
 
 @Test func completionCountsCodePoints() {
