@@ -187,6 +187,8 @@ struct Stmt {
     /// `a = b = value`: every target gets the value.
     case assign([Expr], Expr)
     case augmented(Expr, BinaryOp, Expr)
+    /// `target: annotation [= value]`
+    case annotated(Expr, annotation: Expr, value: Expr?)
     case `if`([(Expr, [Stmt])], else: [Stmt]?)
     /// `for … in …: body`, and an `else:` body run when the loop ends without `break`.
     case `for`(target: Expr, iterable: Expr, body: [Stmt], else: [Stmt]?)

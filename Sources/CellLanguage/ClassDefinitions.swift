@@ -24,7 +24,11 @@ extension Evaluator {
     let body = Scope(parent: cell, globalNames: [])
     let evaluator = Evaluator(interpreter: interpreter, context: context, scope: body)
     evaluator.functionClosure = cell
+    evaluator.annotations = []
     _ = try evaluator.run(def.body)
+    if let annotations = evaluator.annotations, !annotations.isEmpty {
+      body.variables["__annotations__"] = .dict(DictObject(annotations))
+    }
     let cls = try at(span) { () throws(CellError) in
       try ClassObject(
         name: def.name, bases: bases, exceptionBases: exceptionBases, attributes: body.variables, doc: def.docstring,

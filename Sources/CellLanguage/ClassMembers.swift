@@ -227,6 +227,12 @@ final class SuperObject: HostObject {
   }
 }
 
+/// `...` (Ellipsis): a placeholder body (`def f(): ...`) and a type hint's "and so on".
+final class EllipsisObject: HostObject {
+  var typeName: String { "ellipsis" }
+  var repr: String { "Ellipsis" }
+}
+
 /// `NotImplemented`: what a binary special method returns to let the other operand try.
 final class NotImplementedObject: HostObject {
   var typeName: String { "NotImplementedType" }

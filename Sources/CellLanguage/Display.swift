@@ -97,4 +97,17 @@ final class StreamObject: HostObject {
   var typeName: String { "TextIO" }
   var repr: String { "<\(stream.rawValue)>" }
   var help: String? { "The cell's \(stream.rawValue) stream: print(..., file=\(stream.rawValue)) writes to it." }
+  var attributeNames: [String] { ["write", "flush"] }
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "write":
+      return .function(Builtin("write(s)", summary: "Writes a string to the stream; returns the characters written.") { [stream] a, ctx in
+        guard case .string(let s)? = a["s"] else { throw CellError.typeError("write() argument must be str, not \(a["s"]?.typeName ?? "None")") }
+        ctx.sink.stream(stream, s)
+        return .int(s.unicodeScalars.count)
+      })
+    case "flush": return .function(Builtin("flush()", summary: "Output is sent as it is written; nothing to do.") { _, _ in .none })
+    default: return nil
+    }
+  }
 }

@@ -13,6 +13,8 @@ final class Evaluator {
   /// Where functions defined here close over, when not `scope`: a class body's functions
   /// see the scope around the class (and `__class__`), not the class body's names.
   var functionClosure: Scope?
+  /// In a class body: the names annotated so far (`x: int = 0`) and their annotations.
+  var annotations: [(String, Value)]?
   /// A second guard on the native stack (the parser already bounds tree depth).
   private var depth = 0
   static let maxDepth = 1000
@@ -54,6 +56,9 @@ final class Evaluator {
     switch s.kind {
     case .expression(let e):
       _ = try eval(e)
+    case .annotated(let target, let annotation, let valueExpr):
+      if let valueExpr { try assign(target, try eval(valueExpr)) }
+      if annotations != nil, case .name(let name) = target.kind { annotations!.append((name, try eval(annotation))) }
     case .assign(let targets, let valueExpr):
       let value = try eval(valueExpr)
       for t in targets { try assign(t, value) }

@@ -111,6 +111,7 @@ public final class Interpreter {
       define(name: "object", value: .host(root))
     }
     define(name: "NotImplemented", value: .host(NotImplementedObject()))
+    define(name: "Ellipsis", value: .host(EllipsisObject()))
     define(name: "In", value: .list(inputs))
     define(name: "Out", value: .dict(outputs))
   }

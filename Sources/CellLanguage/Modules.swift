@@ -3,7 +3,8 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "functools", "itertools", "json", "math", "os", "os.path", "random", "statistics", "time",
+    "collections", "dataclasses", "functools", "itertools", "json", "math", "os", "os.path", "random", "statistics", "sys", "time",
+    "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -21,6 +22,9 @@ enum Modules {
     case "statistics": StatisticsModule.make()
     case "os": OSModule.make(path: PathModule.make())
     case "os.path": PathModule.make()
+    case "sys": SysModule.make(builtins: builtins)
+    case "typing": TypingModule.make()
+    case "dataclasses": DataClassesModule.make()
     default: nil
     }
   }

@@ -231,18 +231,18 @@ struct Parser {
       }
       return Stmt(kind: .augmented(first, binary, value), span: first.span.through(value.span))
     }
-    // `n: int = 5` or `n: int`: the annotation is parsed and not evaluated (Python evaluates
-    // it and keeps it in __annotations__, which cells do not have).
+    // `n: int = 5` or `n: int`: the annotation is evaluated only in a class body, where it
+    // declares a field (`__annotations__`, what @dataclass reads); elsewhere it is not.
     if isOp(":") {
       switch first.kind {
       case .name, .attribute, .index: break
       default: throw .syntax("illegal target for annotation", first.span)
       }
       p += 1
-      _ = try expression()
-      guard accept("=") else { return Stmt(kind: .pass, span: first.span) }
-      let value = try expressionList()
-      return Stmt(kind: .assign([try target(first)], value), span: first.span.through(value.span))
+      let annotation = try expression()
+      let value = accept("=") ? try expressionList() : nil
+      return Stmt(
+        kind: .annotated(try target(first), annotation: annotation, value: value), span: first.span.through((value ?? annotation).span))
     }
     guard isOp("=") else { return Stmt(kind: .expression(first), span: first.span) }
     var targets = [first]

@@ -300,6 +300,7 @@ extension Parser {
     case .name("True"): p += 1; return Expr(kind: .literal(.bool(true)), span: t.span)
     case .name("False"): p += 1; return Expr(kind: .literal(.bool(false)), span: t.span)
     case .name("None"): p += 1; return Expr(kind: .literal(.none), span: t.span)
+    case .op("..."): p += 1; return Expr(kind: .name("Ellipsis"), span: t.span)  // `def f(): ...`, Tuple[int, ...]
     case .name(let n) where !Self.keywords.contains(n) && !Self.unsupported.contains(n):
       p += 1
       return Expr(kind: .name(n), span: t.span)

@@ -10,19 +10,25 @@ extension StandardLibrary {
   static func io() -> [Builtin] {
     [
       Builtin(
-        "print(*values, sep=' ', end='\\n', file=stdout)",
+        "print(*values, sep=' ', end='\\n', file=stdout, flush=False)",
         summary: "Prints the values to stdout (or file=stderr), separated by sep and followed by end."
       ) { a, ctx in
         let sep = try a.string("sep") ?? " "
         let end = try a.string("end") ?? "\n"
         var stream = OutputStreamName.stdout
+        let text = a.variadic.map(\.str).joined(separator: sep) + end
+        try ctx.interpreter.raiseDeferredError()  // a `__str__` that failed prints nothing
         switch a["file"] {
         case nil, .none?: break
         case .host(let s as StreamObject)?: stream = s.stream
-        case let f?: throw CellError.typeError("print() argument 'file' must be stdout or stderr, not '\(f.typeName)'")
+        case let f?:
+          // An open file (or anything with a write method), as in Python.
+          guard let write = try? Access.attribute(f, "write") else {
+            throw CellError(ename: "AttributeError", "'\(f.typeName)' object has no attribute 'write'")
+          }
+          _ = try ctx.interpreter.call(write, Arguments([.string(text)]), context: ctx)
+          return .none
         }
-        let text = a.variadic.map(\.str).joined(separator: sep) + end
-        try ctx.interpreter.raiseDeferredError()  // a `__str__` that failed prints nothing
         ctx.sink.stream(stream, text)
         return .none
       },

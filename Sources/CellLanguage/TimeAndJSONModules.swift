@@ -34,29 +34,52 @@ enum JSONModule {
       name: "json", summary: "JSON text to values and back (read_json/write_json do files).",
       functions: [
         Builtin("loads(s)", summary: "The value a JSON text holds (dicts, lists, strings, numbers, True/False, None).") { a, _ in
-          let text = try a.string("s", default: "")
-          let json: JSON
-          do { json = try JSON.parse(Array(text.utf8), maxDepth: FileFormats.maxDepth) } catch {
-            throw CellError(ename: "JSONDecodeError", "\(error)")
+          try parse(try a.string("s", default: ""))
+        },
+        Builtin("load(fp)", summary: "The value of the JSON text read from an open file: json.load(open('x.json')).") { a, ctx in
+          let read = try Access.attribute(a["fp"]!, "read")
+          guard case .string(let text) = try ctx.interpreter.call(read, Arguments(), context: ctx) else {
+            throw CellError.typeError("the JSON object must be str")
           }
-          return FileFormats.value(json)
+          return try parse(text)
+        },
+        Builtin(
+          "dump(obj, fp, *, indent=None, sort_keys=False, ensure_ascii=True)",
+          summary: "Writes obj's JSON text to an open file (as dumps writes it)."
+        ) { a, ctx in
+          let write = try Access.attribute(a["fp"]!, "write")
+          _ = try ctx.interpreter.call(write, Arguments([.string(try text(a))]), context: ctx)
+          return .none
         },
         Builtin(
           "dumps(obj, *, indent=None, sort_keys=False, ensure_ascii=True)",
           summary: "The JSON text of a value, as Python writes it: json.dumps({'a': [1, 2]}) is '{\"a\": [1, 2]}'."
         ) { a, _ in
-          var indent: String?
-          switch a["indent"] {
-          case .int(let n)?: indent = String(repeating: " ", count: max(0, min(n, 64)))
-          case .string(let s)?: indent = s
-          default: indent = nil
-          }
-          var writer = Writer(
-            indent: indent, sortKeys: try a.bool("sort_keys", default: false), ascii: try a.bool("ensure_ascii", default: true))
-          try writer.write(a["obj"] ?? .none, level: 0)
-          return .string(writer.out)
+          .string(try text(a))
         },
       ])
+  }
+
+  private static func parse(_ text: String) throws(CellError) -> Value {
+    let json: JSON
+    do { json = try JSON.parse(Array(text.utf8), maxDepth: FileFormats.maxDepth) } catch {
+      throw CellError(ename: "JSONDecodeError", "\(error)")
+    }
+    return FileFormats.value(json)
+  }
+
+  /// dumps' text for the arguments obj, indent, sort_keys and ensure_ascii.
+  private static func text(_ a: BoundArguments) throws(CellError) -> String {
+    var indent: String?
+    switch a["indent"] {
+    case .int(let n)?: indent = String(repeating: " ", count: max(0, min(n, 64)))
+    case .string(let s)?: indent = s
+    default: indent = nil
+    }
+    var writer = Writer(
+      indent: indent, sortKeys: try a.bool("sort_keys", default: false), ascii: try a.bool("ensure_ascii", default: true))
+    try writer.write(a["obj"] ?? .none, level: 0)
+    return writer.out
   }
 
   struct Writer {

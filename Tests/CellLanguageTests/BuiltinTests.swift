@@ -93,7 +93,7 @@ import Testing
   let s = Session()
   for code in ["print?", "?print", "print??", " print? "] {
     let outcome = try s.run(code)
-    #expect(outcome.pager?.hasPrefix("print(*values, sep=' ', end='\\n', file=stdout)") == true, "\(code)")
+    #expect(outcome.pager?.hasPrefix("print(*values, sep=' ', end='\\n', file=stdout, flush=False)") == true, "\(code)")
     #expect(outcome.result == nil)
   }
   _ = try s.run("xs = [1, 2]")
