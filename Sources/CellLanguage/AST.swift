@@ -124,6 +124,8 @@ final class FunctionDef {
   let globalNames: Set<String>
   /// Names the body declares `nonlocal`: assignments go to the enclosing function's variable.
   let nonlocalNames: Set<String>
+  /// The body has a `yield`: a call runs it and returns what it yielded, as a generator.
+  var isGenerator = false
   /// The first statement when it is a string: the function's help text.
   var docstring: String? {
     guard case .expression(let e)? = body.first?.kind, case .literal(.string(let s)) = e.kind else { return nil }
@@ -201,6 +203,8 @@ struct Stmt {
     /// `@decorator` lines, then the `def` or `class` they apply to (innermost last).
     case decorated([Expr], Stmt)
     case `return`(Expr?)
+    /// `yield value` / `yield from iterable` (a statement; generators run to completion).
+    case yield(Expr?, from: Bool)
     case raise(Expr?)
     /// `import math, random as r`
     case importModules([ImportedName])

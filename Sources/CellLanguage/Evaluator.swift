@@ -13,6 +13,8 @@ final class Evaluator {
   /// Where functions defined here close over, when not `scope`: a class body's functions
   /// see the scope around the class (and `__class__`), not the class body's names.
   var functionClosure: Scope?
+  /// In a generator function's body: what it has yielded so far.
+  var yielded: [Value]?
   /// In a class body: the names annotated so far (`x: int = 0`) and their annotations.
   var annotations: [(String, Value)]?
   /// A second guard on the native stack (the parser already bounds tree depth).

@@ -74,7 +74,11 @@ extension Interpreter {
     }
     let evaluator = Evaluator(interpreter: self, context: context, scope: scope)
     do {
-      return try evaluator.run(def.body) == .returned ? evaluator.returnValue : .none
+      guard def.isGenerator else { return try evaluator.run(def.body) == .returned ? evaluator.returnValue : .none }
+      // A generator runs to the end now; its iterator hands out what it yielded.
+      evaluator.yielded = []
+      _ = try evaluator.run(def.body)
+      return .host(IteratorObject(try ValueIterator(.list(evaluator.yielded ?? [])), typeName: "generator"))
     } catch {
       // The body's spans point into the cell that defined it: the caller's span is shown.
       var e = error
@@ -133,6 +137,11 @@ extension Evaluator {
     case .return(let value):
       returnValue = try value.map(eval) ?? .none
       return .returned
+    case .yield(let value, let from):
+      let v = try value.map(eval) ?? .none
+      let items = from ? try at(s.span) { () throws(CellError) in try ValueIterator.collect(v) } : [v]
+      try at(s.span) { () throws(CellError) in try Memory.checkItems(Memory.sum(yielded?.count ?? 0, items.count), "generator") }
+      yielded?.append(contentsOf: items)
     case .raise(let value):
       throw try raised(value, span: s.span)
     case .importModules(let names):

@@ -62,10 +62,13 @@ extension StandardLibrary {
 /// What `iter(x)` returns: the items left to visit (a range stays lazy).
 final class IteratorObject: HostObject {
   var iterator: ValueIterator
-  init(_ iterator: ValueIterator) { self.iterator = iterator }
+  let typeName: String
+  init(_ iterator: ValueIterator, typeName: String = "iterator") {
+    self.iterator = iterator
+    self.typeName = typeName
+  }
 
-  var typeName: String { "iterator" }
-  var repr: String { "<iterator object>" }
+  var repr: String { "<\(typeName) object>" }
   /// `for x in it` (or `list(it)`) takes the remaining items, as in Python.
   func iterate() throws -> [Value]? {
     var rest: [Value] = []

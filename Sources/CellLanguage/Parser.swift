@@ -14,16 +14,18 @@ struct Parser {
   var globalNames: [Set<String>] = []
   /// The `nonlocal` names declared in each enclosing `def`, innermost last.
   var nonlocalNames: [Set<String>] = []
+  /// Whether each enclosing `def` has a `yield` (which makes it a generator), innermost last.
+  var yields: [Bool] = []
   static let maxBlockDepth = 50
 
   static let keywords: Set<String> = [
     "if", "elif", "else", "for", "in", "while", "and", "or", "not", "is", "True", "False", "None",
     "pass", "break", "continue", "del", "def", "return", "lambda", "try", "except", "finally", "raise",
-    "global", "nonlocal", "assert", "import", "from", "as", "with", "class",
+    "global", "nonlocal", "assert", "import", "from", "as", "with", "class", "yield",
   ]
   /// Python keywords the language does not have: a clear error instead of "invalid syntax".
   static let unsupported: Set<String> = [
-    "yield", "async", "await",
+    "async", "await",
   ]
 
   /// A parsed cell: its statements and whether the last line ended in `;` (which,
@@ -203,6 +205,14 @@ struct Parser {
       } while accept(",")
       if !globalNames.isEmpty { globalNames[globalNames.count - 1].formUnion(names) }
       return Stmt(kind: .global(names), span: start)
+    case .name("yield"):
+      p += 1
+      guard functionDepth > 0, !yields.isEmpty else { throw .syntax("'yield' outside function", start) }
+      yields[yields.count - 1] = true
+      let from = acceptKeyword("from")
+      let value = current.kind == .newline || current.kind == .eof || isOp(";") ? nil : try expressionList()
+      if from && value == nil { throw unexpected("expected an iterable after 'yield from'") }
+      return Stmt(kind: .yield(value, from: from), span: value.map { start.through($0.span) } ?? start)
     case .name("nonlocal"):
       p += 1
       guard functionDepth > 1 else {

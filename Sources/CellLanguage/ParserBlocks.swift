@@ -61,15 +61,18 @@ extension Parser {
     functionDepth += 1
     globalNames.append([])
     nonlocalNames.append([])
+    yields.append(false)
     defer {
       loopDepth = savedLoops
       functionDepth -= 1
       globalNames.removeLast()
       nonlocalNames.removeLast()
+      yields.removeLast()
     }
     let body = try block(after: "def", line: start)
     let def = FunctionDef(
       name: name, parameters: parameters, body: body, globalNames: globalNames.last!, nonlocalNames: nonlocalNames.last!)
+    def.isGenerator = yields.last!
     return Stmt(kind: .def(def), span: start)
   }
 

@@ -57,7 +57,7 @@ struct Caret: Equatable, CustomStringConvertible {
   ("x = 1\n  y = 2", "IndentationError", "unexpected indent", Caret("  y = 2", 0, 2)),
   ("1 = x", "SyntaxError", "cannot assign to literal; maybe you meant '==' instead of '='?", Caret("1 = x", 0, 1)),
   ("break", "SyntaxError", "'break' outside loop", Caret("break", 0, 5)),
-  ("yield 1", "SyntaxError", "'yield' is not supported in Tabby cells", Caret("yield 1", 0, 5)),
+  ("async def f(): pass", "SyntaxError", "'async' is not supported in Tabby cells", Caret("async def f(): pass", 0, 5)),
   ("{[1]: 2 for x in [0]}", "TypeError", "unhashable type: 'list'", Caret("{[1]: 2 for x in [0]}", 1, 3)),
   ("{[x] for x in [0]}", "TypeError", "unhashable type: 'list'", Caret("{[x] for x in [0]}", 1, 3)),
   ("{1, [2]}", "TypeError", "unhashable type: 'list'", Caret("{1, [2]}", 4, 3)),
