@@ -44,7 +44,10 @@ struct Expr {
     switch kind {
     case .literal, .name: break
     case .format(let parts):
-      for case .field(let x, _, _) in parts { see(x) }
+      for case .field(let x, _, let spec) in parts {
+        see(x)
+        for case .field(let y, _, _) in spec { see(y) }
+      }
     case .list(let xs), .tuple(let xs), .set(let xs): xs.forEach(see)
     case .lambda: break
     case .starred(let x), .namedValue(_, let x): see(x)
@@ -98,7 +101,8 @@ struct Comprehension {
 
 enum FormatPart {
   case text(String)
-  case field(Expr, conversion: Unicode.Scalar?, spec: String)
+  /// The spec's text and nested fields (`{x:>{width}}`), joined when the field is formatted.
+  case field(Expr, conversion: Unicode.Scalar?, spec: [FormatPart])
 }
 
 enum Argument {

@@ -192,17 +192,7 @@ final class Evaluator {
     case .slice(let lower, let upper, let step):
       return .host(SliceObject(try lower.map(eval) ?? .none, try upper.map(eval) ?? .none, try step.map(eval) ?? .none))
     case .format(let parts):
-      var out = ""
-      for part in parts {
-        switch part {
-        case .text(let s): out += s
-        case .field(let x, let conversion, let spec):
-          var v = try eval(x)
-          if let conversion { v = .string(conversion == "r" ? v.repr : v.str) }
-          out += try at(x.span) { () throws(CellError) in try Format.format(v, spec: spec) }
-        }
-      }
-      return .string(out)
+      return .string(try formatted(parts))
     case .comprehension(let c):
       return try comprehension(c)
     case .lambda(let def):
@@ -221,6 +211,23 @@ final class Evaluator {
       }
       return .host(set)
     }
+  }
+
+  /// An f-string's text: each field's value formatted by its spec, whose own fields
+  /// (`{x:>{width}}`) are formatted first.
+  private func formatted(_ parts: [FormatPart]) throws(CellError) -> String {
+    var out = ""
+    for part in parts {
+      switch part {
+      case .text(let s): out += s
+      case .field(let x, let conversion, let specParts):
+        var v = try eval(x)
+        if let conversion { v = .string(conversion == "r" ? v.repr : v.str) }
+        let spec = try formatted(specParts)
+        out += try at(x.span) { () throws(CellError) in try Format.format(v, spec: spec) }
+      }
+    }
+    return out
   }
 
   /// A display's items, each `*xs` spread into its values (`[*a, 0, *b]`), within the

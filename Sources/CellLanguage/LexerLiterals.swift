@@ -134,7 +134,8 @@ extension Lexer {
 /// code-point range `source` of the cell (parsed later, so carets point into the cell).
 enum FStringPart: Equatable {
   case text(String)
-  case field(source: Range<Int>, conversion: Unicode.Scalar?, spec: String)
+  /// `spec` is text and (one level of) nested fields: `{x:>{width}.{digits}f}`.
+  case field(source: Range<Int>, conversion: Unicode.Scalar?, spec: [FStringPart])
 }
 
 extension Lexer {
@@ -178,7 +179,7 @@ extension Lexer {
   /// One `{...}` field; `pos` is at the `{`. A field `{expr=}` (Python 3.8's self-documenting
   /// form) is two parts: the text `expr=` as written, then the value (its repr unless a
   /// conversion or spec says otherwise).
-  private mutating func field(_ quote: Unicode.Scalar) throws(CellError) -> [FStringPart] {
+  private mutating func field(_ quote: Unicode.Scalar, nested: Bool = false) throws(CellError) -> [FStringPart] {
     let open = pos
     pos += 1
     let exprStart = pos
@@ -223,13 +224,23 @@ extension Lexer {
       conversion = k
       pos += 2
     }
-    var spec = ""
+    var spec: [FStringPart] = []
     if peek() == ":" {
       pos += 1
+      var text = String.UnicodeScalarView()
       while let c = peek(), c != "}", c != quote, c != "\n" {
-        spec.unicodeScalars.append(c)
-        pos += 1
+        guard c == "{" else {
+          text.append(c)
+          pos += 1
+          continue
+        }
+        // A field inside the spec (`{x:{width}}`), evaluated first, as in Python.
+        guard !nested else { throw .syntax("f-string: expressions nested too deeply", SourceSpan(pos, pos + 1)) }
+        if !text.isEmpty { spec.append(.text(String(text))) }
+        text = String.UnicodeScalarView()
+        spec += try field(quote, nested: true)
       }
+      if !text.isEmpty { spec.append(.text(String(text))) }
     }
     guard peek() == "}" else {
       throw .syntax("f-string: expecting '}'", SourceSpan(open, open + 1), atEnd: peek() == nil)

@@ -412,6 +412,17 @@ extension Parser {
 
 extension Parser {
   /// Adjacent string literals join; if any is an f-string the result is a `.format`.
+  /// A lexed f-string part with its field expressions (and those in its spec) parsed.
+  mutating func formatPart(_ part: FStringPart) throws(CellError) -> FormatPart {
+    switch part {
+    case .text(let s): return .text(s)
+    case .field(let range, let conversion, let spec):
+      var specParts: [FormatPart] = []
+      for p in spec { specParts.append(try formatPart(p)) }
+      return .field(try fieldExpression(range), conversion: conversion, spec: specParts)
+    }
+  }
+
   mutating func strings() throws(CellError) -> Expr {
     var parts: [FormatPart] = []
     var span = current.span
@@ -424,8 +435,8 @@ extension Parser {
         for part in lexed {
           switch part {
           case .text(let s): parts.append(.text(s))
-          case .field(let range, let conversion, let spec):
-            parts.append(.field(try fieldExpression(range), conversion: conversion, spec: spec))
+          case .field:
+            parts.append(try formatPart(part))
           }
         }
       } else {

@@ -59,3 +59,17 @@ import Testing
   #expect(e?.ename == "KeyboardInterrupt")
   #expect(try s.result("1 + 1") == "2")
 }
+
+/// Fields inside an f-string's format spec, as CPython 3.11 formats them (its output for
+/// the same two lines), and its error for a second level.
+@Test func fStringSpecsTakeNestedFields() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    w, p, name, x = 10, 3, 'acc', 0.912345
+    print(f'{name:<{w}}|{x:>{w}.{p}f}|{x:{w}.{p}%}|{42:{"0"}{5}d}|{name!r:^{w}}|')
+    print(f'{"left":{"<"}{8}}|{3.14159:.{p}}|{1234567:{","}}')
+    """#)
+  #expect(s.sink.text(.stdout) == "acc       |     0.912|   91.234%|00042|  'acc'   |\nleft    |3.14|1,234,567\n")
+  expectError("f'{x:{w:{p}}}'", "SyntaxError", "f-string: expressions nested too deeply", in: s)
+}

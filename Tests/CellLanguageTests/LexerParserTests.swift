@@ -74,12 +74,7 @@ func show(_ e: Expr) -> String {
   case .index(let x, let i): return "\(show(x))[\(show(i))]"
   case .slice(let a, let b, let c): return [a, b, c].map { $0.map(show) ?? "" }.joined(separator: ":")
   case .format(let parts):
-    return "f(" + parts.map { p -> String in
-      switch p {
-      case .text(let s): Value.quoted(s)
-      case .field(let x, let c, let spec): "{" + show(x) + (c.map { "!\($0)" } ?? "") + (spec.isEmpty ? "" : ":" + spec) + "}"
-      }
-    }.joined(separator: " ") + ")"
+    return "f(" + parts.map(showPart).joined(separator: " ") + ")"
   case .comprehension(let c):
     let clauses = c.clauses.map { clause -> String in
       switch clause {
@@ -157,4 +152,19 @@ func parsesExpressions(_ code: String, _ expected: String) throws {
 ])
 func formatsFloatsLikePython(_ value: Double, _ expected: String) {
   #expect(formatFloat(value) == expected)
+}
+
+/// One f-string part as the tests write it: `'text'` or `{expr!c:spec}` (a spec's own
+/// fields shown the same way inside it).
+private func showPart(_ p: FormatPart) -> String {
+  switch p {
+  case .text(let s): return Value.quoted(s)
+  case .field(let x, let c, let spec):
+    let specText = spec.map { part -> String in
+      if case .text(let s) = part { return s }
+      return showPart(part)
+    }.joined()
+    let conversion = c.map { "!\($0)" } ?? ""
+    return "{" + show(x) + conversion + (specText.isEmpty ? "" : ":" + specText) + "}"
+  }
 }
