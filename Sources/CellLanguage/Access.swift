@@ -9,6 +9,8 @@ enum Access {
       return .function(method)
     } else if case .function(let f) = object, name == "__name__" {
       return .string(f.name)
+    } else if case .function(let f) = object, !f.isUserFunction, let method = Methods.unbound(f, name) {
+      return .function(method)
     }
     if case .host(let c as ClassObject) = object {
       throw CellError(ename: "AttributeError", "type object '\(c.name)' has no attribute '\(name)'")

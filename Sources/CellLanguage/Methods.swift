@@ -17,6 +17,7 @@ enum Methods {
     case .list: listMethods
     case .dict(let d): if case .counter? = d.flavor { counterMethods } else { dictMethods }
     case .string: stringMethods
+    case .tuple: tupleMethods
     default: [:]
     }
   }
@@ -148,4 +149,48 @@ enum Methods {
 
 extension Methods {
   static let counterMethods = dictMethods.merging(Counters.methods) { _, counter in counter }
+}
+
+extension Methods {
+  static let tupleMethods: [String: Spec] = [
+    "count": Spec("count(value)", "How many items equal value.") { t, a, ctx in
+      guard case .tuple(let items) = t else { return .int(0) }
+      var n = 0
+      for x in items where try Value.equals(x, a["value"]!) { n += 1 }
+      return .int(n)
+    },
+    "index": Spec("index(value)", "The first position of an item equal to value (ValueError when absent).") { t, a, ctx in
+      guard case .tuple(let items) = t, let i = try Operators.firstIndex(of: a["value"]!, in: items, context: ctx) else {
+        throw CellError.valueError("tuple.index(x): x not in tuple")
+      }
+      return .int(i)
+    },
+  ]
+
+  /// `str.lower`, `dict.fromkeys`, `list.append`: a type's method read from the type, called
+  /// with the receiver first (`sorted(words, key=str.lower)`), as Python's unbound methods.
+  static func unbound(_ type: Builtin, _ name: String) -> Builtin? {
+    if type.name == "dict", name == "fromkeys" {
+      return Builtin("fromkeys(iterable, value=None)", summary: "A dict with each item as a key, all set to value.") { a, _ in
+        let d = DictObject()
+        for k in try ValueIterator.collect(a["iterable"]!) { try d.set(k, a["value"] ?? .none) }
+        return .dict(d)
+      }
+    }
+    let sample: Value? =
+      switch type.name {
+      case "str": .string("")
+      case "list": .list([])
+      case "dict": .dict(DictObject())
+      case "tuple": .tuple([])
+      default: nil
+      }
+    guard let sample, let spec = table(for: sample)[name] else { return nil }
+    return Builtin("\(name)(self, *args, **kwargs)", summary: spec.summary) { a, ctx in
+      guard let receiver = a["self"], receiver.typeName == type.name else {
+        throw CellError.typeError("descriptor '\(name)' for '\(type.name)' objects doesn't apply to a '\(a["self"]?.typeName ?? "None")' object")
+      }
+      return try ctx.interpreter.call(.function(bound(receiver, name)!), Arguments(a.variadic, keywords: a.extraKeywords), context: ctx)
+    }
+  }
 }

@@ -3,8 +3,8 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "dataclasses", "functools", "itertools", "json", "math", "os", "os.path", "random", "statistics", "sys", "time",
-    "typing",
+    "collections", "copy", "dataclasses", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
+    "statistics", "string", "sys", "time", "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -25,6 +25,9 @@ enum Modules {
     case "sys": SysModule.make(builtins: builtins)
     case "typing": TypingModule.make()
     case "dataclasses": DataClassesModule.make()
+    case "copy": CopyModule.make()
+    case "string": StringModule.make()
+    case "glob": GlobModule.make()
     default: nil
     }
   }

@@ -59,5 +59,28 @@ final class SetObject: HostObject {
       return .bool(try this(s).items.allSatisfy { try o.contains($0) })
     },
     "copy": .init("copy()", "A shallow copy.") { s, _, _ in .host(try SetObject(this(s).items)) },
+    "update": .init("update(*others)", "Adds the items of each iterable.") { s, a, _ in
+      for other in a.variadic { for v in try ValueIterator.collect(other) { try this(s).insert(v) } }
+      return .none
+    },
+    "issuperset": .init("issuperset(other)", "Whether every item of other is in this set.") { s, a, _ in
+      .bool(try other(a).items.allSatisfy { try this(s).contains($0) })
+    },
+    "isdisjoint": .init("isdisjoint(other)", "Whether the sets share no item.") { s, a, _ in
+      .bool(try !other(a).items.contains { try this(s).contains($0) })
+    },
+    "symmetric_difference": .init("symmetric_difference(other)", "The items in exactly one of the sets.") { s, a, _ in
+      let (x, y) = (this(s), try other(a))
+      return .host(try SetObject(try x.items.filter { try !y.contains($0) } + y.items.filter { try !x.contains($0) }))
+    },
+    "pop": .init("pop()", "Removes and returns an item (KeyError when empty).") { s, _, _ in
+      guard let v = this(s).items.first else { throw CellError(ename: "KeyError", "'pop from an empty set'") }
+      _ = try this(s).storage.remove(v)
+      return v
+    },
+    "clear": .init("clear()", "Removes every item.") { s, _, _ in
+      while let v = this(s).items.last { _ = try this(s).storage.remove(v) }
+      return .none
+    },
   ]
 }
