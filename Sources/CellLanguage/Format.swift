@@ -103,6 +103,11 @@ enum Format {
 
   /// Formats one value by a spec such as `>8`, `.3f`, `,d`, `05d`, `+.1%`, `#x`.
   static func format(_ value: Value, spec: String) throws(CellError) -> String {
+    // A class's own `__format__` (datetime's strftime specs: f'{when:%H:%M}').
+    if case .host(let i as InstanceObject) = value, let r = try Protocols.call(i, "__format__", [.string(spec)]) {
+      guard case .string(let s) = r else { throw .typeError("__format__ must return a str, not \(r.typeName)") }
+      return s
+    }
     let sp = try Spec(spec, value)
     if value.isNumber, !(spec.isEmpty && value.typeName == "bool") {
       let (negative, prefix, digits) = try renderNumber(value, sp)

@@ -161,7 +161,7 @@ public final class Interpreter {
   /// A built-in module by name, made on its first import; ModuleNotFoundError otherwise.
   func module(_ name: String) throws(CellError) -> ModuleObject {
     if let m = modules[name] { return m }
-    guard let m = Modules.make(name, builtins: builtins) else { throw Modules.notFound(name) }
+    guard let m = Modules.make(name, builtins: builtins, interpreter: self) else { throw Modules.notFound(name) }
     modules[name] = m
     return m
   }

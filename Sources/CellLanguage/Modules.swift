@@ -3,14 +3,14 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "copy", "dataclasses", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
+    "collections", "copy", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
     "statistics", "string", "sys", "time", "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
 
   /// `builtins`: the interpreter's own, which a module may also offer (time.sleep).
-  static func make(_ name: String, builtins: [String: Value]) -> ModuleObject? {
+  static func make(_ name: String, builtins: [String: Value], interpreter: Interpreter) -> ModuleObject? {
     switch name {
     case "math": MathModule.make()
     case "random": RandomModule.make()
@@ -28,6 +28,7 @@ enum Modules {
     case "copy": CopyModule.make()
     case "string": StringModule.make()
     case "glob": GlobModule.make()
+    case "datetime": try? DateTimeModule.make(interpreter)
     default: nil
     }
   }

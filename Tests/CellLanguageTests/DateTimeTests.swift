@@ -1,0 +1,54 @@
+import CellLanguage
+import Testing
+
+// Cells that use the datetime module (datetime, date, timedelta), each also valid Python: the expected output of every one is
+// what CPython 3.11 prints for the same code (python3 on the build machine).
+
+@Test func datetime_datetimeArithmetic() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    import datetime
+    from datetime import datetime as dt, date, timedelta
+    start = dt(2026, 12, 7, 16, 28, 5, 250000)
+    end = dt(2026, 12, 8, 1, 2, 3)
+    took = end - start
+    print(start, repr(start), repr(dt(2026, 1, 2)), repr(dt(2026, 1, 2, 3, 4, 5)), end.isoformat(), start.isoformat(sep=" "))
+    print(took, repr(took), took.total_seconds(), took.days, took.seconds, took.microseconds)
+    print(start + timedelta(hours=10), start - timedelta(days=40, minutes=1), timedelta(weeks=1, hours=-1), -timedelta(seconds=90), timedelta(0))
+    print(start.strftime("%Y-%m-%d %H:%M:%S.%f"), start.strftime("%a %d %b %Y, %j"), f"{start:%H:%M}", start.year, start.month, start.day, start.hour, start.microsecond)
+    print(start < end, start == dt(2026, 12, 7, 16, 28, 5, 250000), sorted([end, start])[0] == start, max(start, end) == end, len({start, dt(2026, 12, 7, 16, 28, 5, 250000)}))
+    print(timedelta(minutes=90) / timedelta(hours=1), timedelta(hours=3) / 2, timedelta(seconds=10) * 3, 2 * timedelta(days=1), timedelta(hours=1) > timedelta(minutes=59), bool(timedelta()))
+    d = date(2024, 2, 28)
+    print(d + timedelta(days=2), repr(d), d.weekday(), d.isoweekday(), date(2025, 1, 1) - d, d.replace(day=1), start.date(), start.replace(year=2030, month=6))
+    print(dt.strptime("2026-03-04 05:06:07", "%Y-%m-%d %H:%M:%S"), dt.strptime("20260304", "%Y%m%d"), date.fromisoformat("2026-12-07"), str(timedelta(days=2, seconds=5)), str(timedelta(microseconds=5)))
+    for bad in [lambda: dt(2026, 2, 30), lambda: dt(2026, 13, 1), lambda: dt.strptime("2026-03", "%Y-%m-%d")]:
+        try:
+            bad()
+        except ValueError as e:
+            print("ValueError:", e)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    2026-12-07 16:28:05.250000 datetime.datetime(2026, 12, 7, 16, 28, 5, 250000) datetime.datetime(2026, 1, 2, 0, 0) datetime.datetime(2026, 1, 2, 3, 4, 5) 2026-12-08T01:02:03 2026-12-07 16:28:05.250000
+    8:33:57.750000 datetime.timedelta(seconds=30837, microseconds=750000) 30837.75 0 30837 750000
+    2026-12-08 02:28:05.250000 2026-10-28 16:27:05.250000 6 days, 23:00:00 -1 day, 23:58:30 0:00:00
+    2026-12-07 16:28:05.250000 Mon 07 Dec 2026, 341 16:28 2026 12 7 16 250000
+    True True True True 1
+    1.5 1:30:00 0:00:30 2 days, 0:00:00 True False
+    2024-03-01 datetime.date(2024, 2, 28) 2 3 308 days, 0:00:00 2024-02-01 2026-12-07 2030-06-07 16:28:05.250000
+    2026-03-04 05:06:07 2026-03-04 00:00:00 2026-12-07 2 days, 0:00:05 0:00:00.000005
+    ValueError: day is out of range for month
+    ValueError: month must be in 1..12
+    ValueError: time data '2026-03' does not match format '%Y-%m-%d'
+
+    """#)
+}
+
+@Test func nowIsTheClocksTime() throws {
+  let s = Session()
+  #expect(try s.result("import datetime, time\nabs(datetime.datetime.now().timestamp() - time.time()) < 5") == "True")
+  #expect(try s.result("datetime.date.today() == datetime.datetime.now().date()") == "True")
+  expectError("datetime.datetime(2026, 1, 1) - 1", "TypeError", "unsupported operand type(s) for -: 'datetime' and 'int'", in: s)
+  expectError("datetime.datetime.strptime('x', '%B')", "ValueError", "strptime directive %B is not supported here (%Y %m %d %H %M %S %f are)", in: s)
+}
