@@ -53,7 +53,11 @@ extension DateTimeModule.Types {
     }
     let notImplemented = interpreter.builtins["NotImplemented"] ?? .none
     // One day in a date's value is a whole day; a timedelta added to a date moves it by its days.
-    let step = { (d: Int) in withTime ? d : d / M.microsecondsPerDay * M.microsecondsPerDay }
+    let step = { (d: Int) -> Int in
+      guard !withTime else { return d }
+      let days = d >= 0 ? d / M.microsecondsPerDay : (d - M.microsecondsPerDay + 1) / M.microsecondsPerDay  // floor, as timedelta.days
+      return days * M.microsecondsPerDay
+    }
     attributes["__add__"] = method("__add__(self, other)", type) { us, a, _ in
       guard let d = Self.value(a["other"]!, "timedelta") else { return notImplemented }
       return try Self.make(cls, try Self.checked(us + step(d)))

@@ -52,3 +52,11 @@ import Testing
   expectError("datetime.datetime(2026, 1, 1) - 1", "TypeError", "unsupported operand type(s) for -: 'datetime' and 'int'", in: s)
   expectError("datetime.datetime.strptime('x', '%B')", "ValueError", "strptime directive %B is not supported here (%Y %m %d %H %M %S %f are)", in: s)
 }
+
+/// A date moves by a timedelta's days, which are floored as Python's (CPython 3.11's output).
+@Test func aDateMovesByWholeDays() throws {
+  let s = Session()
+  #expect(
+    try s.result("from datetime import date, timedelta\nd = date(2024, 3, 1)\nstr(d + timedelta(hours=-1)), str(d - timedelta(hours=1)), str(d + timedelta(hours=25))")
+      == "('2024-02-29', '2024-03-01', '2024-03-02')")
+}
