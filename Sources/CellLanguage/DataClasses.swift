@@ -182,8 +182,8 @@ final class FieldObject: HostObject {
   func attribute(_ attr: String) throws -> Value? {
     switch attr {
     case "name": .string(name)
-    case "default": defaultValue ?? .none
-    case "default_factory": factory ?? .none
+    case "default": defaultValue ?? Value.none
+    case "default_factory": factory ?? Value.none
     default: nil
     }
   }

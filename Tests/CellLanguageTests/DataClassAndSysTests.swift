@@ -108,3 +108,12 @@ import Testing
 
     """#)
 }
+
+/// A field's default and factory read back (None when it has none), as Python's Field shows
+/// them — here without Python's MISSING sentinel.
+@Test func dataclassFieldsShowTheirDefaults() throws {
+  let s = Session()
+  _ = try s.run("from dataclasses import dataclass, field, fields\n@dataclass\nclass C:\n    a: int\n    b: list = field(default_factory=list)\n    c: int = 3")
+  #expect(try s.result("[(f.name, f.default, f.default_factory) for f in fields(C)]") == "[('a', None, None), ('b', None, <built-in function list>), ('c', 3, None)]")
+  #expect(try s.result("import os\nos.getcwd() == os.path.abspath('.')") == "True")
+}
