@@ -72,6 +72,12 @@ enum Protocols {
     return bundle
   }
 
+  /// The rich comparisons and the operator each answers, for classes made in Swift
+  /// (namedtuple, dataclass(order=True), datetime) that compare by a tuple or a number.
+  static let orderingMethods: [(String, CompareOp)] = [
+    ("__lt__", .less), ("__le__", .lessEqual), ("__gt__", .greater), ("__ge__", .greaterEqual),
+  ]
+
   private static let binaryNames: [BinaryOp: String] = [
     .add: "add", .subtract: "sub", .multiply: "mul", .divide: "truediv", .floorDivide: "floordiv",
     .modulo: "mod", .power: "pow", .bitAnd: "and", .bitOr: "or", .bitXor: "xor", .shiftLeft: "lshift",

@@ -148,7 +148,7 @@ enum DataClassesModule {
         ? method("__hash__(self)") { me, _, _ in .int(try StandardLibrary.pythonHash(.tuple(values(me)))) } : Value.none
     }
     if options.order {
-      for (name, op) in [("__lt__", CompareOp.less), ("__le__", .lessEqual), ("__gt__", .greater), ("__ge__", .greaterEqual)] {
+      for (name, op) in Protocols.orderingMethods {
         cls.attributes[name] = method("\(name)(self, other)") { me, args, ctx in
           guard let theirs = sameClassValues(me, args["other"]!) else { return ctx.interpreter.builtins["NotImplemented"] ?? .bool(false) }
           return .bool(try Operators.compare(op, .tuple(values(me)), .tuple(theirs)))

@@ -39,7 +39,7 @@ extension DateTimeModule {
     /// Comparisons, equality and hashing by the integer, against the same type only.
     func ordering(_ type: String, into attributes: inout [String: Value]) {
       let notImplemented = interpreter.builtins["NotImplemented"] ?? .none
-      for (name, op) in [("__lt__", CompareOp.less), ("__le__", .lessEqual), ("__gt__", .greater), ("__ge__", .greaterEqual), ("__eq__", .equal)] {
+      for (name, op) in Protocols.orderingMethods + [("__eq__", .equal)] {
         attributes[name] = method("\(name)(self, other)", type) { us, a, _ in
           guard let other = Types.value(a["other"]!, type) else { return notImplemented }
           return .bool(try Operators.compare(op, .int(us), .int(other)))

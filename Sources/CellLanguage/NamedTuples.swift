@@ -72,7 +72,7 @@ enum NamedTuples {
         return .host(copy)
       },
     ]
-    for (name, op) in [("__lt__", CompareOp.less), ("__le__", .lessEqual), ("__gt__", .greater), ("__ge__", .greaterEqual)] {
+    for (name, op) in Protocols.orderingMethods {
       attributes[name] = method("\(name)(self, other)", "Compares as tuples.") { me, args in
         guard let other = tuple(args["other"]!) else {
           throw CellError.typeError("'\(op.rawValue)' not supported between instances of '\(typename)' and '\(args["other"]!.typeName)'")
