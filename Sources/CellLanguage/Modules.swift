@@ -4,7 +4,7 @@
 enum Modules {
   static let available = [
     "collections", "copy", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
-    "statistics", "string", "sys", "time", "typing",
+    "re", "statistics", "string", "sys", "time", "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -28,6 +28,7 @@ enum Modules {
     case "copy": CopyModule.make()
     case "string": StringModule.make()
     case "glob": GlobModule.make()
+    case "re": RegexModule.make()
     case "datetime": try? DateTimeModule.make(interpreter)
     default: nil
     }

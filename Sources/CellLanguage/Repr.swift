@@ -81,9 +81,11 @@ extension Value {
       case "\r": out.append(contentsOf: "\\r".unicodeScalars)
       case q: out.append("\\"); out.append(q)
       default:
-        if c.value < 0x20 || c.value == 0x7F {
+        if !isPrintable(c) {
+          // Python's repr: \xhh below 0x100, \uhhhh below 0x10000, else \Uhhhhhhhh.
           let hex = String(c.value, radix: 16)
-          out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" : "") + hex).unicodeScalars)
+          let (prefix, width) = c.value < 0x100 ? ("\\x", 2) : c.value < 0x10000 ? ("\\u", 4) : ("\\U", 8)
+          out.append(contentsOf: (prefix + String(repeating: "0", count: max(0, width - hex.count)) + hex).unicodeScalars)
         } else {
           out.append(c)
         }
@@ -91,6 +93,16 @@ extension Value {
     }
     out.append(q)
     return String(out)
+  }
+
+  /// Python's str.isprintable for one code point: not a control, format, surrogate,
+  /// private-use, unassigned or separator character (the space excepted).
+  static func isPrintable(_ c: Unicode.Scalar) -> Bool {
+    if c.value < 0x7F { return c.value >= 0x20 }
+    switch c.properties.generalCategory {
+    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: return false
+    default: return true
+    }
   }
 }
 
