@@ -177,6 +177,9 @@ extension Methods {
         return .dict(d)
       }
     }
+    if type.name == "str", name == "maketrans" {
+      return Builtin("maketrans(x, y=None, z=None)", summary: "A table for translate().") { a, _ in try translationTable(a) }
+    }
     let sample: Value? =
       switch type.name {
       case "str": .string("")

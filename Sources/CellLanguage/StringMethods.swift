@@ -35,7 +35,7 @@ extension Methods {
       while i < scalars.count, isSpace(scalars[i]) { i += 1 }
       guard i < scalars.count else { break }
       if maxSplit >= 0 && parts.count == maxSplit {
-        parts.append(strip(piece(i, scalars.count), nil, leading: false, trailing: true))
+        parts.append(piece(i, scalars.count))  // the rest as it is, trailing whitespace too (as Python)
         break
       }
       start = i

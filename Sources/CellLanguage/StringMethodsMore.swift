@@ -39,9 +39,10 @@ extension Methods {
 
   /// The code-point position of the last occurrence of `sub`, or -1; the interrupt is
   /// checked every mebibyte of positions, as `find` checks it.
-  private static func rfind(_ s: Scalars, _ sub: Scalars, _ ctx: CallContext) throws(CellError) -> Int {
-    guard sub.count <= s.count else { return -1 }
-    for i in stride(from: s.count - sub.count, through: 0, by: -1) {
+  private static func rfind(_ s: Scalars, _ sub: Scalars, before end: Int? = nil, _ ctx: CallContext) throws(CellError) -> Int {
+    let end = end ?? s.count
+    guard sub.count <= end else { return -1 }
+    for i in stride(from: end - sub.count, through: 0, by: -1) {
       if i & 0xFFFFF == 0 { try ctx.checkInterrupt() }
       if s[i..<(i + sub.count)].elementsEqual(sub) { return i }
     }
@@ -60,7 +61,124 @@ extension Methods {
     return .tuple([text(s[..<at]), text(sep), text(s[(at + sep.count)...])])
   }
 
+  /// `rsplit` with a limit: the splits counted from the right (without one it is `split`).
+  private static func rsplit(_ v: Value, _ sep: String?, _ maxSplit: Int, _ ctx: CallContext) throws(CellError) -> [Value] {
+    let t = scalars(v)
+    var parts: [Value] = []
+    var end = t.count
+    if let sep {
+      let p = Array(sep.unicodeScalars)
+      guard !p.isEmpty else { throw .valueError("empty separator") }
+      while parts.count < maxSplit {
+        let at = try rfind(t, p, before: end, ctx)
+        guard at >= 0 else { break }
+        parts.append(text(t[(at + p.count)..<end]))
+        end = at
+      }
+      parts.append(text(t[..<end]))
+    } else {
+      while true {
+        while end > 0, isSpace(t[end - 1]) { end -= 1 }
+        guard end > 0 else { break }
+        if parts.count == maxSplit {
+          parts.append(text(t[..<end]))  // the rest keeps its leading whitespace, as in Python
+          break
+        }
+        var start = end
+        while start > 0, !isSpace(t[start - 1]) { start -= 1 }
+        parts.append(text(t[start..<end]))
+        end = start
+      }
+    }
+    return parts.reversed()
+  }
+
+  /// `str.maketrans(x, y=None, z=None)`: a translation table (code point → str or None).
+  static func translationTable(_ a: BoundArguments) throws(CellError) -> Value {
+    let table = DictObject()
+    guard case .string(let from)? = a["y"].flatMap({ $0 }) ?? nil else {
+      guard a["y"] == nil, case .dict(let d) = a["x"]! else {
+        throw .typeError(a["y"] == nil ? "if you give only one argument to maketrans it must be a dict" : "maketrans() arguments must be strings")
+      }
+      for (k, v) in zip(d.keys, d.values) {
+        switch k {
+        case .int: try table.set(k, v)
+        case .string(let c) where c.unicodeScalars.count == 1: try table.set(.int(Int(c.unicodeScalars.first!.value)), v)
+        default: throw .valueError("string keys in translate table must be of length 1")
+        }
+      }
+      return .dict(table)
+    }
+    guard case .string(let x) = a["x"]! else { throw .typeError("first maketrans argument must be a string if there is a second argument") }
+    let (xs, ys) = (Array(x.unicodeScalars), Array(from.unicodeScalars))
+    guard xs.count == ys.count else { throw .valueError("the first two maketrans arguments must have equal length") }
+    for (c, d) in zip(xs, ys) { try table.set(.int(Int(c.value)), .int(Int(d.value))) }
+    if case .string(let z)? = a["z"] { for c in z.unicodeScalars { try table.set(.int(Int(c.value)), .none) } }
+    return .dict(table)
+  }
+
   static let moreStringMethods: [String: Spec] = [
+    "rsplit": Spec("rsplit(sep=None, maxsplit=-1)", "Splits at sep (or runs of whitespace), at most maxsplit times from the right.") { s, a, ctx in
+      let (sep, maxSplit) = (try a.string("sep"), try a.int("maxsplit", default: -1))
+      return .list(ListObject(maxSplit < 0 ? try split(string(s), sep, -1, ctx) : try rsplit(s, sep, maxSplit, ctx)))
+    },
+    "isascii": Spec("isascii()", "Whether every character is ASCII (True for '').") { s, _, _ in
+      .bool(string(s).unicodeScalars.allSatisfy(\.isASCII))
+    },
+    "isprintable": Spec("isprintable()", "Whether every character prints as itself in repr (True for '').") { s, _, _ in
+      .bool(string(s).unicodeScalars.allSatisfy(Value.isPrintable))
+    },
+    "isidentifier": Spec("isidentifier()", "Whether the text is a valid name (a letter or _ first).") { s, _, _ in
+      let t = scalars(s)
+      return .bool(t.first.map { $0 == "_" || $0.properties.isXIDStart } == true && t.allSatisfy { $0 == "_" || $0.properties.isXIDContinue })
+    },
+    "expandtabs": Spec("expandtabs(tabsize=8)", "Tabs replaced by spaces up to the next multiple of tabsize columns.") { s, a, _ in
+      let size = try a.int("tabsize", default: 8)
+      var out = String.UnicodeScalarView()
+      var column = 0
+      var written = 0
+      for c in string(s).unicodeScalars {
+        written += 1
+        if c == "\t" {
+          let n = size > 0 ? size - column % size : 0
+          written += n
+          try Memory.checkText(written)
+          out.append(contentsOf: repeatElement(" ", count: n))
+          column += n
+        } else {
+          out.append(c)
+          column = c == "\n" || c == "\r" ? 0 : column + 1
+        }
+      }
+      return .string(String(out))
+    },
+    "format_map": Spec("format_map(mapping)", "format() with the fields' names looked up in mapping.") { s, a, _ in
+      guard case .dict(let d) = a["mapping"]! else { throw CellError.typeError("format_map() argument must be a dict here") }
+      var named: [(name: String, value: Value)] = []
+      for (k, v) in zip(d.keys, d.values) { if case .string(let name) = k { named.append((name, v)) } }
+      return .string(try Format.apply(string(s), [], named))
+    },
+    "maketrans": Spec("maketrans(x, y=None, z=None)", "A table for translate(): str.maketrans('ab', 'xy', 'delete these').") { _, a, _ in
+      try translationTable(a)
+    },
+    "translate": Spec("translate(table)", "Each character mapped through table (from str.maketrans): to a str, a code point, or None to drop it.") { s, a, _ in
+      guard case .dict(let table) = a["table"]! else { throw CellError.typeError("translate() needs a dict table here (str.maketrans makes one)") }
+      var out = ""
+      for c in string(s).unicodeScalars {
+        switch try table.get(.int(Int(c.value))) {
+        case nil: out.unicodeScalars.append(c)
+        case .none?: break
+        case .string(let r)?: out += r
+        case .int(let n)?:
+          guard let u = n >= 0 && n <= 0x10FFFF ? Unicode.Scalar(UInt32(n)) : nil else {
+            throw CellError.valueError("character mapping must be in range(0x110000)")
+          }
+          out.unicodeScalars.append(u)
+        default: throw CellError.typeError("character mapping must return integer, None or str")
+        }
+      }
+      return .string(out)
+    },
     "capitalize": Spec("capitalize()", "The first character in upper case, the rest in lower case.") { s, _, _ in
       let t = string(s)
       return .string(t.prefix(1).uppercased() + t.dropFirst().lowercased())

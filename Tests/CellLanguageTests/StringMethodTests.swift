@@ -43,3 +43,50 @@ func stringAndDictMethodErrors(_ code: String, _ ename: String, _ message: Strin
   #expect(try s.result("d = {'a': 1}\nd.clear()\nd, len(d)") == "({}, 0)")
   #expect(try s.result("d = {}\nd.setdefault('x'), d") == "(None, {'x': None})")
 }
+
+/// rsplit, maketrans/translate, expandtabs, format_map, isascii/isidentifier/isprintable, split's
+/// kept remainder and repr's escapes of non-printable characters: output equal to CPython 3.11's.
+@Test func stringMethodsPythonHasAndDataCleaningUses() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    print('a b c  '.split(None, 1), ' a b '.split(None, 1), '  a b c'.rsplit(None, 1), 'a b  c  '.rsplit(None, 1), 'aaa'.rsplit('aa', 1), 'a,b,c'.rsplit(',', 1), ' a  b '.rsplit(), 'x'.rsplit(',', 0), 'a.b.c'.rsplit('.', maxsplit=5), ''.rsplit(','), ''.rsplit(), 'model.v2.onnx'.rsplit('.', 1)[0])
+    print(str.maketrans('ab', 'xy'), str.maketrans({'a': 'A', 98: None}), 'abc'.translate(str.maketrans('ab', 'xy', 'c')), 'hello'.translate({104: 'J', 108: None}), 'a\tbc\td'.expandtabs(), 'a\tb\n\tc'.expandtabs(4), '{x}-{y:.1f}'.format_map({'x': 1, 'y': 2}))
+    print('é'.isascii(), ''.isascii(), 'a_1'.isidentifier(), '1a'.isidentifier(), ''.isidentifier(), 'a\xa0'.isprintable(), ''.isprintable(), 'abc'.isprintable(), repr('\u200b\xa0\U0001f600é\x7f\x80 \u2028'))
+    print(''.maketrans('a', 'b'), 'Hello, World!'.translate(str.maketrans('', '', ',!')))
+    try:
+        print(str.maketrans('ab', 'x'))
+    except Exception as e:
+        print(type(e).__name__, e)
+    try:
+        print(str.maketrans('ab'))
+    except Exception as e:
+        print(type(e).__name__, e)
+    try:
+        print('a'.translate({97: 3.5}))
+    except Exception as e:
+        print(type(e).__name__, e)
+    try:
+        print('x'.rsplit(''))
+    except Exception as e:
+        print(type(e).__name__, e)
+    try:
+        print('{z}'.format_map({}))
+    except Exception as e:
+        print(type(e).__name__, e)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    ['a', 'b c  '] ['a', 'b '] ['  a b', 'c'] ['a b', 'c'] ['a', ''] ['a,b', 'c'] ['a', 'b'] ['x'] ['a', 'b', 'c'] [''] [] model.v2
+    {97: 120, 98: 121} {97: 'A', 98: None} xy Jeo a       bc      d a   b
+        c 1-2.0
+    False True True False False False True True '\u200b\xa0😀é\x7f\x80 \u2028'
+    {97: 98} Hello World
+    ValueError the first two maketrans arguments must have equal length
+    TypeError if you give only one argument to maketrans it must be a dict
+    TypeError character mapping must return integer, None or str
+    ValueError empty separator
+    KeyError 'z'
+
+    """##)
+}
