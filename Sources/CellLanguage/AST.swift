@@ -222,6 +222,8 @@ struct Stmt {
     case global([String])
     /// `%time statement` or a `%%time` cell: runs the statements and prints the wall time.
     case timed([Stmt])
+    /// `%timeit statement` or a `%%timeit` cell (its first line's rest is the setup).
+    case timeIt(setup: [Stmt], body: [Stmt], TimeItOptions)
   }
   var kind: Kind
   var span: SourceSpan

@@ -125,7 +125,7 @@ extension Evaluator {
       })
   }
 
-  /// The statements beyond assignment and loops: def, return, raise, try, global, %time.
+  /// The statements beyond assignment and loops: def, return, raise, try, global, %time, %timeit.
   func executeBlock(_ s: Stmt) throws(CellError) -> Flow {
     switch s.kind {
     case .def(let def):
@@ -174,6 +174,8 @@ extension Evaluator {
       return try runWith(items[...], body)
     case .global:
       break
+    case .timeIt(let setup, let body, let options):
+      try timeIt(setup: setup, body: body, options)
     case .timed(let body):
       var flow = Flow.normal
       _ = try timed(s.span) { () throws(CellError) -> Value? in

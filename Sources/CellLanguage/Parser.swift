@@ -86,6 +86,16 @@ struct Parser {
   // MARK: Statements
 
   mutating func module() throws(CellError) -> Module {
+    if isOp("%"), tokens[p + 1].kind == .op("%"), tokens[p + 2].kind == .name("timeit") {
+      let start = current.span
+      p += 3
+      let options = try timeItOptions()
+      var setup: [Stmt] = []
+      if current.kind != .newline && current.kind != .eof { setup = try simpleLine().0 }
+      var rest = try module()
+      rest.body = [Stmt(kind: .timeIt(setup: setup, body: rest.body, options), span: start)]
+      return rest
+    }
     if isOp("%"), tokens[p + 1].kind == .op("%"), tokens[p + 2].kind == .name("time") {
       let start = current.span
       p += 3
@@ -121,6 +131,12 @@ struct Parser {
     case .op("@"): return ([try decoratedStatement()], false)
     case .name("try"): return ([try tryStatement()], false)
     case .name("with"): return ([try withStatement()], false)
+    case .op("%") where tokens[p + 1].kind == .name("timeit"):
+      let start = current.span
+      p += 2
+      let options = try timeItOptions()
+      let (stmts, semicolon) = try simpleLine()
+      return ([Stmt(kind: .timeIt(setup: [], body: stmts, options), span: start)], semicolon)
     case .op("%") where tokens[p + 1].kind == .name("time"):
       let start = current.span
       p += 2

@@ -155,7 +155,7 @@ extension Parser {
     return Stmt(kind: .try(body: body, handlers: handlers, else: elseBody, finally: finallyBody), span: start)
   }
 
-  /// IPython's shell escapes and magics other than `%time`/`%%time` do not exist here:
+  /// IPython's shell escapes and magics other than `%time`/`%timeit` (and their cell forms) do not exist here:
   /// say so before the tokenizer calls the line invalid syntax.
   static func checkShellAndMagicLines(_ src: [Unicode.Scalar]) throws(CellError) {
     guard src.contains("!") || src.contains("%") else { return }
@@ -170,9 +170,13 @@ extension Parser {
       if line.hasPrefix("!") {
         throw .syntax("shell commands (!cmd) do not run in Tabby cells; glob('*.png') lists files", span)
       }
-      if line.hasPrefix("%"), !line.hasPrefix("%time ") && line != "%%time" && !line.hasPrefix("%%time ") {
-        let name = line.prefix { $0 != " " && $0 != "\t" }
-        throw .syntax("the magic \(name) is not available; Tabby cells know %time and %%time", span)
+      let name = line.prefix { $0 != " " && $0 != "\t" }
+      guard line.hasPrefix("%") else { continue }
+      if !["%time", "%%time", "%timeit", "%%timeit"].contains(name) {
+        throw .syntax("the magic \(name) is not available; Tabby cells know %time, %%time, %timeit and %%timeit", span)
+      }
+      if name.count == line.count && !name.hasPrefix("%%") {
+        throw .syntax("\(name) needs a statement on its line: \(name) sum(xs)", span)
       }
     }
   }
