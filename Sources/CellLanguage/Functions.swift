@@ -189,16 +189,29 @@ extension Evaluator {
     return .normal
   }
 
-  /// Runs `body` and prints its wall time as IPython's %time does.
+  /// Runs `body` and prints its CPU and wall times in IPython's %time words
+  /// ("CPU times: user 1.2 ms, sys: 0 ns, total: 1.2 ms" / "Wall time: 1.5 ms").
   func timed(_ span: SourceSpan, _ body: () throws(CellError) -> Value?) throws(CellError) -> Value? {
     let clock = ContinuousClock()
+    let cpu = Self.cpuTimes()
     let started = clock.now
     let value = try body()
     let (seconds, attoseconds) = (clock.now - started).components
-    let elapsed = Double(seconds) + Double(attoseconds) / 1e18
-    let text = elapsed >= 1 ? "\(Format.printf("%.2f", elapsed)) s" : elapsed >= 1e-3 ? "\(Format.printf("%.2f", elapsed * 1e3)) ms" : "\(Format.printf("%.0f", elapsed * 1e6)) µs"
-    context.sink.stream(.stdout, "Wall time: \(text)\n")
+    let wall = Double(seconds) + Double(attoseconds) / 1e18
+    let (user, system) = Self.cpuTimes()
+    let (u, s) = (user - cpu.user, system - cpu.system)
+    context.sink.stream(
+      .stdout,
+      "CPU times: user \(Self.duration(u, 3)), sys: \(Self.duration(s, 3)), total: \(Self.duration(u + s, 3))\nWall time: \(Self.duration(wall, 3))\n")
     return value
+  }
+
+  /// The process's user and system CPU seconds so far (what IPython's %time reads).
+  private static func cpuTimes() -> (user: Double, system: Double) {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    let seconds = { (t: timeval) in Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return (seconds(usage.ru_utime), seconds(usage.ru_stime))
   }
 }
 
