@@ -3,7 +3,7 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "copy", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
+    "bisect", "collections", "copy", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math", "operator", "os", "os.path", "random",
     "re", "statistics", "string", "sys", "time", "typing",
   ]
 
@@ -29,6 +29,9 @@ enum Modules {
     case "string": StringModule.make()
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
+    case "heapq": HeapModule.make()
+    case "bisect": BisectModule.make()
+    case "operator": OperatorModule.make(shared: ["abs"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "datetime": try? DateTimeModule.make(interpreter)
     default: nil
     }
