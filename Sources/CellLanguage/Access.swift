@@ -7,6 +7,8 @@ enum Access {
       if let found { return found }
     } else if let method = Methods.bound(object, name) {
       return .function(method)
+    } else if let v = Methods.numberAttribute(object, name) {
+      return v
     } else if case .function(let f) = object, name == "__name__" {
       return .string(f.name)
     } else if case .function(let f) = object, !f.isUserFunction, let method = Methods.unbound(f, name) {

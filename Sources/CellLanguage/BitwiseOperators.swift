@@ -20,8 +20,8 @@ extension Operators {
         for v in x.items where try !y.contains(v) { items.append(v) }
         for v in y.items where try !x.contains(v) { items.append(v) }
       }
-      guard inPlace else { return .host(try SetObject(items)) }
-      // `s |= t` changes s itself, as in Python.
+      // `s |= t` changes a set itself, as in Python; a frozenset gets a new one.
+      guard inPlace && !x.frozen else { return .host(try x.like(items)) }
       for v in x.items { _ = try x.storage.remove(v) }
       for v in items { try x.insert(v) }
       return a

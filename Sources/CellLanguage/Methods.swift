@@ -18,6 +18,8 @@ enum Methods {
     case .dict(let d): if case .counter? = d.flavor { counterMethods } else { dictMethods }
     case .string: stringMethods
     case .tuple: tupleMethods
+    case .int, .bool: intMethods
+    case .float: floatMethods
     default: [:]
     }
   }

@@ -57,7 +57,7 @@ enum Operators {
     case (.subtract, .host(let x as SetObject), .host(let y as SetObject)):
       var kept: [Value] = []
       for v in x.items where try !y.contains(v) { kept.append(v) }
-      return .host(try SetObject(kept))
+      return .host(try x.like(kept))
     case (.add, .tuple(let x), .tuple(let y)):
       try Memory.checkItems(Memory.sum(x.count, y.count), "tuple")
       return .tuple(x + y)

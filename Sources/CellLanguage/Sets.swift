@@ -1,19 +1,28 @@
-/// A Python set: unordered in Python, insertion-ordered here (so output is stable).
+/// A Python set (or frozenset): unordered in Python, insertion-ordered here (so output is
+/// stable). A frozenset has no mutating methods and hashes by its items.
 final class SetObject: HostObject {
   let storage = DictObject()
+  let frozen: Bool
 
-  init() {}
+  init(frozen: Bool = false) { self.frozen = frozen }
 
-  init(_ items: [Value]) throws(CellError) {
+  init(_ items: [Value], frozen: Bool = false) throws(CellError) {
+    self.frozen = frozen
     for v in items { try insert(v) }
   }
+
+  /// A set of the same kind as this one (set operations on a frozenset give frozensets).
+  func like(_ items: [Value]) throws(CellError) -> SetObject { try SetObject(items, frozen: frozen) }
 
   var items: [Value] { storage.keys }
   func insert(_ v: Value) throws(CellError) { try storage.set(v, .none) }
   func contains(_ v: Value) throws(CellError) -> Bool { try storage.get(v) != nil }
 
-  var typeName: String { "set" }
-  var repr: String { items.isEmpty ? "set()" : "{" + items.map(\.repr).joined(separator: ", ") + "}" }
+  var typeName: String { frozen ? "frozenset" : "set" }
+  var repr: String {
+    let body = items.isEmpty ? "" : "{" + items.map(\.repr).joined(separator: ", ") + "}"
+    return frozen ? "frozenset(\(body))" : items.isEmpty ? "set()" : body
+  }
   func iterate() throws -> [Value]? { items }
   var truthValue: Bool { storage.count > 0 }
   func isEqual(to other: any HostObject) -> Bool {
@@ -21,9 +30,9 @@ final class SetObject: HostObject {
     return items.allSatisfy { (try? o.contains($0)) == true }
   }
 
-  var attributeNames: [String] { Self.methods.keys.sorted() }
+  var attributeNames: [String] { Self.methods.keys.filter { !frozen || !Self.mutating.contains($0) }.sorted() }
   func attribute(_ name: String) throws -> Value? {
-    guard let method = Self.methods[name] else { return nil }
+    guard let method = Self.methods[name], !frozen || !Self.mutating.contains(name) else { return nil }
     return .function(Builtin(signature: method.signature, summary: method.summary) { a, ctx in try method.run(.host(self), a, ctx) })
   }
 
@@ -36,6 +45,9 @@ final class SetObject: HostObject {
     preconditionFailure("set method on \(v.typeName)")
   }
 
+  /// The methods a frozenset lacks.
+  private static let mutating: Set<String> = ["add", "discard", "remove", "update", "pop", "clear"]
+
   static let methods: [String: Methods.Spec] = [
     "add": .init("add(item)", "Adds an item.") { s, a, _ in try this(s).insert(a["item"]!); return .none },
     "discard": .init("discard(item)", "Removes an item if present.") { s, a, _ in _ = try this(s).storage.remove(a["item"]!); return .none },
@@ -44,21 +56,21 @@ final class SetObject: HostObject {
       return .none
     },
     "union": .init("union(other)", "The items in either set.") { s, a, _ in
-      .host(try SetObject(this(s).items + other(a).items))
+      .host(try this(s).like(this(s).items + other(a).items))
     },
     "intersection": .init("intersection(other)", "The items in both sets.") { s, a, _ in
       let o = try other(a)
-      return .host(try SetObject(try this(s).items.filter { try o.contains($0) }))
+      return .host(try this(s).like(try this(s).items.filter { try o.contains($0) }))
     },
     "difference": .init("difference(other)", "The items of this set not in other.") { s, a, _ in
       let o = try other(a)
-      return .host(try SetObject(try this(s).items.filter { try !o.contains($0) }))
+      return .host(try this(s).like(try this(s).items.filter { try !o.contains($0) }))
     },
     "issubset": .init("issubset(other)", "Whether every item is also in other.") { s, a, _ in
       let o = try other(a)
       return .bool(try this(s).items.allSatisfy { try o.contains($0) })
     },
-    "copy": .init("copy()", "A shallow copy.") { s, _, _ in .host(try SetObject(this(s).items)) },
+    "copy": .init("copy()", "A shallow copy.") { s, _, _ in .host(try this(s).like(this(s).items)) },
     "update": .init("update(*others)", "Adds the items of each iterable.") { s, a, _ in
       for other in a.variadic { for v in try ValueIterator.collect(other) { try this(s).insert(v) } }
       return .none
@@ -71,7 +83,7 @@ final class SetObject: HostObject {
     },
     "symmetric_difference": .init("symmetric_difference(other)", "The items in exactly one of the sets.") { s, a, _ in
       let (x, y) = (this(s), try other(a))
-      return .host(try SetObject(try x.items.filter { try !y.contains($0) } + y.items.filter { try !x.contains($0) }))
+      return .host(try x.like(try x.items.filter { try !y.contains($0) } + y.items.filter { try !x.contains($0) }))
     },
     "pop": .init("pop()", "Removes and returns an item (KeyError when empty).") { s, _, _ in
       guard let v = this(s).items.first else { throw CellError(ename: "KeyError", "'pop from an empty set'") }

@@ -19,7 +19,7 @@ enum CopyModule {
     switch v {
     case .list(let l): return .list(ListObject(l.items))
     case .dict(let d): return .dict(try copyDict(d) { (x) throws(CellError) in x })
-    case .host(let s as SetObject): return .host(try SetObject(s.items))
+    case .host(let s as SetObject): return .host(try s.like(s.items))
     case .host(let o as InstanceObject): return .host(try copyInstance(o) { (x) throws(CellError) in x })
     default: return v
     }
@@ -48,7 +48,7 @@ enum CopyModule {
       return .tuple(items)
     case .host(let s as SetObject):
       if let done = memo[ObjectIdentifier(s)] { return done }
-      let copy = SetObject()
+      let copy = SetObject(frozen: s.frozen)
       memo[ObjectIdentifier(s)] = .host(copy)
       for x in s.items { try copy.insert(try inner(x)) }
       return .host(copy)

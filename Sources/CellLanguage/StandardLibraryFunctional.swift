@@ -55,6 +55,9 @@ extension StandardLibrary {
       Builtin("set(iterable=())", summary: "A new set of the items (duplicates dropped): set([1, 1, 2]) is {1, 2}.") { a, _ in
         .host(try SetObject(try a["iterable"].map(ValueIterator.collect) ?? []))
       },
+      Builtin("frozenset(iterable=())", summary: "An immutable, hashable set of the items (usable as a dict key).") { a, _ in
+        .host(try SetObject(try a["iterable"].map(ValueIterator.collect) ?? [], frozen: true))
+      },
       Builtin("time()", summary: "Seconds since 1970 as a float; subtract two to time something (or use %time).") { _, _ in
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)

@@ -89,6 +89,7 @@ enum DictKey: Hashable {
   case float(Double)
   case string(CodePoints)
   case tuple([DictKey])
+  case frozenSet(Set<DictKey>)
   case object(ObjectIdentifier)
   /// An instance of a cell class that defines `__hash__`: hashed by it, compared by `__eq__`.
   case instance(InstanceKey)
@@ -107,6 +108,11 @@ enum DictKey: Hashable {
       for item in items { keys.append(try DictKey(item, depth: depth + 1)) }
       self = .tuple(keys)
     case .function(let f): self = .object(ObjectIdentifier(f))
+    case .host(let s as SetObject):
+      guard s.frozen else { throw CellError.typeError("unhashable type: 'set'") }
+      var keys = Set<DictKey>()
+      for item in s.items { keys.insert(try DictKey(item, depth: depth + 1)) }
+      self = .frozenSet(keys)
     case .host(let i as InstanceObject):
       guard let key = try Protocols.hashKey(i) else { self = .object(ObjectIdentifier(i)); return }
       self = .instance(key)

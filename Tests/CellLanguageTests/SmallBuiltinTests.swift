@@ -40,3 +40,92 @@ func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
     """)
   #expect(s.sink.text(.stdout) == "False True False True 1 nan nan 1\n'k' (1, 2)  KeyError('k')\n")
 }
+
+/// int and float methods and attributes (bit_length, is_integer, as_integer_ratio, hex, real…):
+/// output equal to CPython 3.11's for the same cell.
+@Test func numberMethodsAndAttributesMatchCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    print((7).bit_length(), (0).bit_length(), (-255).bit_length(), True.bit_length(), (2**62).bit_length(), (255).bit_count(), (-7).bit_count(), (5).as_integer_ratio(), (3).conjugate())
+    print((2.5).is_integer(), (3.0).is_integer(), (-0.0).is_integer(), float('inf').is_integer(), (1e300).is_integer())
+    print((0.75).as_integer_ratio(), (0.1).as_integer_ratio(), (-2.5).as_integer_ratio(), (1e15).as_integer_ratio(), (0.0).as_integer_ratio(), (5e-324).hex() if False else 1)
+    print((1.0).hex(), (3.0).hex(), (0.1).hex(), (-2.5).hex(), (0.0).hex(), (-0.0).hex(), (5e-324).hex(), (1.7976931348623157e308).hex(), float('inf').hex(), float('nan').hex())
+    print((5).real, (5).imag, (5).numerator, (5).denominator, (2.5).real, (2.5).imag, True.real, (2.5).conjugate())
+    for bad in [float('nan'), float('inf')]:
+        try:
+            bad.as_integer_ratio()
+        except (ValueError, OverflowError) as e:
+            print(type(e).__name__, e)
+    try:
+        (5).is_integer()
+    except AttributeError as e:
+        print(e)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    3 0 8 1 63 8 3 (5, 1) 3
+    False True True False True
+    (3, 4) (3602879701896397, 36028797018963968) (-5, 2) (1000000000000000, 1) (0, 1) 1
+    0x1.0000000000000p+0 0x1.8000000000000p+1 0x1.999999999999ap-4 -0x1.4000000000000p+1 0x0.0p+0 -0x0.0p+0 0x0.0000000000001p-1022 0x1.fffffffffffffp+1023 inf nan
+    5 0 5 1 2.5 0.0 1 2.5
+    ValueError cannot convert NaN to integer ratio
+    OverflowError cannot convert Infinity to integer ratio
+    'int' object has no attribute 'is_integer'
+
+    """##)
+  #expect(s.error("(1e-30).as_integer_ratio()")?.ename == "OverflowError")  // its denominator needs more than 64 bits
+}
+
+/// frozenset: immutable, hashable by its items (a dict key, a set member), set operations
+/// giving frozensets, `|=` rebinding rather than changing it; a plain set is unhashable.
+/// Output equal to CPython 3.11's for the same cell.
+@Test func frozensetMatchesCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    fs = frozenset([1, 2, 3, 2])
+    e = frozenset()
+    print(fs, e, len(fs), 2 in fs, type(fs).__name__, fs == {1, 2, 3}, {1, 2, 3} == fs, bool(e))
+    print(fs | {9}, fs & {1, 5}, fs - {1}, fs ^ {7, 1}, sorted({1, 5} | fs), fs.union([4]), fs.intersection({2, 3}), fs.difference([3]), fs.copy(), fs.issubset({1, 2, 3, 4}))
+    seen = {frozenset({'a', 'b'}): 'pair'}
+    print(seen[frozenset({'b', 'a'})], frozenset({1}) in {frozenset({1})}, hash(frozenset({1, 2})) == hash(frozenset({2, 1})))
+    g = fs
+    g |= {10}
+    print(sorted(g), fs, g is fs, type(g).__name__)
+    s = {1}
+    t = s
+    t |= {2}
+    print(s, t is s)
+    groups = {}
+    for word in ['listen', 'silent', 'enlist', 'google']:
+        groups.setdefault(frozenset(word), []).append(word)
+    print(list(groups.values()))
+    for bad in ['add', 'remove', 'update', 'clear', 'pop', 'discard']:
+        try:
+            getattr(fs, bad)
+        except AttributeError as e:
+            print(e)
+    try:
+        {set(): 1}
+    except TypeError as e:
+        print(e)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    frozenset({1, 2, 3}) frozenset() 3 True frozenset True True False
+    frozenset({1, 2, 3, 9}) frozenset({1}) frozenset({2, 3}) frozenset({2, 3, 7}) [1, 2, 3, 5] frozenset({1, 2, 3, 4}) frozenset({2, 3}) frozenset({1, 2}) frozenset({1, 2, 3}) True
+    pair True True
+    [1, 2, 3, 10] frozenset({1, 2, 3}) False frozenset
+    {1, 2} True
+    [['listen', 'silent', 'enlist'], ['google']]
+    'frozenset' object has no attribute 'add'
+    'frozenset' object has no attribute 'remove'
+    'frozenset' object has no attribute 'update'
+    'frozenset' object has no attribute 'clear'
+    'frozenset' object has no attribute 'pop'
+    'frozenset' object has no attribute 'discard'
+    unhashable type: 'set'
+
+    """##)
+}
