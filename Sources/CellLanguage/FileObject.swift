@@ -16,14 +16,26 @@ final class FileObject: ContextManager {
   private var position = 0
   private(set) var closed = false
 
-  init(path: String, mode: String, _ ctx: CallContext) throws {
+  /// `newline` as Python's open(): None reads \r\n and \r as \n; '' (what the csv module
+  /// asks for) and the others keep line endings as they are, and a line ends at that one
+  /// ('' at any of them). Writing turns \n into it when it is '\r' or '\r\n'.
+  private let newline: String?
+
+  init(path: String, mode: String, newline: String? = nil, _ ctx: CallContext) throws {
     guard ["r", "w", "a", "rt", "wt", "at"].contains(mode) else {
       if mode.contains("b") { throw CellError.valueError("binary mode '\(mode)' is not supported (Tabby files are text)") }
       throw CellError.valueError("invalid mode: '\(mode)'")
     }
-    (self.path, self.mode) = (path, String(mode.prefix(1)))
+    guard newline.map({ ["", "\n", "\r", "\r\n"].contains($0) }) ?? true else {
+      throw CellError.valueError("illegal newline value: \(newline!)")
+    }
+    (self.path, self.mode, self.newline) = (path, String(mode.prefix(1)), newline)
     switch self.mode {
     case "r":
+      guard newline == nil else {
+        text = Array(try FileAccess.readText(path, ctx).unicodeScalars)
+        break
+      }
       // Universal newlines: \r\n and \r read as \n.
       var previousCR = false
       for c in try FileAccess.readText(path, ctx).unicodeScalars {
@@ -86,7 +98,7 @@ final class FileObject: ContextManager {
       return method("write(s)", "Writes a string to the file; returns the characters written.") { f, a, ctx in
         guard case .string(let s)? = a["s"] else { throw CellError.typeError("write() argument must be str, not \(a["s"]?.typeName ?? "None")") }
         try f.writable()
-        try FileAccess.write(f.path, Array(s.utf8), append: true, ctx)
+        try FileAccess.write(f.path, Array(f.translated(s).utf8), append: true, ctx)
         return .int(s.unicodeScalars.count)
       }
     case "writelines":
@@ -95,7 +107,7 @@ final class FileObject: ContextManager {
         var bytes: [UInt8] = []
         for item in try ValueIterator.collect(a["lines"]!) {
           guard case .string(let s) = item else { throw CellError.typeError("write() argument must be str, not \(item.typeName)") }
-          bytes += s.utf8
+          bytes += f.translated(s).utf8
         }
         try FileAccess.write(f.path, bytes, append: true, ctx)
         return .none
@@ -135,9 +147,42 @@ final class FileObject: ContextManager {
     return .string(String(view))
   }
 
+  /// The rest of the file (pathlib's read_text).
+  func readRest() throws(CellError) -> String {
+    try readable()
+    defer { position = text.count }
+    return string(position..<text.count).str
+  }
+
+  /// Text to write, with each \n made `newline` where that is '\r' or '\r\n' (by code
+  /// point: "\r\n" is one Character to Swift, so String's own matching would miss it).
+  private func translated(_ s: String) -> String {
+    guard let newline, newline == "\r" || newline == "\r\n" else { return s }
+    var out = String.UnicodeScalarView()
+    for c in s.unicodeScalars {
+      if c == "\n" { out.append(contentsOf: newline.unicodeScalars) } else { out.append(c) }
+    }
+    return String(out)
+  }
+
   private func nextLine() -> Value? {
     guard position < text.count else { return nil }
-    let end = text[position...].firstIndex(of: "\n").map { $0 + 1 } ?? text.count
+    var end = position
+    while end < text.count {
+      let c = text[end]
+      end += 1
+      let crlf = c == "\r" && end < text.count && text[end] == "\n"
+      let ends =
+        switch newline {
+        case nil, "\n"?: c == "\n"
+        case "\r"?: c == "\r"
+        case "\r\n"?: crlf
+        default: c == "\n" || c == "\r"  // '': any of the three
+        }
+      guard ends else { continue }
+      if crlf && newline != "\r" { end += 1 }
+      break
+    }
     defer { position = end }
     return string(position..<end)
   }

@@ -12,7 +12,7 @@ extension StandardLibrary {
   static func files() -> [Builtin] {
     [
       Builtin(
-        "open(file, mode='r', encoding='utf-8')",
+        "open(file, mode='r', encoding='utf-8', newline=None)",
         summary: "Opens a text file: mode 'r' to read, 'w' to write it afresh, 'a' to add to its end.",
         details: "Use it in a with statement, which closes it: with open('log.txt', 'a') as f: f.write('done\\n')."
       ) { a, ctx in
@@ -20,7 +20,8 @@ extension StandardLibrary {
         guard encoding == "utf-8" || encoding == "utf8" else {
           throw CellError(ename: "LookupError", "only UTF-8 text files are supported, not '\(encoding)'")
         }
-        return .host(try FileObject(path: try a.string("file", default: ""), mode: try a.string("mode", default: "r"), ctx))
+        return .host(
+          try FileObject(path: try a.string("file", default: ""), mode: try a.string("mode", default: "r"), newline: try a.string("newline"), ctx))
       },
       Builtin(
         "read_text(path)", summary: "Returns a text file's contents as a string (UTF-8).",
@@ -59,7 +60,7 @@ extension StandardLibrary {
       ) { a, ctx in
         let path = try a.string("path", default: "")
         let text = try FileAccess.readText(path, ctx)
-        return try FileFormats.csvRows(text, delimiter: try FileFormats.delimiter(a), ctx)
+        return try FileFormats.csvRows(text, a, ctx)
       },
       Builtin(
         "write_csv(path, rows, delimiter=',')",
@@ -69,7 +70,7 @@ extension StandardLibrary {
         guard case .list(let rows)? = a["rows"] else {
           throw CellError.typeError("write_csv() argument 'rows' must be a list of dicts or lists, not '\(a["rows"]?.typeName ?? "None")'")
         }
-        let text = try FileFormats.csvText(rows.items, delimiter: try FileFormats.delimiter(a))
+        let text = try FileFormats.csvText(rows.items, a)
         try FileAccess.write(try a.string("path", default: ""), Array(text.utf8), append: false, ctx)
         return .int(rows.items.count)
       },
