@@ -3,7 +3,7 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "copy", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
+    "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
     "statistics", "string", "sys", "time", "typing",
   ]
 
@@ -26,6 +26,7 @@ enum Modules {
     case "typing": TypingModule.make()
     case "dataclasses": DataClassesModule.make()
     case "copy": CopyModule.make()
+    case "csv": CSVModule.make()
     case "string": StringModule.make()
     case "glob": GlobModule.make()
     case "datetime": try? DateTimeModule.make(interpreter)
