@@ -3,7 +3,7 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "random",
+    "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "os.path", "pathlib", "random",
     "statistics", "string", "sys", "time", "typing",
   ]
 
@@ -30,6 +30,7 @@ enum Modules {
     case "string": StringModule.make()
     case "glob": GlobModule.make()
     case "datetime": try? DateTimeModule.make(interpreter)
+    case "pathlib": try? PathLib.make(interpreter)
     default: nil
     }
   }

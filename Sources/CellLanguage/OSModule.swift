@@ -20,24 +20,24 @@ enum OSModule {
       functions: [
         Builtin("getcwd()", summary: "The current folder.") { _, _ in .string(currentDirectory()) },
         Builtin("listdir(path='.')", summary: "The names in a folder (sorted here; Python's order is the file system's).") { a, _ in
-          .list(try FileAccess.listDirectory(try a.string("path", default: ".")).map(Value.string))
+          .list(try FileAccess.listDirectory(try a.path("path", default: ".")).map(Value.string))
         },
         Builtin("makedirs(name, exist_ok=False)", summary: "Makes a folder and any missing parents.") { a, _ in
-          try makeDirectories(try a.string("name", default: ""), existOK: try a.bool("exist_ok", default: false))
+          try makeDirectories(try a.path("name", default: ""), existOK: try a.bool("exist_ok", default: false))
           return .none
         },
         Builtin("mkdir(path)", summary: "Makes a folder (its parent must exist).") { a, _ in
-          let path = try a.string("path", default: "")
+          let path = try a.path("path", default: "")
           guard Glibc.mkdir(path, 0o777) == 0 else { throw FileAccess.osError(errno, path) }
           return .none
         },
         Builtin("remove(path)", summary: "Deletes a file.") { a, _ in
-          let path = try a.string("path", default: "")
+          let path = try a.path("path", default: "")
           guard unlink(path) == 0 else { throw FileAccess.osError(errno, path) }
           return .none
         },
         Builtin("rename(src, dst)", summary: "Renames (moves) a file or folder.") { a, _ in
-          let (src, dst) = (try a.string("src", default: ""), try a.string("dst", default: ""))
+          let (src, dst) = (try a.path("src", default: ""), try a.path("dst", default: ""))
           guard Glibc.rename(src, dst) == 0 else { throw FileAccess.osError(errno, src) }
           return .none
         },
@@ -71,7 +71,7 @@ enum OSModule {
 enum PathModule {
   static func make() -> ModuleObject {
     func text(_ a: BoundArguments, _ name: String = "path") throws(CellError) -> String {
-      guard case .string(let s)? = a[name] else { throw .typeError("expected str, not \(a[name]?.typeName ?? "None")") }
+      guard let v = a[name], let s = try PathLib.fspath(v) else { throw PathLib.fspathError(a[name] ?? .none) }
       return s
     }
     func info(_ path: String) -> stat? {
@@ -84,7 +84,7 @@ enum PathModule {
         Builtin("join(path, *paths)", summary: "Joins path parts with '/' (an absolute part starts over).") { a, _ in
           var out = try text(a)
           for v in a.variadic {
-            guard case .string(let part) = v else { throw CellError.typeError("join() argument must be str, not '\(v.typeName)'") }
+            guard let part = try PathLib.fspath(v) else { throw CellError.typeError("join() argument must be str, bytes, or os.PathLike object, not '\(v.typeName)'") }
             if part.hasPrefix("/") || out.isEmpty { out = part } else { out += (out.hasSuffix("/") ? "" : "/") + part }
           }
           return .string(out)

@@ -25,7 +25,7 @@ import Testing
   ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
-  ("import |", ["collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "random", "statistics", "string", "sys", "time", "typing"], true),
+  ("import |", ["collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "itertools", "json", "math", "os", "pathlib", "random", "statistics", "string", "sys", "time", "typing"], true),
   ("import ma|", ["math"], true),
   ("import math, r|", ["random"], true),
   ("from ti|", ["time"], true),

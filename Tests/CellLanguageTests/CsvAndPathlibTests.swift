@@ -1,7 +1,7 @@
 import CellLanguage
 import Testing
 
-// `import csv`: cells that are also valid Python, whose expected output
+// `import csv` and `import pathlib`: cells that are also valid Python, whose expected output
 // is what CPython 3.11 prints for the same program (python3 on the build machine, run on a
 // scratch folder at the same path), then the errors, with CPython's types and messages.
 
@@ -73,7 +73,74 @@ import Testing
     """#)
 }
 
-/// Each error with CPython 3.11's type and message (P: a scratch folder).
+@Test func pathlib_pathsAndFilesAsPython() throws {
+  let dir = ScratchDirectory()
+  let s = Session()
+  _ = try s.run(
+    #"""
+    from pathlib import Path
+    import pathlib, os
+    root = Path('/tmp/h1t/scratch')
+    data = root / 'data'
+    data.mkdir()
+    (data / 'raw' / 'img').mkdir(parents=True)
+    data.mkdir(exist_ok=True)
+    print(data.is_dir(), data.exists(), (data / 'nope').exists())
+    for name in ['a.csv', 'b.txt', '.hidden', 'raw/c.csv', 'raw/img/d.csv']:
+        print((data / name).write_text(name.upper() + '\n'), end=' ')
+    print()
+    print(sorted(p.name for p in data.iterdir()))
+    print(sorted(str(p.relative_to(root)) for p in data.glob('*.csv')), sorted(p.name for p in data.glob('*')))
+    print([str(p.relative_to(data)) for p in sorted(data.rglob('*.csv'))], sorted(p.relative_to(data) for p in data.glob('**/*.csv')))
+    print(sorted(str(p.relative_to(data)) for p in data.glob('**')), [p.name for p in sorted(data.glob('raw/*/*.csv'))])
+    f = data / 'a.csv'
+    print(f.read_text(), f.is_file(), f.is_dir(), data.is_file())
+    with f.open('a') as out:
+        out.write('more\n')
+    with open(f) as g:
+        print(g.readlines())
+    print(os.path.join(data, 'x.txt') == str(data / 'x.txt'), os.path.basename(f), os.path.exists(f), sorted(os.listdir(data / 'raw')))
+    f.unlink()
+    f.unlink(missing_ok=True)
+    print(f.exists(), (data / 'b.txt').rename(data / 'c.txt').name, sorted(os.listdir(data)))
+    p = Path('models', 'v1', 'weights.tar.gz')
+    print(p, repr(p), p.name, p.stem, p.suffix, p.suffixes, p.parent, p.parts, p.parent.parent.parent)
+    print(list(p.parents), p.parents[0], len(p.parents), Path('/usr/lib').parents[-1], Path('/').parent, Path('.').name)
+    print(p.with_suffix('.pt'), p.with_name('config.json'), p.with_suffix(''), Path('a/b') / 'c' / Path('d.txt'), Path('x') / '/abs', 'pre' / Path('post'))
+    print(Path(), Path('a//b/./c/'), Path('/a', 'b', '/c'), Path('a').joinpath('b', 'c'), Path('/x/y').is_absolute(), Path('x').is_absolute(), Path('a.b.').suffixes)
+    paths = [Path('b'), Path('a/c'), Path('a.b'), Path('a')]
+    print(sorted(paths), Path('a') == Path('a/'), Path('a') == 'a', Path('a') != Path('b'), Path('a') < Path('b'), len({Path('a'), Path('a/.'), Path('b')}))
+    print(f'{p}', str(p), type(p).__name__, isinstance(p, Path), Path.cwd() == Path(os.getcwd()), Path.home() == Path(os.path.expanduser('~')))
+    print(Path('rel').absolute() == Path.cwd() / 'rel', Path('x/../y').resolve() == Path.cwd() / 'y', Path(root / '.').resolve() == root.resolve())
+    print(root.joinpath('data', 'c.txt').read_text().strip(), {Path('k'): 1}[Path('k')], type(Path('q')))
+    """#.replacing("/tmp/h1t/scratch", with: dir.path))
+  #expect(
+    s.sink.text(.stdout) == #"""
+    True True False
+    6 6 8 10 14 
+    ['.hidden', 'a.csv', 'b.txt', 'raw']
+    ['data/a.csv'] ['.hidden', 'a.csv', 'b.txt', 'raw']
+    ['a.csv', 'raw/c.csv', 'raw/img/d.csv'] [PosixPath('a.csv'), PosixPath('raw/c.csv'), PosixPath('raw/img/d.csv')]
+    ['.', 'raw', 'raw/img'] ['d.csv']
+    A.CSV
+     True False False
+    ['A.CSV\n', 'more\n']
+    True a.csv True ['c.csv', 'img']
+    False c.txt ['.hidden', 'c.txt', 'raw']
+    models/v1/weights.tar.gz PosixPath('models/v1/weights.tar.gz') weights.tar.gz weights.tar .gz ['.tar', '.gz'] models/v1 ('models', 'v1', 'weights.tar.gz') .
+    [PosixPath('models/v1'), PosixPath('models'), PosixPath('.')] models/v1 3 / / 
+    models/v1/weights.tar.pt models/v1/config.json models/v1/weights.tar a/b/c/d.txt /abs pre/post
+    . a/b/c /c a/b/c True False []
+    [PosixPath('a'), PosixPath('a/c'), PosixPath('a.b'), PosixPath('b')] True False True True 2
+    models/v1/weights.tar.gz models/v1/weights.tar.gz PosixPath True True True
+    True True True
+    B.TXT 1 <class 'pathlib.PosixPath'>
+
+    """#.replacing("/tmp/h1t/scratch", with: dir.path))
+}
+
+/// Each error with CPython 3.11's type and message (its program: P, a scratch folder holding
+/// exists.txt and the folder d).
 @Test(arguments: [
   (#"list(csv.reader(['"a'], strict=True))"#, #"Error"#, #"unexpected end of data"#),
   (#"list(csv.reader(['"a"b'], strict=True))"#, #"Error"#, #"',' expected after '"'"#),
@@ -90,11 +157,32 @@ import Testing
   (#"csv.DictWriter(open(P + 'w.csv', 'w'), ['a']).writerow({'a': 1, 'c': 2})"#, #"ValueError"#, #"dict contains fields not in fieldnames: 'c'"#),
   (#"csv.DictWriter(open(P + 'w.csv', 'w'), ['a'], extrasaction='x')"#, #"ValueError"#, #"extrasaction (x) must be 'raise' or 'ignore'"#),
   (#"list(csv.reader(['1,x'], quoting=csv.QUOTE_NONNUMERIC))"#, #"ValueError"#, #"could not convert string to float: 'x'"#),
+  (#"Path('/').with_suffix('.x')"#, #"ValueError"#, #"PosixPath('/') has an empty name"#),
+  (#"Path('a').with_suffix('x')"#, #"ValueError"#, #"Invalid suffix 'x'"#),
+  (#"Path('a').with_name('')"#, #"ValueError"#, #"Invalid name ''"#),
+  (#"Path('a').with_name('b/c')"#, #"ValueError"#, #"Invalid name 'b/c'"#),
+  (#"Path('a') / 5"#, #"TypeError"#, #"unsupported operand type(s) for /: 'PosixPath' and 'int'"#),
+  (#"Path(5)"#, #"TypeError"#, #"expected str, bytes or os.PathLike object, not int"#),
+  (#"Path('a') < 'b'"#, #"TypeError"#, #"'<' not supported between instances of 'PosixPath' and 'str'"#),
+  (#"Path(P + 'nope.txt').read_text()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope.txt'"#),
+  (#"Path(P + 'd').mkdir()"#, #"FileExistsError"#, #"[Errno 17] File exists: '/tmp/h1t/scratch/d'"#),
+  (#"Path(P + 'x/y/z').mkdir()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/x/y/z'"#),
+  (#"Path(P + 'exists.txt').mkdir(exist_ok=True)"#, #"FileExistsError"#, #"[Errno 17] File exists: '/tmp/h1t/scratch/exists.txt'"#),
+  (#"Path(P + 'nope').unlink()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope'"#),
+  (#"Path(P + 'd').rmdir() or Path(P + 'd').rmdir()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/d'"#),
+  (#"Path('a').relative_to('b')"#, #"ValueError"#, #"'a' is not in the subpath of 'b' OR one path is relative and the other is absolute."#),
+  (#"Path(P + 'w.txt').write_text(5)"#, #"TypeError"#, #"data must be str, not int"#),
+  (#"list(Path(P + 'nope').iterdir())"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope'"#),
+  (#"list(Path(P).glob(''))"#, #"ValueError"#, #"Unacceptable pattern: ''"#),
+  (#"list(Path(P).glob('/x'))"#, #"NotImplementedError"#, #"Non-relative patterns are unsupported"#),
+  (#"open(Path(P + 'nope.txt'))"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope.txt'"#),
+  (#"os.path.join(Path('a'), 5)"#, #"TypeError"#, #"join() argument must be str, bytes, or os.PathLike object, not 'int'"#),
+  (#"open(P + 'x.txt', 'w', newline='x')"#, #"ValueError"#, #"illegal newline value: x"#),
 ])
-func csv_errorsAsPython(_ code: String, _ ename: String, _ message: String) throws {
+func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: String) throws {
   let dir = ScratchDirectory()
   let s = Session()
-  _ = try s.run("import csv\nP = \(Value.string(dir.path + "/").repr)")
+  _ = try s.run("import csv, os\nfrom pathlib import Path\nP = \(Value.string(dir.path + "/").repr)\nopen(P + 'exists.txt', 'w').close()\nos.mkdir(P + 'd')")
   expectError(code, ename, message.replacing("/tmp/h1t/scratch", with: dir.path), in: s)
 }
 
@@ -115,4 +203,28 @@ func csv_errorsAsPython(_ code: String, _ ename: String, _ message: String) thro
     print(w.writerow(['a', 'b']), next(iter(csv.reader(['x|y'], delimiter='|'))))
     """#)
   #expect(s.sink.text(.stdout) == "caught: need to escape, but no escapechar set\n'a|b\\r\\n'\n5 ['x', 'y']\n")
+}
+
+/// Tabby's own file built-ins and os take a Path (or any object with __fspath__) wherever
+/// they take a path string: converted once, where arguments are read.
+@Test func pathlib_fileBuiltinsTakePaths() throws {
+  let dir = ScratchDirectory()
+  let s = Session()
+  _ = try s.run(
+    """
+    import os
+    from pathlib import Path
+    d = Path(\(Value.string(dir.path).repr))
+    class Where:
+        def __init__(self, p): self.p = p
+        def __fspath__(self): return str(self.p)
+    write_text(d / 't.csv', 'a,b\\n1,2\\n')
+    write_json(d / 'j.json', [1])
+    os.makedirs(d / 'x' / 'y')
+    os.rename(d / 'j.json', d / 'k.json')
+    print(read_csv(d / 't.csv'), read_json(d / 'k.json'), listdir(d), os.listdir(d / 'x'), read_text(Where(d / 't.csv')) == open(Where(d / 't.csv')).read())
+    """)
+  #expect(s.sink.text(.stdout) == "[{'a': '1', 'b': '2'}] [1] ['k.json', 't.csv', 'x'] ['y'] True\n")
+  expectError("read_text(5)", "TypeError", "expected str, bytes or os.PathLike object, not int", in: s)
+  expectError("os.path.basename(None)", "TypeError", "expected str, bytes or os.PathLike object, not NoneType", in: s)
 }
