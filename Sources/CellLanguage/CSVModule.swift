@@ -10,7 +10,7 @@ enum CSVModule {
       name: "csv", summary: "CSV files a row at a time, as Python's csv module: reader, writer, DictReader, DictWriter.",
       functions: [
         Builtin("reader(csvfile, dialect='excel', *, \(formatParameters))", summary: "An iterator over the rows (lists of strings) of an open file or a list of lines.") { a, _ in
-          .host(CSVReaderObject(try ValueIterator(a["csvfile"]!), try CSVDialect(a)))
+          .host(try CSVReaderObject(a["csvfile"]!, try CSVDialect(a)))
         },
         Builtin("writer(csvfile, dialect='excel', *, \(formatParameters))", summary: "Writes rows (sequences of values) to an open file: writerow, writerows.") { a, _ in
           .host(CSVWriterObject(try writeMethod(a["csvfile"]!), try CSVDialect(a)))
@@ -19,7 +19,7 @@ enum CSVModule {
           "DictReader(f, fieldnames=None, restkey=None, restval=None, dialect='excel', *, \(formatParameters))",
           summary: "An iterator over the rows as dicts keyed by the header row (or fieldnames)."
         ) { a, _ in
-          let reader = CSVReaderObject(try ValueIterator(a["f"]!), try CSVDialect(a))
+          let reader = try CSVReaderObject(a["f"]!, try CSVDialect(a))
           let names = try a.value("fieldnames").map(ValueIterator.collect)
           return .host(CSVDictReaderObject(reader, fieldnames: names, restkey: a.value("restkey") ?? .none, restval: a.value("restval") ?? .none))
         },
@@ -59,13 +59,28 @@ enum CSVModule {
 
 /// `csv.reader(...)`: parses a line when the next row is asked for.
 final class CSVReaderObject: Advancing {
-  private var lines: ValueIterator
+  /// An open file is read a line at a time, so that a file closed since (a reader used
+  /// after its `with` block) fails as in Python; anything else is iterated as given.
+  private enum Source {
+    case file(FileObject)
+    case items(ValueIterator)
+  }
+  private var source: Source
   private var parser: CSVParser
   private var finished = false
 
-  init(_ lines: ValueIterator, _ dialect: CSVDialect) {
-    self.lines = lines
+  init(_ lines: Value, _ dialect: CSVDialect) throws(CellError) {
+    if case .host(let f as FileObject) = lines { source = .file(f) } else { source = .items(try ValueIterator(lines)) }
     parser = CSVParser(dialect)
+  }
+
+  private func nextLine() throws(CellError) -> Value? {
+    switch source {
+    case .file(let f): return try f.readLine().map(Value.string)
+    case .items(var it):
+      defer { source = .items(it) }
+      return it.next()
+    }
   }
 
   var typeName: String { "_csv.reader" }
@@ -75,7 +90,7 @@ final class CSVReaderObject: Advancing {
   func iterate() throws -> [Value]? { try remaining() }
 
   func advance() throws -> Value? {
-    while let line = lines.next() {
+    while let line = try nextLine() {
       guard case .string(let text) = line else {
         throw CellError(ename: "Error", "iterator should return strings, not \(line.typeName) (the file should be opened in text mode)")
       }

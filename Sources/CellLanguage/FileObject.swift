@@ -147,6 +147,14 @@ final class FileObject: ContextManager {
     return .string(String(view))
   }
 
+  /// The next line for a reader that takes a file a line at a time (csv.reader): nil at the
+  /// end, and Python's error once the file is closed.
+  func readLine() throws(CellError) -> String? {
+    try readable()
+    guard case .string(let line)? = nextLine() else { return nil }
+    return line
+  }
+
   /// The rest of the file (pathlib's read_text).
   func readRest() throws(CellError) -> String {
     try readable()

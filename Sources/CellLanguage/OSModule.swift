@@ -41,6 +41,9 @@ enum OSModule {
           guard Glibc.rename(src, dst) == 0 else { throw FileAccess.osError(errno, src) }
           return .none
         },
+        Builtin("stat(path)", summary: "A file's size, times and mode: os.stat('x').st_size.") { a, _ in
+          .host(try StatResult(try a.path("path", default: "")))
+        },
         Builtin("getenv(key, default=None)", summary: "An environment variable's value, or default.") { a, _ in
           guard let v = Glibc.getenv(try a.string("key", default: "")) else { return a.value("default") ?? .none }
           return .string(String(cString: v))
@@ -158,4 +161,31 @@ enum PathModule {
     let joined = String(repeating: "/", count: initial) + parts.joined(separator: "/")
     return joined.isEmpty ? "." : joined
   }
+}
+
+/// What `os.stat` and `Path.stat()` return: the fields of stat(2) by name (times as float
+/// seconds) or, as Python's tuple, by position (times as whole seconds).
+final class StatResult: HostObject {
+  private static let names = ["st_mode", "st_ino", "st_dev", "st_nlink", "st_uid", "st_gid", "st_size", "st_atime", "st_mtime", "st_ctime"]
+  private let whole: [Int]
+  private let times: [Double]
+
+  init(_ path: String) throws(CellError) {
+    var s = stat()
+    guard stat(path, &s) == 0 else { throw FileAccess.osError(errno, path) }
+    let seconds = [s.st_atim, s.st_mtim, s.st_ctim].map { Double($0.tv_sec) + Double($0.tv_nsec) / 1e9 }
+    whole = [Int(s.st_mode), Int(s.st_ino), Int(s.st_dev), Int(s.st_nlink), Int(s.st_uid), Int(s.st_gid), Int(s.st_size)]
+      + seconds.map { Int($0.rounded(.down)) }
+    times = seconds
+  }
+
+  var typeName: String { "os.stat_result" }
+  var repr: String { "os.stat_result(" + zip(Self.names, whole).map { "\($0)=\($1)" }.joined(separator: ", ") + ")" }
+  var attributeNames: [String] { Self.names }
+  func attribute(_ name: String) throws -> Value? {
+    guard let i = Self.names.firstIndex(of: name) else { return nil }
+    return i < 7 ? .int(whole[i]) : .float(times[i - 7])
+  }
+  func item(_ key: Value) throws -> Value? { .int(whole[try Access.position(key, count: whole.count, kind: "tuple")]) }
+  func iterate() throws -> [Value]? { whole.map(Value.int) }
 }

@@ -16,6 +16,7 @@ extension PathClass {
       return .host(IteratorObject(try ValueIterator(.list(items)), typeName: "generator"))
     }
     attributes["exists"] = method("exists(self)", "Whether a file or folder is there.") { p, _, _ in .bool(Self.info(p) != nil) }
+    attributes["stat"] = method("stat(self)", "The file's size, times and mode (as os.stat).") { p, _, _ in .host(try StatResult(p)) }
     attributes["is_file"] = method("is_file(self)", "Whether the path is a regular file.") { p, _, _ in
       .bool(Self.info(p).map { $0.st_mode & 0o170000 == 0o100000 } ?? false)
     }

@@ -177,6 +177,8 @@ import Testing
   (#"list(Path(P).glob('/x'))"#, #"NotImplementedError"#, #"Non-relative patterns are unsupported"#),
   (#"open(Path(P + 'nope.txt'))"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope.txt'"#),
   (#"os.path.join(Path('a'), 5)"#, #"TypeError"#, #"join() argument must be str, bytes, or os.PathLike object, not 'int'"#),
+  (#"Path(P + 'nope').stat()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope'"#),
+  (#"next(csv.reader(open(P + 'w.csv', 'w')))"#, #"UnsupportedOperation"#, #"not readable"#),
   (#"open(P + 'x.txt', 'w', newline='x')"#, #"ValueError"#, #"illegal newline value: x"#),
 ])
 func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: String) throws {
@@ -227,4 +229,35 @@ func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: St
   #expect(s.sink.text(.stdout) == "[{'a': '1', 'b': '2'}] [1] ['k.json', 't.csv', 'x'] ['y'] True\n")
   expectError("read_text(5)", "TypeError", "expected str, bytes or os.PathLike object, not int", in: s)
   expectError("os.path.basename(None)", "TypeError", "expected str, bytes or os.PathLike object, not NoneType", in: s)
+}
+
+/// A reader reads its file a line at a time (so one used after its `with` block fails, as in
+/// Python), and stat() (Path's and os's) gives the file's fields; CPython 3.11's output.
+@Test func csv_readerFollowsItsFileAndPathStat() throws {
+  let dir = ScratchDirectory()
+  let s = Session()
+  _ = try s.run(
+    #"""
+    import csv, os
+    from pathlib import Path
+    p = Path('/tmp/h1t/scratch') / 'a.csv'
+    print(p.write_text('a,b\n1,2\n'))
+    with open(p) as f:
+        r = csv.reader(f)
+        print(next(r), r.line_num)
+    try:
+        next(r)
+    except ValueError as e:
+        print('ValueError:', e)
+    s = p.stat()
+    print(s.st_size, type(s.st_mtime).__name__, s[6], os.stat(p).st_size == os.path.getsize(p), abs(s.st_mtime - os.stat(str(p)).st_mtime) < 1)
+    """#.replacing("/tmp/h1t/scratch", with: dir.path))
+  #expect(
+    s.sink.text(.stdout) == #"""
+    8
+    ['a', 'b'] 1
+    ValueError: I/O operation on closed file.
+    8 float 8 True True
+
+    """#)
 }
