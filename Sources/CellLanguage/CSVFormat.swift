@@ -23,7 +23,7 @@ struct CSVDialect {
       guard name == "excel" || name == "excel-tab" else { throw CellError(ename: "Error", "unknown dialect") }
       if name == "excel-tab" { delimiter = "\t" }
     }
-    if let d = a.value("delimiter") { delimiter = try Self.character(d, "delimiter")! }
+    if let d = a.values["delimiter"] { delimiter = try Self.character(d, "delimiter")! }
     quoting = try a.int("quoting", default: Self.quoteMinimal)
     guard (0...3).contains(quoting) else { throw .typeError("bad \"quoting\" value") }
     if let q = a.values["quotechar"] { quotechar = try Self.character(q, "quotechar") }

@@ -261,3 +261,9 @@ func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: St
 
     """#)
 }
+
+/// dialect='excel-tab' reads tabs (the declared delimiter default does not override it).
+@Test func csv_excelTabDialect() throws {
+  let s = Session()
+  #expect(try s.result("import csv\nlist(csv.reader(['a\\tb', 'c,d'], dialect='excel-tab'))") == "[['a', 'b'], ['c,d']]")
+}
