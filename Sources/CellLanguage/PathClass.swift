@@ -70,13 +70,16 @@ struct PathClass {
         current = PathLib.parent(current)
         out.append(try path(current))
       }
-      return .tuple(out)
+      return .host(PathParentsObject(out))
     }
     attributes["is_absolute"] = method("is_absolute(self)", "Whether the path starts at the root.") { p, _, _ in
       .bool(!PathLib.parse(p).root.isEmpty)
     }
     attributes["joinpath"] = method("joinpath(self, *pathsegments)", "The path with the segments added (as p / a / b).") { p, a, _ in
       try path(PathLib.join([p] + Self.texts(a.variadic)))
+    }
+    attributes["is_relative_to"] = method("is_relative_to(self, *other)", "Whether other is this path or one of its parents.") { p, a, _ in
+      .bool((try? PathLib.relative(p, to: PathLib.join(try Self.texts(a.variadic)))) != nil)
     }
     attributes["with_name"] = method("with_name(self, name)", "The path with its last part replaced.") { p, a, _ in
       try path(try PathLib.withName(p, try a.string("name", default: "")))
@@ -118,4 +121,16 @@ struct PathClass {
       .int(try StandardLibrary.pythonHash(.tuple(PathLib.allParts(p).map(Value.string))))
     }
   }
+}
+
+/// `p.parents`: the ancestors, nearest first, as Python's sequence (indexable with
+/// negative indexes and slices, iterable, sized), shown as Python shows it.
+final class PathParentsObject: HostObject {
+  let items: [Value]
+  init(_ items: [Value]) { self.items = items }
+  var typeName: String { "_PathParents" }
+  var repr: String { "<PosixPath.parents>" }
+  var truthValue: Bool { !items.isEmpty }
+  func iterate() throws -> [Value]? { items }
+  func item(_ key: Value) throws -> Value? { try Access.item(.tuple(items), key) }
 }

@@ -73,9 +73,14 @@ extension PathClass {
     attributes["resolve"] = method("resolve(self, strict=False)", "The absolute path with symbolic links and '..' resolved.") { p, _, _ in
       try path(Self.resolve(p))
     }
-    attributes["expanduser"] = method("expanduser(self)", "The path with ~ replaced by the home folder.") { p, _, _ in
-      guard p == "~" || p.hasPrefix("~/") else { return try path(p) }
-      return try path(PathLib.join([Self.home(), String(p.dropFirst(p == "~" ? 1 : 2))]))
+    attributes["expanduser"] = method("expanduser(self)", "The path with ~ (or ~user) replaced by that home folder.") { p, _, _ in
+      guard p.hasPrefix("~") else { return try path(p) }
+      let first = PathLib.parse(p).parts[0]
+      let user = first.dropFirst()
+      guard let home = user.isEmpty ? Self.home() : getpwnam(String(user)).map({ String(cString: $0.pointee.pw_dir) }) else {
+        throw CellError(ename: "RuntimeError", "Could not determine home directory.")
+      }
+      return try path(PathLib.join([home] + PathLib.parse(p).parts.dropFirst()))
     }
     attributes["cwd"] = .host(StaticMethodObject(.function(Builtin("cwd()", summary: "The current folder.") { _, _ in
       try path(OSModule.currentDirectory())

@@ -179,6 +179,7 @@ import Testing
   (#"os.path.join(Path('a'), 5)"#, #"TypeError"#, #"join() argument must be str, bytes, or os.PathLike object, not 'int'"#),
   (#"Path(P + 'nope').stat()"#, #"FileNotFoundError"#, #"[Errno 2] No such file or directory: '/tmp/h1t/scratch/nope'"#),
   (#"next(csv.reader(open(P + 'w.csv', 'w')))"#, #"UnsupportedOperation"#, #"not readable"#),
+  (#"Path('~nosuchuserxyz/a').expanduser()"#, #"RuntimeError"#, #"Could not determine home directory."#),
   (#"open(P + 'x.txt', 'w', newline='x')"#, #"ValueError"#, #"illegal newline value: x"#),
 ])
 func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: String) throws {
@@ -258,6 +259,42 @@ func csvAndPathlib_errorsAsPython(_ code: String, _ ename: String, _ message: St
     ['a', 'b'] 1
     ValueError: I/O operation on closed file.
     8 float 8 True True
+
+    """#)
+}
+
+/// More of PurePosixPath's rules (dots, '..', parents as a sequence, is_relative_to) and
+/// os.path on paths; CPython 3.11's output for the same cell.
+@Test func pathlib_pureRulesAsPython() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    from pathlib import Path, PurePath, PosixPath
+    import os
+    print(Path('a/b').with_stem('c'), Path('a.tar.gz').with_suffix('.zip'), Path('/a/b').relative_to('/'), Path('/a/b').root, Path('a').root, Path('/x').anchor)
+    print(Path('..'), Path('../a/..'), Path('a/../b').parts, Path('/..').parent, Path('..').name, Path('..').parent)
+    print(Path('~').expanduser() == Path.home(), Path('a') / '', Path('') / 'a', Path('a', '', 'b'), Path('x/~').expanduser())
+    print(isinstance(Path('a'), PurePath), PosixPath('x'), repr(Path("it's")), str(Path('a b')), Path('a') in [Path('a')], Path('a') != 'a')
+    print(Path('a/b.c.d').suffix, Path('.a.b').suffix, Path('.a.b').suffixes, Path('..b').stem, Path('a.').stem, Path('a.').suffix)
+    print(Path('/a/b') < Path('/a/c'), Path('a') <= Path('a'), Path('b') > Path('a/z'), max([Path('x'), Path('y')]), sorted({Path('c'), Path('a')}))
+    ps = Path('/a/b/c').parents
+    print(ps, ps[1], ps[-1], ps[:2], len(ps), bool(Path('.').parents), tuple(Path('a').parents), list(Path('/').parents))
+    print(Path('x').joinpath(Path('/y'), 'z'), Path('a').relative_to(Path('a')), Path('a/b').relative_to('a'), Path('a/b').is_relative_to('a'), Path('a').is_relative_to('b'))
+    print(Path('a').with_suffix('.tar.gz'), Path('a').with_name('..'), os.path.splitext(Path('a/b.txt')), os.path.dirname(Path('/a/b')), os.path.normpath(Path('a/./b')))
+    print(hash(Path('a')) == hash(Path('a/')), Path('a') == Path('b'), {Path('a'): 1}.get(Path('./a')), Path('/tmp').is_dir(), Path('/nonexistent/x').exists())
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    a/c a.tar.zip a/b /  /
+    .. ../a/.. ('a', '..', 'b') / .. .
+    True a a a/b x/~
+    True x PosixPath("it's") a b True True
+    .d .b ['.b'] . a. 
+    True True True y [PosixPath('a'), PosixPath('c')]
+    <PosixPath.parents> /a / (PosixPath('/a/b'), PosixPath('/a')) 3 False (PosixPath('.'),) []
+    /y/z . b True False
+    a.tar.gz .. ('a/b', '.txt') /a a/b
+    True False 1 True False
 
     """#)
 }
