@@ -15,8 +15,6 @@ struct CSVDialect {
   /// unless strict (read_csv says it plainly).
   var unclosedQuote: CellError?
 
-  init() {}
-
   /// The format parameters of a call (those its signature declares), with Python's errors.
   init(_ a: BoundArguments) throws(CellError) {
     if case .string(let name)? = a.value("dialect") {

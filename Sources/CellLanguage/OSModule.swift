@@ -77,10 +77,7 @@ enum PathModule {
       guard let v = a[name], let s = try PathLib.fspath(v) else { throw PathLib.fspathError(a[name] ?? .none) }
       return s
     }
-    func info(_ path: String) -> stat? {
-      var s = stat()
-      return stat(path, &s) == 0 ? s : nil
-    }
+    let info = FileAccess.info
     return ModuleObject(
       name: "os.path", summary: "Path names: join, split, splitext, basename, dirname, exists, isfile, isdir, getsize.",
       functions: [
@@ -103,9 +100,7 @@ enum PathModule {
           return .tuple([.string(root), .string(ext)])
         },
         Builtin("exists(path)", summary: "Whether a file or folder is there.") { a, _ in .bool(info(try text(a)) != nil) },
-        Builtin("isfile(path)", summary: "Whether path is a regular file.") { a, _ in
-          .bool(info(try text(a)).map { $0.st_mode & 0o170000 == 0o100000 } ?? false)
-        },
+        Builtin("isfile(path)", summary: "Whether path is a regular file.") { a, _ in .bool(FileAccess.isFile(try text(a))) },
         Builtin("isdir(path)", summary: "Whether path is a folder.") { a, _ in .bool(FileAccess.isDirectory(try text(a))) },
         Builtin("isabs(path)", summary: "Whether path starts at the root.") { a, _ in .bool(try text(a).hasPrefix("/")) },
         Builtin("getsize(path)", summary: "A file's size in bytes.") { a, _ in

@@ -15,11 +15,9 @@ extension PathClass {
       for t in texts { items.append(try path(t)) }
       return .host(IteratorObject(try ValueIterator(.list(items)), typeName: "generator"))
     }
-    attributes["exists"] = method("exists(self)", "Whether a file or folder is there.") { p, _, _ in .bool(Self.info(p) != nil) }
+    attributes["exists"] = method("exists(self)", "Whether a file or folder is there.") { p, _, _ in .bool(FileAccess.info(p) != nil) }
     attributes["stat"] = method("stat(self)", "The file's size, times and mode (as os.stat).") { p, _, _ in .host(try StatResult(p)) }
-    attributes["is_file"] = method("is_file(self)", "Whether the path is a regular file.") { p, _, _ in
-      .bool(Self.info(p).map { $0.st_mode & 0o170000 == 0o100000 } ?? false)
-    }
+    attributes["is_file"] = method("is_file(self)", "Whether the path is a regular file.") { p, _, _ in .bool(FileAccess.isFile(p)) }
     attributes["is_dir"] = method("is_dir(self)", "Whether the path is a folder.") { p, _, _ in .bool(FileAccess.isDirectory(p)) }
     attributes["mkdir"] = method("mkdir(self, mode=511, parents=False, exist_ok=False)", "Makes the folder (parents=True: any missing parents too).") { p, a, _ in
       try Self.makeDirectory(p, mode: try a.int("mode", default: 0o777), parents: try a.bool("parents", default: false), existOK: try a.bool("exist_ok", default: false))
@@ -88,11 +86,6 @@ extension PathClass {
     attributes["home"] = .host(StaticMethodObject(.function(Builtin("home()", summary: "The home folder.") { _, _ in try path(Self.home()) })))
   }
 
-  static func info(_ path: String) -> stat? {
-    var s = stat()
-    return stat(path, &s) == 0 ? s : nil
-  }
-
   static func home() -> String { getenv("HOME").map { String(cString: $0) } ?? "/" }
 
   /// Path.mkdir, as Python's: missing parents made first when asked, an existing folder
@@ -144,7 +137,7 @@ extension PathClass {
           }
         } else {
           let p = PathLib.join([folder, piece])
-          if info(p) != nil, last || FileAccess.isDirectory(p) { next.append(p) }
+          if FileAccess.info(p) != nil, last || FileAccess.isDirectory(p) { next.append(p) }
         }
         try Memory.checkItems(next.count, "list")
       }

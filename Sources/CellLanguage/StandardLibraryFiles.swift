@@ -171,6 +171,16 @@ enum FileAccess {
     return (0..<Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }
   }
 
+  /// stat(2) of a path, nil when it cannot be read (missing, no permission).
+  static func info(_ path: String) -> stat? {
+    var s = stat()
+    return stat(path, &s) == 0 ? s : nil
+  }
+
+  static func isFile(_ path: String) -> Bool {
+    info(path).map { $0.st_mode & 0o170000 == 0o100000 } ?? false
+  }
+
   static func isDirectory(_ path: String) -> Bool {
     var info = stat()
     return stat(path, &info) == 0 && info.st_mode & 0o170000 == 0o040000
