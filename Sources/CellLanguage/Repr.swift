@@ -81,16 +81,28 @@ extension Value {
       case "\r": out.append(contentsOf: "\\r".unicodeScalars)
       case q: out.append("\\"); out.append(q)
       default:
-        if c.value < 0x20 || c.value == 0x7F {
-          let hex = String(c.value, radix: 16)
-          out.append(contentsOf: ("\\x" + (hex.count < 2 ? "0" : "") + hex).unicodeScalars)
-        } else {
+        if isPrintable(c) {
           out.append(c)
+        } else {
+          // \xhh, \uhhhh or \Uhhhhhhhh, as Python picks by the code point's size.
+          let hex = String(c.value, radix: 16)
+          let (prefix, width) = c.value < 0x100 ? ("\\x", 2) : c.value < 0x10000 ? ("\\u", 4) : ("\\U", 8)
+          out.append(contentsOf: (prefix + String(repeating: "0", count: width - hex.count) + hex).unicodeScalars)
         }
       }
     }
     out.append(q)
     return String(out)
+  }
+
+  /// Python's str.isprintable for one character: not a control, format, surrogate,
+  /// private-use or unassigned code point, nor a separator other than the space (so a
+  /// byte-order mark or a no-break space is shown escaped, as Python shows it).
+  static func isPrintable(_ c: Unicode.Scalar) -> Bool {
+    switch c.properties.generalCategory {
+    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: c == " "
+    default: true
+    }
   }
 }
 
