@@ -46,15 +46,17 @@ extension PathClass {
       return try path(PathLib.join([target]))
     }
     attributes["open"] = method("open(self, mode='r', buffering=-1, encoding=None, errors=None, newline=None)", "Opens the file, as open(path, mode) does.") { p, a, ctx in
-      .host(try FileObject(path: p, mode: try a.string("mode", default: "r"), newline: try a.string("newline"), ctx))
+      let mark = try FileObject.byteOrderMark(try a.string("encoding"))
+      return .host(try FileObject(path: p, mode: try a.string("mode", default: "r"), newline: try a.string("newline"), byteOrderMark: mark, ctx))
     }
-    attributes["read_text"] = method("read_text(self, encoding=None, errors=None)", "The file's text.") { p, _, ctx in
-      .string(try FileObject(path: p, mode: "r", ctx).readRest())
+    attributes["read_text"] = method("read_text(self, encoding=None, errors=None)", "The file's text.") { p, a, ctx in
+      .string(try FileObject(path: p, mode: "r", byteOrderMark: try FileObject.byteOrderMark(try a.string("encoding")), ctx).readRest())
     }
     attributes["write_text"] = method("write_text(self, data, encoding=None, errors=None, newline=None)", "Writes the text (replacing the file); returns the characters written.") { p, a, ctx in
       guard case .string(let data)? = a["data"] else { throw CellError.typeError("data must be str, not \(a["data"]?.typeName ?? "None")") }
-      try FileAccess.write(p, Array(data.utf8), append: false, ctx)
-      return .int(data.unicodeScalars.count)
+      let f = try FileObject(
+        path: p, mode: "w", newline: try a.string("newline"), byteOrderMark: try FileObject.byteOrderMark(try a.string("encoding")), ctx)
+      return try f.write(data, ctx)
     }
     attributes["iterdir"] = method("iterdir(self)", "The paths of the folder's entries.") { p, _, _ in
       try paths(try FileAccess.listDirectory(p).map { PathLib.join([p, $0]) })

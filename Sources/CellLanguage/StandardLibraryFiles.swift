@@ -16,12 +16,10 @@ extension StandardLibrary {
         summary: "Opens a text file: mode 'r' to read, 'w' to write it afresh, 'a' to add to its end.",
         details: "Use it in a with statement, which closes it: with open('log.txt', 'a') as f: f.write('done\\n')."
       ) { a, ctx in
-        let encoding = try a.string("encoding", default: "utf-8").lowercased()
-        guard encoding == "utf-8" || encoding == "utf8" else {
-          throw CellError(ename: "LookupError", "only UTF-8 text files are supported, not '\(encoding)'")
-        }
+        let mark = try FileObject.byteOrderMark(try a.string("encoding"))
         return .host(
-          try FileObject(path: try a.path("file", default: ""), mode: try a.string("mode", default: "r"), newline: try a.string("newline"), ctx))
+          try FileObject(
+            path: try a.path("file", default: ""), mode: try a.string("mode", default: "r"), newline: try a.string("newline"), byteOrderMark: mark, ctx))
       },
       Builtin(
         "read_text(path)", summary: "Returns a text file's contents as a string (UTF-8).",
