@@ -72,6 +72,12 @@ enum Access {
     case .host(let r as RangeObject): return .list(ListObject(try s.indices(count: r.count).map { .int(r.element($0)) }))
     case .host(let a as ArrayValue): return try a.index([.host(s)][...])
     case .host(let i as InstanceObject): return try Protocols.getItem(i, .host(s))
+    case .host(let h):
+      // Any other host object takes the slice itself (pathlib's parents), as item() does.
+      let found: Value?
+      do { found = try h.item(.host(s)) } catch { throw Interpreter.cellError(from: error) }
+      if let found { return found }
+      throw .typeError("'\(h.typeName)' object is not subscriptable")
     default: throw .typeError("'\(object.typeName)' object is not subscriptable")
     }
   }

@@ -16,6 +16,8 @@ final class ClassObject: HostObject {
   let isObjectRoot: Bool
   /// The session that made it, whose running cell's context calls the special methods.
   weak var interpreter: Interpreter?
+  /// The module its repr names: a cell's classes are __main__'s, a built-in module's its own.
+  var module = "__main__"
 
   init(
     name: String, bases: [ClassObject], exceptionBases: [String], attributes: [String: Value], doc: String?,
@@ -77,7 +79,7 @@ final class ClassObject: HostObject {
   }
 
   var typeName: String { "type" }
-  var repr: String { isObjectRoot ? "<class 'object'>" : "<class '__main__.\(name)'>" }
+  var repr: String { isObjectRoot ? "<class 'object'>" : "<class '\(module).\(name)'>" }
 
   var attributeNames: [String] {
     var names = Set(["__name__", "__doc__", "__bases__", "__mro__"])

@@ -101,12 +101,22 @@ final class Evaluator {
   }
 
   private func forLoop(_ target: Expr, _ iterable: Value, _ body: [Stmt], span: SourceSpan) throws(CellError) -> Flow {
-    var iterator = try at(span) { () throws(CellError) in try ValueIterator(iterable) }
-    while let item = iterator.next() {
+    func pass(_ item: Value) throws(CellError) -> Flow? {
       try at(span) { () throws(CellError) in try context.checkInterrupt() }
       try assign(target, item)
       let flow = try run(body)
-      if flow == .breakLoop || flow == .returned { return flow }
+      return flow == .breakLoop || flow == .returned ? flow : nil
+    }
+    if case .host(let rows as Advancing) = iterable {
+      // Taken an item a pass (a csv reader): after a break, next() goes on from there.
+      while let item = try at(span, { () throws(CellError) in try rows.next() }) {
+        if let flow = try pass(item) { return flow }
+      }
+      return .normal
+    }
+    var iterator = try at(span) { () throws(CellError) in try ValueIterator(iterable) }
+    while let item = iterator.next() {
+      if let flow = try pass(item) { return flow }
     }
     return .normal
   }

@@ -65,117 +65,42 @@ enum FileFormats {
 
   // MARK: CSV
 
-  static func delimiter(_ a: BoundArguments) throws(CellError) -> Character {
-    let d = try a.string("delimiter", default: ",")
-    guard d.count == 1, let c = d.first, c != "\"", c != "\n", c != "\r" else {
-      throw CellError.typeError("delimiter must be a 1-character string other than a quote or newline")
-    }
-    return c
-  }
-
-  /// Rows of fields (RFC 4180: quoted fields may hold the delimiter, `""` and newlines).
-  static func csvFields(_ text: String, delimiter: Character, _ ctx: CallContext) throws -> [[String]] {
-    enum State { case fieldStart, unquoted, quoted, quoteInQuoted }
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var state = State.fieldStart
-    var count = 0
-    for c in text {
-      count += 1
-      if count & 0xFFFF == 0 { try ctx.checkInterrupt() }
-      let newline = c == "\n" || c == "\r\n" || c == "\r"
-      switch state {
-      case .quoted:
-        if c == "\"" { state = .quoteInQuoted } else { field.append(c) }
-        continue
-      case .quoteInQuoted where c == "\"":
-        field.append(c)
-        state = .quoted
-        continue
-      case .fieldStart where c == "\"":
-        state = .quoted
-        continue
-      default: break
-      }
-      if c == delimiter {
-        row.append(field)
-        field = ""
-        state = .fieldStart
-      } else if newline {
-        row.append(field)
-        rows.append(row)
-        (row, field, state) = ([], "", .fieldStart)
-      } else {
-        field.append(c)
-        state = .unquoted
-      }
-    }
-    if state == .quoted { throw CellError.valueError("CSV ends inside a quoted field (a missing closing quote)") }
-    if state != .fieldStart || !row.isEmpty {
-      row.append(field)
-      rows.append(row)
-    }
-    return rows
-  }
-
-  /// A list of dicts keyed by the header row. As Python's DictReader: a short row's missing
-  /// fields are None, a long row's extra fields are a list under the key None.
-  static func csvRows(_ text: String, delimiter: Character, _ ctx: CallContext) throws -> Value {
-    let rows = try csvFields(text, delimiter: delimiter, ctx).filter { $0 != [""] }
-    guard let header = rows.first else { return .list(ListObject()) }
-    try Memory.checkItems(rows.count, "list")
-    var out: [Value] = []
-    out.reserveCapacity(rows.count - 1)
-    for row in rows.dropFirst() {
-      let dict = DictObject()
-      for (i, name) in header.enumerated() {
-        try dict.set(.string(name), i < row.count ? .string(row[i]) : .none)
-      }
-      if row.count > header.count {
-        try dict.set(.none, .list(ListObject(row[header.count...].map(Value.string))))
-      }
-      out.append(.dict(dict))
-    }
-    return .list(ListObject(out))
+  /// read_csv: a list of dicts keyed by the header row, as csv.DictReader makes them
+  /// (empty lines skipped), except that a missing closing quote is an error.
+  static func csvRows(_ text: String, _ a: BoundArguments, _ ctx: CallContext) throws -> Value {
+    var dialect = try CSVDialect(a)
+    dialect.unclosedQuote = CellError.valueError("CSV ends inside a quoted field (a missing closing quote)")
+    let records = try dialect.records(text, ctx).filter { !$0.isEmpty }
+    guard let header = records.first else { return .list(ListObject()) }
+    return .list(try records.dropFirst().map { r throws(CellError) in .dict(try CSVDialect.dict(header, r, restkey: .none, restval: .none)) })
   }
 
   /// CSV text for a list of dicts (header: the keys in first-seen order) or of lists/tuples.
-  static func csvText(_ rows: [Value], delimiter: Character) throws(CellError) -> String {
-    func quote(_ v: Value) -> String {
-      if case .none = v { return "" }
-      let s = v.str
-      guard s.contains(where: { $0 == delimiter || $0 == "\"" || $0.isNewline }) else { return s }
-      var quoted = "\""
-      for c in s { quoted += c == "\"" ? "\"\"" : String(c) }
-      return quoted + "\""
-    }
-    var lines: [String] = []
+  static func csvText(_ rows: [Value], _ a: BoundArguments) throws(CellError) -> String {
+    let dialect = try CSVDialect(a)
+    var text = ""
     if rows.contains(where: { if case .dict = $0 { true } else { false } }) {
       var header: [Value] = []
       var seen = Set<String>()
       for case .dict(let d) in rows {
         for k in d.keys where seen.insert(k.str).inserted { header.append(k) }
       }
-      lines.append(header.map(quote).joined(separator: String(delimiter)))
+      text += try dialect.line(header)
       for row in rows {
         guard case .dict(let d) = row else {
           throw CellError.typeError("write_csv() rows must all be dicts or all be lists, found '\(row.typeName)'")
         }
-        lines.append(try header.map { k throws(CellError) in quote(try d.get(k) ?? .none) }.joined(separator: String(delimiter)))
+        text += try dialect.line(try header.map { k throws(CellError) in try d.get(k) ?? .none })
       }
     } else {
       for row in rows {
-        let fields: [Value]
         switch row {
-        case .list(let l): fields = l.items
-        case .tuple(let t): fields = t
+        case .list(let l): text += try dialect.line(l.items)
+        case .tuple(let t): text += try dialect.line(t)
         default: throw CellError.typeError("write_csv() rows must be dicts or lists, not '\(row.typeName)'")
         }
-        lines.append(fields.map(quote).joined(separator: String(delimiter)))
       }
     }
-    let text = lines.map { $0 + "\r\n" }.joined()
     try Memory.checkText(text.utf8.count)
     return text
   }

@@ -5,7 +5,7 @@ extension StandardLibrary {
     [
       Builtin("iter(obj)", summary: "An iterator over obj's items, advanced by next(it).") { a, _ in
         let v = a["obj"]!
-        if case .host(let h) = v, h is IteratorObject { return v }
+        if case .host(let h) = v, h is IteratorObject || h is Advancing { return v }
         return .host(IteratorObject(try ValueIterator(v)))
       },
       Builtin(
@@ -19,6 +19,8 @@ extension StandardLibrary {
         switch a["iterator"]! {
         case .host(let it as IteratorObject):
           if let v = it.iterator.next() { return v }
+        case .host(let it as Advancing):
+          if let v = try it.next() { return v }
         case .host(let i as InstanceObject) where i.cls.lookup("__next__") != nil:
           return try nextItem(i, default: fallback)
         case let other:
@@ -56,6 +58,30 @@ extension StandardLibrary {
     case .instance(let k): return k.hash == -1 ? -2 : k.hash
     default: return key.hashValue
     }
+  }
+}
+
+/// A host object that is its own iterator and makes each item when asked (csv's readers,
+/// which parse a line at a time so that `next(reader)` skips a header and errors come
+/// with the row that has them): `next()` advances it, `iter()` returns it.
+protocol Advancing: HostObject {
+  func advance() throws -> Value?
+}
+
+extension Advancing {
+  /// `advance()` with its error as the language's.
+  func next() throws(CellError) -> Value? {
+    do { return try advance() } catch { throw Interpreter.cellError(from: error) }
+  }
+
+  /// `for x in it` (or `list(it)`) takes the remaining items, as in Python.
+  func remaining() throws -> [Value] {
+    var rest: [Value] = []
+    while let v = try advance() {
+      if rest.count == Memory.maxItemCount { try Memory.checkItems(rest.count + 1, "list") }
+      rest.append(v)
+    }
+    return rest
   }
 }
 

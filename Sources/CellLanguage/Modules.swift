@@ -3,8 +3,8 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "bisect", "collections", "copy", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math", "operator", "os", "os.path", "random",
-    "re", "statistics", "string", "sys", "time", "typing",
+    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math",
+    "operator", "os", "os.path", "pathlib", "random", "re", "statistics", "string", "sys", "time", "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -26,6 +26,7 @@ enum Modules {
     case "typing": TypingModule.make()
     case "dataclasses": DataClassesModule.make()
     case "copy": CopyModule.make()
+    case "csv": CSVModule.make()
     case "string": StringModule.make()
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
@@ -33,6 +34,7 @@ enum Modules {
     case "bisect": BisectModule.make()
     case "operator": OperatorModule.make(shared: ["abs"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "datetime": try? DateTimeModule.make(interpreter)
+    case "pathlib": try? PathLib.make(interpreter)
     default: nil
     }
   }

@@ -128,7 +128,10 @@ final class DequeObject: HostObject {
   }
   var truthValue: Bool { !items.isEmpty }
   func iterate() throws -> [Value]? { items }
-  func item(_ key: Value) throws -> Value? { items[try Access.position(key, count: items.count, kind: "deque")] }
+  func item(_ key: Value) throws -> Value? {
+    if case .host(is SliceObject) = key { throw CellError.typeError("sequence index must be integer, not 'slice'") }  // as Python's deque
+    return items[try Access.position(key, count: items.count, kind: "deque")]
+  }
   func isEqual(to other: any HostObject) -> Bool {
     guard let o = other as? DequeObject else { return false }
     return Value.list(items) == Value.list(o.items)

@@ -20,26 +20,29 @@ enum OSModule {
       functions: [
         Builtin("getcwd()", summary: "The current folder.") { _, _ in .string(currentDirectory()) },
         Builtin("listdir(path='.')", summary: "The names in a folder (sorted here; Python's order is the file system's).") { a, _ in
-          .list(try FileAccess.listDirectory(try a.string("path", default: ".")).map(Value.string))
+          .list(try FileAccess.listDirectory(try a.path("path", default: ".")).map(Value.string))
         },
         Builtin("makedirs(name, exist_ok=False)", summary: "Makes a folder and any missing parents.") { a, _ in
-          try makeDirectories(try a.string("name", default: ""), existOK: try a.bool("exist_ok", default: false))
+          try makeDirectories(try a.path("name", default: ""), existOK: try a.bool("exist_ok", default: false))
           return .none
         },
         Builtin("mkdir(path)", summary: "Makes a folder (its parent must exist).") { a, _ in
-          let path = try a.string("path", default: "")
+          let path = try a.path("path", default: "")
           guard Glibc.mkdir(path, 0o777) == 0 else { throw FileAccess.osError(errno, path) }
           return .none
         },
         Builtin("remove(path)", summary: "Deletes a file.") { a, _ in
-          let path = try a.string("path", default: "")
+          let path = try a.path("path", default: "")
           guard unlink(path) == 0 else { throw FileAccess.osError(errno, path) }
           return .none
         },
         Builtin("rename(src, dst)", summary: "Renames (moves) a file or folder.") { a, _ in
-          let (src, dst) = (try a.string("src", default: ""), try a.string("dst", default: ""))
+          let (src, dst) = (try a.path("src", default: ""), try a.path("dst", default: ""))
           guard Glibc.rename(src, dst) == 0 else { throw FileAccess.osError(errno, src) }
           return .none
+        },
+        Builtin("stat(path)", summary: "A file's size, times and mode: os.stat('x').st_size.") { a, _ in
+          .host(try StatResult(try a.path("path", default: "")))
         },
         Builtin("getenv(key, default=None)", summary: "An environment variable's value, or default.") { a, _ in
           guard let v = Glibc.getenv(try a.string("key", default: "")) else { return a.value("default") ?? .none }
@@ -71,20 +74,17 @@ enum OSModule {
 enum PathModule {
   static func make() -> ModuleObject {
     func text(_ a: BoundArguments, _ name: String = "path") throws(CellError) -> String {
-      guard case .string(let s)? = a[name] else { throw .typeError("expected str, not \(a[name]?.typeName ?? "None")") }
+      guard let v = a[name], let s = try PathLib.fspath(v) else { throw PathLib.fspathError(a[name] ?? .none) }
       return s
     }
-    func info(_ path: String) -> stat? {
-      var s = stat()
-      return stat(path, &s) == 0 ? s : nil
-    }
+    let info = FileAccess.info
     return ModuleObject(
       name: "os.path", summary: "Path names: join, split, splitext, basename, dirname, exists, isfile, isdir, getsize.",
       functions: [
         Builtin("join(path, *paths)", summary: "Joins path parts with '/' (an absolute part starts over).") { a, _ in
           var out = try text(a)
           for v in a.variadic {
-            guard case .string(let part) = v else { throw CellError.typeError("join() argument must be str, not '\(v.typeName)'") }
+            guard let part = try PathLib.fspath(v) else { throw CellError.typeError("join() argument must be str, bytes, or os.PathLike object, not '\(v.typeName)'") }
             if part.hasPrefix("/") || out.isEmpty { out = part } else { out += (out.hasSuffix("/") ? "" : "/") + part }
           }
           return .string(out)
@@ -100,9 +100,7 @@ enum PathModule {
           return .tuple([.string(root), .string(ext)])
         },
         Builtin("exists(path)", summary: "Whether a file or folder is there.") { a, _ in .bool(info(try text(a)) != nil) },
-        Builtin("isfile(path)", summary: "Whether path is a regular file.") { a, _ in
-          .bool(info(try text(a)).map { $0.st_mode & 0o170000 == 0o100000 } ?? false)
-        },
+        Builtin("isfile(path)", summary: "Whether path is a regular file.") { a, _ in .bool(FileAccess.isFile(try text(a))) },
         Builtin("isdir(path)", summary: "Whether path is a folder.") { a, _ in .bool(FileAccess.isDirectory(try text(a))) },
         Builtin("isabs(path)", summary: "Whether path starts at the root.") { a, _ in .bool(try text(a).hasPrefix("/")) },
         Builtin("getsize(path)", summary: "A file's size in bytes.") { a, _ in
@@ -158,4 +156,31 @@ enum PathModule {
     let joined = String(repeating: "/", count: initial) + parts.joined(separator: "/")
     return joined.isEmpty ? "." : joined
   }
+}
+
+/// What `os.stat` and `Path.stat()` return: the fields of stat(2) by name (times as float
+/// seconds) or, as Python's tuple, by position (times as whole seconds).
+final class StatResult: HostObject {
+  private static let names = ["st_mode", "st_ino", "st_dev", "st_nlink", "st_uid", "st_gid", "st_size", "st_atime", "st_mtime", "st_ctime"]
+  private let whole: [Int]
+  private let times: [Double]
+
+  init(_ path: String) throws(CellError) {
+    var s = stat()
+    guard stat(path, &s) == 0 else { throw FileAccess.osError(errno, path) }
+    let seconds = [s.st_atim, s.st_mtim, s.st_ctim].map { Double($0.tv_sec) + Double($0.tv_nsec) / 1e9 }
+    whole = [Int(s.st_mode), Int(s.st_ino), Int(s.st_dev), Int(s.st_nlink), Int(s.st_uid), Int(s.st_gid), Int(s.st_size)]
+      + seconds.map { Int($0.rounded(.down)) }
+    times = seconds
+  }
+
+  var typeName: String { "os.stat_result" }
+  var repr: String { "os.stat_result(" + zip(Self.names, whole).map { "\($0)=\($1)" }.joined(separator: ", ") + ")" }
+  var attributeNames: [String] { Self.names }
+  func attribute(_ name: String) throws -> Value? {
+    guard let i = Self.names.firstIndex(of: name) else { return nil }
+    return i < 7 ? .int(whole[i]) : .float(times[i - 7])
+  }
+  func item(_ key: Value) throws -> Value? { .int(whole[try Access.position(key, count: whole.count, kind: "tuple")]) }
+  func iterate() throws -> [Value]? { whole.map(Value.int) }
 }

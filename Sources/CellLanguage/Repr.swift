@@ -81,13 +81,13 @@ extension Value {
       case "\r": out.append(contentsOf: "\\r".unicodeScalars)
       case q: out.append("\\"); out.append(q)
       default:
-        if !isPrintable(c) {
-          // Python's repr: \xhh below 0x100, \uhhhh below 0x10000, else \Uhhhhhhhh.
+        if isPrintable(c) {
+          out.append(c)
+        } else {
+          // \xhh, \uhhhh or \Uhhhhhhhh, as Python picks by the code point's size.
           let hex = String(c.value, radix: 16)
           let (prefix, width) = c.value < 0x100 ? ("\\x", 2) : c.value < 0x10000 ? ("\\u", 4) : ("\\U", 8)
-          out.append(contentsOf: (prefix + String(repeating: "0", count: max(0, width - hex.count)) + hex).unicodeScalars)
-        } else {
-          out.append(c)
+          out.append(contentsOf: (prefix + String(repeating: "0", count: width - hex.count) + hex).unicodeScalars)
         }
       }
     }
@@ -95,13 +95,13 @@ extension Value {
     return String(out)
   }
 
-  /// Python's str.isprintable for one code point: not a control, format, surrogate,
-  /// private-use, unassigned or separator character (the space excepted).
+  /// Python's str.isprintable for one character: not a control, format, surrogate,
+  /// private-use or unassigned code point, nor a separator other than the space (so a
+  /// byte-order mark or a no-break space is shown escaped, as Python shows it).
   static func isPrintable(_ c: Unicode.Scalar) -> Bool {
-    if c.value < 0x7F { return c.value >= 0x20 }
     switch c.properties.generalCategory {
-    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: return false
-    default: return true
+    case .control, .format, .surrogate, .privateUse, .unassigned, .lineSeparator, .paragraphSeparator, .spaceSeparator: c == " "
+    default: true
     }
   }
 }

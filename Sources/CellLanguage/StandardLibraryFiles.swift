@@ -12,33 +12,32 @@ extension StandardLibrary {
   static func files() -> [Builtin] {
     [
       Builtin(
-        "open(file, mode='r', encoding='utf-8')",
+        "open(file, mode='r', encoding='utf-8', newline=None)",
         summary: "Opens a text file: mode 'r' to read, 'w' to write it afresh, 'a' to add to its end.",
         details: "Use it in a with statement, which closes it: with open('log.txt', 'a') as f: f.write('done\\n')."
       ) { a, ctx in
-        let encoding = try a.string("encoding", default: "utf-8").lowercased()
-        guard encoding == "utf-8" || encoding == "utf8" else {
-          throw CellError(ename: "LookupError", "only UTF-8 text files are supported, not '\(encoding)'")
-        }
-        return .host(try FileObject(path: try a.string("file", default: ""), mode: try a.string("mode", default: "r"), ctx))
+        let mark = try FileObject.byteOrderMark(try a.string("encoding"))
+        return .host(
+          try FileObject(
+            path: try a.path("file", default: ""), mode: try a.string("mode", default: "r"), newline: try a.string("newline"), byteOrderMark: mark, ctx))
       },
       Builtin(
         "read_text(path)", summary: "Returns a text file's contents as a string (UTF-8).",
         details: "A missing file is a FileNotFoundError; a file that is not UTF-8 a UnicodeDecodeError."
-      ) { a, ctx in .string(try FileAccess.readText(try a.string("path", default: ""), ctx)) },
+      ) { a, ctx in .string(try FileAccess.readText(try a.path("path", default: ""), ctx)) },
       Builtin(
         "write_text(path, text, append=False)",
         summary: "Writes a string to a file (replacing it, or at its end with append=True); returns the characters written."
       ) { a, ctx in
         let text = try a.string("text", default: "")
-        try FileAccess.write(try a.string("path", default: ""), Array(text.utf8), append: try a.bool("append", default: false), ctx)
+        try FileAccess.write(try a.path("path", default: ""), Array(text.utf8), append: try a.bool("append", default: false), ctx)
         return .int(text.count)
       },
       Builtin(
         "read_json(path)", summary: "Reads a JSON file into dicts, lists, strings, numbers, True/False and None.",
         details: "Whole numbers come back as ints, others as floats."
       ) { a, ctx in
-        let path = try a.string("path", default: "")
+        let path = try a.path("path", default: "")
         return try FileFormats.value(fromJSON: try FileAccess.readBytes(path, ctx), path: path)
       },
       Builtin(
@@ -49,7 +48,7 @@ extension StandardLibrary {
         let json = try FileFormats.json(a["value"] ?? .none)
         let indent = try a.int("indent", default: 2)
         let text = indent > 0 ? json.pretty(indent: min(indent, 16)) : json.text
-        try FileAccess.write(try a.string("path", default: ""), Array((text + "\n").utf8), append: false, ctx)
+        try FileAccess.write(try a.path("path", default: ""), Array((text + "\n").utf8), append: false, ctx)
         return .none
       },
       Builtin(
@@ -57,9 +56,9 @@ extension StandardLibrary {
         summary: "Reads a CSV file with a header row into a list of dicts (one per row; values are strings).",
         details: "Quoted fields may hold the delimiter, quotes (doubled) and newlines. Convert with int()/float()."
       ) { a, ctx in
-        let path = try a.string("path", default: "")
+        let path = try a.path("path", default: "")
         let text = try FileAccess.readText(path, ctx)
-        return try FileFormats.csvRows(text, delimiter: try FileFormats.delimiter(a), ctx)
+        return try FileFormats.csvRows(text, a, ctx)
       },
       Builtin(
         "write_csv(path, rows, delimiter=',')",
@@ -69,8 +68,8 @@ extension StandardLibrary {
         guard case .list(let rows)? = a["rows"] else {
           throw CellError.typeError("write_csv() argument 'rows' must be a list of dicts or lists, not '\(a["rows"]?.typeName ?? "None")'")
         }
-        let text = try FileFormats.csvText(rows.items, delimiter: try FileFormats.delimiter(a))
-        try FileAccess.write(try a.string("path", default: ""), Array(text.utf8), append: false, ctx)
+        let text = try FileFormats.csvText(rows.items, a)
+        try FileAccess.write(try a.path("path", default: ""), Array(text.utf8), append: false, ctx)
         return .int(rows.items.count)
       },
       Builtin(
@@ -78,7 +77,7 @@ extension StandardLibrary {
         details: "*, ? and [abc] match within one folder name; names starting with . match only a pattern that starts with one."
       ) { a, _ in .list(ListObject(try FileAccess.glob(try a.string("pattern", default: "")).map(Value.string))) },
       Builtin("listdir(path='.')", summary: "Returns the sorted names in a folder (without . and ..).") { a, _ in
-        .list(ListObject(try FileAccess.listDirectory(try a.string("path", default: ".")).map(Value.string)))
+        .list(ListObject(try FileAccess.listDirectory(try a.path("path", default: ".")).map(Value.string)))
       },
     ]
   }
@@ -168,6 +167,16 @@ enum FileAccess {
     guard status == 0 else { throw CellError(ename: "OSError", "glob('\(pattern)') failed (status \(status))") }
     try Memory.checkItems(Int(g.gl_pathc), "list")
     return (0..<Int(g.gl_pathc)).compactMap { g.gl_pathv[$0].map { String(cString: $0) } }
+  }
+
+  /// stat(2) of a path, nil when it cannot be read (missing, no permission).
+  static func info(_ path: String) -> stat? {
+    var s = stat()
+    return stat(path, &s) == 0 ? s : nil
+  }
+
+  static func isFile(_ path: String) -> Bool {
+    info(path).map { $0.st_mode & 0o170000 == 0o100000 } ?? false
   }
 
   static func isDirectory(_ path: String) -> Bool {

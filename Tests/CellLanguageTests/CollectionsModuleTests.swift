@@ -123,6 +123,10 @@ import Testing
         deque().popleft()
     except IndexError as e:
         print("IndexError:", e)
+    try:
+        d[0:2]
+    except TypeError as e:
+        print("TypeError:", e)
     """#)
   #expect(
     s.sink.text(.stdout) == #"""
@@ -139,6 +143,7 @@ import Testing
     [3, 4, 5] 4.0
     deque([3, 4, 5], maxlen=3) 3 False True
     IndexError: pop from an empty deque
+    TypeError: sequence index must be integer, not 'slice'
 
     """#)
 }

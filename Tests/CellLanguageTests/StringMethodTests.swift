@@ -17,6 +17,9 @@ import Testing
   ("'a\\nb\\r\\nc\\rd\\n'.splitlines(), 'a\\nb\\r\\nc'.splitlines(True), ''.splitlines()", "(['a', 'b', 'c', 'd'], ['a\\n', 'b\\r\\n', 'c'], [])"),
   ("'test_x'.removeprefix('test_'), 'x.py'.removesuffix('.py'), 'x'.removesuffix('')", "('x', 'x', 'x')"),
   ("'photo.JPG'.lower().endswith(('.jpg', '.png')), 'x'.startswith(('a', 'x'))", "(True, True)"),
+  // repr escapes what Python's str.isprintable refuses (a no-break space, a zero-width space,
+  // a byte-order mark, C1 controls, a tag, a line separator), and keeps the rest.
+  (#"'a\xa0b\u200b\ufeff\x85\U000e0001\u2028 é😀\x7f'"#, #"'a\xa0b\u200b\ufeff\x85\U000e0001\u2028 é😀\x7f'"#),
 ])
 func stringMethodsMatchPython(_ code: String, _ expected: String) throws {
   #expect(try Session().result(code) == expected, "\(code)")
