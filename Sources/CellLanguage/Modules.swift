@@ -3,7 +3,7 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math",
+    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "logging", "math",
     "operator", "os", "os.path", "pathlib", "random", "re", "statistics", "string", "sys", "time", "typing",
   ]
 
@@ -30,6 +30,7 @@ enum Modules {
     case "string": StringModule.make()
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
+    case "logging": LoggingModule.make()
     case "heapq": HeapModule.make()
     case "bisect": BisectModule.make()
     case "operator": OperatorModule.make(shared: ["abs"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
