@@ -54,6 +54,7 @@ enum Members {
         .host(PropertyObject(get: a["fget"], set: a["fset"]))
       },
       Builtin("issubclass(cls, classinfo)", summary: "Whether cls derives from classinfo (or one of a tuple of classes).") { a, _ in
+        if case .host(let t as ExceptionType) = a["cls"]! { return .bool(try exceptionSubclass(t.name, a["classinfo"]!)) }
         guard case .host(let cls as ClassObject) = a["cls"]! else {
           throw CellError.typeError("issubclass() arg 1 must be a class")
         }
@@ -74,6 +75,18 @@ enum Members {
         try Access.attribute(a["obj"]!, "__dict__")
       },
     ]
+  }
+
+  /// `issubclass(ValueError, Exception)`: a built-in exception type against types or a tuple.
+  static func exceptionSubclass(_ name: String, _ info: Value) throws(CellError) -> Bool {
+    switch info {
+    case .host(let t as ExceptionType): return Exceptions.matches(name, t.name)
+    case .host(is ClassObject): return false
+    case .tuple(let items):
+      for item in items where try exceptionSubclass(name, item) { return true }
+      return false
+    default: throw CellError.typeError("issubclass() arg 2 must be a class, a tuple of classes, or a union")
+    }
   }
 
   static func isSubclass(_ cls: ClassObject, _ info: Value) throws(CellError) -> Bool {

@@ -18,6 +18,10 @@ enum Exceptions {
     "JSONDecodeError": "ValueError", "AssertionError": "Exception", "StopIteration": "Exception",
     "ImportError": "Exception", "ModuleNotFoundError": "ImportError", "UnsupportedOperation": "OSError",
     "StatisticsError": "ValueError",
+    "Warning": "Exception", "UserWarning": "Warning", "DeprecationWarning": "Warning",
+    "PendingDeprecationWarning": "Warning", "FutureWarning": "Warning", "RuntimeWarning": "Warning",
+    "SyntaxWarning": "Warning", "ImportWarning": "Warning", "UnicodeWarning": "Warning",
+    "BytesWarning": "Warning", "ResourceWarning": "Warning", "EncodingWarning": "Warning",
   ]
 
   /// The types every interpreter defines, including the classifier's own errors.

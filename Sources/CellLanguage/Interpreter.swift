@@ -70,6 +70,8 @@ public struct ExecutionContext {
 public final class Interpreter {
   /// The user's variables.
   var globals: [String: Value] = [:]
+  /// Cells run so far (a warning shown once per cell, as Python's per-location registry does for a re-run cell).
+  private(set) var cellsRun = 0
   /// Built-in functions and constants, in registration order (for `help()`).
   var builtins: [String: Value] = [:]
   var builtinNames: [String] = []
@@ -170,6 +172,7 @@ public final class Interpreter {
 
   /// Runs a cell. Output streams to `context.sink`; errors come back as `LanguageError`.
   public func execute(_ code: String, context: ExecutionContext) throws(LanguageError) -> ExecutionOutcome {
+    cellsRun += 1
     var src = Array(code.unicodeScalars)
     if let topic = HelpQuery.parse(src) {
       return ExecutionOutcome(pager: helpPage(topic))

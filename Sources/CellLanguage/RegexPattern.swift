@@ -92,6 +92,12 @@ final class PatternObject: HostObject {
     }
   }
 
+  /// Whether the pattern matches at the start of `text` (re.match), for Swift callers.
+  func matchesStart(of text: String) throws(CellError) -> Bool {
+    var machine = RegexMachine(program, text: text.unicodeScalars.map(\.value), end: text.unicodeScalars.count) { () throws(CellError) in }
+    return try machine.search(from: 0, anchored: true)
+  }
+
   static func subject(_ v: Value) throws(CellError) -> (String, [UInt32]) {
     guard case .string(let s) = v else { throw CellError.typeError("expected string or bytes-like object, got '\(v.typeName)'") }
     return (s, s.unicodeScalars.map(\.value))
