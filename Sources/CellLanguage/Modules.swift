@@ -4,7 +4,7 @@
 enum Modules {
   static let available = [
     "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "logging", "math",
-    "operator", "os", "os.path", "pathlib", "random", "re", "statistics", "string", "sys", "time", "typing", "warnings",
+    "operator", "os", "os.path", "pathlib", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "time", "typing", "warnings",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -31,6 +31,8 @@ enum Modules {
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
     case "logging": LoggingModule.make()
+    case "shutil": ShutilModule.make()
+    case "tempfile": TempFileModule.make()
     case "warnings": WarningsModule.make()
     case "heapq": HeapModule.make()
     case "bisect": BisectModule.make()
