@@ -22,7 +22,7 @@ enum TimeModule {
       functions: shared + [
         monotonic("perf_counter", "Seconds on a clock that only moves forward; subtract two to time something."),
         monotonic("monotonic", "Seconds on a clock that only moves forward (as perf_counter)."),
-      ])
+      ] + TimeCalendar.functions())
   }
 }
 

@@ -186,6 +186,12 @@ extension HostObject {
 }
 
 extension Value {
+  /// Whether this is None (an optional Value's `.none` reads as nil, so say it in words).
+  var isNoneValue: Bool {
+    if case .none = self { return true }
+    return false
+  }
+
   /// The Python type name (`type(x)`), used in error messages.
   public var typeName: String {
     switch self {

@@ -100,10 +100,3 @@ final class CatchWarnings: ContextManager {
   }
   func exit() { state.filters = saved }
 }
-
-extension Value {
-  fileprivate var isNoneValue: Bool {
-    if case .none = self { return true }
-    return false
-  }
-}

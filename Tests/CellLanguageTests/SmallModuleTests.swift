@@ -51,3 +51,37 @@ import Testing
 
     """#.replacing("/tmp/tabby-globtest", with: dir.path))
 }
+
+/// time's calendar functions (gmtime/localtime as struct_time, strftime, asctime, mktime,
+/// time_ns): output equal to CPython 3.11's for the same cell.
+@Test func small_timeCalendarMatchesCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    import time
+    t = time.gmtime(1700000000)
+    print(t)
+    print(t.tm_year, t[1], t.tm_wday, t.tm_yday, tuple(t)[:3], len(tuple(t)))
+    print(time.strftime('%Y-%m-%d %H:%M:%S', t), time.strftime('%a %d %b %Y', time.gmtime(0)), time.asctime(t))
+    print(time.gmtime(86400 * 365.25 * 30).tm_year, time.strftime('%j %U %w', (2024, 3, 15, 10, 0, 0, 4, 75, 0)))
+    stamp = time.strftime('%Y%m%d-%H%M%S')
+    print(len(stamp), stamp[8], isinstance(time.time_ns(), int), time.time_ns() > 1.6e18, time.process_time() >= 0)
+    lt = time.localtime(1700000000)
+    print(time.mktime(lt) == 1700000000.0, time.localtime().tm_year >= 2024, len(time.ctime(0)) == 24)
+    try:
+        time.strftime('%Y', 'x')
+    except TypeError as e:
+        print('TypeError', e)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    time.struct_time(tm_year=2023, tm_mon=11, tm_mday=14, tm_hour=22, tm_min=13, tm_sec=20, tm_wday=1, tm_yday=318, tm_isdst=0)
+    2023 11 1 318 (2023, 11, 14) 9
+    2023-11-14 22:13:20 Thu 01 Jan 1970 Tue Nov 14 22:13:20 2023
+    2000 075 10 5
+    15 - True True True
+    True True True
+    TypeError Tuple or struct_time argument required
+
+    """##)
+}
