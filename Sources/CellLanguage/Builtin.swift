@@ -338,3 +338,10 @@ extension String {
     return String(s)
   }
 }
+
+extension Value {
+  /// A host object's method as a value: `.method("write(s)", "Writes s.") { a, ctx in … }`.
+  static func method(_ signature: String, _ summary: String, _ body: @escaping (BoundArguments, CallContext) throws -> Value) -> Value {
+    .function(Builtin(signature, summary: summary, handler: body))
+  }
+}

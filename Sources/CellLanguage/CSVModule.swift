@@ -52,9 +52,6 @@ enum CSVModule {
     "0x" + String(UInt(bitPattern: Unmanaged.passUnretained(object).toOpaque()), radix: 16)
   }
 
-  static func method(_ signature: String, _ summary: String, _ body: @escaping (BoundArguments, CallContext) throws -> Value) -> Value {
-    .function(Builtin(signature, summary: summary, handler: body))
-  }
 }
 
 /// `csv.reader(...)`: parses a line when the next row is asked for.
@@ -166,11 +163,11 @@ final class CSVWriterObject: HostObject {
   func attribute(_ name: String) throws -> Value? {
     switch name {
     case "writerow":
-      return CSVModule.method("writerow(row)", "Writes one row; returns what the file's write returned.") { [self] a, ctx in
+      return Value.method("writerow(row)", "Writes one row; returns what the file's write returned.") { [self] a, ctx in
         try writeRow(a["row"]!, ctx)
       }
     case "writerows":
-      return CSVModule.method("writerows(rows)", "Writes each row in turn.") { [self] a, ctx in
+      return Value.method("writerows(rows)", "Writes each row in turn.") { [self] a, ctx in
         for row in try ValueIterator.collect(a["rows"]!) { _ = try writeRow(row, ctx) }
         return .none
       }
@@ -207,13 +204,13 @@ final class CSVDictWriterObject: HostObject {
     switch name {
     case "fieldnames": return .list(fieldnames)
     case "writeheader":
-      return CSVModule.method("writeheader()", "Writes the field names as a row.") { [self] _, ctx in
+      return Value.method("writeheader()", "Writes the field names as a row.") { [self] _, ctx in
         try writer.writeRow(.list(fieldnames), ctx)
       }
     case "writerow":
-      return CSVModule.method("writerow(rowdict)", "Writes one dict as a row.") { [self] a, ctx in try writeRow(a["rowdict"]!, ctx) }
+      return Value.method("writerow(rowdict)", "Writes one dict as a row.") { [self] a, ctx in try writeRow(a["rowdict"]!, ctx) }
     case "writerows":
-      return CSVModule.method("writerows(rowdicts)", "Writes each dict in turn.") { [self] a, ctx in
+      return Value.method("writerows(rowdicts)", "Writes each dict in turn.") { [self] a, ctx in
         for row in try ValueIterator.collect(a["rowdicts"]!) { _ = try writeRow(row, ctx) }
         return .none
       }

@@ -2,11 +2,6 @@
   import Glibc
 #endif
 
-/// A bound method of a logging object, in one line.
-func logMethod(_ signature: String, _ summary: String, _ body: @escaping (BoundArguments, CallContext) throws -> Value) -> Value {
-  .function(Builtin(signature, summary: summary, handler: body))
-}
-
 /// `logging.StreamHandler` / `FileHandler`: where formatted records go.
 final class LogHandler: HostObject {
   enum Target {
@@ -50,12 +45,12 @@ final class LogHandler: HostObject {
     case "level": return .int(level)
     case "formatter": return formatter.map { .host($0) } ?? .none
     case "setLevel":
-      return logMethod("setLevel(level)", "Records below level are skipped by this handler.") { [self] a, _ in
+      return Value.method("setLevel(level)", "Records below level are skipped by this handler.") { [self] a, _ in
         level = try LoggingState.level(a["level"]!)
         return .none
       }
     case "setFormatter":
-      return logMethod("setFormatter(fmt)", "How this handler writes records.") { [self] a, _ in
+      return Value.method("setFormatter(fmt)", "How this handler writes records.") { [self] a, _ in
         guard case .host(let f as LogFormatter) = a["fmt"]! else { throw CellError.typeError("expected a logging.Formatter, not \(a["fmt"]!.typeName)") }
         formatter = f
         return .none

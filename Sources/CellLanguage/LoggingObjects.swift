@@ -65,23 +65,23 @@ final class LogLogger: HostObject {
     case "propagate": return .bool(propagate)
     case "parent": return state.parent(of: self).map { .host($0) } ?? .none
     case "setLevel":
-      return logMethod("setLevel(level)", "Messages below level are dropped.") { [self] a, _ in
+      return Value.method("setLevel(level)", "Messages below level are dropped.") { [self] a, _ in
         level = try LoggingState.level(a["level"]!)
         return .none
       }
     case "addHandler", "removeHandler":
-      return logMethod("\(attr)(hdlr)", "Adds or removes a handler.") { [self] a, _ in
+      return Value.method("\(attr)(hdlr)", "Adds or removes a handler.") { [self] a, _ in
         guard case .host(let h as LogHandler) = a["hdlr"]! else { throw CellError.typeError("expected a logging handler, not \(a["hdlr"]!.typeName)") }
         if attr == "addHandler" { if !handlers.contains(where: { $0 === h }) { handlers.append(h) } } else { handlers.removeAll { $0 === h } }
         return .none
       }
     case "isEnabledFor":
-      return logMethod("isEnabledFor(level)", "Whether a message at level would be handled.") { [self] a, _ in
+      return Value.method("isEnabledFor(level)", "Whether a message at level would be handled.") { [self] a, _ in
         .bool(isEnabled(for: try LoggingState.level(a["level"]!)))
       }
-    case "getEffectiveLevel": return logMethod("getEffectiveLevel()", "The level in force (its own, or the nearest ancestor's).") { [self] _, _ in .int(effectiveLevel) }
+    case "getEffectiveLevel": return Value.method("getEffectiveLevel()", "The level in force (its own, or the nearest ancestor's).") { [self] _, _ in .int(effectiveLevel) }
     case "hasHandlers":
-      return logMethod("hasHandlers()", "Whether this logger or an ancestor it propagates to has handlers.") { [self] _, _ in
+      return Value.method("hasHandlers()", "Whether this logger or an ancestor it propagates to has handlers.") { [self] _, _ in
         var l: LogLogger? = self
         while let c = l {
           if !c.handlers.isEmpty { return .bool(true) }
@@ -90,13 +90,13 @@ final class LogLogger: HostObject {
         return .bool(false)
       }
     case "log":
-      return logMethod("log(level, msg, *args)", "Logs msg % args at level.") { [self] a, ctx in
+      return Value.method("log(level, msg, *args)", "Logs msg % args at level.") { [self] a, ctx in
         try log(try LoggingState.level(a["level"]!), a["msg"]!, a.variadic, ctx)
         return .none
       }
     default:
       guard let level = Self.methods.first(where: { $0.0 == attr })?.1 else { return nil }
-      return logMethod("\(attr)(msg, *args)", "Logs msg % args at this level.") { [self] a, ctx in
+      return Value.method("\(attr)(msg, *args)", "Logs msg % args at this level.") { [self] a, ctx in
         try log(level, a["msg"]!, a.variadic, ctx)
         return .none
       }
