@@ -36,11 +36,12 @@ final class StringIOObject: ContextManager {
   func write(_ s: String) throws(CellError) -> Int {
     try open()
     let new = Array(s.unicodeScalars)
+    // A write past the end fills the gap with NULs (as Python): check the size first.
+    try Memory.checkText(Memory.product(Memory.sum(max(position, text.count), new.count), 4))
     if position > text.count { text += repeatElement("\0", count: position - text.count) }
     let end = min(text.count, position + new.count)
     text.replaceSubrange(position..<end, with: new)
     position += new.count
-    try Memory.checkText(text.count)
     return new.count
   }
 

@@ -59,3 +59,11 @@ import Testing
 
     """##)
 }
+
+@Test func stringIOWritePastAHugeSeekIsAMemoryErrorNotACrash() throws {
+  let s = Session()
+  _ = try s.run("import io\nbuf = io.StringIO()\nbuf.seek(10**15)")
+  // The NUL-filled gap would be petabytes: refused before any allocation.
+  #expect(s.error("buf.write('x')")?.ename == "MemoryError")
+  #expect(try s.result("buf.seek(0), buf.write('ok'), buf.getvalue()") == "(0, 2, 'ok')")
+}
