@@ -116,6 +116,11 @@ extension StandardLibrary {
         guard let v = a["obj"] else { return .list(ListObject(ctx.interpreter.variableNames.map(Value.string))) }
         return .list(ListObject(attributeNames(of: v).map(Value.string)))
       },
+      Builtin("globals()", summary: "Your variables as a dict: name → value (a copy: assigning into it sets nothing).") { _, ctx in
+        let d = DictObject()
+        for name in ctx.interpreter.variableNames { if let v = ctx.interpreter.lookup(name) { try d.set(.string(name), v) } }
+        return .dict(d)
+      },
       Builtin("type(obj)", summary: "Returns the type of a value: type(1) is <class 'int'>.") { a, _ in
         if case .host(let i as InstanceObject) = a["obj"]! { return .host(i.cls) }
         return .host(TypeObject(a["obj"]!.typeName))

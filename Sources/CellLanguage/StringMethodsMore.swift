@@ -168,7 +168,9 @@ extension Methods {
         switch try table.get(.int(Int(c.value))) {
         case nil: out.unicodeScalars.append(c)
         case .none?: break
-        case .string(let r)?: out += r
+        case .string(let r)?:
+          out += r
+          try Memory.checkText(out.utf8.count)  // a mapping to long strings could grow it without bound
         case .int(let n)?:
           guard let u = n >= 0 && n <= 0x10FFFF ? Unicode.Scalar(UInt32(n)) : nil else {
             throw CellError.valueError("character mapping must be in range(0x110000)")

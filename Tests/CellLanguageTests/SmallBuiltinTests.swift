@@ -129,3 +129,10 @@ func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
 
     """##)
 }
+
+/// globals(): the session's variables by name (CPython prints the same for this cell).
+@Test func globalsListsTheSessionsVariables() throws {
+  let s = Session()
+  _ = try s.run("x = 1\nlr = 0.01\ndef f():\n    return 'x' in globals() and 'nope' not in globals()\nprint(sorted(k for k in globals() if not k.startswith('_')), globals()['lr'], f())")
+  #expect(s.sink.text(.stdout) == "['f', 'lr', 'x'] 0.01 True\n")
+}
