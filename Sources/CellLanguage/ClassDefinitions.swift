@@ -35,7 +35,26 @@ extension Evaluator {
         interpreter: interpreter)
     }
     cell.variables["__class__"] = .host(cls)
+    if cls.mro.dropFirst().contains(where: \.isEnumRoot) {
+      try at(span) { () throws(CellError) in try EnumModule.populate(cls, order: Self.assignedNames(def.body)) }
+    }
     return .host(cls)
+  }
+
+  /// The names a class body assigns with `NAME = …` (or `NAME: T = …`), first assignment
+  /// first: an enumeration's member order.
+  static func assignedNames(_ body: [Stmt]) -> [String] {
+    var names: [String] = []
+    for s in body {
+      switch s.kind {
+      case .assign(let targets, _):
+        for case .name(let n) in targets.map(\.kind) where !names.contains(n) { names.append(n) }
+      case .annotated(let target, _, .some):
+        if case .name(let n) = target.kind, !names.contains(n) { names.append(n) }
+      default: break
+      }
+    }
+    return names
   }
 
   /// `@a @b def f` is `f = a(b(f))`; the decorators are evaluated first, top to bottom.

@@ -18,6 +18,10 @@ final class ClassObject: HostObject {
   weak var interpreter: Interpreter?
   /// The module its repr names: a cell's classes are __main__'s, a built-in module's its own.
   var module = "__main__"
+  /// An enumeration's members in definition order, aliases left out (EnumModule); nil for other classes.
+  var enumMembers: [InstanceObject]?
+  /// Enum, IntEnum and StrEnum themselves: a class deriving from one is an enumeration.
+  var isEnumRoot = false
 
   init(
     name: String, bases: [ClassObject], exceptionBases: [String], attributes: [String: Value], doc: String?,
@@ -79,7 +83,17 @@ final class ClassObject: HostObject {
   }
 
   var typeName: String { "type" }
-  var repr: String { isObjectRoot ? "<class 'object'>" : "<class '\(module).\(name)'>" }
+  var repr: String {
+    if isObjectRoot { return "<class 'object'>" }
+    return enumMembers != nil || isEnumRoot ? "<enum '\(name)'>" : "<class '\(module).\(name)'>"
+  }
+
+  /// An enumeration iterates, counts and indexes its members, as Python's EnumType does.
+  func iterate() throws -> [Value]? { enumMembers?.map { .host($0) } }
+  func item(_ key: Value) throws -> Value? {
+    guard enumMembers != nil else { return nil }
+    return try EnumModule.member(self, named: key)
+  }
 
   var attributeNames: [String] {
     var names = Set(["__name__", "__doc__", "__bases__", "__mro__"])
@@ -113,6 +127,8 @@ final class ClassObject: HostObject {
   /// Makes an instance and runs `__init__` on it (the arguments go to it). An exception
   /// class keeps the arguments as `args` first, as Python's BaseException does.
   func call(_ arguments: BoundArguments, context: CallContext) throws -> Value {
+    if let members = enumMembers { return try EnumModule.lookup(self, members, arguments) }
+    if isEnumRoot { throw CellError.typeError("\(name)() makes no enumerations here; write class Color(\(name)): RED = 1") }
     let instance = InstanceObject(self)
     let keywords = arguments.extraKeywords
     if isException { instance.exceptionArgs = arguments.variadic }

@@ -3,7 +3,7 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math",
+    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "enum", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math",
     "operator", "os", "os.path", "pathlib", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "time", "typing", "warnings",
   ]
 
@@ -31,6 +31,7 @@ enum Modules {
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
     case "logging": LoggingModule.make()
+    case "enum": try? EnumModule.make(interpreter)
     case "io": IOModule.make()
     case "shutil": ShutilModule.make()
     case "tempfile": TempFileModule.make()

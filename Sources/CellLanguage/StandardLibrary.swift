@@ -104,6 +104,14 @@ enum StandardLibrary {
       let text = s.trimmingSpaces.filter { $0 != "_" }
       guard let i = Int(text) else { throw .valueError("invalid literal for int() with base 10: \(v.repr)") }
       return .int(i)
+    case .host(let i as InstanceObject):
+      // An object converts itself with __int__ (or __index__), as in Python.
+      for name in ["__int__", "__index__"] {
+        guard let r = try Protocols.call(i, name, []) else { continue }
+        guard case .int = r else { throw .typeError("\(name) returned non-int (type \(r.typeName))") }
+        return r
+      }
+      fallthrough
     default:
       throw .typeError("int() argument must be a string or a number, not '\(v.typeName)'")
     }

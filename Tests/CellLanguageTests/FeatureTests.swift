@@ -111,7 +111,7 @@ func features(code: String, expected: String) throws {
   #expect(try s.result("%time 6 * 7") == "42")
   // IPython's two lines: "CPU times: user 12 μs, sys: 3 μs, total: 15 μs" and "Wall time: 16.2 μs".
   let lines = s.sink.text(.stdout).split(separator: "\n").map(String.init)
-  let time = #"[0-9.]+ (s|ms|μs|ns)"#
+  let time = #"[0-9.]+(e[+-][0-9]+)? (s|ms|μs|ns)"#  // "%.3g": 999.7 ns reads "1e+03 ns", as in IPython
   #expect(lines.count == 2)
   #expect(lines.first?.wholeMatch(of: try Regex("CPU times: user \(time), sys: \(time), total: \(time)")) != nil, "\(lines)")
   #expect(lines.last?.wholeMatch(of: try Regex("Wall time: \(time)")) != nil, "\(lines)")

@@ -7,7 +7,7 @@ import Testing
 
 /// IPython's report line: "<mean> ± <std> per loop (mean ± std. dev. of R runs, N loops each)".
 private func report(_ text: String) -> (mean: String, runs: Int, loops: String)? {
-  let pattern = #"^([0-9.]+ (?:s|ms|μs|ns)) ± [0-9.]+ (?:s|ms|μs|ns) per loop \(mean ± std\. dev\. of (\d+) runs?, ([0-9,]+) loops? each\)$"#
+  let pattern = #"^([0-9.]+(?:e[+-][0-9]+)? (?:s|ms|μs|ns)) ± [0-9.]+(?:e[+-][0-9]+)? (?:s|ms|μs|ns) per loop \(mean ± std\. dev\. of (\d+) runs?, ([0-9,]+) loops? each\)$"#
   let line = text.split(separator: "\n").last.map(String.init) ?? ""
   guard let m = try? NSRegularExpression(pattern: pattern).firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) else { return nil }
   let group = { (i: Int) in String(line[Range(m.range(at: i), in: line)!]) }
