@@ -1,0 +1,403 @@
+import CellLanguage
+import Testing
+
+// `import pprint` and `import textwrap`: each cell is also valid Python and its expected
+// output is what CPython 3.11 prints for it.
+
+// pprint's line breaking of nested dicts, lists, tuples, sets, Counter, OrderedDict, defaultdict,
+// deque and long strings; indent, width, depth, compact, sort_dicts, underscore_numbers;
+// PrettyPrinter; recursion (ids differ, so only the prefix); CPython's errors.
+@Test func pprintMatchesCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    import pprint
+    from collections import Counter, OrderedDict, defaultdict, deque
+    data = {'name': 'tabby', 'versions': [1, 2, 3], 'nested': {'z': [10, 20, 30] * 4, 'a': ('x', 'y'), 'm': {1, 2, 3}}, 'text': 'lorem ipsum dolor sit amet ' * 5, 'num': 1234567}
+    pprint.pprint(data)
+    pprint.pprint(data, width=40, indent=2)
+    pprint.pp(data, width=60)
+    pprint.pprint(data, depth=1)
+    pprint.pprint(data, depth=2, compact=True, width=50)
+    print(pprint.pformat(list(range(40)), compact=True, width=30))
+    print(pprint.pformat([list(range(12)), 'ab' * 30, (1,), ()], width=25))
+    pprint.pprint({'big': 123456789, 'neg': -1234, 'small': 12, 'f': 1.5, 'b': True}, underscore_numbers=True)
+    pprint.pprint({3: 'c', 1: 'a', 'b': 2, None: 0, (1, 2): [1]}, width=20)
+    pprint.pprint([frozenset({5, 4, 3, 2, 1, 0} | set(range(20, 32))), set(range(25))], width=40)
+    pprint.pprint(Counter('abracadabra is a long word indeed'), width=40)
+    pprint.pprint(OrderedDict([('one', 1), ('two', [2] * 30)]), width=50)
+    dd = defaultdict(list); dd['k'].extend(range(30)); dd['a'].append('x')
+    pprint.pprint(dd, width=50)
+    pprint.pprint(deque(range(30)), width=40)
+    pprint.pprint(deque(range(30), maxlen=40), width=40)
+    pprint.pprint('a fairly long string with many words that goes past the width limit for sure, yes\nsecond line', width=30)
+    pprint.pprint(['one line with words and words and more words and many other words', 'short'], width=30)
+    pp = pprint.PrettyPrinter(indent=4, width=30, sort_dicts=False)
+    pp.pprint({'b': [1, 2, 3, 4, 5, 6, 7, 8, 9], 'a': {'x': 'y' * 20}})
+    s = pp.pformat([[1, 2], [3, 4]] * 5); print(type(s).__name__, len(s))
+    print(pprint.saferepr({'b': 1, 'a': [2]}), pprint.isreadable([1, 'a']), pprint.isreadable([pprint]), pprint.isrecursive([1]))
+    r = [1, 2]; r.append(r)
+    print(pprint.isrecursive(r), pprint.pformat(r).startswith('[1, 2, <Recursion on list with id='))
+    d = {'self': None}; d['self'] = d
+    print(pprint.pformat(d, width=10).startswith("{'self': <Recursion on dict with id="))
+    pprint.pprint([{}, [], (), set(), Counter(), OrderedDict(), 'x' * 100], width=20)
+    pprint.pprint({'k' * 30: 'v' * 60}, width=40)
+    pprint.pprint(('tuple', 'of', 'several', 'longer', 'words', 'here'), width=20)
+    pprint.pprint([[[[[1, 2, 3]]]]], depth=3)
+    pprint.pprint(list(range(5)), width=1)
+    for bad in [dict(indent=-1), dict(depth=0), dict(width=0)]:
+        try:
+            pprint.pprint([1], **bad)
+        except ValueError as e:
+            print('ValueError', e)
+    from dataclasses import dataclass
+    from collections import namedtuple
+    import sys
+    @dataclass
+    class Pt:
+        x: int
+        y: int
+    P = namedtuple('P', 'a b')
+    pprint.pprint({'pt': Pt(1, 2), 'nt': P(1, [2, 3]), 'quote': "it's", 'tab': 'a\tb'}, width=30)
+    pprint.pprint(['x' * 30 + ' ' + 'y' * 30, {'deep': 'word ' * 20}], width=40)
+    pprint.pprint([1, 2], stream=sys.stdout)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    {'name': 'tabby',
+     'nested': {'a': ('x', 'y'),
+                'm': {1, 2, 3},
+                'z': [10, 20, 30, 10, 20, 30, 10, 20, 30, 10, 20, 30]},
+     'num': 1234567,
+     'text': 'lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum '
+             'dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit '
+             'amet ',
+     'versions': [1, 2, 3]}
+    { 'name': 'tabby',
+      'nested': { 'a': ('x', 'y'),
+                  'm': {1, 2, 3},
+                  'z': [ 10,
+                         20,
+                         30,
+                         10,
+                         20,
+                         30,
+                         10,
+                         20,
+                         30,
+                         10,
+                         20,
+                         30]},
+      'num': 1234567,
+      'text': 'lorem ipsum dolor sit amet '
+              'lorem ipsum dolor sit amet '
+              'lorem ipsum dolor sit amet '
+              'lorem ipsum dolor sit amet '
+              'lorem ipsum dolor sit amet ',
+      'versions': [1, 2, 3]}
+    {'name': 'tabby',
+     'versions': [1, 2, 3],
+     'nested': {'z': [10,
+                      20,
+                      30,
+                      10,
+                      20,
+                      30,
+                      10,
+                      20,
+                      30,
+                      10,
+                      20,
+                      30],
+                'a': ('x', 'y'),
+                'm': {1, 2, 3}},
+     'text': 'lorem ipsum dolor sit amet lorem ipsum dolor sit '
+             'amet lorem ipsum dolor sit amet lorem ipsum '
+             'dolor sit amet lorem ipsum dolor sit amet ',
+     'num': 1234567}
+    {'name': 'tabby',
+     'nested': {...},
+     'num': 1234567,
+     'text': 'lorem ipsum dolor sit amet lorem ipsum dolor sit amet lorem ipsum '
+             'dolor sit amet lorem ipsum dolor sit amet lorem ipsum dolor sit '
+             'amet ',
+     'versions': [...]}
+    {'name': 'tabby',
+     'nested': {'a': (...),
+                'm': {1, 2, 3},
+                'z': [...]},
+     'num': 1234567,
+     'text': 'lorem ipsum dolor sit amet lorem ipsum '
+             'dolor sit amet lorem ipsum dolor sit '
+             'amet lorem ipsum dolor sit amet lorem '
+             'ipsum dolor sit amet ',
+     'versions': [1, 2, 3]}
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+     10, 11, 12, 13, 14, 15, 16,
+     17, 18, 19, 20, 21, 22, 23,
+     24, 25, 26, 27, 28, 29, 30,
+     31, 32, 33, 34, 35, 36, 37,
+     38, 39]
+    [[0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11],
+     'abababababababababababababababababababababababababababababab',
+     (1,),
+     ()]
+    {'b': True, 'big': 123_456_789, 'f': 1.5, 'neg': -1_234, 'small': 12}
+    {None: 0,
+     1: 'a',
+     3: 'c',
+     'b': 2,
+     (1, 2): [1]}
+    [frozenset({0,
+                1,
+                2,
+                3,
+                4,
+                5,
+                20,
+                21,
+                22,
+                23,
+                24,
+                25,
+                26,
+                27,
+                28,
+                29,
+                30,
+                31}),
+     {0,
+      1,
+      2,
+      3,
+      4,
+      5,
+      6,
+      7,
+      8,
+      9,
+      10,
+      11,
+      12,
+      13,
+      14,
+      15,
+      16,
+      17,
+      18,
+      19,
+      20,
+      21,
+      22,
+      23,
+      24}]
+    Counter({'a': 6,
+             ' ': 5,
+             'd': 4,
+             'r': 3,
+             'b': 2,
+             'i': 2,
+             'o': 2,
+             'n': 2,
+             'e': 2,
+             'c': 1,
+             's': 1,
+             'l': 1,
+             'g': 1,
+             'w': 1})
+    OrderedDict([('one', 1),
+                 ('two',
+                  [2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2,
+                   2])])
+    defaultdict(<class 'list'>,
+                {'a': ['x'],
+                 'k': [0,
+                       1,
+                       2,
+                       3,
+                       4,
+                       5,
+                       6,
+                       7,
+                       8,
+                       9,
+                       10,
+                       11,
+                       12,
+                       13,
+                       14,
+                       15,
+                       16,
+                       17,
+                       18,
+                       19,
+                       20,
+                       21,
+                       22,
+                       23,
+                       24,
+                       25,
+                       26,
+                       27,
+                       28,
+                       29]})
+    deque([0,
+           1,
+           2,
+           3,
+           4,
+           5,
+           6,
+           7,
+           8,
+           9,
+           10,
+           11,
+           12,
+           13,
+           14,
+           15,
+           16,
+           17,
+           18,
+           19,
+           20,
+           21,
+           22,
+           23,
+           24,
+           25,
+           26,
+           27,
+           28,
+           29])
+    deque([0,
+           1,
+           2,
+           3,
+           4,
+           5,
+           6,
+           7,
+           8,
+           9,
+           10,
+           11,
+           12,
+           13,
+           14,
+           15,
+           16,
+           17,
+           18,
+           19,
+           20,
+           21,
+           22,
+           23,
+           24,
+           25,
+           26,
+           27,
+           28,
+           29],
+          maxlen=40)
+    ('a fairly long string with '
+     'many words that goes past '
+     'the width limit for sure, '
+     'yes\n'
+     'second line')
+    ['one line with words and '
+     'words and more words and '
+     'many other words',
+     'short']
+    {   'b': [   1,
+                 2,
+                 3,
+                 4,
+                 5,
+                 6,
+                 7,
+                 8,
+                 9],
+        'a': {   'x': 'yyyyyyyyyyyyyyyyyyyy'}}
+    str 119
+    {'a': [2], 'b': 1} True False False
+    True True
+    True
+    [{},
+     [],
+     (),
+     set(),
+     Counter(),
+     OrderedDict(),
+     'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx']
+    {'kkkkkkkkkkkkkkkkkkkkkkkkkkkkkk': 'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv'}
+    ('tuple',
+     'of',
+     'several',
+     'longer',
+     'words',
+     'here')
+    [[[[...]]]]
+    [0,
+     1,
+     2,
+     3,
+     4]
+    ValueError indent must be >= 0
+    ValueError depth must be > 0
+    ValueError width must be != 0
+    {'nt': P(a=1, b=[2, 3]),
+     'pt': Pt(x=1, y=2),
+     'quote': "it's",
+     'tab': 'a\tb'}
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx '
+     'yyyyyyyyyyyyyyyyyyyyyyyyyyyyyy',
+     {'deep': 'word word word word word '
+              'word word word word word '
+              'word word word word word '
+              'word word word word word '}]
+    [1, 2]
+
+    """##)
+}
