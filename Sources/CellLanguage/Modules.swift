@@ -4,7 +4,7 @@
 enum Modules {
   static let available = [
     "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math",
-    "operator", "os", "os.path", "pathlib", "pprint", "random", "re", "statistics", "string", "sys", "time", "typing",
+    "operator", "os", "os.path", "pathlib", "pprint", "random", "re", "statistics", "string", "sys", "textwrap", "time", "typing",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -31,6 +31,7 @@ enum Modules {
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
     case "pprint": PprintModule.make()
+    case "textwrap": TextwrapModule.make()
     case "heapq": HeapModule.make()
     case "bisect": BisectModule.make()
     case "operator": OperatorModule.make(shared: ["abs"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })

@@ -25,7 +25,7 @@ import Testing
   ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
-  ("import |", ["bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math", "operator", "os", "pathlib", "pprint", "random", "re", "statistics", "string", "sys", "time", "typing"], true),
+  ("import |", ["bisect", "collections", "copy", "csv", "dataclasses", "datetime", "functools", "glob", "heapq", "itertools", "json", "math", "operator", "os", "pathlib", "pprint", "random", "re", "statistics", "string", "sys", "textwrap", "time", "typing"], true),
   ("import ma|", ["math"], true),
   ("import math, r|", ["random", "re"], true),
   ("from ti|", ["time"], true),
