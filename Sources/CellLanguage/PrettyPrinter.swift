@@ -90,7 +90,7 @@ final class PrettyPrinter: HostObject {
 
   /// `<Recursion on list with id=...>`; the id is this object's address (Python's is too).
   static func recursion(_ v: Value) -> String {
-    let id = identity(v).map { UInt(bitPattern: $0.hashValue) } ?? 0
+    let id = identity(v).map { UInt(bitPattern: $0) } ?? 0
     return "<Recursion on \(v.typeName) with id=\(id)>"
   }
 
@@ -155,8 +155,39 @@ final class PrettyPrinter: HostObject {
         out += "])"
       }
     case .string(let s): pprintString(s, rep, &out, indent, allowance, level)
+    case .host(let me as InstanceObject) where Self.hasGeneratedRepr(me):
+      pprintDataclass(me, &out, indent, allowance, &context, level)
     default: out += rep
     }
+  }
+
+  /// A dataclass instance whose repr @dataclass made (CPython breaks only those at fields).
+  static func hasGeneratedRepr(_ me: InstanceObject) -> Bool {
+    guard case .function(let f)? = me.cls.lookup("__repr__")?.value else { return false }
+    return f.summary == "Made by @dataclass." && me.cls.lookup("__dataclass_fields__") != nil
+  }
+
+  /// CPython's `_pprint_dataclass` and `_format_namespace_items`: `Name(field=value,` one
+  /// field a line, aligned after the parenthesis.
+  private func pprintDataclass(
+    _ me: InstanceObject, _ out: inout String, _ indent: Int, _ allowance: Int, _ context: inout [ObjectIdentifier], _ level: Int
+  ) {
+    let name = me.cls.name
+    let indent = indent + name.unicodeScalars.count + 1
+    let fields = ((try? DataClassesModule.fieldsOf(.host(me))) ?? []).filter(\.shown)
+    out += name + "("
+    for (i, field) in fields.enumerated() {
+      let last = i == fields.count - 1
+      let value = (try? me.fields.get(.string(field.name))) ?? .none
+      out += field.name + "="
+      if let id = Self.identity(value), context.contains(id) {
+        out += "..."
+      } else {
+        format(value, &out, indent: indent + field.name.unicodeScalars.count + 1, allowance: last ? allowance : 1, &context, level: level)
+      }
+      if !last { out += ",\n" + spaces(indent) }
+    }
+    out += ")"
   }
 
   private func spaces(_ n: Int) -> String { n > 0 ? String(repeating: " ", count: n) : "" }

@@ -402,6 +402,72 @@ import Testing
     """##)
 }
 
+// A dataclass instance too wide for its line breaks at its fields, as CPython 3.11's
+// _pprint_dataclass (field(repr=False) hidden, a self-reference shown as <Recursion ...>);
+// instances of other classes keep their repr.
+@Test func pprintBreaksDataclassesAsCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    import pprint
+    from dataclasses import dataclass, field
+    @dataclass
+    class Point:
+        x: int
+        y: int
+    @dataclass
+    class Shape:
+        name: str
+        points: list
+        tags: dict = field(default_factory=dict)
+        secret: str = field(default='hidden', repr=False)
+    class Plain:
+        def __init__(self, v): self.v = v
+        def __repr__(self): return 'Plain(' + repr(self.v) + ')'
+    s = Shape('triangle with a rather long name', [Point(0, 0), Point(10, 0), Point(5, 8)], {'color': 'red', 'filled': True})
+    pprint.pprint(s)
+    pprint.pprint(s, width=40, indent=3)
+    pprint.pprint([s, Plain(list(range(30)))], width=60)
+    pprint.pprint({'shape': s, 'p': Point(1, 2)}, width=50, depth=2)
+    @dataclass
+    class Node:
+        value: int
+        children: list
+    n = Node(1, []); n.children.append(n)
+    print(pprint.pformat(n, width=20).split(' with id=')[0], repr(n))
+    pprint.pprint(Point(123456789, 987654321), width=10, underscore_numbers=True)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    Shape(name='triangle with a rather long name',
+          points=[Point(x=0, y=0), Point(x=10, y=0), Point(x=5, y=8)],
+          tags={'color': 'red', 'filled': True})
+    Shape(name='triangle with a rather '
+               'long name',
+          points=[  Point(x=0, y=0),
+                    Point(x=10, y=0),
+                    Point(x=5, y=8)],
+          tags={  'color': 'red',
+                  'filled': True})
+    [Shape(name='triangle with a rather long name',
+           points=[Point(x=0, y=0),
+                   Point(x=10, y=0),
+                   Point(x=5, y=8)],
+           tags={'color': 'red', 'filled': True}),
+     Plain([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29])]
+    {'p': Point(x=1, y=2),
+     'shape': Shape(name='triangle with a rather '
+                         'long name',
+                    points=[...],
+                    tags={...})}
+    Node(value=1,
+         children=[<Recursion on Node Node(value=1, children=[...])
+    Point(x=123_456_789,
+          y=987_654_321)
+
+    """##)
+}
+
 // textwrap: wrap, fill, shorten, dedent, indent and TextWrapper with its options (hyphens and
 // em-dashes split as CPython's wordsep_re does, long words, max_lines and placeholder, sentence
 // endings, tabs); TextWrapper's attributes set between calls; CPython's errors.
