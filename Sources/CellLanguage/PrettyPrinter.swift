@@ -29,7 +29,7 @@ final class PrettyPrinter: HostObject {
   }
 
   var typeName: String { "PrettyPrinter" }
-  var repr: String { "<pprint.PrettyPrinter object>" }
+  var repr: String { "<pprint.PrettyPrinter object at 0x\(String(UInt(bitPattern: ObjectIdentifier(self)), radix: 16))>" }
   var attributeNames: [String] { ["isreadable", "isrecursive", "pformat", "pprint"] }
 
   func attribute(_ name: String) throws -> Value? {

@@ -22,14 +22,14 @@ final class TextWrapper: HostObject {
   init(_ given: [(name: String, value: Value)]) throws(CellError) {
     options = Dictionary(uniqueKeysWithValues: Self.defaults)
     for (name, value) in given {
-      guard options[name] != nil else { throw CellError.typeError("TextWrapper.__init__() got an unexpected keyword argument '\(name)'") }
+      guard Self.defaults.contains(where: { $0.0 == name }) else { throw CellError.typeError("TextWrapper.__init__() got an unexpected keyword argument '\(name)'") }
       options[name] = value
     }
   }
 
   var typeName: String { "TextWrapper" }
-  var repr: String { "<textwrap.TextWrapper object>" }
-  var attributeNames: [String] { Self.defaults.map(\.0) + ["fill", "wrap"] }
+  var repr: String { "<textwrap.TextWrapper object at 0x\(String(UInt(bitPattern: ObjectIdentifier(self)), radix: 16))>" }
+  var attributeNames: [String] { (Array(options.keys) + ["fill", "wrap"]).sorted() }
 
   func attribute(_ name: String) throws -> Value? {
     if let v = options[name] { return v }
@@ -41,10 +41,8 @@ final class TextWrapper: HostObject {
     })
   }
 
-  func setAttribute(_ name: String, _ value: Value) throws {
-    guard options[name] != nil else { throw CellError(ename: "AttributeError", "'TextWrapper' object has no attribute '\(name)'") }
-    options[name] = value
-  }
+  /// Any attribute may be set, as on Python's (plain) object; the options take effect.
+  func setAttribute(_ name: String, _ value: Value) throws { options[name] = value }
 
   private func int(_ name: String) throws(CellError) -> Int {
     switch options[name]! {

@@ -42,8 +42,12 @@ enum TextwrapModule {
           }
           return .string(out)
         },
-        Builtin(TextWrapper.signature, summary: "A wrapper with these options (also attributes): .wrap(text), .fill(text).") { a, _ in
-          let given = TextWrapper.defaults.compactMap { name, _ in a[name].map { (name: name, value: $0) } }
+        // **kwargs only so that an unknown option fails with Python's words (TextWrapper.__init__()).
+        Builtin(
+          String(TextWrapper.signature.dropLast()) + ", **kwargs)",
+          summary: "A wrapper with these options (also attributes): .wrap(text), .fill(text)."
+        ) { a, _ in
+          let given = TextWrapper.defaults.compactMap { name, _ in a[name].map { (name: name, value: $0) } } + a.extraKeywords
           return .host(try TextWrapper(given))
         },
       ])

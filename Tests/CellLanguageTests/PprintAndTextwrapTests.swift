@@ -470,7 +470,8 @@ import Testing
 
 // textwrap: wrap, fill, shorten, dedent, indent and TextWrapper with its options (hyphens and
 // em-dashes split as CPython's wordsep_re does, long words, max_lines and placeholder, sentence
-// endings, tabs); TextWrapper's attributes set between calls; CPython's errors.
+// endings, tabs); TextWrapper's attributes set between calls (any attribute may be set, as on
+// Python's object); CPython's errors.
 @Test func textwrapMatchesCPython() throws {
   let s = Session()
   _ = try s.run(
@@ -504,11 +505,12 @@ import Testing
     w.width = 25; w.initial_indent = '- '
     print(w.fill('The TextWrapper keeps its options between calls'), w.width, w.break_long_words, w.placeholder)
     print(textwrap.wrap('über-café naïve-ly Ünïcode wörds überall', 12))
-    for bad in [lambda: textwrap.wrap('x', 0), lambda: textwrap.wrap('abc def', 5, max_lines=1, placeholder=' [.......]'), lambda: textwrap.wrap('x', foo=1)]:
+    for bad in [lambda: textwrap.wrap('x', 0), lambda: textwrap.wrap('abc def', 5, max_lines=1, placeholder=' [.......]'), lambda: textwrap.wrap('x', foo=1), lambda: textwrap.TextWrapper(bar=2), lambda: textwrap.shorten('a b', 5, max_lines=2)]:
         try:
             bad()
         except (ValueError, TypeError) as e:
             print(type(e).__name__, e)
+    w.note = 'any attribute'; print(w.note, repr(w).startswith('<textwrap.TextWrapper object at 0x'), textwrap.fill('a-b-c-d-e-f-g', 4))
     """##)
   #expect(
     s.sink.text(.stdout) == ##"""
@@ -548,6 +550,12 @@ import Testing
     ValueError invalid width 0 (must be > 0)
     ValueError placeholder too large for max width
     TypeError TextWrapper.__init__() got an unexpected keyword argument 'foo'
+    TypeError TextWrapper.__init__() got an unexpected keyword argument 'bar'
+    TypeError textwrap.TextWrapper() got multiple values for keyword argument 'max_lines'
+    any attribute True a-b-
+    c-d-
+    e-
+    f-g
 
     """##)
 }
