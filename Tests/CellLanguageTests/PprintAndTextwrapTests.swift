@@ -468,6 +468,159 @@ import Testing
     """##)
 }
 
+// pprint's corners: empty and flavored containers, depth cuts, strings with quotes, tabs and
+// newlines, non-ASCII, indent 0 and 4, negative width, floats, compact packing, mixed-type keys
+// (sorted by type name where they do not compare), saferepr and isreadable.
+@Test func pprintEdgeCasesMatchCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    import pprint
+    from collections import OrderedDict, Counter, defaultdict, deque
+    pprint.pprint('')
+    pprint.pprint('x' * 100)
+    pprint.pprint('one two three four five six seven eight nine ten eleven twelve thirteen fourteen', width=-5)
+    pprint.pprint([OrderedDict([('a', 1), ('b', [1, 2, 3])]), Counter(), deque(), defaultdict(int)], width=15)
+    pprint.pprint({'a': {'b': {'c': {'d': {}}}}, 'e': [], 'f': ()}, depth=2)
+    pprint.pprint({'key': "it's \"quoted\" text with\ttabs and\nnewlines in it, long enough to wrap"}, width=30)
+    pprint.pprint(('naïve café ünïcode strings are measured in code points and wrapped',), width=30)
+    pprint.pprint([[1, 2, 3], [4, 5, 6]], indent=0, width=10)
+    pprint.pprint({'x': [1, 2, 3]}, indent=4, width=10)
+    pprint.pprint(Counter({'apple': 3, 'banana': 10, 'cherry': 7}), width=20, indent=3)
+    pprint.pprint(defaultdict(list, {'a': [1] * 20}), width=30, indent=2)
+    pprint.pprint(deque([1, 2, 3] * 8, maxlen=30), width=20)
+    pprint.pprint([1.0, -0.0, float('inf'), 1e20, 1e-7, True, None], width=20)
+    pprint.pprint(list(range(100)), compact=True)
+    pprint.pprint([[i] * i for i in range(8)], compact=True, width=30)
+    pprint.pprint({i: 'v' * i for i in range(0, 40, 7)}, width=30, compact=True)
+    print(pprint.isreadable({'a': (1, 2.5, None)}), pprint.isreadable(float('nan')), pprint.saferepr((1,)), pprint.saferepr({'b': [()], 'a': 1}))
+    p = pprint.PrettyPrinter(depth=1)
+    p.pprint([1, [2], {'a': 1}, (3,), 'abc', [], {}])
+    print(pprint.pformat({1: 1, 'a': 2, 2.5: 3, None: 4, (1,): 5}, width=10))
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    ''
+    'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
+    ('one '
+     'two '
+     'three '
+     'four '
+     'five '
+     'six '
+     'seven '
+     'eight '
+     'nine '
+     'ten '
+     'eleven '
+     'twelve '
+     'thirteen '
+     'fourteen')
+    [OrderedDict([('a',
+                   1),
+                  ('b',
+                   [1,
+                    2,
+                    3])]),
+     Counter(),
+     deque([]),
+     defaultdict(<class 'int'>, {})]
+    {'a': {'b': {...}}, 'e': [], 'f': ()}
+    {'key': 'it\'s "quoted" text '
+            'with\ttabs and\n'
+            'newlines in it, '
+            'long enough to wrap'}
+    ('naïve café ünïcode strings '
+     'are measured in code '
+     'points and wrapped',)
+    [[1, 2, 3],
+    [4, 5, 6]]
+    {   'x': [   1,
+                 2,
+                 3]}
+    Counter({  'banana': 10,
+               'cherry': 7,
+               'apple': 3})
+    defaultdict(<class 'list'>,
+                { 'a': [ 1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1,
+                         1]})
+    deque([1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3,
+           1,
+           2,
+           3],
+          maxlen=30)
+    [1.0,
+     -0.0,
+     inf,
+     1e+20,
+     1e-07,
+     True,
+     None]
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+     22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41,
+     42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61,
+     62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81,
+     82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99]
+    [[], [1], [2, 2], [3, 3, 3],
+     [4, 4, 4, 4],
+     [5, 5, 5, 5, 5],
+     [6, 6, 6, 6, 6, 6],
+     [7, 7, 7, 7, 7, 7, 7]]
+    {0: '',
+     7: 'vvvvvvv',
+     14: 'vvvvvvvvvvvvvv',
+     21: 'vvvvvvvvvvvvvvvvvvvvv',
+     28: 'vvvvvvvvvvvvvvvvvvvvvvvvvvvv',
+     35: 'vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv'}
+    True True (1,) {'a': 1, 'b': [()]}
+    [1, [...], {...}, (...,), 'abc', [], {}]
+    {None: 4,
+     1: 1,
+     2.5: 3,
+     'a': 2,
+     (1,): 5}
+
+    """##)
+}
+
 // textwrap: wrap, fill, shorten, dedent, indent and TextWrapper with its options (hyphens and
 // em-dashes split as CPython's wordsep_re does, long words, max_lines and placeholder, sentence
 // endings, tabs); TextWrapper's attributes set between calls (any attribute may be set, as on
