@@ -44,16 +44,18 @@ final class TextWrapper: HostObject {
   /// Any attribute may be set, as on Python's (plain) object; the options take effect.
   func setAttribute(_ name: String, _ value: Value) throws { options[name] = value }
 
-  private func int(_ name: String) throws(CellError) -> Int {
+  /// An int option; otherwise the error Python's first comparison with it raises.
+  private func int(_ name: String, comparedBy op: String) throws(CellError) -> Int {
     switch options[name]! {
     case .int(let i): return i
     case .bool(let b): return b ? 1 : 0
-    case let v: throw CellError.typeError("TextWrapper's \(name) must be an int, not '\(v.typeName)'")
+    case let v: throw CellError.typeError("'\(op)' not supported between instances of '\(v.typeName)' and 'int'")
     }
   }
 
+  /// A str option; otherwise the error Python's `len()` of it raises.
   private func string(_ name: String) throws(CellError) -> String {
-    guard case .string(let s) = options[name]! else { throw CellError.typeError("TextWrapper's \(name) must be a str, not '\(options[name]!.typeName)'") }
+    guard case .string(let s) = options[name]! else { throw CellError.typeError("object of type '\(options[name]!.typeName)' has no len()") }
     return s
   }
 
@@ -129,13 +131,14 @@ final class TextWrapper: HostObject {
   /// `_wrap_chunks`: fills each line from the chunks, dropping whitespace at line edges,
   /// and cuts at max_lines with the placeholder.
   private func wrapChunks(_ input: [String]) throws(CellError) -> [String] {
-    let width = try int("width")
+    // Checked in Python's order, so the same bad option is reported first.
+    let width = try int("width", comparedBy: "<=")
+    guard width > 0 else { throw CellError.valueError("invalid width \(width) (must be > 0)") }
+    let maxLines: Int? = if case .none = options["max_lines"]! { nil } else { try int("max_lines", comparedBy: ">") }
     let initialIndent = try string("initial_indent"), subsequentIndent = try string("subsequent_indent")
     let placeholder = try string("placeholder")
-    let maxLines: Int? = if case .none = options["max_lines"]! { nil } else { try int("max_lines") }
     let drop = flag("drop_whitespace")
     var lines: [String] = []
-    guard width > 0 else { throw CellError.valueError("invalid width \(width) (must be > 0)") }
     if let maxLines {
       let indent = maxLines > 1 ? subsequentIndent : initialIndent
       let stripped = Methods.strip(placeholder, nil, leading: true, trailing: false)

@@ -29,7 +29,6 @@ enum TextwrapModule {
           summary: "prefix added before each line that is not blank (or for which predicate(line) is true)."
         ) { a, ctx in
           guard case .string(let text) = a["text"]! else { throw CellError(ename: "AttributeError", "'\(a["text"]!.typeName)' object has no attribute 'splitlines'") }
-          guard case .string(let prefix) = a["prefix"]! else { throw CellError.typeError("can only concatenate str (not \"\(a["prefix"]!.typeName)\") to str") }
           var out = ""
           for line in PrettyPrinter.linesKeepingEnds(text) {
             let chosen: Bool
@@ -38,7 +37,15 @@ enum TextwrapModule {
             } else {
               chosen = !line.unicodeScalars.allSatisfy(PrettyPrinter.isSpace)
             }
-            out += chosen ? prefix + line : line
+            guard chosen else {
+              out += line
+              continue
+            }
+            // `prefix + line`: only a chosen line needs prefix to be a str, as in Python.
+            guard case .string(let prefix) = a["prefix"]! else {
+              throw CellError.typeError("unsupported operand type(s) for +: '\(a["prefix"]!.typeName)' and 'str'")
+            }
+            out += prefix + line
           }
           return .string(out)
         },

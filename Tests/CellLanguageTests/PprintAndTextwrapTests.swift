@@ -664,6 +664,11 @@ import Testing
         except (ValueError, TypeError) as e:
             print(type(e).__name__, e)
     w.note = 'any attribute'; print(w.note, repr(w).startswith('<textwrap.TextWrapper object at 0x'), textwrap.fill('a-b-c-d-e-f-g', 4))
+    for f in [lambda: textwrap.indent('a', 5), lambda: textwrap.indent('', 5), lambda: textwrap.wrap('abc', '5'), lambda: textwrap.wrap('abc', None), lambda: textwrap.wrap('abc', 5, initial_indent=3), lambda: textwrap.wrap('abc', 5, max_lines='2')]:
+        try:
+            print(repr(f()))
+        except TypeError as e:
+            print('TypeError', e)
     """##)
   #expect(
     s.sink.text(.stdout) == ##"""
@@ -709,6 +714,12 @@ import Testing
     c-d-
     e-
     f-g
+    TypeError unsupported operand type(s) for +: 'int' and 'str'
+    ''
+    TypeError '<=' not supported between instances of 'str' and 'int'
+    TypeError '<=' not supported between instances of 'NoneType' and 'int'
+    TypeError object of type 'int' has no len()
+    TypeError '>' not supported between instances of 'str' and 'int'
 
     """##)
 }
