@@ -169,6 +169,9 @@ final class InstanceObject: HostObject {
   private(set) var fields = DictObject()
   /// For instances of exception classes: the constructor's arguments (`e.args`).
   var exceptionArgs: [Value] = []
+  /// Set while @dataclass's `__repr__` runs on this instance: met again inside itself it
+  /// shows `...`, as Python's (reprlib.recursive_repr), instead of recursing until the stack ends.
+  var inGeneratedRepr = false
 
   init(_ cls: ClassObject) { self.cls = cls }
 

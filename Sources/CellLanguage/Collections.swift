@@ -89,15 +89,17 @@ enum DictFlavor {
     case .ordered:
       return d.count == 0 ? "OrderedDict()" : "OrderedDict(\(Value.list(zip(d.keys, d.values).map { .tuple([$0, $1]) }).repr))"
     case .defaultDict(let f):
-      let factory = f.factory
-      let name: String
-      if case .function(let f) = factory, !f.isUserFunction, ["int", "float", "str", "list", "dict", "set", "tuple", "bool"].contains(f.name) {
-        name = "<class '\(f.name)'>"
-      } else {
-        name = factory.repr
-      }
-      return "defaultdict(\(name), \(items))"
+      return "defaultdict(\(Self.factoryRepr(f.factory)), \(items))"
     }
+  }
+
+  /// A defaultdict's factory as its repr shows it (pprint shows it too): a built-in type
+  /// as `<class 'list'>`.
+  static func factoryRepr(_ factory: Value) -> String {
+    if case .function(let f) = factory, !f.isUserFunction, ["int", "float", "str", "list", "dict", "set", "tuple", "bool"].contains(f.name) {
+      return "<class '\(f.name)'>"
+    }
+    return factory.repr
   }
 }
 

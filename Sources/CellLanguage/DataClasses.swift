@@ -130,6 +130,9 @@ enum DataClassesModule {
     }
     if options.repr, cls.attributes["__repr__"] == nil {
       cls.attributes["__repr__"] = method("__repr__(self)") { me, _, _ in
+        guard !me.inGeneratedRepr else { return .string("...") }
+        me.inGeneratedRepr = true
+        defer { me.inGeneratedRepr = false }
         let shown = zip(fields, values(me)).filter { $0.0.shown }.map { "\($0.0.name)=\($0.1.repr)" }
         return .string("\(me.cls.name)(\(shown.joined(separator: ", ")))")
       }

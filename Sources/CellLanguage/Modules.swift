@@ -3,8 +3,8 @@
 /// a session's `random.seed` does not reach another session.
 enum Modules {
   static let available = [
-    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "enum", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math",
-    "operator", "os", "os.path", "pathlib", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "time", "typing", "warnings",
+    "bisect", "collections", "copy", "csv", "dataclasses", "datetime", "enum", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math", "operator",
+    "os", "os.path", "pathlib", "pprint", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "textwrap", "time", "typing", "warnings",
   ]
 
   static let topLevel = available.filter { !$0.contains(".") }
@@ -36,6 +36,8 @@ enum Modules {
     case "shutil": ShutilModule.make()
     case "tempfile": TempFileModule.make()
     case "warnings": WarningsModule.make()
+    case "pprint": PprintModule.make()
+    case "textwrap": TextwrapModule.make()
     case "heapq": HeapModule.make()
     case "bisect": BisectModule.make()
     case "operator": OperatorModule.make(shared: ["abs"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })

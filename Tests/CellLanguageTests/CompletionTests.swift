@@ -25,7 +25,7 @@ import Testing
   ("f'{my_list.ap|", ["append"], true),
   ("# pri|", [], true),
   ("zzz|", [], true),
-  ("import |", ["bisect", "collections", "copy", "csv", "dataclasses", "datetime", "enum", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math", "operator", "os", "pathlib", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "time", "typing", "warnings"], true),
+  ("import |", ["bisect", "collections", "copy", "csv", "dataclasses", "datetime", "enum", "functools", "glob", "heapq", "io", "itertools", "json", "logging", "math", "operator", "os", "pathlib", "pprint", "random", "re", "shutil", "statistics", "string", "sys", "tempfile", "textwrap", "time", "typing", "warnings"], true),
   ("import ma|", ["math"], true),
   ("import math, r|", ["random", "re"], true),
   ("from ti|", ["time"], true),

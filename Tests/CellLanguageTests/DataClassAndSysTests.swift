@@ -117,3 +117,12 @@ import Testing
   #expect(try s.result("[(f.name, f.default, f.default_factory) for f in fields(C)]") == "[('a', None, None), ('b', None, <built-in function list>), ('c', 3, None)]")
   #expect(try s.result("import os\nos.getcwd() == os.path.abspath('.')") == "True")
 }
+
+/// A dataclass instance inside itself shows `...` there, as Python's recursive_repr does (the
+/// generated `__repr__` recursed until the native stack ran out and the kernel crashed).
+@Test func dataclassReprOfAnInstanceInsideItself() throws {
+  let s = Session()
+  _ = try s.run(
+    "from dataclasses import dataclass\n@dataclass\nclass Node:\n    value: int\n    children: list\nn = Node(1, []); n.children.append(n)\na = Node(2, [n])")
+  #expect(try s.result("repr(n), a, [a, a]") == "('Node(value=1, children=[...])', Node(value=2, children=[Node(value=1, children=[...])]), [Node(value=2, children=[Node(value=1, children=[...])]), Node(value=2, children=[Node(value=1, children=[...])])])")
+}

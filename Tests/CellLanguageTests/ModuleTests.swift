@@ -108,8 +108,8 @@ func mathErrorsAreNamed(_ code: String, _ ename: String, _ message: String) thro
 }
 
 @Test(arguments: [
-  ("import numpy as np", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are bisect, collections, copy, csv, dataclasses, datetime, enum, functools, glob, heapq, io, itertools, json, logging, math, operator, os, pathlib, random, re, shutil, statistics, string, sys, tempfile, time, typing and warnings; array() makes numpy-style arrays)"),
-  ("import numpy.linalg", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are bisect, collections, copy, csv, dataclasses, datetime, enum, functools, glob, heapq, io, itertools, json, logging, math, operator, os, pathlib, random, re, shutil, statistics, string, sys, tempfile, time, typing and warnings; array() makes numpy-style arrays)"),
+  ("import numpy as np", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are bisect, collections, copy, csv, dataclasses, datetime, enum, functools, glob, heapq, io, itertools, json, logging, math, operator, os, pathlib, pprint, random, re, shutil, statistics, string, sys, tempfile, textwrap, time, typing and warnings; array() makes numpy-style arrays)"),
+  ("import numpy.linalg", "ModuleNotFoundError", "No module named 'numpy' (Tabby cells have no Python packages; the built-in modules are bisect, collections, copy, csv, dataclasses, datetime, enum, functools, glob, heapq, io, itertools, json, logging, math, operator, os, pathlib, pprint, random, re, shutil, statistics, string, sys, tempfile, textwrap, time, typing and warnings; array() makes numpy-style arrays)"),
   ("import math.linalg", "ModuleNotFoundError", "No module named 'math.linalg'; 'math' is not a package"),
   ("from math import cbrt2", "ImportError", "cannot import name 'cbrt2' from 'math'"),
 ])
