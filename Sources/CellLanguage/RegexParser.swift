@@ -383,6 +383,29 @@ struct RegexParser {
     }
   }
 
+  /// One member of a class: a character (`a`, `\n`, `\b` as backspace) or a class escape (`\d`).
+  private enum SetAtom {
+    case char(UInt32)
+    case escape(RegexCharSet.Item, Unicode.Scalar)
+  }
+
+  private mutating func setAtom(_ open: Int) throws(CellError) -> SetAtom {
+    let start = i
+    let c = p[i]
+    i += 1
+    guard c == "\\" else { return .char(c.value) }
+    guard let e = peek() else { throw Self.error("unterminated character set", at: open) }
+    if let item = Self.classEscape(e, ascii: flags.contains(.ascii)) {
+      i += 1
+      return .escape(item, e)
+    }
+    if e == "b" {
+      i += 1
+      return .char(8)
+    }
+    return .char(try codePoint(at: start))
+  }
+
   private mutating func charSet() throws(CellError) -> RegexCharSet {
     let open = i
     i += 1
@@ -399,52 +422,22 @@ struct RegexParser {
       first = false
       let start = i
       let lo: UInt32
-      if c == "\\" {
-        i += 1
-        guard let e = peek() else { throw Self.error("unterminated character set", at: open) }
-        if let item = Self.classEscape(e, ascii: flags.contains(.ascii)) {
-          i += 1
-          if peek() == "-", let next = peek(1), next != "]" {
-            throw Self.error("bad character range \\\(e)-\(next)", at: start)
-          }
-          set.items.append(item)
-          continue
-        }
-        if e == "b" {
-          i += 1
-          lo = 8
-        } else {
-          lo = try codePoint(at: start)
-        }
-      } else {
-        i += 1
-        lo = c.value
+      switch try setAtom(open) {
+      case .escape(let item, let e):
+        if peek() == "-", let next = peek(1), next != "]" { throw Self.error("bad character range \\\(e)-\(next)", at: start) }
+        set.items.append(item)
+        continue
+      case .char(let v): lo = v
       }
-      if peek() == "-", let next = peek(1), next != "]" {
-        i += 1
-        let hiStart = i
-        let hi: UInt32
-        if next == "\\" {
-          i += 1
-          guard let e = peek() else { throw Self.error("unterminated character set", at: open) }
-          if Self.classEscape(e, ascii: false) != nil {
-            throw Self.error("bad character range \(String(String.UnicodeScalarView(p[start..<(i + 1)])))", at: start)
-          }
-          if e == "b" {
-            i += 1
-            hi = 8
-          } else {
-            hi = try codePoint(at: hiStart)
-          }
-        } else {
-          i += 1
-          hi = next.value
-        }
-        guard hi >= lo else { throw Self.error("bad character range \(String(String.UnicodeScalarView(p[start..<i])))", at: start) }
-        set.items.append(.range(lo, hi))
-      } else {
+      guard peek() == "-", let next = peek(1), next != "]" else {
         set.items.append(.range(lo, lo))
+        continue
       }
+      i += 1
+      guard case .char(let hi) = try setAtom(open), hi >= lo else {
+        throw Self.error("bad character range \(String(String.UnicodeScalarView(p[start..<i])))", at: start)
+      }
+      set.items.append(.range(lo, hi))
     }
     i += 1
     return set

@@ -532,3 +532,36 @@ import Testing
 
     """##)
 }
+
+/// Character classes' edge cases: ranges with escapes, a leading `]`, `-` at either end,
+/// `\b` as backspace, and the bad ranges Python refuses.
+@Test func re_characterClassEdgesMatchCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    ##"""
+    import re
+    for p in [r'[\d-z]', r'[a-\d]', r'[\b]', r'[\x41-\x43]+', r'[z-a]', r'[]a]+', r'[^]a]+', r'[a-]+', r'[-a]+', r'[\]]', r'[\w.-]+', r'[\\-]', r'[a-\x7a]+', r'[\n-\r]']:
+        try:
+            print(repr(p), re.findall(p, 'ab]-zABC\x08\\\n.'))
+        except re.error as e:
+            print(repr(p), 'error', e)
+    """##)
+  #expect(
+    s.sink.text(.stdout) == ##"""
+    '[\\d-z]' error bad character range \d-z at position 1
+    '[a-\\d]' error bad character range a-\d at position 1
+    '[\\b]' ['\x08']
+    '[\\x41-\\x43]+' ['ABC']
+    '[z-a]' error bad character range z-a at position 1
+    '[]a]+' ['a', ']']
+    '[^]a]+' ['b', '-zABC\x08\\\n.']
+    '[a-]+' ['a', '-']
+    '[-a]+' ['a', '-']
+    '[\\]]' [']']
+    '[\\w.-]+' ['ab', '-zABC', '.']
+    '[\\\\-]' ['-', '\\']
+    '[a-\\x7a]+' ['ab', 'z']
+    '[\\n-\\r]' ['\n']
+
+    """##)
+}
