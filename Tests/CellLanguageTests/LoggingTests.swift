@@ -95,6 +95,8 @@ import Testing
   let bare = Session()
   _ = try bare.run("import logging\nlogging.getLogger('x').warning('careful %s', 'now')\nlogging.getLogger('x').info('quiet')")
   #expect(bare.sink.text(.stderr) == "careful now\n")
+  // None where Python has None (these read as missing attributes once).
+  #expect(try bare.result("logging.getLogger().parent, logging.StreamHandler().formatter, logging.getLogger('x').parent") == "(None, None, <RootLogger root (WARNING)>)")
   let e = bare.error("logging.getLogger('x').warning('%d', 'not a number')")
   #expect(e?.ename == "TypeError")
 }

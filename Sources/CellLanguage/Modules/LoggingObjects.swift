@@ -63,7 +63,7 @@ final class LogLogger: HostObject {
     case "level": return .int(level)
     case "handlers": return .list(ListObject(handlers.map { .host($0) }))
     case "propagate": return .bool(propagate)
-    case "parent": return state.parent(of: self).map { .host($0) } ?? .none
+    case "parent": return state.parent(of: self).map { .host($0) } ?? Value.none
     case "setLevel":
       return Value.method("setLevel(level)", "Messages below level are dropped.") { [self] a, _ in
         level = try LoggingState.level(a["level"]!)

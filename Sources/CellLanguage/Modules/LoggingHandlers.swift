@@ -43,7 +43,7 @@ final class LogHandler: HostObject {
   func attribute(_ name: String) throws -> Value? {
     switch name {
     case "level": return .int(level)
-    case "formatter": return formatter.map { .host($0) } ?? .none
+    case "formatter": return formatter.map { .host($0) } ?? Value.none
     case "setLevel":
       return Value.method("setLevel(level)", "Records below level are skipped by this handler.") { [self] a, _ in
         level = try LoggingState.level(a["level"]!)
