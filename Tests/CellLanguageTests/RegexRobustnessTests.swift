@@ -79,6 +79,8 @@ import Testing
   _ = try s.run("import re")
   #expect(try s.result("re.compile(r'\\d+', re.I)") == "re.compile('\\\\d+', re.IGNORECASE)")
   #expect(try s.result("re.search('b', 'abc')") == "<re.Match object; span=(1, 2), match='b'>")
+  // CPython's loops run while `!count || n < count`: a negative limit does nothing.
+  #expect(try s.result("re.split(',', 'a,b', maxsplit=-1), re.sub('a', 'b', 'aa', count=-1), re.subn('a', 'b', 'aa', count=-2)") == "(['a,b'], 'aa', ('aa', 0))")
   let c = s.interpreter.complete("re.fin", cursor: 6)
   #expect(c.matches == ["findall", "finditer"])
   #expect(try s.result("'group' in dir(re.match('a', 'a'))") == "True")

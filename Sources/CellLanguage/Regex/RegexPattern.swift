@@ -125,7 +125,7 @@ final class PatternObject: HostObject {
     var n = 0
     var pieces = 0  // counted as Python's join counts them, for its error message
     var size = 0  // code points written (the view's count is not O(1))
-    while count <= 0 || n < count, let m = try scan.next() {
+    while count == 0 || n < count, let m = try scan.next() {  // a negative count replaces nothing, as in CPython
       if m.span(0).start > last { pieces += 1 }
       out += RegexText.string(scan.text[last..<m.span(0).start])
       var replaced = 0
@@ -157,7 +157,7 @@ final class PatternObject: HostObject {
     var items: [Value] = []
     var last = 0
     var n = 0
-    while maxsplit <= 0 || n < maxsplit, let m = try scan.next() {
+    while maxsplit == 0 || n < maxsplit, let m = try scan.next() {  // a negative maxsplit splits nothing
       items.append(.string(RegexText.string(scan.text[last..<m.span(0).start])))
       for g in stride(from: 1, through: program.groups, by: 1) { items.append(m.text(g).map(Value.string) ?? Value.none) }
       if items.count >= Memory.maxItemCount { try Memory.checkItems(items.count + 1, "list") }
