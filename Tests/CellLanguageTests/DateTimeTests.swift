@@ -60,3 +60,18 @@ import Testing
     try s.result("from datetime import date, timedelta\nd = date(2024, 3, 1)\nstr(d + timedelta(hours=-1)), str(d - timedelta(hours=1)), str(d + timedelta(hours=25))")
       == "('2024-02-29', '2024-03-01', '2024-03-02')")
 }
+
+/// NaN and infinite inputs are Python's errors (both trapped converting to an integer).
+@Test func dateTime_nanAndInfinityAreErrorsAsInPython() {
+  let s = Session()
+  _ = try? s.run("import datetime")
+  for (code, ename, message) in [
+    ("datetime.timedelta(float('nan'))", "ValueError", "cannot convert float NaN to integer"),
+    ("datetime.timedelta(seconds=float('inf'))", "OverflowError", "cannot convert float infinity to integer"),
+    ("datetime.datetime.fromtimestamp(float('nan'))", "ValueError", "Invalid value NaN (not a number)"),
+    ("datetime.datetime.fromtimestamp(float('inf'))", "OverflowError", "timestamp out of range for platform time_t"),
+  ] {
+    let e = s.error(code)
+    #expect(e?.ename == ename && e?.evalue == message, "\(code): \(String(describing: e?.evalue))")
+  }
+}

@@ -74,6 +74,8 @@ enum DateTimeModule {
 
   /// The local wall-clock instant of a POSIX time (seconds since 1970, UTC).
   static func local(_ posix: Double) throws(CellError) -> Int {
+    if posix.isNaN { throw CellError.valueError("Invalid value NaN (not a number)") }
+    guard posix.isFinite, abs(posix) < 1e17 else { throw CellError(ename: "OverflowError", "timestamp out of range for platform time_t") }
     var whole = time_t(posix.rounded(.down))
     var t = tm()
     guard localtime_r(&whole, &t) != nil else { throw CellError(ename: "OverflowError", "timestamp out of range for platform time_t") }

@@ -64,6 +64,8 @@ extension DateTimeModule {
             guard let x = v.numeric?.double else { throw CellError.typeError("unsupported type for timedelta \(name) component: \(v.typeName)") }
             total += x * scale
           }
+          if total.isNaN { throw CellError.valueError("cannot convert float NaN to integer") }
+          if total.isInfinite { throw CellError(ename: "OverflowError", "cannot convert float infinity to integer") }
           guard abs(total) < 8.64e19, case .host(let me as InstanceObject)? = a["self"] else {
             throw CellError(ename: "OverflowError", "days=\(Int(total / 86_400e6)); must have magnitude <= 999999999")
           }

@@ -145,6 +145,7 @@ enum BisectModule {
     if keyedX, let key { x = try ctx.interpreter.call(key, Arguments([x]), context: ctx) }
     while lo < hi {
       let mid = (lo + hi) / 2
+      guard mid < items.count else { throw CellError(ename: "IndexError", "list index out of range") }  // a hi past the end, as CPython
       var item = items[mid]
       if let key { item = try ctx.interpreter.call(key, Arguments([item]), context: ctx) }
       let goRight = right ? !(try Operators.compare(.less, x, item)) : try Operators.compare(.less, item, x)
