@@ -147,3 +147,11 @@ import Testing
 
     """#)
 }
+
+/// A deque that holds itself shows `[...]` there, as Python's (its repr recursed until the
+/// native stack ran out: found by a fuzz of every method with odd arguments).
+@Test func collections_dequeHoldingItselfReprsAsPython() throws {
+  let s = Session()
+  _ = try s.run("from collections import deque\nd = deque([1])\nd.append(d)\nprint(d)")
+  #expect(s.sink.text(.stdout) == "deque([1, [...]])\n")
+}

@@ -122,7 +122,13 @@ final class DequeObject: HostObject {
   }
 
   var typeName: String { "deque" }
+  /// Set while its repr is being written: a deque holding itself shows `[...]` there, as
+  /// Python's, instead of recursing until the native stack ends.
+  private var inRepr = false
   var repr: String {
+    if inRepr { return "[...]" }
+    inRepr = true
+    defer { inRepr = false }
     let list = Value.list(items).repr
     return maxlen.map { "deque(\(list), maxlen=\($0))" } ?? "deque(\(list))"
   }
