@@ -24,6 +24,15 @@ extension Value {
     case .float(let d): out += formatFloat(d)
     case .string(let s): out += quoted(s)
     case .function(let f): out += f.isUserFunction ? "<function \(f.name)>" : "<built-in function \(f.name)>"
+    case .host(let d as DequeObject):
+      // As a list: a deque met again inside itself prints as [...], and is written with
+      // the same record of open containers (a fresh one per nesting would blow up).
+      guard !seen.contains(ObjectIdentifier(d)), seen.count < 200 else { return out += "[...]" }
+      seen.append(ObjectIdentifier(d))
+      defer { seen.removeLast() }
+      out += "deque(["
+      writeItems(d.items, into: &out, seen: &seen)
+      out += "]" + (d.maxlen.map { ", maxlen=\($0)" } ?? "") + ")"
     case .host(let h): out += h.repr
     case .tuple(let items):
       guard seen.count < 200 else { return out += "(...)" }

@@ -122,16 +122,9 @@ final class DequeObject: HostObject {
   }
 
   var typeName: String { "deque" }
-  /// Set while its repr is being written: a deque holding itself shows `[...]` there, as
-  /// Python's, instead of recursing until the native stack ends.
-  private var inRepr = false
-  var repr: String {
-    if inRepr { return "[...]" }
-    inRepr = true
-    defer { inRepr = false }
-    let list = Value.list(items).repr
-    return maxlen.map { "deque(\(list), maxlen=\($0))" } ?? "deque(\(list))"
-  }
+  /// Written by Value.repr itself, which tracks the containers being written: a deque
+  /// inside itself (directly or through lists) shows `[...]` there, as Python's.
+  var repr: String { Value.host(self).repr }
   var truthValue: Bool { !items.isEmpty }
   func iterate() throws -> [Value]? { items }
   func item(_ key: Value) throws -> Value? {
