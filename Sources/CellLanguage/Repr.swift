@@ -1,3 +1,11 @@
+/// A host container whose repr lists its items (deque, set): Value.repr writes it, so that
+/// containers holding each other print `[...]` where Python's do instead of recursing.
+protocol ItemsRepr: HostObject {
+  /// The text before and after the items (`items` nil: `open` alone, e.g. `set()`), and
+  /// what stands for the container met again inside itself.
+  var reprParts: (open: String, items: [Value]?, close: String, recursion: String) { get }
+}
+
 /// Python's `repr` and `str`, and the rich (HTML) display of values.
 extension Value {
   /// Python's `repr(x)`.
@@ -24,15 +32,18 @@ extension Value {
     case .float(let d): out += formatFloat(d)
     case .string(let s): out += quoted(s)
     case .function(let f): out += f.isUserFunction ? "<function \(f.name)>" : "<built-in function \(f.name)>"
-    case .host(let d as DequeObject):
-      // As a list: a deque met again inside itself prints as [...], and is written with
-      // the same record of open containers (a fresh one per nesting would blow up).
-      guard !seen.contains(ObjectIdentifier(d)), seen.count < 200 else { return out += "[...]" }
-      seen.append(ObjectIdentifier(d))
+    case .host(let c as ItemsRepr):
+      // As a list: a deque or set met again inside itself prints as [...] / {...}, and is
+      // written with the same record of open containers (a fresh one per nesting would
+      // recurse without end through a set holding a deque holding the set).
+      guard !seen.contains(ObjectIdentifier(c)), seen.count < 200 else { return out += c.reprParts.recursion }
+      seen.append(ObjectIdentifier(c))
       defer { seen.removeLast() }
-      out += "deque(["
-      writeItems(d.items, into: &out, seen: &seen)
-      out += "]" + (d.maxlen.map { ", maxlen=\($0)" } ?? "") + ")"
+      let parts = c.reprParts
+      guard let items = parts.items else { return out += parts.open }
+      out += parts.open
+      writeItems(items, into: &out, seen: &seen)
+      out += parts.close
     case .host(let h): out += h.repr
     case .tuple(let items):
       guard seen.count < 200 else { return out += "(...)" }

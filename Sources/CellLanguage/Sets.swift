@@ -1,6 +1,6 @@
 /// A Python set (or frozenset): unordered in Python, insertion-ordered here (so output is
 /// stable). A frozenset has no mutating methods and hashes by its items.
-final class SetObject: HostObject {
+final class SetObject: ItemsRepr {
   let storage = DictObject()
   let frozen: Bool
 
@@ -19,9 +19,10 @@ final class SetObject: HostObject {
   func contains(_ v: Value) throws(CellError) -> Bool { try storage.get(v) != nil }
 
   var typeName: String { frozen ? "frozenset" : "set" }
-  var repr: String {
-    let body = items.isEmpty ? "" : "{" + items.map(\.repr).joined(separator: ", ") + "}"
-    return frozen ? "frozenset(\(body))" : items.isEmpty ? "set()" : body
+  var repr: String { Value.host(self).repr }
+  var reprParts: (open: String, items: [Value]?, close: String, recursion: String) {
+    if items.isEmpty { return (frozen ? "frozenset()" : "set()", nil, "", "") }
+    return (frozen ? "frozenset({" : "{", items, frozen ? "})" : "}", frozen ? "frozenset(...)" : "set(...)")
   }
   func iterate() throws -> [Value]? { items }
   var truthValue: Bool { storage.count > 0 }

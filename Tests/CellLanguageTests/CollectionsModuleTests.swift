@@ -160,3 +160,12 @@ import Testing
   _ = try s.run("a = [d, d, d]\nfor _ in range(12):\n    d.append(a)\n    a.append(d)\nn = len(repr(a))")
   #expect(try s.result("n > 0") == "True")
 }
+
+/// A set holding a deque that holds the set (deques hash by identity here) prints with
+/// CPython's marker for a set met inside itself, `set(...)`, instead of recursing until
+/// the native stack ran out (the method fuzz crashed the kernel on it).
+@Test func collections_setAndDequeHoldingEachOtherRepr() throws {
+  let s = Session()
+  _ = try s.run("from collections import deque\nd = deque([1])\ns = {2, d}\nd.append(s)\nprint(s, d, set(), frozenset(), {3}, frozenset({4}))")
+  #expect(s.sink.text(.stdout) == "{2, deque([1, set(...)])} deque([1, {2, [...]}]) set() frozenset() {3} frozenset({4})\n")
+}

@@ -103,7 +103,7 @@ enum NamedTuples {
 
 /// `collections.deque`: items with appends and pops at both ends, and an optional maxlen
 /// that drops items from the other end.
-final class DequeObject: HostObject {
+final class DequeObject: ItemsRepr {
   private(set) var items: [Value]
   let maxlen: Int?
 
@@ -125,6 +125,9 @@ final class DequeObject: HostObject {
   /// Written by Value.repr itself, which tracks the containers being written: a deque
   /// inside itself (directly or through lists) shows `[...]` there, as Python's.
   var repr: String { Value.host(self).repr }
+  var reprParts: (open: String, items: [Value]?, close: String, recursion: String) {
+    ("deque([", items, "]" + (maxlen.map { ", maxlen=\($0)" } ?? "") + ")", "[...]")
+  }
   var truthValue: Bool { !items.isEmpty }
   func iterate() throws -> [Value]? { items }
   func item(_ key: Value) throws -> Value? {
