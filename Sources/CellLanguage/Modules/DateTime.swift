@@ -110,9 +110,7 @@ enum DateTimeModule {
       }
     }
     var t = tmFields(instant)
-    var buffer = [CChar](repeating: 0, count: 512 + fmt.utf8.count * 8)
-    let n = Glibc.strftime(&buffer, buffer.count, fmt, &t)
-    return String(decoding: buffer.prefix(n).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    return TimeCalendar.format(fmt, &t)
   }
 
   static func pad(_ n: Int, _ width: Int) -> String {

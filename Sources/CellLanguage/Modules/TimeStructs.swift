@@ -83,6 +83,7 @@ enum TimeCalendar {
     return t
   }
 
+  /// C's strftime into a buffer roomy enough for any directive (datetime's strftime too).
   static func format(_ f: String, _ t: inout Glibc.tm) -> String {
     var buffer = [CChar](repeating: 0, count: 512 + f.utf8.count * 16)
     let n = Glibc.strftime(&buffer, buffer.count, f, &t)
