@@ -161,6 +161,15 @@ extension Evaluator {
     }
   }
 
+  /// `name := value`: in a comprehension it binds in the nearest enclosing scope that is
+  /// not a comprehension's, as in Python (`any((hit := x) > 3 for x in xs)` leaves `hit`).
+  func assignNamed(_ name: String, _ value: Value, span: SourceSpan) throws(CellError) {
+    guard let scope, scope.isComprehension else { return try assign(Expr(kind: .name(name), span: span), value) }
+    var owner = scope.parent
+    while let s = owner, s.isComprehension { owner = s.parent }
+    try Evaluator(interpreter: interpreter, context: context, scope: owner).assign(Expr(kind: .name(name), span: span), value)
+  }
+
   /// `a, b = xs` and `first, *rest = xs`.
   func assignUnpacking(_ targets: [Expr], _ value: Value, span: SourceSpan) throws(CellError) {
     let star = targets.firstIndex { if case .starred = $0.kind { true } else { false } }

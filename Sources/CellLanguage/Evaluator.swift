@@ -211,7 +211,7 @@ final class Evaluator {
       throw .syntax("can't use starred expression here", e.span)
     case .namedValue(let name, let valueExpr):
       let v = try eval(valueExpr)
-      try assign(Expr(kind: .name(name), span: e.span), v)
+      try assignNamed(name, v, span: e.span)
       return v
     case .set(let items):
       let set = SetObject()
@@ -256,7 +256,27 @@ final class Evaluator {
     return out
   }
 
+  /// A comprehension runs in a scope of its own, as in Python 3: its loop variables do not
+  /// leak into the cell or function (`x` keeps its value after `[x*x for x in xs]`), and
+  /// lambdas made in it close over that scope. Its first iterable is evaluated here, in
+  /// the enclosing scope; the rest inside. In a class body the scope's parent is the one
+  /// around the class, so class attributes are not visible past the first iterable
+  /// (Python's rule).
   private func comprehension(_ c: Comprehension) throws(CellError) -> Value {
+    var first: Value?
+    if case .loop(_, let iterable)? = c.clauses.first { first = try eval(iterable) }
+    let inner = Evaluator(
+      interpreter: interpreter, context: context,
+      scope: Scope(parent: functionClosure ?? scope, globalNames: [], isComprehension: true))
+    inner.depth = depth
+    return try inner.collect(c, first: first)
+  }
+
+  private func collect(_ c: Comprehension, first: Value?) throws(CellError) -> Value {
+    var first = first
+    func clauses(_ rest: ArraySlice<Comprehension.Clause>, _ body: () throws(CellError) -> Void) throws(CellError) {
+      try self.clauses(rest, first: &first, body)
+    }
     switch c.result {
     case .list:
       var items: [Value] = []
@@ -294,20 +314,27 @@ final class Evaluator {
   /// Runs `body` once for every binding the clauses make: each `for` loops over its
   /// iterable (assigning its target, as a `for` statement does), each `if` skips what it
   /// rejects, and later clauses run inside earlier ones.
+  /// `first` is the first loop's iterable, evaluated outside; taken once.
   private func clauses(
-    _ rest: ArraySlice<Comprehension.Clause>, _ body: () throws(CellError) -> Void
+    _ rest: ArraySlice<Comprehension.Clause>, first: inout Value?, _ body: () throws(CellError) -> Void
   ) throws(CellError) {
-    guard let first = rest.first else { return try body() }
-    switch first {
+    guard let clause = rest.first else { return try body() }
+    switch clause {
     case .filter(let condition):
-      if try eval(condition).isTruthy { try clauses(rest.dropFirst(), body) }
+      if try eval(condition).isTruthy { try clauses(rest.dropFirst(), first: &first, body) }
     case .loop(let target, let iterableExpr):
-      let iterable = try eval(iterableExpr)
+      let iterable: Value
+      if let given = first {
+        iterable = given
+        first = nil
+      } else {
+        iterable = try eval(iterableExpr)
+      }
       var iterator = try at(iterableExpr.span) { () throws(CellError) in try ValueIterator(iterable) }
       while let item = iterator.next() {
         try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
         try assign(target, item)
-        try clauses(rest.dropFirst(), body)
+        try clauses(rest.dropFirst(), first: &first, body)
       }
     }
   }

@@ -16,11 +16,15 @@ final class Scope {
   /// The function's first parameter when it takes one by position (`self` in a method),
   /// for `super()`.
   var firstParameter: String?
+  /// A comprehension's own scope (its loop variables stay inside, as in Python 3); a
+  /// walrus (`:=`) in it binds in the nearest enclosing scope that is not one.
+  let isComprehension: Bool
 
-  init(parent: Scope?, globalNames: Set<String>, nonlocalNames: Set<String> = []) {
+  init(parent: Scope?, globalNames: Set<String>, nonlocalNames: Set<String> = [], isComprehension: Bool = false) {
     self.parent = parent
     self.globalNames = globalNames
     self.nonlocalNames = nonlocalNames
+    self.isComprehension = isComprehension
   }
 
   /// The scope whose variable `name` is, for a `nonlocal` name: the nearest enclosing

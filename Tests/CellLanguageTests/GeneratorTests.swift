@@ -73,3 +73,61 @@ import Testing
   #expect(s.sink.text(.stdout) == "acc       |     0.912|   91.234%|00042|  'acc'   |\nleft    |3.14|1,234,567\n")
   expectError("f'{x:{w:{p}}}'", "SyntaxError", "f-string: expressions nested too deeply", in: s)
 }
+
+@Test func comprehensions_haveTheirOwnScope() throws {
+  // Python 3: a comprehension's loop variables stay inside it; `:=` binds outside; in a
+  // class body only the first iterable sees the class's names.
+  let s = Session()
+  _ = try s.run(
+    #"""
+    x = 10
+    squares = [x * x for x in range(4)]
+    print(x, squares)
+    i = 'keep'
+    pairs = {i: j for i in range(2) for j in 'ab'}
+    print(i, pairs, sorted({c for c in 'aba'}), sum(k for k in range(5)))
+    print('k' in globals(), 'c' in globals(), 'j' in globals())
+    fs = [lambda: n for n in range(3)]
+    print([f() for f in fs])
+    gs = [lambda n=n: n for n in range(3)]
+    print([g() for g in gs])
+    def f(xs):
+        total = 0
+        doubled = [total + v for v in xs]
+        seen = [v for v in xs if (last := v) > 1]
+        return doubled, seen, last
+    print(f([1, 2, 3]))
+    print([(hit := w) * 2 for w in [1, 3, 5]], hit)
+    xs = [[1, 2], [3]]
+    print([x for x in xs for x in x], x)
+    class A:
+        items = [1, 2]
+        doubled = [v * 2 for v in items]
+    print(A.doubled, hasattr(A, 'v'))
+    def outer():
+        y = 5
+        return [y + z for z in range(2)]
+    print(outer())
+    try:
+        class B:
+            k = 3
+            bad = [k for _ in range(2)]
+    except NameError as e:
+        print('NameError', e)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    10 [0, 1, 4, 9]
+    keep {0: 'b', 1: 'b'} ['a', 'b'] 10
+    False False False
+    [2, 2, 2]
+    [0, 1, 2]
+    ([1, 2, 3], [2, 3], 3)
+    [2, 6, 10] 5
+    [1, 2, 3] 10
+    [2, 4] False
+    [5, 6]
+    NameError name 'k' is not defined
+
+    """#)
+}
