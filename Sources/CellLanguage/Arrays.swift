@@ -82,6 +82,7 @@ public final class ArrayValue: HostObject {
     if case .tuple(let keys) = key { return try index(keys[...]) }
     return try index([key][...])
   }
+  public func hashParts() throws -> [Value]? { throw CellError.typeError("unhashable type: 'numpy.ndarray'") }
   public func isEqual(to other: any HostObject) -> Bool {
     guard let o = other as? ArrayValue else { return false }
     return o.shape == shape && o.storage == storage

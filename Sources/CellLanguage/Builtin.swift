@@ -9,6 +9,15 @@ public final class Builtin {
   let handler: (BoundArguments, CallContext) throws -> Value
   /// Made by `def` or `lambda` in a cell (shown as `<function f>`, type `function`).
   let isUserFunction: Bool
+  /// A built-in that is a type in Python (`int`, `list`, `dict`, …): shown as
+  /// `<class 'int'>`, and what `type(3)` returns, so `type(x) is int` holds.
+  var isType = false
+
+  /// The built-ins that are classes in Python.
+  static let typeNames: Set<String> = [
+    "int", "float", "str", "bool", "list", "dict", "tuple", "set", "frozenset", "range", "slice", "type",
+    "enumerate", "zip", "map", "filter", "reversed", "super", "property", "staticmethod", "classmethod", "complex", "bytes",
+  ]
 
   /// `signature` is written the Python way and parsed: `"sleep(seconds)"`,
   /// `"print(*values, sep=' ', end='\\n', file=stdout)"`, `"train(model, data, *, epochs=1)"`.

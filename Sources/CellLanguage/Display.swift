@@ -75,6 +75,7 @@ final class HTMLObject: HostObject {
   var attributeNames: [String] { ["source"] }
   func attribute(_ name: String) throws -> Value? { name == "source" ? .string(source) : nil }
   func isEqual(to other: any HostObject) -> Bool { (other as? HTMLObject)?.source == source }
+  func hashParts() throws -> [Value]? { [.string(source)] }
 }
 
 /// What `type(x)` returns: `<class 'int'>`; equal to any other type object of the same name.
@@ -87,6 +88,7 @@ final class TypeObject: HostObject {
   var attributeNames: [String] { ["__name__"] }
   func attribute(_ attr: String) throws -> Value? { attr == "__name__" ? .string(name) : nil }
   func isEqual(to other: any HostObject) -> Bool { (other as? TypeObject)?.name == name }
+  func hashParts() throws -> [Value]? { [.string(name)] }
 }
 
 /// The `stderr` (and `stdout`) names for `print(..., file=stderr)`.

@@ -52,6 +52,8 @@ final class ExceptionType: HostObject {
 
   var typeName: String { "type" }
   var repr: String { "<class '\(name)'>" }
+  var attributeNames: [String] { ["__name__", "__qualname__"] }
+  func attribute(_ attr: String) throws -> Value? { attr == "__name__" || attr == "__qualname__" ? .string(name) : nil }
   var callSignature: Signature? { Signature("\(name)(*args)") }
   func call(_ arguments: BoundArguments, context: CallContext) throws -> Value {
     // Python's str(KeyError(k)) is repr(k), as a missing key's message is.
@@ -66,6 +68,7 @@ final class ExceptionType: HostObject {
   }
   var help: String? { "\(name): an exception type. raise \(name)('message'); except \(name) as e: ..." }
   func isEqual(to other: any HostObject) -> Bool { (other as? ExceptionType)?.name == name }
+  func hashParts() throws -> [Value]? { [.string(name)] }
 }
 
 /// A caught or constructed exception (`except ValueError as e`): `str(e)` is its message.

@@ -102,6 +102,7 @@ public final class Interpreter {
   public init(colorTracebacks: Bool = true) {
     self.colorTracebacks = colorTracebacks
     for b in StandardLibrary.builtins() { register(b) }
+    for name in Builtin.typeNames { if case .function(let f)? = builtins[name] { f.isType = true } }
     define(name: "stderr", value: .host(StreamObject(.stderr)))
     define(name: "stdout", value: .host(StreamObject(.stdout)))
     for name in Exceptions.builtinNames.sorted() { define(name: name, value: .host(ExceptionType(name))) }

@@ -31,7 +31,8 @@ extension Value {
     case .int(let i): out += String(i)
     case .float(let d): out += formatFloat(d)
     case .string(let s): out += quoted(s)
-    case .function(let f): out += f.isUserFunction ? "<function \(f.name)>" : "<built-in function \(f.name)>"
+    case .function(let f):
+      out += f.isUserFunction ? "<function \(f.name)>" : f.isType ? "<class '\(f.name)'>" : "<built-in function \(f.name)>"
     case .host(let c as ItemsRepr):
       // As a list: a deque or set met again inside itself prints as [...] / {...}, and is
       // written with the same record of open containers (a fresh one per nesting would

@@ -23,12 +23,24 @@ final class RangeObject: HostObject {
   var typeName: String { "range" }
   var truthValue: Bool { count > 0 }
   var repr: String { step == 1 ? "range(\(start), \(stop))" : "range(\(start), \(stop), \(step))" }
-  var attributeNames: [String] { ["start", "stop", "step"] }
+  var attributeNames: [String] { ["count", "index", "start", "step", "stop"] }
   func attribute(_ name: String) throws -> Value? {
     switch name {
     case "start": .int(start)
     case "stop": .int(stop)
     case "step": .int(step)
+    case "index":
+      .function(Builtin("index(value)", summary: "The position of value in the range (ValueError when absent).") { a, _ in
+        guard case .int(let i)? = a["value"]!.numeric, a["value"]!.typeName != "float", let at = self.index(of: i) else {
+          throw CellError.valueError("\(a["value"]!.repr) is not in range")
+        }
+        return .int(at)
+      })
+    case "count":
+      .function(Builtin("count(value)", summary: "1 when value is in the range, else 0.") { a, _ in
+        guard case .int(let i)? = a["value"]!.numeric, a["value"]!.typeName != "float" else { return .int(0) }
+        return .int(self.index(of: i) == nil ? 0 : 1)
+      })
     default: nil
     }
   }
@@ -36,6 +48,8 @@ final class RangeObject: HostObject {
     guard let o = other as? RangeObject else { return false }
     return o.count == count && (count == 0 || (o.start == start && (count == 1 || o.step == step)))
   }
+  /// As Python's: equal ranges (the same items) hash alike.
+  func hashParts() throws -> [Value]? { [.int(count), .int(count == 0 ? 0 : start), .int(count < 2 ? 0 : step)] }
 }
 
 /// `a[lower:upper:step]` as an index value.
@@ -47,7 +61,21 @@ final class SliceObject: HostObject {
   }
 
   var typeName: String { "slice" }
+  func hashParts() throws -> [Value]? { throw CellError.typeError("unhashable type: 'slice'") }  // as Python 3.11's
   var repr: String { "slice(\(lower.repr), \(upper.repr), \(step.repr))" }
+  var attributeNames: [String] { ["start", "stop", "step"] }
+  func attribute(_ name: String) throws -> Value? {
+    switch name {
+    case "start": lower
+    case "stop": upper
+    case "step": step
+    default: nil
+    }
+  }
+  func isEqual(to other: any HostObject) -> Bool {
+    guard let o = other as? SliceObject else { return false }
+    return Value.tuple([lower, upper, step]) == Value.tuple([o.lower, o.upper, o.step])
+  }
 
   private static func bound(_ v: Value) throws(CellError) -> Int? {
     if case .none = v { return nil }

@@ -242,6 +242,18 @@ enum StandardLibrary {
         default: throw CellError.typeError("range expected 1 to 3 arguments, got \(ints.count)")
         }
       },
+      Builtin(
+        "slice(*args)", summary: "A slice object, as a[start:stop:step] makes: slice(stop) or slice(start, stop[, step])."
+      ) { a, _ in
+        let v = a.variadic
+        switch v.count {
+        case 1: return .host(SliceObject(.none, v[0], .none))
+        case 2: return .host(SliceObject(v[0], v[1], .none))
+        case 3: return .host(SliceObject(v[0], v[1], v[2]))
+        case 0: throw CellError.typeError("slice expected at least 1 argument, got 0")
+        default: throw CellError.typeError("slice expected at most 3 arguments, got \(v.count)")
+        }
+      },
       Builtin("list(iterable=())", summary: "Makes a new list from the items of an iterable.") { a, _ in
         .list(ListObject(try a["iterable"].map(ValueIterator.collect) ?? []))
       },

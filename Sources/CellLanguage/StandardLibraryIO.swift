@@ -121,9 +121,16 @@ extension StandardLibrary {
         for name in ctx.interpreter.variableNames { if let v = ctx.interpreter.lookup(name) { try d.set(.string(name), v) } }
         return .dict(d)
       },
-      Builtin("type(obj)", summary: "Returns the type of a value: type(1) is <class 'int'>.") { a, _ in
-        if case .host(let i as InstanceObject) = a["obj"]! { return .host(i.cls) }
-        return .host(TypeObject(a["obj"]!.typeName))
+      Builtin("type(obj)", summary: "Returns the type of a value: type(1) is <class 'int'>.") { a, ctx in
+        let v = a["obj"]!
+        if case .host(let i as InstanceObject) = v { return .host(i.cls) }
+        // The built-in type itself where there is one, so `type(x) is int` and
+        // `type(e) is ValueError` hold and `{int: …}[type(x)]` finds its key.
+        switch ctx.interpreter.builtins[v.typeName] {
+        case .function(let f)? where f.isType: return .function(f)
+        case .host(let e as ExceptionType)?: return .host(e)
+        default: return .host(TypeObject(v.typeName))
+        }
       },
     ]
   }

@@ -93,6 +93,9 @@ enum DictKey: Hashable {
   case object(ObjectIdentifier)
   /// An instance of a cell class that defines `__hash__`: hashed by it, compared by `__eq__`.
   case instance(InstanceKey)
+  /// A host object equal by value (a range, a type, an exception type): its Swift type and
+  /// the parts it gives (`HostObject.hashParts`).
+  case host(ObjectIdentifier, [DictKey])
 
   init(_ v: Value, depth: Int = 0) throws(CellError) {
     guard depth < Value.maxRecursion else { throw Value.recursionError("while hashing") }
@@ -116,7 +119,13 @@ enum DictKey: Hashable {
     case .host(let i as InstanceObject):
       guard let key = try Protocols.hashKey(i) else { self = .object(ObjectIdentifier(i)); return }
       self = .instance(key)
-    case .host(let h): self = .object(ObjectIdentifier(h))
+    case .host(let h):
+      let parts: [Value]?
+      do { parts = try h.hashParts() } catch { throw Interpreter.cellError(from: error) }
+      guard let parts else { self = .object(ObjectIdentifier(h)); return }
+      var keys: [DictKey] = []
+      for part in parts { keys.append(try DictKey(part, depth: depth + 1)) }
+      self = .host(ObjectIdentifier(type(of: h)), keys)
     case .list, .dict: throw CellError.typeError("unhashable type: '\(v.typeName)'")
     }
   }
@@ -163,6 +172,10 @@ public protocol HostObject: AnyObject {
   var help: String? { get }
   /// `==`; identity unless the host says otherwise.
   func isEqual(to other: any HostObject) -> Bool
+  /// What its hash (as a dict key or set member) is made of, agreeing with `isEqual`: nil
+  /// hashes by identity (the default, as `isEqual`'s); an object equal by value gives the
+  /// values its equality compares. Throws for a type Python cannot hash (a deque).
+  func hashParts() throws -> [Value]?
   /// Python's truth value (`if obj:`); true unless the host says otherwise.
   var truthValue: Bool { get }
 }
@@ -182,6 +195,7 @@ extension HostObject {
   }
   public var help: String? { nil }
   public func isEqual(to other: any HostObject) -> Bool { self === other }
+  public func hashParts() throws -> [Value]? { nil }
   public var truthValue: Bool { true }
 }
 
@@ -203,7 +217,7 @@ extension Value {
     case .list: "list"
     case .tuple: "tuple"
     case .dict(let d): d.flavor?.typeName ?? "dict"
-    case .function(let f): f.isUserFunction ? "function" : "builtin_function_or_method"
+    case .function(let f): f.isUserFunction ? "function" : f.isType ? "type" : "builtin_function_or_method"
     case .host(let h): h.typeName
     }
   }

@@ -48,7 +48,7 @@ import Testing
   expectError(
     "class B(A): pass\nclass C(A, B): pass", "TypeError", "Cannot create a consistent method resolution order (MRO) for bases A, B",
     in: s)
-  expectError("class L(list): pass", "TypeError", "a class derives from classes defined in cells, object or exception types, not <built-in function list>", in: s)
+  expectError("class L(list): pass", "TypeError", "a class derives from classes defined in cells, object or exception types, not <class 'list'>", in: s)
   #expect(try s.result("next(iter([]), None) is None") == "True")
   #expect(try s.result("P(1, 2).x") == "1")
 }

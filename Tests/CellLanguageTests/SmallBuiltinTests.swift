@@ -136,3 +136,50 @@ func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
   _ = try s.run("x = 1\nlr = 0.01\ndef f():\n    return 'x' in globals() and 'nope' not in globals()\nprint(sorted(k for k in globals() if not k.startswith('_')), globals()['lr'], f())")
   #expect(s.sink.text(.stdout) == "['f', 'lr', 'x'] 0.01 True\n")
 }
+
+@Test func types_builtinTypesAreTheirOwnTypeAndHashByValue() throws {
+  // CPython 3.11's output: type(3) is int itself (so a dict keyed by types finds it),
+  // exception types likewise; ranges hash by their items; slices and deques are unhashable.
+  let s = Session()
+  _ = try s.run(
+    #"""
+    print(int, type(3), type(3) is int, type(3) == int, type([]) is list, type('') == str, type(True) is bool)
+    dispatch = {int: 'an int', float: 'a float', str: 'a str'}
+    print([dispatch[type(v)] for v in (1, 2.5, 'x')], type(int), type(type(3)) is type)
+    print(type(ValueError('x')) is ValueError, type(KeyError()).__name__, ValueError.__name__, {ValueError: 1}[type(ValueError())])
+    print(isinstance(3, type(5)), isinstance([], type([])), str(type(3)), repr(dict), sorted([list, int, str], key=lambda t: t.__name__))
+    print(hash(range(0, 3)) == hash(range(3)), {range(3): 'r'}[range(0, 3, 1)], range(0) == range(5, 5), len({range(0), range(2, 2)}))
+    print(range(2, 20, 3).index(8), range(10).count(3), range(10).count(10))
+    try:
+        range(5).index(7)
+    except ValueError as e:
+        print(e)
+    s = slice(1, 10, 2)
+    print(s, slice(3), s.start, s.stop, s.step, [0, 1, 2, 3, 4, 5][slice(1, None, 2)], 'abcdef'[slice(2)], s == slice(1, 10, 2))
+    try:
+        {slice(1, 2): 3}
+    except TypeError as e:
+        print(e)
+    import collections, time
+    try:
+        {collections.deque(): 1}
+    except TypeError as e:
+        print(e)
+    print({time.gmtime(0): 'epoch'}[time.gmtime(0)])
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    <class 'int'> <class 'int'> True True True True True
+    ['an int', 'a float', 'a str'] <class 'type'> True
+    True KeyError ValueError 1
+    True True <class 'int'> <class 'dict'> [<class 'int'>, <class 'list'>, <class 'str'>]
+    True r True 1
+    2 1 0
+    7 is not in range
+    slice(1, 10, 2) slice(None, 3, None) 1 10 2 [1, 3, 5] ab True
+    unhashable type: 'slice'
+    unhashable type: 'collections.deque'
+    epoch
+
+    """#)
+}

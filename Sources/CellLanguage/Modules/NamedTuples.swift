@@ -134,6 +134,7 @@ final class DequeObject: ItemsRepr {
     if case .host(is SliceObject) = key { throw CellError.typeError("sequence index must be integer, not 'slice'") }  // as Python's deque
     return items[try Access.position(key, count: items.count, kind: "deque")]
   }
+  func hashParts() throws -> [Value]? { throw CellError.typeError("unhashable type: 'collections.deque'") }
   func isEqual(to other: any HostObject) -> Bool {
     guard let o = other as? DequeObject else { return false }
     return Value.list(items) == Value.list(o.items)

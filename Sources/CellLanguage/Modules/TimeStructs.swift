@@ -108,4 +108,5 @@ final class StructTime: HostObject {
   func item(_ key: Value) throws -> Value? { try Access.item(.tuple(fields.map(Value.int)), key) }
   func iterate() throws -> [Value]? { fields.map(Value.int) }
   func isEqual(to other: any HostObject) -> Bool { (other as? StructTime)?.fields == fields }
+  func hashParts() throws -> [Value]? { fields.map(Value.int) }
 }

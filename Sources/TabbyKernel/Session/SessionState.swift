@@ -90,6 +90,7 @@ final class DeviceValue: HostObject {
   }
 
   func isEqual(to other: any HostObject) -> Bool { (other as? DeviceValue)?.device == device }
+  func hashParts() throws -> [Value]? { [.string(repr)] }
 }
 
 /// What `ctx()` returns: the session's device and thread count.
