@@ -30,7 +30,8 @@ extension Operators {
       if !inPlace { for (k, v) in zip(x.keys, x.values) { try merged.set(k, v) } }
       for (k, v) in zip(y.keys, y.values) { try merged.set(k, v) }
       return .dict(merged)
-    default: break
+    default:
+      if let r = try DictView.setOperation(op, a, b) { return r }
     }
     guard case .int(let x)? = a.numeric, case .int(let y)? = b.numeric, a.typeName != "float", b.typeName != "float"
     else { throw unsupported(op.rawValue, a, b) }

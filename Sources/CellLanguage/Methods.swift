@@ -108,11 +108,9 @@ enum Methods {
   ]
 
   static let dictMethods: [String: Spec] = [
-    "keys": Spec("keys()", "Returns a list of the keys.") { d, _, ctx in .list(ListObject(dict(d).keys)) },
-    "values": Spec("values()", "Returns a list of the values.") { d, _, ctx in .list(ListObject(dict(d).values)) },
-    "items": Spec("items()", "Returns a list of (key, value) pairs.") { d, _, ctx in
-      .list(ListObject(zip(dict(d).keys, dict(d).values).map { .tuple([$0, $1]) }))
-    },
+    "keys": Spec("keys()", "A live view of the keys (set-like: &, |, -, ^).") { d, _, ctx in .host(DictView(dict(d), .keys)) },
+    "values": Spec("values()", "A live view of the values.") { d, _, ctx in .host(DictView(dict(d), .values)) },
+    "items": Spec("items()", "A live view of the (key, value) pairs (set-like).") { d, _, ctx in .host(DictView(dict(d), .items)) },
     "get": Spec("get(key, default=None)", "Returns the value for key, or default.") { d, a, ctx in
       try dict(d).get(a["key"]!) ?? a["default"] ?? .none
     },
@@ -121,9 +119,10 @@ enum Methods {
       if let fallback = a["default"] { return fallback }
       throw CellError(ename: "KeyError", a["key"]!.repr)
     },
-    "update": Spec("update(other)", "Copies the pairs of another dict into this one.") { d, a, ctx in
-      guard case .dict(let other) = a["other"]! else { throw CellError.typeError("update() argument must be a dict") }
-      for (k, v) in zip(other.keys, other.values) { try dict(d).set(k, v) }
+    "update": Spec("update(*other, **pairs)", "Copies in the pairs of a dict, of (key, value) pairs, and of keywords.") { d, a, ctx in
+      guard a.variadic.count <= 1 else { throw CellError.typeError("update expected at most 1 argument, got \(a.variadic.count)") }
+      if let source = a.variadic.first { try dict(d).update(from: source, context: ctx) }
+      for (k, v) in a.extraKeywords { try dict(d).set(.string(k), v) }
       return .none
     },
     "setdefault": Spec("setdefault(key, default=None)", "The value for key, first setting it to default if absent.") { d, a, ctx in
@@ -196,6 +195,27 @@ extension Methods {
         throw CellError.typeError("descriptor '\(name)' for '\(type.name)' objects doesn't apply to a '\(a["self"]?.typeName ?? "None")' object")
       }
       return try ctx.interpreter.call(.function(bound(receiver, name)!), Arguments(a.variadic, keywords: a.extraKeywords), context: ctx)
+    }
+  }
+}
+
+extension DictObject {
+  /// `dict(source)` and `d.update(source)`: a dict's pairs, or an iterable of (key, value)
+  /// pairs, with Python's errors for an item that is not a pair.
+  func update(from source: Value, context: CallContext? = nil) throws(CellError) {
+    if case .dict(let other) = source {
+      for (k, v) in zip(other.keys, other.values) { try set(k, v) }
+      return
+    }
+    for (i, item) in try ValueIterator.collect(source).enumerated() {
+      if i & 0xFFF == 0xFFF { try context?.checkInterrupt() }
+      guard let pair = try? ValueIterator.collect(item) else {
+        throw CellError.typeError("cannot convert dictionary update sequence element #\(i) to a sequence")
+      }
+      guard pair.count == 2 else {
+        throw CellError.valueError("dictionary update sequence element #\(i) has length \(pair.count); 2 is required")
+      }
+      try set(pair[0], pair[1])
     }
   }
 }

@@ -73,6 +73,7 @@ enum Operators {
     default:
       // Arrays are looked at only here, after every fast path failed.
       if let r = try ArrayMath.binary(op, a, b) { return r }
+      if let r = try DictView.setOperation(op, a, b) { return r }
       throw unsupported(op.rawValue, a, b)
     }
   }
@@ -260,6 +261,7 @@ enum Operators {
       }
       return sub.isEmpty || s.unicodeScalars.firstRange(of: sub.unicodeScalars) != nil
     case .host(let set as SetObject): return try set.contains(item)
+    case .host(let view as DictView): return try view.contains(item)
     case .host(let instance as InstanceObject): return try Protocols.contains(instance, item)
     case .host(let r as RangeObject):
       guard case .int(let i)? = item.numeric else { return false }

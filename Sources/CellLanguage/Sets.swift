@@ -27,7 +27,7 @@ final class SetObject: ItemsRepr {
   func iterate() throws -> [Value]? { items }
   var truthValue: Bool { storage.count > 0 }
   func isEqual(to other: any HostObject) -> Bool {
-    guard let o = other as? SetObject, o.storage.count == storage.count else { return false }
+    guard let o = DictView.asSet(other), o.storage.count == storage.count else { return false }
     return items.allSatisfy { (try? o.contains($0)) == true }
   }
 

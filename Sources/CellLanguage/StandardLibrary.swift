@@ -268,20 +268,7 @@ enum StandardLibrary {
         guard a.variadic.count <= 1 else {
           throw CellError.typeError("dict expected at most 1 argument, got \(a.variadic.count)")
         }
-        if let source = a.variadic.first {
-          if case .dict(let other) = source {
-            for (k, v) in zip(other.keys, other.values) { try d.set(k, v) }
-          } else {
-            for (i, item) in try ValueIterator.collect(source).enumerated() {
-              try ctx.checkInterrupt()
-              let pair = try ValueIterator.collect(item)
-              guard pair.count == 2 else {
-                throw CellError.valueError("dictionary update sequence element #\(i) has length \(pair.count); 2 is required")
-              }
-              try d.set(pair[0], pair[1])
-            }
-          }
-        }
+        if let source = a.variadic.first { try d.update(from: source, context: ctx) }
         for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
         return .dict(d)
       },
@@ -310,6 +297,7 @@ enum StandardLibrary {
     case .tuple(let t): return .int(t.count)
     case .dict(let d): return .int(d.count)
     case .host(let r as RangeObject): return .int(r.count)
+    case .host(let v as DictView): return .int(v.dict.count)
     case .host(let a as ArrayValue): return .int(a.shape[0])
     case .host(let i as InstanceObject):
       guard let n = try Protocols.length(i) else { throw .typeError("object of type '\(v.typeName)' has no len()") }

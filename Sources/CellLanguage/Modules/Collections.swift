@@ -17,17 +17,17 @@ enum CollectionsModule {
           return .dict(d)
         },
         Builtin(
-          "defaultdict(default_factory=None, *args)", summary: "A dict whose missing keys are made by calling default_factory: defaultdict(list)."
+          "defaultdict(default_factory=None, *args, **pairs)", summary: "A dict whose missing keys are made by calling default_factory: defaultdict(list)."
         ) { a, ctx in
           let d = DictObject()
           d.flavor = .defaultDict(Factory(a["default_factory"] ?? .none, ctx.interpreter))
-          if let initial = a.variadic.first { try Counters.copyPairs(initial, into: d) }
+          try Self.fill(d, a, ctx)
           return .dict(d)
         },
-        Builtin("OrderedDict(*args)", summary: "A dict that shows as OrderedDict (every dict keeps insertion order).") { a, _ in
+        Builtin("OrderedDict(*args, **pairs)", summary: "A dict that shows as OrderedDict (every dict keeps insertion order).") { a, ctx in
           let d = DictObject()
           d.flavor = .ordered
-          if let initial = a.variadic.first { try Counters.copyPairs(initial, into: d) }
+          try Self.fill(d, a, ctx)
           return .dict(d)
         },
         Builtin(
@@ -43,6 +43,13 @@ enum CollectionsModule {
           }))
         },
       ])
+  }
+
+  /// A dict constructor's optional source (a dict or pairs) and keyword pairs, as dict()'s.
+  static func fill(_ d: DictObject, _ a: BoundArguments, _ ctx: CallContext) throws(CellError) {
+    guard a.variadic.count <= 1 else { throw CellError.typeError("expected at most 1 argument, got \(a.variadic.count)") }
+    if let initial = a.variadic.first { try d.update(from: initial, context: ctx) }
+    for (k, v) in a.extraKeywords { try d.set(.string(k), v) }
   }
 }
 
@@ -132,19 +139,6 @@ enum Counters {
       if n & 0xFFFF == 0 { try ctx.checkInterrupt() }
       let old = try d.get(item) ?? .int(0)
       try d.set(item, try Operators.binary(.add, old, .int(sign)))
-    }
-  }
-
-  /// A dict's pairs, or an iterable of (key, value) pairs, into `d`.
-  static func copyPairs(_ source: Value, into d: DictObject) throws(CellError) {
-    if case .dict(let other) = source {
-      for (k, v) in zip(other.keys, other.values) { try d.set(k, v) }
-      return
-    }
-    for pair in try ValueIterator.collect(source) {
-      let kv = try ValueIterator.collect(pair)
-      guard kv.count == 2 else { throw CellError.valueError("dictionary update sequence element has length \(kv.count); 2 is required") }
-      try d.set(kv[0], kv[1])
     }
   }
 
