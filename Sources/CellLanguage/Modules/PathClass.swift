@@ -1,12 +1,9 @@
 /// The PosixPath class of `import pathlib`: construction, the pure-path properties and
 /// methods, and the special methods that give paths `/`, ==, ordering, hashing and
 /// their str/repr. The file-system methods are added in PathLibFiles.swift.
-struct PathClass {
-  let interpreter: Interpreter
-  init(_ interpreter: Interpreter) { self.interpreter = interpreter }
-
+enum PathClass {
   /// A path method: `body(text, arguments, context)` with the receiver's text.
-  func method(_ signature: String, _ summary: String, _ body: @escaping (String, BoundArguments, CallContext) throws -> Value) -> Value {
+  static func method(_ signature: String, _ summary: String, _ body: @escaping (String, BoundArguments, CallContext) throws -> Value) -> Value {
     .function(
       Builtin(signature: Signature(signature), summary: summary, isUserFunction: true) { a, ctx in
         guard let path = PathLib.text(a["self"] ?? .none) else { throw CellError.typeError("a PosixPath method needs a PosixPath") }
@@ -14,7 +11,7 @@ struct PathClass {
       })
   }
 
-  func property(_ get: @escaping (String) throws -> Value) -> Value {
+  static func property(_ get: @escaping (String) throws -> Value) -> Value {
     .host(PropertyObject(get: method("get(self)", "") { p, _, _ in try get(p) }, set: nil))
   }
 
@@ -32,7 +29,7 @@ struct PathClass {
     }
   }
 
-  func make() throws(CellError) -> ClassObject {
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ClassObject {
     let cls = try ClassObject(
       name: "PosixPath", bases: [], exceptionBases: [], attributes: [:],
       doc: "A file-system path: Path('data') / 'train.csv'. Its parts, name, suffix and parent; exists(), read_text(), glob(), mkdir() …",
@@ -50,7 +47,7 @@ struct PathClass {
     attributes["__fspath__"] = attributes["__str__"]
     attributes["as_posix"] = method("as_posix(self)", "The path's text, with '/' separators.") { p, _, _ in .string(p) }
     attributes["__repr__"] = method("__repr__(self)", "PosixPath('…').") { p, _, _ in .string(PathLib.repr(p)) }
-    pureOperators(cls, into: &attributes)
+    pureOperators(interpreter, cls, into: &attributes)
 
     attributes["name"] = property { .string(PathLib.name($0)) }
     attributes["suffix"] = property { .string(PathLib.suffix(PathLib.name($0))) }
@@ -100,7 +97,7 @@ struct PathClass {
 
   /// `/` (with a str or a Path on either side), and comparison and hashing by the parts,
   /// against paths only (anything else is NotImplemented, so Python's TypeError follows).
-  private func pureOperators(_ cls: ClassObject, into attributes: inout [String: Value]) {
+  private static func pureOperators(_ interpreter: Interpreter, _ cls: ClassObject, into attributes: inout [String: Value]) {
     let notImplemented = interpreter.builtins["NotImplemented"] ?? .none
     attributes["__truediv__"] = method("__truediv__(self, other)", "The path with a segment added.") { p, a, _ in
       guard let other = try PathLib.fspath(a["other"]!) else { return notImplemented }

@@ -5,7 +5,7 @@
 /// in PathLibFiles.swift.
 enum PathLib {
   static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
-    let cls = try PathClass(interpreter).make()
+    let cls = try PathClass.make(interpreter)
     return ModuleObject(
       name: "pathlib", summary: "File-system paths as objects (Path), as Python's pathlib.", functions: [],
       constants: [("Path", .host(cls)), ("PosixPath", .host(cls)), ("PurePath", .host(cls)), ("PurePosixPath", .host(cls))])

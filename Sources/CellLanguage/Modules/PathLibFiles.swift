@@ -7,7 +7,7 @@
 /// The Path methods that ask the file system: tests, folders, files, listings and globs,
 /// on the same calls (and Python's OSError texts) as the file built-ins and `os`.
 extension PathClass {
-  func fileMethods(_ cls: ClassObject, into attributes: inout [String: Value]) {
+  static func fileMethods(_ cls: ClassObject, into attributes: inout [String: Value]) {
     let path = { (text: String) throws(CellError) -> Value in try Self.make(cls, text) }
     /// Iterators that Python makes as generators (their order here: sorted).
     let paths = { (texts: [String]) throws(CellError) -> Value in
