@@ -75,3 +75,31 @@ import Testing
     #expect(e?.ename == ename && e?.evalue == message, "\(code): \(String(describing: e?.evalue))")
   }
 }
+
+/// Found by the kernel-wide method fuzz: `timedelta * 10**18` converted an out-of-range
+/// float to Int (a trap that killed the kernel); a timedelta past 64-bit microseconds was
+/// the same through its constructor and `+`. Now Python's OverflowError (Tabby's limit is
+/// 2^62 µs, about 53 million days; Python's 999,999,999 days).
+@Test func timedeltaOutOfRangeIsAnOverflowErrorNotACrash() throws {
+  let s = Session()
+  _ = try s.run("import datetime\nV = datetime.timedelta(days=1, seconds=5)\nbig = datetime.timedelta(days=50000000)\n")
+  for code in [
+    "V * 10**18", "10**18 * V", "V * 1e300", "V / 1e-300", "datetime.timedelta(days=200000000)",
+    "datetime.timedelta(weeks=10**15)", "big + big", "big - -big", "V * float('inf')",
+  ] {
+    #expect(s.error(code)?.ename == "OverflowError", "\(code)")
+  }
+  expectError("V * 10**18", "OverflowError", "days=", in: s, prefix: true)
+  expectError("V * float('nan')", "ValueError", "cannot convert float NaN to integer", in: s)
+  #expect(try s.result("(big + V - big) == V, str(V * 2.5), -big == big * -1") == "(True, '2 days, 12:00:12.500000', True)")
+}
+
+/// Found by the same fuzz: Path.mkdir with a negative or huge mode converted it to mode_t
+/// (a trap). The mode is truncated to its low bits, as the C call takes it.
+@Test func pathMkdirWithAnOddModeIsNotACrash() throws {
+  let s = Session()
+  _ = try s.run(
+    "import tempfile, shutil\nfrom pathlib import Path\ntop = tempfile.mkdtemp()\np = Path(top) / 'a'\np.mkdir(mode=-1)\n"
+      + "q = p / 'sub'\nq.mkdir(10**18)\nprint(p.is_dir(), q.is_dir())\nshutil.rmtree(top)")
+  #expect(s.sink.text(.stdout) == "True True\n")
+}

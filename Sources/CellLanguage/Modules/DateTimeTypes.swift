@@ -17,6 +17,25 @@ extension DateTimeModule {
       return us
     }
 
+    /// The most microseconds a timedelta holds here: 2^62, about 53 million days (Python
+    /// allows 999,999,999 days), so that sums of two stay inside 64-bit integers.
+    static let maxDeltaMicroseconds = 1 << 62
+
+    /// A timedelta's microseconds from a float total (rounded half to even, as Python's),
+    /// or Python's errors for NaN, infinity and a total out of range. `exact`: the integer
+    /// sum when the total came from adding two in-range values (no rounding).
+    static func deltaMicroseconds(_ total: Double, exact: @autoclosure () -> Int? = nil) throws(CellError) -> Int {
+      if total.isNaN { throw CellError.valueError("cannot convert float NaN to integer") }
+      if total.isInfinite { throw CellError(ename: "OverflowError", "cannot convert float infinity to integer") }
+      guard abs(total) <= Double(maxDeltaMicroseconds) else {
+        let days = (total / 86_400e6).rounded(.towardZero)
+        throw CellError(
+          ename: "OverflowError",
+          "days=\(abs(days) < 1e18 ? String(Int(days)) : Value.float(days).repr); must have magnitude <= \(maxDeltaMicroseconds / 86_400_000_000)")
+      }
+      return exact() ?? Int(total.rounded(.toNearestOrEven))
+    }
+
     static func make(_ cls: ClassObject, _ us: Int) throws(CellError) -> Value {
       let i = InstanceObject(cls)
       try i.fields.set(.string("_us"), .int(us))
@@ -64,12 +83,8 @@ extension DateTimeModule {
             guard let x = v.numeric?.double else { throw CellError.typeError("unsupported type for timedelta \(name) component: \(v.typeName)") }
             total += x * scale
           }
-          if total.isNaN { throw CellError.valueError("cannot convert float NaN to integer") }
-          if total.isInfinite { throw CellError(ename: "OverflowError", "cannot convert float infinity to integer") }
-          guard abs(total) < 8.64e19, case .host(let me as InstanceObject)? = a["self"] else {
-            throw CellError(ename: "OverflowError", "days=\(Int(total / 86_400e6)); must have magnitude <= 999999999")
-          }
-          try me.fields.set(.string("_us"), .int(Int(total.rounded(.toNearestOrEven))))
+          guard case .host(let me as InstanceObject)? = a["self"] else { return .none }
+          try me.fields.set(.string("_us"), .int(try Types.deltaMicroseconds(total)))
           return .none
         })
       let parts = { (us: Int) -> (Int, Int, Int) in
@@ -100,13 +115,13 @@ extension DateTimeModule {
       for (name, sign) in [("__add__", 1), ("__radd__", 1), ("__sub__", -1)] {
         attributes[name] = method("\(name)(self, other)", "timedelta") { us, a, _ in
           guard let other = Types.value(a["other"]!, "timedelta") else { return notImplemented }
-          return try Types.make(cls, us + sign * other)
+          return try Types.make(cls, try Types.deltaMicroseconds(Double(us) + Double(sign) * Double(other), exact: us + sign * other))
         }
       }
       for name in ["__mul__", "__rmul__"] {
         attributes[name] = method("\(name)(self, other)", "timedelta") { us, a, _ in
           guard let k = a["other"]!.numeric?.double else { return notImplemented }
-          return try Types.make(cls, Int((Double(us) * k).rounded(.toNearestOrEven)))
+          return try Types.make(cls, try Types.deltaMicroseconds(Double(us) * k))
         }
       }
       attributes["__truediv__"] = method("__truediv__(self, other)", "timedelta") { us, a, _ in
@@ -116,7 +131,7 @@ extension DateTimeModule {
         }
         guard let k = a["other"]!.numeric?.double else { return notImplemented }
         guard k != 0 else { throw CellError(ename: "ZeroDivisionError", "division by zero") }
-        return try Types.make(cls, Int((Double(us) / k).rounded(.toNearestOrEven)))
+        return try Types.make(cls, try Types.deltaMicroseconds(Double(us) / k))
       }
       ordering("timedelta", into: &attributes)
       cls.attributes = attributes

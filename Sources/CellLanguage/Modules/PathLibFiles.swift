@@ -34,7 +34,7 @@ extension PathClass {
     }
     attributes["touch"] = method("touch(self, mode=438, exist_ok=True)", "Makes the file if it is missing (else updates its time).") { p, a, _ in
       let exclusive = try a.bool("exist_ok", default: true) ? 0 : O_EXCL
-      let fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC | exclusive, mode_t(try a.int("mode", default: 0o666)))
+      let fd = open(p, O_WRONLY | O_CREAT | O_CLOEXEC | exclusive, mode_t(truncatingIfNeeded: try a.int("mode", default: 0o666)))
       guard fd >= 0 else { throw FileAccess.osError(errno, p) }
       close(fd)
       utimensat(AT_FDCWD, p, nil, 0)
@@ -93,7 +93,7 @@ extension PathClass {
   /// Path.mkdir, as Python's: missing parents made first when asked, an existing folder
   /// fine with exist_ok.
   static func makeDirectory(_ path: String, mode: Int, parents: Bool, existOK: Bool) throws(CellError) {
-    if mkdir(path, mode_t(mode)) == 0 { return }
+    if mkdir(path, mode_t(truncatingIfNeeded: mode)) == 0 { return }
     let code = errno
     if code == ENOENT, parents, PathLib.parent(path) != path {
       try makeDirectory(PathLib.parent(path), mode: mode, parents: true, existOK: true)
