@@ -219,6 +219,8 @@ struct Stmt {
     /// `assert test, message`: an AssertionError (with the message's str) when test is false.
     case assert(Expr, message: Expr?)
     case `try`(body: [Stmt], handlers: [ExceptHandler], else: [Stmt]?, finally: [Stmt]?)
+    /// `match subject:` and its `case pattern [if guard]:` blocks (MatchStatement.swift).
+    case match(Expr, [MatchCase])
     case global([String])
     /// `%time statement` or a `%%time` cell: runs the statements and prints the wall time.
     case timed([Stmt])

@@ -176,6 +176,8 @@ extension Evaluator {
       return try runTry(body, handlers, elseBody, finallyBody)
     case .with(let items, let body):
       return try runWith(items[...], body)
+    case .match(let subject, let cases):
+      return try runMatch(subject, cases)
     case .global:
       break
     case .timeIt(let setup, let body, let options):

@@ -131,6 +131,7 @@ struct Parser {
     case .op("@"): return ([try decoratedStatement()], false)
     case .name("try"): return ([try tryStatement()], false)
     case .name("with"): return ([try withStatement()], false)
+    case .name("match") where startsMatchStatement(): return ([try matchStatement()], false)
     case .op("%") where tokens[p + 1].kind == .name("timeit"):
       let start = current.span
       p += 2
