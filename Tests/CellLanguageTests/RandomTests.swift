@@ -135,6 +135,47 @@ import Testing
     """#)
 }
 
+/// 76 seeds (ints round 2**31, 2**32, 2**52, 2**62, floats, strs) times every function: the reprs of all 3,420 results (45 a seed), folded into a checksum that equals CPython's.
+@Test func random_broadMixAsCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    import random
+    seeds = list(range(-10, 30)) + [2**k + d for k in (31, 32, 33, 52, 62) for d in (-1, 1)] + [9223372036854775807, -9223372036854775807]
+    seeds += [x / 7 for x in range(-5, 5)] + [1e-300, 5e-324, 1e20, -0.0, 123456789.125, float('-inf')]
+    seeds += ["", "a", "hello world", "ünïcödé", "😀" * 40, "x" * 200, "0", "True"]
+    def fold(h, text):
+        for c in text:
+            h = (h * 131 + ord(c)) % 2147483647
+        return h
+    h = 0
+    n = 0
+    for s in seeds:
+        random.seed(s)
+        r = random.Random(s)
+        row = [random.random(), r.random()]
+        row += [random.getrandbits(k) for k in (1, 7, 31, 32, 33, 48, 63)]
+        row += [random.randrange(1000), random.randrange(-50, 50), random.randrange(100, 0, -7), random.randint(0, 2**40), random.randrange(1, 2**62, 3)]
+        xs = list(range(30))
+        random.shuffle(xs)
+        row += [xs, random.choice("abcdefg"), random.choices(range(10), k=5), random.choices("abc", [0.2, 5, 1], k=5), random.choices("abc", cum_weights=[1, 1, 3], k=3)]
+        row += [random.sample(range(40), 7), random.sample(range(10**9), 6), random.sample(range(100), 60), random.sample("abcd", 2, counts=[3, 1, 0, 2])]
+        row += [random.uniform(-1, 1), random.triangular(0, 1, 0.2), random.gauss(), random.gauss(), random.gauss(5, 2), random.normalvariate(1, 2), random.lognormvariate(0, 0.5)]
+        row += [random.expovariate(0.5), random.vonmisesvariate(0.5, 0.0000001), random.vonmisesvariate(4, 0.3), random.vonmisesvariate(1, 50)]
+        row += [random.gammavariate(0.2, 1), random.gammavariate(1.0, 2), random.gammavariate(3.3, 1.5), random.gammavariate(100, 0.1), random.betavariate(0.3, 0.4), random.betavariate(5, 2)]
+        row += [random.paretovariate(1.5), random.weibullvariate(2, 0.5), r.gauss(), r.getstate()[1][r.getstate()[1][-1] % 624], random.getstate()[1][-1]]
+        text = repr(s) + repr(row)
+        h = fold(h, text)
+        n += len(text)
+    print(len(seeds), n, h)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    76 84935 167376715
+
+    """#)
+}
+
 /// Random instances with their own state, getstate/setstate (CPython's tuple, version 2 too), gauss's kept number, seed(version=1).
 @Test func random_instancesAndStateAsCPython() throws {
   let s = Session()
