@@ -143,12 +143,12 @@ func missingModulesAndNamesAreImportErrors(_ code: String, _ ename: String, _ me
 }
 
 @Test(arguments: [
-  ("random.randint(5, 1)", "ValueError", "empty range for randint(5, 1)"),
+  ("random.randint(5, 1)", "ValueError", "empty range for randrange() (5, 2, -3)"),
   ("random.choice([])", "IndexError", "Cannot choose from an empty sequence"),
   ("random.sample([1, 2], 3)", "ValueError", "Sample larger than population or is negative"),
-  ("random.randrange(0)", "ValueError", "empty range in randrange(0, 0, 1)"),
-  ("random.shuffle('abc')", "TypeError", "shuffle() argument must be a list, not 'str'"),
-  ("random.choices('ab', weights=[1], k=2)", "ValueError", "the number of weights does not match the population"),
+  ("random.randrange(0)", "ValueError", "empty range for randrange()"),
+  ("random.shuffle('abc')", "TypeError", "'str' object does not support item assignment"),
+  ("random.choices('ab', weights=[1], k=2)", "ValueError", "The number of weights does not match the population"),
 ])
 func randomErrorsAreNamed(_ code: String, _ ename: String, _ message: String) throws {
   let s = Session()

@@ -1,137 +1,115 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
-/// `import random`: Python's random module's common functions on a xoshiro256** generator.
-/// `seed(n)` makes a session's numbers repeat from run to run; they are not CPython's
-/// numbers for the same seed (that is its Mersenne Twister).
+/// `import random`: CPython 3.11's random module on its Mersenne Twister, so a seed gives
+/// CPython's numbers. The module's functions share one hidden Random per session (as Python's
+/// share one per process); `random.Random(x)` makes others with their own state.
 enum RandomModule {
-  /// The generator one module (one session) draws from.
-  final class Generator: @unchecked Sendable {
-    private var s: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-
-    init() { seed(UInt64.random(in: .min ... .max)) }
-
-    /// SplitMix64 spreads one number over the four words of state.
-    func seed(_ value: UInt64) {
-      var x = value
-      func next() -> UInt64 {
-        x &+= 0x9E37_79B9_7F4A_7C15
-        var z = x
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-      }
-      s = (next(), next(), next(), next())
-    }
-
-    func next() -> UInt64 {
-      let result = ((s.1 &* 5) << 7 | (s.1 &* 5) >> 57) &* 9
-      let t = s.1 << 17
-      s.2 ^= s.0
-      s.3 ^= s.1
-      s.1 ^= s.2
-      s.0 ^= s.3
-      s.2 ^= t
-      s.3 = s.3 << 45 | s.3 >> 19
-      return result
-    }
-
-    /// A float in [0, 1) with 53 random bits.
-    func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
-    /// An integer in 0..<n (n > 0), without modulo bias.
-    func below(_ n: UInt64) -> UInt64 {
-      let limit = UInt64.max - UInt64.max % n
-      while true {
-        let x = next()
-        if x < limit { return x % n }
-      }
-    }
+  static func make() -> ModuleObject {
+    let hidden = RandomGenerator()
+    return ModuleObject(
+      name: "random", summary: "Random numbers, choices and shuffles, as Python's random module (CPython's numbers for a seed).",
+      functions: [
+        Builtin("Random(x=None)", summary: "A generator with its own state, seeded as seed(x).") { a, _ in
+          .host(RandomObject(RandomGenerator(key: try RandomSeeds.key(a["x"]))))
+        }
+      ] + methods(hidden))
   }
 
-  static func make() -> ModuleObject {
-    let g = Generator()
-    func pick(_ low: Int, _ span: UInt64) -> Int { low &+ Int(truncatingIfNeeded: g.below(span)) }
-    func items(_ v: Value) throws(CellError) -> [Value] { try ValueIterator.collect(v) }
-    let functions = [
-      Builtin("seed(a=None)", summary: "Starts the numbers afresh: from a (an int, float or str) so they repeat, or at random.") { a, _ in
-        switch a["a"] {
-        case nil, .none?: g.seed(UInt64.random(in: .min ... .max))
-        case .int(let i)?: g.seed(UInt64(bitPattern: Int64(i)))
-        case .float(let d)?: g.seed(d.bitPattern)
-        case .bool(let b)?: g.seed(b ? 1 : 0)
-        case .string(let s)?: g.seed(s.unicodeScalars.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1.value)) &* 0x100_0000_01B3 })
-        case let v?: throw CellError.typeError("seed() argument must be an int, float or str, not '\(v.typeName)'")
-        }
+  /// The functions of one generator: the module's, or a Random's methods.
+  static func methods(_ g: RandomGenerator) -> [Builtin] {
+    func number(_ a: BoundArguments, _ name: String, _ d: Double = 0) throws(CellError) -> Double { try a.double(name, default: d) }
+    return [
+      Builtin("seed(a=None, version=2)", summary: "Starts the numbers afresh: from a (an int, float or str) so they repeat, or at random.") { a, _ in
+        g.seed(key: try RandomSeeds.key(a["a"], version: try a.int("version", default: 2)))
         return .none
       },
-      Builtin("random()", summary: "A float in [0.0, 1.0).") { _, _ in .float(g.unit()) },
-      Builtin("uniform(a, b)", summary: "A float between a and b.") { a, _ in
-        let (x, y) = (try a.double("a", default: 0), try a.double("b", default: 0))
-        return .float(x + (y - x) * g.unit())
-      },
-      Builtin("randint(a, b)", summary: "An integer N with a <= N <= b.") { a, _ in
-        let (low, high) = (try a.int("a", default: 0), try a.int("b", default: 0))
-        guard low <= high else { throw CellError.valueError("empty range for randint(\(low), \(high))") }
-        let span = UInt64(bitPattern: Int64(high &- low)) &+ 1
-        return .int(span == 0 ? Int(truncatingIfNeeded: g.next()) : pick(low, span))
+      Builtin("random()", summary: "A float in [0.0, 1.0).") { _, _ in .float(g.random()) },
+      Builtin("getrandbits(k)", summary: "An int with k random bits (k <= 63: ints here are 64-bit).") { a, _ in
+        let k = try a.int("k", default: 0)
+        guard k >= 0 else { throw CellError.valueError("number of bits must be non-negative") }
+        guard k < 64 else { throw CellError(ename: "OverflowError", "getrandbits(\(k)): ints here are 64-bit, so at most 63 bits") }
+        return .int(Int(g.twister.bits(k)))
       },
       Builtin("randrange(start, stop=None, step=1)", summary: "A random item of range(start, stop, step).") { a, _ in
-        var (start, stop) = (try a.int("start", default: 0), try a.int("stop"))
-        if stop == nil { (start, stop) = (0, start) }
-        let step = try a.int("step", default: 1)
-        guard step != 0 else { throw CellError.valueError("zero step for randrange()") }
-        let n = try RangeObject(start, stop!, step).count
-        guard n > 0 else { throw CellError.valueError("empty range in randrange(\(start), \(stop!), \(step))") }
-        return .int(start + step * Int(g.below(UInt64(n))))
+        .int(try RandomIntegers.randrange(g, a["start"]!, a["stop"], a["step"]))
       },
-      Builtin("choice(seq)", summary: "A random item of a non-empty sequence.") { a, _ in
-        let xs = try items(a["seq"]!)
-        guard !xs.isEmpty else { throw CellError(ename: "IndexError", "Cannot choose from an empty sequence") }
-        return xs[Int(g.below(UInt64(xs.count)))]
+      Builtin("randint(a, b)", summary: "An integer N with a <= N <= b.") { a, _ in
+        .int(try RandomIntegers.randrange(g, a["a"]!, try RandomIntegers.plusOne(a["b"]!), nil))
       },
-      Builtin("choices(population, weights=None, *, k=1)", summary: "k items drawn with replacement (optionally weighted).") { a, _ in
-        let xs = try items(a["population"]!)
-        let k = try a.int("k", default: 1)
-        guard k >= 0 else { throw CellError.valueError("k must be non-negative") }
-        try Memory.checkItems(k, "list")
-        guard !xs.isEmpty || k == 0 else { throw CellError(ename: "IndexError", "Cannot choose from an empty population") }
-        guard let w = a.value("weights") else { return .list(ListObject((0..<k).map { _ in xs[Int(g.below(UInt64(xs.count)))] })) }
-        let weights = try items(w).map { (v) throws(CellError) -> Double in
-          guard let d = v.numeric?.double, d >= 0, d.isFinite else { throw CellError.valueError("weights must be non-negative numbers") }
-          return d
-        }
-        guard weights.count == xs.count else { throw CellError.valueError("the number of weights does not match the population") }
-        var cumulative: [Double] = []
-        for x in weights { cumulative.append((cumulative.last ?? 0) + x) }
-        guard let total = cumulative.last, total > 0 else { throw CellError.valueError("total of weights must be greater than zero") }
-        return .list(ListObject((0..<k).map { _ in
-          let r = g.unit() * total
-          return xs[min(xs.count - 1, cumulative.firstIndex { r < $0 } ?? xs.count - 1)]
-        }))
+      Builtin("choice(seq)", summary: "A random item of a non-empty sequence.") { a, _ in try g.choice(a["seq"]!) },
+      Builtin("choices(population, weights=None, *, cum_weights=None, k=1)", summary: "k items drawn with replacement (optionally weighted).") { a, _ in
+        .list(ListObject(try g.choices(a["population"]!, weights: a.value("weights"), cumWeights: a.value("cum_weights"), k: try a.int("k", default: 1))))
       },
-      Builtin("shuffle(x)", summary: "Shuffles a list in place (Fisher–Yates).") { a, _ in
-        guard case .list(let l) = a["x"]! else { throw CellError.typeError("shuffle() argument must be a list, not '\(a["x"]!.typeName)'") }
-        for i in stride(from: l.items.count - 1, to: 0, by: -1) { l.items.swapAt(i, Int(g.below(UInt64(i + 1)))) }
+      Builtin("shuffle(x)", summary: "Shuffles a list in place.") { a, _ in
+        try g.shuffle(a["x"]!)
         return .none
       },
-      Builtin("sample(population, k)", summary: "k distinct items of the population, in random order.") { a, _ in
-        var xs = try items(a["population"]!)
-        let k = try a.int("k", default: 0)
-        guard (0...xs.count).contains(k) else { throw CellError.valueError("Sample larger than population or is negative") }
-        for i in 0..<k { xs.swapAt(i, i + Int(g.below(UInt64(xs.count - i)))) }
-        return .list(ListObject(Array(xs.prefix(k))))
+      Builtin("sample(population, k, *, counts=None)", summary: "k distinct items of the population, in selection order.") { a, _ in
+        .list(ListObject(try g.sample(a["population"]!, k: try a.int("k", default: 0), counts: a.value("counts"))))
       },
-      Builtin("gauss(mu=0.0, sigma=1.0)", summary: "A normally distributed float (mean mu, standard deviation sigma).") { a, _ in
-        let (mu, sigma) = (try a.double("mu", default: 0), try a.double("sigma", default: 1))
-        // Box–Muller on (0, 1]: 1 - unit() is never 0, so the logarithm is finite.
-        let r = (-2 * Glibc.log(1 - g.unit())).squareRoot()
-        return .float(mu + sigma * r * Glibc.cos(2 * .pi * g.unit()))
+      Builtin("uniform(a, b)", summary: "A float between a and b.") { a, _ in
+        let (x, y) = (try number(a, "a"), try number(a, "b"))
+        return .float(x + RandomIntegers.difference(a["b"]!, a["a"]!, y - x) * g.random())
+      },
+      Builtin("triangular(low=0.0, high=1.0, mode=None)", summary: "A float in [low, high] with the triangular distribution peaking at mode.") { a, _ in
+        let u = g.random()
+        var (low, high) = (try number(a, "low", 0), try number(a, "high", 1))
+        var c = 0.5
+        if let mode = try a.double("mode") {
+          // (mode - low) / (high - low): on a zero width Python returns low as given.
+          guard high - low != 0 else { return a["low"] ?? .float(0) }
+          c = (mode - low) / (high - low)
+        }
+        var v = u
+        if v > c { (v, c, low, high) = (1.0 - v, 1.0 - c, high, low) }
+        return .float(low + (high - low) * (v * c).squareRoot())
+      },
+      Builtin("gauss(mu=0.0, sigma=1.0)", summary: "A normal float (mean mu, standard deviation sigma), two made at a time.") { a, _ in
+        .float(g.gauss(try number(a, "mu"), try number(a, "sigma", 1)))
+      },
+      Builtin("normalvariate(mu=0.0, sigma=1.0)", summary: "A normal float (Kinderman and Monahan's method).") { a, _ in
+        .float(g.normalvariate(try number(a, "mu"), try number(a, "sigma", 1)))
+      },
+      Builtin("lognormvariate(mu, sigma)", summary: "A float whose logarithm is normal (mean mu, standard deviation sigma).") { a, _ in
+        .float(g.lognormvariate(try number(a, "mu"), try number(a, "sigma")))
+      },
+      Builtin("expovariate(lambd)", summary: "An exponential float (lambd is 1 / the mean).") { a, _ in
+        .float(try g.expovariate(try number(a, "lambd")))
+      },
+      Builtin("vonmisesvariate(mu, kappa)", summary: "An angle in [0, 2π) around mu, concentration kappa.") { a, _ in
+        .float(try g.vonmisesvariate(try number(a, "mu"), try number(a, "kappa")))
+      },
+      Builtin("gammavariate(alpha, beta)", summary: "A gamma-distributed float (alpha, beta > 0).") { a, _ in
+        .float(try g.gammavariate(try number(a, "alpha"), try number(a, "beta")))
+      },
+      Builtin("betavariate(alpha, beta)", summary: "A beta-distributed float in [0, 1] (alpha, beta > 0).") { a, _ in
+        .float(try g.betavariate(try number(a, "alpha"), try number(a, "beta")))
+      },
+      Builtin("paretovariate(alpha)", summary: "A Pareto-distributed float (shape alpha).") { a, _ in
+        .float(try g.paretovariate(try number(a, "alpha")))
+      },
+      Builtin("weibullvariate(alpha, beta)", summary: "A Weibull-distributed float (scale alpha, shape beta).") { a, _ in
+        .float(try g.weibullvariate(try number(a, "alpha"), try number(a, "beta")))
+      },
+      Builtin("getstate()", summary: "The generator's state, as CPython's: (3, 625 ints, gauss's kept number).") { _, _ in
+        RandomState.get(g)
+      },
+      Builtin("setstate(state)", summary: "Restores a state getstate() returned.") { a, _ in
+        try RandomState.set(g, a["state"]!)
+        return .none
       },
     ]
-    return ModuleObject(name: "random", summary: "Random numbers, choices and shuffles, as Python's random module.", functions: functions)
   }
+}
+
+/// `random.Random(x)`: a generator of its own, with the module's functions as methods.
+final class RandomObject: HostObject {
+  let generator: RandomGenerator
+  private lazy var table: [String: Builtin] = Dictionary(
+    RandomModule.methods(generator).map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+
+  init(_ generator: RandomGenerator) { self.generator = generator }
+
+  var typeName: String { "Random" }
+  var repr: String { "<random.Random object>" }
+  var attributeNames: [String] { table.keys.sorted() }
+  func attribute(_ name: String) throws -> Value? { table[name].map(Value.function) }
 }
