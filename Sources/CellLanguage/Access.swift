@@ -69,7 +69,16 @@ enum Access {
     case .list(let l): return .list(ListObject(try pick(l.items)))
     case .tuple(let t): return .tuple(try pick(t))
     case .string(let str): return .string(String(String.UnicodeScalarView(try pick(Array(str.unicodeScalars)))))
-    case .host(let r as RangeObject): return .list(ListObject(try s.indices(count: r.count).map { .int(r.element($0)) }))
+    case .host(let r as RangeObject):
+      // A range's slice is a range, as in Python (range(10)[::2] is range(0, 10, 2)).
+      let (start, stop, step) = try s.adjusted(count: r.count)
+      func checked(_ v: (partialValue: Int, overflow: Bool)) throws(CellError) -> Int {
+        guard !v.overflow else { throw CellError(ename: "OverflowError", "range too large (integers are 64-bit)") }
+        return v.partialValue
+      }
+      let first = try checked(r.start.addingReportingOverflow(try checked(start.multipliedReportingOverflow(by: r.step))))
+      let last = try checked(r.start.addingReportingOverflow(try checked(stop.multipliedReportingOverflow(by: r.step))))
+      return .host(try RangeObject(first, last, try checked(r.step.multipliedReportingOverflow(by: step))))
     case .host(let a as ArrayValue): return try a.index([.host(s)][...])
     case .host(let i as InstanceObject): return try Protocols.getItem(i, .host(s))
     case .host(let h):

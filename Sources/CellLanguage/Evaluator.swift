@@ -344,6 +344,12 @@ final class Evaluator {
     if argExprs.isEmpty, case .name("super") = calleeExpr.kind, case .function(let f) = callee, !f.isUserFunction {
       return try at(span) { () throws(CellError) in try implicitSuper() }
     }
+    if argExprs.isEmpty, case .name("locals") = calleeExpr.kind, case .function(let f) = callee, f.name == "locals", let scope {
+      // In a function: a copy of its variables (at the top level the built-in gives globals()).
+      let d = DictObject()
+      for name in scope.variables.keys.sorted() { try d.set(.string(name), scope.variables[name]!) }
+      return .dict(d)
+    }
     var args = Arguments()
     for a in argExprs {
       switch a {

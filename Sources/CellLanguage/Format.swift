@@ -8,8 +8,16 @@
 /// `[[fill]align][sign][#][0][width][,|_][.precision][type]`, types `b c d e E f F g G n o s x X %`.
 enum Format {
   static func apply(_ template: String, _ args: [Value], _ kwargs: [(name: String, value: Value)]) throws(CellError) -> String {
-    var out = ""
     var auto = 0
+    return try apply(template, args, kwargs, auto: &auto, nested: false)
+  }
+
+  /// `nested`: a spec's own fields (`{:>{width}}`), which may not nest further; `auto` is the
+  /// next automatic field number, shared with them as in Python.
+  private static func apply(
+    _ template: String, _ args: [Value], _ kwargs: [(name: String, value: Value)], auto: inout Int, nested: Bool
+  ) throws(CellError) -> String {
+    var out = ""
     var chars = Array(template.unicodeScalars)[...]
     while let c = chars.popFirst() {
       if c == "}" {
@@ -24,34 +32,118 @@ enum Format {
         out += "{"
         continue
       }
-      guard let close = chars.firstIndex(of: "}") else { throw .valueError("Single '{' encountered in format string") }
-      let field = String(String.UnicodeScalarView(chars[..<close]))
+      // The field runs to its matching '}': a spec may hold fields of its own.
+      var depth = 1
+      var close = chars.startIndex
+      while close < chars.endIndex {
+        if chars[close] == "{" { depth += 1 } else if chars[close] == "}" { depth -= 1 }
+        if depth == 0 { break }
+        close += 1
+      }
+      guard depth == 0 else {
+        throw .valueError(chars.isEmpty ? "Single '{' encountered in format string" : "expected '}' before end of string")
+      }
+      let field = Array(chars[..<close])
       chars = chars[(close + 1)...]
-      var (name, spec) = field.firstIndex(of: ":").map { (String(field[..<$0]), String(field[field.index(after: $0)...])) } ?? (field, "")
-      var conversion: Character?
-      if let bang = name.firstIndex(of: "!") {
-        conversion = name[name.index(after: bang)...].first
-        name = String(name[..<bang])
-        guard conversion == "r" || conversion == "s" else {
-          throw .valueError("Unknown conversion specifier \(conversion.map(String.init) ?? "")")
+      // The name ends at the first '!' or ':' outside an index's brackets.
+      var end = 0
+      var inBrackets = false
+      while end < field.count {
+        if field[end] == "[" { inBrackets = true } else if field[end] == "]" { inBrackets = false }
+        if !inBrackets && (field[end] == "!" || field[end] == ":") { break }
+        end += 1
+      }
+      let name = String(String.UnicodeScalarView(field[..<end]))
+      var rest = field[end...]
+      var conversion: Unicode.Scalar?
+      if rest.first == "!" {
+        rest.removeFirst()
+        conversion = rest.popFirst()
+        guard conversion == "r" || conversion == "s" || conversion == "a" else {
+          throw .valueError("Unknown conversion specifier \(conversion.map { String($0) } ?? "")")
         }
+        guard rest.isEmpty || rest.first == ":" else { throw .valueError("expected ':' after conversion specifier") }
       }
-      var value: Value
-      if name.isEmpty {
-        guard auto < args.count else { throw CellError(ename: "IndexError", "Replacement index \(auto) out of range") }
-        value = args[auto]
-        auto += 1
-      } else if let i = Int(name) {
-        guard i < args.count else { throw CellError(ename: "IndexError", "Replacement index \(i) out of range") }
-        value = args[i]
-      } else {
-        guard let v = kwargs.first(where: { $0.name == name })?.value else { throw CellError(ename: "KeyError", Value.quoted(name)) }
-        value = v
+      if rest.first == ":" { rest.removeFirst() }
+      // The field's value first, then its spec's fields: automatic numbers go in that order.
+      var value = try fieldValue(name, args, kwargs, auto: &auto)
+      var spec = String(String.UnicodeScalarView(rest))
+      if spec.contains("{") {
+        guard !nested else { throw .valueError("Max string recursion exceeded") }
+        spec = try apply(spec, args, kwargs, auto: &auto, nested: true)
       }
-      if let conversion { value = .string(conversion == "r" ? value.repr : value.str) }
+      switch conversion {
+      case "r": value = .string(value.repr)
+      case "a": value = .string(asciiRepr(value.repr))
+      case "s": value = .string(value.str)
+      default: break
+      }
       out += try format(value, spec: spec)
     }
     return out
+  }
+
+  /// A field's value: `{}`, `{0}` or `{name}`, then any `.attribute` and `[index]` parts
+  /// (`{0[1]}`, `{p.x}`, `{d[key]}`: an index of digits is an int, else a str key).
+  private static func fieldValue(
+    _ name: String, _ args: [Value], _ kwargs: [(name: String, value: Value)], auto: inout Int
+  ) throws(CellError) -> Value {
+    let scalars = Array(name.unicodeScalars)
+    var i = scalars.firstIndex { $0 == "." || $0 == "[" } ?? scalars.count
+    let first = String(String.UnicodeScalarView(scalars[..<i]))
+    var value: Value
+    if first.isEmpty {
+      guard auto < args.count else { throw CellError(ename: "IndexError", "Replacement index \(auto) out of range for positional args tuple") }
+      value = args[auto]
+      auto += 1
+    } else if let n = Int(first) {
+      guard n < args.count else { throw CellError(ename: "IndexError", "Replacement index \(n) out of range for positional args tuple") }
+      value = args[n]
+    } else {
+      guard let v = kwargs.first(where: { $0.name == first })?.value else { throw CellError(ename: "KeyError", Value.quoted(first)) }
+      value = v
+    }
+    while i < scalars.count {
+      if scalars[i] == "." {
+        var j = i + 1
+        while j < scalars.count, scalars[j] != ".", scalars[j] != "[" { j += 1 }
+        let attribute = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+        guard !attribute.isEmpty else { throw .valueError("Empty attribute in format string") }
+        value = try Access.attribute(value, attribute)
+        i = j
+      } else if scalars[i] == "[" {
+        guard let j = scalars[i...].firstIndex(of: "]") else { throw .valueError("Missing ']' in format string") }
+        let key = String(String.UnicodeScalarView(scalars[(i + 1)..<j]))
+        guard !key.isEmpty else { throw .valueError("Empty attribute in format string") }
+        value = try Access.item(value, Int(key).map(Value.int) ?? .string(key))
+        i = j + 1
+      } else {
+        throw .valueError("Only '.' or '[' may follow ']' in format field specifier")
+      }
+    }
+    return value
+  }
+
+  /// `ascii(x)`: the repr with non-ASCII characters escaped.
+  static func asciiRepr(_ text: String) -> String {
+    var out = ""
+    for u in text.unicodeScalars {
+      if u.isASCII {
+        out.unicodeScalars.append(u)
+      } else if u.value <= 0xFF {
+        out += "\\x" + hex(u.value, 2)
+      } else if u.value <= 0xFFFF {
+        out += "\\u" + hex(u.value, 4)
+      } else {
+        out += "\\U" + hex(u.value, 8)
+      }
+    }
+    return out
+  }
+
+  private static func hex(_ v: UInt32, _ width: Int) -> String {
+    let digits = String(v, radix: 16)
+    return String(repeating: "0", count: max(0, width - digits.count)) + digits
   }
 
   /// A parsed format spec: `[[fill]align][sign][#][0][width][,|_][.precision][type]`.

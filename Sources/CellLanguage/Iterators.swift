@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// `iter`, `next` and `hash`: the iterator protocol's built-ins (for code that steps an
 /// iterable by hand) and Python's hash of a value.
 extension StandardLibrary {
@@ -45,9 +51,30 @@ extension StandardLibrary {
     }
   }
 
-  /// Python's hash for integers (and the floats and bools equal to them): the value
-  /// modulo 2^61 − 1, with −1 read as −2; other values hash as their dict keys do.
-  static func pythonHash(_ v: Value) throws(CellError) -> Int {
+  /// Python's hash where CPython's is deterministic: integers (modulo 2^61 − 1, −1 read
+  /// as −2), floats (CPython's `_Py_HashDouble`, so `hash(1.5)` is 1152921504606846977),
+  /// bools, and tuples of those (CPython's xxHash-based tuple hash). Strings, None and
+  /// other objects hash as their dict keys do (CPython randomises strings per process too).
+  static func pythonHash(_ v: Value, depth: Int = 0) throws(CellError) -> Int {
+    guard depth < Value.maxRecursion else { throw Value.recursionError("while hashing") }
+    switch v {
+    case .float(let d) where d.isFinite: return hashDouble(d)
+    case .float(let d) where d.isInfinite: return d > 0 ? 314_159 : -314_159
+    case .tuple(let items):
+      // CPython 3.8+'s tuplehash (xxHash's prime multipliers and rotation).
+      let prime1: UInt64 = 11_400_714_785_074_694_791, prime2: UInt64 = 14_029_467_366_897_019_727
+      let prime5: UInt64 = 2_870_177_450_012_600_261
+      var acc = prime5
+      for item in items {
+        let lane = UInt64(bitPattern: Int64(try pythonHash(item, depth: depth + 1)))
+        acc = acc &+ lane &* prime2
+        acc = (acc << 31) | (acc >> 33)
+        acc = acc &* prime1
+      }
+      acc = acc &+ (UInt64(items.count) ^ (prime5 ^ 3_527_539))
+      return acc == UInt64.max ? 1_546_275_796 : Int(Int64(bitPattern: acc))
+    default: break
+    }
     let key = try DictKey(v)
     switch key {
     case .int(let i):
@@ -58,6 +85,31 @@ extension StandardLibrary {
     case .instance(let k): return k.hash == -1 ? -2 : k.hash
     default: return key.hashValue
     }
+  }
+
+  /// CPython's `_Py_HashDouble` for a finite float: its exact value modulo
+  /// 2^61 − 1, built 28 bits of mantissa at a time.
+  private static func hashDouble(_ value: Double) -> Int {
+    let modulus: UInt64 = (1 << 61) - 1
+    // Swift's frexp gives the magnitude's mantissa: the sign is taken from the value.
+    let m = frexp(abs(value))
+    var e = Int(m.1)
+    var mantissa = m.0
+    let sign = value < 0 ? -1 : 1
+    var x: UInt64 = 0
+    while mantissa != 0 {
+      x = ((x << 28) & modulus) | x >> (61 - 28)
+      mantissa *= 268_435_456.0
+      e -= 28
+      let y = UInt64(mantissa)
+      mantissa -= Double(y)
+      x += y
+      if x >= modulus { x -= modulus }
+    }
+    e = e >= 0 ? e % 61 : 61 - 1 - ((-1 - e) % 61)
+    x = ((x << UInt64(e)) & modulus) | x >> UInt64(61 - e)
+    let h = Int(x) * sign
+    return h == -1 ? -2 : h
   }
 }
 

@@ -63,12 +63,19 @@ final class SliceObject: HostObject {
   var typeName: String { "slice" }
   func hashParts() throws -> [Value]? { throw CellError.typeError("unhashable type: 'slice'") }  // as Python 3.11's
   var repr: String { "slice(\(lower.repr), \(upper.repr), \(step.repr))" }
-  var attributeNames: [String] { ["start", "stop", "step"] }
+  var attributeNames: [String] { ["indices", "start", "step", "stop"] }
   func attribute(_ name: String) throws -> Value? {
     switch name {
     case "start": lower
     case "stop": upper
     case "step": step
+    case "indices":
+      .function(Builtin("indices(length)", summary: "(start, stop, step) for a sequence of that length.") { a, _ in
+        let n = try a.int("length", default: 0)
+        guard n >= 0 else { throw CellError.valueError("length should not be negative") }
+        let (start, stop, step) = try self.adjusted(count: n)
+        return .tuple([.int(start), .int(stop), .int(step)])
+      })
     default: nil
     }
   }
@@ -91,6 +98,19 @@ final class SliceObject: HostObject {
   func startPosition(count: Int) -> Int? {
     guard let s = try? Self.bound(lower) else { return 0 }
     return s < 0 ? max(0, s + count) : min(s, count)
+  }
+
+  /// Python's `slice.indices(count)`: start, stop and step adjusted to a sequence of
+  /// `count` items (what a range's slice is made from).
+  func adjusted(count: Int) throws(CellError) -> (start: Int, stop: Int, step: Int) {
+    let step = try Self.bound(self.step) ?? 1
+    guard step != 0 else { throw .valueError("slice step cannot be zero") }
+    let (low, high) = step > 0 ? (0, count) : (-1, count - 1)
+    func clamp(_ v: Int?, _ fallback: Int) -> Int {
+      guard let v else { return fallback }
+      return v < 0 ? max(v &+ count, low) : min(v, high)
+    }
+    return (clamp(try Self.bound(lower), step > 0 ? low : high), clamp(try Self.bound(upper), step > 0 ? high : low), step)
   }
 
   /// The positions selected in a sequence of `count` items (Python's slice.indices).

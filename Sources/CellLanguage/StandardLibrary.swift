@@ -12,6 +12,9 @@ enum StandardLibrary {
       Builtin("str(object='')", summary: "Returns the text of a value (strings as they are, others as repr).") { a, _ in
         .string(a["object"]?.str ?? "")
       },
+      Builtin("ascii(object)", summary: "repr(object) with non-ASCII characters escaped (\\xe9, \\u20ac, \\U0001f600).") { a, _ in
+        .string(Format.asciiRepr(a["object"]!.repr))
+      },
       Builtin("repr(object)", summary: "Returns the printable representation of a value, as Python writes it.") { a, _ in
         .string(a["object"]!.repr)
       },

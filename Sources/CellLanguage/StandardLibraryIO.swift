@@ -116,10 +116,11 @@ extension StandardLibrary {
         guard let v = a["obj"] else { return .list(ListObject(ctx.interpreter.variableNames.map(Value.string))) }
         return .list(ListObject(attributeNames(of: v).map(Value.string)))
       },
+      Builtin("locals()", summary: "The running function's variables as a dict (a copy); at the top level, globals().") { _, ctx in
+        try StandardLibrary.globalsCopy(ctx.interpreter)
+      },
       Builtin("globals()", summary: "Your variables as a dict: name → value (a copy: assigning into it sets nothing).") { _, ctx in
-        let d = DictObject()
-        for name in ctx.interpreter.variableNames { if let v = ctx.interpreter.lookup(name) { try d.set(.string(name), v) } }
-        return .dict(d)
+        try StandardLibrary.globalsCopy(ctx.interpreter)
       },
       Builtin("type(obj)", summary: "Returns the type of a value: type(1) is <class 'int'>.") { a, ctx in
         let v = a["obj"]!
@@ -133,6 +134,13 @@ extension StandardLibrary {
         }
       },
     ]
+  }
+
+  /// `globals()`: the session's variables, copied into a dict.
+  static func globalsCopy(_ interpreter: Interpreter) throws(CellError) -> Value {
+    let d = DictObject()
+    for name in interpreter.variableNames { if let v = interpreter.lookup(name) { try d.set(.string(name), v) } }
+    return .dict(d)
   }
 
   /// What `dir(x)` lists and completion offers after `x.`.

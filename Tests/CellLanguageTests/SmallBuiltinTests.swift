@@ -183,3 +183,25 @@ func smallBuiltinErrors(_ code: String, _ ename: String, _ message: String) {
 
     """#)
 }
+
+@Test func rangeSlicesAreRangesAndLocalsIsAFunctionsVariables() throws {
+  // CPython 3.11's output (locals() here is sorted by name; these names already are).
+  let s = Session()
+  _ = try s.run(
+    #"""
+    r = range(2, 30, 3)
+    print(range(5)[1:3], range(10)[::2], range(10)[::-1], r[::-2], r[2:-1], r[100:], range(0)[:], range(10)[-3:], r[5:1], slice(1, None, 2).indices(10), slice(None, None, -1).indices(5), range(10**12)[::2][5], len(range(10**12)[1::7]))
+    def g(a, b=2):
+        c = a + b
+        return locals()
+    print(g(1), locals() == globals(), sorted(k for k in locals() if k in ('r', 'g')))
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    range(1, 3) range(0, 10, 2) range(9, -1, -1) range(29, -1, -6) range(8, 29, 3) range(32, 32, 3) range(0, 0) range(7, 10) range(17, 5, 3) (1, 10, 2) (4, -1, -1) 10 142857142857
+    {'a': 1, 'b': 2, 'c': 3} True ['g', 'r']
+
+    """#)
+  expectError("range(0, 2**62, 2**61)[::3] if False else range(-2**62, 2**62, 2**62 - 1)[1:][::2**62]", "OverflowError", "range too large (integers are 64-bit)", in: s)
+  expectError("slice(None, None, 0).indices(3)", "ValueError", "slice step cannot be zero", in: s)
+}

@@ -93,3 +93,37 @@ func stringAndDictMethodErrors(_ code: String, _ ename: String, _ message: Strin
 
     """##)
 }
+
+@Test func format_nestedFieldsIndexesAttributesAndHashesAsCPython() throws {
+  // CPython 3.11's output: str.format's fields with [index] and .attribute parts, specs
+  // holding fields ({:>{w}}), !a and ascii(); hash() of floats and tuples as CPython's.
+  let s = Session()
+  _ = try s.run(
+    #"""
+    print('{0[1]}'.format([5, 6]), '{.real}'.format(3), '{:>{w}}|'.format('r', w=4), '{!a}'.format('é😀'), ascii('héllo€😀'), '{a[k]}'.format(a={'k': 1}))
+    print('{:{}}|'.format(5, 3), '{0:{1}.{2}f}'.format(3.14159, 8, 2), '{p[0]} {p[1]}'.format(p=(7, 8)), '{0!r:>6}'.format('x'), '{:^{}.{}}'.format('abcdef', 9, 3))
+    for t in ['{', '{0', '{:{:{}}}', '{0!x}', '{0.}', '{0[]}', '{5}', '{q}']:
+        try:
+            print(t.format(1, 2, 3))
+        except (ValueError, IndexError, KeyError) as e:
+            print(type(e).__name__, e)
+    print(hash(1.5), hash(-2.5), hash(0.1), hash(1e300), hash(float('inf')), hash(-float('inf')), hash(2.0) == hash(2), hash(1e-300))
+    print(hash((1, 2)), hash(()), hash((1,)), hash((1.5, True)), hash(((1, 2), (3, (4.5,)))), hash((-1,)), hash(2**61 - 1), hash(-2**62))
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    6 3    r| '\xe9\U0001f600' 'h\xe9llo\u20ac\U0001f600' 1
+      5|     3.14 7 8    'x'    abc   
+    ValueError Single '{' encountered in format string
+    ValueError expected '}' before end of string
+    ValueError Max string recursion exceeded
+    ValueError Unknown conversion specifier x
+    ValueError Empty attribute in format string
+    ValueError Empty attribute in format string
+    IndexError Replacement index 5 out of range for positional args tuple
+    KeyError 'q'
+    1152921504606846977 -1152921504606846978 230584300921369408 1224995262755759164 314159 -314159 True 482449582752280463
+    -3550055125485641917 5740354900026072187 -6644214454873602895 1767087712303363268 -7531223273325066350 8078679518589016365 0 -2
+
+    """#)
+}
