@@ -103,3 +103,47 @@ import Testing
       + "q = p / 'sub'\nq.mkdir(10**18)\nprint(p.is_dir(), q.is_dir())\nshutil.rmtree(top)")
   #expect(s.sink.text(.stdout) == "True True\n")
 }
+
+@Test func dateTime_fromisoformatAsCPython() throws {
+  // CPython 3.11's output: its ISO 8601 forms and its error messages.
+  let s = Session()
+  _ = try s.run(
+    #"""
+    from datetime import datetime, date
+    for s in ['2024-02-29', '20240229', '2024-02-29T13:45', '2024-02-29 13:45:07', '2024-02-29T13:45:07.25', '2024-02-29T13:45:07,123456789', '20240229T134507', '2024-02-29T13', '2024-02-29T1345']:
+        print(repr(s), datetime.fromisoformat(s))
+    print(date.fromisoformat('2024-02-29'), date.fromisoformat('20240101'), datetime.fromisoformat(datetime(2023, 5, 6, 7, 8, 9, 10).isoformat()))
+    for bad in ['2024-2-29', '2024-02-30', 'x', '', '2024-02-29T', '2024-02-29T13:4', '2024-02-29T25:00']:
+        try:
+            datetime.fromisoformat(bad)
+        except ValueError as e:
+            print('ValueError', e)
+    try:
+        date.fromisoformat('2024-02-29T10:00')
+    except ValueError as e:
+        print('ValueError', e)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    '2024-02-29' 2024-02-29 00:00:00
+    '20240229' 2024-02-29 00:00:00
+    '2024-02-29T13:45' 2024-02-29 13:45:00
+    '2024-02-29 13:45:07' 2024-02-29 13:45:07
+    '2024-02-29T13:45:07.25' 2024-02-29 13:45:07.250000
+    '2024-02-29T13:45:07,123456789' 2024-02-29 13:45:07.123456
+    '20240229T134507' 2024-02-29 13:45:07
+    '2024-02-29T13' 2024-02-29 13:00:00
+    '2024-02-29T1345' 2024-02-29 13:45:00
+    2024-02-29 2024-01-01 2023-05-06 07:08:09.000010
+    ValueError Invalid isoformat string: '2024-2-29'
+    ValueError day is out of range for month
+    ValueError Invalid isoformat string: 'x'
+    ValueError Invalid isoformat string: ''
+    ValueError Invalid isoformat string: '2024-02-29T'
+    ValueError Invalid isoformat string: '2024-02-29T13:4'
+    ValueError hour must be in 0..23
+    ValueError Invalid isoformat string: '2024-02-29T10:00'
+
+    """#)
+  expectError("datetime.fromisoformat('2024-02-29T10:00+01:00')", "ValueError", "'2024-02-29T10:00+01:00' has a time zone; Tabby's datetimes have none (drop the suffix)", in: s)
+}

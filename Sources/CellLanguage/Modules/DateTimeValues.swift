@@ -101,10 +101,8 @@ extension DateTimeModule.Types {
       let us = try now()
       return try Self.make(cls, us - us % M.microsecondsPerDay)
     })))
-    attributes["fromisoformat"] = .host(StaticMethodObject(.function(Builtin("fromisoformat(date_string)", summary: "The date of 'YYYY-MM-DD'.") { a, _ in
-      let parts = try a.string("date_string", default: "").split(separator: "-").compactMap { Int($0) }
-      guard parts.count == 3 else { throw CellError.valueError("Invalid isoformat string: \(a["date_string"]!.repr)") }
-      return try Self.make(cls, try M.instant(parts + [0, 0, 0, 0]))
+    attributes["fromisoformat"] = .host(StaticMethodObject(.function(Builtin("fromisoformat(date_string)", summary: "The date of 'YYYY-MM-DD' (or 'YYYYMMDD').") { a, _ in
+      try Self.make(cls, try M.instant(try Self.isoFields(try a.string("date_string", default: ""), withTime: false)))
     })))
     cls.attributes = attributes
     return cls
@@ -141,6 +139,11 @@ extension DateTimeModule.Types {
       return .float(Double(seconds) + Double(M.fields(us)[6]) / 1e6)
     }
     attributes["date"] = method("date(self)", "datetime") { us, _, _ in try Self.make(date, us - us % M.microsecondsPerDay) }
+    attributes["fromisoformat"] = .host(StaticMethodObject(.function(Builtin(
+      "fromisoformat(date_string)", summary: "The datetime of an ISO 8601 text: '2024-02-29', '2024-02-29T13:45', '2024-02-29 13:45:00.250'."
+    ) { a, _ in
+      try Self.make(cls, try M.instant(try Self.isoFields(try a.string("date_string", default: ""), withTime: true)))
+    })))
     attributes["strptime"] = .host(StaticMethodObject(.function(Builtin(
       "strptime(date_string, format)", summary: "Parses a date and time by a format of %Y %m %d %H %M %S %f and literal text."
     ) { a, _ in
@@ -148,6 +151,53 @@ extension DateTimeModule.Types {
     })))
     cls.attributes = attributes
     return cls
+  }
+
+  /// Python 3.11's fromisoformat: `YYYY-MM-DD` or `YYYYMMDD`, then (for a datetime) any one
+  /// separator and `HH[:MM[:SS[.f…]]]` or `HH[MM[SS[.f…]]]` (a fraction of any length, cut to
+  /// microseconds). A time zone suffix is an error: Tabby's datetimes have none.
+  static func isoFields(_ text: String, withTime: Bool) throws(CellError) -> [Int] {
+    let t = Array(text.unicodeScalars)
+    let invalid = CellError.valueError("Invalid isoformat string: \(Value.string(text).repr)")
+    var i = 0
+    func number(_ width: Int) throws(CellError) -> Int {
+      guard i + width <= t.count else { throw invalid }
+      var n = 0
+      for c in t[i..<(i + width)] {
+        guard c.isASCII, let d = Int(String(c)) else { throw invalid }
+        n = n * 10 + d
+      }
+      i += width
+      return n
+    }
+    var f = [0, 0, 0, 0, 0, 0, 0]
+    f[0] = try number(4)
+    let extended = i < t.count && t[i] == "-"
+    if extended { i += 1 }
+    f[1] = try number(2)
+    if extended { guard i < t.count, t[i] == "-" else { throw invalid }; i += 1 }
+    f[2] = try number(2)
+    guard i < t.count else { return f }
+    guard withTime, i + 1 < t.count else { throw invalid }
+    i += 1  // the separator: 'T', ' ' or any one character, as Python 3.11
+    f[3] = try number(2)
+    for slot in 4...5 where i < t.count && t[i] != "." && t[i] != "," && t[i] != "+" && t[i] != "-" && t[i] != "Z" {
+      if t[i] == ":" { i += 1 }
+      f[slot] = try number(2)
+    }
+    if i < t.count, t[i] == "." || t[i] == "," {
+      i += 1
+      let start = i
+      while i < t.count, t[i].isASCII, Int(String(t[i])) != nil { i += 1 }
+      guard i > start else { throw invalid }
+      let digits = String(String.UnicodeScalarView(t[start..<min(i, start + 6)]))
+      f[6] = (Int(digits) ?? 0) * [1, 10, 100, 1000, 10_000, 100_000, 1_000_000][6 - digits.count]
+    }
+    if i < t.count, t[i] == "+" || t[i] == "-" || t[i] == "Z" {
+      throw CellError.valueError("\(Value.string(text).repr) has a time zone; Tabby's datetimes have none (drop the suffix)")
+    }
+    guard i == t.count else { throw invalid }
+    return f
   }
 
   /// strptime for the numeric directives: each reads its digits (at most its width).
