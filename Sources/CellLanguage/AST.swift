@@ -84,8 +84,9 @@ struct Expr {
 /// first is a `for`; later ones nest inside the earlier, as in Python).
 struct Comprehension {
   enum Result {
-    /// `[…]`, and `(…)`: a generator expression is evaluated at once, into a list.
     case list
+    /// `(…)`: a generator expression, evaluated at once into a single-pass iterator.
+    case generator
     case set
     /// `{element: value …}`
     case dict(value: Expr)

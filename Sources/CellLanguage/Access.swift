@@ -265,6 +265,17 @@ struct ValueIterator {
     return items[i]
   }
 
+  /// What is left, all at once (`list(it)` of an iterator object), leaving it exhausted.
+  mutating func remaining() throws(CellError) -> [Value] {
+    if let r = range {
+      try Memory.checkItems(r.count - i, "list")
+      defer { i = r.count }
+      return (i..<r.count).map { .int(r.element($0)) }
+    }
+    defer { i = items.count }
+    return Array(items[i...])
+  }
+
   /// All the items (for `list(x)`, `sorted(x)`, …).
   static func collect(_ v: Value) throws(CellError) -> [Value] {
     if case .host(let r as RangeObject) = v { try Memory.checkItems(r.count, "list") }

@@ -278,7 +278,7 @@ final class Evaluator {
       try self.clauses(rest, first: &first, body)
     }
     switch c.result {
-    case .list:
+    case .list, .generator:
       var items: [Value] = []
       try clauses(c.clauses[...]) { () throws(CellError) in
         if items.count == Memory.maxItemCount {
@@ -286,6 +286,7 @@ final class Evaluator {
         }
         items.append(try eval(c.element))
       }
+      if case .generator = c.result { return IteratorObject.over(items, "generator") }
       return .list(ListObject(items))
     case .set:
       let set = SetObject()

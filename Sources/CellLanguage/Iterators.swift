@@ -138,7 +138,7 @@ extension Advancing {
 }
 
 /// What `iter(x)` returns: the items left to visit (a range stays lazy).
-final class IteratorObject: HostObject {
+final class IteratorObject: Advancing {
   var iterator: ValueIterator
   let typeName: String
   init(_ iterator: ValueIterator, typeName: String = "iterator") {
@@ -147,13 +147,17 @@ final class IteratorObject: HostObject {
   }
 
   var repr: String { "<\(typeName) object>" }
-  /// `for x in it` (or `list(it)`) takes the remaining items, as in Python.
-  func iterate() throws -> [Value]? {
-    var rest: [Value] = []
-    while let v = iterator.next() {
-      if rest.count == Memory.maxItemCount { try Memory.checkItems(rest.count + 1, "list") }
-      rest.append(v)
-    }
-    return rest
+  /// `for x in it` takes an item a pass (a `break` leaves the rest for later, and the body
+  /// may call `next(it)`); `list(it)` takes the remaining items; as in Python.
+  func advance() throws -> Value? { iterator.next() }
+  func iterate() throws -> [Value]? { try iterator.remaining() }
+
+  /// A single-pass iterator over items made at once: what `zip`, `map`, `filter`,
+  /// `enumerate`, `reversed` and a generator expression return, so `next()` works on them
+  /// and a second `list(z)` is empty, as in Python.
+  static func over(_ items: [Value], _ typeName: String) -> Value {
+    var iterator: ValueIterator
+    do { iterator = try ValueIterator(.tuple(items)) } catch { preconditionFailure("a tuple is iterable") }
+    return .host(IteratorObject(iterator, typeName: typeName))
   }
 }

@@ -248,7 +248,7 @@ extension Parser {
           // `f(x for x in xs)`: a generator expression that is the only argument needs no
           // parentheses of its own; the call's ')' closes it.
           guard args.isEmpty else { throw .syntax("generator expression must be parenthesized", value.span) }
-          return [.positional(try comprehension(.list, value, closing: ")", from: start))]
+          return [.positional(try comprehension(.generator, value, closing: ")", from: start))]
         }
         if sawKeyword { throw .syntax("positional argument follows keyword argument", start.through(value.span)) }
         args.append(.positional(value))
@@ -318,7 +318,7 @@ extension Parser {
     defer { nesting -= 1 }
     if accept(")") { return Expr(kind: .tuple([]), span: start.through(tokens[p - 1].span)) }
     let first = try starredOrExpression()
-    if acceptKeyword("for") { return try comprehension(.list, unstarred(first), closing: ")", from: start) }
+    if acceptKeyword("for") { return try comprehension(.generator, unstarred(first), closing: ")", from: start) }
     if accept(")") { return Expr(kind: first.kind, span: start.through(tokens[p - 1].span)) }
     var items = [first]
     while accept(",") {

@@ -281,14 +281,14 @@ enum StandardLibrary {
       ) { a, ctx in
         .list(ListObject(try sortedValues(try ValueIterator.collect(a["iterable"]!), a, ctx)))
       },
-      Builtin("enumerate(iterable, start=0)", summary: "Returns a list of (index, item) pairs.") { a, _ in
+      Builtin("enumerate(iterable, start=0)", summary: "An iterator of (index, item) pairs.") { a, _ in
         let start = try a.int("start", default: 0)
-        return .list(ListObject(try ValueIterator.collect(a["iterable"]!).enumerated().map { .tuple([.int(start + $0), $1]) }))
+        return IteratorObject.over(try ValueIterator.collect(a["iterable"]!).enumerated().map { .tuple([.int(start &+ $0), $1]) }, "enumerate")
       },
-      Builtin("zip(*iterables)", summary: "Returns a list of tuples pairing up the items of the iterables.") { a, _ in
+      Builtin("zip(*iterables)", summary: "An iterator of tuples pairing up the items of the iterables.") { a, _ in
         let lists = try a.variadic.map { (v) throws(CellError) in try ValueIterator.collect(v) }
         let n = lists.map(\.count).min() ?? 0
-        return .list(ListObject((0..<n).map { i in .tuple(lists.map { $0[i] }) }))
+        return IteratorObject.over((0..<n).map { i in .tuple(lists.map { $0[i] }) }, "zip")
       },
     ]
   }
@@ -301,6 +301,7 @@ enum StandardLibrary {
     case .dict(let d): return .int(d.count)
     case .host(let r as RangeObject): return .int(r.count)
     case .host(let v as DictView): return .int(v.dict.count)
+    case .host(is IteratorObject): throw .typeError("object of type '\(v.typeName)' has no len()")
     case .host(let a as ArrayValue): return .int(a.shape[0])
     case .host(let i as InstanceObject):
       guard let n = try Protocols.length(i) else { throw .typeError("object of type '\(v.typeName)' has no len()") }

@@ -16,8 +16,8 @@ extension StandardLibrary {
         .bool(!(try firstTruth(a["iterable"]!, false, ctx)))
       },
       Builtin(
-        "map(function, *iterables)", summary: "A list of function(item) for each item (of several iterables in step).",
-        details: "map(str, [1, 2]) is ['1', '2']; map(lambda a, b: a + b, xs, ys) pairs them up."
+        "map(function, *iterables)", summary: "An iterator of function(item) for each item (of several iterables in step).",
+        details: "list(map(str, [1, 2])) is ['1', '2']; map(lambda a, b: a + b, xs, ys) pairs them up."
       ) { a, ctx in
         let lists = try a.variadic.map { (v) throws(CellError) in try ValueIterator.collect(v) }
         guard !lists.isEmpty else { throw CellError.typeError("map() must have at least two arguments.") }
@@ -26,9 +26,9 @@ extension StandardLibrary {
           if i & 0xFFF == 0xFFF { try ctx.checkInterrupt() }
           out.append(try ctx.interpreter.call(a["function"]!, Arguments(lists.map { $0[i] }), context: ctx))
         }
-        return .list(out)
+        return IteratorObject.over(out, "map")
       },
-      Builtin("filter(function, iterable)", summary: "A list of the items for which function(item) is true (None: the true items).") { a, ctx in
+      Builtin("filter(function, iterable)", summary: "An iterator of the items for which function(item) is true (None: the true items).") { a, ctx in
         var out: [Value] = []
         for (i, x) in try ValueIterator.collect(a["iterable"]!).enumerated() {
           if i & 0xFFF == 0xFFF { try ctx.checkInterrupt() }
@@ -38,10 +38,12 @@ extension StandardLibrary {
           }
           if keep { out.append(x) }
         }
-        return .list(out)
+        return IteratorObject.over(out, "filter")
       },
-      Builtin("reversed(sequence)", summary: "A list of the items in reverse order.") { a, _ in
-        .list(try ValueIterator.collect(a["sequence"]!).reversed())
+      Builtin("reversed(sequence)", summary: "An iterator of the items in reverse order.") { a, _ in
+        let v = a["sequence"]!
+        let name = if case .list = v { "list_reverseiterator" } else if case .host(is RangeObject) = v { "range_iterator" } else { "reversed" }
+        return IteratorObject.over(try ValueIterator.collect(v).reversed(), name)
       },
       Builtin(
         "isinstance(obj, classinfo)", summary: "Whether obj is of the type (or one of a tuple of types): isinstance(x, int).",

@@ -131,3 +131,45 @@ import Testing
 
     """#)
 }
+
+@Test func generators_builtInIteratorsAreSinglePass() throws {
+  // CPython 3.11's output: zip, map, filter, enumerate, reversed and generator expressions
+  // are iterators (next() works, a second pass is empty, a break leaves the rest).
+  let s = Session()
+  _ = try s.run(
+    #"""
+    xs = [3, 8, 11, 14]
+    print(next(x for x in xs if x > 5), next((x for x in xs if x > 50), None))
+    print(next(enumerate('ab')), next(zip('ab', 'cd')), next(map(str, xs)), next(filter(None, [0, 2])), next(reversed(xs)), next(iter({'a': 1}.items())))
+    z = zip('ab', [1, 2])
+    print(list(z), list(z))
+    m = map(abs, [-1, -2])
+    print(sum(m), sum(m))
+    g = (x * x for x in range(3))
+    print(list(g), list(g))
+    it = iter([1, 2, 3])
+    print(next(it), list(it), next(it, 'done'))
+    print(type(zip()).__name__, type(map(abs, [])).__name__, type(x for x in []).__name__, type(enumerate([])).__name__, type(reversed([])).__name__)
+    print(any(x > 10 for x in xs), all(x > 2 for x in xs), max((x for x in xs), default=0), sorted((x for x in xs), reverse=True)[:2])
+    e = enumerate('xyz', 1)
+    for i, c in e:
+        if i == 2:
+            break
+    print(list(e))
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    8 None
+    (0, 'a') ('a', 'c') 3 2 14 ('a', 1)
+    [('a', 1), ('b', 2)] []
+    3 0
+    [0, 1, 4] []
+    1 [2, 3] done
+    zip map generator enumerate list_reverseiterator
+    True True 14 [14, 11]
+    [(3, 'z')]
+
+    """#)
+  expectError("len(zip([1], [2]))", "TypeError", "object of type 'zip' has no len()", in: s)
+  expectError("map(str, [1])[0]", "TypeError", "'map' object is not subscriptable", in: s)
+}

@@ -84,6 +84,7 @@ func show(_ e: Expr) -> String {
     }.joined()
     switch c.result {
     case .list: return "[\(show(c.element))\(clauses)]"
+    case .generator: return "(\(show(c.element))\(clauses))"
     case .set: return "{\(show(c.element))\(clauses)}"
     case .dict(let v): return "{\(show(c.element)): \(show(v))\(clauses)}"
     }
@@ -110,11 +111,11 @@ func show(_ e: Expr) -> String {
   ("[x * y for x in a if x for y in b if y if x < y]", "[(x * y) for x in a if x for y in b if y if (x < y)]"),
   ("{k: v for k, v in d}", "{k: v for tuple(k, v) in d}"),
   ("{x % 3 for x in xs}", "{(x % 3) for x in xs}"),
-  ("(x for x in xs)", "[x for x in xs]"),
+  ("(x for x in xs)", "(x for x in xs)"),
   ("(n := len(a)) > 10", "((n := len(a)) > 10)"),
   ("a | b ^ c & d << 1 + 2 == e", "((a | (b ^ (c & (d << (1 + 2))))) == e)"),
   ("[*a, 1], {**d, 'k': 2}", "tuple([*a, 1], {**d, 'k': 2})"),
-  ("sum(x * x for x in xs)", "sum([(x * x) for x in xs])"),
+  ("sum(x * x for x in xs)", "sum(((x * x) for x in xs))"),
   ("{'k': [1, (2,)]}", "{'k': [1, tuple(2)]}"),
   ("f'a{x + 1}b{y!r:>5}'", "f('a' {(x + 1)} 'b' {y!r:>5})"),
   ("'x' f'{d[\"k\"]}'", "f('x' {d['k']})"),
