@@ -19,7 +19,7 @@ enum Modules {
     case "collections": CollectionsModule.make()
     case "itertools": IterToolsModule.make()
     case "functools": FuncToolsModule.make()
-    case "statistics": StatisticsModule.make()
+    case "statistics": try? StatisticsModule.make(interpreter)
     case "os": OSModule.make(path: PathModule.make())
     case "os.path": PathModule.make()
     case "sys": SysModule.make(builtins: builtins)

@@ -2,15 +2,20 @@
 /// them. Sums are carried exactly in two floats (Knuth's two-sum), so a mean is the exact
 /// mean rounded once, as Python's exact-fraction arithmetic rounds it.
 enum StatisticsModule {
-  static func make() -> ModuleObject {
-    ModuleObject(
-      name: "statistics", summary: "mean, median, mode, stdev, variance and quantiles, as Python's statistics module.",
-      functions: averages() + spread(),
-      constants: [("StatisticsError", .host(ExceptionType("StatisticsError")))])
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
+    let regression = try regressionClass(interpreter)
+    return ModuleObject(
+      name: "statistics",
+      summary: "Averages, spread, correlation, regression and NormalDist, as Python's statistics module.",
+      functions: averages() + otherAverages() + spread() + paired(regression),
+      constants: [
+        ("StatisticsError", .host(ExceptionType("StatisticsError"))), ("LinearRegression", .host(regression)),
+        ("NormalDist", .host(try NormalDistClass(interpreter).make())),
+      ])
   }
 
   /// The data as numbers, refusing an empty set where `needed` items are required.
-  private static func numbers(_ v: Value?, _ function: String, needed: Int = 1) throws(CellError) -> [Value] {
+  static func numbers(_ v: Value?, _ function: String, needed: Int = 1) throws(CellError) -> [Value] {
     let xs = try ValueIterator.collect(v ?? .tuple([]))
     for x in xs where x.numeric == nil { throw .typeError("can't convert type '\(x.typeName)' to numerator/denominator") }
     guard xs.count >= needed else {
@@ -55,7 +60,7 @@ enum StatisticsModule {
 
   private static func divide(_ sum: Exact, _ n: Double) -> Double { sum.divided(by: n).value }
 
-  private static func mean(_ xs: [Value]) -> Value {
+  static func mean(_ xs: [Value]) -> Value {
     if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
       // Integers: an exact mean when it is whole (Python returns an int then).
       let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
@@ -68,7 +73,7 @@ enum StatisticsModule {
     return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
   }
 
-  private static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
+  static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
     var failure: CellError?
     let out = xs.sorted { a, b in
       do throws(CellError) { return try Operators.ordering(a, b, .less) < 0 } catch {
@@ -84,10 +89,6 @@ enum StatisticsModule {
     [
       Builtin("mean(data)", summary: "The arithmetic mean (an int when the data are ints and it is whole).") { a, _ in
         mean(try numbers(a["data"], "mean"))
-      },
-      Builtin("fmean(data)", summary: "The arithmetic mean as a float.") { a, _ in
-        let xs = try numbers(a["data"], "fmean")
-        return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
       },
       Builtin("median(data)", summary: "The middle value (the mean of the middle two for an even count).") { a, _ in
         let xs = try sortedNumbers(try numbers(a["data"], "median"))
@@ -133,7 +134,7 @@ enum StatisticsModule {
 
   /// The sum of squared deviations from the mean, divided by `n − ddof`: exactly in
   /// integers for int data (an int when whole, as Python's), else in pairs of floats.
-  private static func variance(_ xs: [Value], ddof: Int) -> Value {
+  static func variance(_ xs: [Value], ddof: Int) -> Value {
     let divisor = xs.count - ddof
     if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
       let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
@@ -168,7 +169,7 @@ enum StatisticsModule {
   }
 
   /// A correctly rounded square root of a variance (one Newton step on the pair).
-  private static func root(_ v: Value) -> Double {
+  static func root(_ v: Value) -> Double {
     let x = v.numeric?.double ?? 0
     guard x > 0 else { return 0 }
     let s = x.squareRoot()
