@@ -27,7 +27,7 @@ enum Modules {
     case "dataclasses": DataClassesModule.make()
     case "copy": CopyModule.make()
     case "csv": CSVModule.make()
-    case "string": StringModule.make()
+    case "string": try? StringModule.make(interpreter)
     case "glob": GlobModule.make()
     case "re": RegexModule.make()
     case "logging": LoggingModule.make()
