@@ -177,7 +177,7 @@ import Testing
   _ = try s.run(
     #"""
     targets = []
-    for mod in [datetime, pathlib, collections, logging, textwrap, pprint, csv]:
+    for mod in [datetime, pathlib, collections, logging, textwrap, pprint, csv, statistics, string]:
         for name in dir(mod):
             if name.startswith('_'):
                 continue

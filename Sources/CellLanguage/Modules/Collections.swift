@@ -2,9 +2,9 @@
 /// type name, repr and what a missing key reads as), namedtuple (a class made on the fly)
 /// and deque (see Deque.swift).
 enum CollectionsModule {
-  static func make() -> ModuleObject {
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
     ModuleObject(
-      name: "collections", summary: "Counter, defaultdict, OrderedDict, namedtuple and deque, as Python's collections.",
+      name: "collections", summary: "Counter, defaultdict, OrderedDict, namedtuple, deque and ChainMap, as Python's collections.",
       functions: [
         Builtin(
           "Counter(iterable=None, **counts)", summary: "A dict counting items: Counter('abca')['a'] is 2; a missing key counts 0.",
@@ -42,7 +42,8 @@ enum CollectionsModule {
             return n
           }))
         },
-      ])
+      ],
+      constants: [("ChainMap", .host(try ChainMapClass(interpreter).make()))])
   }
 }
 

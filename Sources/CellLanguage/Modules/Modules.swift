@@ -16,7 +16,7 @@ enum Modules {
     case "random": RandomModule.make()
     case "time": TimeModule.make(shared: ["time", "sleep"].compactMap { if case .function(let b)? = builtins[$0] { b } else { nil } })
     case "json": JSONModule.make()
-    case "collections": CollectionsModule.make()
+    case "collections": try? CollectionsModule.make(interpreter)
     case "itertools": IterToolsModule.make()
     case "functools": FuncToolsModule.make()
     case "statistics": try? StatisticsModule.make(interpreter)
