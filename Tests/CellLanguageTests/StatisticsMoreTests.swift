@@ -167,3 +167,87 @@ import Testing
     """#)
 }
 
+/// mean, median*, mode, multimode, variance/pvariance/stdev/pstdev (with xbar/mu), quantiles (both methods) at their edges: empty and one-item data, Python's messages, int results, a mean whose sum overflows a float.
+@Test func statistics_existingFunctionsEdgeCasesMatchCPython() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    import statistics as st
+    def t(f, *a, **k):
+        try:
+            print(repr(f(*a, **k)))
+        except Exception as e:
+            print(type(e).__name__ + ':', e)
+    t(st.mean, [])
+    t(st.mean, [1, 2, 3, 4])
+    t(st.mean, [1.5, 2, True])
+    t(st.mean, ['a'])
+    t(st.median, [])
+    t(st.median, [3, 1, 2, 4])
+    t(st.median, [1, 2.5])
+    t(st.median_low, [])
+    t(st.median_high, [1, 5, 3, 2])
+    t(st.mode, [])
+    t(st.mode, ['a', 'b', 'b', 'a'])
+    t(st.multimode, [])
+    t(st.multimode, 'aabbbcc')
+    t(st.variance, [1])
+    t(st.variance, [1, 2, 3, 4])
+    t(st.variance, [1.5, 2.5, 2.5, 2.75, 3.25, 4.75])
+    t(st.pvariance, [])
+    t(st.pvariance, [0.0, 0.25, 0.25, 1.25, 1.5, 1.75, 2.75, 3.25])
+    t(st.stdev, [1.5, 2.5, 2.5, 2.75, 3.25, 4.75])
+    t(st.stdev, [1, 2, 4, 7, 11])
+    t(st.pstdev, [1, 2, 4, 7, 11])
+    t(st.stdev, [2])
+    t(st.pstdev, [])
+    t(st.quantiles, [1])
+    t(st.quantiles, [1, 2], n=0)
+    t(st.quantiles, [105, 129, 87, 86, 111, 111, 89, 81, 108, 92, 110, 100, 75, 105, 103, 109, 76, 119, 99, 91, 103, 129, 106, 101, 84, 111, 74, 87, 86, 103, 103, 106, 86, 111, 75, 87, 102, 121, 111, 88, 89, 101, 106, 95, 103, 107, 101, 81, 109, 104], n=10)
+    t(st.quantiles, [1, 2, 3, 4, 5], method='inclusive')
+    t(st.quantiles, [1.5, 2.5, 7, 9.25], n=3)
+    t(st.variance, [1, 2, 3], 2)
+    t(st.pvariance, [1, 2, 3], mu=2)
+    t(st.mean, [1e308, 1e308])
+    t(st.fmean, [1e308, 1e308])
+    t(st.median_grouped, [1, 2, 3], None)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    StatisticsError: mean requires at least one data point
+    2.5
+    1.5
+    TypeError: can't convert type 'str' to numerator/denominator
+    StatisticsError: no median for empty data
+    2.5
+    1.75
+    StatisticsError: no median for empty data
+    3
+    StatisticsError: no mode for empty data
+    'a'
+    []
+    ['b']
+    StatisticsError: variance requires at least two data points
+    1.6666666666666667
+    1.16875
+    StatisticsError: pvariance requires at least one data point
+    1.25
+    1.0810874155219827
+    4.06201920231798
+    3.63318042491699
+    StatisticsError: stdev requires at least two data points
+    StatisticsError: pstdev requires at least one data point
+    StatisticsError: must have at least two data points
+    StatisticsError: n must be at least 1
+    [81.0, 86.2, 89.0, 99.4, 102.5, 103.6, 106.0, 109.8, 111.0]
+    [2.0, 3.0, 4.0]
+    [2.1666666666666665, 7.75]
+    1
+    0.6666666666666666
+    1e+308
+    OverflowError: intermediate overflow in fsum
+    TypeError: float() argument must be a string or a real number, not 'NoneType'
+
+    """#)
+}
+

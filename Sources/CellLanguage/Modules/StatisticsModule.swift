@@ -15,11 +15,14 @@ enum StatisticsModule {
   }
 
   /// The data as numbers, refusing an empty set where `needed` items are required.
-  static func numbers(_ v: Value?, _ function: String, needed: Int = 1) throws(CellError) -> [Value] {
+  /// `tooFew` replaces the message for too few items where Python words it differently.
+  static func numbers(_ v: Value?, _ function: String, needed: Int = 1, tooFew: String? = nil) throws(CellError) -> [Value] {
     let xs = try ValueIterator.collect(v ?? .tuple([]))
     for x in xs where x.numeric == nil { throw .typeError("can't convert type '\(x.typeName)' to numerator/denominator") }
     guard xs.count >= needed else {
-      throw CellError(ename: "StatisticsError", needed == 1 ? "\(function) requires at least one data point" : "\(function) requires at least two data points")
+      throw CellError(
+        ename: "StatisticsError",
+        tooFew ?? (needed == 1 ? "\(function) requires at least one data point" : "\(function) requires at least two data points"))
     }
     return xs
   }
@@ -70,7 +73,12 @@ enum StatisticsModule {
       }
       if !overflow, total % ints.count == 0 { return .int(total / ints.count) }
     }
-    return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
+    let values = xs.map { $0.numeric?.double ?? 0 }
+    let m = divide(exactSum(values), Double(xs.count))
+    guard !m.isFinite, values.allSatisfy(\.isFinite) else { return .float(m) }
+    // The sum overflowed though the mean need not: a power-of-two scale is exact.
+    let scale = 0x1p-64
+    return .float(divide(exactSum(values.map { $0 * scale }), Double(xs.count)) / scale)
   }
 
   static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
@@ -91,17 +99,17 @@ enum StatisticsModule {
         mean(try numbers(a["data"], "mean"))
       },
       Builtin("median(data)", summary: "The middle value (the mean of the middle two for an even count).") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median", tooFew: "no median for empty data"))
         let n = xs.count
         if n % 2 == 1 { return xs[n / 2] }
         return try Operators.binary(.divide, try Operators.binary(.add, xs[n / 2 - 1], xs[n / 2]), .int(2))
       },
       Builtin("median_low(data)", summary: "The lower of the middle two values.") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median_low"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median_low", tooFew: "no median for empty data"))
         return xs[(xs.count - 1) / 2]
       },
       Builtin("median_high(data)", summary: "The higher of the middle two values.") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median_high"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median_high", tooFew: "no median for empty data"))
         return xs[xs.count / 2]
       },
       Builtin("mode(data)", summary: "The most common value (the first seen among equals); any hashable values.") { a, _ in
@@ -168,34 +176,66 @@ enum StatisticsModule {
     return .float(total.divided(by: Double(divisor)).value)
   }
 
+  /// The variance about a given center c (Python's xbar or mu): Σ(x − c)² in Python's own
+  /// arithmetic (ints exact, floats rounded at each step, as CPython's _ss(data, c)), summed
+  /// exactly and divided by n − ddof.
+  static func variance(_ xs: [Value], ddof: Int, about c: Value) throws(CellError) -> Value {
+    var squares: [Value] = []
+    for x in xs {
+      let d = try Operators.binary(.subtract, x, c)
+      squares.append(try Operators.binary(.multiply, d, d))
+    }
+    let divisor = xs.count - ddof
+    if squares.allSatisfy({ if case .int = $0 { true } else { false } }) {
+      var (total, overflow) = (0, false)
+      for case .int(let i) in squares {
+        let (t, o) = total.addingReportingOverflow(i)
+        (total, overflow) = (t, overflow || o)
+      }
+      if !overflow { return total % divisor == 0 ? .int(total / divisor) : .float(Double(total) / Double(divisor)) }
+    }
+    guard squares.allSatisfy({ $0.numeric != nil }) else { throw .typeError("can't convert type '\(c.typeName)' to numerator/denominator") }
+    return .float(divide(exactSum(squares.map { $0.numeric?.double ?? 0 }), Double(divisor)))
+  }
+
   /// A correctly rounded square root of a variance (one Newton step on the pair).
   static func root(_ v: Value) -> Double {
     let x = v.numeric?.double ?? 0
-    guard x > 0 else { return 0 }
+    guard x > 0, x.isFinite else { return x.isNaN || x.isInfinite ? x : 0 }
     let s = x.squareRoot()
     return s + x.addingProduct(-s, s) / (2 * s)
   }
 
   private static func spread() -> [Builtin] {
     func spreadOf(_ name: String, sample: Bool, sqrt: Bool) -> Builtin {
-      Builtin("\(name)(data)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance").") { a, _ in
+      let center = sample ? "xbar" : "mu"
+      return Builtin("\(name)(data, \(center)=None)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance") (about \(center) when given).") { a, _ in
         let xs = try numbers(a["data"], name, needed: sample ? 2 : 1)
-        let v = variance(xs, ddof: sample ? 1 : 0)
+        let v = try a.value(center).map { c throws(CellError) in try variance(xs, ddof: sample ? 1 : 0, about: c) } ?? variance(xs, ddof: sample ? 1 : 0)
         return sqrt ? .float(root(v)) : v
       }
     }
     return [
       spreadOf("variance", sample: true, sqrt: false), spreadOf("pvariance", sample: false, sqrt: false),
       spreadOf("stdev", sample: true, sqrt: true), spreadOf("pstdev", sample: false, sqrt: true),
-      Builtin("quantiles(data, *, n=4)", summary: "The n - 1 cut points dividing the data into n equal groups (Python's 'exclusive' method).") { a, _ in
+      Builtin(
+        "quantiles(data, *, n=4, method='exclusive')",
+        summary: "The n - 1 cut points dividing the data into n equal groups ('inclusive': the data are the whole population)."
+      ) { a, _ in
         let n = try a.int("n", default: 4)
         guard n >= 1 else { throw CellError(ename: "StatisticsError", "n must be at least 1") }
-        let xs = try sortedNumbers(try numbers(a["data"], "quantiles", needed: 2)).map { $0.numeric!.double }
-        let m = xs.count + 1
+        let xs = try sortedNumbers(try numbers(a["data"], "quantiles", needed: 2, tooFew: "must have at least two data points")).map { $0.numeric?.double ?? 0 }
+        let method = a.value("method") ?? .string("exclusive")
+        guard case .string(let how) = method, how == "exclusive" || how == "inclusive" else {
+          throw CellError.valueError("Unknown method: \(method.repr)")
+        }
+        try Memory.checkItems(n - 1, "list")
+        // Python's integer index arithmetic (i·m is at most n·(len + 1), far from overflow for any list that fits).
+        let m = how == "inclusive" ? xs.count - 1 : xs.count + 1
         return .list((1..<n).map { i in
-          let j = min(max(i * m / n, 1), xs.count - 1)
-          let delta = Double(i * m - j * n)
-          return .float((xs[j - 1] * (Double(n) - delta) + xs[j] * delta) / Double(n))
+          let (j, delta) = how == "inclusive" ? (i * m / n, i * m % n) : { j in (j, i * m - j * n) }(min(max(i * m / n, 1), xs.count - 1))
+          let (low, high) = how == "inclusive" ? (xs[j], xs[j + 1]) : (xs[j - 1], xs[j])
+          return .float((low * Double(n - delta) + high * Double(delta)) / Double(n))
         })
       },
     ]
