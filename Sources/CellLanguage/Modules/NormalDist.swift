@@ -74,7 +74,7 @@ struct NormalDistClass {
             a, _ in
             let xs = try StatisticsModule.numbers(a["data"], "stdev", needed: 2)
             let mu = StatisticsModule.mean(xs).numeric?.double ?? 0
-            return try new(mu, StatisticsModule.root(StatisticsModule.variance(xs, ddof: 1)))
+            return try new(mu, StatisticsModule.root(StatisticsModule.variancePair(xs, ddof: 1).pair))
           })))
     for (name, summary, get) in [
       ("mean", "The mean, mu.", { (mu: Double, _: Double) in mu }), ("median", "The median (mu).", { mu, _ in mu }),

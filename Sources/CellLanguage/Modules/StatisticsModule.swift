@@ -142,7 +142,12 @@ enum StatisticsModule {
 
   /// The sum of squared deviations from the mean, divided by `n − ddof`: exactly in
   /// integers for int data (an int when whole, as Python's), else in pairs of floats.
-  static func variance(_ xs: [Value], ddof: Int) -> Value {
+  static func variance(_ xs: [Value], ddof: Int) -> Value { variancePair(xs, ddof: ddof).value }
+
+  /// The variance as Python gives it, and as an unevaluated pair of floats, so a standard
+  /// deviation is the square root of the (nearly) exact variance rounded once, as CPython's
+  /// _float_sqrt_of_frac, not of the variance already rounded to a float.
+  static func variancePair(_ xs: [Value], ddof: Int) -> (value: Value, pair: Exact) {
     let divisor = xs.count - ddof
     if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
       let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
@@ -159,8 +164,12 @@ enum StatisticsModule {
       let (denominator, o6) = ints.count.multipliedReportingOverflow(by: divisor)
       if !(overflow || o4 || o5 || o6) {
         let numerator = a - b
-        if numerator % denominator == 0 { return .int(numerator / denominator) }
-        return .float(Double(numerator) / Double(denominator))
+        // The numerator as an exact pair: its high bits and the low 32 (each exact in a float).
+        let high = (numerator >> 32) << 32
+        let (h, l) = Exact.twoSum(Double(high), Double(numerator - high))
+        let pair = Exact(hi: h, lo: l).divided(by: Double(denominator))
+        if numerator % denominator == 0 { return (.int(numerator / denominator), pair) }
+        return (.float(Double(numerator) / Double(denominator)), pair)
       }
     }
     let values = xs.map { $0.numeric!.double }
@@ -173,7 +182,8 @@ enum StatisticsModule {
       total.add(p)
       total.add((-p).addingProduct(dh, dh) + 2 * dh * dl + dl * dl)
     }
-    return .float(total.divided(by: Double(divisor)).value)
+    let pair = total.divided(by: Double(divisor))
+    return (.float(pair.value), pair)
   }
 
   /// The variance about a given center c (Python's xbar or mu): Σ(x − c)² in Python's own
@@ -199,11 +209,14 @@ enum StatisticsModule {
   }
 
   /// A correctly rounded square root of a variance (one Newton step on the pair).
-  static func root(_ v: Value) -> Double {
-    let x = v.numeric?.double ?? 0
+  static func root(_ v: Value) -> Double { root(Exact(hi: v.numeric?.double ?? 0)) }
+
+  /// The square root of hi + lo, rounded once: one Newton step on the pair's residual.
+  static func root(_ v: Exact) -> Double {
+    let x = v.value
     guard x > 0, x.isFinite else { return x.isNaN || x.isInfinite ? x : 0 }
     let s = x.squareRoot()
-    return s + x.addingProduct(-s, s) / (2 * s)
+    return s + (v.hi.addingProduct(-s, s) + v.lo) / (2 * s)
   }
 
   private static func spread() -> [Builtin] {
@@ -211,8 +224,12 @@ enum StatisticsModule {
       let center = sample ? "xbar" : "mu"
       return Builtin("\(name)(data, \(center)=None)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance") (about \(center) when given).") { a, _ in
         let xs = try numbers(a["data"], name, needed: sample ? 2 : 1)
-        let v = try a.value(center).map { c throws(CellError) in try variance(xs, ddof: sample ? 1 : 0, about: c) } ?? variance(xs, ddof: sample ? 1 : 0)
-        return sqrt ? .float(root(v)) : v
+        if let c = a.value(center) {
+          let v = try variance(xs, ddof: sample ? 1 : 0, about: c)
+          return sqrt ? .float(root(v)) : v
+        }
+        let (v, pair) = variancePair(xs, ddof: sample ? 1 : 0)
+        return sqrt ? .float(root(pair)) : v
       }
     }
     return [
