@@ -164,12 +164,9 @@ enum StatisticsModule {
       let (denominator, o6) = ints.count.multipliedReportingOverflow(by: divisor)
       if !(overflow || o4 || o5 || o6) {
         let numerator = a - b
-        // The numerator as an exact pair: its high bits and the low 32 (each exact in a float).
-        let high = (numerator >> 32) << 32
-        let (h, l) = Exact.twoSum(Double(high), Double(numerator - high))
-        let pair = Exact(hi: h, lo: l).divided(by: Double(denominator))
+        let pair = quotient(numerator, denominator)
         if numerator % denominator == 0 { return (.int(numerator / denominator), pair) }
-        return (.float(Double(numerator) / Double(denominator)), pair)
+        return (.float(pair.value), pair)
       }
     }
     let values = xs.map { $0.numeric!.double }
@@ -186,10 +183,18 @@ enum StatisticsModule {
     return (.float(pair.value), pair)
   }
 
+  /// numerator / denominator as a pair, the numerator split into its high bits and its low
+  /// 32 (each exact in a float), so a big int's quotient is rounded once, as Python's int / int.
+  static func quotient(_ numerator: Int, _ denominator: Int) -> Exact {
+    let high = (numerator >> 32) << 32
+    let (h, l) = Exact.twoSum(Double(high), Double(numerator - high))
+    return Exact(hi: h, lo: l).divided(by: Double(denominator))
+  }
+
   /// The variance about a given center c (Python's xbar or mu): Σ(x − c)² in Python's own
   /// arithmetic (ints exact, floats rounded at each step, as CPython's _ss(data, c)), summed
   /// exactly and divided by n − ddof.
-  static func variance(_ xs: [Value], ddof: Int, about c: Value) throws(CellError) -> Value {
+  static func variance(_ xs: [Value], ddof: Int, about c: Value) throws(CellError) -> (value: Value, pair: Exact) {
     var squares: [Value] = []
     for x in xs {
       let d = try Operators.binary(.subtract, x, c)
@@ -202,15 +207,17 @@ enum StatisticsModule {
         let (t, o) = total.addingReportingOverflow(i)
         (total, overflow) = (t, overflow || o)
       }
-      if !overflow { return total % divisor == 0 ? .int(total / divisor) : .float(Double(total) / Double(divisor)) }
+      if !overflow {
+        let pair = quotient(total, divisor)
+        return (total % divisor == 0 ? .int(total / divisor) : .float(pair.value), pair)
+      }
     }
     guard squares.allSatisfy({ $0.numeric != nil }) else { throw .typeError("can't convert type '\(c.typeName)' to numerator/denominator") }
-    return .float(divide(exactSum(squares.map { $0.numeric?.double ?? 0 }), Double(divisor)))
+    let pair = exactSum(squares.map { $0.numeric?.double ?? 0 }).divided(by: Double(divisor))
+    return (.float(pair.value), pair)
   }
 
   /// A correctly rounded square root of a variance (one Newton step on the pair).
-  static func root(_ v: Value) -> Double { root(Exact(hi: v.numeric?.double ?? 0)) }
-
   /// The square root of hi + lo, rounded once: one Newton step on the pair's residual.
   static func root(_ v: Exact) -> Double {
     let x = v.value
@@ -225,8 +232,8 @@ enum StatisticsModule {
       return Builtin("\(name)(data, \(center)=None)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance") (about \(center) when given).") { a, _ in
         let xs = try numbers(a["data"], name, needed: sample ? 2 : 1)
         if let c = a.value(center) {
-          let v = try variance(xs, ddof: sample ? 1 : 0, about: c)
-          return sqrt ? .float(root(v)) : v
+          let (v, pair) = try variance(xs, ddof: sample ? 1 : 0, about: c)
+          return sqrt ? .float(root(pair)) : v
         }
         let (v, pair) = variancePair(xs, ddof: sample ? 1 : 0)
         return sqrt ? .float(root(pair)) : v
