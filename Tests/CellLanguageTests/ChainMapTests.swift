@@ -69,3 +69,29 @@ import Testing
     """#)
 }
 
+/// A ChainMap among its own maps: lookups, len, in, == and iteration are RecursionErrors (they ran off the native stack and crashed the process), and repr shows ..., as CPython's.
+@Test func collections_chainMapInsideItselfIsARecursionErrorAsPython() throws {
+  let s = Session()
+  _ = try s.run(
+    #"""
+    from collections import ChainMap
+    c = ChainMap()
+    c.maps.append(c)
+    for f in [lambda: c['x'], lambda: len(c), lambda: 'x' in c, lambda: repr(c), lambda: c == c, lambda: list(c)]:
+        try:
+            print(repr(f()))
+        except Exception as e:
+            print(type(e).__name__)
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    RecursionError
+    RecursionError
+    RecursionError
+    'ChainMap({}, ...)'
+    RecursionError
+    RecursionError
+
+    """#)
+}
+

@@ -58,6 +58,11 @@ struct ChainMapClass {
         guard case .host(let me as InstanceObject)? = a["self"], me.cls.name == "ChainMap" else {
           throw CellError.typeError("a ChainMap method needs a ChainMap")
         }
+        // A ChainMap among its own maps makes lookups recurse through these methods: stop
+        // with Python's RecursionError before the native stack runs out.
+        guard StackGuard.currentAddress() > ctx.interpreter.stackLimit else {
+          throw CellError(ename: "RecursionError", "maximum recursion depth exceeded (the native stack is nearly full)")
+        }
         return try body(me, a, ctx)
       })
   }
