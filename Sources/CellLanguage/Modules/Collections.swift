@@ -3,7 +3,9 @@
 /// and deque (see Deque.swift).
 enum CollectionsModule {
   static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
-    ModuleObject(
+    let chain = ChainMapClass(interpreter)  // bound first: a temporary here draws a false weak-reference warning in release builds
+    let chainMap = try chain.make()
+    return ModuleObject(
       name: "collections", summary: "Counter, defaultdict, OrderedDict, namedtuple, deque and ChainMap, as Python's collections.",
       functions: [
         Builtin(
@@ -43,7 +45,7 @@ enum CollectionsModule {
           }))
         },
       ],
-      constants: [("ChainMap", .host(try ChainMapClass(interpreter).make()))])
+      constants: [("ChainMap", .host(chainMap))])
   }
 }
 

@@ -4,13 +4,15 @@
 enum StatisticsModule {
   static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
     let regression = try regressionClass(interpreter)
+    let normal = NormalDistClass(interpreter)  // bound first: a temporary here draws a false weak-reference warning in release builds
+    let normalDist = try normal.make()
     return ModuleObject(
       name: "statistics",
       summary: "Averages, spread, correlation, regression and NormalDist, as Python's statistics module.",
       functions: averages() + otherAverages() + spread() + paired(regression),
       constants: [
         ("StatisticsError", .host(ExceptionType("StatisticsError"))), ("LinearRegression", .host(regression)),
-        ("NormalDist", .host(try NormalDistClass(interpreter).make())),
+        ("NormalDist", .host(normalDist)),
       ])
   }
 
