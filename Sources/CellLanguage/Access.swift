@@ -37,6 +37,15 @@ enum Access {
     return false
   }
 
+  /// body's result, or nil where it raised KeyError (a mapping without the key, where
+  /// the caller has a fallback, as Python code catching KeyError does).
+  static func unlessKeyError<T>(_ body: () throws(CellError) -> T) throws(CellError) -> T? {
+    do { return try body() } catch {
+      if error.ename == "KeyError" { return nil }
+      throw error
+    }
+  }
+
   static func item(_ object: Value, _ index: Value) throws(CellError) -> Value {
     if case .host(let s as SliceObject) = index { return try slice(object, s) }
     switch object {

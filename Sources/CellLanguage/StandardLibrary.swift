@@ -153,7 +153,7 @@ enum StandardLibrary {
   static func toFloat(_ v: Value) throws(CellError) -> Value {
     if let n = v.numeric { return .float(n.double) }
     guard case .string(let s) = v else {
-      throw .typeError("float() argument must be a string or a number, not '\(v.typeName)'")
+      throw .typeError("float() argument must be a string or a real number, not '\(v.typeName)'")
     }
     let text = s.trimmingSpaces.lowercased()
     let specials: [String: Double] = [

@@ -2,9 +2,11 @@
 /// type name, repr and what a missing key reads as), namedtuple (a class made on the fly)
 /// and deque (see Deque.swift).
 enum CollectionsModule {
-  static func make() -> ModuleObject {
-    ModuleObject(
-      name: "collections", summary: "Counter, defaultdict, OrderedDict, namedtuple and deque, as Python's collections.",
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
+    let chain = ChainMapClass(interpreter)  // bound first: a temporary here draws a false weak-reference warning in release builds
+    let chainMap = try chain.make()
+    return ModuleObject(
+      name: "collections", summary: "Counter, defaultdict, OrderedDict, namedtuple, deque and ChainMap, as Python's collections.",
       functions: [
         Builtin(
           "Counter(iterable=None, **counts)", summary: "A dict counting items: Counter('abca')['a'] is 2; a missing key counts 0.",
@@ -42,7 +44,8 @@ enum CollectionsModule {
             return n
           }))
         },
-      ])
+      ],
+      constants: [("ChainMap", .host(chainMap))])
   }
 
   /// A dict constructor's optional source (a dict or pairs) and keyword pairs, as dict()'s.

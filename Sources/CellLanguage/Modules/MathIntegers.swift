@@ -9,11 +9,34 @@ extension MathModule {
     case .bool(let b): n = b ? 1 : 0
     default: throw .typeError("'\(v.typeName)' object cannot be interpreted as an integer")
     }
-    guard n >= 0 else { throw .valueError("\(function)() \(function == "factorial" ? "not defined for negative values" : "arguments must be non-negative integers")") }
+    guard n >= 0 else {
+      switch function {
+      case "factorial": throw .valueError("factorial() not defined for negative values")
+      case "isqrt": throw .valueError("isqrt() argument must be nonnegative")
+      default: throw .valueError("\(name) must be a non-negative integer")
+      }
+    }
     return n
   }
 
   private static func overflow() -> CellError { Operators.overflow() }
+
+  /// An int argument of gcd or lcm (a bool counts, as in Python).
+  private static func integer(_ v: Value) throws(CellError) -> Int {
+    switch v {
+    case .int(let i): return i
+    case .bool(let b): return b ? 1 : 0
+    default: throw .typeError("'\(v.typeName)' object cannot be interpreted as an integer")
+    }
+  }
+
+  /// The non-negative gcd (an OverflowError only for gcd(-2**63, 0) and the like).
+  private static func gcd(_ a: Int, _ b: Int) throws(CellError) -> Int {
+    var (x, y) = (a.magnitude, b.magnitude)
+    while y != 0 { (x, y) = (y, x % y) }
+    guard x <= UInt(Int.max) else { throw overflow() }
+    return Int(x)
+  }
 
   static func integer() -> [Builtin] { [
     Builtin("factorial(n)", summary: "n! (exact; 20! is the largest that fits in 64 bits).") { a, _ in
@@ -39,7 +62,8 @@ extension MathModule {
       return .int(r)
     },
     Builtin("perm(n, k=None)", summary: "The number of ways to choose k items from n, in order (k=None: n!).") { a, _ in
-      let n = try count(a, "n", "perm")
+      // perm(n) is factorial(n), with factorial's message for a negative n.
+      let n = try count(a, "n", a.value("k") == nil ? "factorial" : "perm")
       let k = a.value("k") == nil ? n : try count(a, "k", "perm")
       guard k <= n else { return .int(0) }
       var r = 1
@@ -52,14 +76,23 @@ extension MathModule {
     },
     Builtin("gcd(*integers)", summary: "The greatest common divisor of the integers (0 for none).") { a, _ in
       var g = 0
-      for v in a.variadic {
-        guard case .int(let i) = v else { throw CellError.typeError("'\(v.typeName)' object cannot be interpreted as an integer") }
-        var (x, y) = (g.magnitude, i.magnitude)
-        while y != 0 { (x, y) = (y, x % y) }
-        guard x <= UInt(Int.max) else { throw overflow() }
-        g = Int(x)
-      }
+      for v in a.variadic { g = try gcd(g, integer(v)) }
       return .int(g)
+    },
+    Builtin("lcm(*integers)", summary: "The least common multiple of the integers (1 for none; 64-bit, so a huge one is an OverflowError).") { a, _ in
+      var l = 1
+      for v in a.variadic {
+        let i = try integer(v)
+        guard l != 0, i != 0 else {
+          l = 0
+          continue
+        }
+        // |l / gcd * i|, each step checked for 64-bit overflow.
+        let (p, o) = (l / (try gcd(l, i))).multipliedReportingOverflow(by: i)
+        guard !o, p != .min else { throw overflow() }
+        l = abs(p)
+      }
+      return .int(l)
     },
     Builtin("isqrt(n)", summary: "The integer square root of n: the largest r with r * r <= n.") { a, _ in
       let n = try count(a, "n", "isqrt")
@@ -73,18 +106,8 @@ extension MathModule {
   ] }
 
   static func sequences() -> [Builtin] { [
-    Builtin("fsum(iterable)", summary: "The sum of the numbers, rounded once at the end (fsum([0.1] * 10) is 1.0).") { a, ctx in
-      // Neumaier's compensated sum: each addition's rounding error is kept and added back.
-      var (sum, compensation) = (0.0, 0.0)
-      for v in try ValueIterator.collect(a["iterable"]!) {
-        try ctx.checkInterrupt()
-        guard let x = v.numeric?.double else { throw CellError.typeError("must be real number, not \(v.typeName)") }
-        let t = sum + x
-        compensation += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
-        sum = t
-      }
-      let total = sum + compensation
-      return .float(total.isNaN && sum.isInfinite ? sum : total)
+    Builtin("fsum(iterable)", summary: "The exact sum of the numbers, rounded once at the end (fsum([0.1] * 10) is 1.0).") { a, _ in
+      .float(try FloatSum.sum(try FloatSum.floats(a["iterable"]!)))
     },
     Builtin("prod(iterable, *, start=1)", summary: "The product of start and the items (an int while all are ints).") { a, ctx in
       var total = a.value("start") ?? .int(1)
@@ -97,15 +120,14 @@ extension MathModule {
     Builtin("dist(p, q)", summary: "The Euclidean distance between two points given as sequences of coordinates.") { a, _ in
       let (p, q) = (try ValueIterator.collect(a["p"]!), try ValueIterator.collect(a["q"]!))
       guard p.count == q.count else { throw CellError.valueError("both points must have the same number of dimensions") }
-      var squares = 0.0
+      var (values, largest, foundNaN) = ([Double](), 0.0, false)
       for (x, y) in zip(p, q) {
-        guard let u = x.numeric?.double, let v = y.numeric?.double else {
-          throw CellError.typeError("must be real number, not \((x.numeric == nil ? x : y).typeName)")
-        }
-        squares += (u - v) * (u - v)
+        let d = abs(try real(x) - real(y))
+        if d > largest { largest = d }
+        foundNaN = foundNaN || d.isNaN
+        values.append(d)
       }
-      let r = squares.squareRoot()
-      return .float(r)
+      return .float(VectorNorm.norm(values, largest: largest, foundNaN: foundNaN))
     },
   ] }
 }

@@ -11,7 +11,7 @@ enum MathModule {
   static func make() -> ModuleObject {
     ModuleObject(
       name: "math", summary: "Mathematical functions on floats (and exact ones on integers), as Python's math module.",
-      functions: real() + integer() + sequences(),
+      functions: real() + floatParts() + integer() + sequences(),
       constants: [("pi", .float(.pi)), ("e", .float(M_E)), ("tau", .float(2 * .pi)),
         ("inf", .float(.infinity)), ("nan", .float(.nan))])
   }
@@ -21,7 +21,7 @@ enum MathModule {
 
   /// A float function of x: `valid` is its domain, and a finite x giving an infinite
   /// result is a range error (exp(1000)).
-  private static func unary(
+  static func unary(
     _ name: String, _ summary: String, valid: @escaping (Double) -> Bool = { _ in true },
     _ f: @escaping (Double) -> Double
   ) -> Builtin {
@@ -92,12 +92,14 @@ enum MathModule {
     unary("degrees", "x converted from radians to degrees.") { $0 * 180 / .pi },
     unary("radians", "x converted from degrees to radians.") { $0 * .pi / 180 },
     Builtin("hypot(*coordinates)", summary: "The Euclidean distance from the origin: sqrt(sum of squares).") { a, _ in
-      var r = 0.0
+      var (values, largest, foundNaN) = ([Double](), 0.0, false)
       for v in a.variadic {
-        guard let n = v.numeric else { throw CellError.typeError("must be real number, not \(v.typeName)") }
-        r = Glibc.hypot(r, n.double)
+        let x = abs(try real(v))
+        if x > largest { largest = x }
+        foundNaN = foundNaN || x.isNaN
+        values.append(x)
       }
-      return .float(r)
+      return .float(VectorNorm.norm(values, largest: largest, foundNaN: foundNaN))
     },
     Builtin("copysign(x, y)", summary: "x with the sign of y.") { a, _ in
       .float(Glibc.copysign(try a.double("x", default: 0), try a.double("y", default: 0)))

@@ -80,12 +80,14 @@ enum CopyModule {
 }
 
 enum StringModule {
-  static func make() -> ModuleObject {
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
     let lower = "abcdefghijklmnopqrstuvwxyz"
     let upper = lower.uppercased()
     return ModuleObject(
-      name: "string", summary: "Character classes as strings, as Python's string module.", functions: [],
+      name: "string", summary: "Character classes as strings, Template and capwords, as Python's string module.",
+      functions: [StringTemplate.capwords()],
       constants: [
+        ("Template", .host(try StringTemplate.make(interpreter))),
         ("ascii_letters", .string(lower + upper)), ("ascii_lowercase", .string(lower)), ("ascii_uppercase", .string(upper)),
         ("digits", .string("0123456789")), ("hexdigits", .string("0123456789abcdefABCDEF")), ("octdigits", .string("01234567")),
         ("punctuation", .string(##"!"#$%&'()*+,-./:;<=>?@[\]^_`{|}~"##)), ("whitespace", .string(" \t\n\r\u{0B}\u{0C}")),

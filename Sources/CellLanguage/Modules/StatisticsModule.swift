@@ -2,19 +2,29 @@
 /// them. Sums are carried exactly in two floats (Knuth's two-sum), so a mean is the exact
 /// mean rounded once, as Python's exact-fraction arithmetic rounds it.
 enum StatisticsModule {
-  static func make() -> ModuleObject {
-    ModuleObject(
-      name: "statistics", summary: "mean, median, mode, stdev, variance and quantiles, as Python's statistics module.",
-      functions: averages() + spread(),
-      constants: [("StatisticsError", .host(ExceptionType("StatisticsError")))])
+  static func make(_ interpreter: Interpreter) throws(CellError) -> ModuleObject {
+    let regression = try regressionClass(interpreter)
+    let normal = NormalDistClass(interpreter)  // bound first: a temporary here draws a false weak-reference warning in release builds
+    let normalDist = try normal.make()
+    return ModuleObject(
+      name: "statistics",
+      summary: "Averages, spread, correlation, regression and NormalDist, as Python's statistics module.",
+      functions: averages() + otherAverages() + spread() + paired(regression),
+      constants: [
+        ("StatisticsError", .host(ExceptionType("StatisticsError"))), ("LinearRegression", .host(regression)),
+        ("NormalDist", .host(normalDist)),
+      ])
   }
 
   /// The data as numbers, refusing an empty set where `needed` items are required.
-  private static func numbers(_ v: Value?, _ function: String, needed: Int = 1) throws(CellError) -> [Value] {
+  /// `tooFew` replaces the message for too few items where Python words it differently.
+  static func numbers(_ v: Value?, _ function: String, needed: Int = 1, tooFew: String? = nil) throws(CellError) -> [Value] {
     let xs = try ValueIterator.collect(v ?? .tuple([]))
     for x in xs where x.numeric == nil { throw .typeError("can't convert type '\(x.typeName)' to numerator/denominator") }
     guard xs.count >= needed else {
-      throw CellError(ename: "StatisticsError", needed == 1 ? "\(function) requires at least one data point" : "\(function) requires at least two data points")
+      throw CellError(
+        ename: "StatisticsError",
+        tooFew ?? (needed == 1 ? "\(function) requires at least one data point" : "\(function) requires at least two data points"))
     }
     return xs
   }
@@ -55,7 +65,7 @@ enum StatisticsModule {
 
   private static func divide(_ sum: Exact, _ n: Double) -> Double { sum.divided(by: n).value }
 
-  private static func mean(_ xs: [Value]) -> Value {
+  static func mean(_ xs: [Value]) -> Value {
     if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
       // Integers: an exact mean when it is whole (Python returns an int then).
       let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
@@ -65,10 +75,15 @@ enum StatisticsModule {
       }
       if !overflow, total % ints.count == 0 { return .int(total / ints.count) }
     }
-    return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
+    let values = xs.map { $0.numeric?.double ?? 0 }
+    let m = divide(exactSum(values), Double(xs.count))
+    guard !m.isFinite, values.allSatisfy(\.isFinite) else { return .float(m) }
+    // The sum overflowed though the mean need not: a power-of-two scale is exact.
+    let scale = 0x1p-64
+    return .float(divide(exactSum(values.map { $0 * scale }), Double(xs.count)) / scale)
   }
 
-  private static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
+  static func sortedNumbers(_ xs: [Value]) throws(CellError) -> [Value] {
     var failure: CellError?
     let out = xs.sorted { a, b in
       do throws(CellError) { return try Operators.ordering(a, b, .less) < 0 } catch {
@@ -85,22 +100,18 @@ enum StatisticsModule {
       Builtin("mean(data)", summary: "The arithmetic mean (an int when the data are ints and it is whole).") { a, _ in
         mean(try numbers(a["data"], "mean"))
       },
-      Builtin("fmean(data)", summary: "The arithmetic mean as a float.") { a, _ in
-        let xs = try numbers(a["data"], "fmean")
-        return .float(divide(exactSum(xs.map { $0.numeric!.double }), Double(xs.count)))
-      },
       Builtin("median(data)", summary: "The middle value (the mean of the middle two for an even count).") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median", tooFew: "no median for empty data"))
         let n = xs.count
         if n % 2 == 1 { return xs[n / 2] }
         return try Operators.binary(.divide, try Operators.binary(.add, xs[n / 2 - 1], xs[n / 2]), .int(2))
       },
       Builtin("median_low(data)", summary: "The lower of the middle two values.") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median_low"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median_low", tooFew: "no median for empty data"))
         return xs[(xs.count - 1) / 2]
       },
       Builtin("median_high(data)", summary: "The higher of the middle two values.") { a, _ in
-        let xs = try sortedNumbers(try numbers(a["data"], "median_high"))
+        let xs = try sortedNumbers(try numbers(a["data"], "median_high", tooFew: "no median for empty data"))
         return xs[xs.count / 2]
       },
       Builtin("mode(data)", summary: "The most common value (the first seen among equals); any hashable values.") { a, _ in
@@ -133,7 +144,12 @@ enum StatisticsModule {
 
   /// The sum of squared deviations from the mean, divided by `n − ddof`: exactly in
   /// integers for int data (an int when whole, as Python's), else in pairs of floats.
-  private static func variance(_ xs: [Value], ddof: Int) -> Value {
+  static func variance(_ xs: [Value], ddof: Int) -> Value { variancePair(xs, ddof: ddof).value }
+
+  /// The variance as Python gives it, and as an unevaluated pair of floats, so a standard
+  /// deviation is the square root of the (nearly) exact variance rounded once, as CPython's
+  /// _float_sqrt_of_frac, not of the variance already rounded to a float.
+  static func variancePair(_ xs: [Value], ddof: Int) -> (value: Value, pair: Exact) {
     let divisor = xs.count - ddof
     if xs.allSatisfy({ if case .float = $0 { false } else { true } }) {
       let ints = xs.map { if case .int(let i)? = $0.numeric { i } else { 0 } }
@@ -150,8 +166,9 @@ enum StatisticsModule {
       let (denominator, o6) = ints.count.multipliedReportingOverflow(by: divisor)
       if !(overflow || o4 || o5 || o6) {
         let numerator = a - b
-        if numerator % denominator == 0 { return .int(numerator / denominator) }
-        return .float(Double(numerator) / Double(denominator))
+        let pair = quotient(numerator, denominator)
+        if numerator % denominator == 0 { return (.int(numerator / denominator), pair) }
+        return (.float(pair.value), pair)
       }
     }
     let values = xs.map { $0.numeric!.double }
@@ -164,37 +181,87 @@ enum StatisticsModule {
       total.add(p)
       total.add((-p).addingProduct(dh, dh) + 2 * dh * dl + dl * dl)
     }
-    return .float(total.divided(by: Double(divisor)).value)
+    let pair = total.divided(by: Double(divisor))
+    return (.float(pair.value), pair)
+  }
+
+  /// numerator / denominator as a pair, the numerator split into its high bits and its low
+  /// 32 (each exact in a float), so a big int's quotient is rounded once, as Python's int / int.
+  static func quotient(_ numerator: Int, _ denominator: Int) -> Exact {
+    let high = (numerator >> 32) << 32
+    let (h, l) = Exact.twoSum(Double(high), Double(numerator - high))
+    return Exact(hi: h, lo: l).divided(by: Double(denominator))
+  }
+
+  /// The variance about a given center c (Python's xbar or mu): Σ(x − c)² in Python's own
+  /// arithmetic (ints exact, floats rounded at each step, as CPython's _ss(data, c)), summed
+  /// exactly and divided by n − ddof.
+  static func variance(_ xs: [Value], ddof: Int, about c: Value) throws(CellError) -> (value: Value, pair: Exact) {
+    var squares: [Value] = []
+    for x in xs {
+      let d = try Operators.binary(.subtract, x, c)
+      squares.append(try Operators.binary(.multiply, d, d))
+    }
+    let divisor = xs.count - ddof
+    if squares.allSatisfy({ if case .int = $0 { true } else { false } }) {
+      var (total, overflow) = (0, false)
+      for case .int(let i) in squares {
+        let (t, o) = total.addingReportingOverflow(i)
+        (total, overflow) = (t, overflow || o)
+      }
+      if !overflow {
+        let pair = quotient(total, divisor)
+        return (total % divisor == 0 ? .int(total / divisor) : .float(pair.value), pair)
+      }
+    }
+    guard squares.allSatisfy({ $0.numeric != nil }) else { throw .typeError("can't convert type '\(c.typeName)' to numerator/denominator") }
+    let pair = exactSum(squares.map { $0.numeric?.double ?? 0 }).divided(by: Double(divisor))
+    return (.float(pair.value), pair)
   }
 
   /// A correctly rounded square root of a variance (one Newton step on the pair).
-  private static func root(_ v: Value) -> Double {
-    let x = v.numeric?.double ?? 0
-    guard x > 0 else { return 0 }
+  /// The square root of hi + lo, rounded once: one Newton step on the pair's residual.
+  static func root(_ v: Exact) -> Double {
+    let x = v.value
+    guard x > 0, x.isFinite else { return x.isNaN || x.isInfinite ? x : 0 }
     let s = x.squareRoot()
-    return s + x.addingProduct(-s, s) / (2 * s)
+    return s + (v.hi.addingProduct(-s, s) + v.lo) / (2 * s)
   }
 
   private static func spread() -> [Builtin] {
     func spreadOf(_ name: String, sample: Bool, sqrt: Bool) -> Builtin {
-      Builtin("\(name)(data)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance").") { a, _ in
+      let center = sample ? "xbar" : "mu"
+      return Builtin("\(name)(data, \(center)=None)", summary: "\(sample ? "Sample" : "Population") \(sqrt ? "standard deviation" : "variance") (about \(center) when given).") { a, _ in
         let xs = try numbers(a["data"], name, needed: sample ? 2 : 1)
-        let v = variance(xs, ddof: sample ? 1 : 0)
-        return sqrt ? .float(root(v)) : v
+        if let c = a.value(center) {
+          let (v, pair) = try variance(xs, ddof: sample ? 1 : 0, about: c)
+          return sqrt ? .float(root(pair)) : v
+        }
+        let (v, pair) = variancePair(xs, ddof: sample ? 1 : 0)
+        return sqrt ? .float(root(pair)) : v
       }
     }
     return [
       spreadOf("variance", sample: true, sqrt: false), spreadOf("pvariance", sample: false, sqrt: false),
       spreadOf("stdev", sample: true, sqrt: true), spreadOf("pstdev", sample: false, sqrt: true),
-      Builtin("quantiles(data, *, n=4)", summary: "The n - 1 cut points dividing the data into n equal groups (Python's 'exclusive' method).") { a, _ in
+      Builtin(
+        "quantiles(data, *, n=4, method='exclusive')",
+        summary: "The n - 1 cut points dividing the data into n equal groups ('inclusive': the data are the whole population)."
+      ) { a, _ in
         let n = try a.int("n", default: 4)
         guard n >= 1 else { throw CellError(ename: "StatisticsError", "n must be at least 1") }
-        let xs = try sortedNumbers(try numbers(a["data"], "quantiles", needed: 2)).map { $0.numeric!.double }
-        let m = xs.count + 1
+        let xs = try sortedNumbers(try numbers(a["data"], "quantiles", needed: 2, tooFew: "must have at least two data points")).map { $0.numeric?.double ?? 0 }
+        let method = a.value("method") ?? .string("exclusive")
+        guard case .string(let how) = method, how == "exclusive" || how == "inclusive" else {
+          throw CellError.valueError("Unknown method: \(method.repr)")
+        }
+        try Memory.checkItems(n - 1, "list")
+        // Python's integer index arithmetic (i·m is at most n·(len + 1), far from overflow for any list that fits).
+        let m = how == "inclusive" ? xs.count - 1 : xs.count + 1
         return .list((1..<n).map { i in
-          let j = min(max(i * m / n, 1), xs.count - 1)
-          let delta = Double(i * m - j * n)
-          return .float((xs[j - 1] * (Double(n) - delta) + xs[j] * delta) / Double(n))
+          let (j, delta) = how == "inclusive" ? (i * m / n, i * m % n) : { j in (j, i * m - j * n) }(min(max(i * m / n, 1), xs.count - 1))
+          let (low, high) = how == "inclusive" ? (xs[j], xs[j + 1]) : (xs[j - 1], xs[j])
+          return .float((low * Double(n - delta) + high * Double(delta)) / Double(n))
         })
       },
     ]
