@@ -58,8 +58,7 @@ extension StandardLibrary {
   static func pythonHash(_ v: Value, depth: Int = 0) throws(CellError) -> Int {
     guard depth < Value.maxRecursion else { throw Value.recursionError("while hashing") }
     switch v {
-    case .float(let d) where d.isFinite: return hashDouble(d)
-    case .float(let d) where d.isInfinite: return d > 0 ? 314_159 : -314_159
+    case .float(let d) where !d.isNaN: return floatHash(d)
     case .tuple(let items):
       // CPython 3.8+'s tuplehash (xxHash's prime multipliers and rotation).
       let prime1: UInt64 = 11_400_714_785_074_694_791, prime2: UInt64 = 14_029_467_366_897_019_727
@@ -87,9 +86,10 @@ extension StandardLibrary {
     }
   }
 
-  /// CPython's `_Py_HashDouble` for a finite float: its exact value modulo
-  /// 2^61 − 1, built 28 bits of mantissa at a time.
-  private static func hashDouble(_ value: Double) -> Int {
+  /// CPython's `_Py_HashDouble` (also what random.seed(float) seeds by): a finite float's
+  /// exact value modulo 2^61 − 1, built 28 bits of mantissa at a time; ±inf are ±314159.
+  static func floatHash(_ value: Double) -> Int {
+    if value.isInfinite { return value > 0 ? 314_159 : -314_159 }
     let modulus: UInt64 = (1 << 61) - 1
     // Swift's frexp gives the magnitude's mantissa: the sign is taken from the value.
     let m = frexp(abs(value))

@@ -17,7 +17,7 @@ enum RandomSeeds {
     case nil, .none?: return nil
     case .int(let i)?: return words(UInt64(i.magnitude))
     case .bool(let b)?: return [b ? 1 : 0]
-    case .float(let d)?: return d.isNaN ? nil : words(UInt64(bitPattern: Int64(floatHash(d))))
+    case .float(let d)?: return d.isNaN ? nil : words(UInt64(bitPattern: Int64(StandardLibrary.floatHash(d))))
     case .string(let s)?: return words(bigEndian: Array(s.utf8) + SHA512.digest(Array(s.utf8)))
     default:
       throw .typeError("The only supported seed types are: None,\nint, float, str, bytes, and bytearray.")
@@ -50,30 +50,5 @@ enum RandomSeeds {
     return stride(from: all.count - 4, through: 0, by: -4).map { i in
       all[i..<i + 4].reduce(0) { $0 << 8 | UInt32($1) }
     }
-  }
-
-  /// Python's hash(float) (Python/pyhash.c): the value modulo 2^61 − 1, taken 28 bits of the
-  /// mantissa at a time, then the exponent as a rotation; ±inf are ±314159 and −1 becomes −2.
-  static func floatHash(_ v: Double) -> Int {
-    if v.isInfinite { return v > 0 ? 314_159 : -314_159 }
-    let bits: UInt64 = 61, modulus: UInt64 = (1 << 61) - 1
-    var e: Int32 = 0
-    var m = frexp(v, &e)
-    var sign = 1
-    if m < 0 { sign = -1; m = -m }
-    var x: UInt64 = 0
-    while m != 0 {
-      x = ((x << 28) & modulus) | x >> (bits - 28)
-      m *= 268_435_456.0
-      e -= 28
-      let y = UInt64(m)
-      m -= Double(y)
-      x += y
-      if x >= modulus { x -= modulus }
-    }
-    let shift = UInt64(e >= 0 ? Int(e) % 61 : 60 - (-1 - Int(e)) % 61)
-    x = ((x << shift) & modulus) | x >> (bits - shift)
-    let h = Int(bitPattern: UInt(x)) * sign
-    return h == -1 ? -2 : h
   }
 }
