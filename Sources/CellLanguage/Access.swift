@@ -282,7 +282,7 @@ struct ValueIterator {
       return (i..<r.count).map { .int(r.element($0)) }
     }
     defer { i = items.count }
-    return Array(items[i...])
+    return i == 0 ? items : Array(items[i...])
   }
 
   /// All the items (for `list(x)`, `sorted(x)`, …).

@@ -107,6 +107,13 @@ final class Evaluator {
       let flow = try run(body)
       return flow == .breakLoop || flow == .returned ? flow : nil
     }
+    if case .host(let it as IteratorObject) = iterable {
+      // An item a pass, straight from its ValueIterator (zip, enumerate, a generator).
+      while let item = it.iterator.next() {
+        if let flow = try pass(item) { return flow }
+      }
+      return .normal
+    }
     if case .host(let rows as Advancing) = iterable {
       // Taken an item a pass (a csv reader): after a break, next() goes on from there.
       while let item = try at(span, { () throws(CellError) in try rows.next() }) {
@@ -273,14 +280,10 @@ final class Evaluator {
   }
 
   private func collect(_ c: Comprehension, first: Value?) throws(CellError) -> Value {
-    var first = first
-    func clauses(_ rest: ArraySlice<Comprehension.Clause>, _ body: () throws(CellError) -> Void) throws(CellError) {
-      try self.clauses(rest, first: &first, body)
-    }
     switch c.result {
     case .list, .generator:
       var items: [Value] = []
-      try clauses(c.clauses[...]) { () throws(CellError) in
+      try clauses(c.clauses[...], first: first) { () throws(CellError) in
         if items.count == Memory.maxItemCount {
           try at(c.element.span) { () throws(CellError) in try Memory.checkItems(items.count + 1, "list") }
         }
@@ -290,7 +293,7 @@ final class Evaluator {
       return .list(ListObject(items))
     case .set:
       let set = SetObject()
-      try clauses(c.clauses[...]) { () throws(CellError) in
+      try clauses(c.clauses[...], first: first) { () throws(CellError) in
         let v = try eval(c.element)
         try at(c.element.span) { () throws(CellError) in
           if set.storage.count == Memory.maxItemCount { try Memory.checkItems(set.storage.count + 1, "set") }
@@ -300,7 +303,7 @@ final class Evaluator {
       return .host(set)
     case .dict(let valueExpr):
       let d = DictObject()
-      try clauses(c.clauses[...]) { () throws(CellError) in
+      try clauses(c.clauses[...], first: first) { () throws(CellError) in
         let key = try eval(c.element)
         let value = try eval(valueExpr)
         try at(c.element.span) { () throws(CellError) in
@@ -315,27 +318,22 @@ final class Evaluator {
   /// Runs `body` once for every binding the clauses make: each `for` loops over its
   /// iterable (assigning its target, as a `for` statement does), each `if` skips what it
   /// rejects, and later clauses run inside earlier ones.
-  /// `first` is the first loop's iterable, evaluated outside; taken once.
+  /// `first`: the first loop's iterable, evaluated outside (given to the outermost call only).
   private func clauses(
-    _ rest: ArraySlice<Comprehension.Clause>, first: inout Value?, _ body: () throws(CellError) -> Void
+    _ rest: ArraySlice<Comprehension.Clause>, first: Value? = nil, _ body: () throws(CellError) -> Void
   ) throws(CellError) {
     guard let clause = rest.first else { return try body() }
     switch clause {
     case .filter(let condition):
-      if try eval(condition).isTruthy { try clauses(rest.dropFirst(), first: &first, body) }
+      if try eval(condition).isTruthy { try clauses(rest.dropFirst(), body) }
     case .loop(let target, let iterableExpr):
       let iterable: Value
-      if let given = first {
-        iterable = given
-        first = nil
-      } else {
-        iterable = try eval(iterableExpr)
-      }
+      if let first { iterable = first } else { iterable = try eval(iterableExpr) }
       var iterator = try at(iterableExpr.span) { () throws(CellError) in try ValueIterator(iterable) }
       while let item = iterator.next() {
         try at(iterableExpr.span) { () throws(CellError) in try context.checkInterrupt() }
         try assign(target, item)
-        try clauses(rest.dropFirst(), first: &first, body)
+        try clauses(rest.dropFirst(), body)
       }
     }
   }

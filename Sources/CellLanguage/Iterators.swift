@@ -139,7 +139,8 @@ extension Advancing {
 
 /// What `iter(x)` returns: the items left to visit (a range stays lazy).
 final class IteratorObject: Advancing {
-  var iterator: ValueIterator
+  // Advanced once per loop pass: no dynamic exclusivity check (one session runs one cell at a time).
+  @exclusivity(unchecked) var iterator: ValueIterator
   let typeName: String
   init(_ iterator: ValueIterator, typeName: String = "iterator") {
     self.iterator = iterator
