@@ -251,3 +251,24 @@ import Testing
     """#)
 }
 
+
+@Test func statistics_normalDistSamplesAsCPython() throws {
+  // CPython 3.11's output: samples are random.gauss draws (a Random of their own with seed=).
+  let s = Session()
+  _ = try s.run(
+    #"""
+    import random, statistics
+    d = statistics.NormalDist(10, 2)
+    print(d.samples(3, seed=42), d.samples(0), d.samples(-2, seed=1))
+    random.seed(7); print(d.samples(2)); random.seed(7); print([random.gauss(10, 2) for _ in range(2)])
+    print(statistics.NormalDist().samples(2, seed='abc'))
+    """#)
+  #expect(
+    s.sink.text(.stdout) == #"""
+    [9.711819340844142, 9.654192799336961, 9.777368276864674] [] []
+    [9.4882394231048, 11.022863025033027]
+    [9.4882394231048, 11.022863025033027]
+    [0.17631198044613047, -1.265926677728786]
+
+    """#)
+}

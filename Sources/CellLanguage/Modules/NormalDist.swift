@@ -7,8 +7,8 @@
 /// statistics.NormalDist: a normal distribution as a class made here, so its operators,
 /// ==, hashing and repr go through the class protocol (ClassProtocol.swift). An instance
 /// keeps its floats in the fields `_mu` and `_sigma`; every formula is CPython 3.11's, in
-/// its order of operations, so results match bit for bit. (`samples` is left out: it needs
-/// random's gauss.)
+/// its order of operations, so results match bit for bit (`samples` too: random's gauss is
+/// CPython's).
 struct NormalDistClass {
   let interpreter: Interpreter
   init(_ interpreter: Interpreter) { self.interpreter = interpreter }
@@ -84,6 +84,31 @@ struct NormalDistClass {
       attributes[name] = .host(PropertyObject(get: method("\(name)(self)", summary) { mu, sigma, _ in .float(get(mu, sigma)) }, set: nil))
     }
     functions(into: &attributes)
+    attributes["samples"] = .function(
+      Builtin(
+        signature: Signature("samples(self, n, *, seed=None)"),
+        summary: "n draws, as random.gauss gives them (seed: from a Random of its own, as Python's).", isUserFunction: true
+      ) { a, ctx in
+        guard let (mu, sigma) = Self.parts(a["self"] ?? .none) else { throw CellError.typeError("a NormalDist method needs a NormalDist") }
+        let n = max(0, try a.int("n", default: 0))
+        try Memory.checkItems(n, "list")
+        var out: [Value] = []
+        if let seed = a["seed"], !seed.isNoneValue {
+          let g = RandomGenerator(key: try RandomSeeds.key(seed))
+          for i in 0..<n {
+            if i & 0xFFFF == 0xFFFF { try ctx.checkInterrupt() }
+            out.append(.float(g.gauss(mu, sigma)))
+          }
+        } else {
+          // The session's own random.gauss, so random.seed(...) makes these repeat too.
+          guard let gauss = try ctx.interpreter.module("random").members["gauss"] else { return .list(ListObject([])) }
+          for i in 0..<n {
+            if i & 0xFFFF == 0xFFFF { try ctx.checkInterrupt() }
+            out.append(try ctx.interpreter.call(gauss, Arguments([.float(mu), .float(sigma)]), context: ctx))
+          }
+        }
+        return .list(ListObject(out))
+      })
     operators(new, into: &attributes)
     cls.attributes = attributes
     return cls
