@@ -53,15 +53,13 @@ extension Parser {
     while current.kind == .name("case") {
       let at = advance().span
       let pattern = try openPattern()
-      let guardTest = acceptKeyword("if") ? try namedExpressionOrTest() : nil
+      let guardTest = acceptKeyword("if") ? try expression() : nil
       cases.append(MatchCase(pattern: pattern, guardTest: guardTest, body: try block(after: "case", line: at)))
     }
     guard current.kind == .dedent || current.kind == .eof else { throw unexpected("expected 'case' block") }
     if current.kind == .dedent { p += 1 }
     return Stmt(kind: .match(subject, cases), span: start.through(subject.span))
   }
-
-  private mutating func namedExpressionOrTest() throws(CellError) -> Expr { try expression() }
 
   /// `case a, *rest:` is a sequence without brackets.
   mutating func openPattern() throws(CellError) -> Pattern {
